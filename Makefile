@@ -1,0 +1,94 @@
+# Nimbus build, run and test entry points. `make demo` and `make test` are the two commands a
+# newcomer needs; everything else is for development.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_TARGET_DIR ?= $(CURDIR)/target
+export CARGO_TARGET_DIR
+CARGO ?= cargo
+NPM ?= npm
+DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/nimbus
+RELEASE_BIN := $(CARGO_TARGET_DIR)/release/nimbus
+
+.PHONY: help demo test build lint bench openapi frontend frontend-deps browser-deps chromium \
+        test-rust test-frontend test-api-client test-browser clean
+
+help:
+	@echo "make demo    build everything and run Nimbus on a simulated cluster at http://127.0.0.1:8080"
+	@echo "make test    run every test (Rust, frontend, OpenAPI drift, browser tests in Chromium)"
+	@echo "make build   release binary with the portal embedded: $(RELEASE_BIN)"
+	@echo "make lint    clippy (warnings denied), rustfmt check, eslint"
+	@echo "make bench   benchmarks (start-up time, idle memory, binary size, ...)"
+	@echo "make openapi regenerate openapi/nimbus.json and the TypeScript client"
+
+# --- frontend -------------------------------------------------------------------------------
+
+frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
+	cd frontend && $(NPM) ci --no-audit --no-fund --loglevel=error
+
+frontend-deps: frontend/node_modules/.package-lock.json
+
+frontend: frontend-deps
+	cd frontend && $(NPM) run build
+
+tests/browser/node_modules/.package-lock.json: tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && $(NPM) ci --no-audit --no-fund --loglevel=error
+
+browser-deps: tests/browser/node_modules/.package-lock.json
+
+chromium:
+	@scripts/ensure-chromium.sh
+
+# --- run --------------------------------------------------------------------------------------
+
+build: frontend
+	$(CARGO) build --release --locked --workspace --bins
+	@echo "built $(RELEASE_BIN) ($$(du -h $(RELEASE_BIN) | cut -f1))"
+
+demo: build
+	$(RELEASE_BIN) demo
+
+# --- test -------------------------------------------------------------------------------------
+
+test: test-frontend test-api-client test-rust test-browser
+	@echo "make test: all suites passed"
+
+# The portal is built first so the Rust tests and the browser tests see the real files.
+test-rust: frontend
+	$(CARGO) test --locked --workspace
+
+test-frontend: frontend-deps
+	cd frontend && $(NPM) run typecheck && $(NPM) run lint && $(NPM) test
+
+# The committed TypeScript client must match the committed spec (the spec itself is checked
+# against the code by the Rust test `committed_spec_matches_the_code`).
+test-api-client: frontend-deps
+	@tmp=$$(mktemp -d); \
+	(cd frontend && npx --no-install openapi-typescript ../openapi/nimbus.json -o "$$tmp/schema.d.ts" >/dev/null); \
+	if ! diff -q "$$tmp/schema.d.ts" frontend/src/api/schema.d.ts >/dev/null; then \
+	  echo "frontend/src/api/schema.d.ts is stale: run 'make openapi'"; rm -rf "$$tmp"; exit 1; fi; \
+	rm -rf "$$tmp"; echo "TypeScript API client matches openapi/nimbus.json"
+
+test-browser: frontend browser-deps chromium
+	$(CARGO) build --locked --bin nimbus
+	NIMBUS_BIN=$(DEBUG_BIN) node tests/browser/run.mjs
+
+# --- development ----------------------------------------------------------------------------
+
+openapi: frontend-deps
+	$(CARGO) run --quiet --locked --bin nimbus -- openapi > openapi/nimbus.json
+	cd frontend && $(NPM) run gen:api
+
+lint: frontend-deps
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+	cd frontend && $(NPM) run lint
+
+bench: build
+	scripts/bench-startup.sh $(RELEASE_BIN)
+
+clean:
+	$(CARGO) clean
+	rm -rf frontend/dist frontend/node_modules tests/browser/node_modules

@@ -1,0 +1,78 @@
+//! The HTTP adapter: the poem-openapi API under `/api`, its spec and explorer, and the embedded
+//! portal, wrapped in the middleware every response passes through.
+
+pub mod envelope;
+pub mod middleware;
+mod spa;
+mod system;
+
+use std::sync::Arc;
+
+use poem::middleware::{CatchPanic, Cors};
+use poem::{Endpoint, EndpointExt, Route};
+use poem_openapi::OpenApiService;
+
+use crate::app::health::HealthService;
+use middleware::{ApiErrors, BodyLimit, PanicToEnvelope, RequestContext, SecurityHeaders};
+
+/// Largest request body the API reads (1 MiB): no Nimbus request needs more.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The use-case services the API calls.
+#[derive(Clone)]
+pub struct ApiServices {
+    pub health: Arc<HealthService>,
+}
+
+/// Options that shape the HTTP surface.
+#[derive(Debug, Clone, Default)]
+pub struct HttpOptions {
+    /// Origins allowed to call the API from a browser; empty turns CORS off.
+    pub cors_origins: Vec<String>,
+    /// Send `Strict-Transport-Security` (the portal's public URL is https).
+    pub hsts: bool,
+}
+
+/// Every API group; grows into a tuple as features add groups.
+type Apis = system::SystemApi;
+
+fn service() -> OpenApiService<Apis, ()> {
+    OpenApiService::new(system::SystemApi, "Nimbus", env!("CARGO_PKG_VERSION"))
+        .description("Self-hosted VM provisioning portal for Proxmox VE clusters.")
+        .server("/api")
+}
+
+/// The OpenAPI document, as committed at `openapi/nimbus.json`.
+pub fn spec_json() -> String {
+    let mut text = service().spec();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+/// Every route Nimbus serves, with its middleware.
+pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 'static {
+    let api = service();
+    let explorer = api.swagger_ui();
+    let spec = api.spec_endpoint();
+    let api = api
+        .with(BodyLimit { max: MAX_BODY_BYTES })
+        .with(ApiErrors)
+        .with(CatchPanic::new().with_handler(PanicToEnvelope))
+        .data(services.health.clone());
+    let cors = Cors::new()
+        .allow_origins(options.cors_origins.iter().cloned())
+        .allow_credentials(true)
+        .allow_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allow_headers(["content-type", "authorization", "idempotency-key"])
+        .max_age(600);
+    Route::new()
+        .nest("/api/docs", explorer)
+        .at("/api/openapi.json", spec)
+        .nest("/api", api)
+        .nest("/", spa::Spa { source: spa::Embedded })
+        .with_if(!options.cors_origins.is_empty(), cors)
+        .with(SecurityHeaders { hsts: options.hsts })
+        .with(RequestContext)
+}

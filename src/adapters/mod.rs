@@ -1,0 +1,6 @@
+//! Implementations of the ports, one folder per technology. Library error types stop here: each
+//! adapter maps them to its port's error enum.
+
+pub mod clock;
+pub mod http;
+pub mod store;

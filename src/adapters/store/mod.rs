@@ -1,0 +1,3 @@
+//! Store adapters. SQLite (through sea-orm) is the only one: one file holds all of Nimbus's state.
+
+pub mod sqlite;

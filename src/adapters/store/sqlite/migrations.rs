@@ -1,0 +1,55 @@
+//! Schema migrations, applied at start-up in order. A migration, once released, is never edited:
+//! changes come as new migrations appended to the list.
+
+use sea_orm_migration::prelude::*;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(CreateSettings)]
+    }
+}
+
+#[derive(DeriveIden)]
+enum Settings {
+    Table,
+    Key,
+    Value,
+    UpdatedAt,
+}
+
+struct CreateSettings;
+
+impl MigrationName for CreateSettings {
+    fn name(&self) -> &str {
+        "m20261128_000001_create_settings"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateSettings {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Settings::Table)
+                    .col(ColumnDef::new(Settings::Key).string().not_null().primary_key())
+                    .col(ColumnDef::new(Settings::Value).string().not_null())
+                    .col(
+                        ColumnDef::new(Settings::UpdatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(Settings::Table).to_owned())
+            .await
+    }
+}

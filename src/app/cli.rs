@@ -1,0 +1,122 @@
+//! The `nimbus` command line: parses arguments, loads configuration, and runs one command.
+//! Configuration errors print one line on stderr and exit with status 2.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::config::{Config, ConfigError, Mode, Sources};
+use crate::app::{server, telemetry, wiring::App};
+
+/// Self-hosted VM provisioning portal for Proxmox VE clusters.
+#[derive(Debug, Parser)]
+#[command(name = "nimbus", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the portal in production against the Proxmox cluster named in the configuration
+    /// (environment, ./.env or /etc/nimbus/nimbus.env, optional TOML file in NIMBUS_CONFIG).
+    Serve,
+    /// Run the portal on 127.0.0.1 with demo defaults and a temporary data dir. Honours PORT,
+    /// BIND_ADDR, DB_PATH, NIMBUS_DATA_DIR and LOG_FORMAT; ignores every cluster setting and reads
+    /// no .env file, so it can never touch a real cluster or LAN.
+    Demo,
+    /// Print the OpenAPI 3 document of the HTTP API on stdout.
+    Openapi,
+    /// Print the version.
+    Version,
+}
+
+/// Parses the process arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Openapi => {
+            print!("{}", crate::adapters::http::spec_json());
+            ExitCode::SUCCESS
+        }
+        Command::Version => {
+            println!("nimbus {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Command::Serve => run(Mode::Serve),
+        Command::Demo => run(Mode::Demo),
+    }
+}
+
+fn config_failure(err: ConfigError) -> ExitCode {
+    eprintln!("nimbus: {err}");
+    ExitCode::from(2)
+}
+
+fn run(mode: Mode) -> ExitCode {
+    let config = match Config::load(mode, &Sources::from_process()) {
+        Ok(c) => c,
+        Err(e) => return config_failure(e),
+    };
+    if mode == Mode::Serve
+        && let Err(e) = config.require_cluster_settings()
+    {
+        return config_failure(e);
+    }
+    telemetry::init(config.server.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("nimbus: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let temporary_dir = config
+        .server
+        .data_dir_is_temporary
+        .then(|| config.server.data_dir.clone());
+    let outcome = runtime.block_on(serve(mode, config));
+    if let Some(dir) = temporary_dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "nimbus stopped");
+            eprintln!("nimbus: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(mode: Mode, config: Config) -> anyhow::Result<()> {
+    let app = App::build(config).await?;
+    let running = server::start(app).await?;
+    let url = running.base_url();
+    let app = running.app();
+    tracing::info!(
+        url = %url,
+        version = env!("CARGO_PKG_VERSION"),
+        db = %app.config.server.db_path.display(),
+        instance = %app.instance_id,
+        "nimbus is listening"
+    );
+    if mode == Mode::Demo {
+        println!("Nimbus demo is running at {url}");
+        println!("  API explorer:  {url}/api/docs");
+        if app.config.server.data_dir_is_temporary {
+            println!(
+                "  data dir:      {} (removed when the demo stops)",
+                app.config.server.data_dir.display()
+            );
+        } else {
+            println!("  data dir:      {}", app.config.server.data_dir.display());
+        }
+        println!("  Press Ctrl+C to stop.");
+    }
+    server::shutdown_signal().await;
+    tracing::info!("stopping: finishing in-flight requests");
+    running.stop().await?;
+    tracing::info!("stopped");
+    Ok(())
+}

@@ -1,0 +1,165 @@
+//! Nimbus's typed configuration: loaded once at boot from defaults, an optional TOML file, an env
+//! file and the environment (see `sources`), then parsed into domain types. A bad value stops boot
+//! with one line naming the variable, the value and the expected form.
+
+mod parse;
+mod sources;
+mod values;
+
+#[cfg(test)]
+mod tests;
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+pub use sources::Sources;
+pub use values::*;
+
+/// Every variable Nimbus reads. Anything else in the environment is ignored.
+pub const KEYS: &[&str] = &[
+    "PROXMOX_HOST",
+    "PROXMOX_TOKEN_ID",
+    "PROXMOX_TOKEN_SECRET",
+    "PROXMOX_TEMPLATE_BASE_VMID",
+    "IP_POOL_START",
+    "IP_POOL_END",
+    "IP_POOL_RESERVED",
+    "GATEWAY_IP",
+    "VM_PREFIX_LEN",
+    "NIMBUS_EXCLUDED_NODES",
+    "VM_CPU_TYPE",
+    "NAMESERVER",
+    "SEARCH_DOMAIN",
+    "NIMBUS_VM_DISK_STORAGE",
+    "NIMBUS_MEM_BUFFER_MIB",
+    "NIMBUS_CPU_LOAD_FACTOR",
+    "NIMBUS_CLONE_MODE",
+    "NIMBUS_CLONE_CONCURRENCY_PER_NODE",
+    "NIMBUS_READY_TIMEOUT_SECONDS",
+    "RECONCILE_INTERVAL_SECONDS",
+    "RESERVATION_TTL_SECONDS",
+    "VERIFY_CACHE_TTL_SECONDS",
+    "VACATE_MISS_THRESHOLD",
+    "NIMBUS_NETSCAN_MODE",
+    "NIMBUS_NETSCAN_INTERVAL_SECONDS",
+    "NIMBUS_NETSCAN_TIMEOUT_MS",
+    "NIMBUS_NETSCAN_CONCURRENCY",
+    "NIMBUS_SIMULATED_LAN",
+    "PORT",
+    "BIND_ADDR",
+    "DB_PATH",
+    "NIMBUS_DATA_DIR",
+    "NIMBUS_CONFIG",
+    "APP_URL",
+    "CORS_ORIGIN",
+    "APP_ENV",
+    "LOG_FORMAT",
+    "NIMBUS_ENCRYPTION_KEY",
+    "GITHUB_CLIENT_ID",
+    "GITHUB_CLIENT_SECRET",
+    "GOOGLE_CLIENT_ID",
+    "GOOGLE_CLIENT_SECRET",
+    "GOPHER_API_URL",
+    "GOPHER_API_KEY",
+];
+
+/// The variables `nimbus demo` takes from its environment; everything else is the demo's own.
+pub const DEMO_KEYS: &[&str] = &["PORT", "BIND_ADDR", "DB_PATH", "NIMBUS_DATA_DIR", "LOG_FORMAT"];
+
+/// The settings `nimbus serve` cannot run without.
+pub const REQUIRED_FOR_SERVE: &[&str] = &[
+    "PROXMOX_HOST",
+    "PROXMOX_TOKEN_ID",
+    "PROXMOX_TOKEN_SECRET",
+    "IP_POOL_START",
+    "IP_POOL_END",
+    "GATEWAY_IP",
+];
+
+/// Which command is loading configuration; it decides the defaults and the sources read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Serve,
+    Demo,
+}
+
+/// A configuration that could not be loaded. `Display` is the one line printed before exiting.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("invalid setting {var}={value}: expected {expected}")]
+    Invalid {
+        var: &'static str,
+        value: String,
+        expected: String,
+    },
+    #[error("cannot read {source_name}: {reason}")]
+    Source { source_name: String, reason: String },
+    #[error(
+        "Nimbus is not configured: missing {}; set them in /etc/nimbus/nimbus.env, a .env file in the working \
+         directory or the environment (README, section Configuration), or try `nimbus demo`",
+        .0.join(", ")
+    )]
+    Missing(Vec<&'static str>),
+}
+
+/// The whole configuration, parsed and validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub server: ServerConfig,
+    /// `None` until the Proxmox settings are given.
+    pub proxmox: Option<ProxmoxConfig>,
+    /// `None` until the pool and gateway are given.
+    pub network: Option<crate::domain::ip_pool::NetworkPlan>,
+    pub dns: DnsConfig,
+    pub placement: PlacementConfig,
+    pub reconcile: ReconcileConfig,
+    pub netscan: NetscanConfig,
+    pub readiness: ReadinessConfig,
+    pub encryption_key: Option<EncryptionKey>,
+    pub seeds: SeedConfig,
+    /// Required settings that were not given (empty when everything is there).
+    pub missing: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub bind_addr: IpAddr,
+    /// 0 asks the OS for a free port (tests and the browser harness use it).
+    pub port: u16,
+    pub app_url: Option<url::Url>,
+    pub cors_origins: Vec<String>,
+    pub app_env: String,
+    pub log_format: LogFormat,
+    pub data_dir: PathBuf,
+    pub db_path: PathBuf,
+    /// True when the data dir was made for this run and is removed at exit (demo only).
+    pub data_dir_is_temporary: bool,
+}
+
+impl ServerConfig {
+    /// Whether cookies must carry `Secure`: only when the public URL is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.app_url.as_ref().is_some_and(|u| u.scheme() == "https")
+    }
+}
+
+impl Config {
+    /// Loads and validates the configuration for `mode` from `sources`.
+    pub fn load(mode: Mode, sources: &Sources) -> Result<Self, ConfigError> {
+        let (keys, read_files) = match mode {
+            Mode::Serve => (KEYS, true),
+            Mode::Demo => (DEMO_KEYS, false),
+        };
+        let raw = parse::Raw::new(sources::merge(sources, read_files, keys)?);
+        values::build(mode, &raw)
+    }
+
+    /// Fails with the list of missing required settings, if any.
+    pub fn require_cluster_settings(&self) -> Result<(), ConfigError> {
+        if self.missing.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError::Missing(self.missing.clone()))
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! The pure heart of Nimbus: value types and rules with no I/O, no clock reads and no framework
+//! types. Everything here is constructed through validating constructors, so an invalid value
+//! cannot exist past the edge of the system.
+
+pub mod clone_mode;
+pub mod ip_pool;
+pub mod netscan;
+pub mod scoring;

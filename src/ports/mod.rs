@@ -1,0 +1,9 @@
+//! The traits the application needs from the outside world. Each port is one file; it depends
+//! only on `domain` and value crates, documents the errors of every method, and has a mockall
+//! mock for use-case unit tests.
+
+pub mod clock;
+pub mod store;
+
+pub use clock::Clock;
+pub use store::{Store, StoreError};

@@ -1,0 +1,150 @@
+//! The `nimbus` binary as a user runs it: exit codes, one-line errors, the demo banner and a
+//! graceful stop on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn nimbus(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_nimbus"));
+    // A clean environment: nothing from the developer's shell may configure the binary.
+    cmd.env_clear().current_dir(dir).env("RUST_LOG", "info");
+    cmd
+}
+
+fn failing(envs: &[(&str, &str)]) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = nimbus(dir.path())
+        .arg("serve")
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap();
+    assert!(out.stdout.is_empty(), "nothing on stdout");
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn version_prints_the_crate_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = nimbus(dir.path()).arg("version").output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("nimbus {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn openapi_prints_only_the_spec_on_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = nimbus(dir.path()).arg("openapi").output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        nimbus::adapters::http::spec_json()
+    );
+}
+
+#[test]
+fn help_explains_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = nimbus(dir.path()).arg("--help").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for cmd in ["serve", "demo", "openapi", "version"] {
+        assert!(text.contains(cmd), "--help lists {cmd}: {text}");
+    }
+}
+
+#[test]
+fn an_unparsable_port_stops_serve_with_one_line() {
+    let (code, err) = failing(&[("PORT", "abc")]);
+    assert_eq!(code, 2);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("PORT='abc'"), "{err}");
+}
+
+#[test]
+fn a_reversed_pool_stops_serve_with_one_line() {
+    let (code, err) = failing(&[("IP_POOL_START", "127.0.77.9"), ("IP_POOL_END", "127.0.77.1")]);
+    assert_eq!(code, 2);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("IP_POOL_END='127.0.77.1'") && err.contains("IP_POOL_START=127.0.77.9"),
+        "{err}"
+    );
+}
+
+#[test]
+fn serve_without_proxmox_settings_lists_what_is_missing() {
+    let (code, err) = failing(&[]);
+    assert_eq!(code, 2);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("missing PROXMOX_HOST, PROXMOX_TOKEN_ID"), "{err}");
+}
+
+#[test]
+fn demo_serves_on_its_printed_url_ignores_cluster_settings_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    // A .env in the working directory and cluster variables must both be ignored by the demo.
+    std::fs::write(dir.path().join(".env"), "PORT=notaport\n").unwrap();
+    let mut child = nimbus(dir.path())
+        .arg("demo")
+        .env("PORT", "0")
+        .env("NIMBUS_DATA_DIR", dir.path().join("data"))
+        .env("PROXMOX_HOST", "https://10.0.0.1:8006")
+        .env("IP_POOL_START", "garbage")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let url = first
+        .trim()
+        .strip_prefix("Nimbus demo is running at ")
+        .unwrap_or_else(|| panic!("banner: {first:?}"))
+        .to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+
+    let health = health_within(&url, Duration::from_secs(20));
+    assert_eq!(health["data"]["status"], "ok");
+    assert!(dir.path().join("data/nimbus.db").exists());
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(Instant::now() < deadline, "demo did not stop within 20 s of SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit:?}");
+    let mut logs = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut logs).unwrap();
+    assert!(logs.contains("stopped"), "{logs}");
+}
+
+fn health_within(url: &str, limit: Duration) -> serde_json::Value {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Ok(resp) = reqwest::get(format!("{url}/api/health")).await
+                && resp.status() == 200
+            {
+                return resp.json().await.unwrap();
+            }
+            assert!(Instant::now() < deadline, "no healthy answer from {url}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+}

@@ -1,0 +1,63 @@
+//! `TestApp`: one running Nimbus per test, on its own port and data dir.
+
+use std::collections::BTreeMap;
+
+use nimbus::app::config::{Config, Mode, Sources};
+use nimbus::app::server::{self, Running};
+use nimbus::app::wiring::App;
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub running: Option<Running>,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// Starts Nimbus configured as `mode` would be from `extra` environment variables (plus a
+    /// free port and a fresh data dir).
+    pub async fn spawn_with(mode: Mode, extra: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut env: BTreeMap<String, String> = BTreeMap::new();
+        env.insert("PORT".into(), "0".into());
+        env.insert("NIMBUS_DATA_DIR".into(), dir.path().display().to_string());
+        for (k, v) in extra {
+            env.insert(k.to_string(), v.to_string());
+        }
+        let sources = Sources {
+            env,
+            cwd: dir.path().to_path_buf(),
+            system_env_file: dir.path().join("none.env"),
+        };
+        let config = Config::load(mode, &sources).expect("test configuration");
+        let app = App::build(config).await.expect("app builds");
+        let running = server::start(app).await.expect("server starts");
+        Self {
+            base: running.base_url(),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            running: Some(running),
+            dir,
+        }
+    }
+
+    pub async fn spawn() -> Self {
+        Self::spawn_with(Mode::Demo, &[]).await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).send().await.expect("request")
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await.expect("clean stop");
+        }
+    }
+}
