@@ -13,7 +13,7 @@ DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/nimbus
 RELEASE_BIN := $(CARGO_TARGET_DIR)/release/nimbus
 
 .PHONY: help demo test build lint bench openapi frontend frontend-deps browser-deps chromium \
-        test-rust test-frontend test-api-client test-browser clean
+        test-rust test-frontend test-api-client test-api-conformance test-browser clean
 
 help:
 	@echo "make demo    build everything and run Nimbus on a simulated cluster at http://127.0.0.1:8080"
@@ -52,7 +52,7 @@ demo: build
 
 # --- test -------------------------------------------------------------------------------------
 
-test: test-frontend test-api-client test-rust test-browser
+test: test-frontend test-api-client test-rust test-api-conformance test-browser
 	@echo "make test: all suites passed"
 
 # The portal is built first so the Rust tests and the browser tests see the real files.
@@ -70,6 +70,11 @@ test-api-client: frontend-deps
 	if ! diff -q "$$tmp/schema.d.ts" frontend/src/api/schema.d.ts >/dev/null; then \
 	  echo "frontend/src/api/schema.d.ts is stale: run 'make openapi'"; rm -rf "$$tmp"; exit 1; fi; \
 	rm -rf "$$tmp"; echo "TypeScript API client matches openapi/nimbus.json"
+
+# schemathesis against a live demo: every answer must match the committed spec.
+test-api-conformance:
+	$(CARGO) build --locked --bin nimbus
+	scripts/api-conformance.sh $(DEBUG_BIN)
 
 test-browser: frontend browser-deps chromium
 	$(CARGO) build --locked --bin nimbus
@@ -91,4 +96,4 @@ bench: build
 
 clean:
 	$(CARGO) clean
-	rm -rf frontend/dist frontend/node_modules tests/browser/node_modules
+	rm -rf frontend/dist frontend/node_modules tests/browser/node_modules .venv

@@ -61,6 +61,7 @@ async fn a_wrong_method_gets_405_in_the_envelope() {
     let app = TestApp::spawn().await;
     let resp = app.http.delete(app.url("/api/health")).send().await.unwrap();
     assert_eq!(resp.status(), 405);
+    assert_eq!(resp.headers()["allow"], "GET, HEAD");
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["code"], "method_not_allowed");
     app.stop().await;

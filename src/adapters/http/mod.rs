@@ -13,7 +13,7 @@ use poem::{Endpoint, EndpointExt, Route};
 use poem_openapi::OpenApiService;
 
 use crate::app::health::HealthService;
-use middleware::{ApiErrors, BodyLimit, PanicToEnvelope, RequestContext, SecurityHeaders};
+use middleware::{AllowedMethods, ApiErrors, BodyLimit, PanicToEnvelope, RequestContext, SecurityHeaders};
 
 /// Largest request body the API reads (1 MiB): no Nimbus request needs more.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -54,11 +54,12 @@ pub fn spec_json() -> String {
 /// Every route Nimbus serves, with its middleware.
 pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 'static {
     let api = service();
+    let allowed = AllowedMethods::from_spec(&api.spec());
     let explorer = api.swagger_ui();
     let spec = api.spec_endpoint();
     let api = api
         .with(BodyLimit { max: MAX_BODY_BYTES })
-        .with(ApiErrors)
+        .with(ApiErrors { allowed })
         .with(CatchPanic::new().with_handler(PanicToEnvelope))
         .data(services.health.clone());
     let cors = Cors::new()
