@@ -9,6 +9,7 @@ use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 use tokio::io::AsyncReadExt;
 use tracing::Instrument;
 
+pub use super::allow::AllowedMethods;
 use super::envelope::{ErrorBody, error_response};
 
 tokio::task_local! {
@@ -131,54 +132,6 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
     }
 }
 
-/// The methods each API path accepts, read from the OpenAPI document, so a 405 can say which
-/// methods to use (`Allow`, as RFC 9110 requires).
-#[derive(Debug, Clone, Default)]
-pub struct AllowedMethods {
-    /// Path templates split into segments (`{id}` matches any one segment) and their methods.
-    routes: Vec<(Vec<String>, Vec<String>)>,
-}
-
-impl AllowedMethods {
-    /// Reads `paths` from an OpenAPI document whose server prefix is `/api`.
-    pub fn from_spec(spec: &str) -> Self {
-        let doc: serde_json::Value = serde_json::from_str(spec).unwrap_or_default();
-        let routes = doc["paths"]
-            .as_object()
-            .map(|paths| {
-                paths
-                    .iter()
-                    .map(|(path, ops)| {
-                        let segments = path.trim_matches('/').split('/').map(str::to_string).collect();
-                        let mut methods: Vec<String> = ops
-                            .as_object()
-                            .map(|o| o.keys().map(|m| m.to_ascii_uppercase()).collect())
-                            .unwrap_or_default();
-                        if methods.iter().any(|m| m == "GET") {
-                            methods.push("HEAD".into());
-                        }
-                        (segments, methods)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Self { routes }
-    }
-
-    /// The `Allow` value for a request path such as `/api/vms/7`, if the path exists.
-    pub fn for_path(&self, path: &str) -> Option<String> {
-        let rest = path.strip_prefix("/api")?.trim_matches('/');
-        let segments: Vec<&str> = rest.split('/').collect();
-        self.routes
-            .iter()
-            .find(|(template, _)| {
-                template.len() == segments.len()
-                    && template.iter().zip(&segments).all(|(t, s)| t == s || t.starts_with('{') && t.ends_with('}'))
-            })
-            .map(|(_, methods)| methods.join(", "))
-    }
-}
-
 /// Converts every error below the API operations into the JSON error envelope.
 pub struct ApiErrors {
     pub allowed: AllowedMethods,
@@ -210,7 +163,10 @@ impl<E: Endpoint> Endpoint for ApiErrorsEndpoint<E> {
             Err(e) => {
                 let mut resp = error_response(&e, &method, &path);
                 if e.status() == StatusCode::METHOD_NOT_ALLOWED
-                    && let Some(allow) = self.allowed.for_path(&path).and_then(|a| HeaderValue::from_str(&a).ok())
+                    && let Some(allow) = self
+                        .allowed
+                        .for_path(&path)
+                        .and_then(|a| HeaderValue::from_str(&a).ok())
                 {
                     resp.headers_mut().insert(header::ALLOW, allow);
                 }
@@ -294,20 +250,5 @@ impl poem::middleware::PanicHandler for PanicToEnvelope {
             .unwrap_or_else(|| "non-string panic".into());
         tracing::error!(panic = %message, "handler panicked");
         ErrorBody::internal().into_response(StatusCode::INTERNAL_SERVER_ERROR)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::AllowedMethods;
-
-    #[test]
-    fn allowed_methods_match_templated_paths_from_the_spec() {
-        let spec = r#"{"paths":{"/health":{"get":{}},"/vms/{id}":{"get":{},"delete":{}}}}"#;
-        let allowed = AllowedMethods::from_spec(spec);
-        assert_eq!(allowed.for_path("/api/health").as_deref(), Some("GET, HEAD"));
-        assert_eq!(allowed.for_path("/api/vms/42").as_deref(), Some("DELETE, GET, HEAD"));
-        assert_eq!(allowed.for_path("/api/vms/42/start"), None);
-        assert_eq!(allowed.for_path("/elsewhere"), None);
     }
 }

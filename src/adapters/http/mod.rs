@@ -1,6 +1,7 @@
 //! The HTTP adapter: the poem-openapi API under `/api`, its spec and explorer, and the embedded
 //! portal, wrapped in the middleware every response passes through.
 
+mod allow;
 pub mod envelope;
 pub mod middleware;
 mod spa;

@@ -3,6 +3,7 @@
 //! with one line naming the variable, the value and the expected form.
 
 mod parse;
+mod sections;
 mod sources;
 mod values;
 
@@ -12,8 +13,9 @@ mod tests;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+pub use sections::*;
 pub use sources::Sources;
-pub use values::*;
+pub use values::demo_network;
 
 /// Every variable Nimbus reads. Anything else in the environment is ignored.
 pub const KEYS: &[&str] = &[

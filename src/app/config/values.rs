@@ -1,4 +1,4 @@
-//! The configuration sections and the code that builds them from raw text values.
+//! Builds the configuration sections from raw text values, one function per section.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::num::{NonZeroU32, NonZeroUsize};
@@ -8,119 +8,12 @@ use std::time::Duration;
 use base64::Engine;
 
 use super::parse::{self, Raw};
+use super::sections::*;
 use super::{Config, ConfigError, Mode, REQUIRED_FOR_SERVE, ServerConfig};
 use crate::domain::clone_mode::CloneMode;
 use crate::domain::ip_pool::{NetworkPlan, PoolRange, PrefixLen};
 use crate::domain::netscan::NetscanMode;
 use crate::domain::scoring::CpuLoadFactor;
-
-/// Log line format on stderr.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogFormat {
-    Text,
-    Json,
-}
-
-/// A string that never appears in `Debug` output or logs.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(..)")
-    }
-}
-
-/// The 32-byte master key for secrets at rest, given as standard base64.
-#[derive(Clone, PartialEq, Eq)]
-pub struct EncryptionKey(pub [u8; 32]);
-
-impl std::fmt::Debug for EncryptionKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("EncryptionKey(..)")
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct ProxmoxConfig {
-    /// Base URL such as `https://pve.lan:8006`, without a trailing slash.
-    pub host: url::Url,
-    /// `user@realm!tokenname`.
-    pub token_id: String,
-    pub token_secret: Secret,
-    pub template_base_vmid: u32,
-}
-
-#[derive(Debug, Clone)]
-pub struct DnsConfig {
-    pub nameservers: Vec<IpAddr>,
-    pub search_domain: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct PlacementConfig {
-    pub excluded_nodes: Vec<String>,
-    pub cpu_type: String,
-    /// Storage whose free space gates placement; `None` turns the disk gate off.
-    pub disk_storage: Option<String>,
-    pub mem_buffer_mib: u64,
-    pub cpu_load_factor: CpuLoadFactor,
-    pub clone_mode: CloneMode,
-    pub clone_concurrency_per_node: NonZeroU32,
-}
-
-#[derive(Debug, Clone)]
-pub struct ReconcileConfig {
-    /// `None`: the periodic reconcile is off.
-    pub interval: Option<Duration>,
-    pub reservation_ttl: Duration,
-    /// Zero: every verification asks Proxmox afresh.
-    pub verify_cache_ttl: Duration,
-    /// `None`: addresses are never vacated automatically.
-    pub vacate_miss_threshold: Option<NonZeroU32>,
-}
-
-#[derive(Debug, Clone)]
-pub struct NetscanConfig {
-    pub mode: NetscanMode,
-    /// `None`: the periodic sweep is off (the provision-time probe still follows `mode`).
-    pub interval: Option<Duration>,
-    pub timeout: Duration,
-    pub concurrency: NonZeroUsize,
-}
-
-#[derive(Debug, Clone)]
-pub struct ReadinessConfig {
-    pub timeout: Duration,
-    /// A simulator's LAN endpoint that the probes ask instead of the network.
-    pub simulated_lan: Option<url::Url>,
-}
-
-#[derive(Debug, Clone)]
-pub struct OAuthSeed {
-    pub client_id: String,
-    pub client_secret: Secret,
-}
-
-#[derive(Debug, Clone)]
-pub struct GopherSeed {
-    pub api_url: url::Url,
-    pub api_key: Secret,
-}
-
-/// First-boot seeds; afterwards the Settings UI is authoritative.
-#[derive(Debug, Clone, Default)]
-pub struct SeedConfig {
-    pub github: Option<OAuthSeed>,
-    pub google: Option<OAuthSeed>,
-    pub gopher: Option<GopherSeed>,
-}
 
 /// The demo's loopback network: nothing it does can reach a real LAN.
 pub fn demo_network() -> NetworkPlan {
