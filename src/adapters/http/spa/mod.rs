@@ -78,7 +78,12 @@ fn serve(path: &str, file: Asset, req: &Request) -> Response {
     if fresh {
         return builder.status(StatusCode::NOT_MODIFIED).finish();
     }
-    builder = builder.content_type(file.mime);
+    let mime = if file.mime.starts_with("text/") && !file.mime.contains("charset") {
+        format!("{}; charset=utf-8", file.mime)
+    } else {
+        file.mime
+    };
+    builder = builder.content_type(mime);
     if req.method() == Method::HEAD {
         return builder.header(header::CONTENT_LENGTH, file.data.len()).finish();
     }
@@ -116,6 +121,10 @@ impl<S: AssetSource> Endpoint for Spa<S> {
             None => Ok(Response::builder()
                 .status(StatusCode::SERVICE_UNAVAILABLE)
                 .header(header::CACHE_CONTROL, "no-cache")
+                .header(
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+                )
                 .content_type("text/html; charset=utf-8")
                 .body(NOT_BUILT)),
         }

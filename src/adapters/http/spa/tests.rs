@@ -40,7 +40,7 @@ fn files_are_told_apart_from_client_routes() {
 async fn assets_are_served_with_their_type_and_cached_forever() {
     let resp = built().get("/assets/app-1a2b.js").send().await;
     resp.assert_status_is_ok();
-    resp.assert_header("content-type", "text/javascript");
+    resp.assert_header("content-type", "text/javascript; charset=utf-8");
     resp.assert_header("cache-control", "public, max-age=31536000, immutable");
     resp.assert_text("console.log(1)").await;
 }
@@ -49,7 +49,7 @@ async fn assets_are_served_with_their_type_and_cached_forever() {
 async fn client_routes_get_index_html_which_is_never_cached_stale() {
     let resp = built().get("/machines/42").send().await;
     resp.assert_status_is_ok();
-    resp.assert_header("content-type", "text/html");
+    resp.assert_header("content-type", "text/html; charset=utf-8");
     resp.assert_header("cache-control", "no-cache");
     resp.assert_text("<div id=root>portal</div>").await;
 }

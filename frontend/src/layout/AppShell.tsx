@@ -1,0 +1,66 @@
+// Page chrome shared by every route: skip link, top bar with brand and nav,
+// the blob backdrop, and the centred content column the pages render into.
+import { Link, NavLink, Outlet, useLocation } from 'react-router'
+import { Backdrop } from './Backdrop'
+import { BrandMark } from './BrandMark'
+
+/** Primary navigation; feature pages add their entry here. */
+const navItems: { to: string; label: string }[] = [{ to: '/', label: 'Home' }]
+
+export function AppShell() {
+  const { pathname } = useLocation()
+  return (
+    <div className="relative isolate min-h-dvh">
+      <Backdrop />
+      <a
+        href="#main"
+        className="sr-only rounded-control bg-ink px-4 py-2 text-white focus:not-sr-only focus:fixed focus:top-3 focus:left-3 focus:z-50"
+      >
+        Skip to content
+      </a>
+
+      <header className="sticky top-0 z-20 border-b border-line bg-canvas/55 backdrop-blur-md backdrop-saturate-150">
+        <div className="mx-auto flex h-16 max-w-[1200px] items-center justify-between gap-6 px-8">
+          <Link
+            to="/"
+            aria-label="Nimbus home"
+            className="-mx-1.5 flex items-center gap-2.5 rounded-lg px-1.5 py-1"
+          >
+            <BrandMark />
+            <span className="font-serif text-[21px] font-medium tracking-[-0.02em] text-ink">
+              Nimbus
+            </span>
+          </Link>
+          <nav aria-label="Primary">
+            <ul className="flex items-center gap-1">
+              {navItems.map((item) => (
+                <li key={item.to}>
+                  <NavLink
+                    to={item.to}
+                    end
+                    className={({ isActive }) =>
+                      `block rounded-lg px-3 py-1.5 font-mono text-[11px] font-medium tracking-[0.14em] uppercase transition-colors ${
+                        isActive
+                          ? 'bg-white/80 text-ink shadow-[0_0_0_1px_var(--color-line-2)]'
+                          : 'text-ink-3 hover:bg-white/60 hover:text-ink'
+                      }`
+                    }
+                  >
+                    {item.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </div>
+      </header>
+
+      <main id="main" tabIndex={-1} className="mx-auto max-w-[1200px] px-8 pt-16 pb-24 outline-none">
+        {/* Keyed by path so each screen gets the subtle rise-in. */}
+        <div key={pathname} className="motion-safe:animate-rise">
+          <Outlet />
+        </div>
+      </main>
+    </div>
+  )
+}

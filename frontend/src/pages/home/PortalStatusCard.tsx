@@ -1,0 +1,130 @@
+// Glass card on the home page answering "is Nimbus up, and which version is it?".
+import { useId } from 'react'
+import type { ApiFailure } from '../../api/failure'
+import { type HealthState, useHealth } from './useHealth'
+
+type Tone = 'good' | 'warn' | 'bad' | 'idle'
+
+const toneStyles: Record<Tone, { dot: string; text: string }> = {
+  good: { dot: 'bg-good shadow-[0_0_0_3px_rgb(31_122_77/0.14)]', text: 'text-good' },
+  warn: { dot: 'bg-warn shadow-[0_0_0_3px_rgb(168_90_10/0.14)]', text: 'text-warn' },
+  bad: { dot: 'bg-bad shadow-[0_0_0_3px_rgb(184_58_58/0.14)]', text: 'text-bad' },
+  idle: { dot: 'bg-ink-3 motion-safe:animate-breathe', text: 'text-ink-3' },
+}
+
+function statusOf(state: HealthState): { label: string; tone: Tone } {
+  switch (state.phase) {
+    case 'checking':
+      return { label: 'Checking…', tone: 'idle' }
+    case 'ok': {
+      // Widened on purpose: the spec may list only "ok" today, but any other word a
+      // newer server sends (e.g. "degraded") must read as a warning, not as healthy.
+      const status: string = state.health.status
+      return { label: status, tone: status === 'ok' ? 'good' : 'warn' }
+    }
+    case 'failed':
+      return state.retrying
+        ? { label: 'Checking…', tone: 'idle' }
+        : { label: 'unavailable', tone: 'bad' }
+  }
+}
+
+function StatusValue({ state }: { state: HealthState }) {
+  const { label, tone } = statusOf(state)
+  const style = toneStyles[tone]
+  return (
+    <span data-tone={tone} className={`inline-flex items-center gap-2 font-mono text-[13px] ${style.text}`}>
+      <span aria-hidden="true" className={`size-2 rounded-full ${style.dot}`} />
+      <span>{label}</span>
+    </span>
+  )
+}
+
+function FailureNotice({
+  failure,
+  retrying,
+  onRetry,
+}: {
+  failure: ApiFailure
+  retrying: boolean
+  onRetry: () => void
+}) {
+  const lead = failure.kind === 'unreachable' ? 'Nimbus did not answer' : 'Nimbus reported a problem'
+  const details = [failure.code, failure.requestId && `request ${failure.requestId}`].filter(Boolean)
+  return (
+    <div
+      role="alert"
+      className="mt-5 rounded-xl border border-bad/20 bg-bad/[0.06] p-4 text-[13px] text-ink-2"
+    >
+      <p>
+        <span className="font-medium text-bad">{lead}:</span> {failure.message}
+      </p>
+      {details.length > 0 && (
+        <p className="mt-1 font-mono text-[11px] text-ink-3">{details.join(' · ')}</p>
+      )}
+      <button
+        type="button"
+        onClick={() => {
+          if (!retrying) onRetry()
+        }}
+        aria-disabled={retrying}
+        className="mt-3 inline-flex h-9 items-center gap-2 rounded-control bg-ink px-4 text-[13px] font-medium text-white shadow-primary transition hover:-translate-y-px aria-disabled:cursor-progress aria-disabled:opacity-70 aria-disabled:hover:translate-y-0"
+      >
+        {retrying ? 'Retrying…' : 'Retry'}
+      </button>
+    </div>
+  )
+}
+
+export function PortalStatusCard() {
+  const titleId = useId()
+  const { state, retry } = useHealth()
+  const version = state.phase === 'ok' ? state.health.version : undefined
+
+  return (
+    <section aria-labelledby={titleId} className="glass p-6 sm:p-7">
+      <div className="flex min-h-7 items-center justify-between gap-4">
+        <h2 id={titleId} className="text-xl font-semibold">
+          Portal status
+        </h2>
+        {state.phase !== 'failed' && (
+          <button
+            type="button"
+            // Stays in place (aria-disabled, not removed) while checking so keyboard focus survives.
+            aria-disabled={state.phase === 'checking'}
+            onClick={() => {
+              if (state.phase === 'ok') retry()
+            }}
+            className="rounded-md border border-line-2 bg-white/85 px-2 py-1 font-mono text-[10.5px] font-medium tracking-[0.14em] text-ink-2 uppercase transition-colors hover:border-line-strong hover:text-ink aria-disabled:cursor-progress aria-disabled:opacity-50"
+          >
+            Check again
+          </button>
+        )}
+      </div>
+
+      <dl aria-live="polite" aria-busy={statusOf(state).tone === 'idle'} className="mt-4 text-[13px]">
+        <div className="flex items-center justify-between gap-4 border-b border-line py-3">
+          <dt className="text-ink-3">Status</dt>
+          <dd>
+            <StatusValue state={state} />
+          </dd>
+        </div>
+        <div className="flex items-center justify-between gap-4 py-3">
+          <dt className="text-ink-3">Version</dt>
+          <dd className="font-mono text-ink">
+            {version ?? (
+              <>
+                <span aria-hidden="true" className="text-ink-3">—</span>
+                <span className="sr-only">unknown</span>
+              </>
+            )}
+          </dd>
+        </div>
+      </dl>
+
+      {state.phase === 'failed' && (
+        <FailureNotice failure={state.failure} retrying={state.retrying} onRetry={retry} />
+      )}
+    </section>
+  )
+}
