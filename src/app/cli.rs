@@ -1,6 +1,7 @@
 //! The `nimbus` command line: parses arguments, loads configuration, and runs one command.
 //! Configuration errors print one line on stderr and exit with status 2.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -36,7 +37,10 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Openapi => {
-            print!("{}", crate::adapters::http::spec_json());
+            // `nimbus openapi | head` closes the pipe early; that is not an error worth a panic.
+            let _ = std::io::stdout()
+                .lock()
+                .write_all(crate::adapters::http::spec_json().as_bytes());
             ExitCode::SUCCESS
         }
         Command::Version => {
@@ -102,17 +106,19 @@ async fn serve(mode: Mode, config: Config) -> anyhow::Result<()> {
         "nimbus is listening"
     );
     if mode == Mode::Demo {
-        println!("Nimbus demo is running at {url}");
-        println!("  API explorer:  {url}/api/docs");
-        if app.config.server.data_dir_is_temporary {
-            println!(
-                "  data dir:      {} (removed when the demo stops)",
-                app.config.server.data_dir.display()
-            );
+        let dir = app.config.server.data_dir.display();
+        let dir_note = if app.config.server.data_dir_is_temporary {
+            " (removed when the demo stops)"
         } else {
-            println!("  data dir:      {}", app.config.server.data_dir.display());
-        }
-        println!("  Press Ctrl+C to stop.");
+            ""
+        };
+        let banner = format!(
+            "Nimbus demo is running at {url}\n  API explorer:  {url}/api/docs\n  data dir:      {dir}{dir_note}\n  \
+             Press Ctrl+C to stop.\n"
+        );
+        // Whoever started the demo may stop reading stdout (a closed pipe); that must not stop it.
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
     }
     server::shutdown_signal().await;
     tracing::info!("stopping: finishing in-flight requests");

@@ -82,17 +82,13 @@ fn serve_without_proxmox_settings_lists_what_is_missing() {
     assert!(err.contains("missing PROXMOX_HOST, PROXMOX_TOKEN_ID"), "{err}");
 }
 
-#[test]
-fn demo_serves_on_its_printed_url_ignores_cluster_settings_and_stops_cleanly_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    // A .env in the working directory and cluster variables must both be ignored by the demo.
-    std::fs::write(dir.path().join(".env"), "PORT=notaport\n").unwrap();
-    let mut child = nimbus(dir.path())
+/// Starts `nimbus demo` in `dir` with `envs` and returns the child and the URL from its banner.
+fn spawn_demo(dir: &std::path::Path, envs: &[(&str, &str)]) -> (std::process::Child, String) {
+    let mut child = nimbus(dir)
         .arg("demo")
         .env("PORT", "0")
-        .env("NIMBUS_DATA_DIR", dir.path().join("data"))
-        .env("PROXMOX_HOST", "https://10.0.0.1:8006")
-        .env("IP_POOL_START", "garbage")
+        .env("NIMBUS_DATA_DIR", dir.join("data"))
+        .envs(envs.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -105,12 +101,11 @@ fn demo_serves_on_its_printed_url_ignores_cluster_settings_and_stops_cleanly_on_
         .strip_prefix("Nimbus demo is running at ")
         .unwrap_or_else(|| panic!("banner: {first:?}"))
         .to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    (child, url)
+}
 
-    let health = health_within(&url, Duration::from_secs(20));
-    assert_eq!(health["data"]["status"], "ok");
-    assert!(dir.path().join("data/nimbus.db").exists());
-
+/// Sends SIGTERM, waits (bounded) for a successful exit, and returns everything logged on stderr.
+fn terminate(mut child: std::process::Child) -> String {
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -127,18 +122,56 @@ fn demo_serves_on_its_printed_url_ignores_cluster_settings_and_stops_cleanly_on_
     assert!(exit.success(), "{exit:?}");
     let mut logs = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut logs).unwrap();
+    logs
+}
+
+#[test]
+fn demo_serves_on_its_printed_url_ignores_cluster_settings_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    // A .env in the working directory and cluster variables must both be ignored by the demo.
+    std::fs::write(dir.path().join(".env"), "PORT=notaport\n").unwrap();
+    let (child, url) = spawn_demo(
+        dir.path(),
+        &[("PROXMOX_HOST", "https://10.0.0.1:8006"), ("IP_POOL_START", "garbage")],
+    );
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let health = health_within(&url, Duration::from_secs(20), None);
+    assert_eq!(health["data"]["status"], "ok");
+    assert!(dir.path().join("data/nimbus.db").exists());
+    let logs = terminate(child);
     assert!(logs.contains("stopped"), "{logs}");
 }
 
-fn health_within(url: &str, limit: Duration) -> serde_json::Value {
+#[test]
+fn json_logs_are_one_object_per_line_and_carry_the_request_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, url) = spawn_demo(dir.path(), &[("LOG_FORMAT", "json")]);
+    health_within(&url, Duration::from_secs(20), Some("trace-json-1"));
+    let logs = terminate(child);
+    let mut tagged = 0;
+    for line in logs.lines() {
+        let entry: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        if entry["span"]["request_id"] == "trace-json-1" {
+            tagged += 1;
+        }
+    }
+    assert!(tagged >= 1, "a log line names the request id: {logs}");
+}
+
+fn health_within(url: &str, limit: Duration, request_id: Option<&str>) -> serde_json::Value {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     runtime.block_on(async {
+        let client = reqwest::Client::new();
         let deadline = Instant::now() + limit;
         loop {
-            if let Ok(resp) = reqwest::get(format!("{url}/api/health")).await
+            let mut req = client.get(format!("{url}/api/health"));
+            if let Some(id) = request_id {
+                req = req.header("x-request-id", id);
+            }
+            if let Ok(resp) = req.send().await
                 && resp.status() == 200
             {
                 return resp.json().await.unwrap();
