@@ -30,8 +30,15 @@ frontend/node_modules/.package-lock.json: frontend/package.json frontend/package
 
 frontend-deps: frontend/node_modules/.package-lock.json
 
-frontend: frontend-deps
+# The portal is rebuilt only when its sources change: a rebuilt dist/ makes Cargo re-embed it.
+FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/tsconfig.app.json \
+	frontend/package-lock.json
+
+frontend/dist/index.html: $(FRONTEND_SOURCES) frontend/node_modules/.package-lock.json
 	cd frontend && $(NPM) run build
+
+frontend: frontend/dist/index.html
 
 tests/browser/node_modules/.package-lock.json: tests/browser/package.json tests/browser/package-lock.json
 	cd tests/browser && $(NPM) ci --no-audit --no-fund --loglevel=error

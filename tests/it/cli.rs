@@ -132,7 +132,7 @@ fn demo_serves_on_its_printed_url_ignores_cluster_settings_and_stops_cleanly_on_
     std::fs::write(dir.path().join(".env"), "PORT=notaport\n").unwrap();
     let (child, url) = spawn_demo(
         dir.path(),
-        &[("PROXMOX_HOST", "https://10.0.0.1:8006"), ("IP_POOL_START", "garbage")],
+        &[("PROXMOX_HOST", "https://127.0.0.9:1"), ("IP_POOL_START", "garbage")],
     );
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let health = health_within(&url, Duration::from_secs(20), None);

@@ -147,16 +147,17 @@ impl SqliteStore {
 }
 
 async fn check_schema_not_newer(db: &DatabaseConnection, path: &Path) -> Result<(), OpenStoreError> {
+    let open_err = |e: DbErr| OpenStoreError::Open {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
     let has_table = db
         .query_one_raw(Statement::from_string(
             db.get_database_backend(),
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'seaql_migrations'",
         ))
         .await
-        .map_err(|e| OpenStoreError::Open {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })?
+        .map_err(open_err)?
         .is_some();
     if !has_table {
         return Ok(());
@@ -167,16 +168,10 @@ async fn check_schema_not_newer(db: &DatabaseConnection, path: &Path) -> Result<
             "SELECT version FROM seaql_migrations ORDER BY version",
         ))
         .await
-        .map_err(|e| OpenStoreError::Open {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })?;
+        .map_err(open_err)?;
     let known: Vec<String> = Migrator::migrations().iter().map(|m| m.name().to_string()).collect();
     for row in rows {
-        let version: String = row.try_get("", "version").map_err(|e| OpenStoreError::Open {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })?;
+        let version: String = row.try_get("", "version").map_err(open_err)?;
         if !known.contains(&version) {
             return Err(OpenStoreError::NewerSchema {
                 path: path.to_path_buf(),
