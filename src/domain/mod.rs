@@ -3,6 +3,15 @@
 //! cannot exist past the edge of the system.
 
 pub mod clone_mode;
+pub mod cluster;
+pub mod gpu_queue;
+pub mod hostname;
+pub mod ids;
 pub mod ip_pool;
 pub mod netscan;
+pub mod os_image;
+pub mod role;
 pub mod scoring;
+pub mod tier;
+pub mod upid;
+pub mod vmid;

@@ -1,5 +1,5 @@
-//! Node-scoring parameters. The scoring formula itself arrives with the domain core; this file
-//! holds the tunables that configuration validates at boot.
+//! The CPU load factor: how busy the soft score assumes a fresh VM's vCPUs will be. Validated at
+//! boot from `NIMBUS_CPU_LOAD_FACTOR`.
 
 use std::fmt;
 
