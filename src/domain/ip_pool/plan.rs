@@ -210,6 +210,37 @@ impl NetworkPlan {
     pub fn is_assignable(&self, addr: Ipv4Addr) -> bool {
         self.pool.contains(addr) && !self.reserved.iter().any(|r| r.contains(addr))
     }
+
+    /// Every address a VM may be handed, in numeric order.
+    pub fn assignable(&self) -> impl Iterator<Item = Ipv4Addr> + '_ {
+        (u32::from(self.pool.start)..=u32::from(self.pool.end))
+            .map(Ipv4Addr::from)
+            .filter(|a| self.is_assignable(*a))
+    }
+
+    /// How many addresses a VM may be handed.
+    pub fn capacity(&self) -> u64 {
+        let reserved: u64 = self.assignable_reserved().map(|r| r.len()).sum();
+        self.pool.len() - reserved
+    }
+
+    /// Reserved ranges with overlaps merged, so each excluded address is counted once.
+    fn assignable_reserved(&self) -> impl Iterator<Item = PoolRange> {
+        let mut ranges = self.reserved.clone();
+        ranges.sort_by_key(|r| u32::from(r.start));
+        let mut merged: Vec<PoolRange> = Vec::new();
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if u32::from(r.start) <= u32::from(last.end).saturating_add(1) => {
+                    if u32::from(r.end) > u32::from(last.end) {
+                        last.end = r.end;
+                    }
+                }
+                _ => merged.push(r),
+            }
+        }
+        merged.into_iter()
+    }
 }
 
 #[cfg(test)]
@@ -266,6 +297,23 @@ mod tests {
         assert!(p.is_assignable(ip("127.0.77.10")));
         assert!(!p.is_assignable(ip("127.0.77.50")));
         assert!(!p.is_assignable(ip("127.0.77.201")));
+    }
+
+    #[test]
+    fn assignable_addresses_skip_reserved_ones_in_numeric_order() {
+        let p = plan(
+            "127.0.77.5-127.0.77.20",
+            24,
+            "127.0.77.1",
+            &["127.0.77.6-127.0.77.9", "127.0.77.8-127.0.77.10", "127.0.77.20"],
+        )
+        .unwrap();
+        let all: Vec<String> = p.assignable().map(|a| a.to_string()).collect();
+        assert_eq!(all.first().map(String::as_str), Some("127.0.77.5"));
+        assert_eq!(all[1], "127.0.77.11");
+        assert_eq!(all.last().map(String::as_str), Some("127.0.77.19"));
+        assert_eq!(p.capacity(), all.len() as u64);
+        assert_eq!(p.capacity(), 10);
     }
 
     #[test]
