@@ -89,7 +89,7 @@ pub fn human_bytes(bytes: i64) -> String {
     let b = bytes.unsigned_abs();
     if b >= GIB {
         let tenths = (b * 10 + GIB / 2) / GIB;
-        if tenths % 10 == 0 {
+        if tenths.is_multiple_of(10) {
             format!("{sign}{} GiB", tenths / 10)
         } else {
             format!("{sign}{}.{} GiB", tenths / 10, tenths % 10)

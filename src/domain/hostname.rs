@@ -34,7 +34,10 @@ impl Hostname {
         if let Some(found) = s.chars().find(|c| c.is_ascii_uppercase()) {
             return Err(HostnameError::Uppercase { found });
         }
-        if let Some(found) = s.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
+        if let Some(found) = s
+            .chars()
+            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+        {
             return Err(HostnameError::InvalidChar { found });
         }
         if s.len() > Self::MAX_LEN {
@@ -73,9 +76,15 @@ mod tests {
     #[test]
     fn refuses_each_broken_rule_with_its_own_reason() {
         assert_eq!(Hostname::parse("  "), Err(HostnameError::Empty));
-        assert_eq!(Hostname::parse(&"x".repeat(64)), Err(HostnameError::TooLong { len: 64 }));
+        assert_eq!(
+            Hostname::parse(&"x".repeat(64)),
+            Err(HostnameError::TooLong { len: 64 })
+        );
         assert_eq!(Hostname::parse("Web"), Err(HostnameError::Uppercase { found: 'W' }));
-        assert_eq!(Hostname::parse("web.lan"), Err(HostnameError::InvalidChar { found: '.' }));
+        assert_eq!(
+            Hostname::parse("web.lan"),
+            Err(HostnameError::InvalidChar { found: '.' })
+        );
         assert_eq!(Hostname::parse("web_1"), Err(HostnameError::InvalidChar { found: '_' }));
         assert_eq!(Hostname::parse("café"), Err(HostnameError::InvalidChar { found: 'é' }));
         assert_eq!(Hostname::parse("-web"), Err(HostnameError::HyphenAtEdge));
@@ -83,7 +92,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(512))]
+        #![proptest_config(crate::domain::proptest_config::with_cases(512))]
 
         /// The parser agrees with the RFC 1123 label grammar on arbitrary input.
         #[test]

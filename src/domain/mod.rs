@@ -10,6 +10,9 @@ pub mod ids;
 pub mod ip_pool;
 pub mod netscan;
 pub mod os_image;
+#[cfg(test)]
+pub(crate) mod proptest_config;
+pub mod provisioning;
 pub mod role;
 pub mod scoring;
 pub mod tier;

@@ -45,7 +45,9 @@ impl OsImage {
     /// The template VMID suggested for this OS from a base (9000 by default). VMIDs are unique
     /// per cluster, so other nodes' copies get other ids; this is only the first choice.
     pub fn suggested_template_vmid(&self, base: VmId) -> Option<VmId> {
-        base.get().checked_add(self.template_offset).and_then(|v| VmId::new(v).ok())
+        base.get()
+            .checked_add(self.template_offset)
+            .and_then(|v| VmId::new(v).ok())
     }
 
     /// The template's VM name on Proxmox, which is how Nimbus recognises it on every node.
@@ -150,7 +152,10 @@ mod tests {
         let c = OsCatalog::builtin();
         let d12 = c.find("debian-12").unwrap();
         assert_eq!(d12.template_name(), "nimbus-debian-12");
-        assert_eq!(d12.suggested_template_vmid(VmId::new(9000).unwrap()), Some(VmId::new(9002).unwrap()));
+        assert_eq!(
+            d12.suggested_template_vmid(VmId::new(9000).unwrap()),
+            Some(VmId::new(9002).unwrap())
+        );
         assert_eq!(d12.suggested_template_vmid(VmId::new(VmId::MAX).unwrap()), None);
         for image in c.images() {
             assert!(image.image_file().ends_with(".qcow2"), "{}", image.key());
@@ -161,6 +166,9 @@ mod tests {
     #[test]
     fn unknown_systems_are_refused_with_the_known_list() {
         let err = OsCatalog::builtin().find("arch").unwrap_err();
-        assert_eq!(err.to_string(), "must be one of ubuntu-24.04, ubuntu-22.04, debian-12, debian-11");
+        assert_eq!(
+            err.to_string(),
+            "must be one of ubuntu-24.04, ubuntu-22.04, debian-12, debian-11"
+        );
     }
 }

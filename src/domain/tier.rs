@@ -15,8 +15,13 @@ impl TierName {
         let s = raw.trim();
         let ok = (1..=32).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_lowercase())
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if ok { Ok(Self(s.to_owned())) } else { Err(TierError::BadName) }
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(TierError::BadName)
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -80,7 +85,13 @@ impl TierError {
 }
 
 impl Tier {
-    pub fn new(name: TierName, vcpus: u32, memory_mib: u64, disk_gib: u64, approval: Approval) -> Result<Self, TierError> {
+    pub fn new(
+        name: TierName,
+        vcpus: u32,
+        memory_mib: u64,
+        disk_gib: u64,
+        approval: Approval,
+    ) -> Result<Self, TierError> {
         if !(1..=128).contains(&vcpus) {
             return Err(TierError::BadVcpus);
         }
@@ -144,8 +155,14 @@ impl TierCatalog {
     /// small, medium, large and xl, as the product describes them.
     pub fn builtin() -> Self {
         let t = |name: &str, vcpus, gib: u64, disk, approval| {
-            Tier::new(TierName::parse(name).expect("built-in name"), vcpus, gib * 1024, disk, approval)
-                .expect("built-in tier")
+            Tier::new(
+                TierName::parse(name).expect("built-in name"),
+                vcpus,
+                gib * 1024,
+                disk,
+                approval,
+            )
+            .expect("built-in tier")
         };
         Self {
             tiers: vec![
@@ -173,9 +190,17 @@ impl TierCatalog {
     /// Looks a tier up by the name a user sent; the error lists what exists.
     pub fn find(&self, name: &str) -> Result<&Tier, TierError> {
         let name = name.trim();
-        self.tiers.iter().find(|t| t.name.as_str() == name).ok_or_else(|| TierError::Unknown {
-            known: self.tiers.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
-        })
+        self.tiers
+            .iter()
+            .find(|t| t.name.as_str() == name)
+            .ok_or_else(|| TierError::Unknown {
+                known: self
+                    .tiers
+                    .iter()
+                    .map(|t| t.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
     }
 }
 
@@ -193,7 +218,12 @@ mod tests {
             .collect();
         assert_eq!(
             sizes,
-            [("small", 1, 1024, 15), ("medium", 2, 2048, 30), ("large", 4, 4096, 60), ("xl", 8, 8192, 120)]
+            [
+                ("small", 1, 1024, 15),
+                ("medium", 2, 2048, 30),
+                ("large", 4, 4096, 60),
+                ("xl", 8, 8192, 120)
+            ]
         );
         assert_eq!(c.find("medium").unwrap().memory_bytes(), 2 * GIB);
         assert_eq!(c.find("large").unwrap().disk_bytes(), 60 * GIB);
@@ -218,7 +248,14 @@ mod tests {
     #[test]
     fn an_admin_can_add_a_tier_but_not_a_duplicate_or_invalid_one() {
         let mut c = TierCatalog::builtin();
-        let gpu = Tier::new(TierName::parse("xxl").unwrap(), 16, 32768, 240, Approval::MembersRequest).unwrap();
+        let gpu = Tier::new(
+            TierName::parse("xxl").unwrap(),
+            16,
+            32768,
+            240,
+            Approval::MembersRequest,
+        )
+        .unwrap();
         c.add(gpu).unwrap();
         assert_eq!(c.find("xxl").unwrap().vcpus(), 16);
         let again = Tier::new(TierName::parse("small").unwrap(), 1, 512, 10, Approval::None).unwrap();

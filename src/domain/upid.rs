@@ -58,11 +58,17 @@ impl Upid {
         let raw = raw.trim();
         let parts: Vec<&str> = raw.split(':').collect();
         if parts.len() != 9 || parts[0] != "UPID" || !parts[8].is_empty() {
-            return Err(err("expected 9 ':'-separated fields starting with UPID and ending with ':'"));
+            return Err(err(
+                "expected 9 ':'-separated fields starting with UPID and ending with ':'",
+            ));
         }
         let node = NodeName::parse(parts[1]).map_err(|_| err("bad node name"))?;
         let kind = parts[5];
-        if kind.is_empty() || !kind.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        if kind.is_empty()
+            || !kind
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
             return Err(err("bad task type"));
         }
         let user = parts[7];
@@ -156,7 +162,10 @@ mod tests {
     fn new_formats_like_proxmox_and_round_trips() {
         let node = NodeName::parse("pve3").unwrap();
         let u = Upid::new(node, 0x1F, 0x1_0000_0000, 0x6500_0000, "qmclone", "9000", "root@pam");
-        assert_eq!(u.as_str(), "UPID:pve3:0000001F:100000000:65000000:qmclone:9000:root@pam:");
+        assert_eq!(
+            u.as_str(),
+            "UPID:pve3:0000001F:100000000:65000000:qmclone:9000:root@pam:"
+        );
         assert_eq!(Upid::parse(u.as_str()).unwrap(), u);
     }
 

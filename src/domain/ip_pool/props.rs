@@ -97,7 +97,7 @@ fn start() -> DateTime<Utc> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(crate::domain::proptest_config::with_cases(512))]
 
     #[test]
     fn no_address_ever_has_two_holders_and_exhaustion_is_exact(ops in prop::collection::vec(arb_op(), 1..60)) {

@@ -74,7 +74,11 @@ fn clamp01(x: f64) -> f64 {
 
 /// Per-node disk views for the policy's disk storage. A shared storage is one pool: its first row
 /// applies to every node and in-flight disks anywhere count against it once.
-fn disk_views(view: &ClusterView<'_>, storage: &str, loads: &BTreeMap<&NodeName, Load>) -> BTreeMap<NodeName, DiskView> {
+fn disk_views(
+    view: &ClusterView<'_>,
+    storage: &str,
+    loads: &BTreeMap<&NodeName, Load>,
+) -> BTreeMap<NodeName, DiskView> {
     let rows = view.storage.iter().filter(|s| s.storage == storage);
     let mut out = BTreeMap::new();
     let in_flight_everywhere: u64 = loads.values().map(|l| l.in_flight_disk).sum();

@@ -8,6 +8,8 @@ mod evaluate;
 mod factor;
 mod pick;
 #[cfg(test)]
+mod placement_tests;
+#[cfg(test)]
 mod props;
 #[cfg(test)]
 mod tests;
@@ -77,10 +79,19 @@ pub enum Rejection {
     NoTemplate,
     /// The node reports no memory at all.
     NoCapacity,
-    InsufficientCores { has: u32, needs: u32 },
+    InsufficientCores {
+        has: u32,
+        needs: u32,
+    },
     /// `free` is what is left after committed and in-flight memory; `need` includes the buffer.
-    InsufficientMemory { free: i64, need: u64 },
-    InsufficientDisk { free: i64, need: u64 },
+    InsufficientMemory {
+        free: i64,
+        need: u64,
+    },
+    InsufficientDisk {
+        free: i64,
+        need: u64,
+    },
 }
 
 impl Rejection {

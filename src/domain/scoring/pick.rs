@@ -39,7 +39,9 @@ fn group_key(a: &NodeAssessment, b: &NodeAssessment) -> Ordering {
 }
 
 fn rank(assessments: &[NodeAssessment]) -> Vec<usize> {
-    let mut left: Vec<usize> = (0..assessments.len()).filter(|&i| assessments[i].score().is_some()).collect();
+    let mut left: Vec<usize> = (0..assessments.len())
+        .filter(|&i| assessments[i].score().is_some())
+        .collect();
     let mut out = Vec::with_capacity(assessments.len());
     while !left.is_empty() {
         let best = left
@@ -52,7 +54,9 @@ fn rank(assessments: &[NodeAssessment]) -> Vec<usize> {
             .expect("the best node is always in its own group");
         out.push(left.remove(pos));
     }
-    let mut rejected: Vec<usize> = (0..assessments.len()).filter(|&i| assessments[i].score().is_none()).collect();
+    let mut rejected: Vec<usize> = (0..assessments.len())
+        .filter(|&i| assessments[i].score().is_none())
+        .collect();
     rejected.sort_by(|&a, &b| assessments[a].node.cmp(&assessments[b].node));
     out.extend(rejected);
     out
@@ -134,7 +138,11 @@ impl PlacementDecision {
                 Verdict::Accepted(_) => format!("{} accepted", a.node),
             })
             .collect();
-        Some(format!("no node can take a {} VM ({need}): {}", self.tier, nodes.join("; ")))
+        Some(format!(
+            "no node can take a {} VM ({need}): {}",
+            self.tier,
+            nodes.join("; ")
+        ))
     }
 
     /// One log line: `winner=pve2 pve2=0.851 pve1=rejected(offline,no_template)`.

@@ -33,18 +33,20 @@ fn arb_node(i: usize) -> impl Strategy<Value = (NodeFigures, u32, bool, bool, u6
         0u64..=2000,
         0u64..=100,
     )
-        .prop_map(move |(online, load, cpus, mem_gib, used_pct, guests, tpl, excl, disk_gib, disk_pct)| {
-            let mem_total = mem_gib * GIB;
-            let node = NodeFigures {
-                name: NodeName::parse(&format!("pve{i}")).unwrap(),
-                online,
-                cpu_load: load,
-                cpus,
-                mem_used: mem_total / 100 * used_pct,
-                mem_total,
-            };
-            (node, guests, tpl, excl, disk_gib * GIB, disk_gib * GIB / 100 * disk_pct)
-        })
+        .prop_map(
+            move |(online, load, cpus, mem_gib, used_pct, guests, tpl, excl, disk_gib, disk_pct)| {
+                let mem_total = mem_gib * GIB;
+                let node = NodeFigures {
+                    name: NodeName::parse(&format!("pve{i}")).unwrap(),
+                    online,
+                    cpu_load: load,
+                    cpus,
+                    mem_used: mem_total / 100 * used_pct,
+                    mem_total,
+                };
+                (node, guests, tpl, excl, disk_gib * GIB, disk_gib * GIB / 100 * disk_pct)
+            },
+        )
 }
 
 fn arb_world() -> impl Strategy<Value = World> {
@@ -114,7 +116,7 @@ fn position(d: &PlacementDecision, node: &NodeName) -> usize {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1024))]
+    #![proptest_config(crate::domain::proptest_config::with_cases(1024))]
 
     #[test]
     fn every_score_and_part_lies_between_zero_and_one(w in arb_world()) {

@@ -7,7 +7,7 @@ use super::*;
 use crate::domain::cluster::{GIB, MIB};
 use crate::domain::tier::TierCatalog;
 
-fn name(s: &str) -> NodeName {
+pub(super) fn name(s: &str) -> NodeName {
     NodeName::parse(s).unwrap()
 }
 
@@ -22,7 +22,7 @@ pub(super) fn node(n: &str, cpus: u32, mem_total: u64, mem_used: u64, cpu_load: 
     }
 }
 
-fn guest(id: u32, n: &str, mem_max: u64) -> GuestFigures {
+pub(super) fn guest(id: u32, n: &str, mem_max: u64) -> GuestFigures {
     GuestFigures {
         vmid: VmId::new(id).unwrap(),
         node: name(n),
@@ -32,7 +32,7 @@ fn guest(id: u32, n: &str, mem_max: u64) -> GuestFigures {
     }
 }
 
-fn disk(n: &str, total_gib: u64, used_gib: u64, shared: bool) -> StorageFigures {
+pub(super) fn disk(n: &str, total_gib: u64, used_gib: u64, shared: bool) -> StorageFigures {
     StorageFigures {
         storage: "local-lvm".into(),
         node: name(n),
@@ -42,28 +42,28 @@ fn disk(n: &str, total_gib: u64, used_gib: u64, shared: bool) -> StorageFigures 
     }
 }
 
-fn no_disk() -> ScoringPolicy {
+pub(super) fn no_disk() -> ScoringPolicy {
     ScoringPolicy {
         disk_storage: None,
         ..ScoringPolicy::default()
     }
 }
 
-fn templates(names: &[&str]) -> BTreeSet<NodeName> {
+pub(super) fn templates(names: &[&str]) -> BTreeSet<NodeName> {
     names.iter().map(|n| name(n)).collect()
 }
 
-struct Case {
-    nodes: Vec<NodeFigures>,
-    guests: Vec<GuestFigures>,
-    storage: Vec<StorageFigures>,
-    templates: BTreeSet<NodeName>,
-    in_flight: Vec<InFlight>,
-    policy: ScoringPolicy,
+pub(super) struct Case {
+    pub(super) nodes: Vec<NodeFigures>,
+    pub(super) guests: Vec<GuestFigures>,
+    pub(super) storage: Vec<StorageFigures>,
+    pub(super) templates: BTreeSet<NodeName>,
+    pub(super) in_flight: Vec<InFlight>,
+    pub(super) policy: ScoringPolicy,
 }
 
 impl Case {
-    fn new(nodes: Vec<NodeFigures>) -> Self {
+    pub(super) fn new(nodes: Vec<NodeFigures>) -> Self {
         let all: BTreeSet<NodeName> = nodes.iter().map(|n| n.name.clone()).collect();
         Self {
             nodes,
@@ -75,7 +75,7 @@ impl Case {
         }
     }
 
-    fn decide(&self, tier: &str) -> PlacementDecision {
+    pub(super) fn decide(&self, tier: &str) -> PlacementDecision {
         let catalog = TierCatalog::builtin();
         let tier = catalog.find(tier).unwrap();
         let view = ClusterView {
@@ -89,7 +89,7 @@ impl Case {
     }
 }
 
-fn codes(d: &PlacementDecision, n: &str) -> Vec<&'static str> {
+pub(super) fn codes(d: &PlacementDecision, n: &str) -> Vec<&'static str> {
     let a = d.assessments().iter().find(|a| a.node.as_str() == n).unwrap();
     match &a.verdict {
         Verdict::Rejected(r) => r.iter().map(Rejection::code).collect(),
@@ -104,7 +104,7 @@ fn parts(d: &PlacementDecision, n: &str) -> ScoreParts {
     }
 }
 
-fn close(a: f64, b: f64) {
+pub(super) fn close(a: f64, b: f64) {
     assert!((a - b).abs() < 1e-9, "{a} != {b}");
 }
 
@@ -131,8 +131,14 @@ fn each_gate_rejects_with_its_own_reason_in_the_fixed_order() {
     missing.templates = BTreeSet::new();
     assert_eq!(codes(&missing.decide("medium"), "alpha"), ["no_template"]);
 
-    assert_eq!(gate(Case::new(vec![node("alpha", 8, 0, 0, 0.0)])), ["no_capacity", "insufficient_mem"]);
-    assert_eq!(gate(Case::new(vec![node("alpha", 1, 16 * GIB, 0, 0.0)])), ["insufficient_cores"]);
+    assert_eq!(
+        gate(Case::new(vec![node("alpha", 8, 0, 0, 0.0)])),
+        ["no_capacity", "insufficient_mem"]
+    );
+    assert_eq!(
+        gate(Case::new(vec![node("alpha", 1, 16 * GIB, 0, 0.0)])),
+        ["insufficient_cores"]
+    );
     // 2200 MiB free is less than 2048 MiB + the 256 MiB buffer.
     let tight = node("alpha", 8, 16 * GIB, 16 * GIB - 2200 * MIB, 0.0);
     assert_eq!(gate(Case::new(vec![tight])), ["insufficient_mem"]);
@@ -213,7 +219,12 @@ fn without_disk_telemetry_memory_and_cpu_weigh_sixty_forty() {
 #[test]
 fn assessments_keep_the_cluster_order() {
     let c = Case::new(["a", "b", "c"].map(|n| node(n, 8, 16 * GIB, 0, 0.0)).to_vec());
-    let order: Vec<_> = c.decide("small").assessments().iter().map(|a| a.node.to_string()).collect();
+    let order: Vec<_> = c
+        .decide("small")
+        .assessments()
+        .iter()
+        .map(|a| a.node.to_string())
+        .collect();
     assert_eq!(order, ["a", "b", "c"]);
 }
 
@@ -252,7 +263,10 @@ fn ties_fall_back_to_score_then_name_and_the_window_is_strict() {
     let c = Case::new(vec![node("b", 8, 8 * GIB, GIB, 0.1), node("a", 8, 8 * GIB, GIB, 0.1)]);
     assert_eq!(c.decide("small").winner_name().unwrap().as_str(), "a");
     // Outside the window the higher score wins even with more guests.
-    let mut c = Case::new(vec![node("full", 8, 8 * GIB, 5 * GIB, 0.5), node("roomy", 8, 8 * GIB, GIB, 0.1)]);
+    let mut c = Case::new(vec![
+        node("full", 8, 8 * GIB, 5 * GIB, 0.5),
+        node("roomy", 8, 8 * GIB, GIB, 0.1),
+    ]);
     c.guests = (0..5).map(|i| guest(400 + i, "roomy", 128 * MIB)).collect();
     assert_eq!(c.decide("small").winner_name().unwrap().as_str(), "roomy");
 }
@@ -279,7 +293,7 @@ fn the_decision_leaves_the_assessments_in_input_order() {
     close(parts(&d, "b").total, 0.88125);
 }
 
-fn pair() -> Case {
+pub(super) fn pair() -> Case {
     Case::new(vec![
         node("alpha", 8, 16 * GIB, GIB, 0.1),
         node("bravo", 8, 16 * GIB, GIB, 0.1),
@@ -325,7 +339,7 @@ fn a_node_without_the_template_is_skipped() {
     assert_eq!(c.decide("small").winner_name().unwrap().as_str(), "bravo");
 }
 
-fn in_flight(n: &str, vmid: Option<u32>, disk_gib: u64) -> InFlight {
+pub(super) fn in_flight(n: &str, vmid: Option<u32>, disk_gib: u64) -> InFlight {
     InFlight {
         node: name(n),
         vmid: vmid.map(|v| VmId::new(v).unwrap()),
@@ -333,72 +347,4 @@ fn in_flight(n: &str, vmid: Option<u32>, disk_gib: u64) -> InFlight {
         mem_bytes: 2 * GIB,
         disk_bytes: disk_gib * GIB,
     }
-}
-
-#[test]
-fn placements_still_in_flight_count_against_their_node() {
-    let mut c = pair();
-    c.in_flight = vec![in_flight("alpha", None, 30)];
-    let d = c.decide("small");
-    assert_eq!(d.winner_name().unwrap().as_str(), "bravo");
-    let alpha = d.assessments().iter().find(|a| a.node.as_str() == "alpha").unwrap();
-    assert_eq!(alpha.guests, 1);
-    assert_eq!(alpha.free_mem, (13 * GIB) as i64);
-}
-
-#[test]
-fn an_in_flight_placement_proxmox_already_reports_is_not_counted_twice() {
-    let mut c = pair();
-    c.guests = vec![guest(150, "alpha", 2 * GIB)];
-    c.in_flight = vec![in_flight("alpha", Some(150), 30)];
-    let alpha = c.decide("small").assessments()[0].clone();
-    assert_eq!(alpha.guests, 1);
-    assert_eq!(alpha.free_mem, (14 * GIB) as i64);
-}
-
-#[test]
-fn a_rejected_node_never_hides_an_accepted_one_with_a_low_score() {
-    // alpha barely fits (score < 0.05) and hosts guests; bravo is rejected and empty.
-    let mut c = Case::new(vec![
-        node("alpha", 8, 2 * GIB, 0, 0.98),
-        node("bravo", 8, 16 * GIB, 0, 0.0),
-    ]);
-    c.nodes[1].online = false;
-    c.guests = (0..3).map(|i| guest(500 + i, "alpha", 200 * MIB)).collect();
-    let d = c.decide("small");
-    assert!(d.winner().unwrap().score().unwrap() < TIE_WINDOW);
-    assert_eq!(d.winner_name().unwrap().as_str(), "alpha");
-}
-
-#[test]
-fn a_node_with_exactly_no_headroom_left_is_still_accepted() {
-    // Free memory equals the need and the CPU is saturated: score 0, but every gate passes.
-    let c = Case::new(vec![node("edge", 8, 4 * GIB, 4 * GIB - 1280 * MIB, 1.0)]);
-    let d = c.decide("small");
-    assert_eq!(d.winner().unwrap().score(), Some(0.0));
-    assert_eq!(d.refusal(), None);
-}
-
-#[test]
-fn a_refusal_says_what_was_needed_and_what_each_node_lacks() {
-    let mut bravo = node("bravo", 8, 16 * GIB, 0, 0.0);
-    bravo.online = false;
-    let mut c = Case::new(vec![
-        node("alpha", 8, 16 * GIB, 0, 0.0),
-        bravo,
-        node("charlie", 8, 4 * GIB, 2 * GIB - 100 * MIB, 0.0),
-    ]);
-    c.policy.excluded = templates(&["alpha"]);
-    let d = c.decide("medium");
-    assert_eq!(
-        d.refusal().unwrap(),
-        "no node can take a medium VM (2 vCPU, 2 GiB memory + 256 MiB buffer, 30 GiB disk): \
-         alpha excluded by an admin; bravo offline; charlie 2.1 GiB memory free"
-    );
-    assert_eq!(
-        d.summary(),
-        "tier=medium winner=none alpha=rejected(excluded) bravo=rejected(offline) charlie=rejected(insufficient_mem)"
-    );
-    let empty = Case::new(vec![]).decide("small");
-    assert!(empty.refusal().unwrap().ends_with("the cluster reported no nodes"));
 }

@@ -1,0 +1,96 @@
+//! The events that move a provision from one state to the next.
+
+use std::net::Ipv4Addr;
+
+use chrono::{DateTime, Utc};
+
+use super::{PowerAction, PowerState};
+use crate::domain::cluster::NodeName;
+use crate::domain::upid::Upid;
+use crate::domain::vmid::VmId;
+
+/// Something that happened to a provision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Approve,
+    Deny {
+        reason: String,
+    },
+    IpReserved {
+        ip: Ipv4Addr,
+    },
+    NodePicked {
+        node: NodeName,
+    },
+    VmidChosen {
+        vmid: VmId,
+    },
+    /// A Proxmox call answered with a task id; stored before the task is awaited.
+    TaskStarted {
+        upid: Upid,
+    },
+    /// The awaited task ended successfully.
+    TaskFinished {
+        upid: Upid,
+    },
+    /// The current step finished without a task (config applied at once, no resize needed,
+    /// tunnel or GPU setup done).
+    StepDone,
+    /// The Gopher machine was registered; it is now held and removed on rollback or delete.
+    TunnelRegistered {
+        machine: String,
+    },
+    ReadinessConfirmed,
+    /// Readiness was not confirmed in time. Not a failure: the VM is kept, flagged unconfirmed.
+    ReadinessTimedOut,
+    /// An optional step (tunnel, GPU env) failed: noted for the user, the provision goes on.
+    SoftStepFailed {
+        reason: String,
+    },
+    StepFailed {
+        reason: String,
+    },
+    RollbackStarted,
+    /// The first remaining teardown item is done.
+    UndoDone,
+    /// Proxmox could not be reached during a teardown; try again at `retry_at`.
+    ProxmoxUnreachable {
+        retry_at: DateTime<Utc>,
+    },
+    RetryNow,
+    PowerRequested {
+        action: PowerAction,
+        power: PowerState,
+    },
+    ActionFailed {
+        reason: String,
+    },
+    DeleteRequested,
+}
+
+impl Event {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Approve => "approve",
+            Self::Deny { .. } => "deny",
+            Self::IpReserved { .. } => "ip_reserved",
+            Self::NodePicked { .. } => "node_picked",
+            Self::VmidChosen { .. } => "vmid_chosen",
+            Self::TaskStarted { .. } => "task_started",
+            Self::TaskFinished { .. } => "task_finished",
+            Self::StepDone => "step_done",
+            Self::TunnelRegistered { .. } => "tunnel_registered",
+            Self::ReadinessConfirmed => "readiness_confirmed",
+            Self::ReadinessTimedOut => "readiness_timed_out",
+            Self::SoftStepFailed { .. } => "soft_step_failed",
+            Self::StepFailed { .. } => "step_failed",
+            Self::RollbackStarted => "rollback_started",
+            Self::UndoDone => "undo_done",
+            Self::ProxmoxUnreachable { .. } => "proxmox_unreachable",
+            Self::RetryNow => "retry_now",
+            Self::PowerRequested { .. } => "power_requested",
+            Self::ActionFailed { .. } => "action_failed",
+            Self::DeleteRequested => "delete_requested",
+        }
+    }
+}
