@@ -3,4 +3,5 @@
 
 pub mod clock;
 pub mod http;
+pub mod proxmox;
 pub mod store;

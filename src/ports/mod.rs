@@ -3,7 +3,9 @@
 //! mock for use-case unit tests.
 
 pub mod clock;
+pub mod proxmox;
 pub mod store;
 
 pub use clock::Clock;
+pub use proxmox::{Proxmox, ProxmoxError, ProxmoxResult};
 pub use store::{Store, StoreError};

@@ -1,0 +1,189 @@
+//! The simulator's in-memory face: the `Proxmox` port answered straight from the model, with the
+//! same errors the REST face and a real cluster give.
+
+use async_trait::async_trait;
+
+use super::SimCluster;
+use super::faults::{Fault, Op};
+use super::model::Model;
+use crate::domain::cluster::NodeName;
+use crate::domain::upid::Upid;
+use crate::domain::vmid::VmId;
+use crate::ports::proxmox::*;
+
+/// `Proxmox` over a [`SimCluster`], without any wire in between.
+#[derive(Clone)]
+pub struct SimProxmox {
+    sim: SimCluster,
+}
+
+impl SimProxmox {
+    pub(super) fn new(sim: SimCluster) -> Self {
+        Self { sim }
+    }
+
+    /// Runs one call: the slow-answer fault, the token and injected API errors, then `f`.
+    async fn call<T>(&self, op: Op, f: impl FnOnce(&mut Model) -> ProxmoxResult<T>) -> ProxmoxResult<T> {
+        let delay = {
+            let m = self.sim.at_now();
+            m.faults.iter().filter(|x| x.live(m.now)).find_map(|x| match x.fault {
+                Fault::Slow { delay } => Some(delay),
+                _ => None,
+            })
+        };
+        if let Some(d) = delay {
+            tokio::time::sleep(d).await;
+        }
+        let mut m = self.sim.at_now();
+        m.gate(op)?;
+        let result = f(&mut m);
+        if let Err(e) = &result {
+            m.event(format!("{op:?} refused: {e}"));
+        }
+        result
+    }
+}
+
+#[async_trait]
+impl Proxmox for SimProxmox {
+    async fn version(&self) -> ProxmoxResult<PveVersion> {
+        self.call(Op::Read, |_| {
+            Ok(PveVersion {
+                version: "8.4.1".into(),
+                release: "8.4".into(),
+                repoid: "2a5fa54a8503f96d".into(),
+            })
+        })
+        .await
+    }
+
+    async fn nodes(&self) -> ProxmoxResult<Vec<NodeInfo>> {
+        self.call(Op::Read, |m| Ok(m.node_infos())).await
+    }
+
+    async fn node_status(&self, node: &NodeName) -> ProxmoxResult<NodeStatus> {
+        self.call(Op::Read, |m| m.node_status(node)).await
+    }
+
+    async fn cluster_resources(&self, kind: Option<ResourceKind>) -> ProxmoxResult<Vec<ClusterResource>> {
+        self.call(Op::Read, |m| Ok(m.resources(kind))).await
+    }
+
+    async fn next_vmid(&self, wanted: Option<VmId>) -> ProxmoxResult<VmId> {
+        self.call(Op::NextId, |m| m.next_vmid(wanted)).await
+    }
+
+    async fn vms(&self, node: &NodeName) -> ProxmoxResult<Vec<VmStatus>> {
+        self.call(Op::Read, |m| m.vm_statuses(node)).await
+    }
+
+    async fn vm_status(&self, node: &NodeName, vmid: VmId) -> ProxmoxResult<VmStatus> {
+        self.call(Op::Read, |m| {
+            m.reach(node)?;
+            m.vm_on(node, vmid)?;
+            Ok(m.status_of(vmid))
+        })
+        .await
+    }
+
+    async fn vm_config(&self, node: &NodeName, vmid: VmId) -> ProxmoxResult<VmConfig> {
+        self.call(Op::Read, |m| m.vm_config(node, vmid)).await
+    }
+
+    async fn update_config(&self, node: &NodeName, vmid: VmId, change: &ConfigChange) -> ProxmoxResult<Upid> {
+        self.call(Op::Config, |m| {
+            m.update_config(node, vmid, change, false)
+                .map(|u| u.expect("an async config change always has a task"))
+        })
+        .await
+    }
+
+    async fn update_config_sync(&self, node: &NodeName, vmid: VmId, change: &ConfigChange) -> ProxmoxResult<()> {
+        self.call(Op::Config, |m| m.update_config(node, vmid, change, true).map(|_| ()))
+            .await
+    }
+
+    async fn create_vm(&self, node: &NodeName, vmid: VmId, config: &[(String, String)]) -> ProxmoxResult<Upid> {
+        self.call(Op::Create, |m| m.create_vm(node, vmid, config)).await
+    }
+
+    async fn clone_vm(&self, request: &CloneRequest) -> ProxmoxResult<Upid> {
+        self.call(Op::Clone, |m| m.clone_vm(request)).await
+    }
+
+    async fn resize_disk(&self, node: &NodeName, vmid: VmId, disk: &str, size: DiskSize) -> ProxmoxResult<Upid> {
+        self.call(Op::Resize, |m| m.resize(node, vmid, disk, size)).await
+    }
+
+    async fn power(&self, node: &NodeName, vmid: VmId, op: PowerOp) -> ProxmoxResult<Upid> {
+        let kind = match op {
+            PowerOp::Start => Op::Start,
+            PowerOp::Stop => Op::Stop,
+            PowerOp::Shutdown { .. } => Op::Shutdown,
+            PowerOp::Reboot => Op::Reboot,
+        };
+        self.call(kind, |m| m.power(node, vmid, op)).await
+    }
+
+    async fn delete_vm(&self, node: &NodeName, vmid: VmId) -> ProxmoxResult<Upid> {
+        self.call(Op::Delete, |m| m.delete_vm(node, vmid)).await
+    }
+
+    async fn convert_to_template(&self, node: &NodeName, vmid: VmId) -> ProxmoxResult<Upid> {
+        self.call(Op::Template, |m| m.convert_to_template(node, vmid)).await
+    }
+
+    async fn agent_interfaces(&self, node: &NodeName, vmid: VmId) -> ProxmoxResult<Vec<AgentInterface>> {
+        self.call(Op::Agent, |m| m.agent_interfaces(node, vmid)).await
+    }
+
+    async fn agent_exec(
+        &self,
+        node: &NodeName,
+        vmid: VmId,
+        command: &[String],
+        _input: Option<String>,
+    ) -> ProxmoxResult<u32> {
+        self.call(Op::Agent, |m| m.agent_exec(node, vmid, command)).await
+    }
+
+    async fn agent_exec_status(&self, node: &NodeName, vmid: VmId, pid: u32) -> ProxmoxResult<ExecStatus> {
+        self.call(Op::Agent, |m| m.agent_exec_status(node, vmid, pid)).await
+    }
+
+    async fn agent_file_write(&self, node: &NodeName, vmid: VmId, path: &str, content: &str) -> ProxmoxResult<()> {
+        self.call(Op::Agent, |m| m.agent_file_write(node, vmid, path, content))
+            .await
+    }
+
+    async fn storages(&self, node: &NodeName) -> ProxmoxResult<Vec<StorageStatus>> {
+        self.call(Op::Read, |m| m.storages_of(node)).await
+    }
+
+    async fn storage_status(&self, node: &NodeName, storage: &str) -> ProxmoxResult<StorageStatus> {
+        self.call(Op::Read, |m| m.storage_status(node, storage)).await
+    }
+
+    async fn storage_content(
+        &self,
+        node: &NodeName,
+        storage: &str,
+        content: Option<String>,
+    ) -> ProxmoxResult<Vec<StorageItem>> {
+        self.call(Op::Read, |m| m.storage_content(node, storage, content.as_deref()))
+            .await
+    }
+
+    async fn download_url(&self, node: &NodeName, storage: &str, request: &DownloadRequest) -> ProxmoxResult<Upid> {
+        self.call(Op::Download, |m| m.download_url(node, storage, request))
+            .await
+    }
+
+    async fn task_status(&self, upid: &Upid) -> ProxmoxResult<TaskStatus> {
+        self.call(Op::Read, |m| m.task_status(upid)).await
+    }
+
+    async fn task_log(&self, upid: &Upid, start: u32, limit: u32) -> ProxmoxResult<TaskLog> {
+        self.call(Op::Read, |m| m.task_log(upid, start, limit)).await
+    }
+}

@@ -1,0 +1,225 @@
+//! The Proxmox VE cluster simulator: one clock-driven model of a cluster (nodes, storages, VMs,
+//! tasks, locks, guest agents, a LAN) with faults that can be injected. It is part of the
+//! product: tests, `nimbus demo` and outside clients use it. [`SimProxmox`] is its in-memory face,
+//! an implementation of the `Proxmox` port.
+//!
+//! The model only moves when asked: every call first brings it to the clock's `now`, ending due
+//! tasks in time order. With a `ManualClock` and a seed, a run is exactly repeatable.
+
+mod agent;
+mod clone;
+mod effects;
+mod face;
+pub mod faults;
+mod gates;
+mod model;
+mod profile;
+mod reads;
+mod scenario;
+mod storage;
+#[cfg(test)]
+mod tests;
+mod time;
+mod vm;
+mod vm_ops;
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub use face::SimProxmox;
+pub use faults::{Fault, FaultId, FaultScope, OfflineMode, Op};
+pub use profile::Profile;
+pub use scenario::{NodeSpec, Scenario, TemplatePlacement};
+
+use crate::domain::vmid::VmId;
+use crate::ports::Clock;
+use model::{Model, Node, Storage};
+use vm::{Power, Vm};
+
+/// A simulated cluster. Cheap to clone; every clone shares the same model.
+#[derive(Clone)]
+pub struct SimCluster {
+    model: Arc<Mutex<Model>>,
+    clock: Arc<dyn Clock>,
+}
+
+impl SimCluster {
+    pub fn new(scenario: Scenario, profile: Profile, seed: u64, clock: Arc<dyn Clock>) -> Self {
+        let mut model = Model::new(profile, seed, clock.now());
+        install(&mut model, &scenario);
+        model.event(format!(
+            "cluster of {} nodes, {} VMs, profile {profile:?}, seed {seed}",
+            model.nodes.len(),
+            model.vms.len()
+        ));
+        if !profile.stats_interval().is_zero() {
+            model.push_stats();
+        }
+        Self {
+            model: Arc::new(Mutex::new(model)),
+            clock,
+        }
+    }
+
+    /// The model, brought up to the clock's current time.
+    fn at_now(&self) -> MutexGuard<'_, Model> {
+        let mut m = self.model.lock().unwrap_or_else(|p| p.into_inner());
+        m.advance_to(self.clock.now());
+        m
+    }
+
+    /// The in-memory face: an implementation of the `Proxmox` port over this model.
+    pub fn proxmox(&self) -> SimProxmox {
+        SimProxmox::new(self.clone())
+    }
+
+    pub fn inject(&self, fault: Fault, scope: FaultScope) -> FaultId {
+        self.at_now().inject(fault, scope)
+    }
+
+    pub fn clear(&self, id: FaultId) {
+        self.at_now().clear(id);
+    }
+
+    pub fn clear_faults(&self) {
+        self.at_now().faults.clear();
+    }
+
+    /// Whether `ip` answers a TCP connection on `port` on the simulated LAN right now.
+    pub fn lan_answers(&self, ip: IpAddr, port: u16) -> bool {
+        self.at_now().lan_answers(ip, port)
+    }
+
+    /// Declares a LAN host that is not a Proxmox guest (a printer, a router, someone's laptop).
+    pub fn add_lan_host(&self, ip: IpAddr, ports: &[u16]) {
+        let mut m = self.at_now();
+        m.lan_hosts.entry(ip).or_default().extend(ports.iter().copied());
+        m.event(format!("LAN host {ip} answers on {ports:?}"));
+    }
+
+    /// Everything that happened, stamped with simulated time since the start.
+    pub fn event_log(&self) -> Vec<String> {
+        self.at_now().log.clone()
+    }
+
+    /// When the next task ends or guest boots, if anything is pending.
+    pub fn next_due(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.at_now().next_due()
+    }
+
+    /// Counts of nodes, VMs and tasks (for benchmarks and the control endpoint).
+    pub fn size(&self) -> (usize, usize, usize) {
+        let m = self.at_now();
+        (m.nodes.len(), m.vms.len(), m.tasks.len())
+    }
+}
+
+fn template_config(vmid: VmId, key: &str, storage: &str, disk_bytes: u64, mac: u64) -> BTreeMap<String, String> {
+    let entries = [
+        ("name", format!("nimbus-{key}")),
+        ("tags", "nimbus-template".to_owned()),
+        ("template", "1".to_owned()),
+        ("agent", "1".to_owned()),
+        ("cores", "1".to_owned()),
+        ("memory", "2048".to_owned()),
+        ("ostype", "l26".to_owned()),
+        ("scsihw", "virtio-scsi-single".to_owned()),
+        (
+            "scsi0",
+            format!("{storage}:base-{vmid}-disk-0,size={}", vm::format_size(disk_bytes)),
+        ),
+        ("ide2", format!("{storage}:vm-{vmid}-cloudinit,media=cdrom")),
+        (
+            "net0",
+            format!(
+                "virtio=BC:24:11:{:02X}:{:02X}:{:02X},bridge=vmbr0",
+                (mac >> 16) as u8,
+                (mac >> 8) as u8,
+                mac as u8
+            ),
+        ),
+        ("serial0", "socket".to_owned()),
+        ("vga", "serial0".to_owned()),
+        ("boot", "order=scsi0".to_owned()),
+    ];
+    entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+fn install(model: &mut Model, scenario: &Scenario) {
+    let names: Vec<_> = scenario.nodes.iter().map(|n| n.name.clone()).collect();
+    model.nodes = scenario.nodes.iter().map(|spec| Node { spec: spec.clone() }).collect();
+    model.storages.push(Storage {
+        name: "local".into(),
+        plugin: "dir",
+        content: vec!["iso", "vztmpl", "import", "backup", "snippets"],
+        shared: false,
+        total: scenario
+            .nodes
+            .iter()
+            .map(|n| (Some(n.name.clone()), n.dir_bytes))
+            .collect(),
+    });
+    model.storages.push(Storage {
+        name: "local-lvm".into(),
+        plugin: "lvmthin",
+        content: vec!["images", "rootdir"],
+        shared: false,
+        total: scenario
+            .nodes
+            .iter()
+            .map(|n| (Some(n.name.clone()), n.lvm_bytes))
+            .collect(),
+    });
+    if let Some(bytes) = scenario.shared_bytes {
+        model.storages.push(Storage {
+            name: "ceph-pool".into(),
+            plugin: "rbd",
+            content: vec!["images", "rootdir"],
+            shared: true,
+            total: [(None, bytes)].into(),
+        });
+    }
+    let keys = Scenario::template_keys();
+    let add = |model: &mut Model, vmid: u32, node: &crate::domain::cluster::NodeName, key: &str, storage: &str| {
+        let vmid = VmId::new(vmid).expect("template VMID");
+        let mac = model.rng.next_u64();
+        let vm = Vm {
+            vmid,
+            node: node.clone(),
+            config: template_config(vmid, key, storage, scenario.template_disk_bytes, mac),
+            generation: 1,
+            power: Power::Stopped,
+            booted: None,
+            agent_at: None,
+            busy_until: None,
+            linked_from: None,
+            files: BTreeMap::new(),
+            execs: BTreeMap::new(),
+        };
+        model.vms.insert(vmid, vm);
+    };
+    match scenario.templates {
+        TemplatePlacement::None => {}
+        TemplatePlacement::PerNode => {
+            for (i, node) in names.iter().enumerate() {
+                for (j, key) in keys.iter().enumerate() {
+                    add(
+                        model,
+                        scenario.template_base + (i * keys.len() + j) as u32,
+                        node,
+                        key,
+                        "local-lvm",
+                    );
+                }
+            }
+        }
+        TemplatePlacement::Shared => {
+            if let Some(first) = names.first() {
+                for (j, key) in keys.iter().enumerate() {
+                    add(model, scenario.template_base + j as u32, first, key, "ceph-pool");
+                }
+            }
+        }
+    }
+}

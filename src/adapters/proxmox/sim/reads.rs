@@ -1,0 +1,289 @@
+//! Read-only views of the simulated cluster (nodes, resources, VMs, tasks) and `nextid`.
+
+use super::faults::Fault;
+use super::model::Model;
+use crate::domain::cluster::{GIB, NodeName};
+use crate::domain::upid::Upid;
+use crate::domain::vmid::VmId;
+use crate::ports::proxmox::{
+    ClusterResource, GuestKind, GuestResource, NodeInfo, NodeState, NodeStatus, PowerStatus, ProxmoxError,
+    ProxmoxResult, ResourceKind, StorageResource, TaskLog, TaskState, TaskStatus, VmConfig, VmStatus,
+};
+
+impl Model {
+    fn mem_used(&self, node: &NodeName) -> u64 {
+        let spec = &self.node(node).expect("known node").spec;
+        let guests: u64 = self
+            .vms
+            .values()
+            .filter(|v| &v.node == node && v.running())
+            .map(|v| v.memory_bytes() / 2)
+            .sum();
+        (spec.base_mem_used + guests).min(spec.mem_bytes)
+    }
+
+    fn cpu_load(&self, node: &NodeName) -> f64 {
+        let spec = &self.node(node).expect("known node").spec;
+        let running: u32 = self
+            .vms
+            .values()
+            .filter(|v| &v.node == node && v.running())
+            .map(|v| v.cores())
+            .sum();
+        (spec.load + 0.05 * f64::from(running) / f64::from(spec.cores.max(1))).min(1.0)
+    }
+
+    pub fn node_infos(&self) -> Vec<NodeInfo> {
+        self.nodes
+            .iter()
+            .map(|n| {
+                let name = &n.spec.name;
+                if !self.node_online(name) {
+                    return NodeInfo {
+                        name: name.clone(),
+                        state: NodeState::Offline,
+                        cpu: None,
+                        maxcpu: None,
+                        mem: None,
+                        maxmem: None,
+                        disk: None,
+                        maxdisk: None,
+                        uptime: None,
+                    };
+                }
+                NodeInfo {
+                    name: name.clone(),
+                    state: NodeState::Online,
+                    cpu: Some(self.cpu_load(name)),
+                    maxcpu: Some(n.spec.cores),
+                    mem: Some(self.mem_used(name)),
+                    maxmem: Some(n.spec.mem_bytes),
+                    disk: Some(8 * GIB),
+                    maxdisk: Some(64 * GIB),
+                    uptime: Some((self.now - self.epoch).num_seconds().max(0) as u64 + 86_400),
+                }
+            })
+            .collect()
+    }
+
+    pub fn node_status(&self, node: &NodeName) -> ProxmoxResult<NodeStatus> {
+        self.reach(node)?;
+        let spec = &self.node(node)?.spec;
+        let cpu = self.cpu_load(node);
+        Ok(NodeStatus {
+            uptime: (self.now - self.epoch).num_seconds().max(0) as u64 + 86_400,
+            cpu,
+            cpus: spec.cores,
+            cpu_model: "Simulated CPU @ 3.60GHz".into(),
+            loadavg: [
+                cpu * f64::from(spec.cores),
+                cpu * f64::from(spec.cores),
+                cpu * f64::from(spec.cores),
+            ],
+            memory_total: spec.mem_bytes,
+            memory_used: self.mem_used(node),
+            pve_version: "pve-manager/8.4.1/2a5fa54a8503f96d".into(),
+            kernel: "Linux 6.8.12-9-pve".into(),
+        })
+    }
+
+    pub fn next_vmid(&mut self, wanted: Option<VmId>) -> ProxmoxResult<VmId> {
+        if let Some(w) = wanted {
+            return if self.vms.contains_key(&w) {
+                Err(ProxmoxError::AlreadyExists { vmid: w })
+            } else {
+                Ok(w)
+            };
+        }
+        let id = (VmId::MIN..)
+            .map(|n| VmId::new(n).expect("in range"))
+            .find(|id| !self.vms.contains_key(id))
+            .expect("a free id");
+        if self
+            .fire(|f| matches!(f, Fault::NextIdCollision).then_some(()))
+            .is_some()
+        {
+            // Another client takes the same id a moment later.
+            let node = self
+                .nodes
+                .iter()
+                .map(|n| n.spec.name.clone())
+                .find(|n| self.node_online(n))
+                .expect("an online node");
+            let mut ghost = self.vms.values().next().cloned().expect("a VM to copy");
+            ghost.vmid = id;
+            ghost.node = node;
+            ghost.config = [
+                ("name".to_owned(), format!("ghost-{id}")),
+                ("memory".to_owned(), "512".to_owned()),
+            ]
+            .into();
+            ghost.power = super::vm::Power::Stopped;
+            ghost.linked_from = None;
+            self.vms.insert(id, ghost);
+            self.event(format!("nextid {id} taken by another client"));
+        }
+        Ok(id)
+    }
+
+    pub fn vm_statuses(&self, node: &NodeName) -> ProxmoxResult<Vec<VmStatus>> {
+        self.reach(node)?;
+        Ok(self
+            .vms
+            .values()
+            .filter(|v| &v.node == node)
+            .map(|v| self.status_of(v.vmid))
+            .collect())
+    }
+
+    pub fn status_of(&self, vmid: VmId) -> VmStatus {
+        let vm = &self.vms[&vmid];
+        let uptime = match vm.power {
+            super::vm::Power::Running { since } => (self.now - since).num_seconds().max(0) as u64,
+            super::vm::Power::Stopped => 0,
+        };
+        VmStatus {
+            vmid,
+            name: vm.name(),
+            status: if vm.running() {
+                PowerStatus::Running
+            } else {
+                PowerStatus::Stopped
+            },
+            cpus: vm.cores(),
+            maxmem: vm.memory_bytes(),
+            maxdisk: vm.boot_disk_bytes(),
+            mem: if vm.running() { vm.memory_bytes() / 2 } else { 0 },
+            cpu: if vm.running() { 0.02 } else { 0.0 },
+            uptime,
+            template: vm.is_template(),
+            lock: vm.lock().map(str::to_owned),
+            tags: vm
+                .config
+                .get("tags")
+                .map(|t| t.split(';').map(str::to_owned).collect())
+                .unwrap_or_default(),
+            agent: vm
+                .config
+                .get("agent")
+                .is_some_and(|a| a.starts_with('1') || a.contains("enabled=1")),
+        }
+    }
+
+    pub fn vm_config(&self, node: &NodeName, vmid: VmId) -> ProxmoxResult<VmConfig> {
+        self.reach(node)?;
+        let vm = self.vm_on(node, vmid)?;
+        Ok(VmConfig {
+            entries: vm.config.clone(),
+            digest: vm.digest(),
+        })
+    }
+
+    pub fn resources(&self, kind: Option<ResourceKind>) -> Vec<ClusterResource> {
+        let mut out = Vec::new();
+        let fresh = self.profile.stats_interval().is_zero();
+        if kind.is_none_or(|k| k == ResourceKind::Vm) {
+            for vm in self.vms.values() {
+                let status = self.status_of(vm.vmid);
+                let seen = if fresh {
+                    Some((vm.name(), vm.running(), vm.is_template()))
+                } else {
+                    self.stats.get(&vm.vmid).cloned()
+                };
+                let stale = !self.node_online(&vm.node)
+                    && self
+                        .stats_at
+                        .is_some_and(|at| self.now - at > chrono::Duration::minutes(5));
+                let (name, power, template) = match (seen, stale) {
+                    (Some((n, running, t)), false) => (
+                        Some(n),
+                        if running {
+                            PowerStatus::Running
+                        } else {
+                            PowerStatus::Stopped
+                        },
+                        t,
+                    ),
+                    _ => (None, PowerStatus::Unknown, vm.is_template()),
+                };
+                out.push(ClusterResource::Guest(GuestResource {
+                    vmid: vm.vmid,
+                    node: vm.node.clone(),
+                    kind: GuestKind::Qemu,
+                    status: power,
+                    name,
+                    template,
+                    maxcpu: status.cpus,
+                    maxmem: status.maxmem,
+                    maxdisk: status.maxdisk,
+                    mem: status.mem,
+                    cpu: status.cpu,
+                    uptime: status.uptime,
+                    tags: status.tags,
+                    lock: status.lock,
+                }));
+            }
+        }
+        if kind.is_none_or(|k| k == ResourceKind::Node) {
+            out.extend(self.node_infos().into_iter().map(ClusterResource::Node));
+        }
+        if kind.is_none_or(|k| k == ResourceKind::Storage) {
+            for n in &self.nodes {
+                for s in &self.storages {
+                    if let Some(st) = self.storage_status_of(&n.spec.name, &s.name) {
+                        out.push(ClusterResource::Storage(StorageResource {
+                            storage: st.storage,
+                            node: n.spec.name.clone(),
+                            plugin: st.plugin,
+                            shared: st.shared,
+                            content: st.content,
+                            total: st.total,
+                            used: st.used,
+                            available: self.node_online(&n.spec.name),
+                        }));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    pub fn task_status(&self, upid: &Upid) -> ProxmoxResult<TaskStatus> {
+        self.reach(upid.node())?;
+        let task = self
+            .tasks
+            .get(upid.as_str())
+            .ok_or_else(|| ProxmoxError::NotFound("no such task".into()))?;
+        Ok(TaskStatus {
+            upid: upid.clone(),
+            state: task.exit.clone().map_or(TaskState::Running, TaskState::Stopped),
+        })
+    }
+
+    pub fn task_log(&self, upid: &Upid, start: u32, limit: u32) -> ProxmoxResult<TaskLog> {
+        self.reach(upid.node())?;
+        let task = self
+            .tasks
+            .get(upid.as_str())
+            .ok_or_else(|| ProxmoxError::NotFound("no such task".into()))?;
+        let mut lines: Vec<String> = task
+            .log
+            .iter()
+            .filter(|l| task.exit.is_some() || !l.starts_with("TASK "))
+            .cloned()
+            .collect();
+        if lines.is_empty() {
+            lines.push("no content".into());
+        }
+        let total = lines.len() as u32;
+        let take = if limit == 0 { usize::MAX } else { limit as usize };
+        let numbered = lines
+            .into_iter()
+            .enumerate()
+            .skip(start as usize)
+            .take(take)
+            .map(|(i, l)| (i as u32 + 1, l))
+            .collect();
+        Ok(TaskLog { total, lines: numbered })
+    }
+}

@@ -1,0 +1,113 @@
+//! Starting states for a simulated cluster: nodes, storages and templates.
+
+use crate::domain::cluster::{GIB, NodeName};
+use crate::domain::os_image::OsCatalog;
+
+/// One simulated node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeSpec {
+    pub name: NodeName,
+    pub cores: u32,
+    pub mem_bytes: u64,
+    /// Size of the node's `local-lvm` thin pool.
+    pub lvm_bytes: u64,
+    /// Size of the node's `local` directory storage.
+    pub dir_bytes: u64,
+    /// Background CPU load, 0..1.
+    pub load: f64,
+    /// Memory used by the host itself.
+    pub base_mem_used: u64,
+}
+
+/// Where the OS templates live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TemplatePlacement {
+    None,
+    /// Each node has its own copies on `local-lvm`.
+    PerNode,
+    /// One set on the shared `ceph-pool`, owned by the first node.
+    Shared,
+}
+
+/// A cluster to start from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub nodes: Vec<NodeSpec>,
+    /// Size of a shared `ceph-pool` seen by every node, if any.
+    pub shared_bytes: Option<u64>,
+    pub templates: TemplatePlacement,
+    /// VMID of the first template; later ones follow.
+    pub template_base: u32,
+    /// Size of each template's disk.
+    pub template_disk_bytes: u64,
+}
+
+fn node(name: &str, cores: u32, mem_gib: u64, lvm_gib: u64, load: f64) -> NodeSpec {
+    NodeSpec {
+        name: NodeName::parse(name).expect("scenario node name"),
+        cores,
+        mem_bytes: mem_gib * GIB,
+        lvm_bytes: lvm_gib * GIB,
+        dir_bytes: 100 * GIB,
+        load,
+        base_mem_used: 2 * GIB,
+    }
+}
+
+impl Scenario {
+    /// `nodes` nodes `pve1..`, of a few different sizes, each with its own templates.
+    pub fn default_cluster(nodes: usize) -> Self {
+        let shapes = [
+            (16, 64, 1024, 0.08),
+            (8, 32, 512, 0.12),
+            (12, 48, 768, 0.05),
+            (8, 32, 512, 0.2),
+        ];
+        Self {
+            nodes: (0..nodes)
+                .map(|i| {
+                    let (cores, mem, lvm, load) = shapes[i % shapes.len()];
+                    node(&format!("pve{}", i + 1), cores, mem, lvm, load)
+                })
+                .collect(),
+            shared_bytes: None,
+            templates: TemplatePlacement::PerNode,
+            template_base: 9000,
+            template_disk_bytes: 3584 * 1024 * 1024,
+        }
+    }
+
+    /// Five homelab machines of different sizes, as `nimbus demo` shows them.
+    pub fn demo() -> Self {
+        Self {
+            nodes: vec![
+                node("atlas", 16, 64, 1024, 0.10),
+                node("borealis", 12, 48, 768, 0.06),
+                node("cirrus", 8, 32, 512, 0.15),
+                node("drift", 8, 16, 256, 0.04),
+                node("ember", 4, 16, 256, 0.22),
+            ],
+            ..Self::default_cluster(0)
+        }
+    }
+
+    /// Nodes and storages only.
+    pub fn empty(nodes: usize) -> Self {
+        Self {
+            templates: TemplatePlacement::None,
+            ..Self::default_cluster(nodes)
+        }
+    }
+
+    /// Templates on a shared storage instead of on every node.
+    pub fn shared_templates(mut self) -> Self {
+        self.shared_bytes = Some(4096 * GIB);
+        self.templates = TemplatePlacement::Shared;
+        self
+    }
+
+    /// OS keys in template order.
+    pub(super) fn template_keys() -> Vec<&'static str> {
+        OsCatalog::builtin().images().iter().map(|i| i.key()).collect()
+    }
+}
