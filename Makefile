@@ -100,6 +100,7 @@ lint: frontend-deps
 
 bench: build
 	scripts/bench-startup.sh $(RELEASE_BIN)
+	cargo bench --bench sim_cluster
 
 clean:
 	$(CARGO) clean

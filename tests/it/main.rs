@@ -5,3 +5,4 @@ mod cli;
 mod helpers;
 mod http_surface;
 mod openapi;
+mod proxmox_contract;

@@ -127,7 +127,7 @@ impl Model {
         let record = vm
             .execs
             .get(&pid)
-            .ok_or_else(|| ProxmoxError::Refused(format!("Agent error: PID {pid} does not exist")))?;
+            .ok_or_else(|| ProxmoxError::NotFound(format!("Agent error: PID {pid} does not exist")))?;
         Ok(ExecStatus {
             exited: true,
             exit_code: Some(record.exit_code),

@@ -223,11 +223,8 @@ impl Model {
     pub fn create_vm(&mut self, node: &NodeName, vmid: VmId, config: &[(String, String)]) -> ProxmoxResult<Upid> {
         self.reach(node)?;
         self.writable()?;
-        if let Some(other) = self.vms.get(&vmid) {
-            return Err(ProxmoxError::Refused(format!(
-                "unable to create VM {vmid} - VM {vmid} already exists on node '{}'",
-                other.node
-            )));
+        if self.vms.contains_key(&vmid) {
+            return Err(ProxmoxError::AlreadyExists { vmid });
         }
         let mut entries = std::collections::BTreeMap::new();
         for (k, v) in config {

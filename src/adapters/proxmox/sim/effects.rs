@@ -61,7 +61,7 @@ impl Model {
                 if vm.running() {
                     return Err(format!("VM {vmid} already running"));
                 }
-                if let Some(lock) = vm.lock() {
+                if let Some(lock) = self.config_lock(vm) {
                     return Err(format!("VM is locked ({lock})"));
                 }
                 let delay = self.agent_delay_for(*vmid);
@@ -89,7 +89,7 @@ impl Model {
             }
             Effect::Delete { vmid } => {
                 let vm = self.vms.get(vmid).ok_or("VM does not exist")?;
-                if let Some(lock) = vm.lock() {
+                if let Some(lock) = self.config_lock(vm) {
                     return Err(format!("VM is locked ({lock})"));
                 }
                 if vm.running() {

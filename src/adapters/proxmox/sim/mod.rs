@@ -199,6 +199,7 @@ fn install(model: &mut Model, scenario: &Scenario) {
         };
         model.vms.insert(vmid, vm);
     };
+    install_guests(model, scenario, &names);
     match scenario.templates {
         TemplatePlacement::None => {}
         TemplatePlacement::PerNode => {
@@ -221,5 +222,53 @@ fn install(model: &mut Model, scenario: &Scenario) {
                 }
             }
         }
+    }
+}
+
+/// Existing guests: round-robin over the nodes, sizes varying, every other one running.
+fn install_guests(model: &mut Model, scenario: &Scenario, names: &[crate::domain::cluster::NodeName]) {
+    if names.is_empty() {
+        return;
+    }
+    let now = model.now;
+    for i in 0..scenario.guests {
+        let vmid = VmId::new(100 + i as u32).expect("guest VMID");
+        let node = names[i % names.len()].clone();
+        let cores = 1 + (i % 4) as u32;
+        let config: BTreeMap<String, String> = [
+            ("name", format!("guest-{vmid}")),
+            ("cores", cores.to_string()),
+            ("memory", (512 * (1 + i % 4)).to_string()),
+            ("agent", "1".to_owned()),
+            ("scsi0", format!("local-lvm:vm-{vmid}-disk-0,size=10G")),
+            (
+                "net0",
+                format!("virtio=BC:24:11:00:{:02X}:{:02X},bridge=vmbr0", (i >> 8) as u8, i as u8),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        let running = i % 2 == 0;
+        model.vms.insert(
+            vmid,
+            Vm {
+                vmid,
+                node,
+                booted: running.then(|| config.clone()),
+                config,
+                generation: 1,
+                power: if running {
+                    Power::Running { since: now }
+                } else {
+                    Power::Stopped
+                },
+                agent_at: running.then_some(now),
+                busy_until: None,
+                linked_from: None,
+                files: BTreeMap::new(),
+                execs: BTreeMap::new(),
+            },
+        );
     }
 }

@@ -111,6 +111,8 @@ pub(super) struct Model {
     pub files: Vec<FileVolume>,
     pub vms: BTreeMap<VmId, Vm>,
     pub tasks: BTreeMap<String, Task>,
+    /// Unfinished tasks by (end time, UPID), so time moves without scanning every task.
+    pub pending: BTreeSet<(DateTime<Utc>, String)>,
     pub faults: Vec<ActiveFault>,
     pub next_fault: u64,
     pub next_pid: u32,
@@ -133,6 +135,7 @@ impl Model {
             files: Vec::new(),
             vms: BTreeMap::new(),
             tasks: BTreeMap::new(),
+            pending: BTreeSet::new(),
             faults: Vec::new(),
             next_fault: 1,
             next_pid: 0x1000 + (seed % 0x1000) as u32,
@@ -154,7 +157,7 @@ impl Model {
         self.nodes
             .iter()
             .find(|n| &n.spec.name == name)
-            .ok_or_else(|| ProxmoxError::Refused(format!("hostname lookup '{name}' failed - no such node")))
+            .ok_or_else(|| ProxmoxError::NotFound(format!("hostname lookup '{name}' failed - no such node")))
     }
 
     // ---- tasks -------------------------------------------------------------------------------
@@ -223,6 +226,7 @@ impl Model {
             vm.busy_until = Some(end_at);
         }
         self.event(format!("task {kind} {id} on {node} started ({upid})"));
+        self.pending.insert((end_at, upid.to_string()));
         self.tasks.insert(
             upid.to_string(),
             Task {
@@ -238,10 +242,20 @@ impl Model {
         upid
     }
 
+    /// Moves an unfinished task's end (a shutdown that waits out its timeout).
+    pub fn reschedule(&mut self, upid: &Upid, end_at: DateTime<Utc>) {
+        let key = upid.to_string();
+        if let Some(t) = self.tasks.get_mut(&key) {
+            self.pending.remove(&(t.end_at, key.clone()));
+            t.end_at = end_at;
+            self.pending.insert((end_at, key));
+        }
+    }
+
     /// The time of the next thing that will happen on its own (a task ending, an agent coming
     /// up, a statistics push), if any.
     pub fn next_due(&self) -> Option<DateTime<Utc>> {
-        let tasks = self.tasks.values().filter(|t| t.exit.is_none()).map(|t| t.end_at);
+        let tasks = self.pending.first().map(|(at, _)| *at).into_iter();
         let agents = self.vms.values().filter_map(|v| v.agent_at).filter(|a| *a > self.now);
         tasks.chain(agents).min()
     }

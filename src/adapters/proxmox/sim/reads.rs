@@ -11,29 +11,27 @@ use crate::ports::proxmox::{
 };
 
 impl Model {
-    fn mem_used(&self, node: &NodeName) -> u64 {
-        let spec = &self.node(node).expect("known node").spec;
-        let guests: u64 = self
-            .vms
-            .values()
-            .filter(|v| &v.node == node && v.running())
-            .map(|v| v.memory_bytes() / 2)
-            .sum();
-        (spec.base_mem_used + guests).min(spec.mem_bytes)
+    /// Memory used and CPU load of every node, from one pass over the guests.
+    fn loads(&self) -> std::collections::BTreeMap<&NodeName, (u64, u32)> {
+        let mut out: std::collections::BTreeMap<&NodeName, (u64, u32)> = std::collections::BTreeMap::new();
+        for vm in self.vms.values().filter(|v| v.running()) {
+            let e = out.entry(&vm.node).or_default();
+            e.0 += vm.memory_bytes() / 2;
+            e.1 += vm.cores();
+        }
+        out
     }
 
-    fn cpu_load(&self, node: &NodeName) -> f64 {
+    fn load_of(&self, node: &NodeName, loads: &std::collections::BTreeMap<&NodeName, (u64, u32)>) -> (u64, f64) {
         let spec = &self.node(node).expect("known node").spec;
-        let running: u32 = self
-            .vms
-            .values()
-            .filter(|v| &v.node == node && v.running())
-            .map(|v| v.cores())
-            .sum();
-        (spec.load + 0.05 * f64::from(running) / f64::from(spec.cores.max(1))).min(1.0)
+        let (guest_mem, cores) = loads.get(node).copied().unwrap_or_default();
+        let mem = (spec.base_mem_used + guest_mem).min(spec.mem_bytes);
+        let cpu = (spec.load + 0.05 * f64::from(cores) / f64::from(spec.cores.max(1))).min(1.0);
+        (mem, cpu)
     }
 
     pub fn node_infos(&self) -> Vec<NodeInfo> {
+        let loads = self.loads();
         self.nodes
             .iter()
             .map(|n| {
@@ -51,12 +49,13 @@ impl Model {
                         uptime: None,
                     };
                 }
+                let (mem, cpu) = self.load_of(name, &loads);
                 NodeInfo {
                     name: name.clone(),
                     state: NodeState::Online,
-                    cpu: Some(self.cpu_load(name)),
+                    cpu: Some(cpu),
                     maxcpu: Some(n.spec.cores),
-                    mem: Some(self.mem_used(name)),
+                    mem: Some(mem),
                     maxmem: Some(n.spec.mem_bytes),
                     disk: Some(8 * GIB),
                     maxdisk: Some(64 * GIB),
@@ -69,7 +68,7 @@ impl Model {
     pub fn node_status(&self, node: &NodeName) -> ProxmoxResult<NodeStatus> {
         self.reach(node)?;
         let spec = &self.node(node)?.spec;
-        let cpu = self.cpu_load(node);
+        let (mem, cpu) = self.load_of(node, &self.loads());
         Ok(NodeStatus {
             uptime: (self.now - self.epoch).num_seconds().max(0) as u64 + 86_400,
             cpu,
@@ -81,7 +80,7 @@ impl Model {
                 cpu * f64::from(spec.cores),
             ],
             memory_total: spec.mem_bytes,
-            memory_used: self.mem_used(node),
+            memory_used: mem,
             pve_version: "pve-manager/8.4.1/2a5fa54a8503f96d".into(),
             kernel: "Linux 6.8.12-9-pve".into(),
         })
@@ -157,7 +156,7 @@ impl Model {
             cpu: if vm.running() { 0.02 } else { 0.0 },
             uptime,
             template: vm.is_template(),
-            lock: vm.lock().map(str::to_owned),
+            lock: self.config_lock(vm),
             tags: vm
                 .config
                 .get("tags")

@@ -40,6 +40,8 @@ pub struct Scenario {
     pub template_base: u32,
     /// Size of each template's disk.
     pub template_disk_bytes: u64,
+    /// Existing guests spread over the nodes (half of them running), VMIDs from 100.
+    pub guests: usize,
 }
 
 fn node(name: &str, cores: u32, mem_gib: u64, lvm_gib: u64, load: f64) -> NodeSpec {
@@ -74,6 +76,7 @@ impl Scenario {
             templates: TemplatePlacement::PerNode,
             template_base: 9000,
             template_disk_bytes: 3584 * 1024 * 1024,
+            guests: 0,
         }
     }
 
@@ -103,6 +106,12 @@ impl Scenario {
     pub fn shared_templates(mut self) -> Self {
         self.shared_bytes = Some(4096 * GIB);
         self.templates = TemplatePlacement::Shared;
+        self
+    }
+
+    /// Adds `guests` existing VMs spread over the nodes.
+    pub fn with_guests(mut self, guests: usize) -> Self {
+        self.guests = guests;
         self
     }
 

@@ -66,7 +66,7 @@ impl Model {
     pub fn storage_status(&self, node: &NodeName, storage: &str) -> ProxmoxResult<StorageStatus> {
         self.reach(node)?;
         self.storage_status_of(node, storage)
-            .ok_or_else(|| ProxmoxError::invalid("storage", "No such storage."))
+            .ok_or_else(|| ProxmoxError::NotFound(format!("storage '{storage}' does not exist on node '{node}'")))
     }
 
     pub fn storage_content(

@@ -13,12 +13,7 @@ impl Model {
             return;
         }
         loop {
-            let next_task = self
-                .tasks
-                .iter()
-                .filter(|(_, t)| t.exit.is_none() && t.end_at <= target)
-                .min_by(|a, b| a.1.end_at.cmp(&b.1.end_at).then_with(|| a.0.cmp(b.0)))
-                .map(|(k, t)| (t.end_at, k.clone()));
+            let next_task = self.pending.first().filter(|(at, _)| *at <= target).cloned();
             let next_push = self.next_push().filter(|p| *p <= target);
             let task_first = match (&next_task, next_push) {
                 (Some((at, _)), Some(push)) => *at <= push,
@@ -26,6 +21,7 @@ impl Model {
                 (None, _) => false,
             };
             if task_first && let Some((at, key)) = next_task {
+                self.pending.remove(&(at, key.clone()));
                 self.now = self.now.max(at);
                 self.finish(&key);
             } else if let Some(push) = next_push {

@@ -12,9 +12,65 @@ use crate::domain::upid::Upid;
 use crate::domain::vmid::VmId;
 use crate::ports::proxmox::{ConfigChange, DiskSize, PowerOp, ProxmoxError, ProxmoxResult};
 
+/// Config keys Proxmox knows (the subset a portal and its clients use).
+const KNOWN_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "tags",
+    "cores",
+    "sockets",
+    "vcpus",
+    "memory",
+    "balloon",
+    "cpu",
+    "cpulimit",
+    "agent",
+    "ostype",
+    "scsihw",
+    "boot",
+    "vga",
+    "machine",
+    "bios",
+    "numa",
+    "hotplug",
+    "onboot",
+    "protection",
+    "startup",
+    "kvm",
+    "tablet",
+    "smbios1",
+    "vmgenid",
+    "meta",
+    "ciuser",
+    "cipassword",
+    "sshkeys",
+    "nameserver",
+    "searchdomain",
+    "citype",
+    "ciupgrade",
+    "cicustom",
+    "efidisk0",
+    "tpmstate0",
+    "args",
+    "hookscript",
+    "template",
+    "lock",
+];
+
+/// Keys that come numbered (`net0`, `scsi1`, `ipconfig0`, ...).
+const NUMBERED_KEYS: &[&str] = &[
+    "net", "scsi", "virtio", "sata", "ide", "ipconfig", "serial", "usb", "hostpci", "unused",
+];
+
 /// Proxmox's own checks on a config key, with its wording.
 pub(super) fn validate_key(key: &str, value: &str) -> ProxmoxResult<()> {
-    let key_ok = !key.is_empty()
+    let known = KNOWN_KEYS.contains(&key)
+        || NUMBERED_KEYS.iter().any(|p| {
+            key.strip_prefix(p)
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        });
+    let key_ok = known
+        && !key.is_empty()
         && key
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
@@ -253,9 +309,10 @@ impl Model {
                     Effect::Stop { vmid },
                     vec![],
                 );
-                if ignores && let Some(t) = self.tasks.get_mut(upid.as_str()) {
-                    t.end_at = t.start_at + Duration::seconds(i64::from(timeout_secs));
-                    if force_stop {
+                if ignores {
+                    let start = self.tasks[upid.as_str()].start_at;
+                    self.reschedule(&upid, start + Duration::seconds(i64::from(timeout_secs)));
+                    if force_stop && let Some(t) = self.tasks.get_mut(upid.as_str()) {
                         t.log
                             .push("VM quit/powerdown failed - terminating now with SIGTERM".into());
                     }
