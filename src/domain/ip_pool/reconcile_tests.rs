@@ -1,31 +1,14 @@
 //! Reconcile decisions, one per row of the decision table, plus the Go version's reconcile tests.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use uuid::Uuid;
+use chrono::{DateTime, Duration, Utc};
 
+use super::tests::{ip, pid, t0, vmid};
 use super::*;
 use crate::domain::cluster::NodeName;
 use crate::domain::ids::InstanceId;
-use crate::domain::vmid::VmId;
-
-fn ip(s: &str) -> Ipv4Addr {
-    s.parse().unwrap()
-}
-
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap()
-}
-
-fn pid(n: u128) -> InstanceId {
-    InstanceId::from_uuid(Uuid::from_u128(n))
-}
-
-fn vmid(n: u32) -> VmId {
-    VmId::new(n).unwrap()
-}
 
 fn claim(addr: &str, id: u32, name: &str) -> Claim {
     Claim {
@@ -341,5 +324,4 @@ fn two_guests_on_one_address_are_reported_and_the_address_is_still_protected() {
         }]
     );
     assert_eq!(w.row("127.0.77.11").source(), Some(Source::Adopted));
-    let _ = BTreeSet::<u8>::new();
 }

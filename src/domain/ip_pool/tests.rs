@@ -10,19 +10,19 @@ use super::*;
 use crate::domain::ids::InstanceId;
 use crate::domain::vmid::VmId;
 
-fn ip(s: &str) -> Ipv4Addr {
+pub(super) fn ip(s: &str) -> Ipv4Addr {
     s.parse().unwrap()
 }
 
-fn t0() -> DateTime<Utc> {
+pub(super) fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap()
 }
 
-fn pid(n: u128) -> InstanceId {
+pub(super) fn pid(n: u128) -> InstanceId {
     InstanceId::from_uuid(Uuid::from_u128(n))
 }
 
-fn vmid(n: u32) -> VmId {
+pub(super) fn vmid(n: u32) -> VmId {
     VmId::new(n).unwrap()
 }
 
