@@ -29,7 +29,7 @@ impl Model {
     }
 
     /// Proxmox's checks before any agent command, with its wording.
-    fn agent_ready(&self, node: &NodeName, vmid: VmId) -> ProxmoxResult<Vm> {
+    fn agent_ready(&mut self, node: &NodeName, vmid: VmId) -> ProxmoxResult<Vm> {
         self.reach(node)?;
         let vm = self.vm_on(node, vmid)?.clone();
         let configured = vm
@@ -42,19 +42,27 @@ impl Model {
         if !vm.running() {
             return Err(ProxmoxError::AgentUnavailable(format!("VM {vmid} is not running")));
         }
-        if self.has(|f| matches!(f, Fault::AgentHang { vmid: v } if *v == vmid)) {
+        if self
+            .fire(|f| matches!(f, Fault::AgentHang { vmid: v } if *v == vmid).then_some(()))
+            .is_some()
+        {
             return Err(ProxmoxError::AgentUnavailable(format!(
                 "VM {vmid} qmp command 'guest-ping' failed - got timeout"
             )));
         }
-        let never = self.has(|f| matches!(f, Fault::AgentNever { vmid: v } if v.is_none_or(|v| v == vmid)));
-        if never || !self.guest_up(&vm) {
+        if !self.guest_up(&vm) {
+            return Err(ProxmoxError::AgentUnavailable("QEMU guest agent is not running".into()));
+        }
+        let never = self
+            .fire(|f| matches!(f, Fault::AgentNever { vmid: v } if v.is_none_or(|v| v == vmid)).then_some(()))
+            .is_some();
+        if never {
             return Err(ProxmoxError::AgentUnavailable("QEMU guest agent is not running".into()));
         }
         Ok(vm)
     }
 
-    pub fn agent_interfaces(&self, node: &NodeName, vmid: VmId) -> ProxmoxResult<Vec<AgentInterface>> {
+    pub fn agent_interfaces(&mut self, node: &NodeName, vmid: VmId) -> ProxmoxResult<Vec<AgentInterface>> {
         let vm = self.agent_ready(node, vmid)?;
         let mac = vm
             .config
@@ -122,7 +130,7 @@ impl Model {
         Ok(pid)
     }
 
-    pub fn agent_exec_status(&self, node: &NodeName, vmid: VmId, pid: u32) -> ProxmoxResult<ExecStatus> {
+    pub fn agent_exec_status(&mut self, node: &NodeName, vmid: VmId, pid: u32) -> ProxmoxResult<ExecStatus> {
         let vm = self.agent_ready(node, vmid)?;
         let record = vm
             .execs

@@ -75,7 +75,11 @@ pub enum Fault {
     WorkerSpawnFail,
 }
 
-/// How long a fault lasts.
+/// How long a fault lasts. `Once` and `Times` count the calls or tasks the fault actually fails
+/// (a refused token, a lost-quorum write, a lock timeout, an agent call, an injected error);
+/// faults that describe a condition rather than fail a call (a node offline, a silent VM, a full
+/// storage, a late agent, slowness, a guest ignoring ACPI, a config lock) last until cleared or,
+/// with `For`, for that long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FaultScope {
     /// Fires once, then is gone.

@@ -57,7 +57,7 @@ impl Model {
 
     /// The checks every call goes through: the token, and injected API errors for `op`.
     pub fn gate(&mut self, op: Op) -> ProxmoxResult<()> {
-        if self.has(|f| matches!(f, Fault::WrongToken)) {
+        if self.fire(|f| matches!(f, Fault::WrongToken).then_some(())).is_some() {
             return Err(ProxmoxError::Unauthorized);
         }
         if let Some(message) = self.fire(|f| match f {
@@ -92,7 +92,7 @@ impl Model {
 
     /// Writes need quorum and a worker process.
     pub fn writable(&mut self) -> ProxmoxResult<()> {
-        if self.has(|f| matches!(f, Fault::QuorumLost)) {
+        if self.fire(|f| matches!(f, Fault::QuorumLost).then_some(())).is_some() {
             return Err(ProxmoxError::Unavailable("cluster not ready - no quorum?".into()));
         }
         if self

@@ -192,7 +192,9 @@ impl Model {
         let mut start_at = now;
         if let Some(vmid) = holds {
             let wait = self.profile.lock_wait();
-            let stuck = self.has(|f| matches!(f, Fault::LockTimeout { vmid: v } if *v == vmid));
+            let stuck = self
+                .fire(|f| matches!(f, Fault::LockTimeout { vmid: v } if *v == vmid).then_some(()))
+                .is_some();
             let busy = self.vms.get(&vmid).and_then(|vm| vm.busy_until).filter(|b| *b > now);
             if stuck || busy.is_some_and(|b| b - now > wait) {
                 log.push("trying to acquire lock...".into());

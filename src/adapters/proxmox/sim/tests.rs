@@ -101,3 +101,23 @@ async fn every_node_has_its_own_templates_under_distinct_vmids() {
         ]
     );
 }
+
+#[tokio::test]
+async fn counted_scopes_count_the_calls_a_fault_fails() {
+    let (sim, _) = cluster(Profile::Instant, 1);
+    let px = sim.proxmox();
+    sim.inject(Fault::WrongToken, FaultScope::Once);
+    assert_eq!(px.version().await.unwrap_err(), crate::ports::proxmox::ProxmoxError::Unauthorized);
+    assert!(px.version().await.is_ok());
+    sim.inject(Fault::QuorumLost, FaultScope::Times(2));
+    let stop = crate::ports::proxmox::PowerOp::Stop;
+    for _ in 0..2 {
+        assert!(matches!(
+            px.power(&pve(1), id(9000), stop).await,
+            Err(crate::ports::proxmox::ProxmoxError::Unavailable(_))
+        ));
+    }
+    // Reads never counted against it, and the third write goes through.
+    assert!(px.nodes().await.is_ok());
+    assert!(px.power(&pve(1), id(9000), stop).await.is_ok());
+}

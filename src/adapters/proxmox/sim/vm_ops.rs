@@ -172,7 +172,9 @@ impl Model {
         let vm = self.vm_on(node, vmid)?.clone();
         self.check_change(&vm, change)?;
         if sync {
-            let stuck = self.has(|f| matches!(f, Fault::LockTimeout { vmid: v } if *v == vmid));
+            let stuck = self
+                .fire(|f| matches!(f, Fault::LockTimeout { vmid: v } if *v == vmid).then_some(()))
+                .is_some();
             let busy = vm.busy_until.is_some_and(|b| b - self.now > self.profile.lock_wait());
             if stuck || busy {
                 return Err(ProxmoxError::LockTimeout { vmid });
