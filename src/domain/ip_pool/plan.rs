@@ -268,10 +268,10 @@ mod tests {
 
     #[test]
     fn range_parses_single_addresses_and_spans() {
-        assert_eq!(range("10.0.0.5").len(), 1);
-        assert_eq!(range("10.0.0.5 - 10.0.0.9").len(), 5);
-        assert_eq!("10.0.0.x".parse::<PoolRange>(), Err(PoolRangeError::Unparsable));
-        assert_eq!(range("10.0.0.5-10.0.0.9").to_string(), "10.0.0.5-10.0.0.9");
+        assert_eq!(range("127.0.0.5").len(), 1);
+        assert_eq!(range("127.0.0.5 - 127.0.0.9").len(), 5);
+        assert_eq!("127.0.0.x".parse::<PoolRange>(), Err(PoolRangeError::Unparsable));
+        assert_eq!(range("127.0.0.5-127.0.0.9").to_string(), "127.0.0.5-127.0.0.9");
     }
 
     #[test]
@@ -279,7 +279,7 @@ mod tests {
         assert!(PrefixLen::new(24).is_ok());
         assert!(PrefixLen::new(7).is_err());
         assert!(PrefixLen::new(31).is_err());
-        assert_eq!(PrefixLen::new(20).unwrap().network_of(ip("10.1.17.3")), ip("10.1.16.0"));
+        assert_eq!(PrefixLen::new(20).unwrap().network_of(ip("127.1.17.3")), ip("127.1.16.0"));
     }
 
     fn plan(pool: &str, prefix: u8, gw: &str, reserved: &[&str]) -> Result<NetworkPlan, NetworkPlanError> {
@@ -354,7 +354,7 @@ mod tests {
 
     #[test]
     fn plan_uses_the_real_prefix_for_wider_subnets() {
-        let p = plan("10.1.16.10-10.1.17.250", 20, "10.1.16.1", &[]).unwrap();
+        let p = plan("127.1.16.10-127.1.17.250", 20, "127.1.16.1", &[]).unwrap();
         assert_eq!(p.prefix().get(), 20);
     }
 }
