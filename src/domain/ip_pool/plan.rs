@@ -279,7 +279,10 @@ mod tests {
         assert!(PrefixLen::new(24).is_ok());
         assert!(PrefixLen::new(7).is_err());
         assert!(PrefixLen::new(31).is_err());
-        assert_eq!(PrefixLen::new(20).unwrap().network_of(ip("127.1.17.3")), ip("127.1.16.0"));
+        assert_eq!(
+            PrefixLen::new(20).unwrap().network_of(ip("127.1.17.3")),
+            ip("127.1.16.0")
+        );
     }
 
     fn plan(pool: &str, prefix: u8, gw: &str, reserved: &[&str]) -> Result<NetworkPlan, NetworkPlanError> {

@@ -107,7 +107,10 @@ async fn counted_scopes_count_the_calls_a_fault_fails() {
     let (sim, _) = cluster(Profile::Instant, 1);
     let px = sim.proxmox();
     sim.inject(Fault::WrongToken, FaultScope::Once);
-    assert_eq!(px.version().await.unwrap_err(), crate::ports::proxmox::ProxmoxError::Unauthorized);
+    assert_eq!(
+        px.version().await.unwrap_err(),
+        crate::ports::proxmox::ProxmoxError::Unauthorized
+    );
     assert!(px.version().await.is_ok());
     sim.inject(Fault::QuorumLost, FaultScope::Times(2));
     let stop = crate::ports::proxmox::PowerOp::Stop;
