@@ -107,12 +107,6 @@ impl SimCluster {
     pub fn next_due(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.at_now().next_due()
     }
-
-    /// Counts of nodes, VMs and tasks (for benchmarks and the control endpoint).
-    pub fn size(&self) -> (usize, usize, usize) {
-        let m = self.at_now();
-        (m.nodes.len(), m.vms.len(), m.tasks.len())
-    }
 }
 
 fn template_config(vmid: VmId, key: &str, storage: &str, disk_bytes: u64, mac: u64) -> BTreeMap<String, String> {

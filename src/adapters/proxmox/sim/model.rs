@@ -118,7 +118,9 @@ pub(super) struct Model {
     pub next_pid: u32,
     pub lan_hosts: BTreeMap<IpAddr, BTreeSet<u16>>,
     /// Guest statistics as last pushed to `/cluster/resources`, and when.
-    pub stats: BTreeMap<VmId, (String, bool, bool)>,
+    /// Per guest: name, running, template, and when these were last refreshed (a guest on an
+    /// offline node keeps its last values, which go stale after five minutes).
+    pub stats: BTreeMap<VmId, (String, bool, bool, DateTime<Utc>)>,
     pub stats_at: Option<DateTime<Utc>>,
     pub log: Vec<String>,
 }

@@ -185,16 +185,15 @@ impl Model {
             for vm in self.vms.values() {
                 let status = self.status_of(vm.vmid);
                 let seen = if fresh {
-                    Some((vm.name(), vm.running(), vm.is_template()))
+                    Some((vm.name(), vm.running(), vm.is_template(), self.now))
                 } else {
                     self.stats.get(&vm.vmid).cloned()
                 };
-                let stale = !self.node_online(&vm.node)
-                    && self
-                        .stats_at
-                        .is_some_and(|at| self.now - at > chrono::Duration::minutes(5));
+                let stale = seen
+                    .as_ref()
+                    .is_some_and(|s| self.now - s.3 > chrono::Duration::minutes(5));
                 let (name, power, template) = match (seen, stale) {
-                    (Some((n, running, t)), false) => (
+                    (Some((n, running, t, _)), false) => (
                         Some(n),
                         if running {
                             PowerStatus::Running

@@ -124,3 +124,33 @@ async fn counted_scopes_count_the_calls_a_fault_fails() {
     assert!(px.nodes().await.is_ok());
     assert!(px.power(&pve(1), id(9000), stop).await.is_ok());
 }
+
+#[tokio::test]
+async fn guests_on_an_offline_node_keep_their_last_figures_for_five_minutes() {
+    use crate::ports::proxmox::{ClusterResource, PowerStatus, ResourceKind};
+    let (sim, clock) = cluster(Profile::Bench, 1);
+    let px = sim.proxmox();
+    let status_of_9004 = || async {
+        px.cluster_resources(Some(ResourceKind::Vm))
+            .await
+            .unwrap()
+            .into_iter()
+            .find_map(|r| match r {
+                ClusterResource::Guest(g) if g.vmid == id(9004) => Some((g.status, g.name.is_some())),
+                _ => None,
+            })
+            .unwrap()
+    };
+    assert_eq!(status_of_9004().await, (PowerStatus::Stopped, true));
+    sim.inject(
+        Fault::NodeOffline {
+            node: pve(2),
+            mode: OfflineMode::NoRoute,
+        },
+        FaultScope::UntilCleared,
+    );
+    clock.advance(Duration::minutes(4));
+    assert_eq!(status_of_9004().await, (PowerStatus::Stopped, true));
+    clock.advance(Duration::minutes(2));
+    assert_eq!(status_of_9004().await, (PowerStatus::Unknown, false));
+}

@@ -56,7 +56,8 @@ impl Model {
         for vm in self.vms.values() {
             let up = online.iter().any(|(n, on)| n == &vm.node && *on);
             if up {
-                self.stats.insert(vm.vmid, (vm.name(), vm.running(), vm.is_template()));
+                self.stats
+                    .insert(vm.vmid, (vm.name(), vm.running(), vm.is_template(), now));
             }
         }
         self.stats.retain(|id, _| self.vms.contains_key(id));
