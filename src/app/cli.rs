@@ -26,10 +26,43 @@ pub enum Command {
     /// BIND_ADDR, DB_PATH, NIMBUS_DATA_DIR and LOG_FORMAT; ignores every cluster setting and reads
     /// no .env file, so it can never touch a real cluster or LAN.
     Demo,
+    /// Run the Proxmox VE simulator alone: a PVE-compatible API (`/api2/json`, HTTPS with a
+    /// self-signed certificate, API-token authentication) over a simulated cluster, with its
+    /// fault-control and LAN endpoints under `/_sim/`.
+    SimProxmox(SimProxmoxArgs),
     /// Print the OpenAPI 3 document of the HTTP API on stdout.
     Openapi,
     /// Print the version.
     Version,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SimProxmoxArgs {
+    /// Address to listen on; loopback only. Port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8006")]
+    pub listen: std::net::SocketAddr,
+    /// How fast the cluster is: instant, bench, realistic or demo.
+    #[arg(long, default_value = "realistic")]
+    pub profile: crate::adapters::proxmox::sim::Profile,
+    /// Number of nodes (pve1, pve2, …).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub nodes: u16,
+    /// Seed of every random choice (MAC addresses, task ids, jitter): the same seed replays the same run.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The API token clients must send, USER@REALM!ID=SECRET. Without it one is made
+    /// (root@pam!nimbus with a random secret) and printed.
+    #[arg(long)]
+    pub token: Option<String>,
+    /// Nodes and storages only: no templates.
+    #[arg(long)]
+    pub empty: bool,
+    /// Serve plain HTTP instead of HTTPS.
+    #[arg(long)]
+    pub http: bool,
+    /// Answer errors as PVE before 8.4 did: the text only in the reason phrase, not in the body.
+    #[arg(long)]
+    pub legacy_errors: bool,
 }
 
 /// Parses the process arguments and runs the command.
@@ -48,6 +81,7 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Serve => run(Mode::Serve),
+        Command::SimProxmox(args) => crate::app::sim_proxmox::run(args),
         Command::Demo => run(Mode::Demo),
     }
 }

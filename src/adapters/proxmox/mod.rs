@@ -1,3 +1,4 @@
-//! Proxmox adapters: the cluster simulator (and, later, the HTTP client).
+//! Proxmox adapters: the cluster simulator with its REST face, and the HTTP client.
 
+pub mod rest;
 pub mod sim;

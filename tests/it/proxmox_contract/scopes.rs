@@ -42,7 +42,7 @@ pub async fn a_once_fault_fires_exactly_once(h: &dyn Harness) {
 }
 
 pub async fn a_times_fault_fires_that_many_times(h: &dyn Harness) {
-    h.inject(nextid_error(), FaultScope::Times(3)).await;
+    h.inject(nextid_error(), FaultScope::times(3)).await;
     let outcomes = [
         fails(h).await,
         fails(h).await,
@@ -54,7 +54,8 @@ pub async fn a_times_fault_fires_that_many_times(h: &dyn Harness) {
 }
 
 pub async fn a_for_fault_expires_with_simulated_time(h: &dyn Harness) {
-    h.inject(nextid_error(), FaultScope::For(Duration::seconds(30))).await;
+    h.inject(nextid_error(), FaultScope::lasting(Duration::seconds(30)))
+        .await;
     assert!(fails(h).await);
     assert!(fails(h).await, "a timed fault fires as often as it is hit");
     h.advance(Duration::seconds(29)).await;

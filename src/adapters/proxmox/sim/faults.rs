@@ -3,12 +3,14 @@
 //! call and task.
 
 use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::domain::cluster::NodeName;
 use crate::domain::vmid::VmId;
 
 /// Which calls a fault applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Op {
     Any,
     /// Every read-only call (`GET`).
@@ -29,7 +31,8 @@ pub enum Op {
 }
 
 /// How an offline node fails calls proxied to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum OfflineMode {
     /// 595 `Connection refused`.
     Refused,
@@ -39,38 +42,76 @@ pub enum OfflineMode {
     Timeout,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A fault. Over the REST face's `/_sim/faults` it is JSON tagged by `kind`, for example
+/// `{"kind":"node_offline","node":"pve2","mode":"no_route"}` or `{"kind":"agent_late","vmid":100,"delay_ms":30000}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Fault {
     /// The call fails with a 500 before any task starts, with this die text.
     ApiError { op: Op, message: String },
     /// The next task of this kind ends with this error as its exit status.
     TaskError { op: Op, message: String },
     /// The node is down: calls proxied to it fail; `/nodes` shows it offline.
-    NodeOffline { node: NodeName, mode: OfflineMode },
+    NodeOffline {
+        #[serde(with = "wire::node")]
+        node: NodeName,
+        mode: OfflineMode,
+    },
     /// The VM's lock file is held by someone else: operations needing it time out.
-    LockTimeout { vmid: VmId },
+    LockTimeout {
+        #[serde(with = "wire::vmid")]
+        vmid: VmId,
+    },
     /// The VM carries a config lock such as `backup`.
-    ConfigLock { vmid: VmId, lock: String },
+    ConfigLock {
+        #[serde(with = "wire::vmid")]
+        vmid: VmId,
+        lock: String,
+    },
     /// The guest agent answers `delay` after start instead of the profile's time (all VMs when `None`).
-    AgentLate { vmid: Option<VmId>, delay: Duration },
+    AgentLate {
+        #[serde(with = "wire::opt_vmid", default)]
+        vmid: Option<VmId>,
+        #[serde(rename = "delay_ms", with = "wire::millis")]
+        delay: Duration,
+    },
     /// The guest agent never answers (all VMs when `None`).
-    AgentNever { vmid: Option<VmId> },
+    AgentNever {
+        #[serde(with = "wire::opt_vmid", default)]
+        vmid: Option<VmId>,
+    },
     /// The agent socket is up but the agent hangs.
-    AgentHang { vmid: VmId },
+    AgentHang {
+        #[serde(with = "wire::vmid")]
+        vmid: VmId,
+    },
     /// Neither the agent nor the network of the VM ever answers.
-    SilentVm { vmid: VmId },
+    SilentVm {
+        #[serde(with = "wire::vmid")]
+        vmid: VmId,
+    },
     /// The storage has no free space left (on one node, or every node when `None`).
-    StorageFull { node: Option<NodeName>, storage: String },
+    StorageFull {
+        #[serde(with = "wire::opt_node", default)]
+        node: Option<NodeName>,
+        storage: String,
+    },
     /// The next `nextid` answer is taken by another client right after it is given out.
     NextIdCollision,
     /// Every answer is delayed by this much real time.
-    Slow { delay: std::time::Duration },
+    Slow {
+        #[serde(rename = "delay_ms", with = "wire::std_millis")]
+        delay: std::time::Duration,
+    },
     /// The API token is refused.
     WrongToken,
     /// The cluster lost quorum: writes fail, reads work.
     QuorumLost,
     /// The guest ignores ACPI shutdown requests.
-    GuestIgnoresAcpi { vmid: VmId },
+    GuestIgnoresAcpi {
+        #[serde(with = "wire::vmid")]
+        vmid: VmId,
+    },
     /// Proxmox cannot fork a worker for a task.
     WorkerSpawnFail,
 }
@@ -80,20 +121,37 @@ pub enum Fault {
 /// faults that describe a condition rather than fail a call (a node offline, a silent VM, a full
 /// storage, a late agent, slowness, a guest ignoring ACPI, a config lock) last until cleared or,
 /// with `For`, for that long.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// As JSON: `{"kind":"once"}`, `{"kind":"times","n":3}`, `{"kind":"for","ms":60000}`, `{"kind":"until_cleared"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum FaultScope {
     /// Fires once, then is gone.
     Once,
     /// Fires this many times.
-    Times(u32),
+    Times { n: u32 },
     /// Active for this long from injection (simulated time).
-    For(Duration),
+    For {
+        #[serde(rename = "ms", with = "wire::millis")]
+        duration: Duration,
+    },
     /// Active until cleared.
     UntilCleared,
 }
 
+impl FaultScope {
+    pub fn times(n: u32) -> Self {
+        Self::Times { n }
+    }
+
+    pub fn lasting(duration: Duration) -> Self {
+        Self::For { duration }
+    }
+}
+
 /// Names an injected fault so it can be cleared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct FaultId(pub u64);
 
 #[derive(Debug, Clone)]
@@ -108,8 +166,8 @@ impl ActiveFault {
     pub fn new(id: FaultId, fault: Fault, scope: FaultScope, now: DateTime<Utc>) -> Self {
         let (remaining, until) = match scope {
             FaultScope::Once => (Some(1), None),
-            FaultScope::Times(n) => (Some(n), None),
-            FaultScope::For(d) => (None, Some(now + d)),
+            FaultScope::Times { n } => (Some(n), None),
+            FaultScope::For { duration } => (None, Some(now + duration)),
             FaultScope::UntilCleared => (None, None),
         };
         Self {
@@ -128,4 +186,103 @@ impl ActiveFault {
 /// Whether a fault aimed at `target` applies to a call of kind `op`.
 pub(super) fn op_matches(target: Op, op: Op) -> bool {
     target == Op::Any || target == op
+}
+
+/// Serde helpers for the fault JSON of the REST face's control endpoint.
+mod wire {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    use crate::domain::cluster::NodeName;
+    use crate::domain::vmid::VmId;
+
+    pub mod node {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(n: &NodeName, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(n.as_str())
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NodeName, D::Error> {
+            let raw = String::deserialize(d)?;
+            NodeName::parse(&raw).map_err(|_| D::Error::custom(format!("'{raw}' is not a node name")))
+        }
+    }
+
+    pub mod opt_node {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(n: &Option<NodeName>, s: S) -> Result<S::Ok, S::Error> {
+            match n {
+                Some(n) => s.serialize_some(n.as_str()),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NodeName>, D::Error> {
+            match Option::<String>::deserialize(d)? {
+                None => Ok(None),
+                Some(raw) => NodeName::parse(&raw)
+                    .map(Some)
+                    .map_err(|_| D::Error::custom(format!("'{raw}' is not a node name"))),
+            }
+        }
+    }
+
+    pub mod vmid {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(v: &VmId, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_u32(v.get())
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<VmId, D::Error> {
+            let raw = u32::deserialize(d)?;
+            VmId::new(raw).map_err(|_| D::Error::custom(format!("{raw} is not a VMID (100..=999999999)")))
+        }
+    }
+
+    pub mod opt_vmid {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(v: &Option<VmId>, s: S) -> Result<S::Ok, S::Error> {
+            match v {
+                Some(v) => s.serialize_some(&v.get()),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<VmId>, D::Error> {
+            match Option::<u32>::deserialize(d)? {
+                None => Ok(None),
+                Some(raw) => VmId::new(raw)
+                    .map(Some)
+                    .map_err(|_| D::Error::custom(format!("{raw} is not a VMID (100..=999999999)"))),
+            }
+        }
+    }
+
+    pub mod millis {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(d: &chrono::Duration, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_i64(d.num_milliseconds())
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<chrono::Duration, D::Error> {
+            let ms = u32::deserialize(d)?;
+            Ok(chrono::Duration::milliseconds(i64::from(ms)))
+        }
+    }
+
+    pub mod std_millis {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(d: &std::time::Duration, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_u64(d.as_millis() as u64)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<std::time::Duration, D::Error> {
+            Ok(std::time::Duration::from_millis(u64::from(u32::deserialize(d)?)))
+        }
+    }
 }

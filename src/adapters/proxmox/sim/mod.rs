@@ -86,6 +86,11 @@ impl SimCluster {
         self.at_now().faults.clear();
     }
 
+    /// The node whose config holds `vmid`, if the VM exists.
+    pub fn node_of(&self, vmid: VmId) -> Option<crate::domain::cluster::NodeName> {
+        self.at_now().vms.get(&vmid).map(|vm| vm.node.clone())
+    }
+
     /// Whether `ip` answers a TCP connection on `port` on the simulated LAN right now.
     pub fn lan_answers(&self, ip: IpAddr, port: u16) -> bool {
         self.at_now().lan_answers(ip, port)

@@ -16,6 +16,22 @@ pub enum Profile {
     Demo,
 }
 
+impl std::str::FromStr for Profile {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "instant" => Ok(Self::Instant),
+            "bench" => Ok(Self::Bench),
+            "realistic" => Ok(Self::Realistic),
+            "demo" => Ok(Self::Demo),
+            other => Err(format!(
+                "unknown profile '{other}': use instant, bench, realistic or demo"
+            )),
+        }
+    }
+}
+
 /// What a task does, for its duration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Work {

@@ -172,8 +172,13 @@ impl Model {
     pub fn vm_config(&self, node: &NodeName, vmid: VmId) -> ProxmoxResult<VmConfig> {
         self.reach(node)?;
         let vm = self.vm_on(node, vmid)?;
+        let mut entries = vm.config.clone();
+        // Proxmox never hands a cloud-init password back.
+        if let Some(password) = entries.get_mut("cipassword") {
+            *password = "**********".into();
+        }
         Ok(VmConfig {
-            entries: vm.config.clone(),
+            entries,
             digest: vm.digest(),
         })
     }

@@ -112,7 +112,7 @@ async fn counted_scopes_count_the_calls_a_fault_fails() {
         crate::ports::proxmox::ProxmoxError::Unauthorized
     );
     assert!(px.version().await.is_ok());
-    sim.inject(Fault::QuorumLost, FaultScope::Times(2));
+    sim.inject(Fault::QuorumLost, FaultScope::times(2));
     let stop = crate::ports::proxmox::PowerOp::Stop;
     for _ in 0..2 {
         assert!(matches!(

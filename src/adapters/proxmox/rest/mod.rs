@@ -1,0 +1,387 @@
+//! The simulator's REST face: a Proxmox VE-compatible API server (`/api2/json`, HTTPS with a
+//! self-signed certificate, API-token authentication) over a [`SimCluster`], plus the simulator's
+//! control endpoints under `/_sim/`. The production HTTP adapter is tested against it,
+//! `nimbus demo` runs on it, and outside clients (`curl`, proxmoxer) can use it.
+
+mod control;
+mod params;
+mod routes;
+mod tls;
+mod wire;
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use params::{Kind as ParamKind, Param};
+pub use tls::fingerprint_of;
+pub use wire::{ErrorFormat, Params};
+
+use super::sim::SimCluster;
+use wire::Answer;
+
+/// A Proxmox API token: `USER@REALM!ID=SECRET`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    /// `root@pam!nimbus`.
+    pub token_id: String,
+    pub secret: String,
+}
+
+impl ApiToken {
+    /// Parses `USER@REALM!ID=SECRET`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (token_id, secret) = text
+            .rsplit_once('=')
+            .ok_or_else(|| format!("'{text}' is not USER@REALM!ID=SECRET: the '=SECRET' part is missing"))?;
+        let (user, id) = token_id
+            .split_once('!')
+            .ok_or_else(|| "the token needs a token id after '!', as in root@pam!nimbus=SECRET".to_owned())?;
+        if !user.contains('@') || user.starts_with('@') || user.ends_with('@') {
+            return Err(format!("'{user}' is not USER@REALM, as in root@pam"));
+        }
+        if id.is_empty() || secret.is_empty() {
+            return Err("the token id and the secret must not be empty".into());
+        }
+        Ok(Self {
+            token_id: token_id.to_owned(),
+            secret: secret.to_owned(),
+        })
+    }
+
+    /// `root@pam!nimbus` with a random secret.
+    pub fn random() -> Self {
+        Self {
+            token_id: "root@pam!nimbus".into(),
+            secret: uuid::Uuid::new_v4().to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}", self.token_id, self.secret)
+    }
+}
+
+impl std::fmt::Debug for ApiToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ApiToken({}=..)", self.token_id)
+    }
+}
+
+/// One request and its answer, as a client saw them (fidelity tests record these).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exchange {
+    pub method: String,
+    /// After `/api2/json`, e.g. `/nodes/pve1/qemu/100/config`.
+    pub path: String,
+    /// Query and body parameters, decoded, in order.
+    pub params: Vec<(String, String)>,
+    pub json_body: bool,
+    pub status: u16,
+    /// The answer's JSON, or `Null` when it had no body.
+    pub body: serde_json::Value,
+}
+
+/// Collects the exchanges of a REST face.
+#[derive(Debug, Clone, Default)]
+pub struct Recorder(Arc<Mutex<Vec<Exchange>>>);
+
+impl Recorder {
+    pub fn take(&self) -> Vec<Exchange> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    fn push(&self, e: Exchange) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(e);
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RestFaceOptions {
+    /// Where to listen; port 0 picks a free one.
+    pub listen: SocketAddr,
+    pub token: ApiToken,
+    /// HTTPS (the default, like pveproxy) or plain HTTP.
+    pub tls: bool,
+    pub error_format: ErrorFormat,
+    /// How long a refused token waits before its 401 (Proxmox waits 3 s; tests want 0).
+    pub auth_failure_delay: Duration,
+    pub recorder: Option<Recorder>,
+}
+
+impl RestFaceOptions {
+    pub fn new(listen: SocketAddr, token: ApiToken) -> Self {
+        Self {
+            listen,
+            token,
+            tls: true,
+            error_format: ErrorFormat::Modern,
+            auth_failure_delay: Duration::ZERO,
+            recorder: None,
+        }
+    }
+}
+
+struct Shared {
+    cluster: SimCluster,
+    routes: routes::Context,
+    token: ApiToken,
+    auth_failure_delay: Duration,
+    recorder: Option<Recorder>,
+}
+
+/// A running REST face.
+pub struct RestFace {
+    addr: SocketAddr,
+    tls: bool,
+    cert_pem: String,
+    fingerprint: String,
+    token: ApiToken,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl RestFace {
+    /// Binds the listener and starts serving `cluster`.
+    pub async fn start(cluster: SimCluster, options: RestFaceOptions) -> anyhow::Result<Self> {
+        let cert = tls::SelfSigned::generate()?;
+        let acceptor = if options.tls { Some(cert.acceptor()?) } else { None };
+        let listener = TcpListener::bind(options.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", options.listen))?;
+        let addr = listener.local_addr().context("the listener has no address")?;
+        let fingerprint = cert.fingerprint();
+        let shared = Arc::new(Shared {
+            routes: routes::Context {
+                proxmox: cluster.proxmox(),
+                cluster: cluster.clone(),
+                format: options.error_format,
+                fingerprint: fingerprint.clone(),
+            },
+            cluster,
+            token: options.token.clone(),
+            auth_failure_delay: options.auth_failure_delay,
+            recorder: options.recorder,
+        });
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(serve(listener, acceptor, shared, stopped));
+        Ok(Self {
+            addr,
+            tls: options.tls,
+            cert_pem: cert.cert_pem,
+            fingerprint,
+            token: options.token,
+            stop,
+            task,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `https://127.0.0.1:PORT` (no path).
+    pub fn base_url(&self) -> url::Url {
+        let scheme = if self.tls { "https" } else { "http" };
+        url::Url::parse(&format!("{scheme}://{}", self.addr)).expect("a socket address makes a URL")
+    }
+
+    /// Where the simulated LAN answers (`NIMBUS_SIMULATED_LAN`).
+    pub fn lan_url(&self) -> url::Url {
+        self.base_url().join("/_sim/lan").expect("static path")
+    }
+
+    pub fn cert_pem(&self) -> &str {
+        &self.cert_pem
+    }
+
+    /// The certificate's SHA-256 fingerprint, `AB:CD:…`.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    pub fn token(&self) -> &ApiToken {
+        &self.token
+    }
+
+    /// Stops accepting and closes every connection.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+async fn serve(
+    listener: TcpListener,
+    acceptor: Option<tokio_rustls::TlsAcceptor>,
+    shared: Arc<Shared>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stopped.changed() => break,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                let acceptor = acceptor.clone();
+                let shared = shared.clone();
+                connections.spawn(async move {
+                    let service = service_fn(move |req| {
+                        let shared = shared.clone();
+                        async move { Ok::<_, Infallible>(handle(&shared, req).await) }
+                    });
+                    match acceptor {
+                        Some(acceptor) => {
+                            if let Ok(tls) = acceptor.accept(stream).await {
+                                let _ = http1::Builder::new().serve_connection(TokioIo::new(tls), service).await;
+                            }
+                        }
+                        None => {
+                            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                        }
+                    }
+                });
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    connections.shutdown().await;
+}
+
+async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let method = req.method().as_str().to_owned();
+    let path = wire::percent_decode(&req.uri().path().replace('+', "%2B"));
+    let query = wire::decode_form(req.uri().query().unwrap_or_default());
+    let headers = req.headers().clone();
+    let chunked = headers
+        .get("transfer-encoding")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    let json_body = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/json"));
+
+    if let Some(rest) = path.strip_prefix("/_sim") {
+        let body = match Limited::new(req.into_body(), wire::MAX_BODY).collect().await {
+            Ok(b) => b.to_bytes(),
+            Err(_) => return Answer::not_implemented("for data too large").into_response(),
+        };
+        return control::answer(&shared.cluster, &method, rest, &query, &body).into_response();
+    }
+    let Some(api_path) = path.strip_prefix("/api2/json") else {
+        return Answer::not_implemented(&format!("no such uri {path}")).into_response();
+    };
+    let api_path = if api_path.is_empty() { "/" } else { api_path }.to_owned();
+
+    if let Some(refusal) = authenticate(shared, &headers).await {
+        return refusal.into_response();
+    }
+    if chunked {
+        return Answer::not_implemented("chunked transfer encoding not supported").into_response();
+    }
+    let body = match Limited::new(req.into_body(), wire::MAX_BODY).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => return Answer::not_implemented("for data too large").into_response(),
+    };
+    if !body.is_empty() && (method == "GET" || method == "DELETE") {
+        return Answer::not_implemented(&format!("Unexpected content for method '{method}'")).into_response();
+    }
+    let mut params = query;
+    if !body.is_empty() {
+        let from_body = if json_body {
+            match wire::decode_json(&body) {
+                Ok(p) => p,
+                Err(e) => return Answer::invalid(&[(String::new(), e)], shared.routes.format).into_response(),
+            }
+        } else {
+            wire::decode_form(&String::from_utf8_lossy(&body))
+        };
+        params.merge_missing(from_body);
+    }
+    let answer = routes::answer(&shared.routes, &method, &api_path, &params).await;
+    tracing::debug!(
+        method,
+        path = api_path,
+        status = answer.status,
+        "simulated Proxmox call"
+    );
+    if let Some(recorder) = &shared.recorder {
+        recorder.push(Exchange {
+            method: method.clone(),
+            path: api_path,
+            params: params.0.clone(),
+            json_body,
+            status: answer.status,
+            body: answer.body.clone().unwrap_or(serde_json::Value::Null),
+        });
+    }
+    answer.into_response()
+}
+
+/// Checks `Authorization: PVEAPIToken=USER@REALM!ID=SECRET` (or a space instead of the first
+/// `=`); the refusal to send if it does not match.
+async fn authenticate(shared: &Shared, headers: &hyper::HeaderMap) -> Option<Answer> {
+    let presented = headers
+        .get_all("authorization")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            let at = v.find("PVEAPIToken")?;
+            let before_ok = at == 0 || v[..at].ends_with(char::is_whitespace);
+            let rest = &v[at + "PVEAPIToken".len()..];
+            let rest = rest.strip_prefix('=').or_else(|| rest.strip_prefix(' '))?;
+            before_ok.then(|| wire::percent_decode(rest.split(';').next().unwrap_or_default().trim()))
+        });
+    let Some(presented) = presented else {
+        return Some(Answer::empty(401, "No ticket"));
+    };
+    let ok = presented
+        .rsplit_once('=')
+        .is_some_and(|(id, secret)| id == shared.token.token_id && secret == shared.token.secret);
+    if ok {
+        return None;
+    }
+    if !shared.auth_failure_delay.is_zero() {
+        tokio::time::sleep(shared.auth_failure_delay).await;
+    }
+    Some(Answer::empty(401, "Authentication failed!"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_parse_user_realm_id_and_secret() {
+        let t = ApiToken::parse("root@pam!nimbus=5e3c-secret").unwrap();
+        assert_eq!(t.token_id, "root@pam!nimbus");
+        assert_eq!(t.secret, "5e3c-secret");
+        assert_eq!(t.to_string(), "root@pam!nimbus=5e3c-secret");
+        assert!(!format!("{t:?}").contains("5e3c"));
+        for bad in [
+            "root@pam!nimbus",
+            "root!nimbus=x",
+            "root@pam=x",
+            "root@pam!=x",
+            "root@pam!n=",
+        ] {
+            assert!(ApiToken::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

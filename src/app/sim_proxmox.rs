@@ -1,0 +1,87 @@
+//! `nimbus sim-proxmox`: the cluster simulator's REST face on its own, for outside clients and for
+//! a `nimbus serve` run against a simulated cluster.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use crate::adapters::clock::SystemClock;
+use crate::adapters::proxmox::rest::{ApiToken, ErrorFormat, RestFace, RestFaceOptions};
+use crate::adapters::proxmox::sim::{Scenario, SimCluster};
+use crate::app::cli::SimProxmoxArgs;
+use crate::app::config::LogFormat;
+use crate::app::{server, telemetry};
+
+pub fn run(args: SimProxmoxArgs) -> ExitCode {
+    if !args.listen.ip().is_loopback() {
+        eprintln!(
+            "nimbus: --listen {} is not a loopback address; the simulator has no real security and listens on \
+             127.0.0.0/8 only",
+            args.listen
+        );
+        return ExitCode::from(2);
+    }
+    let token = match args.token.as_deref().map(ApiToken::parse).transpose() {
+        Ok(t) => t.unwrap_or_else(ApiToken::random),
+        Err(e) => {
+            eprintln!("nimbus: --token: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let format = match std::env::var("LOG_FORMAT").as_deref() {
+        Ok("json") => LogFormat::Json,
+        _ => LogFormat::Text,
+    };
+    telemetry::init(format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("nimbus: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serve(args, token)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("nimbus: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: SimProxmoxArgs, token: ApiToken) -> anyhow::Result<()> {
+    let nodes = usize::from(args.nodes);
+    let scenario = if args.empty {
+        Scenario::empty(nodes)
+    } else {
+        Scenario::default_cluster(nodes)
+    };
+    let cluster = SimCluster::new(scenario, args.profile, args.seed, Arc::new(SystemClock));
+    let mut options = RestFaceOptions::new(args.listen, token);
+    options.tls = !args.http;
+    if args.legacy_errors {
+        options.error_format = ErrorFormat::Legacy;
+    }
+    let face = RestFace::start(cluster, options).await?;
+    let banner = format!(
+        "Simulated Proxmox VE cluster: {nodes} nodes, profile {:?}, seed {}\nlistening: {}\ntoken: {}\n{}lan: {}\n",
+        args.profile,
+        args.seed,
+        face.base_url().as_str().trim_end_matches('/'),
+        face.token(),
+        if args.http {
+            String::new()
+        } else {
+            format!("fingerprint: {}\n", face.fingerprint())
+        },
+        face.lan_url(),
+    );
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
+    }
+    tracing::info!(addr = %face.addr(), "simulated Proxmox is listening");
+    server::shutdown_signal().await;
+    face.stop().await;
+    Ok(())
+}
