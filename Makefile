@@ -101,6 +101,7 @@ lint: frontend-deps
 bench: build
 	scripts/bench-startup.sh $(RELEASE_BIN)
 	cargo bench --bench sim_cluster
+	cargo bench --bench proxmox_http
 
 clean:
 	$(CARGO) clean

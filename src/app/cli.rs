@@ -146,8 +146,19 @@ async fn serve(mode: Mode, config: Config) -> anyhow::Result<()> {
         } else {
             ""
         };
+        let cluster = app
+            .demo
+            .as_ref()
+            .map(|d| {
+                format!(
+                    "  Proxmox (simulated, 5 nodes): {}api2/json  token {}\n",
+                    d.face.base_url(),
+                    d.face.token()
+                )
+            })
+            .unwrap_or_default();
         let banner = format!(
-            "Nimbus demo is running at {url}\n  API explorer:  {url}/api/docs\n  data dir:      {dir}{dir_note}\n  \
+            "Nimbus demo is running at {url}\n  API explorer:  {url}/api/docs\n{cluster}  data dir:      {dir}{dir_note}\n  \
              Press Ctrl+C to stop.\n"
         );
         // Whoever started the demo may stop reading stdout (a closed pipe); that must not stop it.

@@ -39,9 +39,10 @@ impl Running {
     }
 
     /// Stops accepting connections, lets in-flight requests finish, and closes the database.
-    pub async fn stop(self) -> anyhow::Result<()> {
+    pub async fn stop(mut self) -> anyhow::Result<()> {
         let _ = self.stop.send(());
         let served = self.task.await.context("the server task failed")?;
+        self.app.shut_down().await;
         self.app.store.close().await;
         served.context("the server stopped with an error")
     }

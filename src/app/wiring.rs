@@ -1,5 +1,7 @@
-//! Builds the running application from configuration: opens the store, picks the clock, and
-//! hands the use-case services to the HTTP adapter. The only place that names concrete adapters.
+//! Builds the running application from configuration: opens the store, picks the clock, connects
+//! to Proxmox (or, for `nimbus demo`, starts the simulated cluster and connects to it over
+//! loopback HTTPS), and hands the use-case services to the HTTP adapter. The only place that names
+//! concrete adapters.
 
 use std::sync::Arc;
 
@@ -7,13 +9,25 @@ use anyhow::Context;
 
 use crate::adapters::clock::SystemClock;
 use crate::adapters::http::{self, ApiServices, HttpOptions};
+use crate::adapters::proxmox::http::{HttpProxmox, HttpProxmoxOptions, TlsTrust};
+use crate::adapters::proxmox::rest::{ApiToken, RestFace, RestFaceOptions};
+use crate::adapters::proxmox::sim::{Profile, Scenario, SimCluster};
 use crate::adapters::store::sqlite::SqliteStore;
-use crate::app::config::Config;
+use crate::app::config::{Config, Mode, ProxmoxConfig, ProxmoxTrust};
 use crate::app::health::HealthService;
-use crate::ports::{Clock, Store};
+use crate::ports::{Clock, Proxmox, Store};
 
 /// Setting key of this installation's random identity (marks the VMs it creates).
 pub const INSTANCE_ID_KEY: &str = "instance_id";
+
+/// Seed of the demo cluster: every demo starts from the same cluster.
+const DEMO_SEED: u64 = 2026;
+
+/// The simulated cluster `nimbus demo` runs on, served over loopback HTTPS.
+pub struct DemoCluster {
+    pub cluster: SimCluster,
+    pub face: RestFace,
+}
 
 /// Everything a running Nimbus holds.
 pub struct App {
@@ -21,11 +35,15 @@ pub struct App {
     pub store: SqliteStore,
     pub clock: Arc<dyn Clock>,
     pub instance_id: String,
+    /// `None` while no cluster is configured (`nimbus serve` without PROXMOX_* in tests).
+    pub proxmox: Option<Arc<dyn Proxmox>>,
+    /// The simulated cluster, in `nimbus demo`.
+    pub demo: Option<DemoCluster>,
     services: ApiServices,
 }
 
 impl App {
-    /// Opens the database (applying migrations) and assembles the services.
+    /// Opens the database (applying migrations), connects to Proxmox and assembles the services.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let store = SqliteStore::open(&config.server.db_path).await?;
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -34,15 +52,24 @@ impl App {
             .put_setting_if_absent(INSTANCE_ID_KEY, &fresh_id, clock.now())
             .await
             .context("cannot record this installation's identity in the database")?;
+        let (proxmox, demo) = match config.mode {
+            Mode::Demo => {
+                let (proxmox, demo) = start_demo_cluster(clock.clone()).await?;
+                (Some(proxmox), Some(demo))
+            }
+            Mode::Serve => (config.proxmox.as_ref().map(connect).transpose()?, None),
+        };
         let shared: Arc<dyn Store> = Arc::new(store.clone());
         let services = ApiServices {
-            health: Arc::new(HealthService::new(shared)),
+            health: Arc::new(HealthService::new(shared, proxmox.clone())),
         };
         Ok(Self {
             config,
             store,
             clock,
             instance_id,
+            proxmox,
+            demo,
             services,
         })
     }
@@ -55,4 +82,52 @@ impl App {
         };
         http::routes(self.services.clone(), options)
     }
+
+    /// Stops what the app started besides the HTTP server (the demo's simulated cluster).
+    pub async fn shut_down(&mut self) {
+        if let Some(demo) = self.demo.take() {
+            demo.face.stop().await;
+        }
+    }
+}
+
+/// The HTTP client for the configured cluster.
+fn connect(config: &ProxmoxConfig) -> anyhow::Result<Arc<dyn Proxmox>> {
+    let tls = match &config.tls {
+        ProxmoxTrust::AnyCertificate => TlsTrust::AcceptAny,
+        ProxmoxTrust::Fingerprint(f) => TlsTrust::Fingerprint(*f),
+        ProxmoxTrust::CaFile(path) => TlsTrust::CaPem(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("PROXMOX_CA_FILE: cannot read {}", path.display()))?,
+        ),
+    };
+    let mut options = HttpProxmoxOptions::new(
+        config.host.clone(),
+        config.token_id.clone(),
+        config.token_secret.expose().to_owned(),
+    );
+    options.tls = tls;
+    let client = HttpProxmox::new(options).map_err(|e| anyhow::anyhow!("cannot set up the Proxmox client: {e}"))?;
+    Ok(Arc::new(client))
+}
+
+/// Starts the demo's five-node simulated cluster on a loopback port with a fresh token, and a
+/// client pinned to its certificate, exactly as a production install talks to Proxmox.
+async fn start_demo_cluster(clock: Arc<dyn Clock>) -> anyhow::Result<(Arc<dyn Proxmox>, DemoCluster)> {
+    let cluster = SimCluster::new(Scenario::demo(), Profile::Demo, DEMO_SEED, clock);
+    let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let face = RestFace::start(cluster.clone(), RestFaceOptions::new(listen, ApiToken::random()))
+        .await
+        .context("cannot start the simulated Proxmox cluster")?;
+    let fingerprint = crate::app::config::parse_fingerprint(face.fingerprint())
+        .context("the simulator's certificate fingerprint is malformed")?;
+    let mut options = HttpProxmoxOptions::new(
+        face.base_url(),
+        face.token().token_id.clone(),
+        face.token().secret.clone(),
+    );
+    options.tls = TlsTrust::Fingerprint(fingerprint);
+    let client =
+        HttpProxmox::new(options).map_err(|e| anyhow::anyhow!("cannot connect to the simulated cluster: {e}"))?;
+    Ok((Arc::new(client), DemoCluster { cluster, face }))
 }

@@ -92,15 +92,21 @@ function delay(ms) {
 // Tests
 // ---------------------------------------------------------------------------
 
-test('home page shows the portal status and version', async ({ page, base }) => {
+test('home page shows the portal status, its version and the simulated Proxmox cluster', async ({ page, base }) => {
   const health = await fetchJson(`${base}/api/health`)
   const version = health?.data?.version
   assert(typeof version === 'string' && version !== '', `/api/health has no data.version: ${JSON.stringify(health)}`)
+  const proxmox = health?.data?.proxmox
+  assert(
+    proxmox?.state === 'reachable' && typeof proxmox.version === 'string',
+    `/api/health does not report the demo's Proxmox as reachable: ${JSON.stringify(health)}`,
+  )
 
   await page.goto(`${base}/`)
   const card = page.getByRole('region', { name: 'Portal status' })
   await waitForValue('status', () => textOf(definition(card, 'Status')), 'ok')
   await waitForValue('version', () => textOf(definition(card, 'Version')), version)
+  await waitForValue('proxmox', () => textOf(definition(card, 'Proxmox')), `VE ${proxmox.version} · reachable`)
   await waitForValue('page heading', () => textOf(page.getByRole('heading', { level: 1 })), 'Spin up a machine.')
 
   await page.evaluate(() => document.fonts.ready.then(() => undefined))

@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Report whether Nimbus is up, and its version. */
+        /** Report whether Nimbus is up, its version, and whether Proxmox answers. */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -52,18 +52,35 @@ export interface components {
         };
         /**
          * Health
-         * @description What `GET /api/health` reports to everyone.
+         * @description What `GET /api/health` reports.
          */
         Health: {
             status: components["schemas"]["HealthStatus"];
             /** @description The running Nimbus version. */
             version: string;
+            proxmox: components["schemas"]["ProxmoxHealth"];
         };
         /**
          * @description Overall state of the portal.
          * @enum {string}
          */
-        HealthStatus: "ok";
+        HealthStatus: "ok" | "degraded";
+        /**
+         * ProxmoxHealth
+         * @description The Proxmox cluster as the health probe (`GET /version`) saw it.
+         */
+        ProxmoxHealth: {
+            state: components["schemas"]["ProxmoxState"];
+            /** @description The Proxmox VE release, e.g. `8.4.1`, when it answered. */
+            version?: string;
+            /** @description Why it is unreachable. */
+            message?: string;
+        };
+        /**
+         * @description Whether Proxmox answers.
+         * @enum {string}
+         */
+        ProxmoxState: "reachable" | "unreachable" | "not_configured";
     };
     responses: never;
     parameters: never;

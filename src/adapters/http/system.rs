@@ -1,4 +1,5 @@
-//! System operations: health. Public and cheap; later features add admin-only details.
+//! System operations: health. Public and cheap; the accounts feature limits the Proxmox details
+//! to admins.
 
 use std::sync::Arc;
 
@@ -7,7 +8,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
 
 use super::envelope::{Envelope, ErrorBody};
-use crate::app::health::HealthService;
+use crate::app::health::{HealthService, ProxmoxReach};
 
 #[derive(Tags)]
 enum ApiTags {
@@ -19,16 +20,42 @@ enum ApiTags {
 #[derive(Debug, Enum)]
 #[oai(rename_all = "lowercase")]
 pub enum HealthStatus {
-    /// Nimbus answers and its database works.
+    /// Nimbus answers, its database works and Proxmox answers.
     Ok,
+    /// Nimbus answers and its database works, but Proxmox does not answer (or is not configured):
+    /// pages and records work, cluster actions do not.
+    Degraded,
 }
 
-/// What `GET /api/health` reports to everyone.
+/// Whether Proxmox answers.
+#[derive(Debug, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum ProxmoxState {
+    /// Proxmox answered the probe.
+    Reachable,
+    /// Proxmox did not answer, or refused the API token.
+    Unreachable,
+    /// No cluster is configured.
+    NotConfigured,
+}
+
+/// The Proxmox cluster as the health probe (`GET /version`) saw it.
+#[derive(Debug, Object)]
+pub struct ProxmoxHealth {
+    pub state: ProxmoxState,
+    /// The Proxmox VE release, e.g. `8.4.1`, when it answered.
+    pub version: Option<String>,
+    /// Why it is unreachable.
+    pub message: Option<String>,
+}
+
+/// What `GET /api/health` reports.
 #[derive(Debug, Object)]
 pub struct Health {
     pub status: HealthStatus,
     /// The running Nimbus version.
     pub version: String,
+    pub proxmox: ProxmoxHealth,
 }
 
 #[derive(ApiResponse)]
@@ -50,14 +77,43 @@ pub struct SystemApi;
 
 #[OpenApi]
 impl SystemApi {
-    /// Report whether Nimbus is up, and its version.
+    /// Report whether Nimbus is up, its version, and whether Proxmox answers.
     #[oai(path = "/health", method = "get", operation_id = "health", tag = "ApiTags::System")]
     async fn health(&self, health: Data<&Arc<HealthService>>) -> HealthResponse {
         match health.check().await {
-            Ok(report) => HealthResponse::Ok(Json(Envelope::ok(Health {
-                status: HealthStatus::Ok,
-                version: report.version.to_string(),
-            }))),
+            Ok(report) => {
+                let (status, proxmox) = match report.proxmox {
+                    ProxmoxReach::Reachable { version } => (
+                        HealthStatus::Ok,
+                        ProxmoxHealth {
+                            state: ProxmoxState::Reachable,
+                            version: Some(version),
+                            message: None,
+                        },
+                    ),
+                    ProxmoxReach::Unreachable { reason } => (
+                        HealthStatus::Degraded,
+                        ProxmoxHealth {
+                            state: ProxmoxState::Unreachable,
+                            version: None,
+                            message: Some(reason),
+                        },
+                    ),
+                    ProxmoxReach::NotConfigured => (
+                        HealthStatus::Degraded,
+                        ProxmoxHealth {
+                            state: ProxmoxState::NotConfigured,
+                            version: None,
+                            message: Some("set PROXMOX_HOST, PROXMOX_TOKEN_ID and PROXMOX_TOKEN_SECRET".into()),
+                        },
+                    ),
+                };
+                HealthResponse::Ok(Json(Envelope::ok(Health {
+                    status,
+                    version: report.version.to_string(),
+                    proxmox,
+                })))
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "health check failed");
                 HealthResponse::Unavailable(Json(ErrorBody::new(

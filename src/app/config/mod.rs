@@ -23,6 +23,8 @@ pub const KEYS: &[&str] = &[
     "PROXMOX_TOKEN_ID",
     "PROXMOX_TOKEN_SECRET",
     "PROXMOX_TEMPLATE_BASE_VMID",
+    "PROXMOX_TLS_FINGERPRINT",
+    "PROXMOX_CA_FILE",
     "IP_POOL_START",
     "IP_POOL_END",
     "IP_POOL_RESERVED",
@@ -107,6 +109,8 @@ pub enum ConfigError {
 /// The whole configuration, parsed and validated.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// `serve` (a real cluster) or `demo` (the built-in simulator).
+    pub mode: Mode,
     pub server: ServerConfig,
     /// `None` until the Proxmox settings are given.
     pub proxmox: Option<ProxmoxConfig>,

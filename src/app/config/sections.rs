@@ -49,6 +49,34 @@ pub struct ProxmoxConfig {
     pub token_id: String,
     pub token_secret: Secret,
     pub template_base_vmid: u32,
+    pub tls: ProxmoxTrust,
+}
+
+/// Which server certificate Nimbus accepts from Proxmox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProxmoxTrust {
+    /// Any certificate (a fresh Proxmox node's is self-signed); the connection is still encrypted.
+    AnyCertificate,
+    /// Only the certificate with this SHA-256 fingerprint (`PROXMOX_TLS_FINGERPRINT`).
+    Fingerprint([u8; 32]),
+    /// Only certificates issued by the CA in this PEM file (`PROXMOX_CA_FILE`).
+    CaFile(std::path::PathBuf),
+}
+
+/// Reads a certificate fingerprint as Proxmox shows it (`AB:CD:…`, 32 bytes) or as 64 hex digits.
+pub fn parse_fingerprint(text: &str) -> Option<[u8; 32]> {
+    let hex: String = text.trim().chars().filter(|c| *c != ':').collect();
+    if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    if text.contains(':') && !text.trim().split(':').all(|pair| pair.len() == 2) {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
 }
 
 #[derive(Debug, Clone)]

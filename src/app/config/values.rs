@@ -33,6 +33,7 @@ pub(super) fn build(mode: Mode, raw: &Raw) -> Result<Config, ConfigError> {
         Mode::Demo => Vec::new(),
     };
     Ok(Config {
+        mode,
         server,
         proxmox,
         network,
@@ -127,12 +128,32 @@ fn proxmox(raw: &Raw) -> Result<Option<ProxmoxConfig>, ConfigError> {
     })?;
     let secret = raw.get("PROXMOX_TOKEN_SECRET").map(|s| Secret(s.to_string()));
     let template_base_vmid = raw.number("PROXMOX_TEMPLATE_BASE_VMID", 9000u32, 100..=999_999_000)?;
+    let fingerprint = raw.parse_opt(
+        "PROXMOX_TLS_FINGERPRINT",
+        "the SHA-256 fingerprint of the Proxmox certificate, 32 hex pairs such as AB:CD:…",
+        parse_fingerprint,
+    )?;
+    let ca_file = raw.parse_opt("PROXMOX_CA_FILE", "the path of a PEM file", |t| {
+        Some(std::path::PathBuf::from(t))
+    })?;
+    let tls = match (fingerprint, ca_file) {
+        (Some(_), Some(_)) => {
+            return Err(raw.invalid(
+                "PROXMOX_CA_FILE",
+                "unset while PROXMOX_TLS_FINGERPRINT is set: pin either the certificate or its CA, not both",
+            ));
+        }
+        (Some(f), None) => ProxmoxTrust::Fingerprint(f),
+        (None, Some(path)) => ProxmoxTrust::CaFile(path),
+        (None, None) => ProxmoxTrust::AnyCertificate,
+    };
     Ok(match (host, token_id, secret) {
         (Some(host), Some(token_id), Some(token_secret)) => Some(ProxmoxConfig {
             host,
             token_id,
             token_secret,
             template_base_vmid,
+            tls,
         }),
         _ => None,
     })

@@ -20,12 +20,18 @@ describe('home page', () => {
       expect(definition(statusCard(), 'Status')).toBe('Checking…')
     })
 
-    answer(json(200, { success: true, data: { status: 'ok', version: '9.9.9' } }))
+    answer(
+      json(200, {
+        success: true,
+        data: { status: 'ok', version: '9.9.9', proxmox: { state: 'reachable', version: '8.4.1' } },
+      }),
+    )
 
     await waitFor(() => {
       expect(definition(statusCard(), 'Status')).toBe('ok')
     })
     expect(definition(statusCard(), 'Version')).toBe('9.9.9')
+    expect(definition(statusCard(), 'Proxmox')).toBe('VE 8.4.1 · reachable')
     expect(statusCard().querySelector('[data-tone]')?.getAttribute('data-tone')).toBe('good')
     expect(screen.queryByRole('alert')).toBeNull()
 
@@ -43,6 +49,28 @@ describe('home page', () => {
       expect(definition(statusCard(), 'Status')).toBe('degraded')
     })
     expect(statusCard().querySelector('[data-tone]')?.getAttribute('data-tone')).toBe('warn')
+    expect(definition(statusCard(), 'Proxmox')).toBe('—unknown')
+  })
+
+  it('says when Proxmox does not answer, with the reason on hover', async () => {
+    scriptFetch(() =>
+      json(200, {
+        success: true,
+        data: {
+          status: 'degraded',
+          version: '1.2.3',
+          proxmox: { state: 'unreachable', message: 'Proxmox is unavailable: connection refused' },
+        },
+      }),
+    )
+    renderAt('/')
+
+    await waitFor(() => {
+      expect(definition(statusCard(), 'Proxmox')).toBe('unreachable')
+    })
+    const value = statusCard().querySelector('[title]')
+    expect(value?.getAttribute('title')).toBe('Proxmox is unavailable: connection refused')
+    expect(value?.getAttribute('data-tone')).toBe('bad')
   })
 
   it('shows the server error message and re-checks when Retry is pressed', async () => {

@@ -40,6 +40,36 @@ function StatusValue({ state }: { state: HealthState }) {
   )
 }
 
+// The cluster as the health probe saw it. Older servers send no `proxmox`: shown as unknown.
+function ProxmoxValue({ state }: { state: HealthState }) {
+  const proxmox = state.phase === 'ok' ? state.health.proxmox : undefined
+  if (!proxmox) {
+    return (
+      <span className="font-mono text-ink">
+        <span aria-hidden="true" className="text-ink-3">—</span>
+        <span className="sr-only">unknown</span>
+      </span>
+    )
+  }
+  const [label, tone]: [string, Tone] =
+    proxmox.state === 'reachable'
+      ? [`VE ${proxmox.version ?? '?'} · reachable`, 'good']
+      : proxmox.state === 'not_configured'
+        ? ['not configured', 'warn']
+        : ['unreachable', 'bad']
+  const style = toneStyles[tone]
+  return (
+    <span
+      data-tone={tone}
+      title={proxmox.message ?? undefined}
+      className={`inline-flex items-center gap-2 font-mono text-[13px] ${style.text}`}
+    >
+      <span aria-hidden="true" className={`size-2 rounded-full ${style.dot}`} />
+      <span>{label}</span>
+    </span>
+  )
+}
+
 function FailureNotice({
   failure,
   retrying,
@@ -109,7 +139,7 @@ export function PortalStatusCard() {
             <StatusValue state={state} />
           </dd>
         </div>
-        <div className="flex items-center justify-between gap-4 py-3">
+        <div className="flex items-center justify-between gap-4 border-b border-line py-3">
           <dt className="text-ink-3">Version</dt>
           <dd className="font-mono text-ink">
             {version ?? (
@@ -118,6 +148,12 @@ export function PortalStatusCard() {
                 <span className="sr-only">unknown</span>
               </>
             )}
+          </dd>
+        </div>
+        <div className="flex items-center justify-between gap-4 py-3">
+          <dt className="text-ink-3">Proxmox</dt>
+          <dd>
+            <ProxmoxValue state={state} />
           </dd>
         </div>
       </dl>

@@ -6,7 +6,7 @@
 use std::net::IpAddr;
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::wire::{Answer, Params};
 use crate::adapters::proxmox::sim::{Fault, FaultId, FaultScope, SimCluster};
@@ -90,7 +90,7 @@ pub fn answer(cluster: &SimCluster, method: &str, path: &str, query: &Params, bo
         ("GET", ["events"]) => Answer::plain_json(200, json!({ "events": cluster.event_log() })),
         _ => Answer::plain_json(
             404,
-            Value::from(json!({ "error": format!("no simulator endpoint {method} /_sim{path}") })),
+            json!({ "error": format!("no simulator endpoint {method} /_sim{path}") }),
         ),
     }
 }

@@ -1,0 +1,136 @@
+//! `HttpProxmox`: the production `Proxmox` adapter, talking to a Proxmox VE cluster's REST API
+//! (`/api2/json`) over HTTPS with an API token.
+//!
+//! - `tls`: which server certificates to trust (any, a CA, or a pinned fingerprint);
+//! - `transport`: one call on the wire — auth header, parameters, timeouts, read retries, logging;
+//! - `wire`: form encoding, path segments, the `{"data": …}` envelope;
+//! - `classify`: Proxmox's error answers as [`ProxmoxError`]s;
+//! - `decode` and `shapes`: lenient JSON readers and the port's types built from them;
+//! - `port`: the `Proxmox` methods, one endpoint each; `wait`: polling a task until it stops.
+
+mod classify;
+mod decode;
+mod port;
+mod shapes;
+mod tls;
+mod transport;
+mod wait;
+mod wire;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+
+pub use tls::TlsTrust;
+pub use wait::poll_delays;
+pub use wire::encode_sshkeys;
+
+use crate::ports::proxmox::ProxmoxError;
+
+/// Where the cluster is and how to reach it.
+#[derive(Clone)]
+pub struct HttpProxmoxOptions {
+    /// e.g. https://127.0.0.1:8006 ; requests go to {base_url}/api2/json/...
+    pub base_url: url::Url,
+    /// `user@realm!tokenid`
+    pub token_id: String,
+    pub token_secret: String,
+    pub tls: TlsTrust,
+    /// Whole-call timeout (default 30 s): every attempt of a call, retries included, ends by then.
+    pub call_timeout: Duration,
+    /// Connect timeout (default 5 s).
+    pub connect_timeout: Duration,
+    /// Extra attempts for idempotent reads after transport errors (default 2).
+    pub read_retries: u32,
+}
+
+impl HttpProxmoxOptions {
+    /// Options with the defaults: any certificate accepted, 30 s per call, 5 s to connect, two
+    /// read retries.
+    pub fn new(base_url: url::Url, token_id: impl Into<String>, token_secret: impl Into<String>) -> Self {
+        Self {
+            base_url,
+            token_id: token_id.into(),
+            token_secret: token_secret.into(),
+            tls: TlsTrust::AcceptAny,
+            call_timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(5),
+            read_retries: 2,
+        }
+    }
+}
+
+/// Leaves the token secret out, so options can be logged.
+impl fmt::Debug for HttpProxmoxOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpProxmoxOptions")
+            .field("base_url", &self.base_url.as_str())
+            .field("token_id", &self.token_id)
+            .field("token_secret", &"<redacted>")
+            .field("tls", &self.tls)
+            .field("call_timeout", &self.call_timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_retries", &self.read_retries)
+            .finish()
+    }
+}
+
+/// A Proxmox VE cluster over its REST API. Cheap to clone; clones share one connection pool.
+#[derive(Clone)]
+pub struct HttpProxmox {
+    client: reqwest::Client,
+    /// `{base_url}/api2/json`, without a trailing slash.
+    api: Arc<str>,
+    call_timeout: Duration,
+    read_retries: u32,
+}
+
+impl fmt::Debug for HttpProxmox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpProxmox")
+            .field("api", &self.api)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HttpProxmox {
+    /// Builds the client. A base URL that is not http(s), a token that cannot go in a header or a
+    /// CA PEM that holds no usable certificate is [`ProxmoxError::Unavailable`] naming the problem.
+    pub fn new(options: HttpProxmoxOptions) -> Result<Self, ProxmoxError> {
+        let setup = |what: String| ProxmoxError::Unavailable(format!("cannot set up the Proxmox client: {what}"));
+        let url = &options.base_url;
+        if !matches!(url.scheme(), "https" | "http") || url.host().is_none() {
+            return Err(setup(format!("base URL {url} is not an http(s) URL with a host")));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(setup(format!("base URL {url} must not have a query or fragment")));
+        }
+        let mut auth = HeaderValue::from_str(&format!("PVEAPIToken={}={}", options.token_id, options.token_secret))
+            .map_err(|_| setup("the API token holds characters an HTTP header cannot carry".into()))?;
+        auth.set_sensitive(true);
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, auth);
+        let tls = tls::client_config(&options.tls).map_err(setup)?;
+        let client = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .http1_only()
+            .connect_timeout(options.connect_timeout)
+            .no_proxy()
+            .default_headers(headers)
+            .user_agent(concat!("nimbus/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| setup(transport::describe(&e)))?;
+        let api = format!("{}/api2/json", url.as_str().trim_end_matches('/'));
+        Ok(Self {
+            client,
+            api: api.into(),
+            call_timeout: options.call_timeout,
+            read_retries: options.read_retries,
+        })
+    }
+}
