@@ -13,7 +13,7 @@ DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/nimbus
 RELEASE_BIN := $(CARGO_TARGET_DIR)/release/nimbus
 
 .PHONY: help demo test build lint bench openapi frontend frontend-deps browser-deps chromium \
-        test-rust test-frontend test-api-client test-api-conformance test-browser clean
+        test-rust test-frontend test-api-client test-api-conformance test-proxmoxer test-browser clean
 
 help:
 	@echo "make demo    build everything and run Nimbus on a simulated cluster at http://127.0.0.1:8080"
@@ -59,7 +59,7 @@ demo: build
 
 # --- test -------------------------------------------------------------------------------------
 
-test: test-frontend test-api-client test-rust test-api-conformance test-browser
+test: test-frontend test-api-client test-rust test-api-conformance test-proxmoxer test-browser
 	@echo "make test: all suites passed"
 
 # The portal is built first so the Rust tests and the browser tests see the real files.
@@ -82,6 +82,11 @@ test-api-client: frontend-deps
 test-api-conformance:
 	$(CARGO) build --locked --bin nimbus
 	scripts/api-conformance.sh $(DEBUG_BIN)
+
+# An independent Proxmox client (Python proxmoxer) against `nimbus sim-proxmox`.
+test-proxmoxer:
+	$(CARGO) build --locked --bin nimbus
+	scripts/proxmoxer-smoke.sh $(DEBUG_BIN)
 
 test-browser: frontend browser-deps chromium
 	$(CARGO) build --locked --bin nimbus

@@ -6,3 +6,4 @@ mod helpers;
 mod http_surface;
 mod openapi;
 mod proxmox_contract;
+mod pve_fidelity;

@@ -12,6 +12,7 @@ mod agent_faults;
 mod cluster;
 mod config;
 mod faults;
+mod fidelity;
 mod http_face;
 mod journey;
 mod offline;

@@ -88,8 +88,10 @@ pub struct Exchange {
     pub method: String,
     /// After `/api2/json`, e.g. `/nodes/pve1/qemu/100/config`.
     pub path: String,
-    /// Query and body parameters, decoded, in order.
+    /// Query and body parameters, decoded, in order: the query's first.
     pub params: Vec<(String, String)>,
+    /// How many of `params` came from the query string.
+    pub query_len: usize,
     pub json_body: bool,
     pub status: u16,
     /// The answer's JSON, or `Null` when it had no body.
@@ -302,6 +304,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
     if !body.is_empty() && (method == "GET" || method == "DELETE") {
         return Answer::not_implemented(&format!("Unexpected content for method '{method}'")).into_response();
     }
+    let query_len = query.0.len();
     let mut params = query;
     if !body.is_empty() {
         let from_body = if json_body {
@@ -326,6 +329,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
             method: method.clone(),
             path: api_path,
             params: params.0.clone(),
+            query_len,
             json_body,
             status: answer.status,
             body: answer.body.clone().unwrap_or(serde_json::Value::Null),
