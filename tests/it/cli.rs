@@ -181,3 +181,94 @@ fn health_within(url: &str, limit: Duration, request_id: Option<&str>) -> serde_
         }
     })
 }
+
+#[test]
+fn sim_proxmox_prints_its_url_and_token_and_serves_five_nodes_to_that_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = nimbus(dir.path())
+        .args([
+            "sim-proxmox",
+            "--listen",
+            "127.0.0.1:0",
+            "--profile",
+            "instant",
+            "--seed",
+            "9",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let (mut url, mut token) = (String::new(), String::new());
+    for _ in 0..8 {
+        let mut line = String::new();
+        if stdout.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        if let Some(u) = line.trim().strip_prefix("listening: ") {
+            url = u.to_owned();
+        }
+        if let Some(t) = line.trim().strip_prefix("token: ") {
+            token = t.to_owned();
+        }
+        if !url.is_empty() && !token.is_empty() {
+            break;
+        }
+    }
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    assert!(token.starts_with("root@pam!nimbus="), "{token}");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (nodes, refused) = runtime.block_on(async {
+        let client = reqwest::Client::builder()
+            .danger_accept_invalid_certs(true)
+            .build()
+            .unwrap();
+        let nodes: serde_json::Value = client
+            .get(format!("{url}/api2/json/nodes"))
+            .header("Authorization", format!("PVEAPIToken={token}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let refused = client
+            .get(format!("{url}/api2/json/nodes"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        (nodes, refused)
+    });
+    let names: Vec<&str> = nodes["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["node"].as_str())
+        .collect();
+    assert_eq!(names, ["pve1", "pve2", "pve3", "pve4", "pve5"]);
+    assert_eq!(refused.as_u16(), 401);
+    terminate(child);
+}
+
+#[test]
+fn sim_proxmox_refuses_a_bad_token_and_a_non_loopback_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = nimbus(dir.path())
+        .args(["sim-proxmox", "--listen", "127.0.0.1:0", "--token", "root@pam"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--token"), "{out:?}");
+    // Refused before anything is bound or sent.
+    let out = nimbus(dir.path())
+        .args(["sim-proxmox", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("loopback"), "{out:?}");
+}

@@ -22,6 +22,7 @@ mod sim_face;
 mod storage;
 mod tasks;
 mod vm;
+mod wire;
 
 use std::net::IpAddr;
 
