@@ -9,7 +9,7 @@ use std::error::Error as _;
 use std::time::Duration;
 
 use reqwest::Method;
-use reqwest::header::CONTENT_TYPE;
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use tokio::time::Instant;
 
 use super::HttpProxmox;
@@ -153,11 +153,13 @@ impl HttpProxmox {
             }
             self.client.request(call.method.clone(), url)
         } else {
-            // A body of known length: Proxmox refuses chunked requests.
+            // A body of known length, stated even when empty: Proxmox refuses chunked requests.
+            let body = call.params.encode();
             self.client
                 .request(call.method.clone(), url)
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(call.params.encode())
+                .header(CONTENT_LENGTH, body.len())
+                .body(body)
         };
         request = request.timeout(remaining);
         let response = request.send().await.map_err(transport)?;

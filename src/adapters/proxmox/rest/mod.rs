@@ -4,8 +4,10 @@
 //! `nimbus demo` runs on it, and outside clients (`curl`, proxmoxer) can use it.
 
 mod control;
+mod errors;
 mod params;
 mod routes;
+mod shapes;
 mod tls;
 mod wire;
 
