@@ -44,8 +44,10 @@ pub enum ProxmoxState {
 pub struct ProxmoxHealth {
     pub state: ProxmoxState,
     /// The Proxmox VE release, e.g. `8.4.1`, when it answered.
+    #[oai(skip_serializing_if_is_none)]
     pub version: Option<String>,
     /// Why it is unreachable.
+    #[oai(skip_serializing_if_is_none)]
     pub message: Option<String>,
 }
 
