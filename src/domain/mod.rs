@@ -2,6 +2,7 @@
 //! types. Everything here is constructed through validating constructors, so an invalid value
 //! cannot exist past the edge of the system.
 
+pub mod account;
 pub mod clone_mode;
 pub mod cluster;
 pub mod gpu_queue;
