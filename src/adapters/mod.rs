@@ -3,5 +3,6 @@
 
 pub mod clock;
 pub mod http;
+pub mod passwords;
 pub mod proxmox;
 pub mod store;

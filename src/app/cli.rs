@@ -139,6 +139,12 @@ async fn serve(mode: Mode, config: Config) -> anyhow::Result<()> {
         instance = %app.instance_id,
         "nimbus is listening"
     );
+    if let Some(token) = &app.setup_token {
+        tracing::warn!(
+            setup_token = %token,
+            "no admin account exists yet: open {url}/signup and create the first account with this one-time setup token"
+        );
+    }
     if mode == Mode::Demo {
         let dir = app.config.server.data_dir.display();
         let dir_note = if app.config.server.data_dir_is_temporary {
@@ -157,9 +163,14 @@ async fn serve(mode: Mode, config: Config) -> anyhow::Result<()> {
                 )
             })
             .unwrap_or_default();
+        let accounts = if app.accounts().has_admin().await.unwrap_or(false) {
+            format!("  Sign in at {url}/signin\n")
+        } else {
+            format!("  Sign up at {url}/signup: the first account becomes the admin.\n")
+        };
         let banner = format!(
-            "Nimbus demo is running at {url}\n  API explorer:  {url}/api/docs\n{cluster}  data dir:      {dir}{dir_note}\n  \
-             Press Ctrl+C to stop.\n"
+            "Nimbus demo is running at {url}\n{accounts}  \
+             API explorer:  {url}/api/docs\n{cluster}  data dir:      {dir}{dir_note}\n  Press Ctrl+C to stop.\n"
         );
         // Whoever started the demo may stop reading stdout (a closed pipe); that must not stop it.
         let mut out = std::io::stdout().lock();

@@ -1,9 +1,11 @@
 //! Use cases, configuration, wiring and the command-line entry points. `wiring` (and
 //! `sim_proxmox`, which runs only the simulator) are the only modules that name concrete adapters.
 
+pub mod accounts;
 pub mod cli;
 pub mod config;
 pub mod health;
+pub mod jobs;
 pub mod server;
 pub mod sim_proxmox;
 pub mod telemetry;

@@ -8,14 +8,20 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::adapters::clock::SystemClock;
+use crate::adapters::http::auth::CookiePolicy;
+use crate::adapters::http::limits::RateLimits;
 use crate::adapters::http::{self, ApiServices, HttpOptions};
+use crate::adapters::passwords::Argon2idHasher;
 use crate::adapters::proxmox::http::{HttpProxmox, HttpProxmoxOptions, TlsTrust};
 use crate::adapters::proxmox::rest::{ApiToken, RestFace, RestFaceOptions};
 use crate::adapters::proxmox::sim::{Profile, Scenario, SimCluster};
 use crate::adapters::store::sqlite::SqliteStore;
+use crate::app::accounts::{AccountService, AuthSettings};
 use crate::app::config::{Config, Mode, ProxmoxConfig, ProxmoxTrust};
 use crate::app::health::HealthService;
-use crate::ports::{Clock, Proxmox, Store};
+use crate::app::jobs;
+use crate::domain::account::{PasswordPolicy, SessionPolicy};
+use crate::ports::{AccountStore, Clock, Proxmox, Store};
 
 /// Setting key of this installation's random identity (marks the VMs it creates).
 pub const INSTANCE_ID_KEY: &str = "instance_id";
@@ -39,14 +45,21 @@ pub struct App {
     pub proxmox: Option<Arc<dyn Proxmox>>,
     /// The simulated cluster, in `nimbus demo`.
     pub demo: Option<DemoCluster>,
+    /// The one-time token that creating the first admin needs (`nimbus serve` without an admin).
+    pub setup_token: Option<String>,
     services: ApiServices,
+    jobs: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl App {
     /// Opens the database (applying migrations), connects to Proxmox and assembles the services.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// As [`App::build`], with the clock the use cases read (tests drive a manual one).
+    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let store = SqliteStore::open(&config.server.db_path).await?;
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let fresh_id = uuid::Uuid::new_v4().to_string();
         let instance_id = store
             .put_setting_if_absent(INSTANCE_ID_KEY, &fresh_id, clock.now())
@@ -60,9 +73,36 @@ impl App {
             Mode::Serve => (config.proxmox.as_ref().map(connect).transpose()?, None),
         };
         let shared: Arc<dyn Store> = Arc::new(store.clone());
+        let accounts = Arc::new(accounts(&config, &store, clock.clone()));
+        let boot = accounts
+            .boot()
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot check the admin accounts: {e}"))?;
+        if let Some(user) = &boot.promoted {
+            tracing::warn!(user = %user.id, email = %user.email, "no active admin existed: the oldest active account was made admin");
+        }
+        let limits = Arc::new(RateLimits::new(&config.auth.rate_limits));
         let services = ApiServices {
             health: Arc::new(HealthService::new(shared, proxmox.clone())),
+            accounts: accounts.clone(),
+            limits: limits.clone(),
         };
+        let mut jobs = Vec::new();
+        if let Some(interval) = config.auth.purge_interval {
+            jobs.push(jobs::every("purge sessions", interval, clock.clone(), move |now| {
+                let (accounts, limits) = (accounts.clone(), limits.clone());
+                Box::pin(async move {
+                    match accounts.purge(now).await {
+                        Ok((sessions, tokens)) if sessions + tokens > 0 => {
+                            tracing::info!(sessions, tokens, "purged expired sessions and tokens")
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "purging expired sessions failed"),
+                    }
+                    limits.sweep();
+                })
+            }));
+        }
         Ok(Self {
             config,
             store,
@@ -70,8 +110,15 @@ impl App {
             instance_id,
             proxmox,
             demo,
+            setup_token: boot.setup_token,
             services,
+            jobs,
         })
+    }
+
+    /// The accounts use cases.
+    pub fn accounts(&self) -> &Arc<AccountService> {
+        &self.services.accounts
     }
 
     /// The HTTP endpoint serving the API and the portal.
@@ -79,16 +126,39 @@ impl App {
         let options = HttpOptions {
             cors_origins: self.config.server.cors_origins.clone(),
             hsts: self.config.server.secure_cookies(),
+            cookies: CookiePolicy {
+                secure: self.config.server.secure_cookies(),
+                max_age_secs: self.config.auth.session_max_age.as_secs(),
+            },
         };
         http::routes(self.services.clone(), options)
     }
 
     /// Stops what the app started besides the HTTP server (the demo's simulated cluster).
     pub async fn shut_down(&mut self) {
+        for job in self.jobs.drain(..) {
+            job.abort();
+        }
         if let Some(demo) = self.demo.take() {
             demo.face.stop().await;
         }
     }
+}
+
+/// The accounts use cases on this store, with Argon2id and the configured session lifetimes.
+fn accounts(config: &Config, store: &SqliteStore, clock: Arc<dyn Clock>) -> AccountService {
+    let duration = |d: std::time::Duration| chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
+    let settings = AuthSettings {
+        sessions: SessionPolicy {
+            idle: duration(config.auth.session_idle),
+            absolute: duration(config.auth.session_max_age),
+            touch_every: chrono::Duration::minutes(1),
+        },
+        passwords: PasswordPolicy::default(),
+        setup_token_required: config.mode == Mode::Serve,
+    };
+    let store: Arc<dyn AccountStore> = Arc::new(store.clone());
+    AccountService::new(store, Arc::new(Argon2idHasher::recommended()), clock, settings)
 }
 
 /// The HTTP client for the configured cluster.

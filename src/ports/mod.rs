@@ -2,10 +2,14 @@
 //! only on `domain` and value crates, documents the errors of every method, and has a mockall
 //! mock for use-case unit tests.
 
+pub mod accounts;
 pub mod clock;
+pub mod passwords;
 pub mod proxmox;
 pub mod store;
 
+pub use accounts::{AccountStore, AccountStoreError};
 pub use clock::Clock;
+pub use passwords::{HashError, PasswordHasher};
 pub use proxmox::{Proxmox, ProxmoxError, ProxmoxResult};
 pub use store::{Store, StoreError};

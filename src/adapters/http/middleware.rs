@@ -163,6 +163,8 @@ impl<E: Endpoint> Endpoint for ApiErrorsEndpoint<E> {
         let path = req.original_uri().path().to_string();
         match self.inner.call(req).await {
             Ok(r) => Ok(r.into_response()),
+            // An operation's own refusal already is an envelope.
+            Err(e) if e.is_from_response() => Ok(e.into_response()),
             Err(e) => {
                 let mut resp = error_response(&e, &method, &path);
                 if e.status() == StatusCode::METHOD_NOT_ALLOWED

@@ -2,7 +2,11 @@
 //! portal, wrapped in the middleware every response passes through.
 
 mod allow;
+
+pub mod accounts;
+pub mod auth;
 pub mod envelope;
+pub mod limits;
 pub mod middleware;
 mod spa;
 mod system;
@@ -13,7 +17,10 @@ use poem::middleware::{CatchPanic, Cors};
 use poem::{Endpoint, EndpointExt, Route};
 use poem_openapi::OpenApiService;
 
+use crate::app::accounts::AccountService;
 use crate::app::health::HealthService;
+use auth::{CookiePolicy, CsrfGuard};
+use limits::RateLimits;
 use middleware::{AllowedMethods, ApiErrors, BodyLimit, PanicToEnvelope, RequestContext, SecurityHeaders};
 
 /// Largest request body the API reads (1 MiB): no Nimbus request needs more.
@@ -23,22 +30,39 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 #[derive(Clone)]
 pub struct ApiServices {
     pub health: Arc<HealthService>,
+    pub accounts: Arc<AccountService>,
+    pub limits: Arc<RateLimits>,
 }
 
 /// Options that shape the HTTP surface.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct HttpOptions {
     /// Origins allowed to call the API from a browser; empty turns CORS off.
     pub cors_origins: Vec<String>,
     /// Send `Strict-Transport-Security` (the portal's public URL is https).
     pub hsts: bool,
+    /// How the session cookie is written.
+    pub cookies: CookiePolicy,
 }
 
 /// Every API group; grows into a tuple as features add groups.
-type Apis = system::SystemApi;
+type Apis = (
+    system::SystemApi,
+    accounts::AuthApi,
+    accounts::MeApi,
+    accounts::TokensApi,
+    accounts::UsersApi,
+);
 
 fn service() -> OpenApiService<Apis, ()> {
-    OpenApiService::new(system::SystemApi, "Nimbus", env!("CARGO_PKG_VERSION"))
+    let apis = (
+        system::SystemApi,
+        accounts::AuthApi,
+        accounts::MeApi,
+        accounts::TokensApi,
+        accounts::UsersApi,
+    );
+    OpenApiService::new(apis, "Nimbus", env!("CARGO_PKG_VERSION"))
         .description("Self-hosted VM provisioning portal for Proxmox VE clusters.")
         .server("/api")
 }
@@ -62,7 +86,13 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         .with(BodyLimit { max: MAX_BODY_BYTES })
         .with(ApiErrors { allowed })
         .with(CatchPanic::new().with_handler(PanicToEnvelope))
-        .data(services.health.clone());
+        .with(CsrfGuard {
+            allowed_origins: options.cors_origins.clone(),
+        })
+        .data(services.health.clone())
+        .data(services.accounts.clone())
+        .data(services.limits.clone())
+        .data(options.cookies);
     let cors = Cors::new()
         .allow_origins(options.cors_origins.iter().cloned())
         .allow_credentials(true)

@@ -1,5 +1,4 @@
-//! System operations: health. Public and cheap; the accounts feature limits the Proxmox details
-//! to admins.
+//! System operations: health. Public and cheap; the Proxmox details are shown to admins only.
 
 use std::sync::Arc;
 
@@ -7,6 +6,7 @@ use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
 
+use super::auth::MaybeCaller;
 use super::envelope::{Envelope, ErrorBody};
 use crate::app::health::{HealthService, ProxmoxReach};
 
@@ -57,7 +57,9 @@ pub struct Health {
     pub status: HealthStatus,
     /// The running Nimbus version.
     pub version: String,
-    pub proxmox: ProxmoxHealth,
+    /// The cluster as the probe saw it; shown to admins only.
+    #[oai(skip_serializing_if_is_none)]
+    pub proxmox: Option<ProxmoxHealth>,
 }
 
 #[derive(ApiResponse)]
@@ -79,9 +81,10 @@ pub struct SystemApi;
 
 #[OpenApi]
 impl SystemApi {
-    /// Report whether Nimbus is up, its version, and whether Proxmox answers.
+    /// Report whether Nimbus is up and its version; admins also see whether Proxmox answers.
     #[oai(path = "/health", method = "get", operation_id = "health", tag = "ApiTags::System")]
-    async fn health(&self, health: Data<&Arc<HealthService>>) -> HealthResponse {
+    async fn health(&self, caller: MaybeCaller, health: Data<&Arc<HealthService>>) -> HealthResponse {
+        let admin = caller.0.as_ref().is_some_and(|c| c.is_admin());
         match health.check().await {
             Ok(report) => {
                 let (status, proxmox) = match report.proxmox {
@@ -113,7 +116,7 @@ impl SystemApi {
                 HealthResponse::Ok(Json(Envelope::ok(Health {
                     status,
                     version: report.version.to_string(),
-                    proxmox,
+                    proxmox: admin.then_some(proxmox),
                 })))
             }
             Err(e) => {

@@ -65,10 +65,34 @@ pub const KEYS: &[&str] = &[
     "GOOGLE_CLIENT_SECRET",
     "GOPHER_API_URL",
     "GOPHER_API_KEY",
+    "SESSION_IDLE_TIMEOUT_SECONDS",
+    "SESSION_MAX_AGE_SECONDS",
+    "SESSION_PURGE_INTERVAL_SECONDS",
+    "RATE_LIMIT_SIGNIN_PER_IP",
+    "RATE_LIMIT_SIGNIN_PER_ACCOUNT",
+    "RATE_LIMIT_REGISTER_PER_IP",
+    "RATE_LIMIT_REGISTER_PER_ACCOUNT",
+    "RATE_LIMIT_TOKENS_PER_IP",
+    "RATE_LIMIT_TOKENS_PER_ACCOUNT",
 ];
 
 /// The variables `nimbus demo` takes from its environment; everything else is the demo's own.
-pub const DEMO_KEYS: &[&str] = &["PORT", "BIND_ADDR", "DB_PATH", "NIMBUS_DATA_DIR", "LOG_FORMAT"];
+pub const DEMO_KEYS: &[&str] = &[
+    "PORT",
+    "BIND_ADDR",
+    "DB_PATH",
+    "NIMBUS_DATA_DIR",
+    "LOG_FORMAT",
+    "SESSION_IDLE_TIMEOUT_SECONDS",
+    "SESSION_MAX_AGE_SECONDS",
+    "SESSION_PURGE_INTERVAL_SECONDS",
+    "RATE_LIMIT_SIGNIN_PER_IP",
+    "RATE_LIMIT_SIGNIN_PER_ACCOUNT",
+    "RATE_LIMIT_REGISTER_PER_IP",
+    "RATE_LIMIT_REGISTER_PER_ACCOUNT",
+    "RATE_LIMIT_TOKENS_PER_IP",
+    "RATE_LIMIT_TOKENS_PER_ACCOUNT",
+];
 
 /// The settings `nimbus serve` cannot run without.
 pub const REQUIRED_FOR_SERVE: &[&str] = &[
@@ -123,6 +147,8 @@ pub struct Config {
     pub readiness: ReadinessConfig,
     pub encryption_key: Option<EncryptionKey>,
     pub seeds: SeedConfig,
+    /// Sessions, purging and rate limits.
+    pub auth: AuthConfig,
     /// Required settings that were not given (empty when everything is there).
     pub missing: Vec<&'static str>,
 }

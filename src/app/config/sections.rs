@@ -143,3 +143,32 @@ pub struct SeedConfig {
     pub google: Option<OAuthSeed>,
     pub gopher: Option<GopherSeed>,
 }
+
+/// A rate limit: at most `count` attempts in a burst, refilled evenly over `per`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub count: NonZeroU32,
+    pub per: Duration,
+}
+
+/// Rate limits on the account endpoints; `None` turns one off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimitConfig {
+    pub signin_per_ip: Option<Rate>,
+    pub signin_per_account: Option<Rate>,
+    pub register_per_ip: Option<Rate>,
+    pub register_per_account: Option<Rate>,
+    pub tokens_per_ip: Option<Rate>,
+    pub tokens_per_account: Option<Rate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthConfig {
+    /// A session unused this long has ended.
+    pub session_idle: Duration,
+    /// No session lives longer than this.
+    pub session_max_age: Duration,
+    /// How often expired sessions and tokens are purged; `None` turns the purge off.
+    pub purge_interval: Option<Duration>,
+    pub rate_limits: RateLimitConfig,
+}

@@ -48,8 +48,14 @@ mod tests {
 
     #[test]
     fn the_last_active_admin_can_be_neither_demoted_nor_disabled() {
-        assert_eq!(check_standing_change(change(ACTIVE_ADMIN, MEMBER), 1), Err(LastAdminError));
-        assert_eq!(check_standing_change(change(ACTIVE_ADMIN, DISABLED_ADMIN), 1), Err(LastAdminError));
+        assert_eq!(
+            check_standing_change(change(ACTIVE_ADMIN, MEMBER), 1),
+            Err(LastAdminError)
+        );
+        assert_eq!(
+            check_standing_change(change(ACTIVE_ADMIN, DISABLED_ADMIN), 1),
+            Err(LastAdminError)
+        );
         assert_eq!(check_standing_change(change(ACTIVE_ADMIN, MEMBER), 2), Ok(()));
     }
 
@@ -58,6 +64,9 @@ mod tests {
         assert_eq!(check_standing_change(change(MEMBER, ACTIVE_ADMIN), 0), Ok(()));
         assert_eq!(check_standing_change(change(ACTIVE_ADMIN, ACTIVE_ADMIN), 1), Ok(()));
         assert_eq!(check_standing_change(change(DISABLED_ADMIN, MEMBER), 1), Ok(()));
-        assert_eq!(check_standing_change(change(MEMBER, (Role::Member, UserStatus::Disabled)), 1), Ok(()));
+        assert_eq!(
+            check_standing_change(change(MEMBER, (Role::Member, UserStatus::Disabled)), 1),
+            Ok(())
+        );
     }
 }

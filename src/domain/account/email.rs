@@ -37,7 +37,12 @@ impl Email {
         let labels_ok = domain
             .split('.')
             .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'));
-        if local.is_empty() || local.len() > 64 || !plain(local) || !plain(domain) || !domain.contains('.') || !labels_ok
+        if local.is_empty()
+            || local.len() > 64
+            || !plain(local)
+            || !plain(domain)
+            || !domain.contains('.')
+            || !labels_ok
         {
             return Err(EmailError::Malformed);
         }

@@ -50,7 +50,10 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_collapsed() {
-        assert_eq!(DisplayName::parse("  Ada   Lovelace ").unwrap().as_str(), "Ada Lovelace");
+        assert_eq!(
+            DisplayName::parse("  Ada   Lovelace ").unwrap().as_str(),
+            "Ada Lovelace"
+        );
         assert_eq!(DisplayName::parse("Łukasz Żółw").unwrap().as_str(), "Łukasz Żółw");
     }
 

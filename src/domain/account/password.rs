@@ -139,9 +139,19 @@ mod tests {
 
     #[test]
     fn repeats_and_keyboard_walks_are_refused() {
-        for weak in ["aaaaaaaaaaaa", "zzzzzzzzzzzzzz", "asdfghjkl", "7890123456", "mnbvcxzmnb", "fghijklmnop"] {
+        for weak in [
+            "aaaaaaaaaaaa",
+            "zzzzzzzzzzzzzz",
+            "asdfghjkl",
+            "7890123456",
+            "mnbvcxzmnb",
+            "fghijklmnop",
+        ] {
             let got = check(weak);
-            assert!(matches!(got, Err(PasswordError::Pattern | PasswordError::TooShort(_))), "{weak}: {got:?}");
+            assert!(
+                matches!(got, Err(PasswordError::Pattern | PasswordError::TooShort(_))),
+                "{weak}: {got:?}"
+            );
         }
         assert_eq!(check("ghijklmnopq"), Err(PasswordError::Pattern));
     }

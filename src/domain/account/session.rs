@@ -103,7 +103,10 @@ mod tests {
         };
         assert_eq!(policy().state(times, at(0)), SessionState::Live { touch: false });
         let seconds_later = at(0) + Duration::seconds(59);
-        assert_eq!(policy().state(times, seconds_later), SessionState::Live { touch: false });
+        assert_eq!(
+            policy().state(times, seconds_later),
+            SessionState::Live { touch: false }
+        );
         assert_eq!(policy().state(times, at(1)), SessionState::Live { touch: true });
     }
 

@@ -132,7 +132,10 @@ mod tests {
     #[test]
     fn expiry_is_one_to_365_days() {
         let created = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
-        assert_eq!(TokenExpiry::days(1).unwrap().expires_at(created), created + Duration::days(1));
+        assert_eq!(
+            TokenExpiry::days(1).unwrap().expires_at(created),
+            created + Duration::days(1)
+        );
         assert_eq!(TokenExpiry::default().expires_at(created), created + Duration::days(30));
         assert!(TokenExpiry::days(365).is_ok());
         for bad in [0, -1, 366, 100_000] {

@@ -6,6 +6,8 @@
 //! a write and fail with "database is locked". Reads use a separate small pool and never block
 //! behind the writer (WAL readers see the last committed state).
 
+mod accounts;
+mod accounts_schema;
 mod entities;
 mod migrations;
 
@@ -143,6 +145,11 @@ impl SqliteStore {
     /// The read pool, for adapter-level tests and queries.
     pub fn reader(&self) -> &DatabaseConnection {
         &self.reader
+    }
+
+    /// The single-connection write pool: one statement at a time, no transaction needed.
+    pub(crate) fn writer(&self) -> &DatabaseConnection {
+        &self.writer
     }
 }
 

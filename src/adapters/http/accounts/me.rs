@@ -1,0 +1,130 @@
+//! The caller's own account: who am I, rename, change the password, sessions.
+
+use std::sync::Arc;
+
+use poem::Request;
+use poem::web::Data;
+use poem_openapi::param::Path;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+
+use super::super::auth::{CookiePolicy, SignedIn, client_info};
+use super::super::envelope::Envelope;
+use super::views::{Deleted, MeView, SessionInfo, SignedOut};
+use super::{AccountTags, ApiError};
+use crate::app::accounts::{AccountService, Caller};
+
+#[derive(Debug, Object)]
+pub struct RenameRequest {
+    pub name: String,
+}
+
+#[derive(Debug, Object)]
+pub struct PasswordChange {
+    pub current_password: String,
+    /// At least 10 characters and not a common password.
+    pub new_password: String,
+}
+
+#[derive(ApiResponse)]
+pub enum MeResponse {
+    #[oai(status = 200)]
+    Ok(Json<Envelope<MeView>>),
+}
+
+#[derive(ApiResponse)]
+pub enum PasswordResponse {
+    /// Changed; other sessions ended and this one continues under a new cookie.
+    #[oai(status = 200)]
+    Ok(Json<Envelope<SignedOut>>, #[oai(header = "Set-Cookie")] String),
+}
+
+#[derive(ApiResponse)]
+pub enum SessionsResponse {
+    #[oai(status = 200)]
+    Ok(Json<Envelope<Vec<SessionInfo>>>),
+}
+
+#[derive(ApiResponse)]
+pub enum DeletedResponse {
+    #[oai(status = 200)]
+    Ok(Json<Envelope<Deleted>>),
+}
+
+pub struct MeApi;
+
+fn me(caller: &Caller) -> MeResponse {
+    MeResponse::Ok(Json(Envelope::ok(MeView::from(caller))))
+}
+
+#[OpenApi(prefix_path = "/me", tag = "AccountTags::Me")]
+impl MeApi {
+    /// The signed-in account.
+    #[oai(path = "/", method = "get", operation_id = "me")]
+    async fn me(&self, caller: SignedIn) -> Result<MeResponse, ApiError> {
+        Ok(me(&caller.0))
+    }
+
+    /// Change the name shown in the portal.
+    #[oai(path = "/", method = "patch", operation_id = "update_me")]
+    async fn update(
+        &self,
+        caller: SignedIn,
+        accounts: Data<&Arc<AccountService>>,
+        body: Json<RenameRequest>,
+    ) -> Result<MeResponse, ApiError> {
+        let user = accounts.rename(&caller.0, &body.name).await?;
+        Ok(me(&Caller { user, ..caller.0 }))
+    }
+
+    /// Change the password (browser sessions only). Every other session ends.
+    #[oai(path = "/password", method = "post", operation_id = "change_password")]
+    async fn change_password(
+        &self,
+        caller: SignedIn,
+        req: &Request,
+        accounts: Data<&Arc<AccountService>>,
+        cookies: Data<&CookiePolicy>,
+        body: Json<PasswordChange>,
+    ) -> Result<PasswordResponse, ApiError> {
+        let (ended, secret) = accounts
+            .change_password(&caller.0, &body.current_password, &body.new_password, client_info(req))
+            .await?;
+        Ok(PasswordResponse::Ok(
+            Json(Envelope::ok(SignedOut { sessions_ended: ended })),
+            cookies.set(&secret),
+        ))
+    }
+
+    /// The caller's browser sessions, newest first.
+    #[oai(path = "/sessions", method = "get", operation_id = "list_sessions")]
+    async fn sessions(
+        &self,
+        caller: SignedIn,
+        accounts: Data<&Arc<AccountService>>,
+    ) -> Result<SessionsResponse, ApiError> {
+        let current = caller.0.session_id();
+        let list = accounts
+            .list_sessions(&caller.0)
+            .await?
+            .iter()
+            .map(|s| SessionInfo::new(s, accounts.session_ends_at(s), current))
+            .collect();
+        Ok(SessionsResponse::Ok(Json(Envelope::ok(list))))
+    }
+
+    /// End one of the caller's sessions (sign a device out).
+    #[oai(path = "/sessions/:id", method = "delete", operation_id = "end_session")]
+    async fn end_session(
+        &self,
+        caller: SignedIn,
+        accounts: Data<&Arc<AccountService>>,
+        id: Path<String>,
+    ) -> Result<DeletedResponse, ApiError> {
+        let uuid = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::not_found("session"))?;
+        accounts.end_session(&caller.0, uuid).await?;
+        Ok(DeletedResponse::Ok(Json(Envelope::ok(Deleted {
+            id: uuid.to_string(),
+        }))))
+    }
+}

@@ -1,0 +1,184 @@
+//! The account API: sign-up, sign-in, sign-out and the auth status (`/auth/*`, this file), the
+//! caller's own account (`me.rs`), personal API tokens (`tokens.rs`) and the admin's user list
+//! (`users.rs`). Shapes are in `views.rs`, refusals in `errors.rs`.
+
+mod errors;
+mod me;
+mod tokens;
+mod users;
+pub mod views;
+
+use std::sync::Arc;
+
+use poem::Request;
+use poem::web::Data;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
+
+pub use errors::ApiError;
+pub use me::MeApi;
+pub use tokens::TokensApi;
+pub use users::UsersApi;
+use views::{AuthStatus, MeView, SignedOut, UserView};
+
+use super::auth::{CookiePolicy, MaybeCaller, SignedIn, client_info, session_cookie};
+use super::envelope::Envelope;
+use super::limits::{Action, RateLimits};
+use crate::app::accounts::{AccountService, Registration};
+
+#[derive(Tags)]
+pub(super) enum AccountTags {
+    /// Signing up, in and out.
+    Auth,
+    /// The signed-in account: profile, password, sessions.
+    Me,
+    /// Personal API tokens for scripts and OpenAPI clients.
+    Tokens,
+    /// Accounts of this Nimbus (admins).
+    Users,
+}
+
+/// A new account.
+#[derive(Debug, Object)]
+pub struct RegisterRequest {
+    pub email: String,
+    /// The name shown in the portal.
+    pub name: String,
+    /// At least 10 characters and not a common password.
+    pub password: String,
+    /// Only for the first account of `nimbus serve`: the one-time token from the server log.
+    pub setup_token: Option<String>,
+}
+
+#[derive(Debug, Object)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(ApiResponse)]
+pub enum RegisterResponse {
+    /// The account exists and is signed in (the cookie is set).
+    #[oai(status = 201)]
+    Created(Json<Envelope<UserView>>, #[oai(header = "Set-Cookie")] String),
+}
+
+#[derive(ApiResponse)]
+pub enum SignInResponse {
+    /// Signed in (the cookie is set).
+    #[oai(status = 200)]
+    Ok(Json<Envelope<UserView>>, #[oai(header = "Set-Cookie")] String),
+}
+
+#[derive(ApiResponse)]
+pub enum SignOutResponse {
+    /// Signed out (the cookie is cleared).
+    #[oai(status = 200)]
+    Ok(Json<Envelope<SignedOut>>, #[oai(header = "Set-Cookie")] String),
+}
+
+#[derive(ApiResponse)]
+pub enum AuthStatusResponse {
+    #[oai(status = 200)]
+    Ok(Json<Envelope<AuthStatus>>),
+}
+
+pub struct AuthApi;
+
+#[OpenApi(prefix_path = "/auth", tag = "AccountTags::Auth")]
+impl AuthApi {
+    /// Whether an admin exists, whether the first account needs the setup token, and who is
+    /// signed in (if anyone). Never answers 401.
+    #[oai(path = "/status", method = "get", operation_id = "auth_status")]
+    async fn status(
+        &self,
+        caller: MaybeCaller,
+        accounts: Data<&Arc<AccountService>>,
+    ) -> Result<AuthStatusResponse, ApiError> {
+        let has_admin = accounts.has_admin().await?;
+        Ok(AuthStatusResponse::Ok(Json(Envelope::ok(AuthStatus {
+            has_admin,
+            setup_token_required: !has_admin && accounts.settings().setup_token_required,
+            user: caller.0.as_ref().map(MeView::from),
+        }))))
+    }
+
+    /// Create an account and sign in. The first account becomes admin; in `nimbus serve` it
+    /// needs the one-time setup token printed to the server log.
+    #[oai(path = "/register", method = "post", operation_id = "register")]
+    async fn register(
+        &self,
+        req: &Request,
+        accounts: Data<&Arc<AccountService>>,
+        limits: Data<&Arc<RateLimits>>,
+        cookies: Data<&CookiePolicy>,
+        body: Json<RegisterRequest>,
+    ) -> Result<RegisterResponse, ApiError> {
+        let client = client_info(req);
+        limits
+            .check(Action::Register, client.ip.as_deref(), &body.email)
+            .map_err(ApiError::rate_limited)?;
+        let form = Registration {
+            email: body.0.email,
+            name: body.0.name,
+            password: body.0.password,
+            setup_token: body.0.setup_token,
+        };
+        let (user, secret) = accounts.register(form, client).await?;
+        Ok(RegisterResponse::Created(
+            Json(Envelope::ok(UserView::from(&user))),
+            cookies.set(&secret),
+        ))
+    }
+
+    /// Sign in with email and password.
+    #[oai(path = "/login", method = "post", operation_id = "login")]
+    async fn login(
+        &self,
+        req: &Request,
+        accounts: Data<&Arc<AccountService>>,
+        limits: Data<&Arc<RateLimits>>,
+        cookies: Data<&CookiePolicy>,
+        body: Json<LoginRequest>,
+    ) -> Result<SignInResponse, ApiError> {
+        let client = client_info(req);
+        limits
+            .check(Action::SignIn, client.ip.as_deref(), &body.email)
+            .map_err(ApiError::rate_limited)?;
+        let (user, secret) = accounts.login(&body.email, &body.password, client).await?;
+        Ok(SignInResponse::Ok(
+            Json(Envelope::ok(UserView::from(&user))),
+            cookies.set(&secret),
+        ))
+    }
+
+    /// Sign out of this browser session (works without one, and always clears the cookie).
+    #[oai(path = "/logout", method = "post", operation_id = "logout")]
+    async fn logout(
+        &self,
+        req: &Request,
+        accounts: Data<&Arc<AccountService>>,
+        cookies: Data<&CookiePolicy>,
+    ) -> Result<SignOutResponse, ApiError> {
+        let ended = accounts.logout(session_cookie(req).as_deref()).await?;
+        Ok(SignOutResponse::Ok(
+            Json(Envelope::ok(SignedOut { sessions_ended: ended })),
+            cookies.clear(),
+        ))
+    }
+
+    /// Sign out everywhere: end every session of the caller, this one included.
+    #[oai(path = "/logout-all", method = "post", operation_id = "logout_all")]
+    async fn logout_all(
+        &self,
+        caller: SignedIn,
+        accounts: Data<&Arc<AccountService>>,
+        cookies: Data<&CookiePolicy>,
+    ) -> Result<SignOutResponse, ApiError> {
+        let ended = accounts.logout_all(&caller.0).await?;
+        Ok(SignOutResponse::Ok(
+            Json(Envelope::ok(SignedOut { sessions_ended: ended })),
+            cookies.clear(),
+        ))
+    }
+}

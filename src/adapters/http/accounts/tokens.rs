@@ -1,0 +1,93 @@
+//! Personal API tokens: list, create (shown once), revoke.
+
+use std::sync::Arc;
+
+use poem::Request;
+use poem::web::Data;
+use poem_openapi::param::Path;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+
+use super::super::auth::{SignedIn, client_info};
+use super::super::envelope::Envelope;
+use super::super::limits::{Action, RateLimits};
+use super::me::DeletedResponse;
+use super::views::{ApiTokenView, CreatedToken, Deleted, ScopeView};
+use super::{AccountTags, ApiError};
+use crate::app::accounts::AccountService;
+
+#[derive(Debug, Object)]
+pub struct CreateTokenRequest {
+    /// Unique among your tokens, e.g. the script or machine that uses it.
+    pub name: String,
+    /// `read_write` (default) or `read_only`.
+    pub scope: Option<ScopeView>,
+    /// 1 to 365 days (default 30).
+    pub expires_in_days: Option<i64>,
+}
+
+#[derive(ApiResponse)]
+pub enum TokensResponse {
+    #[oai(status = 200)]
+    Ok(Json<Envelope<Vec<ApiTokenView>>>),
+}
+
+#[derive(ApiResponse)]
+pub enum CreatedTokenResponse {
+    /// Created. The secret is in this answer only.
+    #[oai(status = 201)]
+    Created(Json<Envelope<CreatedToken>>),
+}
+
+pub struct TokensApi;
+
+#[OpenApi(prefix_path = "/tokens", tag = "AccountTags::Tokens")]
+impl TokensApi {
+    /// The caller's API tokens, newest first (secrets are never shown again).
+    #[oai(path = "/", method = "get", operation_id = "list_tokens")]
+    async fn list(&self, caller: SignedIn, accounts: Data<&Arc<AccountService>>) -> Result<TokensResponse, ApiError> {
+        let tokens = accounts.list_tokens(&caller.0).await?;
+        Ok(TokensResponse::Ok(Json(Envelope::ok(
+            tokens.iter().map(ApiTokenView::from).collect(),
+        ))))
+    }
+
+    /// Create an API token (browser sessions only). Send it as `Authorization: Bearer <secret>`.
+    #[oai(path = "/", method = "post", operation_id = "create_token")]
+    async fn create(
+        &self,
+        caller: SignedIn,
+        req: &Request,
+        accounts: Data<&Arc<AccountService>>,
+        limits: Data<&Arc<RateLimits>>,
+        body: Json<CreateTokenRequest>,
+    ) -> Result<CreatedTokenResponse, ApiError> {
+        let client = client_info(req);
+        limits
+            .check(Action::CreateToken, client.ip.as_deref(), &caller.0.user.id.to_string())
+            .map_err(ApiError::rate_limited)?;
+        let scope = body.scope.unwrap_or(ScopeView::ReadWrite).into();
+        let created = accounts
+            .create_token(&caller.0, &body.name, scope, body.expires_in_days)
+            .await?;
+        Ok(CreatedTokenResponse::Created(Json(Envelope::ok(CreatedToken {
+            token: ApiTokenView::from(&created.token),
+            secret: created.secret,
+        }))))
+    }
+
+    /// Revoke one of the caller's tokens; it stops working at once.
+    #[oai(path = "/:id", method = "delete", operation_id = "revoke_token")]
+    async fn revoke(
+        &self,
+        caller: SignedIn,
+        accounts: Data<&Arc<AccountService>>,
+        id: Path<String>,
+    ) -> Result<DeletedResponse, ApiError> {
+        let uuid = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::not_found("API token"))?;
+        accounts.revoke_token(&caller.0, uuid).await?;
+        Ok(DeletedResponse::Ok(Json(Envelope::ok(Deleted {
+            id: uuid.to_string(),
+        }))))
+    }
+}

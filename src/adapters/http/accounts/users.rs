@@ -1,0 +1,68 @@
+//! The admin's view of accounts: list them, change roles and standing.
+
+use std::sync::Arc;
+
+use poem::web::Data;
+use poem_openapi::param::Path;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+
+use super::super::auth::AdminOnly;
+use super::super::envelope::Envelope;
+use super::views::{RoleView, StatusView, UserView};
+use super::{AccountTags, ApiError};
+use crate::app::accounts::AccountService;
+use crate::domain::ids::UserId;
+use crate::ports::accounts::StandingUpdate;
+
+/// A change of role and/or standing; omitted fields stay as they are.
+#[derive(Debug, Object)]
+pub struct UserUpdate {
+    pub role: Option<RoleView>,
+    pub status: Option<StatusView>,
+}
+
+#[derive(ApiResponse)]
+pub enum UsersResponse {
+    #[oai(status = 200)]
+    Ok(Json<Envelope<Vec<UserView>>>),
+}
+
+#[derive(ApiResponse)]
+pub enum UserResponse {
+    #[oai(status = 200)]
+    Ok(Json<Envelope<UserView>>),
+}
+
+pub struct UsersApi;
+
+#[OpenApi(prefix_path = "/users", tag = "AccountTags::Users")]
+impl UsersApi {
+    /// Every account, oldest first (admins).
+    #[oai(path = "/", method = "get", operation_id = "list_users")]
+    async fn list(&self, _admin: AdminOnly, accounts: Data<&Arc<AccountService>>) -> Result<UsersResponse, ApiError> {
+        let users = accounts.list_users().await?;
+        Ok(UsersResponse::Ok(Json(Envelope::ok(
+            users.iter().map(UserView::from).collect(),
+        ))))
+    }
+
+    /// Make someone admin or member, or disable or enable their account (admins). Their
+    /// sessions end; Nimbus always keeps one active admin.
+    #[oai(path = "/:id", method = "patch", operation_id = "update_user")]
+    async fn update(
+        &self,
+        admin: AdminOnly,
+        accounts: Data<&Arc<AccountService>>,
+        id: Path<String>,
+        body: Json<UserUpdate>,
+    ) -> Result<UserResponse, ApiError> {
+        let target: UserId = id.parse().map_err(|_| ApiError::not_found("user"))?;
+        let update = StandingUpdate {
+            role: body.role.map(Into::into),
+            status: body.status.map(Into::into),
+        };
+        let user = accounts.update_standing(&admin.0, target, update).await?;
+        Ok(UserResponse::Ok(Json(Envelope::ok(UserView::from(&user)))))
+    }
+}

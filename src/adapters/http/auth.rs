@@ -1,0 +1,287 @@
+//! How the API learns who is calling: the session cookie or an `Authorization: Bearer` API
+//! token, resolved once per request by the [`SignedIn`] and [`AdminOnly`] extractors (which also
+//! declare the two security schemes in the spec). Also the cookie helpers, the client address,
+//! and the CSRF guard for browser writes.
+
+use std::sync::Arc;
+
+use poem::http::{Method, StatusCode, header};
+use poem::{Endpoint, FromRequest, Middleware, Request, RequestBody, Response, Result};
+use poem_openapi::registry::{MetaSecurityScheme, Registry};
+use poem_openapi::{ApiExtractor, ApiExtractorType, ExtractParamOptions};
+
+use super::envelope::ErrorBody;
+use crate::app::accounts::{AccountService, AuthOutcome, AuthRejection, Caller, ClientInfo, Credential};
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "nimbus_session";
+const SESSION_SCHEME: &str = "session";
+const TOKEN_SCHEME: &str = "token";
+
+/// How the session cookie is written.
+#[derive(Debug, Clone, Copy)]
+pub struct CookiePolicy {
+    /// `Secure` (the portal's public URL is https).
+    pub secure: bool,
+    /// `Max-Age` in seconds: the session's absolute lifetime.
+    pub max_age_secs: u64,
+}
+
+impl CookiePolicy {
+    pub fn set(&self, secret: &str) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        format!(
+            "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            self.max_age_secs
+        )
+    }
+
+    pub fn clear(&self) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+    }
+}
+
+/// The value of the session cookie, if the request carries one.
+pub fn session_cookie(req: &Request) -> Option<String> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == SESSION_COOKIE && !value.is_empty())
+        .map(|(_, value)| value.to_string())
+}
+
+/// The bearer token of `Authorization`, if any.
+fn bearer(req: &Request) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
+}
+
+/// The credentials a request presents: a bearer token wins over the cookie.
+pub fn credential(req: &Request) -> Option<Credential> {
+    bearer(req)
+        .map(Credential::Bearer)
+        .or_else(|| session_cookie(req).map(Credential::Session))
+}
+
+/// Where the request came from (the TCP peer) and its user agent.
+pub fn client_info(req: &Request) -> ClientInfo {
+    let ip = req.remote_addr().as_socket_addr().map(|a| a.ip().to_string());
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| ua.chars().take(200).collect());
+    ClientInfo { ip, user_agent }
+}
+
+fn refuse(status: StatusCode, body: ErrorBody) -> poem::Error {
+    poem::Error::from_response(body.into_response(status))
+}
+
+fn service(req: &Request) -> Result<&Arc<AccountService>> {
+    req.data::<Arc<AccountService>>()
+        .ok_or_else(|| refuse(StatusCode::INTERNAL_SERVER_ERROR, ErrorBody::internal()))
+}
+
+fn rejection(r: &AuthRejection) -> (StatusCode, &'static str) {
+    match r {
+        AuthRejection::SessionEnded => (StatusCode::UNAUTHORIZED, "session_expired"),
+        AuthRejection::TokenInvalid => (StatusCode::UNAUTHORIZED, "token_invalid"),
+        AuthRejection::TokenExpired(_) => (StatusCode::UNAUTHORIZED, "token_expired"),
+        AuthRejection::AccountDisabled => (StatusCode::FORBIDDEN, "account_disabled"),
+    }
+}
+
+/// Resolves the caller or refuses the request with the reason.
+async fn resolve(req: &Request) -> Result<Caller> {
+    let accounts = service(req)?;
+    let outcome = accounts.authenticate(credential(req).as_ref()).await.map_err(|e| {
+        tracing::error!(error = %e, "authentication failed");
+        refuse(StatusCode::INTERNAL_SERVER_ERROR, ErrorBody::internal())
+    })?;
+    let caller = match outcome {
+        AuthOutcome::Caller(caller) => *caller,
+        AuthOutcome::Anonymous => {
+            return Err(refuse(
+                StatusCode::UNAUTHORIZED,
+                ErrorBody::new(
+                    "not_signed_in",
+                    "Sign in first. Scripts can send an API token as 'Authorization: Bearer <token>'.",
+                ),
+            ));
+        }
+        AuthOutcome::Rejected(reason) => {
+            let (status, code) = rejection(&reason);
+            return Err(refuse(status, ErrorBody::new(code, reason.to_string())));
+        }
+    };
+    let reads = [Method::GET, Method::HEAD, Method::OPTIONS];
+    if caller.read_only() && !reads.contains(req.method()) {
+        return Err(refuse(
+            StatusCode::FORBIDDEN,
+            ErrorBody::new(
+                "read_only_token",
+                "This API token is read-only: it can read but not change anything. Use a read-write token.",
+            ),
+        ));
+    }
+    Ok(caller)
+}
+
+fn register_schemes(registry: &mut Registry) {
+    registry.create_security_scheme(
+        SESSION_SCHEME,
+        MetaSecurityScheme {
+            ty: "apiKey",
+            description: Some("The browser session cookie set by sign-in."),
+            name: Some(SESSION_COOKIE),
+            key_in: Some("cookie"),
+            scheme: None,
+            bearer_format: None,
+            flows: None,
+            openid_connect_url: None,
+        },
+    );
+    registry.create_security_scheme(
+        TOKEN_SCHEME,
+        MetaSecurityScheme {
+            ty: "http",
+            description: Some("A personal API token (Account → API tokens), sent as 'Authorization: Bearer nimbus_…'."),
+            name: None,
+            key_in: None,
+            scheme: Some("bearer"),
+            bearer_format: Some("nimbus_…"),
+            flows: None,
+            openid_connect_url: None,
+        },
+    );
+}
+
+macro_rules! caller_extractor {
+    ($(#[$doc:meta])* $name:ident, $check:expr) => {
+        $(#[$doc])*
+        pub struct $name(pub Caller);
+
+        impl<'a> ApiExtractor<'a> for $name {
+            const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::SecurityScheme];
+            type ParamType = ();
+            type ParamRawType = ();
+
+            fn register(registry: &mut Registry) {
+                register_schemes(registry);
+            }
+
+            fn security_schemes() -> Vec<&'static str> {
+                vec![SESSION_SCHEME, TOKEN_SCHEME]
+            }
+
+            async fn from_request(
+                req: &'a Request,
+                _body: &mut RequestBody,
+                _opts: ExtractParamOptions<Self::ParamType>,
+            ) -> Result<Self> {
+                let caller = resolve(req).await?;
+                let check: fn(&Caller) -> Result<()> = $check;
+                check(&caller)?;
+                Ok(Self(caller))
+            }
+        }
+    };
+}
+
+caller_extractor!(
+    /// Any signed-in caller (session or token).
+    SignedIn,
+    |_| Ok(())
+);
+
+caller_extractor!(
+    /// A signed-in admin; members get 403 `admin_required`.
+    AdminOnly,
+    |caller| {
+        if caller.is_admin() {
+            Ok(())
+        } else {
+            Err(refuse(
+                StatusCode::FORBIDDEN,
+                ErrorBody::new("admin_required", "Only admins of this Nimbus can do this."),
+            ))
+        }
+    }
+);
+
+/// The caller when there is a valid one, otherwise nothing (for public routes that show more
+/// to admins). Not a security scheme: it never refuses.
+pub struct MaybeCaller(pub Option<Caller>);
+
+impl<'a> FromRequest<'a> for MaybeCaller {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> Result<Self> {
+        Ok(Self(resolve(req).await.ok()))
+    }
+}
+
+/// Refuses cross-site browser writes: an unsafe method without a bearer token must come from
+/// this origin (`Sec-Fetch-Site`, or else `Origin`, matches) or from an allowed CORS origin.
+/// Requests without either header are not from a browser and pass.
+pub struct CsrfGuard {
+    pub allowed_origins: Vec<String>,
+}
+
+impl<E: Endpoint> Middleware<E> for CsrfGuard {
+    type Output = CsrfGuardEndpoint<E>;
+    fn transform(&self, ep: E) -> Self::Output {
+        CsrfGuardEndpoint {
+            inner: ep,
+            allowed: self.allowed_origins.clone(),
+        }
+    }
+}
+
+pub struct CsrfGuardEndpoint<E> {
+    inner: E,
+    allowed: Vec<String>,
+}
+
+impl<E: Endpoint> CsrfGuardEndpoint<E> {
+    fn cross_site(&self, req: &Request) -> bool {
+        let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
+        if let Some(origin) = origin
+            && self.allowed.iter().any(|a| a == origin)
+        {
+            return false;
+        }
+        let site = req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok());
+        if let Some(site) = site {
+            return !matches!(site, "same-origin" | "none");
+        }
+        match origin {
+            None => false,
+            Some(origin) => {
+                let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok());
+                let authority = origin.split_once("://").map(|(_, rest)| rest);
+                host.is_none() || authority != host
+            }
+        }
+    }
+}
+
+impl<E: Endpoint> Endpoint for CsrfGuardEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> Result<Response> {
+        let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        if !safe && bearer(&req).is_none() && self.cross_site(&req) {
+            return Ok(ErrorBody::new(
+                "csrf_rejected",
+                "This request came from another site, so Nimbus refused it. Use the Nimbus portal itself.",
+            )
+            .into_response(StatusCode::FORBIDDEN));
+        }
+        self.inner.call(req).await.map(poem::IntoResponse::into_response)
+    }
+}

@@ -1,0 +1,71 @@
+//! What account operations refuse, each with the sentence a person reads. The HTTP adapter maps
+//! each case to a status and a stable code.
+
+use crate::ports::AccountStoreError;
+
+/// A refused or failed account operation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    /// A request field is invalid; `message` says how to fix it.
+    #[error("{message}")]
+    Invalid { field: &'static str, message: String },
+    #[error("An account with this email already exists. Sign in instead, or use another email.")]
+    EmailTaken,
+    #[error(
+        "Nimbus has no admin yet, so creating the first account needs the one-time setup token Nimbus printed \
+         to its log when it started (for a systemd install: journalctl -u nimbus | grep 'setup token')."
+    )]
+    SetupTokenInvalid,
+    #[error("The email or password is wrong.")]
+    InvalidCredentials,
+    #[error("The current password is wrong.")]
+    WrongCurrentPassword,
+    #[error("This account is disabled. Ask an admin of this Nimbus to enable it.")]
+    AccountDisabled,
+    #[error("There is no such {0}.")]
+    NotFound(&'static str),
+    #[error("Nimbus needs at least one active admin. Make someone else an admin first.")]
+    LastAdmin,
+    #[error("You already have a token with this name. Choose another name or revoke the old token.")]
+    TokenNameTaken,
+    #[error("This needs a signed-in browser session: API tokens cannot {0}.")]
+    SessionRequired(&'static str),
+    /// A dependency failed; the cause is logged, never shown.
+    #[error("internal failure: {0}")]
+    Internal(String),
+}
+
+impl AccountError {
+    pub fn invalid(field: &'static str, message: impl ToString) -> Self {
+        Self::Invalid {
+            field,
+            message: message.to_string(),
+        }
+    }
+}
+
+impl From<AccountStoreError> for AccountError {
+    fn from(e: AccountStoreError) -> Self {
+        match e {
+            AccountStoreError::EmailTaken => Self::EmailTaken,
+            AccountStoreError::AdminSeatClosed => Self::SetupTokenInvalid,
+            AccountStoreError::LastAdmin => Self::LastAdmin,
+            AccountStoreError::NotFound => Self::NotFound("account"),
+            AccountStoreError::TokenNameTaken => Self::TokenNameTaken,
+            AccountStoreError::Store(e) => Self::Internal(e.to_string()),
+        }
+    }
+}
+
+/// Why presented credentials were not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthRejection {
+    #[error("Your session has ended. Sign in again.")]
+    SessionEnded,
+    #[error("This API token is not valid (revoked, mistyped or never issued). Create a new one on the Account page.")]
+    TokenInvalid,
+    #[error("This API token expired on {0}. Create a new one on the Account page.")]
+    TokenExpired(String),
+    #[error("This account is disabled. Ask an admin of this Nimbus to enable it.")]
+    AccountDisabled,
+}

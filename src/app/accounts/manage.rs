@@ -1,0 +1,196 @@
+//! What signed-in people do with their account (name, password, sessions, API tokens) and what
+//! admins do with everyone's (roles and standing), plus the purge of expired credentials.
+
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+use super::errors::AccountError;
+use super::secrets;
+use super::service::{AccountService, Caller, ClientInfo};
+use crate::domain::account::{DisplayName, TokenExpiry, TokenName, TokenScope};
+use crate::domain::ids::UserId;
+use crate::ports::accounts::{SessionRecord, StandingUpdate, TokenRecord, User};
+
+/// How long an expired token stays listed (marked expired) before the purge removes it.
+pub const EXPIRED_TOKENS_KEPT: Duration = Duration::days(30);
+
+/// A token as its owner sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenView {
+    pub record: TokenRecord,
+    pub expired: bool,
+}
+
+/// A token just made: the only time its secret exists outside the caller's hands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedToken {
+    pub token: TokenView,
+    pub secret: String,
+}
+
+impl AccountService {
+    pub async fn rename(&self, caller: &Caller, name: &str) -> Result<User, AccountError> {
+        let name = DisplayName::parse(name).map_err(|e| AccountError::invalid("name", e))?;
+        Ok(self
+            .store
+            .rename_user(caller.user.id, name.as_str(), self.clock.now())
+            .await?)
+    }
+
+    /// Changes the caller's password after checking the current one; every other session ends
+    /// and this one is replaced by a fresh one. Returns (other sessions ended, new secret).
+    pub async fn change_password(
+        &self,
+        caller: &Caller,
+        current: &str,
+        new: &str,
+        client: ClientInfo,
+    ) -> Result<(u64, String), AccountError> {
+        let Some(session) = caller.session_id() else {
+            return Err(AccountError::SessionRequired("change the password"));
+        };
+        let stored = self
+            .store
+            .get_user(caller.user.id)
+            .await?
+            .ok_or(AccountError::NotFound("account"))?;
+        if !self.verify(current.to_string(), stored.password_hash).await? {
+            return Err(AccountError::WrongCurrentPassword);
+        }
+        self.settings
+            .passwords
+            .check(new, &caller.user.email, &caller.user.name)
+            .map_err(|e| AccountError::invalid("new_password", e))?;
+        let hash = self.hash(new.to_string()).await?;
+        let ended = self
+            .store
+            .set_password(caller.user.id, &hash, None, self.clock.now())
+            .await?;
+        let secret = self.start_session(&caller.user, client).await?;
+        // The old session was among those ended; it is not counted as "other".
+        let _ = session;
+        Ok((ended.saturating_sub(1), secret))
+    }
+
+    pub async fn list_sessions(&self, caller: &Caller) -> Result<Vec<SessionRecord>, AccountError> {
+        Ok(self.store.list_sessions(caller.user.id).await?)
+    }
+
+    pub async fn end_session(&self, caller: &Caller, id: Uuid) -> Result<(), AccountError> {
+        if self.store.delete_session(caller.user.id, id).await? {
+            Ok(())
+        } else {
+            Err(AccountError::NotFound("session"))
+        }
+    }
+
+    /// Ends every session of the caller, the current one included.
+    pub async fn logout_all(&self, caller: &Caller) -> Result<u64, AccountError> {
+        Ok(self.store.delete_sessions_of(caller.user.id, None).await?)
+    }
+
+    /// When the session ends if it keeps being used (the Account page shows it).
+    pub fn session_ends_at(&self, session: &SessionRecord) -> DateTime<Utc> {
+        let times = crate::domain::account::SessionTimes {
+            created_at: session.created_at,
+            last_used_at: session.last_used_at,
+        };
+        self.settings.sessions.ends_at(times)
+    }
+
+    pub async fn list_tokens(&self, caller: &Caller) -> Result<Vec<TokenView>, AccountError> {
+        let now = self.clock.now();
+        let tokens = self.store.list_tokens(caller.user.id).await?;
+        Ok(tokens.into_iter().map(|record| view(record, now)).collect())
+    }
+
+    /// Mints a token for the caller. Only a browser session may mint (a leaked token cannot
+    /// make itself permanent).
+    pub async fn create_token(
+        &self,
+        caller: &Caller,
+        name: &str,
+        scope: TokenScope,
+        expires_in_days: Option<i64>,
+    ) -> Result<CreatedToken, AccountError> {
+        if caller.session_id().is_none() {
+            return Err(AccountError::SessionRequired("create API tokens"));
+        }
+        let name = TokenName::parse(name).map_err(|e| AccountError::invalid("name", e))?;
+        let expiry = match expires_in_days {
+            Some(days) => TokenExpiry::days(days).map_err(|e| AccountError::invalid("expires_in_days", e))?,
+            None => TokenExpiry::default(),
+        };
+        let now = self.clock.now();
+        let secret = secrets::token_secret();
+        let record = TokenRecord {
+            id: Uuid::new_v4(),
+            user_id: caller.user.id,
+            name: name.as_str().to_string(),
+            prefix: secrets::shown_prefix(&secret),
+            scope,
+            created_at: now,
+            expires_at: expiry.expires_at(now),
+            last_used_at: None,
+        };
+        self.store
+            .create_token(record.clone(), &secrets::digest(&secret))
+            .await?;
+        Ok(CreatedToken {
+            token: view(record, now),
+            secret,
+        })
+    }
+
+    pub async fn revoke_token(&self, caller: &Caller, id: Uuid) -> Result<(), AccountError> {
+        if self.store.delete_token(caller.user.id, id).await? {
+            Ok(())
+        } else {
+            Err(AccountError::NotFound("API token"))
+        }
+    }
+
+    pub async fn list_users(&self) -> Result<Vec<User>, AccountError> {
+        Ok(self.store.list_users().await?)
+    }
+
+    /// An admin changes someone's role or standing. The user's sessions end (their privileges
+    /// changed); when admins change themselves, their current session survives.
+    pub async fn update_standing(
+        &self,
+        caller: &Caller,
+        target: UserId,
+        update: StandingUpdate,
+    ) -> Result<User, AccountError> {
+        let keep = (target == caller.user.id).then(|| caller.session_id()).flatten();
+        let user = self
+            .store
+            .update_standing(target, update, keep, self.clock.now())
+            .await
+            .map_err(|e| match AccountError::from(e) {
+                AccountError::NotFound(_) => AccountError::NotFound("user"),
+                other => other,
+            })?;
+        tracing::info!(actor = %caller.user.id, user = %user.id, role = %user.role, status = %user.status, "account standing changed");
+        Ok(user)
+    }
+
+    /// Deletes sessions past their idle or absolute limit and tokens expired for a while.
+    /// Returns (sessions, tokens) removed.
+    pub async fn purge(&self, now: DateTime<Utc>) -> Result<(u64, u64), AccountError> {
+        let policy = self.settings.sessions;
+        Ok(self
+            .store
+            .purge_expired(
+                policy.idle_cutoff(now),
+                policy.absolute_cutoff(now),
+                now - EXPIRED_TOKENS_KEPT,
+            )
+            .await?)
+    }
+}
+
+fn view(record: TokenRecord, now: DateTime<Utc>) -> TokenView {
+    let expired = now >= record.expires_at;
+    TokenView { record, expired }
+}

@@ -1,0 +1,18 @@
+//! Accounts use cases: registration (with the first-admin rule and the setup token), sign-in,
+//! sessions, API tokens, authentication of every request, and the admin's user management.
+//! `service.rs` holds sign-up/sign-in/authentication, `manage.rs` the account and admin pages'
+//! operations, `secrets.rs` the random secrets and their digests.
+
+mod errors;
+mod manage;
+pub mod secrets;
+mod service;
+
+#[cfg(test)]
+mod tests;
+
+pub use errors::{AccountError, AuthRejection};
+pub use manage::{CreatedToken, TokenView};
+pub use service::{
+    AccountService, AuthOutcome, AuthSettings, BootReport, Caller, ClientInfo, Credential, Registration, Via,
+};
