@@ -1,10 +1,12 @@
 //! `TestApp`: one running Nimbus per test, on its own port and data dir.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use nimbus::app::config::{Config, Mode, Sources};
 use nimbus::app::server::{self, Running};
 use nimbus::app::wiring::App;
+use nimbus::ports::Clock;
 
 pub struct TestApp {
     pub base: String,
@@ -17,6 +19,11 @@ impl TestApp {
     /// Starts Nimbus configured as `mode` would be from `extra` environment variables (plus a
     /// free port and a fresh data dir).
     pub async fn spawn_with(mode: Mode, extra: &[(&str, &str)]) -> Self {
+        Self::spawn_full(mode, extra, None).await
+    }
+
+    /// As `spawn_with`, optionally with the clock the app reads (a manual one in time tests).
+    pub async fn spawn_full(mode: Mode, extra: &[(&str, &str)], clock: Option<Arc<dyn Clock>>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut env: BTreeMap<String, String> = BTreeMap::new();
         env.insert("PORT".into(), "0".into());
@@ -30,7 +37,11 @@ impl TestApp {
             system_env_file: dir.path().join("none.env"),
         };
         let config = Config::load(mode, &sources).expect("test configuration");
-        let app = App::build(config).await.expect("app builds");
+        let app = match clock {
+            Some(clock) => App::build_with_clock(config, clock).await,
+            None => App::build(config).await,
+        }
+        .expect("app builds");
         let running = server::start(app).await.expect("server starts");
         Self {
             base: running.base_url(),

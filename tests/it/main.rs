@@ -1,6 +1,7 @@
 //! HTTP integration tests: each test spawns the real application (real wiring, its own SQLite
 //! file in a temp dir, port 0) and talks to it over loopback.
 
+mod accounts;
 mod cli;
 mod helpers;
 mod http_surface;

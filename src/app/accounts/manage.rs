@@ -46,9 +46,9 @@ impl AccountService {
         new: &str,
         client: ClientInfo,
     ) -> Result<(u64, String), AccountError> {
-        let Some(session) = caller.session_id() else {
+        if caller.session_id().is_none() {
             return Err(AccountError::SessionRequired("change the password"));
-        };
+        }
         let stored = self
             .store
             .get_user(caller.user.id)
@@ -67,8 +67,7 @@ impl AccountService {
             .set_password(caller.user.id, &hash, None, self.clock.now())
             .await?;
         let secret = self.start_session(&caller.user, client).await?;
-        // The old session was among those ended; it is not counted as "other".
-        let _ = session;
+        // The caller's own session was among those ended; it is not counted as "other".
         Ok((ended.saturating_sub(1), secret))
     }
 

@@ -87,7 +87,7 @@ pub fn is_number_text(value: &str) -> bool {
     let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let mantissa_ok =
         (is_digits(whole) && (fraction.is_empty() || is_digits(fraction))) || (whole.is_empty() && is_digits(fraction));
-    mantissa_ok && exponent.is_none_or(|e| is_integer_text(e))
+    mantissa_ok && exponent.is_none_or(is_integer_text)
 }
 
 fn is_vmid(value: &str) -> bool {

@@ -28,6 +28,7 @@ pub struct PasswordChange {
 
 #[derive(ApiResponse)]
 pub enum MeResponse {
+    /// The signed-in account.
     #[oai(status = 200)]
     Ok(Json<Envelope<MeView>>),
 }
@@ -41,12 +42,14 @@ pub enum PasswordResponse {
 
 #[derive(ApiResponse)]
 pub enum SessionsResponse {
+    /// The sessions.
     #[oai(status = 200)]
     Ok(Json<Envelope<Vec<SessionInfo>>>),
 }
 
 #[derive(ApiResponse)]
 pub enum DeletedResponse {
+    /// Deleted; it no longer works.
     #[oai(status = 200)]
     Ok(Json<Envelope<Deleted>>),
 }

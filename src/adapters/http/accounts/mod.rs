@@ -79,6 +79,7 @@ pub enum SignOutResponse {
 
 #[derive(ApiResponse)]
 pub enum AuthStatusResponse {
+    /// The auth status.
     #[oai(status = 200)]
     Ok(Json<Envelope<AuthStatus>>),
 }

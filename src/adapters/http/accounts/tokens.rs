@@ -28,6 +28,7 @@ pub struct CreateTokenRequest {
 
 #[derive(ApiResponse)]
 pub enum TokensResponse {
+    /// The tokens.
     #[oai(status = 200)]
     Ok(Json<Envelope<Vec<ApiTokenView>>>),
 }

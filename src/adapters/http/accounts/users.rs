@@ -24,12 +24,14 @@ pub struct UserUpdate {
 
 #[derive(ApiResponse)]
 pub enum UsersResponse {
+    /// The accounts.
     #[oai(status = 200)]
     Ok(Json<Envelope<Vec<UserView>>>),
 }
 
 #[derive(ApiResponse)]
 pub enum UserResponse {
+    /// The account as changed.
     #[oai(status = 200)]
     Ok(Json<Envelope<UserView>>),
 }

@@ -1,0 +1,226 @@
+//! Roles and standing, admin-only health details, rate limits and the CSRF guard.
+
+use nimbus::app::config::Mode;
+use reqwest::Method;
+use serde_json::json;
+
+use super::{Cred, NO_LIMITS, PASSWORD, call, login, register};
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn admins_change_roles_and_standing_but_never_remove_the_last_admin() {
+    let app = TestApp::spawn_with(Mode::Demo, NO_LIMITS).await;
+    let (ada_id, ada) = register(&app, "ada@lab.example", "Ada").await;
+    let (bob_id, bob) = register(&app, "bob@lab.example", "Bob").await;
+    let admin = Cred::Cookie(ada.clone());
+    let (app_ref, admin_ref) = (&app, &admin);
+    let patch = move |id: &str, body: serde_json::Value| {
+        let path = format!("/api/users/{id}");
+        async move { call(app_ref, Method::PATCH, &path, admin_ref, Some(body)).await }
+    };
+
+    let last = patch(&ada_id, json!({"role": "member"})).await;
+    assert_eq!((last.status.as_u16(), last.code()), (409, "last_admin"));
+    let last = patch(&ada_id, json!({"status": "disabled"})).await;
+    assert_eq!(last.code(), "last_admin");
+
+    let promoted = patch(&bob_id, json!({"role": "admin"})).await;
+    assert_eq!(promoted.body["data"]["role"], "admin");
+    let ended = call(&app, Method::GET, "/api/me", &Cred::Cookie(bob), None).await;
+    assert_eq!(ended.status, 401, "a privilege change ends the user's sessions");
+    let bob = login(&app, "bob@lab.example").await;
+    let self_demote = patch(&ada_id, json!({"role": "member"})).await;
+    assert_eq!(self_demote.status, 200, "two admins: one may step down");
+    assert_eq!(
+        call(&app, Method::GET, "/api/me", &Cred::Cookie(ada.clone()), None)
+            .await
+            .status,
+        200,
+        "the acting session survives"
+    );
+    let denied = call(&app, Method::GET, "/api/users", &Cred::Cookie(ada), None).await;
+    assert_eq!((denied.status.as_u16(), denied.code()), (403, "admin_required"));
+
+    let bob_admin = Cred::Cookie(bob);
+    let disabled = call(
+        &app,
+        Method::PATCH,
+        &format!("/api/users/{ada_id}"),
+        &bob_admin,
+        Some(json!({"status": "disabled"})),
+    )
+    .await;
+    assert_eq!(disabled.body["data"]["status"], "disabled");
+    let refused = call(
+        &app,
+        Method::POST,
+        "/api/auth/login",
+        &Cred::None,
+        Some(json!({"email": "ada@lab.example", "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!((refused.status.as_u16(), refused.code()), (403, "account_disabled"));
+    let unknown = call(
+        &app,
+        Method::PATCH,
+        &format!("/api/users/{}", uuid::Uuid::new_v4()),
+        &bob_admin,
+        Some(json!({"role": "admin"})),
+    )
+    .await;
+    assert_eq!(unknown.status, 404);
+    let enabled = call(
+        &app,
+        Method::PATCH,
+        &format!("/api/users/{ada_id}"),
+        &bob_admin,
+        Some(json!({"status": "active"})),
+    )
+    .await;
+    assert_eq!(enabled.body["data"]["status"], "active");
+    login(&app, "ada@lab.example").await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn health_shows_the_cluster_to_admins_only() {
+    let app = TestApp::spawn().await;
+    let (_, admin) = register(&app, "ada@lab.example", "Ada").await;
+    let (_, member) = register(&app, "bob@lab.example", "Bob").await;
+    for (cred, shown) in [
+        (Cred::None, false),
+        (Cred::Cookie(member), false),
+        (Cred::Cookie(admin), true),
+    ] {
+        let health = call(&app, Method::GET, "/api/health", &cred, None).await;
+        assert_eq!(health.status, 200);
+        assert_eq!(
+            health.body["data"]["proxmox"].is_object(),
+            shown,
+            "{cred:?}: {:?}",
+            health.body
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn rate_limits_answer_429_with_retry_after() {
+    let env = [
+        ("RATE_LIMIT_SIGNIN_PER_ACCOUNT", "3/1h"),
+        ("RATE_LIMIT_REGISTER_PER_IP", "2/1h"),
+    ];
+    let app = TestApp::spawn_with(Mode::Demo, &env).await;
+    register(&app, "ada@lab.example", "Ada").await;
+    register(&app, "bob@lab.example", "Bob").await;
+    let third = call(
+        &app,
+        Method::POST,
+        "/api/auth/register",
+        &Cred::None,
+        Some(json!({"email": "carol@lab.example", "name": "C", "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!((third.status.as_u16(), third.code()), (429, "rate_limited"));
+    let guess = || {
+        call(
+            &app,
+            Method::POST,
+            "/api/auth/login",
+            &Cred::None,
+            Some(json!({"email": "ada@lab.example", "password": "guess guess guess"})),
+        )
+    };
+    for _ in 0..3 {
+        assert_eq!(guess().await.status, 401);
+    }
+    let limited = guess().await;
+    assert_eq!((limited.status.as_u16(), limited.code()), (429, "rate_limited"));
+    let retry: u64 = limited.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=3600).contains(&retry), "{retry}");
+    assert!(limited.body["error"].as_str().unwrap().contains(&retry.to_string()));
+    login(&app, "bob@lab.example").await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn cross_site_browser_writes_are_refused() {
+    let app = TestApp::spawn().await;
+    let (_, secret) = register(&app, "ada@lab.example", "Ada").await;
+    let attempt = |headers: &'static [(&'static str, &'static str)], bearer: Option<String>| {
+        let mut req = app
+            .http
+            .patch(app.url("/api/me"))
+            .header("cookie", format!("nimbus_session={secret}"))
+            .json(&json!({"name": "Mallory"}));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(token) = bearer {
+            req = req.header("authorization", format!("Bearer {token}"));
+        }
+        req.send()
+    };
+    let evil = attempt(&[("origin", "https://evil.example")], None).await.unwrap();
+    assert_eq!(evil.status(), 403);
+    let body: serde_json::Value = evil.json().await.unwrap();
+    assert_eq!(body["code"], "csrf_rejected");
+    assert_eq!(
+        attempt(&[("sec-fetch-site", "cross-site")], None)
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(
+        attempt(&[("sec-fetch-site", "same-site")], None)
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(
+        attempt(&[("sec-fetch-site", "same-origin")], None)
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let host = app.base.trim_start_matches("http://").to_string();
+    let same = app
+        .http
+        .patch(app.url("/api/me"))
+        .header("cookie", format!("nimbus_session={secret}"))
+        .header("origin", format!("http://{host}"))
+        .json(&json!({"name": "Ada"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), 200);
+    let text = app
+        .http
+        .patch(app.url("/api/me"))
+        .header("cookie", format!("nimbus_session={secret}"))
+        .header("content-type", "text/plain")
+        .body(r#"{"name":"Mallory"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        text.status().is_client_error(),
+        "a non-JSON body is refused: {}",
+        text.status()
+    );
+    let me = call(&app, Method::GET, "/api/me", &Cred::Cookie(secret.clone()), None).await;
+    assert_eq!(me.body["data"]["name"], "Ada");
+    let (_, token) = super::token(&app, &secret, "script", "read_write").await;
+    assert_eq!(
+        attempt(&[("origin", "https://evil.example")], Some(token))
+            .await
+            .unwrap()
+            .status(),
+        200,
+        "bearer calls carry no ambient credentials"
+    );
+    app.stop().await;
+}
