@@ -7,7 +7,9 @@
 // Env: NIMBUS_BIN (required), CHROMIUM_BIN (default /usr/bin/chromium),
 //      SCREENSHOT_DIR (default <repo>/target/browser).
 //
-// To add a test, call `test(name, async ({ page, base, openPage }) => { ... })` below.
+// To add a test, call `test(name, async ({ page, base, openPage }) => { ... })` below. Tests run in
+// order against one server and one browser profile (so one cookie jar): the accounts tests build
+// on each other; `withFreshBrowser` gives a second person their own profile.
 // Every page is confined to the local server: a request to any other origin is aborted
 // and fails the test that made it.
 import { spawn } from 'node:child_process'
@@ -89,17 +91,123 @@ function delay(ms) {
 }
 
 // ---------------------------------------------------------------------------
+// Accounts: helpers the tests below share
+// ---------------------------------------------------------------------------
+
+// The demo starts with an empty database: the first account to register becomes the admin.
+const ADMIN = { name: 'Ada Lovelace', email: 'ada@example.com', password: 'analytical-engine-1843' }
+const MEMBER = { name: 'Bob Member', email: 'bob@example.com', password: 'difference-engine-1822' }
+
+function pathOf(page) {
+  return new URL(page.url()).pathname
+}
+
+function primaryNav(page) {
+  return page.getByRole('navigation', { name: 'Primary' })
+}
+
+/** The page's own view of who is signed in (its cookies, not the test's). */
+async function authStatusOf(page, base) {
+  const response = await page.request.get(`${base}/api/auth/status`)
+  assert(response.status() === 200, `GET /api/auth/status answered ${response.status()}`)
+  return (await response.json()).data
+}
+
+/** Fills and submits the Sign up form. */
+async function signUpThroughTheForm(page, person) {
+  await page.getByLabel('Name', { exact: true }).fill(person.name)
+  await page.getByLabel('Email', { exact: true }).fill(person.email)
+  await page.getByLabel('Password', { exact: true }).fill(person.password)
+  await page.getByLabel('Confirm password', { exact: true }).fill(person.password)
+  await page.getByRole('button', { name: 'Create account', exact: true }).click()
+}
+
+/** Fills and submits the Sign in form. */
+async function signInThroughTheForm(page, email, password) {
+  await page.getByLabel('Email', { exact: true }).fill(email)
+  await page.getByLabel('Password', { exact: true }).fill(password)
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+}
+
+/**
+ * Makes sure the page's browser is signed in as ADMIN, through the API, so a test run
+ * alone (`node run.mjs <filter>`) finds the state the full sequence would have left.
+ * In the full run the UI tests before it have already done this, and it does nothing.
+ */
+async function ensureAdminSignedIn(page, base) {
+  const status = await authStatusOf(page, base)
+  if (status.user?.email === ADMIN.email) return
+  const [path, body] = status.has_admin
+    ? ['/api/auth/login', { email: ADMIN.email, password: ADMIN.password }]
+    : ['/api/auth/register', ADMIN]
+  // Origin as a browser would send it: writes must be same-origin.
+  const response = await page.request.post(`${base}${path}`, { data: body, headers: { Origin: base } })
+  if (!response.ok()) throw new Error(`POST ${path} answered ${response.status()}: ${await response.text()}`)
+}
+
+/**
+ * Runs `fn` with a page in a brand-new browser profile (no cookies): a second person
+ * at another computer. Confined to the local server like every other page.
+ */
+async function withFreshBrowser(base, fn) {
+  const profileDir = mkdtempSync(join(tmpdir(), 'nimbus-chromium-'))
+  const offsite = []
+  let context
+  try {
+    context = await launchBrowser(profileDir)
+    await fn(await confinedPage(context, base, offsite))
+    assert(offsite.length === 0, `requests left the local server: ${offsite.join(', ')}`)
+  } finally {
+    await context?.close().catch(() => {})
+    rmSync(profileDir, { recursive: true, force: true })
+  }
+}
+
+async function screenshot(page, name) {
+  await page.evaluate(() => document.fonts.ready.then(() => undefined))
+  mkdirSync(SCREENSHOT_DIR, { recursive: true })
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true, animations: 'disabled' })
+}
+
+// ---------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------
 
+test('the first person to sign up becomes the admin', async ({ page, base }) => {
+  const before = await fetchJson(`${base}/api/auth/status`)
+  assert(before?.data?.has_admin === false, `the demo should start with no admin: ${JSON.stringify(before)}`)
+
+  await page.goto(`${base}/`)
+  await waitForValue('path of an anonymous visit to home', () => pathOf(page), '/signin')
+  await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor()
+  await screenshot(page, 'signin')
+  await page.getByRole('link', { name: 'Create an account', exact: true }).click()
+
+  await waitForValue('path after following the sign-up link', () => pathOf(page), '/signup')
+  await page.getByText('You are creating the first account: it becomes the administrator.').waitFor()
+  assert((await page.getByLabel('Setup token').count()) === 0, 'nimbus demo asks for a setup token')
+  await screenshot(page, 'signup')
+  await signUpThroughTheForm(page, ADMIN)
+
+  await waitForValue('url after signing up', () => page.url(), `${base}/`)
+  await primaryNav(page).getByRole('link', { name: 'Admin', exact: true }).waitFor()
+  await page.getByRole('button', { name: ADMIN.name, exact: true }).waitFor()
+  const after = await authStatusOf(page, base)
+  assert(after.user?.role === 'admin', `the first account is not an admin: ${JSON.stringify(after)}`)
+})
+
 test('home page shows the portal status, its version and the simulated Proxmox cluster', async ({ page, base }) => {
-  const health = await fetchJson(`${base}/api/health`)
+  await ensureAdminSignedIn(page, base)
+  const anonymous = await fetchJson(`${base}/api/health`)
+  assert(anonymous?.data?.proxmox === undefined, `/api/health tells anonymous callers about Proxmox: ${JSON.stringify(anonymous)}`)
+  // The admin's own view (the browser's cookie): it includes the cluster.
+  const health = await (await page.request.get(`${base}/api/health`)).json()
   const version = health?.data?.version
   assert(typeof version === 'string' && version !== '', `/api/health has no data.version: ${JSON.stringify(health)}`)
   const proxmox = health?.data?.proxmox
   assert(
     proxmox?.state === 'reachable' && typeof proxmox.version === 'string',
-    `/api/health does not report the demo's Proxmox as reachable: ${JSON.stringify(health)}`,
+    `/api/health does not report the demo's Proxmox as reachable to the admin: ${JSON.stringify(health)}`,
   )
 
   await page.goto(`${base}/`)
@@ -109,12 +217,100 @@ test('home page shows the portal status, its version and the simulated Proxmox c
   await waitForValue('proxmox', () => textOf(definition(card, 'Proxmox')), `VE ${proxmox.version} · reachable`)
   await waitForValue('page heading', () => textOf(page.getByRole('heading', { level: 1 })), 'Spin up a machine.')
 
-  await page.evaluate(() => document.fonts.ready.then(() => undefined))
-  mkdirSync(SCREENSHOT_DIR, { recursive: true })
-  await page.screenshot({ path: join(SCREENSHOT_DIR, 'home.png'), fullPage: true, animations: 'disabled' })
+  await screenshot(page, 'home')
+})
+
+test('the admin signs out, then signs in again through the sign-in page', async ({ page, base }) => {
+  await ensureAdminSignedIn(page, base)
+  await page.goto(`${base}/`)
+  await page.getByRole('button', { name: ADMIN.name, exact: true }).click()
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click()
+
+  await waitForValue('path after signing out', () => pathOf(page), '/signin')
+  const signedOut = await authStatusOf(page, base)
+  assert(signedOut.user === undefined, `still signed in after signing out: ${JSON.stringify(signedOut)}`)
+
+  await signInThroughTheForm(page, ADMIN.email, 'not the password at all')
+  const alert = page.getByRole('alert')
+  await alert.waitFor()
+  assert((await textOf(alert)).startsWith('Could not sign in'), `unexpected alert: ${await textOf(alert)}`)
+  assert(pathOf(page) === '/signin', `a wrong password left the sign-in page for ${page.url()}`)
+
+  await signInThroughTheForm(page, ADMIN.email, ADMIN.password)
+  await waitForValue('url after signing in', () => page.url(), `${base}/`)
+  await page.getByRole('button', { name: ADMIN.name, exact: true }).waitFor()
+  await page.getByRole('region', { name: 'Portal status' }).waitFor()
+})
+
+test('an API token made on the account page works until it is revoked', async ({ page, base }) => {
+  await ensureAdminSignedIn(page, base)
+  await page.goto(`${base}/account`)
+  const form = page.getByRole('form', { name: 'New API token' })
+  await form.getByLabel('Name', { exact: true }).fill('browser test')
+  await form.getByRole('button', { name: 'Create token', exact: true }).click()
+
+  const shown = page.getByRole('region', { name: 'Token “browser test” created' })
+  const secret = await shown.getByLabel('Secret', { exact: true }).inputValue()
+  assert(/^nimbus_\S{20,}$/.test(secret), `the page shows an odd secret: ${JSON.stringify(secret)}`)
+  await screenshot(page, 'account')
+
+  const bearer = { headers: { Authorization: `Bearer ${secret}` } }
+  const me = await fetch(`${base}/api/me`, bearer)
+  if (me.status !== 200) throw new Error(`GET /api/me with the new token answered ${me.status}: ${await me.text()}`)
+  const body = await me.json()
+  assert(body?.data?.email === ADMIN.email, `the token acts as someone else: ${JSON.stringify(body)}`)
+
+  await shown.getByRole('button', { name: 'I have copied it', exact: true }).click()
+  await shown.waitFor({ state: 'detached' })
+  const revoke = page.getByRole('button', { name: 'Revoke browser test', exact: true })
+  await revoke.click()
+  await page
+    .getByRole('alertdialog', { name: 'Revoke “browser test”?' })
+    .getByRole('button', { name: 'Revoke token', exact: true })
+    .click()
+  await revoke.waitFor({ state: 'detached' })
+
+  const refused = await fetch(`${base}/api/me`, bearer)
+  assert(refused.status === 401, `GET /api/me with the revoked token answered ${refused.status}, expected 401`)
+})
+
+test('a second person signs up as a member and cannot reach the admin pages', async ({ page, base }) => {
+  await ensureAdminSignedIn(page, base)
+  await withFreshBrowser(base, async (other) => {
+    await other.goto(`${base}/signup`)
+    await other.getByLabel('Name', { exact: true }).waitFor()
+    assert(
+      (await other.getByText('You are creating the first account').count()) === 0,
+      'the second account is told it becomes the administrator',
+    )
+    await signUpThroughTheForm(other, MEMBER)
+    await waitForValue('url after the member signs up', () => other.url(), `${base}/`)
+    await other.getByRole('button', { name: MEMBER.name, exact: true }).waitFor()
+    await primaryNav(other).getByRole('link', { name: 'Home', exact: true }).waitFor()
+    assert(
+      (await primaryNav(other).getByRole('link', { name: 'Admin', exact: true }).count()) === 0,
+      'a member sees the Admin entry in the nav',
+    )
+
+    await other.goto(`${base}/admin/users`)
+    await waitForValue('heading of /admin/users for a member', () => textOf(other.getByRole('heading', { level: 1 })), 'Admins only')
+    const direct = await other.request.get(`${base}/api/users`)
+    assert(direct.status() === 403, `GET /api/users as a member answered ${direct.status()}, expected 403`)
+  })
+
+  await page.goto(`${base}/admin/users`)
+  const table = page.getByRole('table', { name: 'Users' })
+  const adminRow = table.getByRole('row', { name: new RegExp(ADMIN.name) })
+  const memberRow = table.getByRole('row', { name: new RegExp(MEMBER.name) })
+  await adminRow.waitFor()
+  await memberRow.waitFor()
+  assert((await textOf(adminRow)).includes('you'), `the admin's own row is not marked "you": ${await textOf(adminRow)}`)
+  assert((await textOf(memberRow)).includes('member'), `the new account is not a member: ${await textOf(memberRow)}`)
+  await screenshot(page, 'admin-users')
 })
 
 test('client routes fall back to the SPA', async ({ page, base }) => {
+  await ensureAdminSignedIn(page, base)
   const response = await page.goto(`${base}/no/such/page`)
   assert(response?.status() === 200, `deep link answered ${response?.status()}, expected the SPA with 200`)
   const type = response.headers()['content-type'] ?? ''
@@ -129,6 +325,7 @@ test('client routes fall back to the SPA', async ({ page, base }) => {
 })
 
 test('no console errors and no failed requests on the home page', async ({ page, base }) => {
+  await ensureAdminSignedIn(page, base)
   const problems = []
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`)

@@ -13,3 +13,55 @@ export const api = createClient<paths>({
   // vi.spyOn(globalThis, 'fetch') in tests a no-op.
   fetch: (request: Request) => globalThis.fetch(request),
 })
+
+/**
+ * Error codes that mean "whoever was signed in no longer is". `invalid_credentials`
+ * (a wrong password on sign-in or on a password change) is deliberately not one.
+ */
+const SESSION_ENDED_CODES = new Set([
+  'not_signed_in',
+  'session_expired',
+  'token_invalid',
+  'account_disabled',
+])
+
+type SessionEndedListener = (code: string) => void
+const sessionEndedListeners = new Set<SessionEndedListener>()
+
+/** Calls `listener` whenever any API call reports that the caller's session is gone. */
+export function onSessionEnded(listener: SessionEndedListener): () => void {
+  sessionEndedListeners.add(listener)
+  return () => {
+    sessionEndedListeners.delete(listener)
+  }
+}
+
+async function errorCode(response: Response): Promise<string | undefined> {
+  try {
+    const body: unknown = await response.clone().json()
+    if (typeof body === 'object' && body !== null && 'code' in body && typeof body.code === 'string') {
+      return body.code
+    }
+  } catch {
+    // Not the API's error shape (a proxy's page): nothing to say about the session.
+  }
+  return undefined
+}
+
+api.use({
+  // Writes must be JSON (part of Nimbus's CSRF defence: a cross-site form cannot send it), so a
+  // write without a body (sign out, revoke) is labelled JSON too; openapi-fetch would send none.
+  onRequest({ request }) {
+    const safe = request.method === 'GET' || request.method === 'HEAD'
+    if (!safe && !request.headers.has('content-type')) request.headers.set('Content-Type', 'application/json')
+    return request
+  },
+  async onResponse({ response }) {
+    if (response.status !== 401 && response.status !== 403) return undefined
+    const code = await errorCode(response)
+    if (code && SESSION_ENDED_CODES.has(code)) {
+      for (const listener of sessionEndedListeners) listener(code)
+    }
+    return undefined
+  },
+})

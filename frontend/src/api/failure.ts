@@ -10,6 +10,10 @@ export interface ApiFailure {
   code?: string
   /** Request id to quote when reporting the problem. */
   requestId?: string
+  /** The request field the error is about (`email`, `new_password`, …), when the server names one. */
+  field?: string
+  /** Seconds to wait before trying again, from a `Retry-After` header (429 answers). */
+  retryAfter?: number
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -20,6 +24,21 @@ function nonEmpty(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
 }
 
+// Only the delay-seconds form: Nimbus never sends an HTTP date here.
+function retryAfterSeconds(response: Response): number | undefined {
+  const raw = response.headers.get('retry-after')?.trim()
+  if (!raw || !/^\d+$/.test(raw)) return undefined
+  return Number(raw)
+}
+
+/** The sentence to show for a failure; a rate limit says how long to wait. */
+export function describeFailure(failure: ApiFailure): string {
+  const { message, retryAfter } = failure
+  if (retryAfter === undefined || /try again/i.test(message)) return message
+  const wait = `Try again in ${retryAfter} ${retryAfter === 1 ? 'second' : 'seconds'}.`
+  return /[.!?]$/.test(message) ? `${message} ${wait}` : `${message}. ${wait}`
+}
+
 /** A non-2xx answer: `error` is the parsed JSON body, or its raw text when it was not JSON. */
 export function failureFromResponse(error: unknown, response: Response): ApiFailure {
   const statusLine = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
@@ -27,8 +46,12 @@ export function failureFromResponse(error: unknown, response: Response): ApiFail
     const failure: ApiFailure = { kind: 'refused', message: nonEmpty(error.error) ?? statusLine }
     const code = nonEmpty(error.code)
     const requestId = nonEmpty(error.request_id)
+    const field = nonEmpty(error.field)
+    const retryAfter = retryAfterSeconds(response)
     if (code) failure.code = code
     if (requestId) failure.requestId = requestId
+    if (field) failure.field = field
+    if (retryAfter !== undefined) failure.retryAfter = retryAfter
     return failure
   }
   const text = nonEmpty(error)

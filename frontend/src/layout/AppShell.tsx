@@ -1,14 +1,21 @@
-// Page chrome shared by every route: skip link, top bar with brand and nav,
-// the blob backdrop, and the centred content column the pages render into.
+// Page chrome shared by every signed-in route: skip link, top bar with brand, nav and
+// the user's menu, the blob backdrop, and the centred content column the pages render into.
 import { Link, NavLink, Outlet, useLocation } from 'react-router'
+import { useAuth } from '../auth/AuthProvider'
 import { Backdrop } from './Backdrop'
 import { BrandMark } from './BrandMark'
+import { UserMenu } from './UserMenu'
 
-/** Primary navigation; feature pages add their entry here. */
-const navItems: { to: string; label: string }[] = [{ to: '/', label: 'Home' }]
+/** Primary navigation; feature pages add their entry here. `admin`: shown to admins only. */
+const navItems: { to: string; label: string; end: boolean; admin?: boolean }[] = [
+  { to: '/', label: 'Home', end: true },
+  { to: '/admin/users', label: 'Admin', end: false, admin: true },
+]
 
 export function AppShell() {
   const { pathname } = useLocation()
+  const { status, user } = useAuth()
+  const visibleItems = user ? navItems.filter((item) => !item.admin || user.role === 'admin') : []
   return (
     <div className="relative isolate min-h-dvh">
       <Backdrop />
@@ -21,37 +28,53 @@ export function AppShell() {
 
       <header className="sticky top-0 z-20 border-b border-line bg-canvas/55 backdrop-blur-md backdrop-saturate-150">
         <div className="mx-auto flex h-16 max-w-[1200px] items-center justify-between gap-6 px-8">
-          <Link
-            to="/"
-            aria-label="Nimbus home"
-            className="-mx-1.5 flex items-center gap-2.5 rounded-lg px-1.5 py-1"
-          >
-            <BrandMark />
-            <span className="font-serif text-[21px] font-medium tracking-[-0.02em] text-ink">
-              Nimbus
-            </span>
-          </Link>
-          <nav aria-label="Primary">
-            <ul className="flex items-center gap-1">
-              {navItems.map((item) => (
-                <li key={item.to}>
-                  <NavLink
-                    to={item.to}
-                    end
-                    className={({ isActive }) =>
-                      `block rounded-lg px-3 py-1.5 font-mono text-[11px] font-medium tracking-[0.14em] uppercase transition-colors ${
-                        isActive
-                          ? 'bg-white/80 text-ink shadow-[0_0_0_1px_var(--color-line-2)]'
-                          : 'text-ink-3 hover:bg-white/60 hover:text-ink'
-                      }`
-                    }
-                  >
-                    {item.label}
-                  </NavLink>
-                </li>
-              ))}
-            </ul>
-          </nav>
+          <div className="flex items-center gap-6">
+            <Link
+              to="/"
+              aria-label="Nimbus home"
+              className="-mx-1.5 flex items-center gap-2.5 rounded-lg px-1.5 py-1"
+            >
+              <BrandMark />
+              <span className="font-serif text-[21px] font-medium tracking-[-0.02em] text-ink">
+                Nimbus
+              </span>
+            </Link>
+            {visibleItems.length > 0 && (
+              <nav aria-label="Primary">
+                <ul className="flex items-center gap-1">
+                  {visibleItems.map((item) => (
+                    <li key={item.to}>
+                      <NavLink
+                        to={item.to}
+                        end={item.end}
+                        className={({ isActive }) =>
+                          `block rounded-lg px-3 py-1.5 font-mono text-[11px] font-medium tracking-[0.14em] uppercase transition-colors ${
+                            isActive
+                              ? 'bg-white/80 text-ink shadow-[0_0_0_1px_var(--color-line-2)]'
+                              : 'text-ink-3 hover:bg-white/60 hover:text-ink'
+                          }`
+                        }
+                      >
+                        {item.label}
+                      </NavLink>
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+            )}
+          </div>
+          {user ? (
+            <UserMenu user={user} />
+          ) : (
+            status === 'ready' && (
+              <Link
+                to="/signin"
+                className="rounded-lg px-3 py-1.5 font-mono text-[11px] font-medium tracking-[0.14em] text-ink-2 uppercase transition-colors hover:bg-white/60 hover:text-ink"
+              >
+                Sign in
+              </Link>
+            )
+          )}
         </div>
       </header>
 

@@ -2,6 +2,7 @@
 import { render } from '@testing-library/react'
 import { createMemoryRouter, RouterProvider } from 'react-router'
 import { vi } from 'vitest'
+import type { Me } from '../api/types'
 import { routes } from '../routes'
 
 export function renderAt(path: string) {
@@ -41,4 +42,119 @@ export function definition(container: HTMLElement, term: string): string {
   const dd = dt?.nextElementSibling
   if (dd?.tagName !== 'DD') throw new Error(`no <dd> for <dt>${term}</dt>`)
   return dd.textContent
+}
+
+// ---------------------------------------------------------------------------
+// Routed fetch: answers by "METHOD /path" instead of by call order, for pages that
+// load several things at once. Every call is logged with its parsed JSON body.
+// ---------------------------------------------------------------------------
+
+export interface LoggedCall {
+  /** "POST /api/auth/login" */
+  key: string
+  body: unknown
+  request: Request
+}
+
+type Handler = (call: LoggedCall) => Answer
+
+/** Calls nobody scripted; setup.ts fails the test if any were made. */
+export const strayCalls: string[] = []
+
+/**
+ * Replaces globalThis.fetch with a tiny router. A handler answers every call to its
+ * key; an array of handlers answers successive calls, and a call past its end is
+ * a stray call (the test fails), as is a call to a key with no handler.
+ */
+export function serveFetch(handlers: Record<string, Handler | Handler[]>) {
+  const log: LoggedCall[] = []
+  const used = new Map<string, number>()
+  strayCalls.length = 0
+  const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+    const request = input instanceof Request ? input : new Request(input, init)
+    const text = await request.clone().text()
+    const call: LoggedCall = {
+      key: `${request.method} ${new URL(request.url).pathname}`,
+      body: text ? (JSON.parse(text) as unknown) : undefined,
+      request,
+    }
+    log.push(call)
+    const entry = handlers[call.key]
+    const index = used.get(call.key) ?? 0
+    used.set(call.key, index + 1)
+    const handler = Array.isArray(entry) ? entry[index] : entry
+    if (!handler) {
+      strayCalls.push(`${call.key} (call #${index + 1})`)
+      throw new Error(`unexpected fetch: ${call.key}`)
+    }
+    const answer = await handler(call)
+    if (answer instanceof Error) throw answer
+    return answer
+  })
+  return {
+    spy,
+    log,
+    /** The calls made to one key, in order. */
+    calls: (key: string) => log.filter((call) => call.key === key),
+  }
+}
+
+// ---------------------------------------------------------------------------
+// API fixtures
+// ---------------------------------------------------------------------------
+
+export function ok(data: unknown, status = 200): Response {
+  return json(status, { success: true, data })
+}
+
+export function refusal(
+  status: number,
+  code: string,
+  error: string,
+  extra: { field?: string; headers?: Record<string, string> } = {},
+): Response {
+  const body = { success: false, error, code, request_id: 'req-1', ...(extra.field ? { field: extra.field } : {}) }
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...extra.headers },
+  })
+}
+
+export const admin: Me = {
+  id: 'u-ada',
+  email: 'ada@example.com',
+  name: 'Ada Lovelace',
+  role: 'admin',
+  status: 'active',
+  created_at: '2025-01-02T10:00:00Z',
+  via: 'session',
+  read_only: false,
+}
+
+export const member: Me = {
+  id: 'u-bob',
+  email: 'bob@example.com',
+  name: 'Bob Member',
+  role: 'member',
+  status: 'active',
+  created_at: '2025-02-03T10:00:00Z',
+  via: 'session',
+  read_only: false,
+}
+
+/** A GET /api/auth/status answer: signed in as `user`, or anonymous when null. */
+export function authStatus(
+  user: Me | null,
+  install: { has_admin?: boolean; setup_token_required?: boolean } = {},
+): () => Response {
+  return () =>
+    ok({
+      has_admin: install.has_admin ?? true,
+      setup_token_required: install.setup_token_required ?? false,
+      ...(user ? { user } : {}),
+    })
+}
+
+export function healthOk(): Response {
+  return ok({ status: 'ok', version: '9.9.9', proxmox: { state: 'reachable', version: '8.4.1' } })
 }

@@ -1,6 +1,7 @@
 // Glass card on the home page answering "is Nimbus up, and which version is it?".
 import { useId } from 'react'
 import type { ApiFailure } from '../../api/failure'
+import { useAuth } from '../../auth/AuthProvider'
 import { type HealthState, useHealth } from './useHealth'
 
 type Tone = 'good' | 'warn' | 'bad' | 'idle'
@@ -40,7 +41,8 @@ function StatusValue({ state }: { state: HealthState }) {
   )
 }
 
-// The cluster as the health probe saw it. Older servers send no `proxmox`: shown as unknown.
+// The cluster as the health probe saw it. Sent to admins only; an admin whose server
+// sent none (older server, or still checking) sees it as unknown.
 function ProxmoxValue({ state }: { state: HealthState }) {
   const proxmox = state.phase === 'ok' ? state.health.proxmox : undefined
   if (!proxmox) {
@@ -109,7 +111,10 @@ function FailureNotice({
 export function PortalStatusCard() {
   const titleId = useId()
   const { state, retry } = useHealth()
+  const { user } = useAuth()
   const version = state.phase === 'ok' ? state.health.version : undefined
+  // Members are not told about the cluster (the server leaves `proxmox` out for them).
+  const showProxmox = user?.role === 'admin' || (state.phase === 'ok' && state.health.proxmox !== undefined)
 
   return (
     <section aria-labelledby={titleId} className="glass p-6 sm:p-7">
@@ -139,7 +144,9 @@ export function PortalStatusCard() {
             <StatusValue state={state} />
           </dd>
         </div>
-        <div className="flex items-center justify-between gap-4 border-b border-line py-3">
+        <div
+          className={`flex items-center justify-between gap-4 py-3 ${showProxmox ? 'border-b border-line' : ''}`}
+        >
           <dt className="text-ink-3">Version</dt>
           <dd className="font-mono text-ink">
             {version ?? (
@@ -150,12 +157,14 @@ export function PortalStatusCard() {
             )}
           </dd>
         </div>
-        <div className="flex items-center justify-between gap-4 py-3">
-          <dt className="text-ink-3">Proxmox</dt>
-          <dd>
-            <ProxmoxValue state={state} />
-          </dd>
-        </div>
+        {showProxmox && (
+          <div className="flex items-center justify-between gap-4 py-3">
+            <dt className="text-ink-3">Proxmox</dt>
+            <dd>
+              <ProxmoxValue state={state} />
+            </dd>
+          </div>
+        )}
       </dl>
 
       {state.phase === 'failed' && (

@@ -1,0 +1,17 @@
+// One shape for every API call's outcome, so pages never juggle data/error/exception.
+import { type ApiFailure, failureFromException, failureFromResponse } from './failure'
+
+export type Outcome<T> = { ok: true; data: T } | { ok: false; failure: ApiFailure }
+
+/** Awaits an openapi-fetch call and unwraps the `{ success, data }` envelope. */
+export async function settle<T>(
+  pending: Promise<{ data?: { data: T }; error?: unknown; response: Response }>,
+): Promise<Outcome<T>> {
+  try {
+    const { data, error, response } = await pending
+    if (data) return { ok: true, data: data.data }
+    return { ok: false, failure: failureFromResponse(error, response) }
+  } catch (exception) {
+    return { ok: false, failure: failureFromException(exception) }
+  }
+}

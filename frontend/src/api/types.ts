@@ -1,0 +1,24 @@
+// Names for the API's bodies, read off the generated paths (not the schema names,
+// which are the server's business) so a renamed DTO cannot break the SPA.
+import type { paths } from './schema'
+
+type SuccessOf<Operation> = Operation extends { responses: infer R }
+  ? R extends { 200: infer A }
+    ? A
+    : R extends { 201: infer B }
+      ? B
+      : never
+  : never
+type BodyOf<Response> = Response extends { content: infer C } ? C[keyof C] : never
+/** The `data` of an operation's success envelope. */
+export type DataOf<Operation> = BodyOf<SuccessOf<Operation>> extends { data: infer D } ? D : never
+
+export type AuthStatus = DataOf<paths['/auth/status']['get']>
+export type Me = DataOf<paths['/me']['get']>
+export type User = DataOf<paths['/users']['get']>[number]
+export type SessionInfo = DataOf<paths['/me/sessions']['get']>[number]
+export type ApiToken = DataOf<paths['/tokens']['get']>[number]
+export type CreatedToken = DataOf<paths['/tokens']['post']>
+export type TokenScope = ApiToken['scope']
+export type Role = User['role']
+export type UserStatus = User['status']

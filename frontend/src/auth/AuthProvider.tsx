@@ -1,0 +1,138 @@
+// Who is signed in, as the SPA knows it. Asks GET /api/auth/status once at start (it
+// never answers 401, so an anonymous visit leaves no error in the console) and again
+// after sign-in or sign-up; forgets the user when any call says the session is gone.
+import { createContext, type ReactNode, use, useCallback, useEffect, useMemo, useState } from 'react'
+import { Outlet } from 'react-router'
+import { type Outcome, settle } from '../api/call'
+import { api, onSessionEnded } from '../api/client'
+import type { ApiFailure } from '../api/failure'
+import type { AuthStatus, Me } from '../api/types'
+
+export interface AuthState {
+  status: 'loading' | 'ready'
+  user: Me | null
+  /** False on a fresh install: the next account to register becomes the admin. */
+  hasAdmin: boolean
+  /** `nimbus serve` with no admin yet: registering needs the token printed to the log. */
+  setupTokenRequired: boolean
+  /** Why the last status check failed (Nimbus unreachable), if it did. */
+  failure: ApiFailure | null
+  /** Said on the sign-in page after the session ended under the user's feet. */
+  notice: string | null
+  /** The user signed out themselves: the sign-in page needs no `next` back to where they were. */
+  signedOutOnPurpose: boolean
+}
+
+export interface Auth extends AuthState {
+  /** Re-reads /api/auth/status (after sign-in, sign-up, or a failed check). */
+  refresh: () => Promise<void>
+  /** Ends this session on the server and forgets the user; a failure is returned, not thrown. */
+  signOut: () => Promise<ApiFailure | null>
+  /** Forgets the user after the server already ended the session (e.g. "sign out everywhere"). */
+  forget: (notice: string | null) => void
+  /** Takes a fresher copy of the signed-in user (e.g. after renaming). */
+  replaceUser: (user: Me) => void
+}
+
+const AuthContext = createContext<Auth | null>(null)
+
+const initialState: AuthState = {
+  status: 'loading',
+  user: null,
+  hasAdmin: true,
+  setupTokenRequired: false,
+  failure: null,
+  notice: null,
+  signedOutOnPurpose: false,
+}
+
+function noticeFor(code: string): string {
+  return code === 'account_disabled'
+    ? 'Your account has been disabled. Ask an administrator to enable it.'
+    : 'Your session ended. Sign in again.'
+}
+
+const fetchStatus = (signal?: AbortSignal) => settle(api.GET('/auth/status', { signal }))
+
+function withStatus(current: AuthState, outcome: Outcome<AuthStatus>): AuthState {
+  if (!outcome.ok) return { ...current, status: 'ready', failure: outcome.failure }
+  const { user, has_admin, setup_token_required } = outcome.data
+  return {
+    status: 'ready',
+    user: user ?? null,
+    hasAdmin: has_admin,
+    setupTokenRequired: setup_token_required,
+    failure: null,
+    notice: user ? null : current.notice,
+    signedOutOnPurpose: user ? false : current.signedOutOnPurpose,
+  }
+}
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<AuthState>(initialState)
+
+  useEffect(() => {
+    const controller = new AbortController()
+    void fetchStatus(controller.signal).then((outcome) => {
+      if (!controller.signal.aborted) setState((current) => withStatus(current, outcome))
+    })
+    return () => {
+      controller.abort()
+    }
+  }, [])
+
+  const refresh = useCallback(async () => {
+    const outcome = await fetchStatus()
+    setState((current) => withStatus(current, outcome))
+  }, [])
+
+  useEffect(
+    () =>
+      onSessionEnded((code) => {
+        setState((current) =>
+          // Only a session that existed can end; an anonymous 401/403 (a disabled
+          // account trying to sign in) is the sign-in page's own error to show.
+          current.user
+            ? { ...current, user: null, notice: noticeFor(code), signedOutOnPurpose: false }
+            : current,
+        )
+      }),
+    [],
+  )
+
+  const signOut = useCallback(async () => {
+    const outcome = await settle(api.POST('/auth/logout'))
+    if (!outcome.ok) return outcome.failure
+    setState((current) => ({ ...current, user: null, notice: null, signedOutOnPurpose: true }))
+    return null
+  }, [])
+
+  const forget = useCallback((notice: string | null) => {
+    setState((current) => ({ ...current, user: null, notice, signedOutOnPurpose: true }))
+  }, [])
+
+  const replaceUser = useCallback((user: Me) => {
+    setState((current) => ({ ...current, user }))
+  }, [])
+
+  const value = useMemo(
+    () => ({ ...state, refresh, signOut, forget, replaceUser }),
+    [state, refresh, signOut, forget, replaceUser],
+  )
+  return <AuthContext value={value}>{children}</AuthContext>
+}
+
+/** The root route element: every screen below it can ask who is signed in. */
+export function AuthRoot() {
+  return (
+    <AuthProvider>
+      <Outlet />
+    </AuthProvider>
+  )
+}
+
+export function useAuth(): Auth {
+  const auth = use(AuthContext)
+  if (!auth) throw new Error('useAuth must be used inside <AuthProvider>')
+  return auth
+}

@@ -1,0 +1,116 @@
+// Change your password. Nimbus then signs out every other session (a stolen cookie
+// stops working) and keeps this one, so the user stays where they are.
+import { type SubmitEvent, useState } from 'react'
+import { settle } from '../../api/call'
+import { api } from '../../api/client'
+import { PasswordRules, passwordProblem } from '../../auth/passwordRules'
+import { FailureAlert } from '../../ui/FailureAlert'
+import { Field } from '../../ui/Field'
+import { Panel } from '../../ui/Panel'
+import { primaryButton } from '../../ui/styles'
+import { useFormErrors } from '../../ui/useFormErrors'
+
+const FIELDS = ['current_password', 'new_password', 'confirm'] as const
+
+function changedMessage(othersEnded: number): string {
+  if (othersEnded === 0) return 'Password changed. You stay signed in here; no other sessions were open.'
+  const sessions = othersEnded === 1 ? '1 other session was' : `${othersEnded} other sessions were`
+  return `Password changed. You stay signed in here; ${sessions} signed out.`
+}
+
+export function PasswordSection({ email, onChanged }: { email: string; onChanged: () => void }) {
+  const [current, setCurrent] = useState('')
+  const [next, setNext] = useState('')
+  const [confirm, setConfirm] = useState('')
+  const [saving, setSaving] = useState(false)
+  const [done, setDone] = useState<string | null>(null)
+  const form = useFormErrors(FIELDS)
+
+  async function handleSubmit(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault()
+    if (saving) return
+    setDone(null)
+    const rejected = form.reject({
+      current_password: current === '' && 'Enter your current password.',
+      new_password: passwordProblem(next),
+      confirm: confirm !== next && 'The two new passwords differ.',
+    })
+    if (rejected) return
+    setSaving(true)
+    form.reset()
+    const outcome = await settle(
+      api.POST('/me/password', { body: { current_password: current, new_password: next } }),
+    )
+    setSaving(false)
+    if (!outcome.ok) {
+      form.fail(outcome.failure)
+      return
+    }
+    setCurrent('')
+    setNext('')
+    setConfirm('')
+    setDone(changedMessage(outcome.data.sessions_ended))
+    onChanged()
+  }
+
+  return (
+    <Panel title="Password" description="Changing it signs you out everywhere else.">
+      <form noValidate onSubmit={(event) => void handleSubmit(event)} className="space-y-4">
+        {/* Lets password managers pair the new password with the account. */}
+        <input type="email" name="username" autoComplete="username" value={email} hidden readOnly />
+        <Field
+          ref={form.register('current_password')}
+          label="Current password"
+          type="password"
+          name="current-password"
+          autoComplete="current-password"
+          required
+          value={current}
+          error={form.errors.current_password}
+          onChange={(event) => {
+            setCurrent(event.target.value)
+            form.clear('current_password')
+          }}
+        />
+        <Field
+          ref={form.register('new_password')}
+          label="New password"
+          type="password"
+          name="new-password"
+          autoComplete="new-password"
+          required
+          value={next}
+          hint={<PasswordRules password={next} />}
+          error={form.errors.new_password}
+          onChange={(event) => {
+            setNext(event.target.value)
+            form.clear('new_password')
+          }}
+        />
+        <Field
+          ref={form.register('confirm')}
+          label="Confirm new password"
+          type="password"
+          name="confirm-password"
+          autoComplete="new-password"
+          required
+          value={confirm}
+          error={form.errors.confirm}
+          onChange={(event) => {
+            setConfirm(event.target.value)
+            form.clear('confirm')
+          }}
+        />
+        {form.failure && <FailureAlert failure={form.failure} lead="Could not change the password" />}
+        <div className="flex flex-wrap items-center gap-3">
+          <button type="submit" disabled={saving} className={`${primaryButton} h-10`}>
+            {saving ? 'Changing…' : 'Change password'}
+          </button>
+        </div>
+        <p role="status" className="text-[13px] text-good empty:hidden">
+          {done ?? ''}
+        </p>
+      </form>
+    </Panel>
+  )
+}

@@ -1,0 +1,235 @@
+// Admin → Users: everyone with an account, and the two switches an admin has over
+// them: role (admin/member) and status (active/disabled). Each change is confirmed
+// first; Nimbus refuses one that would leave no active admin (409 last_admin).
+import { Fragment, useState } from 'react'
+import { settle } from '../../api/call'
+import { api } from '../../api/client'
+import type { ApiFailure } from '../../api/failure'
+import type { Role, User, UserStatus } from '../../api/types'
+import { useLoad } from '../../api/useLoad'
+import { useAuth } from '../../auth/AuthProvider'
+import { Confirm } from '../../ui/Confirm'
+import { FailureAlert } from '../../ui/FailureAlert'
+import { Loading, PageHeader, Panel } from '../../ui/Panel'
+import { badge, chipButton, dangerChipButton, primaryButton } from '../../ui/styles'
+import { Time } from '../../ui/Time'
+
+const loadUsers = (signal: AbortSignal) => settle(api.GET('/users', { signal }))
+
+type Change = { role: Role } | { status: UserStatus }
+
+interface Pending {
+  user: User
+  change: Change
+}
+
+/** What the confirmation says for a change, and whether it takes something away. */
+function describe({ user, change }: Pending, isSelf: boolean) {
+  const who = isSelf ? 'yourself' : user.name
+  if ('role' in change) {
+    return change.role === 'admin'
+      ? {
+          title: `Make ${who} an admin?`,
+          body: 'Admins manage every user and every machine on this Nimbus.',
+          confirm: 'Make admin',
+          tone: 'default' as const,
+        }
+      : {
+          title: `Make ${who} a member?`,
+          body: isSelf
+            ? 'You lose access to the admin pages, this one included.'
+            : 'They lose access to the admin pages and keep only their own machines.',
+          confirm: 'Make member',
+          tone: 'danger' as const,
+        }
+  }
+  return change.status === 'disabled'
+    ? {
+        title: `Disable ${who}?`,
+        body: isSelf
+          ? 'You are signed out at once and cannot sign in again until another admin enables you.'
+          : 'They are signed out at once, and neither they nor their API tokens get in until you enable them again.',
+        confirm: 'Disable',
+        tone: 'danger' as const,
+      }
+    : {
+        title: `Enable ${who}?`,
+        body: 'They can sign in again, with the role they had.',
+        confirm: 'Enable',
+        tone: 'default' as const,
+      }
+}
+
+function UserRow({
+  user,
+  isSelf,
+  onChange,
+}: {
+  user: User
+  isSelf: boolean
+  onChange: (change: Change) => void
+}) {
+  const disabled = user.status === 'disabled'
+  return (
+    <tr className="border-b border-line last:border-b-0">
+      <th scope="row" className="py-3 pr-4 text-left font-medium text-ink">
+        <span className="flex flex-wrap items-center gap-2">
+          {user.name}
+          {isSelf && <span className={badge('good')}>you</span>}
+        </span>
+      </th>
+      <td className="py-3 pr-4 font-mono text-[12px] text-ink-2">{user.email}</td>
+      <td className="py-3 pr-4">
+        <span className={badge(user.role === 'admin' ? 'ink' : 'neutral')}>{user.role}</span>
+      </td>
+      <td className="py-3 pr-4">
+        <span className={badge(disabled ? 'bad' : 'good')}>{user.status}</span>
+      </td>
+      <td className="py-3 pr-4 text-ink-2">
+        <Time iso={user.created_at} style="date" />
+      </td>
+      <td className="py-3 pr-4 text-ink-2">
+        {user.last_seen_at ? <Time iso={user.last_seen_at} /> : <span className="text-ink-3">never</span>}
+      </td>
+      <td className="py-3 text-right whitespace-nowrap">
+        <span className="inline-flex gap-1.5">
+          <button
+            type="button"
+            aria-label={`${user.role === 'admin' ? 'Make member' : 'Make admin'}: ${user.name}`}
+            onClick={() => {
+              onChange({ role: user.role === 'admin' ? 'member' : 'admin' })
+            }}
+            className={chipButton}
+          >
+            {user.role === 'admin' ? 'Make member' : 'Make admin'}
+          </button>
+          <button
+            type="button"
+            aria-label={`${disabled ? 'Enable' : 'Disable'}: ${user.name}`}
+            onClick={() => {
+              onChange({ status: disabled ? 'active' : 'disabled' })
+            }}
+            className={disabled ? chipButton : dangerChipButton}
+          >
+            {disabled ? 'Enable' : 'Disable'}
+          </button>
+        </span>
+      </td>
+    </tr>
+  )
+}
+
+export function UsersPage() {
+  const auth = useAuth()
+  const { state, reload, update } = useLoad(loadUsers)
+  const [pending, setPending] = useState<Pending | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [failure, setFailure] = useState<{ name: string; failure: ApiFailure } | null>(null)
+  const myId = auth.user?.id
+
+  async function apply({ user, change }: Pending) {
+    setBusy(true)
+    setFailure(null)
+    const outcome = await settle(
+      api.PATCH('/users/{id}', { params: { path: { id: user.id } }, body: change }),
+    )
+    setBusy(false)
+    setPending(null)
+    if (!outcome.ok) {
+      setFailure({ name: user.name, failure: outcome.failure })
+      return
+    }
+    update((users) => users.map((u) => (u.id === outcome.data.id ? outcome.data : u)))
+    // Demoting yourself changes what this browser may show: re-read who we are.
+    if (user.id === myId) await auth.refresh()
+  }
+
+  const count = state.phase === 'ok' ? state.data.length : null
+
+  return (
+    <div className="space-y-8">
+      <PageHeader
+        eyebrow="Admin · Users"
+        title={
+          <>
+            Everyone on <em className="italic">board.</em>
+          </>
+        }
+        lead="Every account on this Nimbus. Admins manage users and every machine; members see only their own."
+      />
+      <Panel
+        title="Users"
+        description={count === null ? undefined : `${count} ${count === 1 ? 'account' : 'accounts'}, oldest first.`}
+      >
+        {failure && (
+          <div className="mb-4">
+            <FailureAlert failure={failure.failure} lead={`Could not change ${failure.name}`} />
+          </div>
+        )}
+        {state.phase === 'loading' && <Loading what="users" />}
+        {state.phase === 'failed' && (
+          <FailureAlert failure={state.failure} lead="Could not load the users" focus={false}>
+            <button type="button" onClick={reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
+              Retry
+            </button>
+          </FailureAlert>
+        )}
+        {state.phase === 'ok' && (
+          <div className="overflow-x-auto">
+            <table className="w-full min-w-[820px] text-[13px]">
+              <caption className="sr-only">Users</caption>
+              <thead>
+                <tr className="border-b border-line text-left">
+                  {['Name', 'Email', 'Role', 'Status', 'Created', 'Last seen'].map((heading) => (
+                    <th key={heading} scope="col" className="eyebrow pr-4 pb-2.5 font-medium">
+                      {heading}
+                    </th>
+                  ))}
+                  <th scope="col" className="pb-2.5">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {state.data.map((user) => {
+                  const isSelf = user.id === myId
+                  const text = pending?.user.id === user.id ? describe(pending, isSelf) : null
+                  return (
+                    <Fragment key={user.id}>
+                      <UserRow
+                        user={user}
+                        isSelf={isSelf}
+                        onChange={(change) => {
+                          setFailure(null)
+                          setPending({ user, change })
+                        }}
+                      />
+                      {pending && text && (
+                        <tr>
+                          <td colSpan={7} className="pb-3">
+                            <Confirm
+                              title={text.title}
+                              confirmLabel={text.confirm}
+                              tone={text.tone}
+                              busy={busy}
+                              onConfirm={() => void apply(pending)}
+                              onCancel={() => {
+                                setPending(null)
+                              }}
+                            >
+                              {text.body}
+                            </Confirm>
+                          </td>
+                        </tr>
+                      )}
+                    </Fragment>
+                  )
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Panel>
+    </div>
+  )
+}

@@ -1,0 +1,180 @@
+// Create an account. On a fresh install the first account becomes the administrator,
+// and under `nimbus serve` it needs the one-time setup token from the server log, so
+// nobody else on the LAN can take that seat. The API signs the new user in right away.
+import { type SubmitEvent, useState } from 'react'
+import { Link, Navigate, useSearchParams } from 'react-router'
+import { settle } from '../../api/call'
+import { api } from '../../api/client'
+import { useAuth } from '../../auth/AuthProvider'
+import { AuthPending } from '../../auth/guards'
+import { safeNext, signInPath } from '../../auth/next'
+import { PasswordRules, passwordProblem } from '../../auth/passwordRules'
+import { AuthCard, authLink } from '../../layout/AuthCard'
+import { FailureAlert } from '../../ui/FailureAlert'
+import { Field } from '../../ui/Field'
+import { primaryButton } from '../../ui/styles'
+import { useFormErrors } from '../../ui/useFormErrors'
+
+const FIELDS = ['name', 'email', 'password', 'confirm', 'setup_token'] as const
+
+export function SignUpPage() {
+  const auth = useAuth()
+  const [params] = useSearchParams()
+  const next = safeNext(params.get('next'))
+  const [name, setName] = useState('')
+  const [email, setEmail] = useState('')
+  const [password, setPassword] = useState('')
+  const [confirm, setConfirm] = useState('')
+  const [setupToken, setSetupToken] = useState('')
+  const [submitting, setSubmitting] = useState(false)
+  const form = useFormErrors(FIELDS)
+
+  if (auth.user) return <Navigate to={next} replace />
+
+  const firstAccount = auth.status === 'ready' && !auth.hasAdmin
+  const needsSetupToken = firstAccount && auth.setupTokenRequired
+
+  async function handleSubmit(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault()
+    if (submitting) return
+    const rejected = form.reject({
+      name: name.trim() === '' && 'Enter your name.',
+      email: !email.includes('@') && 'Enter an email address, like ada@example.com.',
+      password: passwordProblem(password),
+      confirm: confirm !== password && 'The two passwords differ.',
+      setup_token: needsSetupToken && setupToken.trim() === '' && 'Enter the setup token from the Nimbus log.',
+    })
+    if (rejected) return
+    setSubmitting(true)
+    form.reset()
+    const body = {
+      name: name.trim(),
+      email: email.trim(),
+      password,
+      ...(needsSetupToken ? { setup_token: setupToken.trim() } : {}),
+    }
+    const outcome = await settle(api.POST('/auth/register', { body }))
+    if (!outcome.ok) {
+      setSubmitting(false)
+      form.fail(outcome.failure)
+      // The server wants a setup token we did not ask for: our status is stale, re-read it.
+      if (outcome.failure.field === 'setup_token' && !needsSetupToken) void auth.refresh()
+      return
+    }
+    // Signed in by the API already: once the status says so, <Navigate> takes over.
+    await auth.refresh()
+    setSubmitting(false)
+  }
+
+  return (
+    <AuthCard
+      title="Create your account."
+      lead="One account for your machines, keys and API tokens."
+      footer={
+        <>
+          Already have an account?{' '}
+          <Link to={signInPath(next)} className={authLink}>
+            Sign in
+          </Link>
+        </>
+      }
+    >
+      {auth.status === 'loading' ? (
+        <AuthPending />
+      ) : (
+        <form noValidate onSubmit={(event) => void handleSubmit(event)} className="space-y-4">
+          {firstAccount && (
+            <p className="rounded-xl border border-blob-2/40 bg-blob-2/[0.09] px-4 py-3 text-[13px] text-ink-2">
+              You are creating the first account: it becomes the administrator.
+            </p>
+          )}
+          <Field
+            ref={form.register('name')}
+            label="Name"
+            name="name"
+            autoComplete="name"
+            required
+            value={name}
+            error={form.errors.name}
+            onChange={(event) => {
+              setName(event.target.value)
+              form.clear('name')
+            }}
+          />
+          <Field
+            ref={form.register('email')}
+            label="Email"
+            type="email"
+            name="email"
+            autoComplete="email"
+            inputMode="email"
+            spellCheck={false}
+            required
+            value={email}
+            error={form.errors.email}
+            onChange={(event) => {
+              setEmail(event.target.value)
+              form.clear('email')
+            }}
+          />
+          <Field
+            ref={form.register('password')}
+            label="Password"
+            type="password"
+            name="new-password"
+            autoComplete="new-password"
+            required
+            value={password}
+            hint={<PasswordRules password={password} />}
+            error={form.errors.password}
+            onChange={(event) => {
+              setPassword(event.target.value)
+              form.clear('password')
+            }}
+          />
+          <Field
+            ref={form.register('confirm')}
+            label="Confirm password"
+            type="password"
+            name="confirm-password"
+            autoComplete="new-password"
+            required
+            value={confirm}
+            error={form.errors.confirm}
+            onChange={(event) => {
+              setConfirm(event.target.value)
+              form.clear('confirm')
+            }}
+          />
+          {needsSetupToken && (
+            <Field
+              ref={form.register('setup_token')}
+              label="Setup token"
+              name="setup-token"
+              autoComplete="off"
+              spellCheck={false}
+              required
+              value={setupToken}
+              mono
+              hint={
+                <>
+                  Nimbus printed a one-time setup token to its log when it started (for a systemd install:{' '}
+                  <code className="font-mono text-[11.5px] text-ink-2">journalctl -u nimbus | grep 'setup token'</code>)
+                </>
+              }
+              error={form.errors.setup_token}
+              onChange={(event) => {
+                setSetupToken(event.target.value)
+                form.clear('setup_token')
+              }}
+            />
+          )}
+          {form.failure && <FailureAlert failure={form.failure} lead="Could not create the account" />}
+          <button type="submit" disabled={submitting} className={`${primaryButton} w-full`}>
+            {submitting ? 'Creating account…' : 'Create account'}
+          </button>
+        </form>
+      )}
+    </AuthCard>
+  )
+}
