@@ -8,6 +8,8 @@ use super::*;
 use crate::domain::clone_mode::CloneMode;
 use crate::domain::netscan::NetscanMode;
 
+mod auth;
+
 const CLUSTER: &[(&str, &str)] = &[
     ("PROXMOX_HOST", "https://127.0.0.1:8006/"),
     ("PROXMOX_TOKEN_ID", "root@pam!nimbus"),

@@ -252,3 +252,47 @@ async fn boot_makes_the_oldest_active_account_admin_when_no_admin_is_left() {
     app.stop().await;
     drop(dir);
 }
+
+#[tokio::test]
+async fn simultaneous_first_registrations_make_exactly_one_admin() {
+    let app = TestApp::spawn_with(Mode::Demo, NO_LIMITS).await;
+    let attempts = (0..8).map(|n| {
+        let body =
+            json!({"email": format!("racer{n}@lab.example"), "name": format!("Racer {n}"), "password": PASSWORD});
+        call(&app, Method::POST, "/api/auth/register", &Cred::None, Some(body))
+    });
+    let answers = futures_join_all(attempts).await;
+    let roles: Vec<_> = answers
+        .iter()
+        .map(|a| {
+            assert_eq!(a.status, 201, "{:?}", a.body);
+            a.body["data"]["role"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(roles.iter().filter(|r| *r == "admin").count(), 1, "{roles:?}");
+    app.stop().await;
+}
+
+/// Runs the futures concurrently on this task and collects their outputs in order.
+async fn futures_join_all<F: std::future::Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+    let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, output) in pinned.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *output = Some(value),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    outputs.into_iter().map(|o| o.expect("every future finished")).collect()
+}

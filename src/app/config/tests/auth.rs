@@ -1,0 +1,61 @@
+//! Configuration of sessions, the purge and the rate limits.
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use super::super::*;
+use super::{Env, message};
+
+#[test]
+fn session_and_rate_limit_defaults() {
+    let auth = Env::cluster(&[]).serve().unwrap().auth;
+    assert_eq!(auth.session_idle, Duration::from_secs(7 * 86_400));
+    assert_eq!(auth.session_max_age, Duration::from_secs(30 * 86_400));
+    assert_eq!(auth.purge_interval, Some(Duration::from_secs(3600)));
+    let ten_per_quarter = Rate {
+        count: NonZeroU32::new(10).unwrap(),
+        per: Duration::from_secs(900),
+    };
+    assert_eq!(auth.rate_limits.signin_per_account, Some(ten_per_quarter));
+}
+
+#[test]
+fn rate_limits_read_count_per_period_and_off() {
+    let env = Env::cluster(&[
+        ("RATE_LIMIT_SIGNIN_PER_IP", "5/30s"),
+        ("RATE_LIMIT_REGISTER_PER_IP", "OFF"),
+        ("RATE_LIMIT_TOKENS_PER_ACCOUNT", "3/h"),
+        ("RATE_LIMIT_TOKENS_PER_IP", " 100 / 2d "),
+    ]);
+    let limits = env.serve().unwrap().auth.rate_limits;
+    assert_eq!(limits.signin_per_ip.unwrap().per, Duration::from_secs(30));
+    assert_eq!(limits.signin_per_ip.unwrap().count.get(), 5);
+    assert_eq!(limits.register_per_ip, None);
+    assert_eq!(limits.tokens_per_account.unwrap().per, Duration::from_secs(3600));
+    assert_eq!(limits.tokens_per_ip.unwrap().per, Duration::from_secs(2 * 86_400));
+}
+
+#[test]
+fn bad_rate_limits_and_session_lifetimes_stop_boot_naming_the_variable() {
+    for (var, value) in [
+        ("RATE_LIMIT_SIGNIN_PER_IP", "0/1m"),
+        ("RATE_LIMIT_SIGNIN_PER_IP", "10"),
+        ("RATE_LIMIT_SIGNIN_PER_IP", "10/1w"),
+        ("RATE_LIMIT_SIGNIN_PER_IP", "10/0m"),
+        ("SESSION_IDLE_TIMEOUT_SECONDS", "5"),
+    ] {
+        let text = message(Env::cluster(&[(var, value)]).serve().unwrap_err());
+        assert!(text.contains(var), "{var}={value}: {text}");
+    }
+    let longer = Env::cluster(&[("SESSION_IDLE_TIMEOUT_SECONDS", "7200"), ("SESSION_MAX_AGE_SECONDS", "3600")]);
+    let text = message(longer.serve().unwrap_err());
+    assert!(text.contains("SESSION_IDLE_TIMEOUT_SECONDS") && text.contains("SESSION_MAX_AGE_SECONDS"), "{text}");
+}
+
+#[test]
+fn the_demo_takes_session_and_rate_limit_settings_from_its_environment() {
+    let env = Env::new(&[("RATE_LIMIT_SIGNIN_PER_IP", "off"), ("SESSION_PURGE_INTERVAL_SECONDS", "0")]);
+    let config = Config::load(Mode::Demo, &env.sources()).unwrap();
+    assert_eq!(config.auth.rate_limits.signin_per_ip, None);
+    assert_eq!(config.auth.purge_interval, None);
+}
