@@ -107,6 +107,7 @@ bench: build
 	scripts/bench-startup.sh $(RELEASE_BIN)
 	cargo bench --bench sim_cluster
 	cargo bench --bench proxmox_http
+	cargo bench --bench accounts
 
 clean:
 	$(CARGO) clean
