@@ -82,7 +82,9 @@ async fn main() {
         system_env_file: dir.path().join("none.env"),
     };
     let config = Config::load(Mode::Demo, &sources).expect("config");
-    let running = server::start(App::build(config).await.expect("app")).await.expect("server");
+    let running = server::start(App::build(config).await.expect("app"))
+        .await
+        .expect("server");
     let base = running.base_url();
     let http = reqwest::Client::new();
 
@@ -121,7 +123,11 @@ async fn main() {
         assert_eq!(r.status(), 200);
     })
     .await;
-    println!("POST /api/auth/login             median {:8.2} ms   p99 {:8.2} ms", ms(login_p50), ms(login_p99));
+    println!(
+        "POST /api/auth/login             median {:8.2} ms   p99 {:8.2} ms",
+        ms(login_p50),
+        ms(login_p99)
+    );
 
     let get = |path: &'static str, header: Option<(&'static str, String)>| {
         let http = http.clone();

@@ -31,3 +31,35 @@ where
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use chrono::Duration as Span;
+
+    use super::*;
+    use crate::adapters::clock::ManualClock;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_job_ticks_once_per_interval_with_the_clocks_time() {
+        let start = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let clock = Arc::new(ManualClock::new(start));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let record = seen.clone();
+        let job = every("test", Duration::from_secs(60), clock.clone(), move |now| {
+            let record = record.clone();
+            Box::pin(async move { record.lock().unwrap().push(now) })
+        });
+        let ticks = || seen.lock().unwrap().clone();
+        tokio::time::sleep(Duration::from_secs(59)).await;
+        assert!(ticks().is_empty(), "no run before the first interval");
+        clock.advance(Span::hours(1));
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert_eq!(ticks(), [start + Span::hours(1)]);
+        clock.advance(Span::hours(1));
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        assert_eq!(ticks(), [start + Span::hours(1), start + Span::hours(2)]);
+        job.abort();
+    }
+}

@@ -272,3 +272,71 @@ fn sim_proxmox_refuses_a_bad_token_and_a_non_loopback_address() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("loopback"), "{out:?}");
 }
+
+#[test]
+fn serve_logs_a_one_time_setup_token_that_creates_the_first_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = nimbus(dir.path())
+        .arg("serve")
+        .envs([
+            ("PROXMOX_HOST", "https://127.0.0.1:9"),
+            ("PROXMOX_TOKEN_ID", "root@pam!nimbus"),
+            ("PROXMOX_TOKEN_SECRET", "unused-secret"),
+            ("IP_POOL_START", "127.0.77.10"),
+            ("IP_POOL_END", "127.0.77.200"),
+            ("GATEWAY_IP", "127.0.77.1"),
+            ("PORT", "0"),
+            ("BIND_ADDR", "127.0.0.1"),
+        ])
+        .env("NIMBUS_DATA_DIR", dir.path().join("data"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let field = |line: &str, name: &str| {
+        let start = line.find(&format!("{name}="))? + name.len() + 1;
+        Some(line[start..].split_whitespace().next()?.trim_matches('"').to_string())
+    };
+    let (mut url, mut token) = (None, None);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while url.is_none() || token.is_none() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = rx
+            .recv_timeout(left)
+            .expect("serve logs its URL and a setup token within 20 s");
+        url = url.or_else(|| field(&line, "url"));
+        token = token.or_else(|| field(&line, "setup_token"));
+    }
+    let (url, token) = (url.unwrap(), token.unwrap());
+    assert_eq!(token.split('-').count(), 4, "{token}");
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let statuses = runtime.block_on(async {
+        let http = reqwest::Client::new();
+        let mut statuses = Vec::new();
+        for (email, setup_token) in [("eve@lab.example", None), ("ada@lab.example", Some(token.as_str()))] {
+            let body = serde_json::json!({
+                "email": email, "name": "Someone", "password": "correct horse battery staple", "setup_token": setup_token,
+            });
+            let resp = http.post(format!("{url}/api/auth/register")).json(&body).send().await.unwrap();
+            let status = resp.status().as_u16();
+            let body: serde_json::Value = resp.json().await.unwrap();
+            statuses.push((status, body["data"]["role"].as_str().map(str::to_string)));
+        }
+        statuses
+    });
+    assert_eq!(statuses, [(403, None), (201, Some("admin".to_string()))]);
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "serve did not stop within 20 s of SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -47,14 +47,23 @@ fn bad_rate_limits_and_session_lifetimes_stop_boot_naming_the_variable() {
         let text = message(Env::cluster(&[(var, value)]).serve().unwrap_err());
         assert!(text.contains(var), "{var}={value}: {text}");
     }
-    let longer = Env::cluster(&[("SESSION_IDLE_TIMEOUT_SECONDS", "7200"), ("SESSION_MAX_AGE_SECONDS", "3600")]);
+    let longer = Env::cluster(&[
+        ("SESSION_IDLE_TIMEOUT_SECONDS", "7200"),
+        ("SESSION_MAX_AGE_SECONDS", "3600"),
+    ]);
     let text = message(longer.serve().unwrap_err());
-    assert!(text.contains("SESSION_IDLE_TIMEOUT_SECONDS") && text.contains("SESSION_MAX_AGE_SECONDS"), "{text}");
+    assert!(
+        text.contains("SESSION_IDLE_TIMEOUT_SECONDS") && text.contains("SESSION_MAX_AGE_SECONDS"),
+        "{text}"
+    );
 }
 
 #[test]
 fn the_demo_takes_session_and_rate_limit_settings_from_its_environment() {
-    let env = Env::new(&[("RATE_LIMIT_SIGNIN_PER_IP", "off"), ("SESSION_PURGE_INTERVAL_SECONDS", "0")]);
+    let env = Env::new(&[
+        ("RATE_LIMIT_SIGNIN_PER_IP", "off"),
+        ("SESSION_PURGE_INTERVAL_SECONDS", "0"),
+    ]);
     let config = Config::load(Mode::Demo, &env.sources()).unwrap();
     assert_eq!(config.auth.rate_limits.signin_per_ip, None);
     assert_eq!(config.auth.purge_interval, None);
