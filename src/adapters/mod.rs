@@ -5,4 +5,5 @@ pub mod clock;
 pub mod http;
 pub mod passwords;
 pub mod proxmox;
+pub mod secrets;
 pub mod store;

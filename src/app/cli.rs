@@ -30,6 +30,17 @@ pub enum Command {
     /// self-signed certificate, API-token authentication) over a simulated cluster, with its
     /// fault-control and LAN endpoints under `/_sim/`.
     SimProxmox(SimProxmoxArgs),
+    /// Re-encrypt every stored secret under a new master key, in one transaction. Stop the
+    /// server first. With NIMBUS_ENCRYPTION_KEY it prints the new key to set; otherwise it
+    /// replaces the key file.
+    RotateKey,
+    /// Write a consistent copy of the database and, separately, of the key file into DIR, while
+    /// the server keeps running. Store the two copies apart.
+    Backup {
+        /// Directory for the copies (created if needed).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Print the OpenAPI 3 document of the HTTP API on stdout.
     Openapi,
     /// Print the version.
@@ -83,6 +94,69 @@ pub fn main() -> ExitCode {
         Command::Serve => run(Mode::Serve),
         Command::SimProxmox(args) => crate::app::sim_proxmox::run(args),
         Command::Demo => run(Mode::Demo),
+        Command::RotateKey => maintenance(MaintenanceCommand::RotateKey),
+        Command::Backup { out } => maintenance(MaintenanceCommand::Backup(out)),
+    }
+}
+
+enum MaintenanceCommand {
+    RotateKey,
+    Backup(std::path::PathBuf),
+}
+
+/// Runs a maintenance command on the configured data dir and prints what it did.
+fn maintenance(command: MaintenanceCommand) -> ExitCode {
+    let config = match Config::load(Mode::Serve, &Sources::from_process()) {
+        Ok(c) => c,
+        Err(e) => return config_failure(e),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("nimbus: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async {
+        match command {
+            MaintenanceCommand::RotateKey => {
+                let rotation = crate::app::wiring::rotate_key(&config).await?;
+                let mut text = format!("re-encrypted {} secrets under a new key\n", rotation.resealed);
+                if let Some(path) = rotation.key_file {
+                    text.push_str(&format!(
+                        "the new key is in {}; back it up again (the old key no longer opens this database)\n",
+                        path.display()
+                    ));
+                }
+                if let Some(key) = rotation.new_env_key {
+                    text.push_str(&format!(
+                        "set NIMBUS_ENCRYPTION_KEY={key} before starting Nimbus again (the old key no longer opens this database)\n"
+                    ));
+                }
+                anyhow::Ok(text)
+            }
+            MaintenanceCommand::Backup(out) => {
+                let backup = crate::app::wiring::backup(&config, &out).await?;
+                let key = match &backup.key {
+                    Some(path) => format!("key:      {}\n", path.display()),
+                    None => "key:      in NIMBUS_ENCRYPTION_KEY (not copied)\n".to_string(),
+                };
+                anyhow::Ok(format!(
+                    "database: {}\n{key}Store the database copy and the key apart: whoever holds both can read every secret.\n",
+                    backup.database.display()
+                ))
+            }
+        }
+    });
+    match outcome {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("nimbus: {e:#}");
+            ExitCode::FAILURE
+        }
     }
 }
 

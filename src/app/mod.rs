@@ -6,6 +6,8 @@ pub mod cli;
 pub mod config;
 pub mod health;
 pub mod jobs;
+pub mod maintenance;
+pub mod secrets;
 pub mod server;
 pub mod sim_proxmox;
 pub mod telemetry;

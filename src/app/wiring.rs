@@ -15,13 +15,16 @@ use crate::adapters::passwords::Argon2idHasher;
 use crate::adapters::proxmox::http::{HttpProxmox, HttpProxmoxOptions, TlsTrust};
 use crate::adapters::proxmox::rest::{ApiToken, RestFace, RestFaceOptions};
 use crate::adapters::proxmox::sim::{Profile, Scenario, SimCluster};
+use crate::adapters::secrets::AesGcmSecrets;
 use crate::adapters::store::sqlite::SqliteStore;
 use crate::app::accounts::{AccountService, AuthSettings};
 use crate::app::config::{Config, Mode, ProxmoxConfig, ProxmoxTrust};
 use crate::app::health::HealthService;
 use crate::app::jobs;
+use crate::app::maintenance::{self, Backup, DataDirLock, Rotation};
+use crate::app::secrets::{Cipher, SecretBox, load_key};
 use crate::domain::account::{PasswordPolicy, SessionPolicy};
-use crate::ports::{AccountStore, Clock, Proxmox, Store};
+use crate::ports::{AccountStore, Clock, Proxmox, Secrets, Store};
 
 /// Setting key of this installation's random identity (marks the VMs it creates).
 pub const INSTANCE_ID_KEY: &str = "instance_id";
@@ -47,8 +50,12 @@ pub struct App {
     pub demo: Option<DemoCluster>,
     /// The one-time token that creating the first admin needs (`nimbus serve` without an admin).
     pub setup_token: Option<String>,
+    /// Named secrets, sealed under the master key.
+    pub secrets: Arc<SecretBox>,
     services: ApiServices,
     jobs: Vec<tokio::task::JoinHandle<()>>,
+    /// Held while the app runs: no second server or key rotation on this data dir.
+    _lock: DataDirLock,
 }
 
 impl App {
@@ -59,7 +66,9 @@ impl App {
 
     /// As [`App::build`], with the clock the use cases read (tests drive a manual one).
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let lock = DataDirLock::acquire(&config.server.data_dir)?;
         let store = SqliteStore::open(&config.server.db_path).await?;
+        let secrets = Arc::new(open_secrets(&config, &store, clock.clone()).await?);
         let fresh_id = uuid::Uuid::new_v4().to_string();
         let instance_id = store
             .put_setting_if_absent(INSTANCE_ID_KEY, &fresh_id, clock.now())
@@ -111,8 +120,10 @@ impl App {
             proxmox,
             demo,
             setup_token: boot.setup_token,
+            secrets,
             services,
             jobs,
+            _lock: lock,
         })
     }
 
@@ -143,6 +154,40 @@ impl App {
             demo.face.stop().await;
         }
     }
+}
+
+/// AES-256-GCM under a master key.
+fn cipher() -> Arc<Cipher> {
+    Arc::new(|key: &[u8; 32]| Arc::new(AesGcmSecrets::new(key)) as Arc<dyn Secrets>)
+}
+
+/// Finds and proves the master key, and the sealed secrets on it.
+async fn open_secrets(config: &Config, store: &SqliteStore, clock: Arc<dyn Clock>) -> anyhow::Result<SecretBox> {
+    let env_key = config.encryption_key.as_ref().map(|k| k.0);
+    let cipher = cipher();
+    let (key, source) = load_key(env_key, &config.server.data_dir, store, cipher.as_ref()).await?;
+    let shared: Arc<dyn Store> = Arc::new(store.clone());
+    let secrets = SecretBox::new(shared, cipher(&key), clock);
+    secrets.check_key(&source).await?;
+    Ok(secrets)
+}
+
+/// `nimbus rotate-key`: every secret re-sealed under a new key.
+pub async fn rotate_key(config: &Config) -> anyhow::Result<Rotation> {
+    let store = SqliteStore::open(&config.server.db_path).await?;
+    let shared: Arc<dyn Store> = Arc::new(store.clone());
+    let rotation = maintenance::rotate_key(config, shared, Arc::new(SystemClock), cipher()).await;
+    store.close().await;
+    rotation
+}
+
+/// `nimbus backup --out DIR`: the database and the key file, copied apart.
+pub async fn backup(config: &Config, out: &std::path::Path) -> anyhow::Result<Backup> {
+    let store = SqliteStore::open(&config.server.db_path).await?;
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+    let done = maintenance::backup(config, &store, out, &stamp).await;
+    store.close().await;
+    done
 }
 
 /// The accounts use cases on this store, with Argon2id and the configured session lifetimes.

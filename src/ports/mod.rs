@@ -6,10 +6,12 @@ pub mod accounts;
 pub mod clock;
 pub mod passwords;
 pub mod proxmox;
+pub mod secrets;
 pub mod store;
 
 pub use accounts::{AccountStore, AccountStoreError};
 pub use clock::Clock;
 pub use passwords::{HashError, PasswordHasher};
 pub use proxmox::{Proxmox, ProxmoxError, ProxmoxResult};
+pub use secrets::{SecretSlot, Secrets, SecretsError};
 pub use store::{Store, StoreError};

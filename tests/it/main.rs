@@ -8,3 +8,4 @@ mod http_surface;
 mod openapi;
 mod proxmox_contract;
 mod pve_fidelity;
+mod secrets;

@@ -11,6 +11,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(CreateSettings),
             Box::new(super::accounts_schema::CreateAccounts),
+            Box::new(super::secrets_schema::CreateSecretValues),
         ]
     }
 }

@@ -10,6 +10,8 @@ mod accounts;
 mod accounts_schema;
 mod entities;
 mod migrations;
+mod secrets;
+mod secrets_schema;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -227,6 +229,26 @@ impl Store for SqliteStore {
             .await
             .map_err(unavailable)?;
         Ok(())
+    }
+
+    async fn get_secret_value(&self, name: &str) -> Result<Option<String>, StoreError> {
+        self.get_secret_row(name).await
+    }
+
+    async fn put_secret_value(&self, name: &str, sealed: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.put_secret_row(name, sealed, now).await
+    }
+
+    async fn delete_secret_value(&self, name: &str) -> Result<(), StoreError> {
+        self.delete_secret_row(name).await
+    }
+
+    async fn reseal_all(&self, reseal: crate::ports::store::Reseal) -> Result<u64, StoreError> {
+        self.reseal_rows(reseal).await
+    }
+
+    async fn backup_to(&self, path: &Path) -> Result<(), StoreError> {
+        self.backup_rows(path).await
     }
 
     async fn put_setting_if_absent(&self, key: &str, value: &str, now: DateTime<Utc>) -> Result<String, StoreError> {
