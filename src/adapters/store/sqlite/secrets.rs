@@ -56,36 +56,34 @@ impl SqliteStore {
 
     /// Re-seals every value of every sealed column in one transaction: all or nothing.
     pub(super) async fn reseal_rows(&self, reseal: Reseal) -> Result<u64, StoreError> {
-        let outcome = self
-            .write(move |txn| {
-                Box::pin(async move {
-                    let mut count = 0u64;
-                    for (table, column, key) in SEALED_COLUMNS {
-                        let backend = txn.get_database_backend();
-                        let select = format!("SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL");
-                        let rows = txn.query_all_raw(Statement::from_string(backend, select)).await?;
-                        for row in rows {
-                            let id: String = row.try_get("", key)?;
-                            let sealed: String = row.try_get("", column)?;
-                            let slot = SecretSlot::new(table, column, id.clone());
-                            let fresh = match reseal(&slot, &sealed) {
-                                Ok(fresh) => fresh,
-                                Err(e) => return Ok(Err(StoreError::Corrupt(e.to_string()))),
-                            };
-                            let update = Statement::from_sql_and_values(
-                                backend,
-                                format!("UPDATE {table} SET {column} = ? WHERE {key} = ?"),
-                                [fresh.into(), id.into()],
-                            );
-                            txn.execute_raw(update).await?;
-                            count += 1;
-                        }
+        self.write(move |txn| {
+            Box::pin(async move {
+                let mut count = 0u64;
+                for (table, column, key) in SEALED_COLUMNS {
+                    let backend = txn.get_database_backend();
+                    let select = format!("SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL");
+                    let rows = txn.query_all_raw(Statement::from_string(backend, select)).await?;
+                    for row in rows {
+                        let id: String = row.try_get("", key)?;
+                        let sealed: String = row.try_get("", column)?;
+                        let slot = SecretSlot::new(table, column, id.clone());
+                        let fresh = match reseal(&slot, &sealed) {
+                            Ok(fresh) => fresh,
+                            Err(e) => return Ok(Err(StoreError::Corrupt(e.to_string()))),
+                        };
+                        let update = Statement::from_sql_and_values(
+                            backend,
+                            format!("UPDATE {table} SET {column} = ? WHERE {key} = ?"),
+                            [fresh.into(), id.into()],
+                        );
+                        txn.execute_raw(update).await?;
+                        count += 1;
                     }
-                    Ok(Ok(count))
-                })
+                }
+                Ok(Ok(count))
             })
-            .await?;
-        outcome
+        })
+        .await?
     }
 
     /// Writes a consistent copy of the database to `path` (SQLite's `VACUUM INTO`), safe while
