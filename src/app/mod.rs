@@ -2,6 +2,7 @@
 //! `sim_proxmox`, which runs only the simulator) are the only modules that name concrete adapters.
 
 pub mod accounts;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod health;

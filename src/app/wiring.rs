@@ -18,6 +18,7 @@ use crate::adapters::proxmox::sim::{Profile, Scenario, SimCluster};
 use crate::adapters::secrets::AesGcmSecrets;
 use crate::adapters::store::sqlite::SqliteStore;
 use crate::app::accounts::{AccountService, AuthSettings};
+use crate::app::audit::Auditor;
 use crate::app::config::{Config, Mode, ProxmoxConfig, ProxmoxTrust};
 use crate::app::health::HealthService;
 use crate::app::jobs;
@@ -82,7 +83,8 @@ impl App {
             Mode::Serve => (config.proxmox.as_ref().map(connect).transpose()?, None),
         };
         let shared: Arc<dyn Store> = Arc::new(store.clone());
-        let accounts = Arc::new(accounts(&config, &store, clock.clone()));
+        let audit = Arc::new(Auditor::new(Arc::new(store.clone()), clock.clone()));
+        let accounts = Arc::new(accounts(&config, &store, clock.clone(), audit.clone()));
         let boot = accounts
             .boot()
             .await
@@ -95,6 +97,7 @@ impl App {
             health: Arc::new(HealthService::new(shared, proxmox.clone())),
             accounts: accounts.clone(),
             limits: limits.clone(),
+            audit,
         };
         let mut jobs = Vec::new();
         if let Some(interval) = config.auth.purge_interval {
@@ -191,7 +194,7 @@ pub async fn backup(config: &Config, out: &std::path::Path) -> anyhow::Result<Ba
 }
 
 /// The accounts use cases on this store, with Argon2id and the configured session lifetimes.
-fn accounts(config: &Config, store: &SqliteStore, clock: Arc<dyn Clock>) -> AccountService {
+fn accounts(config: &Config, store: &SqliteStore, clock: Arc<dyn Clock>, audit: Arc<Auditor>) -> AccountService {
     let duration = |d: std::time::Duration| chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
     let settings = AuthSettings {
         sessions: SessionPolicy {
@@ -203,7 +206,7 @@ fn accounts(config: &Config, store: &SqliteStore, clock: Arc<dyn Clock>) -> Acco
         setup_token_required: config.mode == Mode::Serve,
     };
     let store: Arc<dyn AccountStore> = Arc::new(store.clone());
-    AccountService::new(store, Arc::new(Argon2idHasher::recommended()), clock, settings)
+    AccountService::new(store, Arc::new(Argon2idHasher::recommended()), clock, settings, audit)
 }
 
 /// The HTTP client for the configured cluster.

@@ -3,6 +3,7 @@
 //! cannot exist past the edge of the system.
 
 pub mod account;
+pub mod audit;
 pub mod clone_mode;
 pub mod cluster;
 pub mod gpu_queue;

@@ -3,6 +3,7 @@
 //! mock for use-case unit tests.
 
 pub mod accounts;
+pub mod audit;
 pub mod clock;
 pub mod passwords;
 pub mod proxmox;
@@ -10,6 +11,7 @@ pub mod secrets;
 pub mod store;
 
 pub use accounts::{AccountStore, AccountStoreError};
+pub use audit::AuditLog;
 pub use clock::Clock;
 pub use passwords::{HashError, PasswordHasher};
 pub use proxmox::{Proxmox, ProxmoxError, ProxmoxResult};

@@ -105,7 +105,10 @@ async fn resolve(req: &Request) -> Result<Caller> {
         refuse(StatusCode::INTERNAL_SERVER_ERROR, ErrorBody::internal())
     })?;
     let caller = match outcome {
-        AuthOutcome::Caller(caller) => *caller,
+        AuthOutcome::Caller(caller) => Caller {
+            ip: client_info(req).ip,
+            ..*caller
+        },
         AuthOutcome::Anonymous => {
             return Err(refuse(
                 StatusCode::UNAUTHORIZED,

@@ -2,6 +2,7 @@
 //! portal, wrapped in the middleware every response passes through.
 
 mod allow;
+mod audit;
 
 pub mod accounts;
 pub mod auth;
@@ -18,6 +19,7 @@ use poem::{Endpoint, EndpointExt, Route};
 use poem_openapi::OpenApiService;
 
 use crate::app::accounts::AccountService;
+use crate::app::audit::Auditor;
 use crate::app::health::HealthService;
 use auth::{CookiePolicy, CsrfGuard};
 use limits::RateLimits;
@@ -32,6 +34,7 @@ pub struct ApiServices {
     pub health: Arc<HealthService>,
     pub accounts: Arc<AccountService>,
     pub limits: Arc<RateLimits>,
+    pub audit: Arc<Auditor>,
 }
 
 /// Options that shape the HTTP surface.
@@ -52,6 +55,7 @@ type Apis = (
     accounts::MeApi,
     accounts::TokensApi,
     accounts::UsersApi,
+    audit::AuditApi,
 );
 
 fn service() -> OpenApiService<Apis, ()> {
@@ -61,6 +65,7 @@ fn service() -> OpenApiService<Apis, ()> {
         accounts::MeApi,
         accounts::TokensApi,
         accounts::UsersApi,
+        audit::AuditApi,
     );
     OpenApiService::new(apis, "Nimbus", env!("CARGO_PKG_VERSION"))
         .description("Self-hosted VM provisioning portal for Proxmox VE clusters.")
@@ -92,6 +97,7 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         .data(services.health.clone())
         .data(services.accounts.clone())
         .data(services.limits.clone())
+        .data(services.audit.clone())
         .data(options.cookies);
     let cors = Cors::new()
         .allow_origins(options.cors_origins.iter().cloned())

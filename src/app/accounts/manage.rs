@@ -8,6 +8,7 @@ use super::errors::AccountError;
 use super::secrets;
 use super::service::{AccountService, Caller, ClientInfo};
 use crate::domain::account::{DisplayName, TokenExpiry, TokenName, TokenScope};
+use crate::domain::audit::AuditAction;
 use crate::domain::ids::UserId;
 use crate::ports::accounts::{SessionRecord, StandingUpdate, TokenRecord, User};
 
@@ -66,6 +67,10 @@ impl AccountService {
             .store
             .set_password(caller.user.id, &hash, None, self.clock.now())
             .await?;
+        let entry = self.audit.entry(AuditAction::PasswordChanged).by(&caller.user);
+        let entry = entry.on("user", caller.user.id, caller.user.email.to_string());
+        let detail = format!("{} other sessions ended", ended.saturating_sub(1));
+        self.audit.record(entry.from(client.ip.as_deref()).detail(detail)).await;
         let secret = self.start_session(&caller.user, client).await?;
         // The caller's own session was among those ended; it is not counted as "other".
         Ok((ended.saturating_sub(1), secret))
@@ -85,7 +90,13 @@ impl AccountService {
 
     /// Ends every session of the caller, the current one included.
     pub async fn logout_all(&self, caller: &Caller) -> Result<u64, AccountError> {
-        Ok(self.store.delete_sessions_of(caller.user.id, None).await?)
+        let ended = self.store.delete_sessions_of(caller.user.id, None).await?;
+        let entry = self.audit.entry(AuditAction::SignedOutEverywhere).by(&caller.user);
+        let entry = entry
+            .from(caller.ip.as_deref())
+            .detail(format!("{ended} sessions ended"));
+        self.audit.record(entry).await;
+        Ok(ended)
     }
 
     /// When the session ends if it keeps being used (the Account page shows it).
@@ -135,6 +146,12 @@ impl AccountService {
         self.store
             .create_token(record.clone(), &secrets::digest(&secret))
             .await?;
+        let entry = self.audit.entry(AuditAction::TokenCreated).by(&caller.user);
+        let entry = entry
+            .on("token", record.id, record.name.clone())
+            .from(caller.ip.as_deref());
+        let detail = format!("{}, expires {}", scope.as_str(), record.expires_at.format("%Y-%m-%d"));
+        self.audit.record(entry.detail(detail)).await;
         Ok(CreatedToken {
             token: view(record, now),
             secret,
@@ -143,6 +160,9 @@ impl AccountService {
 
     pub async fn revoke_token(&self, caller: &Caller, id: Uuid) -> Result<(), AccountError> {
         if self.store.delete_token(caller.user.id, id).await? {
+            let entry = self.audit.entry(AuditAction::TokenRevoked).by(&caller.user);
+            let entry = entry.on("token", id, String::new()).from(caller.ip.as_deref());
+            self.audit.record(entry).await;
             Ok(())
         } else {
             Err(AccountError::NotFound("API token"))
@@ -162,6 +182,7 @@ impl AccountService {
         update: StandingUpdate,
     ) -> Result<User, AccountError> {
         let keep = (target == caller.user.id).then(|| caller.session_id()).flatten();
+        let before = self.store.get_user(target).await?.map(|c| c.user);
         let user = self
             .store
             .update_standing(target, update, keep, self.clock.now())
@@ -170,7 +191,19 @@ impl AccountService {
                 AccountError::NotFound(_) => AccountError::NotFound("user"),
                 other => other,
             })?;
-        tracing::info!(actor = %caller.user.id, user = %user.id, role = %user.role, status = %user.status, "account standing changed");
+        if let Some(before) = before {
+            let changes = [
+                (AuditAction::RoleChanged, before.role.as_str(), user.role.as_str()),
+                (AuditAction::StatusChanged, before.status.as_str(), user.status.as_str()),
+            ];
+            for (action, from, to) in changes.into_iter().filter(|(_, from, to)| from != to) {
+                let entry = self.audit.entry(action).by(&caller.user);
+                let entry = entry
+                    .on("user", user.id, user.email.to_string())
+                    .from(caller.ip.as_deref());
+                self.audit.record(entry.detail(format!("{from} → {to}"))).await;
+            }
+        }
         Ok(user)
     }
 

@@ -6,9 +6,11 @@ use uuid::Uuid;
 
 use super::errors::{AccountError, AuthRejection};
 use super::secrets;
+use crate::app::audit::Auditor;
 use crate::domain::account::{
     DisplayName, Email, PasswordPolicy, SessionPolicy, SessionState, SessionTimes, TokenScope, UserStatus,
 };
+use crate::domain::audit::AuditAction;
 use crate::domain::ids::UserId;
 use crate::domain::role::Role;
 use crate::ports::accounts::{AdminSeat, NewUser, SessionRecord, User};
@@ -60,6 +62,8 @@ pub enum Via {
 pub struct Caller {
     pub user: User,
     pub via: Via,
+    /// The client address of the request (for the audit log).
+    pub ip: Option<String>,
 }
 
 impl Caller {
@@ -99,6 +103,7 @@ pub struct AccountService {
     pub(super) hasher: Arc<dyn PasswordHasher>,
     pub(super) clock: Arc<dyn Clock>,
     pub(super) settings: AuthSettings,
+    pub(super) audit: Arc<Auditor>,
     /// Digest of the current setup token, while no admin exists in `serve`.
     setup: Mutex<Option<[u8; 32]>>,
 }
@@ -109,12 +114,14 @@ impl AccountService {
         hasher: Arc<dyn PasswordHasher>,
         clock: Arc<dyn Clock>,
         settings: AuthSettings,
+        audit: Arc<Auditor>,
     ) -> Self {
         Self {
             store,
             hasher,
             clock,
             settings,
+            audit,
             setup: Mutex::new(None),
         }
     }
@@ -128,6 +135,13 @@ impl AccountService {
     /// and returned for the log.
     pub async fn boot(&self) -> Result<BootReport, AccountError> {
         let promoted = self.store.promote_oldest_if_no_admin(self.clock.now()).await?;
+        if let Some(user) = &promoted {
+            let entry = self.audit.entry(AuditAction::PromotedAtBoot);
+            let entry = entry
+                .on("user", user.id, user.email.to_string())
+                .detail("no active admin existed at start: the oldest active account was made admin");
+            self.audit.record(entry).await;
+        }
         let has_admin = promoted.is_some() || self.store.count_active_admins().await? > 0;
         let setup_token = (!has_admin && self.settings.setup_token_required).then(|| {
             let token = secrets::setup_token();
@@ -160,7 +174,16 @@ impl AccountService {
             password_hash: hash,
             now,
         };
+        let ip = client.ip.clone();
         let user = self.store.create_user(new, seat).await?;
+        let entry = self.audit.entry(AuditAction::AccountCreated).by(&user);
+        let entry = entry.on("user", user.id, user.email.to_string()).from(ip.as_deref());
+        let detail = if user.role == Role::Admin {
+            "the first account: admin"
+        } else {
+            "member"
+        };
+        self.audit.record(entry.detail(detail)).await;
         if user.role == Role::Admin {
             // The seat is taken: the setup token is spent.
             *self.setup.lock().expect("setup lock") = None;
@@ -207,13 +230,27 @@ impl AccountService {
             None => (None, None),
         };
         let matches = self.verify(password.to_string(), hash).await?;
+        let failed = |detail: &'static str| {
+            let entry = self.audit.entry(AuditAction::SignInFailed).by_email(email);
+            entry.from(client.ip.as_deref()).detail(detail)
+        };
         let user = match user {
             Some(user) if matches => user,
-            _ => return Err(AccountError::InvalidCredentials),
+            _ => {
+                self.audit.record(failed("wrong email or password")).await;
+                return Err(AccountError::InvalidCredentials);
+            }
         };
         if user.status == UserStatus::Disabled {
+            self.audit.record(failed("the account is disabled")).await;
             return Err(AccountError::AccountDisabled);
         }
+        let entry = self
+            .audit
+            .entry(AuditAction::SignIn)
+            .by(&user)
+            .from(client.ip.as_deref());
+        self.audit.record(entry.detail("password")).await;
         let secret = self.start_session(&user, client).await?;
         Ok((user, secret))
     }
@@ -269,7 +306,7 @@ impl AccountService {
                     self.store.touch_session(session.id, user.id, now).await?;
                 }
                 let via = Via::Session { id: session.id };
-                Ok(AuthOutcome::Caller(Box::new(Caller { user, via })))
+                Ok(AuthOutcome::Caller(Box::new(Caller { user, via, ip: None })))
             }
             Some(Credential::Bearer(secret)) => {
                 let Some((token, user)) = self.store.find_token(&secrets::digest(secret)).await? else {
@@ -292,7 +329,7 @@ impl AccountService {
                     id: token.id,
                     scope: token.scope,
                 };
-                Ok(AuthOutcome::Caller(Box::new(Caller { user, via })))
+                Ok(AuthOutcome::Caller(Box::new(Caller { user, via, ip: None })))
             }
         }
     }

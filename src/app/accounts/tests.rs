@@ -44,7 +44,10 @@ fn service(
         passwords: PasswordPolicy::default(),
         setup_token_required: setup,
     };
-    AccountService::new(Arc::new(store), Arc::new(hasher), clock, settings)
+    let mut log = crate::ports::audit::MockAuditLog::new();
+    log.expect_record().returning(|_| Ok(()));
+    let audit = Arc::new(crate::app::audit::Auditor::new(Arc::new(log), clock.clone()));
+    AccountService::new(Arc::new(store), Arc::new(hasher), clock, settings, audit)
 }
 
 fn clock() -> Arc<ManualClock> {
@@ -209,6 +212,7 @@ async fn a_token_cannot_mint_tokens_or_change_the_password() {
             id: Uuid::from_u128(3),
             scope: TokenScope::ReadWrite,
         },
+        ip: None,
     };
     let mint = accounts
         .create_token(&caller, "child", TokenScope::ReadWrite, None)

@@ -3,6 +3,7 @@
 //! (`matrix.rs`) and the raw database scan for secrets (`at_rest.rs`).
 
 mod at_rest;
+mod audit;
 mod guards;
 mod matrix;
 mod sessions;

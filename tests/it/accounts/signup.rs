@@ -249,6 +249,18 @@ async fn boot_makes_the_oldest_active_account_admin_when_no_admin_is_left() {
     );
     let old = call(&app, Method::GET, "/api/me", &Cred::Cookie(bob), None).await;
     assert_eq!(old.status, 401, "the promoted account's sessions were ended");
+    let bob = Cred::Cookie(super::login(&app, "bob@lab.example").await);
+    let logged = call(
+        &app,
+        Method::GET,
+        "/api/audit?action=account.promoted_at_boot",
+        &bob,
+        None,
+    )
+    .await;
+    let entries = logged.body["data"]["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{:?}", logged.body);
+    assert_eq!(entries[0]["target_label"], "bob@lab.example");
     app.stop().await;
     drop(dir);
 }

@@ -119,3 +119,29 @@ pub mod secret_value {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod audit_event {
+    //! `audit_events`: the append-only audit log.
+
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_events")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub at: ChronoDateTimeUtc,
+        pub action: String,
+        pub actor_id: Option<String>,
+        pub actor_email: Option<String>,
+        pub target: Option<String>,
+        pub target_label: Option<String>,
+        pub ip: Option<String>,
+        pub detail: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

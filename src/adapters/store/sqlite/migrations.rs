@@ -12,6 +12,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateSettings),
             Box::new(super::accounts_schema::CreateAccounts),
             Box::new(super::secrets_schema::CreateSecretValues),
+            Box::new(super::audit_schema::CreateAuditEvents),
         ]
     }
 }

@@ -8,6 +8,8 @@
 
 mod accounts;
 mod accounts_schema;
+mod audit;
+mod audit_schema;
 mod entities;
 mod migrations;
 mod secrets;
