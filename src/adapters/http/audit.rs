@@ -126,6 +126,7 @@ impl AuditApi {
     /// The audit log, newest first (admins): filter by action, by actor id, or by text in the
     /// actor's email or the target's name; page with `before`.
     #[oai(path = "/audit", method = "get", operation_id = "list_audit")]
+    #[allow(clippy::too_many_arguments)] // each query parameter is an argument
     async fn list(
         &self,
         _admin: AdminOnly,
