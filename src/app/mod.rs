@@ -1,6 +1,7 @@
 //! Use cases, configuration, wiring and the command-line entry points. `wiring` (and
 //! `sim_proxmox`, which runs only the simulator) are the only modules that name concrete adapters.
 
+pub mod access_code;
 pub mod accounts;
 pub mod audit;
 pub mod cli;

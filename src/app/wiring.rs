@@ -17,6 +17,7 @@ use crate::adapters::proxmox::rest::{ApiToken, RestFace, RestFaceOptions};
 use crate::adapters::proxmox::sim::{Profile, Scenario, SimCluster};
 use crate::adapters::secrets::AesGcmSecrets;
 use crate::adapters::store::sqlite::SqliteStore;
+use crate::app::access_code::AccessGate;
 use crate::app::accounts::{AccountService, AuthSettings};
 use crate::app::audit::Auditor;
 use crate::app::config::{Config, Mode, ProxmoxConfig, ProxmoxTrust};
@@ -94,10 +95,20 @@ impl App {
         }
         let limits = Arc::new(RateLimits::new(&config.auth.rate_limits));
         let services = ApiServices {
-            health: Arc::new(HealthService::new(shared, proxmox.clone())),
+            health: Arc::new(HealthService::new(shared.clone(), proxmox.clone())),
             accounts: accounts.clone(),
             limits: limits.clone(),
-            audit,
+            audit: audit.clone(),
+            gate: Arc::new(
+                AccessGate::load(
+                    shared.clone(),
+                    Arc::new(store.clone()),
+                    secrets.clone(),
+                    audit,
+                    clock.clone(),
+                )
+                .await?,
+            ),
         };
         let mut jobs = Vec::new();
         if let Some(interval) = config.auth.purge_interval {

@@ -22,6 +22,8 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     /// When a session or token of this user was last seen (at most a minute stale).
     pub last_seen_at: Option<DateTime<Utc>>,
+    /// The access-code version this account last entered (see the access-code gate).
+    pub access_code_version: Option<i64>,
 }
 
 /// A user with the stored password hash (sign-in only).
@@ -191,6 +193,9 @@ pub trait AccountStore: Send + Sync {
 
     /// The user's tokens, newest first. Errors: `Store`.
     async fn list_tokens(&self, user: UserId) -> Result<Vec<TokenRecord>, AccountStoreError>;
+
+    /// Records that `user` entered the access code of `version`. Errors: `NotFound`, `Store`.
+    async fn set_access_code_version(&self, user: UserId, version: i64) -> Result<(), AccountStoreError>;
 
     /// Revokes one token of `user`; `false` when it is not theirs or does not exist.
     /// Errors: `Store`.

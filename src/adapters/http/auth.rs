@@ -11,6 +11,7 @@ use poem_openapi::registry::{MetaSecurityScheme, Registry};
 use poem_openapi::{ApiExtractor, ApiExtractorType, ExtractParamOptions};
 
 use super::envelope::ErrorBody;
+use crate::app::access_code::AccessGate;
 use crate::app::accounts::{AccountService, AuthOutcome, AuthRejection, Caller, ClientInfo, Credential};
 
 /// The session cookie.
@@ -189,24 +190,45 @@ macro_rules! caller_extractor {
                 _opts: ExtractParamOptions<Self::ParamType>,
             ) -> Result<Self> {
                 let caller = resolve(req).await?;
-                let check: fn(&Caller) -> Result<()> = $check;
-                check(&caller)?;
+                let check: fn(&Request, &Caller) -> Result<()> = $check;
+                check(req, &caller)?;
                 Ok(Self(caller))
             }
         }
     };
 }
 
+/// Refuses members who have not entered the current access code (when the gate is on).
+fn gate(req: &Request, caller: &Caller) -> Result<()> {
+    match req.data::<Arc<AccessGate>>() {
+        Some(gate) if gate.blocks(caller) => Err(refuse(
+            StatusCode::FORBIDDEN,
+            ErrorBody::new(
+                "access_code_required",
+                "Enter the access code your admins shared before going on (it changes from time to time).",
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 caller_extractor!(
-    /// Any signed-in caller (session or token).
+    /// Any signed-in caller (session or token) who has passed the access-code gate.
     SignedIn,
-    |_| Ok(())
+    gate
+);
+
+caller_extractor!(
+    /// Any signed-in caller, whether or not they passed the access-code gate (their own account
+    /// basics and the gate itself).
+    SignedInUngated,
+    |_, _| Ok(())
 );
 
 caller_extractor!(
     /// A signed-in admin; members get 403 `admin_required`.
     AdminOnly,
-    |caller| {
+    |_, caller| {
         if caller.is_admin() {
             Ok(())
         } else {

@@ -18,6 +18,7 @@ pub enum Action {
     SignIn,
     Register,
     CreateToken,
+    AccessCode,
 }
 
 struct Pair {
@@ -30,6 +31,7 @@ pub struct RateLimits {
     signin: Pair,
     register: Pair,
     tokens: Pair,
+    access_code: Pair,
     clock: DefaultClock,
 }
 
@@ -55,6 +57,10 @@ impl RateLimits {
                 per_ip: limiter(config.tokens_per_ip),
                 per_account: limiter(config.tokens_per_account),
             },
+            access_code: Pair {
+                per_ip: limiter(config.access_code_per_ip),
+                per_account: limiter(config.access_code_per_account),
+            },
             clock: DefaultClock::default(),
         }
     }
@@ -66,6 +72,7 @@ impl RateLimits {
             Action::SignIn => &self.signin,
             Action::Register => &self.register,
             Action::CreateToken => &self.tokens,
+            Action::AccessCode => &self.access_code,
         };
         let keys = [
             (pair.per_ip.as_ref(), ip.unwrap_or("unknown").to_string()),
@@ -84,7 +91,7 @@ impl RateLimits {
 
     /// Forgets keys whose limits have fully recovered, so memory stays bounded.
     pub fn sweep(&self) {
-        for pair in [&self.signin, &self.register, &self.tokens] {
+        for pair in [&self.signin, &self.register, &self.tokens, &self.access_code] {
             for limiter in [&pair.per_ip, &pair.per_account].into_iter().flatten() {
                 limiter.retain_recent();
                 limiter.shrink_to_fit();
@@ -119,6 +126,8 @@ mod tests {
             register_per_account: None,
             tokens_per_ip: rate(1, 3600),
             tokens_per_account: None,
+            access_code_per_ip: None,
+            access_code_per_account: rate(2, 3600),
         })
     }
 

@@ -1,6 +1,7 @@
 //! The HTTP adapter: the poem-openapi API under `/api`, its spec and explorer, and the embedded
 //! portal, wrapped in the middleware every response passes through.
 
+mod access_code;
 mod allow;
 mod audit;
 
@@ -18,6 +19,7 @@ use poem::middleware::{CatchPanic, Cors};
 use poem::{Endpoint, EndpointExt, Route};
 use poem_openapi::OpenApiService;
 
+use crate::app::access_code::AccessGate;
 use crate::app::accounts::AccountService;
 use crate::app::audit::Auditor;
 use crate::app::health::HealthService;
@@ -35,6 +37,7 @@ pub struct ApiServices {
     pub accounts: Arc<AccountService>,
     pub limits: Arc<RateLimits>,
     pub audit: Arc<Auditor>,
+    pub gate: Arc<AccessGate>,
 }
 
 /// Options that shape the HTTP surface.
@@ -56,6 +59,7 @@ type Apis = (
     accounts::TokensApi,
     accounts::UsersApi,
     audit::AuditApi,
+    access_code::AccessCodeApi,
 );
 
 fn service() -> OpenApiService<Apis, ()> {
@@ -66,6 +70,7 @@ fn service() -> OpenApiService<Apis, ()> {
         accounts::TokensApi,
         accounts::UsersApi,
         audit::AuditApi,
+        access_code::AccessCodeApi,
     );
     OpenApiService::new(apis, "Nimbus", env!("CARGO_PKG_VERSION"))
         .description("Self-hosted VM provisioning portal for Proxmox VE clusters.")
@@ -98,6 +103,7 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         .data(services.accounts.clone())
         .data(services.limits.clone())
         .data(services.audit.clone())
+        .data(services.gate.clone())
         .data(options.cookies);
     let cors = Cors::new()
         .allow_origins(options.cors_origins.iter().cloned())

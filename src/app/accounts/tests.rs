@@ -30,6 +30,7 @@ fn user(role: Role, status: UserStatus) -> User {
         status,
         created_at: start(),
         last_seen_at: None,
+        access_code_version: None,
     }
 }
 

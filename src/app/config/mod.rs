@@ -74,6 +74,8 @@ pub const KEYS: &[&str] = &[
     "RATE_LIMIT_REGISTER_PER_ACCOUNT",
     "RATE_LIMIT_TOKENS_PER_IP",
     "RATE_LIMIT_TOKENS_PER_ACCOUNT",
+    "RATE_LIMIT_ACCESS_CODE_PER_IP",
+    "RATE_LIMIT_ACCESS_CODE_PER_ACCOUNT",
 ];
 
 /// The variables `nimbus demo` takes from its environment; everything else is the demo's own.
@@ -92,6 +94,8 @@ pub const DEMO_KEYS: &[&str] = &[
     "RATE_LIMIT_REGISTER_PER_ACCOUNT",
     "RATE_LIMIT_TOKENS_PER_IP",
     "RATE_LIMIT_TOKENS_PER_ACCOUNT",
+    "RATE_LIMIT_ACCESS_CODE_PER_IP",
+    "RATE_LIMIT_ACCESS_CODE_PER_ACCOUNT",
 ];
 
 /// The settings `nimbus serve` cannot run without.

@@ -160,6 +160,8 @@ pub struct RateLimitConfig {
     pub register_per_account: Option<Rate>,
     pub tokens_per_ip: Option<Rate>,
     pub tokens_per_account: Option<Rate>,
+    pub access_code_per_ip: Option<Rate>,
+    pub access_code_per_account: Option<Rate>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

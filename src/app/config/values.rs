@@ -359,6 +359,8 @@ fn auth(raw: &Raw) -> Result<AuthConfig, ConfigError> {
             register_per_account: rate("RATE_LIMIT_REGISTER_PER_ACCOUNT", "5/1h")?,
             tokens_per_ip: rate("RATE_LIMIT_TOKENS_PER_IP", "60/1h")?,
             tokens_per_account: rate("RATE_LIMIT_TOKENS_PER_ACCOUNT", "30/1h")?,
+            access_code_per_ip: rate("RATE_LIMIT_ACCESS_CODE_PER_IP", "30/15m")?,
+            access_code_per_account: rate("RATE_LIMIT_ACCESS_CODE_PER_ACCOUNT", "5/15m")?,
         },
     })
 }

@@ -57,6 +57,12 @@ fn table() -> BTreeMap<&'static str, [u16; 7]> {
         ("list_users", [401, 403, 403, 200, 403, 403, 401]),
         ("update_user", [401, 403, 403, 200, 403, 403, 401]),
         ("list_audit", [401, 403, 403, 200, 403, 403, 401]),
+        ("access_code_status", [401, 200, 200, 200, 200, 200, 401]),
+        ("verify_access_code", [401, 200, 200, 200, 200, 403, 401]),
+        ("get_access_code_settings", [401, 403, 403, 200, 403, 403, 401]),
+        ("set_access_code_settings", [401, 403, 403, 200, 403, 403, 401]),
+        ("rotate_access_code", [401, 403, 403, 200, 403, 403, 401]),
+        ("bump_access_code", [401, 403, 403, 200, 403, 403, 401]),
     ])
 }
 
@@ -128,6 +134,8 @@ impl World {
             "change_password" => json!({"current_password": PASSWORD, "new_password": PASSWORD}),
             "create_token" => json!({"name": self.unique("made")}),
             "update_user" => json!({"role": "member"}),
+            "verify_access_code" => json!({"code": "00000000"}),
+            "set_access_code_settings" => json!({"enabled": false}),
             _ => return None,
         })
     }

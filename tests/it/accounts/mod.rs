@@ -4,6 +4,7 @@
 
 mod at_rest;
 mod audit;
+mod gate;
 mod guards;
 mod matrix;
 mod sessions;

@@ -8,7 +8,7 @@ use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
-use super::super::auth::{CookiePolicy, SignedIn, client_info};
+use super::super::auth::{CookiePolicy, SignedIn, SignedInUngated, client_info};
 use super::super::envelope::Envelope;
 use super::views::{Deleted, MeView, SessionInfo, SignedOut};
 use super::{AccountTags, ApiError};
@@ -64,7 +64,7 @@ fn me(caller: &Caller) -> MeResponse {
 impl MeApi {
     /// The signed-in account.
     #[oai(path = "/", method = "get", operation_id = "me")]
-    async fn me(&self, caller: SignedIn) -> Result<MeResponse, ApiError> {
+    async fn me(&self, caller: SignedInUngated) -> Result<MeResponse, ApiError> {
         Ok(me(&caller.0))
     }
 

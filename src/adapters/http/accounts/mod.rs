@@ -21,9 +21,10 @@ pub use tokens::TokensApi;
 pub use users::UsersApi;
 use views::{AuthStatus, MeView, SignedOut, UserView};
 
-use super::auth::{CookiePolicy, MaybeCaller, SignedIn, client_info, session_cookie};
+use super::auth::{CookiePolicy, MaybeCaller, SignedInUngated, client_info, session_cookie};
 use super::envelope::Envelope;
 use super::limits::{Action, RateLimits};
+use crate::app::access_code::AccessGate;
 use crate::app::accounts::{AccountService, Registration};
 
 #[derive(Tags)]
@@ -95,11 +96,13 @@ impl AuthApi {
         &self,
         caller: MaybeCaller,
         accounts: Data<&Arc<AccountService>>,
+        gate: Data<&Arc<AccessGate>>,
     ) -> Result<AuthStatusResponse, ApiError> {
         let has_admin = accounts.has_admin().await?;
         Ok(AuthStatusResponse::Ok(Json(Envelope::ok(AuthStatus {
             has_admin,
             setup_token_required: !has_admin && accounts.settings().setup_token_required,
+            access_code_required: caller.0.as_ref().is_some_and(|c| gate.blocks(c)),
             user: caller.0.as_ref().map(MeView::from),
         }))))
     }
@@ -172,7 +175,7 @@ impl AuthApi {
     #[oai(path = "/logout-all", method = "post", operation_id = "logout_all")]
     async fn logout_all(
         &self,
-        caller: SignedIn,
+        caller: SignedInUngated,
         accounts: Data<&Arc<AccountService>>,
         cookies: Data<&CookiePolicy>,
     ) -> Result<SignOutResponse, ApiError> {

@@ -169,6 +169,8 @@ pub struct AuthStatus {
     pub has_admin: bool,
     /// Creating the first account needs the setup token from the server log (`nimbus serve`).
     pub setup_token_required: bool,
+    /// The signed-in caller must enter the access code before anything else works.
+    pub access_code_required: bool,
     /// The caller, when signed in.
     #[oai(skip_serializing_if_is_none)]
     pub user: Option<MeView>,

@@ -1,4 +1,5 @@
-//! Migration: `audit_events`, the append-only audit log, indexed for its filters.
+//! Migration: `audit_events`, the append-only audit log, indexed for its filters; and the
+//! access-code version each account last entered.
 
 use sea_orm_migration::prelude::*;
 
@@ -14,6 +15,12 @@ enum AuditEvents {
     TargetLabel,
     Ip,
     Detail,
+}
+
+#[derive(DeriveIden)]
+enum Users {
+    Table,
+    AccessCodeVersion,
 }
 
 pub struct CreateAuditEvents;
@@ -64,7 +71,15 @@ impl MigrationTrait for CreateAuditEvents {
                 )
                 .await?;
         }
-        Ok(())
+        // Accounts remember the access-code version they last entered.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Users::Table)
+                    .add_column(ColumnDef::new(Users::AccessCodeVersion).big_integer().null())
+                    .to_owned(),
+            )
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -39,6 +39,7 @@ pub mod user {
         pub created_at: ChronoDateTimeUtc,
         pub updated_at: ChronoDateTimeUtc,
         pub last_seen_at: Option<ChronoDateTimeUtc>,
+        pub access_code_version: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

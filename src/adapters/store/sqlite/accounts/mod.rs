@@ -116,6 +116,10 @@ impl AccountStore for SqliteStore {
         self.list_token_rows(user).await
     }
 
+    async fn set_access_code_version(&self, user: UserId, version: i64) -> Result<(), AccountStoreError> {
+        self.set_access_code_version_row(user, version).await
+    }
+
     async fn delete_token(&self, user: UserId, id: Uuid) -> Result<bool, AccountStoreError> {
         self.delete_token_row(user, id).await
     }

@@ -66,6 +66,7 @@ impl SqliteStore {
                         created_at: Set(new.now),
                         updated_at: Set(new.now),
                         last_seen_at: Set(Some(new.now)),
+                        access_code_version: Set(None),
                     };
                     let model = row.insert(txn).await?;
                     Ok(to_user(&model))
@@ -187,6 +188,22 @@ impl SqliteStore {
             })
             .await,
         )
+    }
+
+    pub(super) async fn set_access_code_version_row(&self, id: UserId, version: i64) -> Outcome<()> {
+        let done = user::Entity::update_many()
+            .col_expr(
+                user::Column::AccessCodeVersion,
+                sea_orm::sea_query::Expr::value(version),
+            )
+            .filter(user::Column::Id.eq(id.to_string()))
+            .exec(self.writer())
+            .await
+            .map_err(db)?;
+        if done.rows_affected == 0 {
+            return Err(AccountStoreError::NotFound);
+        }
+        Ok(())
     }
 
     pub(super) async fn promote_oldest_row(&self, now: DateTime<Utc>) -> Outcome<Option<User>> {
