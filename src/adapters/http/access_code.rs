@@ -92,11 +92,11 @@ pub struct AccessCodeApi;
 impl AccessCodeApi {
     /// Whether the gate is on and whether the caller has passed it.
     #[oai(path = "/access-code/status", method = "get", operation_id = "access_code_status")]
-    async fn status(&self, caller: SignedInUngated, gate: Data<&Arc<AccessGate>>) -> StatusResponse {
-        StatusResponse::Ok(Json(Envelope::ok(AccessCodeStatus {
+    async fn status(&self, caller: SignedInUngated, gate: Data<&Arc<AccessGate>>) -> Result<StatusResponse, ApiError> {
+        Ok(StatusResponse::Ok(Json(Envelope::ok(AccessCodeStatus {
             enabled: gate.state().enabled,
             verified: !gate.blocks(&caller.0),
-        })))
+        }))))
     }
 
     /// Enter the access code. Attempts are limited per account and per address.
@@ -128,8 +128,8 @@ impl AccessCodeApi {
         method = "get",
         operation_id = "get_access_code_settings"
     )]
-    async fn settings(&self, _admin: AdminOnly, gate: Data<&Arc<AccessGate>>) -> SettingsResponse {
-        SettingsResponse::Ok(Json(Envelope::ok(gate.state().into())))
+    async fn settings(&self, _admin: AdminOnly, gate: Data<&Arc<AccessGate>>) -> Result<SettingsResponse, ApiError> {
+        Ok(SettingsResponse::Ok(Json(Envelope::ok(gate.state().into()))))
     }
 
     /// Turn the gate on or off (admins). Turning it on the first time makes a code.
