@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod http;
+pub mod oauth;
 pub mod passwords;
 pub mod proxmox;
 pub mod secrets;

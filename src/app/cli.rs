@@ -204,6 +204,7 @@ fn run(mode: Mode) -> ExitCode {
 async fn serve(mode: Mode, config: Config) -> anyhow::Result<()> {
     let app = App::build(config).await?;
     let running = server::start(app).await?;
+    let stop = server::shutdown_signal();
     let url = running.base_url();
     let app = running.app();
     tracing::info!(
@@ -250,7 +251,7 @@ async fn serve(mode: Mode, config: Config) -> anyhow::Result<()> {
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
     }
-    server::shutdown_signal().await;
+    stop.await;
     tracing::info!("stopping: finishing in-flight requests");
     running.stop().await?;
     tracing::info!("stopped");

@@ -9,6 +9,7 @@ pub mod config;
 pub mod health;
 pub mod jobs;
 pub mod maintenance;
+pub mod oauth;
 pub mod secrets;
 pub mod server;
 pub mod sim_proxmox;

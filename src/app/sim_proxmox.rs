@@ -63,6 +63,7 @@ async fn serve(args: SimProxmoxArgs, token: ApiToken) -> anyhow::Result<()> {
         options.error_format = ErrorFormat::Legacy;
     }
     let face = RestFace::start(cluster, options).await?;
+    let stop = server::shutdown_signal();
     let banner = format!(
         "Simulated Proxmox VE cluster: {nodes} nodes, profile {:?}, seed {}\nlistening: {}\ntoken: {}\n{}lan: {}\n",
         args.profile,
@@ -81,7 +82,7 @@ async fn serve(args: SimProxmoxArgs, token: ApiToken) -> anyhow::Result<()> {
         let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
     }
     tracing::info!(addr = %face.addr(), "simulated Proxmox is listening");
-    server::shutdown_signal().await;
+    stop.await;
     face.stop().await;
     Ok(())
 }

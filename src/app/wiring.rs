@@ -11,6 +11,7 @@ use crate::adapters::clock::SystemClock;
 use crate::adapters::http::auth::CookiePolicy;
 use crate::adapters::http::limits::RateLimits;
 use crate::adapters::http::{self, ApiServices, HttpOptions};
+use crate::adapters::oauth::{HttpOAuth, OAuthEndpoints};
 use crate::adapters::passwords::Argon2idHasher;
 use crate::adapters::proxmox::http::{HttpProxmox, HttpProxmoxOptions, TlsTrust};
 use crate::adapters::proxmox::rest::{ApiToken, RestFace, RestFaceOptions};
@@ -24,6 +25,7 @@ use crate::app::config::{Config, Mode, ProxmoxConfig, ProxmoxTrust};
 use crate::app::health::HealthService;
 use crate::app::jobs;
 use crate::app::maintenance::{self, Backup, DataDirLock, Rotation};
+use crate::app::oauth::OAuthService;
 use crate::app::secrets::{Cipher, SecretBox, load_key};
 use crate::domain::account::{PasswordPolicy, SessionPolicy};
 use crate::ports::{AccountStore, Clock, Proxmox, Secrets, Store};
@@ -94,6 +96,20 @@ impl App {
             tracing::warn!(user = %user.id, email = %user.email, "no active admin existed: the oldest active account was made admin");
         }
         let limits = Arc::new(RateLimits::new(&config.auth.rate_limits));
+        let oauth = Arc::new(OAuthService::new(
+            Arc::new(oauth_client(&config)?),
+            accounts.clone(),
+            Arc::new(store.clone()),
+            shared.clone(),
+            secrets.clone(),
+            audit.clone(),
+            clock.clone(),
+        ));
+        oauth
+            .settings
+            .seed(&config.seeds)
+            .await
+            .context("cannot store the sign-in providers from the environment")?;
         let services = ApiServices {
             health: Arc::new(HealthService::new(shared.clone(), proxmox.clone())),
             accounts: accounts.clone(),
@@ -109,6 +125,7 @@ impl App {
                 )
                 .await?,
             ),
+            oauth,
         };
         let mut jobs = Vec::new();
         if let Some(interval) = config.auth.purge_interval {
@@ -151,6 +168,12 @@ impl App {
         let options = HttpOptions {
             cors_origins: self.config.server.cors_origins.clone(),
             hsts: self.config.server.secure_cookies(),
+            public_origin: self
+                .config
+                .server
+                .app_url
+                .as_ref()
+                .map(|u| u.origin().ascii_serialization()),
             cookies: CookiePolicy {
                 secure: self.config.server.secure_cookies(),
                 max_age_secs: self.config.auth.session_max_age.as_secs(),
@@ -168,6 +191,22 @@ impl App {
             demo.face.stop().await;
         }
     }
+}
+
+/// The sign-in providers' client, with the configured endpoint overrides.
+fn oauth_client(config: &Config) -> anyhow::Result<HttpOAuth> {
+    let e = &config.oauth_endpoints;
+    let pick = |over: &Option<url::Url>, default: String| over.as_ref().map_or(default, |u| u.to_string());
+    let d = OAuthEndpoints::default();
+    let endpoints = OAuthEndpoints {
+        github_authorize: pick(&e.github_authorize, d.github_authorize),
+        github_token: pick(&e.github_token, d.github_token),
+        github_api: pick(&e.github_api, d.github_api),
+        google_authorize: pick(&e.google_authorize, d.google_authorize),
+        google_token: pick(&e.google_token, d.google_token),
+        google_userinfo: pick(&e.google_userinfo, d.google_userinfo),
+    };
+    HttpOAuth::new(endpoints).map_err(|e| anyhow::anyhow!("cannot set up sign-in with GitHub and Google: {e}"))
 }
 
 /// AES-256-GCM under a master key.

@@ -62,6 +62,10 @@ actions! {
     AccessCodeRotated => "access_code.rotated",
     /// A member entered a wrong access code.
     AccessCodeFailed => "access_code.failed",
+    /// A GitHub or Google identity was linked to an account.
+    IdentityLinked => "identity.linked",
+    /// A GitHub or Google identity was unlinked from an account.
+    IdentityUnlinked => "identity.unlinked",
 }
 
 /// The text names no known action.

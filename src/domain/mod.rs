@@ -11,6 +11,7 @@ pub mod hostname;
 pub mod ids;
 pub mod ip_pool;
 pub mod netscan;
+pub mod oauth;
 pub mod os_image;
 #[cfg(test)]
 pub(crate) mod proptest_config;

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::domain::account::{Email, TokenScope, UserStatus};
 use crate::domain::ids::UserId;
+use crate::domain::oauth::Provider;
 use crate::domain::role::Role;
 
 use super::StoreError;
@@ -40,8 +41,21 @@ pub struct NewUser {
     pub id: UserId,
     pub email: Email,
     pub name: String,
-    pub password_hash: String,
+    /// `None` for an account that signs in with GitHub or Google only.
+    pub password_hash: Option<String>,
     pub now: DateTime<Utc>,
+}
+
+/// A GitHub or Google identity linked to an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityRecord {
+    pub provider: Provider,
+    /// The provider's stable user id.
+    pub subject: String,
+    pub user_id: UserId,
+    pub login: String,
+    pub email: Option<String>,
+    pub linked_at: DateTime<Utc>,
 }
 
 /// Whether a new account may take the admin seat when no active admin exists.
@@ -91,6 +105,10 @@ pub enum AccountStoreError {
     NotFound,
     #[error("a token with this name already exists")]
     TokenNameTaken,
+    #[error("this provider identity is linked to another account")]
+    IdentityInUse,
+    #[error("the account already has an identity of this provider")]
+    ProviderAlreadyLinked,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -196,6 +214,34 @@ pub trait AccountStore: Send + Sync {
 
     /// Records that `user` entered the access code of `version`. Errors: `NotFound`, `Store`.
     async fn set_access_code_version(&self, user: UserId, version: i64) -> Result<(), AccountStoreError>;
+
+    /// The account an identity is linked to. Errors: `Store`.
+    async fn find_identity(
+        &self,
+        provider: Provider,
+        subject: &str,
+    ) -> Result<Option<(IdentityRecord, User)>, AccountStoreError>;
+
+    /// Links an identity to its `user_id`. Errors: `IdentityInUse`, `ProviderAlreadyLinked`,
+    /// `NotFound`, `Store`.
+    async fn link_identity(&self, identity: IdentityRecord) -> Result<(), AccountStoreError>;
+
+    /// Creates an account already linked to `identity` (whose `user_id` is the new account's),
+    /// in one write, with the same admin-seat rule as `create_user`.
+    ///
+    /// Errors: `EmailTaken`, `AdminSeatClosed`, `IdentityInUse`, `Store`.
+    async fn create_user_with_identity(
+        &self,
+        new: NewUser,
+        identity: IdentityRecord,
+        seat: AdminSeat,
+    ) -> Result<User, AccountStoreError>;
+
+    /// The user's linked identities. Errors: `Store`.
+    async fn list_identities(&self, user: UserId) -> Result<Vec<IdentityRecord>, AccountStoreError>;
+
+    /// Unlinks the user's identity of `provider`; `false` when there was none. Errors: `Store`.
+    async fn unlink_identity(&self, user: UserId, provider: Provider) -> Result<bool, AccountStoreError>;
 
     /// Revokes one token of `user`; `false` when it is not theirs or does not exist.
     /// Errors: `Store`.

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod clock;
+pub mod oauth;
 pub mod passwords;
 pub mod proxmox;
 pub mod secrets;
@@ -13,6 +14,7 @@ pub mod store;
 pub use accounts::{AccountStore, AccountStoreError};
 pub use audit::AuditLog;
 pub use clock::Clock;
+pub use oauth::{OAuthClient, OAuthError};
 pub use passwords::{HashError, PasswordHasher};
 pub use proxmox::{Proxmox, ProxmoxError, ProxmoxResult};
 pub use secrets::{SecretSlot, Secrets, SecretsError};

@@ -1,10 +1,11 @@
 //! HTTP integration tests: each test spawns the real application (real wiring, its own SQLite
 //! file in a temp dir, port 0) and talks to it over loopback.
 
-mod accounts;
+pub mod accounts;
 mod cli;
 mod helpers;
 mod http_surface;
+mod oauth;
 mod openapi;
 mod proxmox_contract;
 mod pve_fidelity;

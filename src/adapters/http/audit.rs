@@ -62,6 +62,8 @@ action_view! {
     SettingsChanged => "settings.changed",
     AccessCodeRotated => "access_code.rotated",
     AccessCodeFailed => "access_code.failed",
+    IdentityLinked => "identity.linked",
+    IdentityUnlinked => "identity.unlinked",
 }
 
 /// One recorded action.

@@ -45,13 +45,18 @@ impl CookiePolicy {
 
 /// The value of the session cookie, if the request carries one.
 pub fn session_cookie(req: &Request) -> Option<String> {
+    cookie(req, SESSION_COOKIE)
+}
+
+/// The value of the cookie `wanted`, if the request carries it.
+pub fn cookie(req: &Request, wanted: &str) -> Option<String> {
     req.headers()
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == SESSION_COOKIE && !value.is_empty())
+        .find(|(name, value)| *name == wanted && !value.is_empty())
         .map(|(_, value)| value.to_string())
 }
 

@@ -4,6 +4,7 @@
 mod access_code;
 mod allow;
 mod audit;
+pub mod oauth;
 
 pub mod accounts;
 pub mod auth;
@@ -23,6 +24,7 @@ use crate::app::access_code::AccessGate;
 use crate::app::accounts::AccountService;
 use crate::app::audit::Auditor;
 use crate::app::health::HealthService;
+use crate::app::oauth::OAuthService;
 use auth::{CookiePolicy, CsrfGuard};
 use limits::RateLimits;
 use middleware::{AllowedMethods, ApiErrors, BodyLimit, PanicToEnvelope, RequestContext, SecurityHeaders};
@@ -38,6 +40,7 @@ pub struct ApiServices {
     pub limits: Arc<RateLimits>,
     pub audit: Arc<Auditor>,
     pub gate: Arc<AccessGate>,
+    pub oauth: Arc<OAuthService>,
 }
 
 /// Options that shape the HTTP surface.
@@ -49,6 +52,8 @@ pub struct HttpOptions {
     pub hsts: bool,
     /// How the session cookie is written.
     pub cookies: CookiePolicy,
+    /// The portal's public origin (APP_URL), for the providers' callback URLs.
+    pub public_origin: Option<String>,
 }
 
 /// Every API group; grows into a tuple as features add groups.
@@ -60,6 +65,7 @@ type Apis = (
     accounts::UsersApi,
     audit::AuditApi,
     access_code::AccessCodeApi,
+    oauth::OAuthApi,
 );
 
 fn service() -> OpenApiService<Apis, ()> {
@@ -71,6 +77,7 @@ fn service() -> OpenApiService<Apis, ()> {
         accounts::UsersApi,
         audit::AuditApi,
         access_code::AccessCodeApi,
+        oauth::OAuthApi,
     );
     OpenApiService::new(apis, "Nimbus", env!("CARGO_PKG_VERSION"))
         .description("Self-hosted VM provisioning portal for Proxmox VE clusters.")
@@ -104,6 +111,8 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         .data(services.limits.clone())
         .data(services.audit.clone())
         .data(services.gate.clone())
+        .data(services.oauth.clone())
+        .data(oauth::PublicOrigin(options.public_origin.clone()))
         .data(options.cookies);
     let cors = Cors::new()
         .allow_origins(options.cors_origins.iter().cloned())

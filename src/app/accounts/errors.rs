@@ -52,6 +52,9 @@ impl From<AccountStoreError> for AccountError {
             AccountStoreError::LastAdmin => Self::LastAdmin,
             AccountStoreError::NotFound => Self::NotFound("account"),
             AccountStoreError::TokenNameTaken => Self::TokenNameTaken,
+            AccountStoreError::IdentityInUse | AccountStoreError::ProviderAlreadyLinked => {
+                Self::Internal(format!("unexpected identity conflict: {e}"))
+            }
             AccountStoreError::Store(e) => Self::Internal(e.to_string()),
         }
     }

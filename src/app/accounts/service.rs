@@ -171,7 +171,7 @@ impl AccountService {
             id: UserId::from_uuid(Uuid::new_v4()),
             email,
             name: name.as_str().to_string(),
-            password_hash: hash,
+            password_hash: Some(hash),
             now,
         };
         let ip = client.ip.clone();
@@ -255,7 +255,8 @@ impl AccountService {
         Ok((user, secret))
     }
 
-    pub(super) async fn start_session(&self, user: &User, client: ClientInfo) -> Result<String, AccountError> {
+    /// Starts a browser session for `user` (after any kind of sign-in) and returns its secret.
+    pub async fn start_session(&self, user: &User, client: ClientInfo) -> Result<String, AccountError> {
         let secret = secrets::session_secret();
         let now = self.clock.now();
         let record = SessionRecord {

@@ -76,6 +76,12 @@ pub const KEYS: &[&str] = &[
     "RATE_LIMIT_TOKENS_PER_ACCOUNT",
     "RATE_LIMIT_ACCESS_CODE_PER_IP",
     "RATE_LIMIT_ACCESS_CODE_PER_ACCOUNT",
+    "GITHUB_OAUTH_AUTHORIZE_URL",
+    "GITHUB_OAUTH_TOKEN_URL",
+    "GITHUB_API_URL",
+    "GOOGLE_OAUTH_AUTHORIZE_URL",
+    "GOOGLE_OAUTH_TOKEN_URL",
+    "GOOGLE_USERINFO_URL",
 ];
 
 /// The variables `nimbus demo` takes from its environment; everything else is the demo's own.
@@ -96,6 +102,16 @@ pub const DEMO_KEYS: &[&str] = &[
     "RATE_LIMIT_TOKENS_PER_ACCOUNT",
     "RATE_LIMIT_ACCESS_CODE_PER_IP",
     "RATE_LIMIT_ACCESS_CODE_PER_ACCOUNT",
+    "GITHUB_OAUTH_AUTHORIZE_URL",
+    "GITHUB_OAUTH_TOKEN_URL",
+    "GITHUB_API_URL",
+    "GOOGLE_OAUTH_AUTHORIZE_URL",
+    "GOOGLE_OAUTH_TOKEN_URL",
+    "GOOGLE_USERINFO_URL",
+    "GITHUB_CLIENT_ID",
+    "GITHUB_CLIENT_SECRET",
+    "GOOGLE_CLIENT_ID",
+    "GOOGLE_CLIENT_SECRET",
 ];
 
 /// The settings `nimbus serve` cannot run without.
@@ -153,6 +169,8 @@ pub struct Config {
     pub seeds: SeedConfig,
     /// Sessions, purging and rate limits.
     pub auth: AuthConfig,
+    /// The sign-in providers' endpoints, when not the real GitHub and Google.
+    pub oauth_endpoints: OAuthEndpointConfig,
     /// Required settings that were not given (empty when everything is there).
     pub missing: Vec<&'static str>,
 }

@@ -136,6 +136,17 @@ pub struct GopherSeed {
     pub api_key: Secret,
 }
 
+/// Overrides of the sign-in providers' endpoints (tests point them at a loopback provider).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OAuthEndpointConfig {
+    pub github_authorize: Option<url::Url>,
+    pub github_token: Option<url::Url>,
+    pub github_api: Option<url::Url>,
+    pub google_authorize: Option<url::Url>,
+    pub google_token: Option<url::Url>,
+    pub google_userinfo: Option<url::Url>,
+}
+
 /// First-boot seeds; afterwards the Settings UI is authoritative.
 #[derive(Debug, Clone, Default)]
 pub struct SeedConfig {

@@ -52,6 +52,7 @@ pub(super) fn build(mode: Mode, raw: &Raw) -> Result<Config, ConfigError> {
         )?,
         seeds: seeds(raw)?,
         auth: auth(raw)?,
+        oauth_endpoints: oauth_endpoints(raw)?,
         missing,
     })
 }
@@ -386,4 +387,16 @@ fn parse_rate(text: &str) -> Option<Option<Rate>> {
     };
     let per = Duration::from_secs(number.checked_mul(unit_secs).filter(|s| *s > 0)?);
     Some(Some(Rate { count, per }))
+}
+
+fn oauth_endpoints(raw: &Raw) -> Result<OAuthEndpointConfig, ConfigError> {
+    let url = |key: &'static str| raw.parse_opt(key, "an http(s) URL", parse::http_url);
+    Ok(OAuthEndpointConfig {
+        github_authorize: url("GITHUB_OAUTH_AUTHORIZE_URL")?,
+        github_token: url("GITHUB_OAUTH_TOKEN_URL")?,
+        github_api: url("GITHUB_API_URL")?,
+        google_authorize: url("GOOGLE_OAUTH_AUTHORIZE_URL")?,
+        google_token: url("GOOGLE_OAUTH_TOKEN_URL")?,
+        google_userinfo: url("GOOGLE_USERINFO_URL")?,
+    })
 }

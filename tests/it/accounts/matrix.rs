@@ -63,6 +63,13 @@ fn table() -> BTreeMap<&'static str, [u16; 7]> {
         ("set_access_code_settings", [401, 403, 403, 200, 403, 403, 401]),
         ("rotate_access_code", [401, 403, 403, 200, 403, 403, 401]),
         ("bump_access_code", [401, 403, 403, 200, 403, 403, 401]),
+        ("auth_providers", [200, 200, 200, 200, 200, 200, 200]),
+        ("oauth_start", [302, 302, 302, 302, 302, 302, 302]),
+        ("oauth_callback", [302, 302, 302, 302, 302, 302, 302]),
+        ("list_identities", [401, 200, 200, 200, 200, 200, 401]),
+        ("unlink_identity", [401, 404, 404, 404, 404, 403, 401]),
+        ("get_oauth_settings", [401, 403, 403, 200, 403, 403, 401]),
+        ("set_oauth_settings", [401, 403, 403, 200, 403, 403, 401]),
     ])
 }
 
@@ -136,6 +143,7 @@ impl World {
             "update_user" => json!({"role": "member"}),
             "verify_access_code" => json!({"code": "00000000"}),
             "set_access_code_settings" => json!({"enabled": false}),
+            "set_oauth_settings" => json!({"github_orgs": []}),
             _ => return None,
         })
     }
@@ -184,7 +192,7 @@ async fn every_operation_answers_each_kind_of_caller_as_the_matrix_says() {
                 let concrete = if path.contains("{id}") {
                     path.replace("{id}", &world.id_for(id).await)
                 } else {
-                    path.clone()
+                    path.replace("{provider}", "github")
                 };
                 let method: Method = method.to_uppercase().parse().unwrap();
                 let answer = call(

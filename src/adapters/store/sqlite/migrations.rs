@@ -13,6 +13,7 @@ impl MigratorTrait for Migrator {
             Box::new(super::accounts_schema::CreateAccounts),
             Box::new(super::secrets_schema::CreateSecretValues),
             Box::new(super::audit_schema::CreateAuditEvents),
+            Box::new(super::identities_schema::CreateIdentities),
         ]
     }
 }

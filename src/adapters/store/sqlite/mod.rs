@@ -11,6 +11,7 @@ mod accounts_schema;
 mod audit;
 mod audit_schema;
 mod entities;
+mod identities_schema;
 mod migrations;
 mod secrets;
 mod secrets_schema;

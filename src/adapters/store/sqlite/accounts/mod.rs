@@ -2,6 +2,7 @@
 //! (`credentials.rs`), row mapping (`rows.rs`).
 
 mod credentials;
+mod identities;
 mod rows;
 mod users;
 
@@ -12,9 +13,11 @@ use uuid::Uuid;
 use super::SqliteStore;
 use crate::domain::account::Email;
 use crate::domain::ids::UserId;
+use crate::domain::oauth::Provider;
 use crate::ports::AccountStore;
 use crate::ports::accounts::{
-    AccountStoreError, AdminSeat, NewUser, SessionRecord, StandingUpdate, TokenRecord, User, UserCredentials,
+    AccountStoreError, AdminSeat, IdentityRecord, NewUser, SessionRecord, StandingUpdate, TokenRecord, User,
+    UserCredentials,
 };
 
 #[async_trait]
@@ -118,6 +121,35 @@ impl AccountStore for SqliteStore {
 
     async fn set_access_code_version(&self, user: UserId, version: i64) -> Result<(), AccountStoreError> {
         self.set_access_code_version_row(user, version).await
+    }
+
+    async fn find_identity(
+        &self,
+        provider: Provider,
+        subject: &str,
+    ) -> Result<Option<(IdentityRecord, User)>, AccountStoreError> {
+        self.find_identity_row(provider, subject).await
+    }
+
+    async fn link_identity(&self, identity: IdentityRecord) -> Result<(), AccountStoreError> {
+        self.link_identity_row(identity).await
+    }
+
+    async fn create_user_with_identity(
+        &self,
+        new: NewUser,
+        identity: IdentityRecord,
+        seat: AdminSeat,
+    ) -> Result<User, AccountStoreError> {
+        self.create_user_with_identity_row(new, identity, seat).await
+    }
+
+    async fn list_identities(&self, user: UserId) -> Result<Vec<IdentityRecord>, AccountStoreError> {
+        self.list_identity_rows(user).await
+    }
+
+    async fn unlink_identity(&self, user: UserId, provider: Provider) -> Result<bool, AccountStoreError> {
+        self.unlink_identity_row(user, provider).await
     }
 
     async fn delete_token(&self, user: UserId, id: Uuid) -> Result<bool, AccountStoreError> {

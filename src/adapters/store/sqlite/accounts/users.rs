@@ -17,7 +17,7 @@ use crate::ports::accounts::{AccountStoreError, AdminSeat, NewUser, StandingUpda
 
 type Outcome<T> = Result<T, AccountStoreError>;
 
-async fn active_admins(c: &impl ConnectionTrait) -> Result<u64, DbErr> {
+pub(super) async fn active_admin_count(c: &impl ConnectionTrait) -> Result<u64, DbErr> {
     user::Entity::find()
         .filter(user::Column::Role.eq(Role::Admin.as_str()))
         .filter(user::Column::Status.eq(UserStatus::Active.as_str()))
@@ -51,7 +51,7 @@ impl SqliteStore {
                     if taken > 0 {
                         return Ok(Err(AccountStoreError::EmailTaken));
                     }
-                    let no_admin = active_admins(txn).await? == 0;
+                    let no_admin = active_admin_count(txn).await? == 0;
                     if no_admin && seat == AdminSeat::MustNotTake {
                         return Ok(Err(AccountStoreError::AdminSeatClosed));
                     }
@@ -60,7 +60,7 @@ impl SqliteStore {
                         id: Set(new.id.to_string()),
                         email: Set(new.email.as_str().to_string()),
                         name: Set(new.name),
-                        password_hash: Set(Some(new.password_hash)),
+                        password_hash: Set(new.password_hash),
                         role: Set(role.as_str().to_string()),
                         status: Set(UserStatus::Active.as_str().to_string()),
                         created_at: Set(new.now),
@@ -104,7 +104,7 @@ impl SqliteStore {
     }
 
     pub(super) async fn count_admin_rows(&self) -> Outcome<u64> {
-        active_admins(self.reader()).await.map_err(db)
+        active_admin_count(self.reader()).await.map_err(db)
     }
 
     pub(super) async fn rename_user_row(&self, id: UserId, name: String, now: DateTime<Utc>) -> Outcome<User> {
@@ -171,7 +171,7 @@ impl SqliteStore {
                         new_role: update.role.unwrap_or(current_role),
                         new_status: update.status.unwrap_or(current_status),
                     };
-                    if check_standing_change(change, active_admins(txn).await?).is_err() {
+                    if check_standing_change(change, active_admin_count(txn).await?).is_err() {
                         return Ok(Err(AccountStoreError::LastAdmin));
                     }
                     if change.new_role == current_role && change.new_status == current_status {
@@ -210,7 +210,7 @@ impl SqliteStore {
         settle(
             self.write(move |txn| {
                 Box::pin(async move {
-                    if active_admins(txn).await? > 0 {
+                    if active_admin_count(txn).await? > 0 {
                         return Ok(Ok(None));
                     }
                     let oldest = user::Entity::find()

@@ -1,0 +1,354 @@
+//! Signing in with GitHub and Google: starting the flow (state and PKCE kept server-side for ten
+//! minutes, bound to the browser by a cookie), the callback's decision (sign in a linked
+//! identity, link to the signed-in account, create an account, or refuse with a reason), and
+//! the providers' settings (client ids; secrets sealed; allow-lists), seeded once from the
+//! environment.
+
+mod settings;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+pub use settings::{OAuthSettings, SettingsUpdate, SettingsView};
+
+use super::accounts::{AccountService, Caller, ClientInfo};
+use super::audit::Auditor;
+use super::secrets::SecretBox;
+use crate::domain::account::{DisplayName, Email, UserStatus};
+use crate::domain::audit::AuditAction;
+use crate::domain::ids::UserId;
+use crate::domain::oauth::{Provider, ProviderIdentity};
+use crate::ports::accounts::{AccountStoreError, AdminSeat, IdentityRecord, NewUser, User};
+use crate::ports::{AccountStore, Clock, OAuthClient, Store};
+
+/// How long a started sign-in waits for its callback.
+const FLOW_LIFETIME: Duration = Duration::minutes(10);
+/// At most this many sign-ins wait at once (older ones are dropped).
+const MAX_FLOWS: usize = 10_000;
+
+/// A started sign-in.
+#[derive(Debug, Clone)]
+struct Flow {
+    provider: Provider,
+    verifier: String,
+    redirect_uri: String,
+    want_orgs: bool,
+    /// Linking to this signed-in account instead of signing in.
+    link_to: Option<UserId>,
+    next: String,
+    expires: DateTime<Utc>,
+}
+
+/// How a callback ended. Refusals carry the code the portal's page explains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    SignedIn { session: String },
+    Linked,
+    Refused(&'static str),
+}
+
+/// Only paths inside the portal are followed after sign-in.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+pub struct OAuthService {
+    client: Arc<dyn OAuthClient>,
+    accounts: Arc<AccountService>,
+    store: Arc<dyn AccountStore>,
+    audit: Arc<Auditor>,
+    clock: Arc<dyn Clock>,
+    pub settings: OAuthSettings,
+    flows: Mutex<HashMap<String, Flow>>,
+}
+
+impl OAuthService {
+    pub fn new(
+        client: Arc<dyn OAuthClient>,
+        accounts: Arc<AccountService>,
+        store: Arc<dyn AccountStore>,
+        settings_store: Arc<dyn Store>,
+        secrets: Arc<SecretBox>,
+        audit: Arc<Auditor>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            client,
+            accounts,
+            store,
+            settings: OAuthSettings::new(settings_store, secrets, audit.clone(), clock.clone()),
+            audit,
+            clock,
+            flows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Starts a sign-in (or, with `link_to`, a link) and returns the provider URL and the state
+    /// (which the browser must bring back in the cookie). `base` is the portal's public origin.
+    pub async fn start(
+        &self,
+        provider: Provider,
+        link_to: Option<&Caller>,
+        next: Option<&str>,
+        base: &str,
+    ) -> Result<(String, String), &'static str> {
+        let Some(app) = self.settings.app(provider).await else {
+            return Err("not_configured");
+        };
+        let want_orgs = provider == Provider::GitHub && !self.settings.policy().await.github_orgs.is_empty();
+        let state = super::accounts::secrets::session_secret();
+        let redirect_uri = format!("{}/api/auth/{}/callback", base.trim_end_matches('/'), provider.as_str());
+        let auth = self
+            .client
+            .authorize(provider, &app, &redirect_uri, &state, want_orgs)
+            .map_err(|e| {
+                tracing::warn!(error = %e, provider = %provider, "cannot start the provider sign-in");
+                "not_configured"
+            })?;
+        let now = self.clock.now();
+        let mut flows = self.flows.lock().expect("flows lock");
+        flows.retain(|_, f| f.expires > now);
+        if flows.len() >= MAX_FLOWS {
+            let oldest = flows.iter().min_by_key(|(_, f)| f.expires).map(|(k, _)| k.clone());
+            if let Some(key) = oldest {
+                flows.remove(&key);
+            }
+        }
+        let flow = Flow {
+            provider,
+            verifier: auth.pkce_verifier,
+            redirect_uri,
+            want_orgs,
+            link_to: link_to.map(|c| c.user.id),
+            next: safe_next(next),
+            expires: now + FLOW_LIFETIME,
+        };
+        flows.insert(state.clone(), flow);
+        Ok((auth.url, state))
+    }
+
+    /// Finishes a sign-in. `cookie_state` is the state cookie the browser sent; `signed_in` the
+    /// session caller, if any (needed to finish a link).
+    #[allow(clippy::too_many_arguments)] // the callback's inputs, each from a different place
+    pub async fn callback(
+        &self,
+        provider: Provider,
+        state: Option<&str>,
+        cookie_state: Option<&str>,
+        code: Option<&str>,
+        provider_error: Option<&str>,
+        signed_in: Option<&Caller>,
+        client: ClientInfo,
+    ) -> (Outcome, String) {
+        let flow = match (state, cookie_state) {
+            (Some(s), Some(c)) if s == c => self.flows.lock().expect("flows lock").remove(s),
+            _ => None,
+        };
+        let Some(flow) = flow.filter(|f| f.provider == provider && f.expires > self.clock.now()) else {
+            return (Outcome::Refused("invalid_state"), "/".into());
+        };
+        let next = flow.next.clone();
+        if let Some(error) = provider_error {
+            let code = if error == "access_denied" {
+                "access_denied"
+            } else {
+                "provider_error"
+            };
+            return (Outcome::Refused(code), next);
+        }
+        let Some(code) = code else {
+            return (Outcome::Refused("provider_error"), next);
+        };
+        let Some(app) = self.settings.app(provider).await else {
+            return (Outcome::Refused("not_configured"), next);
+        };
+        let identity = match self
+            .client
+            .identity(provider, &app, &flow.redirect_uri, code, &flow.verifier, flow.want_orgs)
+            .await
+        {
+            Ok(identity) => identity,
+            Err(e) => {
+                tracing::warn!(error = %e, provider = %provider, "the provider sign-in failed");
+                return (Outcome::Refused("provider_error"), next);
+            }
+        };
+        if let Err(refusal) = self.settings.policy().await.admit(&identity) {
+            self.failed(&identity, refusal.code(), &client).await;
+            return (Outcome::Refused(refusal.code()), next);
+        }
+        let outcome = match flow.link_to {
+            Some(user) => self.link(user, signed_in, &identity, &client).await,
+            None => self.sign_in(&identity, client.clone()).await,
+        };
+        if let Outcome::Refused(code) = outcome {
+            self.failed(&identity, code, &client).await;
+        }
+        (outcome, next)
+    }
+
+    async fn failed(&self, identity: &ProviderIdentity, code: &str, client: &ClientInfo) {
+        let who = identity.email.clone().unwrap_or_else(|| identity.login.clone());
+        let entry = self.audit.entry(AuditAction::SignInFailed).by_email(&who);
+        let detail = format!("{} sign-in refused: {code}", identity.provider.label());
+        self.audit.record(entry.from(client.ip.as_deref()).detail(detail)).await;
+    }
+
+    async fn link(
+        &self,
+        user: UserId,
+        signed_in: Option<&Caller>,
+        identity: &ProviderIdentity,
+        client: &ClientInfo,
+    ) -> Outcome {
+        let Some(caller) = signed_in.filter(|c| c.user.id == user) else {
+            return Outcome::Refused("not_signed_in");
+        };
+        let record = self.record(identity, user);
+        match self.store.link_identity(record).await {
+            Ok(()) => {
+                let entry = self.audit.entry(AuditAction::IdentityLinked).by(&caller.user);
+                let entry = entry.on("identity", identity.provider, identity.login.clone());
+                self.audit.record(entry.from(client.ip.as_deref())).await;
+                Outcome::Linked
+            }
+            Err(AccountStoreError::IdentityInUse) => Outcome::Refused("identity_in_use"),
+            Err(AccountStoreError::ProviderAlreadyLinked) => Outcome::Refused("identity_in_use"),
+            Err(e) => {
+                tracing::error!(error = %e, "linking an identity failed");
+                Outcome::Refused("provider_error")
+            }
+        }
+    }
+
+    async fn sign_in(&self, identity: &ProviderIdentity, client: ClientInfo) -> Outcome {
+        let user = match self.store.find_identity(identity.provider, &identity.subject).await {
+            Ok(Some((_, user))) => user,
+            Ok(None) => match self.create(identity).await {
+                Ok(user) => user,
+                Err(code) => return Outcome::Refused(code),
+            },
+            Err(e) => {
+                tracing::error!(error = %e, "reading identities failed");
+                return Outcome::Refused("provider_error");
+            }
+        };
+        if user.status == UserStatus::Disabled {
+            return Outcome::Refused("account_disabled");
+        }
+        let entry = self
+            .audit
+            .entry(AuditAction::SignIn)
+            .by(&user)
+            .from(client.ip.as_deref());
+        self.audit.record(entry.detail(identity.provider.label())).await;
+        match self.accounts.start_session(&user, client).await {
+            Ok(session) => Outcome::SignedIn { session },
+            Err(e) => {
+                tracing::error!(error = %e, "starting a session failed");
+                Outcome::Refused("provider_error")
+            }
+        }
+    }
+
+    /// A new member from a provider identity. Never while no admin exists, never over an
+    /// existing account with the same email (that needs an explicit link).
+    async fn create(&self, identity: &ProviderIdentity) -> Result<User, &'static str> {
+        let email = identity
+            .email
+            .as_deref()
+            .and_then(|e| Email::parse(e).ok())
+            .ok_or("email_not_verified")?;
+        if matches!(self.store.find_user_by_email(&email).await, Ok(Some(_))) {
+            return Err("email_in_use");
+        }
+        let name = identity
+            .name
+            .as_deref()
+            .and_then(|n| DisplayName::parse(n).ok())
+            .or_else(|| DisplayName::parse(&identity.login).ok())
+            .map(|n| n.as_str().to_string())
+            .unwrap_or_else(|| email.local_part().to_string());
+        let id = UserId::from_uuid(Uuid::new_v4());
+        let new = NewUser {
+            id,
+            email,
+            name,
+            password_hash: None,
+            now: self.clock.now(),
+        };
+        match self
+            .store
+            .create_user_with_identity(new, self.record(identity, id), AdminSeat::MustNotTake)
+            .await
+        {
+            Ok(user) => {
+                let entry = self.audit.entry(AuditAction::AccountCreated).by(&user);
+                let entry = entry.on("user", user.id, user.email.to_string());
+                self.audit
+                    .record(entry.detail(format!("member, via {}", identity.provider.label())))
+                    .await;
+                Ok(user)
+            }
+            Err(AccountStoreError::AdminSeatClosed) => Err("no_admin_yet"),
+            Err(AccountStoreError::EmailTaken) => Err("email_in_use"),
+            Err(AccountStoreError::IdentityInUse) => Err("identity_in_use"),
+            Err(e) => {
+                tracing::error!(error = %e, "creating an account from a provider failed");
+                Err("provider_error")
+            }
+        }
+    }
+
+    fn record(&self, identity: &ProviderIdentity, user: UserId) -> IdentityRecord {
+        IdentityRecord {
+            provider: identity.provider,
+            subject: identity.subject.clone(),
+            user_id: user,
+            login: identity.login.clone(),
+            email: identity.email.clone(),
+            linked_at: self.clock.now(),
+        }
+    }
+
+    pub async fn identities(&self, caller: &Caller) -> Result<Vec<IdentityRecord>, AccountStoreError> {
+        self.store.list_identities(caller.user.id).await
+    }
+
+    /// Unlinks a provider, unless it is the account's last way to sign in.
+    pub async fn unlink(&self, caller: &Caller, provider: Provider) -> Result<(), UnlinkError> {
+        let identities = self.store.list_identities(caller.user.id).await?;
+        if !identities.iter().any(|i| i.provider == provider) {
+            return Err(UnlinkError::NotLinked);
+        }
+        let has_password = self
+            .store
+            .get_user(caller.user.id)
+            .await?
+            .is_some_and(|c| c.password_hash.is_some());
+        if !has_password && identities.len() == 1 {
+            return Err(UnlinkError::LastSignInMethod);
+        }
+        self.store.unlink_identity(caller.user.id, provider).await?;
+        let entry = self.audit.entry(AuditAction::IdentityUnlinked).by(&caller.user);
+        let entry = entry.on("identity", provider, provider.label());
+        self.audit.record(entry.from(caller.ip.as_deref())).await;
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UnlinkError {
+    #[error("This account has no identity of that provider linked.")]
+    NotLinked,
+    #[error("This is the only way to sign in to this account. Link another provider first.")]
+    LastSignInMethod,
+    #[error(transparent)]
+    Store(#[from] AccountStoreError),
+}
