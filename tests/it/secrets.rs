@@ -218,3 +218,31 @@ fn the_backup_and_rotate_key_commands_say_what_they_did() {
     let text = String::from_utf8(rotate.stdout).unwrap();
     assert!(text.contains("re-encrypted 2 secrets"), "{text}");
 }
+
+#[tokio::test]
+async fn a_sealed_value_copied_to_another_row_fails_loudly() {
+    use sea_orm::ConnectionTrait;
+
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::build(config(dir.path(), &[])).await.unwrap();
+    app.secrets.put("oauth.github.client_secret", SECRET).await.unwrap();
+    app.secrets
+        .put("oauth.google.client_secret", "another-secret")
+        .await
+        .unwrap();
+    app.store
+        .reader()
+        .execute_unprepared(
+            "UPDATE secret_values SET sealed = (SELECT sealed FROM secret_values WHERE name = \
+             'oauth.github.client_secret') WHERE name = 'oauth.google.client_secret'",
+        )
+        .await
+        .unwrap();
+    let moved = app.secrets.get("oauth.google.client_secret").await.unwrap_err();
+    assert!(format!("{moved:#}").contains("cannot be decrypted"), "{moved:#}");
+    assert_eq!(
+        app.secrets.get("oauth.github.client_secret").await.unwrap().as_deref(),
+        Some(SECRET)
+    );
+    app.store.close().await;
+}
