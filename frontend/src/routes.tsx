@@ -1,15 +1,20 @@
 // The client route table, shared by the browser router (main.tsx) and tests.
-import type { RouteObject } from 'react-router'
+import { Navigate, type RouteObject } from 'react-router'
 import { AuthRoot } from './auth/AuthProvider'
 import { RequireAdmin, RequireAuth } from './auth/guards'
+import { AdminLayout } from './layout/AdminLayout'
 import { AppShell } from './layout/AppShell'
 import { SignedOutLayout } from './layout/SignedOutLayout'
 import { AccountPage } from './pages/account/AccountPage'
+import { AuthCallbackPage } from './pages/auth-callback/AuthCallbackPage'
+import { AuditPage } from './pages/admin-audit/AuditPage'
+import { AuthSettingsPage } from './pages/admin-settings/AuthSettingsPage'
 import { UsersPage } from './pages/admin-users/UsersPage'
 import { HomePage } from './pages/home/HomePage'
 import { NotFoundPage } from './pages/not-found/NotFoundPage'
 import { SignInPage } from './pages/signin/SignInPage'
 import { SignUpPage } from './pages/signup/SignUpPage'
+import { VerifyPage } from './pages/verify/VerifyPage'
 
 export const routes: RouteObject[] = [
   {
@@ -20,6 +25,8 @@ export const routes: RouteObject[] = [
         children: [
           { path: 'signin', element: <SignInPage /> },
           { path: 'signup', element: <SignUpPage /> },
+          { path: 'verify', element: <VerifyPage /> },
+          { path: 'auth/callback', element: <AuthCallbackPage /> },
         ],
       },
       {
@@ -32,7 +39,19 @@ export const routes: RouteObject[] = [
               { path: 'account', element: <AccountPage /> },
               {
                 element: <RequireAdmin />,
-                children: [{ path: 'admin/users', element: <UsersPage /> }],
+                children: [
+                  {
+                    path: 'admin',
+                    element: <AdminLayout />,
+                    children: [
+                      { index: true, element: <Navigate to="/admin/users" replace /> },
+                      { path: 'users', element: <UsersPage /> },
+                      { path: 'audit', element: <AuditPage /> },
+                      { path: 'settings', element: <Navigate to="/admin/settings/auth" replace /> },
+                      { path: 'settings/auth', element: <AuthSettingsPage /> },
+                    ],
+                  },
+                ],
               },
             ],
           },

@@ -17,7 +17,8 @@ import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync } fro
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { startProvider } from './oauth-provider.mjs'
+import { chromium, request } from 'playwright-core'
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR || join(REPO_ROOT, 'target', 'browser')
@@ -143,6 +144,39 @@ async function ensureAdminSignedIn(page, base) {
   // Origin as a browser would send it: writes must be same-origin.
   const response = await page.request.post(`${base}${path}`, { data: body, headers: { Origin: base } })
   if (!response.ok()) throw new Error(`POST ${path} answered ${response.status()}: ${await response.text()}`)
+}
+
+/**
+ * Makes sure MEMBER has an account (the full sequence signs them up through the UI earlier), so
+ * a test run alone finds them. Uses its own cookie jar: nobody's browser changes who is signed in.
+ */
+async function ensureMemberExists(base) {
+  const client = await request.newContext()
+  try {
+    const headers = { Origin: base }
+    const login = await client.post(`${base}/api/auth/login`, {
+      data: { email: MEMBER.email, password: MEMBER.password },
+      headers,
+    })
+    if (login.ok()) return
+    const register = await client.post(`${base}/api/auth/register`, { data: MEMBER, headers })
+    if (!register.ok()) {
+      throw new Error(`could not sign in or sign up ${MEMBER.email}: ${register.status()} ${await register.text()}`)
+    }
+  } finally {
+    await client.dispose()
+  }
+}
+
+/** Signs the page's browser in as MEMBER through the API (its own cookie jar), signing them up if needed. */
+async function signInAsMember(page, base) {
+  const headers = { Origin: base }
+  let response = await page.request.post(`${base}/api/auth/login`, {
+    data: { email: MEMBER.email, password: MEMBER.password },
+    headers,
+  })
+  if (response.status() === 401) response = await page.request.post(`${base}/api/auth/register`, { data: MEMBER, headers })
+  if (!response.ok()) throw new Error(`signing in as the member answered ${response.status()}: ${await response.text()}`)
 }
 
 /**
@@ -346,6 +380,153 @@ test('no console errors and no failed requests on the home page', async ({ page,
   assert(problems.length === 0, `the home page reported:\n    ${problems.join('\n    ')}`)
 })
 
+test('turning the access code on sends a member to Verify', async ({ page, base }) => {
+  await ensureAdminSignedIn(page, base)
+  await page.goto(`${base}/admin/settings/auth`)
+  const panel = page.getByRole('region', { name: 'Access code' })
+  const toggle = panel.getByRole('switch', { name: 'Require an access code' })
+  await toggle.waitFor()
+  assert((await toggle.getAttribute('aria-checked')) === 'false', 'the access code is on before the test turned it on')
+  await toggle.click()
+  await waitForValue('access-code switch after turning it on', () => toggle.getAttribute('aria-checked'), 'true')
+
+  // The admin reads the code off the page, as they would to share it.
+  const shownCode = definition(panel, 'Current code')
+  await shownCode.waitFor()
+  const code = await textOf(shownCode)
+  assert(/^\d{8}$/.test(code), `the settings page shows an odd access code: ${JSON.stringify(code)}`)
+  await screenshot(page, 'settings-auth')
+
+  let gateOn = true
+  try {
+    await withFreshBrowser(base, async (other) => {
+      await signInAsMember(other, base)
+      await other.goto(`${base}/account`)
+      await waitForValue('path of /account for a member without the code', () => pathOf(other), '/verify')
+      const next = new URL(other.url()).searchParams.get('next')
+      assert(next === '/account', `Verify does not remember where the member was going: next=${JSON.stringify(next)}`)
+
+      const field = other.getByLabel('Access code', { exact: true })
+      const wrong = code === '00000000' ? '11111111' : '00000000'
+      await field.fill(wrong)
+      await other.getByRole('button', { name: 'Continue', exact: true }).click()
+      await waitForValue('the code field after a wrong code', () => field.getAttribute('aria-invalid'), 'true')
+      const error = await textOf(other.getByRole('alert'))
+      assert(/access code/i.test(error), `unexpected error under the code field: ${JSON.stringify(error)}`)
+      assert(pathOf(other) === '/verify', `a wrong code left Verify for ${other.url()}`)
+      await screenshot(other, 'verify')
+
+      await field.fill(code)
+      await other.getByRole('button', { name: 'Continue', exact: true }).click()
+      await waitForValue('path after entering the right code', () => pathOf(other), '/account')
+      // The gated calls the account page makes now go through.
+      await other.getByRole('list', { name: 'Sessions' }).waitFor()
+      await other.getByRole('button', { name: MEMBER.name, exact: true }).waitFor()
+    })
+
+    // The admin turns the gate off again, so the tests after this one are unaffected.
+    await toggle.click()
+    await waitForValue('access-code switch after turning it off', () => toggle.getAttribute('aria-checked'), 'false')
+    gateOn = false
+  } finally {
+    if (gateOn) {
+      await page.request
+        .put(`${base}/api/settings/access-code`, { data: { enabled: false }, headers: { Origin: base } })
+        .catch(() => {})
+    }
+  }
+  const status = await (await page.request.get(`${base}/api/settings/access-code`)).json()
+  assert(status?.data?.enabled === false, `the access code is still on: ${JSON.stringify(status)}`)
+})
+
+test('the audit log shows sign-ins and role changes', async ({ page, base }) => {
+  await ensureAdminSignedIn(page, base)
+  await ensureMemberExists(base)
+
+  // Two role changes to find in the log: the member made admin, then member again.
+  await page.goto(`${base}/admin/users`)
+  await page.getByRole('button', { name: `Make admin: ${MEMBER.name}`, exact: true }).click()
+  await page
+    .getByRole('alertdialog', { name: `Make ${MEMBER.name} an admin?` })
+    .getByRole('button', { name: 'Make admin', exact: true })
+    .click()
+  await page.getByRole('button', { name: `Make member: ${MEMBER.name}`, exact: true }).click()
+  await page
+    .getByRole('alertdialog', { name: `Make ${MEMBER.name} a member?` })
+    .getByRole('button', { name: 'Make member', exact: true })
+    .click()
+  await page.getByRole('button', { name: `Make admin: ${MEMBER.name}`, exact: true }).waitFor()
+
+  await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Audit log', exact: true }).click()
+  await waitForValue('path after opening the audit log', () => pathOf(page), '/admin/audit')
+  const table = page.getByRole('table', { name: 'Audit log, newest first' })
+  await table.waitFor()
+  const codes = () => table.locator('tbody th code').allTextContents()
+  const codesSeen = await codes()
+  assert(codesSeen.includes('auth.sign_in'), `no auth.sign_in row in the audit log: ${codesSeen.join(', ')}`)
+  assert(codesSeen.includes('account.role_changed'), `no account.role_changed row in the audit log: ${codesSeen.join(', ')}`)
+  await screenshot(page, 'admin-audit')
+
+  const onlyRows = (action) => async () => {
+    const seen = await codes()
+    return seen.length > 0 && seen.every((seenCode) => seenCode === action)
+  }
+  await page.getByLabel('Action', { exact: true }).selectOption('account.role_changed')
+  await waitForValue('the log filtered to role changes', onlyRows('account.role_changed'), true)
+  assert((await codes()).length >= 2, `fewer than two role changes listed: ${(await codes()).join(', ')}`)
+  assert(
+    new URL(page.url()).searchParams.get('action') === 'account.role_changed',
+    `the filter is not in the address: ${page.url()}`,
+  )
+  const detail = await textOf(table.locator('tbody tr').first())
+  assert(detail.includes(MEMBER.name) || detail.includes(MEMBER.email), `the newest role change does not name the member: ${detail}`)
+
+  await page.getByLabel('Action', { exact: true }).selectOption('auth.sign_in')
+  await waitForValue('the log filtered to sign-ins', onlyRows('auth.sign_in'), true)
+})
+
+test('signing in with GitHub and with Google through the provider', async ({ page, base }) => {
+  // Provider sign-ins never make the first account: the admin must exist.
+  await ensureAdminSignedIn(page, base)
+  await withFreshBrowser(base, async (page) => {
+    oauthProvider.asPerson({ id: 4242, login: 'grace-gh', name: 'Grace Hopper', email: 'grace@navy.example' })
+    await page.goto(`${base}/signin`)
+    await page.getByRole('link', { name: 'Continue with GitHub' }).click()
+    await page.getByRole('link', { name: 'Authorize' }).click()
+    await waitForValue('path after GitHub sign-in', () => pathOf(page), '/')
+    await waitForValue('signed in as', async () => (await authStatusOf(page, base)).user?.email, 'grace@navy.example')
+    const me = await authStatusOf(page, base)
+    assert(me.user.role === 'member', `a provider sign-up is a member: ${JSON.stringify(me.user)}`)
+
+    await page.context().clearCookies()
+    oauthProvider.asPerson({ id: 'g-7', login: 'katherine', name: 'Katherine Johnson', email: 'katherine@nasa.example' })
+    await page.goto(`${base}/signin`)
+    await page.getByRole('link', { name: 'Continue with Google' }).click()
+    await page.getByRole('link', { name: 'Authorize' }).click()
+    await waitForValue('signed in with Google as', async () => (await authStatusOf(page, base)).user?.email, 'katherine@nasa.example')
+    await screenshot(page, 'oauth-home')
+  })
+})
+
+test('an existing account links GitHub on the account page and then signs in with it', async ({ page, base }) => {
+  await ensureAdminSignedIn(page, base)
+  oauthProvider.asPerson({ id: 1843, login: 'ada-gh', name: 'Ada on GitHub', email: ADMIN.email })
+  await page.goto(`${base}/account`)
+  await page.getByRole('link', { name: 'Link GitHub' }).click()
+  await page.getByRole('link', { name: 'Authorize' }).click()
+  await waitForValue('path after linking', () => pathOf(page), '/account')
+  const linked = page.getByRole('list', { name: 'Linked sign-ins' })
+  await waitForValue('linked identity shown', async () => (await textOf(linked)).includes('ada-gh'), true)
+  await screenshot(page, 'account-linked')
+
+  await withFreshBrowser(base, async (other) => {
+    await other.goto(`${base}/signin`)
+    await other.getByRole('link', { name: 'Continue with GitHub' }).click()
+    await other.getByRole('link', { name: 'Authorize' }).click()
+    await waitForValue('GitHub signs in as the linked account', async () => (await authStatusOf(other, base)).user?.email, ADMIN.email)
+  })
+})
+
 // ---------------------------------------------------------------------------
 // Runner
 // ---------------------------------------------------------------------------
@@ -390,9 +571,16 @@ function nimbusBinary() {
 }
 
 /** Spawns `nimbus demo` on port 0 with its own data dir; see `untilReady`. */
-function spawnServer(bin, dataDir) {
+function spawnServer(bin, dataDir, extraEnv = {}) {
   const child = spawn(bin, ['demo'], {
-    env: { ...process.env, PORT: '0', BIND_ADDR: '127.0.0.1', NIMBUS_DATA_DIR: dataDir, LOG_FORMAT: 'text' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      BIND_ADDR: '127.0.0.1',
+      NIMBUS_DATA_DIR: dataDir,
+      LOG_FORMAT: 'text',
+      ...extraEnv,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const server = { bin, child, base: null, stdout: new Tail(DIAGNOSTIC_LINES), stderr: new Tail(DIAGNOSTIC_LINES) }
@@ -513,10 +701,10 @@ async function launchBrowser(profileDir) {
 /** Opens a page that may only talk to `base`; anything else is aborted and recorded. */
 async function confinedPage(context, base, offsite) {
   const page = await context.newPage()
-  const origin = new URL(base).origin
+  const allowed = [new URL(base).origin, ...extraOrigins]
   await page.route('**/*', (route) => {
     const url = route.request().url()
-    if (new URL(url).origin === origin) return route.continue()
+    if (allowed.includes(new URL(url).origin)) return route.continue()
     offsite.push(url)
     return route.abort('blockedbyclient')
   })
@@ -548,6 +736,11 @@ async function runTest(entry, context, base) {
   }
 }
 
+/** Origins besides Nimbus's that pages may reach: the test OAuth provider. */
+const extraOrigins = []
+/** The loopback OAuth provider the demo signs in with (GitHub and Google alike). */
+let oauthProvider
+
 async function main() {
   const filter = process.argv[2]
   const selected = filter ? tests.filter((entry) => entry.name.includes(filter)) : tests
@@ -563,6 +756,7 @@ async function main() {
   const stopping = async () => {
     await context?.close().catch(() => {})
     if (server) await stopServer(server)
+    await oauthProvider?.close()
     rmSync(profileDir, { recursive: true, force: true })
     rmSync(dataDir, { recursive: true, force: true })
   }
@@ -574,7 +768,9 @@ async function main() {
 
   try {
     try {
-      server = spawnServer(bin, dataDir)
+      oauthProvider = await startProvider()
+      extraOrigins.push(new URL(oauthProvider.base).origin)
+      server = spawnServer(bin, dataDir, oauthProvider.env())
       await untilReady(server)
       context = await launchBrowser(profileDir)
     } catch (error) {

@@ -36,6 +36,22 @@ export function onSessionEnded(listener: SessionEndedListener): () => void {
   }
 }
 
+/** The access-code gate is on and this member has not entered the current code (403). */
+const ACCESS_CODE_REQUIRED = 'access_code_required'
+
+const accessCodeListeners = new Set<() => void>()
+
+/**
+ * Calls `listener` whenever any API call is refused until the caller enters the access code
+ * (the gate was turned on, or an admin rotated the code, while they were using the portal).
+ */
+export function onAccessCodeRequired(listener: () => void): () => void {
+  accessCodeListeners.add(listener)
+  return () => {
+    accessCodeListeners.delete(listener)
+  }
+}
+
 async function errorCode(response: Response): Promise<string | undefined> {
   try {
     const body: unknown = await response.clone().json()
@@ -61,6 +77,8 @@ api.use({
     const code = await errorCode(response)
     if (code && SESSION_ENDED_CODES.has(code)) {
       for (const listener of sessionEndedListeners) listener(code)
+    } else if (code === ACCESS_CODE_REQUIRED && response.status === 403) {
+      for (const listener of accessCodeListeners) listener()
     }
     return undefined
   },

@@ -1,10 +1,11 @@
 // Who is signed in, as the SPA knows it. Asks GET /api/auth/status once at start (it
 // never answers 401, so an anonymous visit leaves no error in the console) and again
-// after sign-in or sign-up; forgets the user when any call says the session is gone.
+// after sign-in or sign-up; forgets the user when any call says the session is gone, and
+// notes when a call says the access code must be entered first (the guards send them to /verify).
 import { createContext, type ReactNode, use, useCallback, useEffect, useMemo, useState } from 'react'
 import { Outlet } from 'react-router'
 import { type Outcome, settle } from '../api/call'
-import { api, onSessionEnded } from '../api/client'
+import { api, onAccessCodeRequired, onSessionEnded } from '../api/client'
 import type { ApiFailure } from '../api/failure'
 import type { AuthStatus, Me } from '../api/types'
 
@@ -15,6 +16,8 @@ export interface AuthState {
   hasAdmin: boolean
   /** `nimbus serve` with no admin yet: registering needs the token printed to the log. */
   setupTokenRequired: boolean
+  /** The access-code gate is on and the signed-in member has not entered the current code. */
+  accessCodeRequired: boolean
   /** Why the last status check failed (Nimbus unreachable), if it did. */
   failure: ApiFailure | null
   /** Said on the sign-in page after the session ended under the user's feet. */
@@ -41,6 +44,7 @@ const initialState: AuthState = {
   user: null,
   hasAdmin: true,
   setupTokenRequired: false,
+  accessCodeRequired: false,
   failure: null,
   notice: null,
   signedOutOnPurpose: false,
@@ -56,12 +60,13 @@ const fetchStatus = (signal?: AbortSignal) => settle(api.GET('/auth/status', { s
 
 function withStatus(current: AuthState, outcome: Outcome<AuthStatus>): AuthState {
   if (!outcome.ok) return { ...current, status: 'ready', failure: outcome.failure }
-  const { user, has_admin, setup_token_required } = outcome.data
+  const { user, has_admin, setup_token_required, access_code_required } = outcome.data
   return {
     status: 'ready',
     user: user ?? null,
     hasAdmin: has_admin,
     setupTokenRequired: setup_token_required,
+    accessCodeRequired: user !== undefined && access_code_required,
     failure: null,
     notice: user ? null : current.notice,
     signedOutOnPurpose: user ? false : current.signedOutOnPurpose,
@@ -93,8 +98,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
           // Only a session that existed can end; an anonymous 401/403 (a disabled
           // account trying to sign in) is the sign-in page's own error to show.
           current.user
-            ? { ...current, user: null, notice: noticeFor(code), signedOutOnPurpose: false }
+            ? { ...current, user: null, accessCodeRequired: false, notice: noticeFor(code), signedOutOnPurpose: false }
             : current,
+        )
+      }),
+    [],
+  )
+
+  useEffect(
+    () =>
+      onAccessCodeRequired(() => {
+        setState((current) =>
+          current.user && !current.accessCodeRequired ? { ...current, accessCodeRequired: true } : current,
         )
       }),
     [],
@@ -103,12 +118,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signOut = useCallback(async () => {
     const outcome = await settle(api.POST('/auth/logout'))
     if (!outcome.ok) return outcome.failure
-    setState((current) => ({ ...current, user: null, notice: null, signedOutOnPurpose: true }))
+    setState((current) => ({
+      ...current,
+      user: null,
+      accessCodeRequired: false,
+      notice: null,
+      signedOutOnPurpose: true,
+    }))
     return null
   }, [])
 
   const forget = useCallback((notice: string | null) => {
-    setState((current) => ({ ...current, user: null, notice, signedOutOnPurpose: true }))
+    setState((current) => ({ ...current, user: null, accessCodeRequired: false, notice, signedOutOnPurpose: true }))
   }, [])
 
   const replaceUser = useCallback((user: Me) => {

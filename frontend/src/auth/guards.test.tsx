@@ -47,6 +47,7 @@ describe('route guards', () => {
       'GET /api/auth/status': authStatus(admin),
       'GET /api/me/sessions': expired,
       'GET /api/tokens': expired,
+      'GET /api/me/identities': expired,
     })
     const { router } = renderAt('/account')
 
@@ -54,7 +55,8 @@ describe('route guards', () => {
       expect(router.state.location.pathname).toBe('/signin')
     })
     expect(router.state.location.search).toBe('?next=%2Faccount')
-    expect(screen.getByText('Your session ended. Sign in again.').getAttribute('role')).toBe('status')
+    // The router moves first; the page it renders can commit a moment later (a transition).
+    expect((await screen.findByText('Your session ended. Sign in again.')).getAttribute('role')).toBe('status')
   })
 
   it('does not treat a wrong current password (401 invalid_credentials) as a lost session', async () => {
@@ -63,6 +65,7 @@ describe('route guards', () => {
       'GET /api/auth/status': authStatus(admin),
       'GET /api/me/sessions': () => ok([]),
       'GET /api/tokens': () => ok([]),
+      'GET /api/me/identities': () => ok([]),
       'POST /api/me/password': () =>
         refusal(401, 'invalid_credentials', 'The current password is wrong.', { field: 'current_password' }),
     })

@@ -1,5 +1,5 @@
-// Route guards. RequireAuth sends anonymous visitors to /signin (remembering where they
-// were); RequireAdmin tells members plainly that a page is for admins instead of
+// Route guards. RequireAuth sends anonymous visitors to /signin and members who still have
+// to enter the access code to /verify (remembering where they were); RequireAdmin tells members plainly that a page is for admins instead of
 // rendering an empty screen (the server would answer 403 admin_required anyway).
 import { useId, useState } from 'react'
 import { Link, Navigate, Outlet, useLocation } from 'react-router'
@@ -7,7 +7,7 @@ import { BrandMark } from '../layout/BrandMark'
 import { FailureAlert } from '../ui/FailureAlert'
 import { primaryButton } from '../ui/styles'
 import { useAuth } from './AuthProvider'
-import { signInPath } from './next'
+import { signInPath, verifyPath } from './next'
 
 /** Shown for the moment between page load and the first /api/auth/status answer. */
 export function AuthPending() {
@@ -49,9 +49,9 @@ export function RequireAuth() {
   const auth = useAuth()
   const location = useLocation()
   if (auth.status === 'loading') return <AuthPending />
-  if (auth.user) return <Outlet />
-  if (auth.failure) return <AuthUnavailable />
   const here = `${location.pathname}${location.search}${location.hash}`
+  if (auth.user) return auth.accessCodeRequired ? <Navigate to={verifyPath(here)} replace /> : <Outlet />
+  if (auth.failure) return <AuthUnavailable />
   return <Navigate to={signInPath(auth.signedOutOnPurpose ? null : here)} replace />
 }
 

@@ -6,11 +6,19 @@ import { Backdrop } from './Backdrop'
 import { BrandMark } from './BrandMark'
 import { UserMenu } from './UserMenu'
 
-/** Primary navigation; feature pages add their entry here. `admin`: shown to admins only. */
-const navItems: { to: string; label: string; end: boolean; admin?: boolean }[] = [
+/**
+ * Primary navigation; feature pages add their entry here. `admin`: shown to admins only.
+ * `section`: the entry is current anywhere under this path (Admin opens on Users but covers
+ * the audit log and settings too).
+ */
+const navItems: { to: string; label: string; end: boolean; admin?: boolean; section?: string }[] = [
   { to: '/', label: 'Home', end: true },
-  { to: '/admin/users', label: 'Admin', end: false, admin: true },
+  { to: '/admin/users', label: 'Admin', end: false, admin: true, section: '/admin' },
 ]
+
+function inSection(pathname: string, section: string | undefined): boolean {
+  return section !== undefined && (pathname === section || pathname.startsWith(`${section}/`))
+}
 
 export function AppShell() {
   const { pathname } = useLocation()
@@ -49,7 +57,7 @@ export function AppShell() {
                         end={item.end}
                         className={({ isActive }) =>
                           `block rounded-lg px-3 py-1.5 font-mono text-[11px] font-medium tracking-[0.14em] uppercase transition-colors ${
-                            isActive
+                            isActive || inSection(pathname, item.section)
                               ? 'bg-white/80 text-ink shadow-[0_0_0_1px_var(--color-line-2)]'
                               : 'text-ink-3 hover:bg-white/60 hover:text-ink'
                           }`

@@ -62,11 +62,21 @@ type Handler = (call: LoggedCall) => Answer
 export const strayCalls: string[] = []
 
 /**
+ * Calls every test gets answered unless it says otherwise: the sign-in and account pages ask
+ * which sign-in providers are set up, and by default none is.
+ */
+const defaultHandlers: Record<string, Handler> = {
+  'GET /api/auth/providers': () => ok({ github: false, google: false }),
+}
+
+/**
  * Replaces globalThis.fetch with a tiny router. A handler answers every call to its
  * key; an array of handlers answers successive calls, and a call past its end is
- * a stray call (the test fails), as is a call to a key with no handler.
+ * a stray call (the test fails), as is a call to a key with no handler (see
+ * `defaultHandlers` for the few that have one anyway).
  */
-export function serveFetch(handlers: Record<string, Handler | Handler[]>) {
+export function serveFetch(scripted: Record<string, Handler | Handler[]>) {
+  const handlers = { ...defaultHandlers, ...scripted }
   const log: LoggedCall[] = []
   const used = new Map<string, number>()
   strayCalls.length = 0
@@ -145,12 +155,13 @@ export const member: Me = {
 /** A GET /api/auth/status answer: signed in as `user`, or anonymous when null. */
 export function authStatus(
   user: Me | null,
-  install: { has_admin?: boolean; setup_token_required?: boolean } = {},
+  install: { has_admin?: boolean; setup_token_required?: boolean; access_code_required?: boolean } = {},
 ): () => Response {
   return () =>
     ok({
       has_admin: install.has_admin ?? true,
       setup_token_required: install.setup_token_required ?? false,
+      access_code_required: install.access_code_required ?? false,
       ...(user ? { user } : {}),
     })
 }

@@ -4,14 +4,17 @@
 import { useCallback, useRef, useState } from 'react'
 import { type ApiFailure, describeFailure } from '../api/failure'
 
+/** A control an error can be shown under and focus can go to. */
+type Control = HTMLInputElement | HTMLTextAreaElement
+
 export function useFormErrors<F extends string>(fields: readonly F[]) {
-  const inputs = useRef(new Map<F, HTMLInputElement>())
+  const inputs = useRef(new Map<F, Control>())
   const [errors, setErrors] = useState<Partial<Record<F, string>>>({})
   const [failure, setFailure] = useState<ApiFailure | null>(null)
 
   /** `ref={register('email')}` on the field's input, so errors can focus it. */
   const register = useCallback(
-    (name: F) => (element: HTMLInputElement | null) => {
+    (name: F) => (element: Control | null) => {
       if (element) inputs.current.set(name, element)
       else inputs.current.delete(name)
     },

@@ -33,6 +33,7 @@ function signedInAccount(extra: Parameters<typeof serveFetch>[0] = {}) {
     'GET /api/auth/status': authStatus(admin),
     'GET /api/me/sessions': () => ok(sessions),
     'GET /api/tokens': () => ok([]),
+    'GET /api/me/identities': () => ok([]),
     ...extra,
   })
 }
@@ -158,7 +159,8 @@ describe('account page', () => {
       expect(router.state.location.pathname).toBe('/signin')
     })
     expect(router.state.location.search).toBe('')
-    expect(screen.getByRole('status').textContent).toBe('You signed out everywhere. Sign in again to continue.')
+    // The router moves first; the page it renders can commit a moment later (a transition).
+    expect((await screen.findByRole('status')).textContent).toBe('You signed out everywhere. Sign in again to continue.')
     expect(fetch.calls('POST /api/auth/logout-all')).toHaveLength(1)
   })
 

@@ -1,8 +1,9 @@
-// The signed-in user's own account: profile, password, where they are signed in,
-// and the personal API tokens scripts use instead of a cookie.
+// The signed-in user's own account: profile, password, linked GitHub/Google sign-ins, where
+// they are signed in, and the personal API tokens scripts use instead of a cookie.
 import { useState } from 'react'
 import { useAuth } from '../../auth/AuthProvider'
 import { PageHeader } from '../../ui/Panel'
+import { LinkedSignInsSection } from './LinkedSignInsSection'
 import { PasswordSection } from './PasswordSection'
 import { ProfileSection } from './ProfileSection'
 import { SessionsSection } from './SessionsSection'
@@ -22,7 +23,7 @@ export function AccountPage() {
             Hello, <em className="italic">{user.name}.</em>
           </>
         }
-        lead="Your profile, your password, where you are signed in, and tokens for scripts."
+        lead="Your profile, how you sign in, where you are signed in, and tokens for scripts."
       />
       <div className="grid items-start gap-6 lg:grid-cols-2">
         <ProfileSection user={user} />
@@ -33,6 +34,7 @@ export function AccountPage() {
           }}
         />
       </div>
+      <LinkedSignInsSection />
       <SessionsSection version={sessionsVersion} />
       <TokensSection />
     </div>

@@ -3,24 +3,8 @@
 // the LAN (no clipboard API) it selects the text so Ctrl+C finishes the job.
 import { useEffect, useId, useRef, useState } from 'react'
 import type { CreatedToken } from '../../api/types'
+import { type CopyState, copyMessage, copyText } from '../../ui/clipboard'
 import { ghostButton, input, primaryButton } from '../../ui/styles'
-
-type CopyState = 'idle' | 'copied' | 'select'
-
-async function copyText(text: string, field: HTMLInputElement | null): Promise<CopyState> {
-  try {
-    // `clipboard` is missing outside secure contexts, whatever the DOM types say.
-    if ('clipboard' in navigator && typeof navigator.clipboard.writeText === 'function') {
-      await navigator.clipboard.writeText(text)
-      return 'copied'
-    }
-  } catch {
-    // Permission denied or no secure context: fall through to selecting the text.
-  }
-  field?.focus()
-  field?.select()
-  return 'select'
-}
 
 export function NewTokenSecret({ created, onDone }: { created: CreatedToken; onDone: () => void }) {
   const titleId = useId()
@@ -70,8 +54,7 @@ export function NewTokenSecret({ created, onDone }: { created: CreatedToken; onD
         </button>
       </div>
       <p role="status" className="mt-1.5 text-[12.5px] text-ink-3 empty:hidden">
-        {copy === 'copied' && 'Copied to the clipboard.'}
-        {copy === 'select' && 'Selected: press Ctrl+C (⌘C on a Mac) to copy it.'}
+        {copyMessage(copy)}
       </p>
       <p className="mt-4 text-[13px] text-ink-2">Try it:</p>
       <pre className="mt-1.5 overflow-x-auto rounded-lg bg-ink px-3.5 py-3 font-mono text-[12px] leading-relaxed text-white/90">

@@ -35,6 +35,7 @@ function account(extra: Parameters<typeof serveFetch>[0] = {}) {
     'GET /api/auth/status': authStatus(admin),
     'GET /api/me/sessions': () => ok([]),
     'GET /api/tokens': () => ok([ciToken]),
+    'GET /api/me/identities': () => ok([]),
     ...extra,
   })
 }

@@ -18,6 +18,7 @@ describe('sign-in page', () => {
       'POST /api/auth/login': () => ok({ ...admin, via: undefined, read_only: undefined }),
       'GET /api/me/sessions': () => ok([]),
       'GET /api/tokens': () => ok([]),
+      'GET /api/me/identities': () => ok([]),
     })
     const { router } = renderAt('/signin?next=%2Faccount')
 
@@ -127,6 +128,59 @@ describe('sign-in page', () => {
     expect((await screen.findByRole('link', { name: 'Create the first account' })).getAttribute('href')).toBe(
       '/signup',
     )
+  })
+
+  it('offers the sign-in providers an admin set up, as links that keep `next`', async () => {
+    serveFetch({
+      'GET /api/auth/status': authStatus(null),
+      'GET /api/auth/providers': () => ok({ github: true, google: false }),
+    })
+    renderAt('/signin?next=%2Faccount%3Ftab%3Dtokens')
+
+    const github = await screen.findByRole('link', { name: 'Continue with GitHub' })
+    expect(github.getAttribute('href')).toBe('/api/auth/github?next=%2Faccount%3Ftab%3Dtokens')
+    expect(screen.queryByRole('link', { name: 'Continue with Google' })).toBeNull()
+    expect(screen.getByRole('separator', { name: 'or' })).toBeTruthy()
+    // The password form is still there below the "or".
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy()
+  })
+
+  it('offers both providers, starting from home when there is nowhere else to go', async () => {
+    serveFetch({
+      'GET /api/auth/status': authStatus(null),
+      'GET /api/auth/providers': () => ok({ github: true, google: true }),
+    })
+    renderAt('/signin')
+
+    expect((await screen.findByRole('link', { name: 'Continue with GitHub' })).getAttribute('href')).toBe(
+      '/api/auth/github',
+    )
+    expect(screen.getByRole('link', { name: 'Continue with Google' }).getAttribute('href')).toBe('/api/auth/google')
+  })
+
+  it('shows no provider buttons and no "or" when none is set up, or the answer fails', async () => {
+    const fetch = serveFetch({
+      'GET /api/auth/status': authStatus(null),
+      'GET /api/auth/providers': [
+        () => ok({ github: false, google: false }),
+        () => refusal(500, 'internal', 'Something went wrong on our side.'),
+      ],
+    })
+    const { unmount } = renderAt('/signin')
+    await waitFor(() => {
+      expect(fetch.calls('GET /api/auth/providers')).toHaveLength(1)
+    })
+    await screen.findByRole('button', { name: 'Sign in' })
+    expect(screen.queryByRole('link', { name: /Continue with/ })).toBeNull()
+    expect(screen.queryByRole('separator')).toBeNull()
+    unmount()
+
+    renderAt('/signin')
+    await waitFor(() => {
+      expect(fetch.calls('GET /api/auth/providers')).toHaveLength(2)
+    })
+    expect(screen.queryByRole('link', { name: /Continue with/ })).toBeNull()
+    expect(screen.queryByRole('alert')).toBeNull()
   })
 
   it('sends someone already signed in straight on', async () => {

@@ -1,19 +1,51 @@
 // Sign in with email and password. Anonymous visitors land here from any guarded
 // page (with `next` to go back to); the API sets the session cookie, then we re-read
-// who is signed in and go on. OAuth providers will sit above the form, behind an "or".
+// who is signed in and go on. GitHub and Google, when an admin set them up, sit above the
+// form behind an "or": plain links to the API, which hands the browser on to the provider.
 import { type SubmitEvent, useState } from 'react'
 import { Link, Navigate, useSearchParams } from 'react-router'
 import { settle } from '../../api/call'
 import { api } from '../../api/client'
+import type { Providers } from '../../api/types'
+import { useLoad } from '../../api/useLoad'
 import { useAuth } from '../../auth/AuthProvider'
 import { safeNext } from '../../auth/next'
+import { PROVIDERS, ProviderIcon, loadProviders, providerName, signInWithUrl } from '../../auth/providers'
 import { AuthCard, authLink } from '../../layout/AuthCard'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { Field } from '../../ui/Field'
-import { primaryButton } from '../../ui/styles'
+import { ghostButton, primaryButton } from '../../ui/styles'
 import { useFormErrors } from '../../ui/useFormErrors'
 
 const FIELDS = ['email', 'password'] as const
+
+/** "Continue with GitHub" / "Continue with Google" for the providers that are set up, then "or". */
+function ProviderButtons({ providers, next }: { providers: Providers; next: string }) {
+  const shown = PROVIDERS.filter((provider) => providers[provider])
+  if (shown.length === 0) return null
+  return (
+    <div className="mb-5">
+      <ul className="space-y-2.5">
+        {shown.map((provider) => (
+          <li key={provider}>
+            {/* A real navigation: the API answers with a redirect to the provider. */}
+            <a href={signInWithUrl(provider, next)} className={`${ghostButton} w-full`}>
+              <ProviderIcon provider={provider} />
+              Continue with {providerName(provider)}
+            </a>
+          </li>
+        ))}
+      </ul>
+      <div className="mt-5 flex items-center gap-3" role="separator" aria-label="or">
+        <span aria-hidden="true" className="h-px flex-1 bg-line-2" />
+        <span aria-hidden="true" className="eyebrow">
+          or
+        </span>
+        <span aria-hidden="true" className="h-px flex-1 bg-line-2" />
+      </div>
+    </div>
+  )
+}
 
 export function SignInPage() {
   const auth = useAuth()
@@ -23,6 +55,7 @@ export function SignInPage() {
   const [password, setPassword] = useState('')
   const [submitting, setSubmitting] = useState(false)
   const form = useFormErrors(FIELDS)
+  const { state: providers } = useLoad(loadProviders)
 
   if (auth.user) return <Navigate to={next} replace />
 
@@ -89,7 +122,8 @@ export function SignInPage() {
         </div>
       )}
 
-      {/* Sign-in providers (GitHub, Google) will go here, followed by an "or" divider. */}
+      {/* Without an answer about providers, the password form is the way in. */}
+      {providers.phase === 'ok' && <ProviderButtons providers={providers.data} next={next} />}
       <form noValidate onSubmit={(event) => void handleSubmit(event)} className="space-y-4">
         <Field
           ref={form.register('email')}

@@ -1,0 +1,40 @@
+// Words for the audit log's action codes. Typed as a full record of the API's enum, so a new
+// action in the spec fails the typecheck here until it has a label.
+import type { AuditAction } from '../../api/types'
+
+export const auditActionLabels: Record<AuditAction, string> = {
+  'auth.sign_in': 'Signed in',
+  'auth.sign_in_failed': 'Sign-in refused',
+  'auth.signed_out_everywhere': 'Signed out everywhere',
+  'account.created': 'Account created',
+  'account.password_changed': 'Password changed',
+  'account.role_changed': 'Role changed',
+  'account.status_changed': 'Account enabled or disabled',
+  'account.promoted_at_boot': 'Made admin at start-up',
+  'token.created': 'API token created',
+  'token.revoked': 'API token revoked',
+  'settings.changed': 'Setting changed',
+  'access_code.rotated': 'Access code renewed',
+  'access_code.failed': 'Wrong access code',
+  'identity.linked': 'Sign-in provider linked',
+  'identity.unlinked': 'Sign-in provider unlinked',
+}
+
+/** Every action, in the order the filter lists them. */
+export const auditActions = Object.keys(auditActionLabels) as AuditAction[]
+
+/** Actions that record something refused: drawn in red so they stand out. */
+const refusals = new Set<string>(['auth.sign_in_failed', 'access_code.failed'])
+
+export function isRefusal(action: string): boolean {
+  return refusals.has(action)
+}
+
+export function isAuditAction(value: string | null): value is AuditAction {
+  return value !== null && Object.hasOwn(auditActionLabels, value)
+}
+
+/** The label for a code; an action this build does not know yet shows as its code. */
+export function auditActionLabel(action: string): string {
+  return isAuditAction(action) ? auditActionLabels[action] : action
+}
