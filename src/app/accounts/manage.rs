@@ -159,9 +159,15 @@ impl AccountService {
     }
 
     pub async fn revoke_token(&self, caller: &Caller, id: Uuid) -> Result<(), AccountError> {
+        let tokens = self.store.list_tokens(caller.user.id).await?;
+        let name = tokens
+            .into_iter()
+            .find(|t| t.id == id)
+            .map(|t| t.name)
+            .unwrap_or_default();
         if self.store.delete_token(caller.user.id, id).await? {
             let entry = self.audit.entry(AuditAction::TokenRevoked).by(&caller.user);
-            let entry = entry.on("token", id, String::new()).from(caller.ip.as_deref());
+            let entry = entry.on("token", id, name).from(caller.ip.as_deref());
             self.audit.record(entry).await;
             Ok(())
         } else {
