@@ -2,6 +2,7 @@
 //! file and the environment (see `sources`), then parsed into domain types. A bad value stops boot
 //! with one line naming the variable, the value and the expected form.
 
+mod access;
 mod parse;
 mod sections;
 mod sources;
