@@ -8,11 +8,9 @@ use sea_orm::{
 use super::super::SqliteStore;
 use super::super::entities::identity;
 use super::rows::{corrupt, db, to_user, user_id};
-use super::users::active_admin_count;
-use crate::domain::account::UserStatus;
+use super::users::insert_user;
 use crate::domain::ids::UserId;
 use crate::domain::oauth::Provider;
-use crate::domain::role::Role;
 use crate::ports::accounts::{AccountStoreError, AdminSeat, IdentityRecord, NewUser, User};
 
 type Outcome<T> = Result<T, AccountStoreError>;
@@ -101,32 +99,10 @@ impl SqliteStore {
             .write(move |txn| {
                 Box::pin(async move {
                     use super::super::entities::user;
-                    let taken = user::Entity::find()
-                        .filter(user::Column::Email.eq(new.email.as_str()))
-                        .count(txn)
-                        .await?;
-                    if taken > 0 {
-                        return Ok(Err(AccountStoreError::EmailTaken));
-                    }
-                    let no_admin = active_admin_count(txn).await? == 0;
-                    if no_admin && seat == AdminSeat::MustNotTake {
-                        return Ok(Err(AccountStoreError::AdminSeatClosed));
-                    }
-                    let role = if no_admin { Role::Admin } else { Role::Member };
-                    let model = user::ActiveModel {
-                        id: Set(new.id.to_string()),
-                        email: Set(new.email.as_str().to_string()),
-                        name: Set(new.name),
-                        password_hash: Set(new.password_hash),
-                        role: Set(role.as_str().to_string()),
-                        status: Set(UserStatus::Active.as_str().to_string()),
-                        created_at: Set(new.now),
-                        updated_at: Set(new.now),
-                        last_seen_at: Set(Some(new.now)),
-                        access_code_version: Set(None),
-                    }
-                    .insert(txn)
-                    .await?;
+                    let model = match insert_user(txn, new, seat).await? {
+                        Ok(model) => model,
+                        Err(refused) => return Ok(Err(refused)),
+                    };
                     if let Err(refused) = insert_identity(txn, &id).await? {
                         // Undo the account: the identity was the point of it.
                         user::Entity::delete_by_id(model.id.clone()).exec(txn).await?;

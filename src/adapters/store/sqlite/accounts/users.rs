@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -39,37 +40,49 @@ fn settle<T>(result: Result<Outcome<T>, crate::ports::StoreError>) -> Outcome<T>
     result.map_err(AccountStoreError::Store)?
 }
 
+/// Inserts a new account inside `txn`, deciding its role: admin when no active admin exists and
+/// `seat` allows it, member otherwise. Refuses a taken email or a closed admin seat.
+pub(super) async fn insert_user(
+    txn: &DatabaseTransaction,
+    new: NewUser,
+    seat: AdminSeat,
+) -> Result<Outcome<user::Model>, DbErr> {
+    let taken = user::Entity::find()
+        .filter(user::Column::Email.eq(new.email.as_str()))
+        .count(txn)
+        .await?;
+    if taken > 0 {
+        return Ok(Err(AccountStoreError::EmailTaken));
+    }
+    let no_admin = active_admin_count(txn).await? == 0;
+    if no_admin && seat == AdminSeat::MustNotTake {
+        return Ok(Err(AccountStoreError::AdminSeatClosed));
+    }
+    let role = if no_admin { Role::Admin } else { Role::Member };
+    let row = user::ActiveModel {
+        id: Set(new.id.to_string()),
+        email: Set(new.email.as_str().to_string()),
+        name: Set(new.name),
+        password_hash: Set(new.password_hash),
+        role: Set(role.as_str().to_string()),
+        status: Set(UserStatus::Active.as_str().to_string()),
+        created_at: Set(new.now),
+        updated_at: Set(new.now),
+        last_seen_at: Set(Some(new.now)),
+        access_code_version: Set(None),
+    };
+    Ok(Ok(row.insert(txn).await?))
+}
+
 impl SqliteStore {
     pub(super) async fn create_user_row(&self, new: NewUser, seat: AdminSeat) -> Outcome<User> {
         settle(
             self.write(move |txn| {
                 Box::pin(async move {
-                    let taken = user::Entity::find()
-                        .filter(user::Column::Email.eq(new.email.as_str()))
-                        .count(txn)
-                        .await?;
-                    if taken > 0 {
-                        return Ok(Err(AccountStoreError::EmailTaken));
-                    }
-                    let no_admin = active_admin_count(txn).await? == 0;
-                    if no_admin && seat == AdminSeat::MustNotTake {
-                        return Ok(Err(AccountStoreError::AdminSeatClosed));
-                    }
-                    let role = if no_admin { Role::Admin } else { Role::Member };
-                    let row = user::ActiveModel {
-                        id: Set(new.id.to_string()),
-                        email: Set(new.email.as_str().to_string()),
-                        name: Set(new.name),
-                        password_hash: Set(new.password_hash),
-                        role: Set(role.as_str().to_string()),
-                        status: Set(UserStatus::Active.as_str().to_string()),
-                        created_at: Set(new.now),
-                        updated_at: Set(new.now),
-                        last_seen_at: Set(Some(new.now)),
-                        access_code_version: Set(None),
-                    };
-                    let model = row.insert(txn).await?;
-                    Ok(to_user(&model))
+                    Ok(match insert_user(txn, new, seat).await? {
+                        Ok(model) => to_user(&model),
+                        Err(refused) => Err(refused),
+                    })
                 })
             })
             .await,
