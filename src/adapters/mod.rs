@@ -7,4 +7,5 @@ pub mod oauth;
 pub mod passwords;
 pub mod proxmox;
 pub mod secrets;
+pub mod ssh_keys;
 pub mod store;

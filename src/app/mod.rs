@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod health;
 pub mod jobs;
+pub mod keys;
 pub mod maintenance;
 pub mod oauth;
 pub mod secrets;

@@ -101,6 +101,11 @@ impl SecretBox {
         Self { store, secrets, clock }
     }
 
+    /// The cipher itself, for secrets stored outside `secret_values` (each in its own slot).
+    pub fn sealer(&self) -> Arc<dyn Secrets> {
+        self.secrets.clone()
+    }
+
     /// Proves the key against the key check, or seals the key check on a database without one.
     pub async fn check_key(&self, source: &KeySource) -> Result<(), KeyError> {
         match self.store.get_secret_value(KEY_CHECK).await? {

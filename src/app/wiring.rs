@@ -17,6 +17,7 @@ use crate::adapters::proxmox::http::{HttpProxmox, HttpProxmoxOptions, TlsTrust};
 use crate::adapters::proxmox::rest::{ApiToken, RestFace, RestFaceOptions};
 use crate::adapters::proxmox::sim::{Profile, Scenario, SimCluster};
 use crate::adapters::secrets::AesGcmSecrets;
+use crate::adapters::ssh_keys::OpenSshCodec;
 use crate::adapters::store::sqlite::SqliteStore;
 use crate::app::access_code::AccessGate;
 use crate::app::accounts::{AccountService, AuthSettings};
@@ -24,6 +25,7 @@ use crate::app::audit::Auditor;
 use crate::app::config::{Config, Mode, ProxmoxConfig, ProxmoxTrust};
 use crate::app::health::HealthService;
 use crate::app::jobs;
+use crate::app::keys::KeyVault;
 use crate::app::maintenance::{self, Backup, DataDirLock, Rotation};
 use crate::app::oauth::OAuthService;
 use crate::app::secrets::{Cipher, SecretBox, load_key};
@@ -120,12 +122,19 @@ impl App {
                     shared.clone(),
                     Arc::new(store.clone()),
                     secrets.clone(),
-                    audit,
+                    audit.clone(),
                     clock.clone(),
                 )
                 .await?,
             ),
             oauth,
+            keys: Arc::new(KeyVault::new(
+                Arc::new(store.clone()),
+                Arc::new(OpenSshCodec),
+                secrets.sealer(),
+                audit.clone(),
+                clock.clone(),
+            )),
         };
         let mut jobs = Vec::new();
         if let Some(interval) = config.auth.purge_interval {

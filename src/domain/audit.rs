@@ -66,6 +66,12 @@ actions! {
     IdentityLinked => "identity.linked",
     /// A GitHub or Google identity was unlinked from an account.
     IdentityUnlinked => "identity.unlinked",
+    /// An SSH key was added to or generated in the vault.
+    KeyCreated => "key.created",
+    /// An SSH key was deleted from the vault.
+    KeyDeleted => "key.deleted",
+    /// A private half was read out of the vault (downloaded).
+    PrivateKeyRead => "key.private_key_read",
 }
 
 /// The text names no known action.

@@ -10,6 +10,7 @@ pub mod gpu_queue;
 pub mod hostname;
 pub mod ids;
 pub mod ip_pool;
+pub mod keys;
 pub mod netscan;
 pub mod oauth;
 pub mod os_image;

@@ -9,6 +9,7 @@ pub mod oauth;
 pub mod passwords;
 pub mod proxmox;
 pub mod secrets;
+pub mod ssh_keys;
 pub mod store;
 
 pub use accounts::{AccountStore, AccountStoreError};
@@ -18,4 +19,5 @@ pub use oauth::{OAuthClient, OAuthError};
 pub use passwords::{HashError, PasswordHasher};
 pub use proxmox::{Proxmox, ProxmoxError, ProxmoxResult};
 pub use secrets::{SecretSlot, Secrets, SecretsError};
+pub use ssh_keys::{KeyCodec, KeyStore};
 pub use store::{Store, StoreError};

@@ -5,6 +5,7 @@ pub mod accounts;
 mod cli;
 mod helpers;
 mod http_surface;
+mod keys;
 mod oauth;
 mod openapi;
 mod proxmox_contract;

@@ -64,6 +64,9 @@ action_view! {
     AccessCodeFailed => "access_code.failed",
     IdentityLinked => "identity.linked",
     IdentityUnlinked => "identity.unlinked",
+    KeyCreated => "key.created",
+    KeyDeleted => "key.deleted",
+    PrivateKeyRead => "key.private_key_read",
 }
 
 /// One recorded action.

@@ -4,6 +4,7 @@
 mod access_code;
 mod allow;
 mod audit;
+mod keys;
 pub mod oauth;
 
 pub mod accounts;
@@ -24,6 +25,7 @@ use crate::app::access_code::AccessGate;
 use crate::app::accounts::AccountService;
 use crate::app::audit::Auditor;
 use crate::app::health::HealthService;
+use crate::app::keys::KeyVault;
 use crate::app::oauth::OAuthService;
 use auth::{CookiePolicy, CsrfGuard};
 use limits::RateLimits;
@@ -41,6 +43,7 @@ pub struct ApiServices {
     pub audit: Arc<Auditor>,
     pub gate: Arc<AccessGate>,
     pub oauth: Arc<OAuthService>,
+    pub keys: Arc<KeyVault>,
 }
 
 /// Options that shape the HTTP surface.
@@ -66,6 +69,7 @@ type Apis = (
     audit::AuditApi,
     access_code::AccessCodeApi,
     oauth::OAuthApi,
+    keys::KeysApi,
 );
 
 fn service() -> OpenApiService<Apis, ()> {
@@ -78,6 +82,7 @@ fn service() -> OpenApiService<Apis, ()> {
         audit::AuditApi,
         access_code::AccessCodeApi,
         oauth::OAuthApi,
+        keys::KeysApi,
     );
     OpenApiService::new(apis, "Nimbus", env!("CARGO_PKG_VERSION"))
         .description("Self-hosted VM provisioning portal for Proxmox VE clusters.")
@@ -112,6 +117,7 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         .data(services.audit.clone())
         .data(services.gate.clone())
         .data(services.oauth.clone())
+        .data(services.keys.clone())
         .data(oauth::PublicOrigin(options.public_origin.clone()))
         .data(options.cookies);
     let cors = Cors::new()

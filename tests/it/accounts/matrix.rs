@@ -70,6 +70,14 @@ fn table() -> BTreeMap<&'static str, [u16; 7]> {
         ("unlink_identity", [401, 404, 404, 404, 404, 403, 401]),
         ("get_oauth_settings", [401, 403, 403, 200, 403, 403, 401]),
         ("set_oauth_settings", [401, 403, 403, 200, 403, 403, 401]),
+        ("list_keys", [401, 200, 200, 200, 200, 200, 401]),
+        ("create_key", [401, 201, 201, 201, 201, 403, 401]),
+        ("get_key", [401, 200, 404, 404, 200, 200, 401]),
+        ("update_key", [401, 200, 404, 404, 200, 403, 401]),
+        ("delete_key", [401, 200, 404, 404, 200, 403, 401]),
+        ("get_private_key", [401, 200, 404, 404, 200, 200, 401]),
+        ("attach_private_key", [401, 409, 404, 404, 409, 403, 401]),
+        ("set_default_key", [401, 200, 404, 404, 200, 403, 401]),
     ])
 }
 
@@ -127,6 +135,18 @@ impl World {
                 token(&self.app, &session, &self.unique("victim"), "read_write").await.0
             }
             "update_user" => self.member_id.clone(),
+            "get_key" | "update_key" | "delete_key" | "get_private_key" | "attach_private_key" | "set_default_key" => {
+                let session = login(&self.app, "member@lab.example").await;
+                let made = call(
+                    &self.app,
+                    Method::POST,
+                    "/api/keys",
+                    &Cred::Cookie(session),
+                    Some(json!({"name": self.unique("key"), "generate": true})),
+                )
+                .await;
+                made.body["data"]["key"]["id"].as_str().unwrap().to_string()
+            }
             other => panic!("the matrix has no resource for {{id}} of {other}"),
         }
     }
@@ -144,6 +164,9 @@ impl World {
             "verify_access_code" => json!({"code": "00000000"}),
             "set_access_code_settings" => json!({"enabled": false}),
             "set_oauth_settings" => json!({"github_orgs": []}),
+            "create_key" => json!({"name": self.unique("made-key"), "generate": true}),
+            "update_key" => json!({"label": "relabelled"}),
+            "attach_private_key" => json!({"private_key": "not a key"}),
             _ => return None,
         })
     }

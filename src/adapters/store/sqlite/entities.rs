@@ -170,3 +170,33 @@ pub mod identity {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod ssh_key {
+    //! `ssh_keys`: each owner's SSH keys; `private_key` is sealed (slot `ssh_keys.private_key[id]`).
+
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ssh_keys")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub owner_id: String,
+        pub name: String,
+        pub label: Option<String>,
+        pub public_key: String,
+        pub comment: String,
+        pub algorithm: String,
+        pub bits: i32,
+        pub fingerprint: String,
+        pub private_key: Option<String>,
+        pub is_default: bool,
+        pub source: String,
+        pub created_at: ChronoDateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -14,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(super::secrets_schema::CreateSecretValues),
             Box::new(super::audit_schema::CreateAuditEvents),
             Box::new(super::identities_schema::CreateIdentities),
+            Box::new(super::keys_schema::CreateSshKeys),
         ]
     }
 }

@@ -12,6 +12,8 @@ mod audit;
 mod audit_schema;
 mod entities;
 mod identities_schema;
+mod keys;
+mod keys_schema;
 mod migrations;
 mod secrets;
 mod secrets_schema;
@@ -74,7 +76,7 @@ impl std::fmt::Debug for SqliteStore {
     }
 }
 
-type TxFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, DbErr>> + Send + 'c>>;
+pub(super) type TxFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, DbErr>> + Send + 'c>>;
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, refuses a schema newer than this

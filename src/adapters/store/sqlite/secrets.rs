@@ -14,7 +14,8 @@ use crate::ports::{SecretSlot, StoreError};
 
 /// Every column that holds sealed values: (table, column, primary-key column). Key rotation
 /// re-seals all of them; a feature that adds a secret column adds it here.
-pub const SEALED_COLUMNS: &[(&str, &str, &str)] = &[("secret_values", "sealed", "name")];
+pub const SEALED_COLUMNS: &[(&str, &str, &str)] =
+    &[("secret_values", "sealed", "name"), ("ssh_keys", "private_key", "id")];
 
 fn unavailable(e: DbErr) -> StoreError {
     StoreError::Unavailable(e.to_string())
