@@ -18,6 +18,9 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'access_code.failed': 'Wrong access code',
   'identity.linked': 'Sign-in provider linked',
   'identity.unlinked': 'Sign-in provider unlinked',
+  'key.created': 'SSH key added',
+  'key.deleted': 'SSH key deleted',
+  'key.private_key_read': 'Private key downloaded',
 }
 
 /** Every action, in the order the filter lists them. */
