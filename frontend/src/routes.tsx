@@ -11,6 +11,7 @@ import { AuditPage } from './pages/admin-audit/AuditPage'
 import { AuthSettingsPage } from './pages/admin-settings/AuthSettingsPage'
 import { UsersPage } from './pages/admin-users/UsersPage'
 import { HomePage } from './pages/home/HomePage'
+import { KeysPage } from './pages/keys/KeysPage'
 import { NotFoundPage } from './pages/not-found/NotFoundPage'
 import { SignInPage } from './pages/signin/SignInPage'
 import { SignUpPage } from './pages/signup/SignUpPage'
@@ -36,6 +37,7 @@ export const routes: RouteObject[] = [
             element: <RequireAuth />,
             children: [
               { index: true, element: <HomePage /> },
+              { path: 'keys', element: <KeysPage /> },
               { path: 'account', element: <AccountPage /> },
               {
                 element: <RequireAdmin />,

@@ -13,7 +13,7 @@
 // Every page is confined to the local server: a request to any other origin is aborted
 // and fails the test that made it.
 import { spawn } from 'node:child_process'
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -525,6 +525,95 @@ test('an existing account links GitHub on the account page and then signs in wit
     await other.getByRole('link', { name: 'Authorize' }).click()
     await waitForValue('GitHub signs in as the linked account', async () => (await authStatusOf(other, base)).user?.email, ADMIN.email)
   })
+})
+
+/** What the browser saved for a playwright `download` event. */
+async function downloadedText(download) {
+  const failure = await download.failure()
+  if (failure) throw new Error(`the download of ${download.suggestedFilename()} failed: ${failure}`)
+  return readFileSync(await download.path(), 'utf8')
+}
+
+/** Clicks `button` and returns the file the click made the browser save (bounded). */
+async function downloadFrom(page, button) {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: WAIT_MS }), button.click()])
+  return download
+}
+
+test('generate a key, download the private half, set it default, delete it', async ({ page, base }) => {
+  await ensureAdminSignedIn(page, base)
+  const headers = { Origin: base }
+  // Another key that is the default, so "make default" has a badge to move.
+  const other = await page.request.post(`${base}/api/keys`, {
+    data: { name: 'browser-default', generate: true, keep_private_key: false, set_default: true },
+    headers,
+  })
+  if (other.status() !== 201) throw new Error(`POST /api/keys answered ${other.status()}: ${await other.text()}`)
+  const otherId = (await other.json()).data.key.id
+  const name = 'browser-laptop'
+  const BEGIN = '-----BEGIN OPENSSH PRIVATE KEY-----'
+
+  try {
+    await page.goto(`${base}/`)
+    await primaryNav(page).getByRole('link', { name: 'Keys', exact: true }).click()
+    await waitForValue('path after following Keys in the nav', () => pathOf(page), '/keys')
+    const otherRow = page.getByRole('listitem', { name: 'browser-default', exact: true })
+    await otherRow.getByText('Default', { exact: true }).waitFor()
+
+    // Generate, keeping a copy (the default): the browser saves the private key at once.
+    const form = page.getByRole('form', { name: 'Generate a key' })
+    await form.getByLabel('Name', { exact: true }).fill(name)
+    const keep = form.getByRole('checkbox', { name: 'Keep a copy in the Nimbus vault', exact: true })
+    assert(await keep.isChecked(), '"Keep a copy in the Nimbus vault" is not ticked by default')
+    const generated = await downloadFrom(page, form.getByRole('button', { name: 'Generate key', exact: true }))
+    assert(generated.suggestedFilename() === name, `the key was saved as ${JSON.stringify(generated.suggestedFilename())}`)
+    const privateKey = await downloadedText(generated)
+    assert(privateKey.startsWith(BEGIN), `the saved file does not start with ${BEGIN}: ${JSON.stringify(privateKey.slice(0, 60))}`)
+
+    const shown = page.getByRole('region', { name: `Key “${name}” created` })
+    await shown.waitFor()
+    const note = await textOf(shown)
+    assert(note.includes('You can download it again from this page.'), `the kept key's note reads: ${note}`)
+    assert(!note.includes('only copy'), `a kept key is called the only copy: ${note}`)
+    assert(note.includes(`ssh -i ~/.ssh/${name} user@host`), `no ssh example for the new key: ${note}`)
+    const onScreen = await textOf(shown.getByLabel(`Private key (${name}, Ed25519)`, { exact: true }))
+    assert(onScreen === privateKey.trim(), 'the key on screen is not the one the browser saved')
+    await screenshot(page, 'keys-generated')
+    await shown.getByRole('button', { name: 'Done', exact: true }).click()
+    await shown.waitFor({ state: 'detached' })
+
+    // The kept private half downloads again from its row, the same key.
+    const row = page.getByRole('listitem', { name, exact: true })
+    assert((await textOf(row)).includes('Private half kept'), `the new key's row: ${await textOf(row)}`)
+    const again = await downloadFrom(page, row.getByRole('button', { name: `Download private key: ${name}`, exact: true }))
+    assert(again.suggestedFilename() === name, `the download was saved as ${JSON.stringify(again.suggestedFilename())}`)
+    assert((await downloadedText(again)) === privateKey, 'downloading again gave a different private key')
+
+    // Make it the default: the badge moves from the other key to this one.
+    await row.getByRole('button', { name: `Make default: ${name}`, exact: true }).click()
+    await row.getByText('Default', { exact: true }).waitFor()
+    await waitForValue('default badges on the other key', () => otherRow.getByText('Default', { exact: true }).count(), 0)
+    await screenshot(page, 'keys')
+    const listed = (await (await page.request.get(`${base}/api/keys`)).json()).data
+    const defaults = listed.filter((key) => key.is_default).map((key) => key.name)
+    assert(defaults.length === 1 && defaults[0] === name, `Nimbus's default keys: ${JSON.stringify(defaults)}`)
+
+    // Delete it, confirming; machines already using it are said to keep working.
+    await row.getByRole('button', { name: `Delete: ${name}`, exact: true }).click()
+    const dialog = page.getByRole('alertdialog', { name: `Delete the key “${name}”?` })
+    await dialog.waitFor()
+    const warning = await textOf(dialog)
+    assert(warning.includes('keep working'), `the delete confirmation does not say machines keep working: ${warning}`)
+    await dialog.getByRole('button', { name: 'Delete key', exact: true }).click()
+    await row.waitFor({ state: 'detached' })
+    const after = (await (await page.request.get(`${base}/api/keys`)).json()).data
+    assert(!after.some((key) => key.name === name), `the deleted key is still listed: ${JSON.stringify(after)}`)
+  } finally {
+    // Writes are JSON, even without a body.
+    await page.request
+      .delete(`${base}/api/keys/${otherId}`, { headers: { ...headers, 'Content-Type': 'application/json' } })
+      .catch(() => {})
+  }
 })
 
 // ---------------------------------------------------------------------------

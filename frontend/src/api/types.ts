@@ -32,3 +32,7 @@ export type Provider = Identity['provider']
 export type OAuthSettings = DataOf<paths['/settings/oauth']['get']>
 export type OAuthSettingsUpdate =
   paths['/settings/oauth']['put']['requestBody']['content']['application/json; charset=utf-8']
+export type SshKey = DataOf<paths['/keys']['get']>[number]
+export type CreatedKey = DataOf<paths['/keys']['post']>
+export type NewKey = paths['/keys']['post']['requestBody']['content']['application/json; charset=utf-8']
+export type PrivateKeyFile = DataOf<paths['/keys/{id}/private-key']['get']>
