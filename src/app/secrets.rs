@@ -47,6 +47,8 @@ pub enum KeyError {
     Unreadable(PathBuf, String),
     #[error("cannot write the key file {0}: {1}")]
     Write(PathBuf, String),
+    #[error("cannot seal the key check: {0}")]
+    Seal(String),
     #[error("cannot read the database: {0}")]
     Store(#[from] StoreError),
 }
@@ -117,7 +119,7 @@ impl SecretBox {
                 let sealed = self
                     .secrets
                     .seal(&key_check_slot(), KEY_CHECK_TEXT)
-                    .map_err(|e| KeyError::Write(PathBuf::from("the database"), e.to_string()))?;
+                    .map_err(|e| KeyError::Seal(e.to_string()))?;
                 self.store
                     .put_secret_value(KEY_CHECK, &sealed, self.clock.now())
                     .await?;
