@@ -177,6 +177,7 @@ impl App {
         let options = HttpOptions {
             cors_origins: self.config.server.cors_origins.clone(),
             hsts: self.config.server.secure_cookies(),
+            trusted_proxies: self.config.server.trusted_proxies.clone(),
             public_origin: self
                 .config
                 .server

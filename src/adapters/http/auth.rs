@@ -74,9 +74,43 @@ pub fn credential(req: &Request) -> Option<Credential> {
         .or_else(|| session_cookie(req).map(Credential::Session))
 }
 
-/// Where the request came from (the TCP peer) and its user agent.
+/// The reverse proxies whose `X-Forwarded-For` header is believed.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(pub Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    fn trusts(&self, ip: &std::net::IpAddr) -> bool {
+        self.0.iter().any(|net| net.contains(ip))
+    }
+
+    /// The client's address: the TCP peer, or — when the peer is a trusted proxy — the
+    /// right-most `X-Forwarded-For` entry that is not itself a trusted proxy.
+    pub fn client(&self, peer: Option<std::net::IpAddr>, forwarded: &[&str]) -> Option<std::net::IpAddr> {
+        let peer = peer?;
+        if !self.trusts(&peer) {
+            return Some(peer);
+        }
+        let hops: Vec<std::net::IpAddr> = forwarded
+            .iter()
+            .flat_map(|v| v.split(','))
+            .filter_map(|hop| hop.trim().parse().ok())
+            .collect();
+        hops.iter().rev().find(|ip| !self.trusts(ip)).copied().or(Some(peer))
+    }
+}
+
+/// Where the request came from (the TCP peer, or the client behind a trusted proxy) and its
+/// user agent.
 pub fn client_info(req: &Request) -> ClientInfo {
-    let ip = req.remote_addr().as_socket_addr().map(|a| a.ip().to_string());
+    let peer = req.remote_addr().as_socket_addr().map(|a| a.ip());
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let proxies = req.data::<TrustedProxies>().cloned().unwrap_or_default();
+    let ip = proxies.client(peer, &forwarded).map(|ip| ip.to_string());
     let user_agent = req
         .headers()
         .get(header::USER_AGENT)
@@ -313,5 +347,42 @@ impl<E: Endpoint> Endpoint for CsrfGuardEndpoint<E> {
             .into_response(StatusCode::FORBIDDEN));
         }
         self.inner.call(req).await.map(poem::IntoResponse::into_response)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::IpAddr;
+
+    use super::TrustedProxies;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
+        let proxies = TrustedProxies(vec!["127.0.0.1/32".parse().unwrap(), "10.9.0.0/16".parse().unwrap()]);
+        let client = |peer: &str, xff: &[&str]| proxies.client(Some(ip(peer)), xff).unwrap().to_string();
+        assert_eq!(
+            client("127.0.0.5", &["198.51.100.7"]),
+            "127.0.0.5",
+            "an untrusted peer is the client"
+        );
+        assert_eq!(client("127.0.0.1", &["198.51.100.7"]), "198.51.100.7");
+        assert_eq!(
+            client("127.0.0.1", &["203.0.113.1, 198.51.100.7, 10.9.1.1"]),
+            "198.51.100.7",
+            "the right-most hop that is not a proxy: earlier hops could be forged by the client"
+        );
+        assert_eq!(client("127.0.0.1", &["garbage"]), "127.0.0.1");
+        assert_eq!(client("127.0.0.1", &[]), "127.0.0.1");
+        assert_eq!(
+            TrustedProxies::default()
+                .client(Some(ip("127.0.0.1")), &["198.51.100.7"])
+                .unwrap()
+                .to_string(),
+            "127.0.0.1"
+        );
     }
 }

@@ -57,6 +57,8 @@ pub struct HttpOptions {
     pub cookies: CookiePolicy,
     /// The portal's public origin (APP_URL), for the providers' callback URLs.
     pub public_origin: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// Every API group; grows into a tuple as features add groups.
@@ -119,6 +121,7 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         .data(services.oauth.clone())
         .data(services.keys.clone())
         .data(oauth::PublicOrigin(options.public_origin.clone()))
+        .data(auth::TrustedProxies(options.trusted_proxies.clone()))
         .data(options.cookies);
     let cors = Cors::new()
         .allow_origins(options.cors_origins.iter().cloned())

@@ -57,6 +57,7 @@ pub const KEYS: &[&str] = &[
     "NIMBUS_CONFIG",
     "APP_URL",
     "CORS_ORIGIN",
+    "TRUSTED_PROXIES",
     "APP_ENV",
     "LOG_FORMAT",
     "NIMBUS_ENCRYPTION_KEY",
@@ -183,6 +184,8 @@ pub struct ServerConfig {
     pub port: u16,
     pub app_url: Option<url::Url>,
     pub cors_origins: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the real client (rate limits, audit).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub app_env: String,
     pub log_format: LogFormat,
     pub data_dir: PathBuf,

@@ -98,6 +98,21 @@ fn server(mode: Mode, raw: &Raw) -> Result<ServerConfig, ConfigError> {
                 .collect::<Option<Vec<_>>>()
         },
     )?;
+    let trusted_proxies = raw.parse_or(
+        "TRUSTED_PROXIES",
+        Vec::new(),
+        "addresses or networks of your reverse proxies, comma-separated (e.g. 127.0.0.1, 10.0.0.0/24)",
+        |t| {
+            parse::list(t)
+                .into_iter()
+                .map(|item| {
+                    item.parse::<ipnet::IpNet>()
+                        .ok()
+                        .or_else(|| item.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
+                })
+                .collect::<Option<Vec<_>>>()
+        },
+    )?;
     let log_format = raw.parse_or("LOG_FORMAT", LogFormat::Text, "'text' or 'json'", |t| {
         match t.to_ascii_lowercase().as_str() {
             "text" => Some(LogFormat::Text),
@@ -110,6 +125,7 @@ fn server(mode: Mode, raw: &Raw) -> Result<ServerConfig, ConfigError> {
         port,
         app_url,
         cors_origins,
+        trusted_proxies,
         app_env: raw.get("APP_ENV").unwrap_or("production").to_string(),
         log_format,
         data_dir,

@@ -224,3 +224,42 @@ async fn cross_site_browser_writes_are_refused() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_limits_and_the_audit_log_see_the_real_client() {
+    let env = [("TRUSTED_PROXIES", "127.0.0.1"), ("RATE_LIMIT_SIGNIN_PER_IP", "2/1h")];
+    let app = TestApp::spawn_with(Mode::Serve, &env).await;
+    let token = app.running.as_ref().unwrap().app().setup_token.clone().unwrap();
+    let admin = call(
+        &app,
+        Method::POST,
+        "/api/auth/register",
+        &Cred::None,
+        Some(json!({"email": "ada@lab.example", "name": "Ada", "password": PASSWORD, "setup_token": token})),
+    )
+    .await;
+    let admin = Cred::Cookie(admin.session().unwrap());
+    let attempt = |client: &'static str| {
+        app.http
+            .post(app.url("/api/auth/login"))
+            .header("x-forwarded-for", client)
+            .json(&json!({"email": "nobody@lab.example", "password": "wrong wrong wrong"}))
+            .send()
+    };
+    for _ in 0..2 {
+        assert_eq!(attempt("198.51.100.7").await.unwrap().status(), 401);
+    }
+    assert_eq!(
+        attempt("198.51.100.7").await.unwrap().status(),
+        429,
+        "that client is limited"
+    );
+    assert_eq!(
+        attempt("203.0.113.9").await.unwrap().status(),
+        401,
+        "another client behind the same proxy is not"
+    );
+    let log = call(&app, Method::GET, "/api/audit?action=auth.sign_in_failed", &admin, None).await;
+    assert_eq!(log.body["data"]["entries"][0]["ip"], "203.0.113.9");
+    app.stop().await;
+}

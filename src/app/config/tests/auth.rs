@@ -68,3 +68,14 @@ fn the_demo_takes_session_and_rate_limit_settings_from_its_environment() {
     assert_eq!(config.auth.rate_limits.signin_per_ip, None);
     assert_eq!(config.auth.purge_interval, None);
 }
+
+#[test]
+fn trusted_proxies_are_addresses_or_networks() {
+    let config = Env::cluster(&[("TRUSTED_PROXIES", "127.0.0.1, 10.9.0.0/16 ::1")])
+        .serve()
+        .unwrap();
+    let proxies: Vec<String> = config.server.trusted_proxies.iter().map(|n| n.to_string()).collect();
+    assert_eq!(proxies, ["127.0.0.1/32", "10.9.0.0/16", "::1/128"]);
+    let text = message(Env::cluster(&[("TRUSTED_PROXIES", "proxy.lan")]).serve().unwrap_err());
+    assert!(text.contains("TRUSTED_PROXIES"), "{text}");
+}
