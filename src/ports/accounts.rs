@@ -25,6 +25,8 @@ pub struct User {
     pub last_seen_at: Option<DateTime<Utc>>,
     /// The access-code version this account last entered (see the access-code gate).
     pub access_code_version: Option<i64>,
+    /// The account has a password (accounts made by GitHub or Google sign-in may not).
+    pub has_password: bool,
 }
 
 /// A user with the stored password hash (sign-in only).

@@ -931,6 +931,11 @@ export interface components {
             via: components["schemas"]["AuthVia"] & unknown;
             /** @description A read-only API token made this request. */
             read_only: boolean;
+            /**
+             * @description The account has a password; without one (GitHub/Google only) the first one is set
+             *     without `current_password`.
+             */
+            has_password: boolean;
         };
         /**
          * NewKeyRequest
@@ -982,7 +987,8 @@ export interface components {
         };
         /** PasswordChange */
         PasswordChange: {
-            current_password: string;
+            /** @description Required when the account has a password (`Me.has_password`). */
+            current_password?: string;
             /** @description At least 10 characters and not a common password. */
             new_password: string;
         };

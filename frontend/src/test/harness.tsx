@@ -139,6 +139,7 @@ export const admin: Me = {
   created_at: '2025-01-02T10:00:00Z',
   via: 'session',
   read_only: false,
+  has_password: true,
 }
 
 export const member: Me = {
@@ -150,6 +151,7 @@ export const member: Me = {
   created_at: '2025-02-03T10:00:00Z',
   via: 'session',
   read_only: false,
+  has_password: true,
 }
 
 /** A GET /api/auth/status answer: signed in as `user`, or anonymous when null. */

@@ -38,12 +38,13 @@ impl AccountService {
             .await?)
     }
 
-    /// Changes the caller's password after checking the current one; every other session ends
-    /// and this one is replaced by a fresh one. Returns (other sessions ended, new secret).
+    /// Changes the caller's password after checking the current one (an account that signs in
+    /// with GitHub or Google only sets its first password without one); every other session
+    /// ends and this one is replaced by a fresh one. Returns (other sessions ended, new secret).
     pub async fn change_password(
         &self,
         caller: &Caller,
-        current: &str,
+        current: Option<&str>,
         new: &str,
         client: ClientInfo,
     ) -> Result<(u64, String), AccountError> {
@@ -55,8 +56,11 @@ impl AccountService {
             .get_user(caller.user.id)
             .await?
             .ok_or(AccountError::NotFound("account"))?;
-        if !self.verify(current.to_string(), stored.password_hash).await? {
-            return Err(AccountError::WrongCurrentPassword);
+        if stored.password_hash.is_some() {
+            let current = current.unwrap_or_default().to_string();
+            if !self.verify(current, stored.password_hash).await? {
+                return Err(AccountError::WrongCurrentPassword);
+            }
         }
         self.settings
             .passwords

@@ -140,15 +140,39 @@ async fn the_only_way_to_sign_in_cannot_be_unlinked() {
     let (app, _) = app_with_providers(&provider, &[]).await;
     provider.as_person(Person::new("9", "solo", "solo@lab.example"));
     let session = browse(&app, "github", None, "").await.session.unwrap();
-    let refused = call(
+    let solo = Cred::Cookie(session);
+    let refused = call(&app, Method::DELETE, "/api/me/identities/github", &solo, None).await;
+    assert_eq!((refused.status.as_u16(), refused.code()), (409, "last_sign_in_method"));
+
+    // A first password needs no current one; afterwards the provider can go.
+    let me = call(&app, Method::GET, "/api/me", &solo, None).await;
+    assert_eq!(me.body["data"]["has_password"], false);
+    let set = call(
         &app,
-        Method::DELETE,
-        "/api/me/identities/github",
-        &Cred::Cookie(session),
-        None,
+        Method::POST,
+        "/api/me/password",
+        &solo,
+        Some(json!({"new_password": PASSWORD})),
     )
     .await;
-    assert_eq!((refused.status.as_u16(), refused.code()), (409, "last_sign_in_method"));
+    assert_eq!(set.status, 200, "{:?}", set.body);
+    let solo = Cred::Cookie(set.session().unwrap());
+    let unlinked = call(&app, Method::DELETE, "/api/me/identities/github", &solo, None).await;
+    assert_eq!(unlinked.status, 200);
+    crate::accounts::login(&app, "solo@lab.example").await;
+    let again = call(
+        &app,
+        Method::POST,
+        "/api/me/password",
+        &solo,
+        Some(json!({"new_password": "another good passphrase"})),
+    )
+    .await;
+    assert_eq!(
+        (again.status.as_u16(), again.body["field"].as_str()),
+        (401, Some("current_password")),
+        "now the current one is needed"
+    );
     app.stop().await;
 }
 

@@ -96,6 +96,28 @@ describe('account page', () => {
     })
   })
 
+  it('lets an account made by GitHub or Google sign-in set a first password without a current one', async () => {
+    const user = userEvent.setup()
+    const fetch = signedInAccount({
+      'GET /api/auth/status': authStatus({ ...admin, has_password: false }),
+      'POST /api/me/password': () => ok({ sessions_ended: 0 }),
+    })
+    renderAt('/account')
+
+    const panel = await screen.findByRole('region', { name: 'Set a password' })
+    expect(within(panel).queryByLabelText('Current password')).toBeNull()
+    await user.type(within(panel).getByLabelText('New password'), 'new password here')
+    await user.type(within(panel).getByLabelText('Confirm new password'), 'new password here')
+    await user.click(within(panel).getByRole('button', { name: 'Set password' }))
+
+    expect(
+      await within(panel).findByText(
+        'Password set: you can also sign in with your email. You stay signed in here; no other sessions were open.',
+      ),
+    ).toBeTruthy()
+    expect(fetch.calls('POST /api/me/password')[0]?.body).toEqual({ new_password: 'new password here' })
+  })
+
   it('shows a too-short new password under its field without calling the server', async () => {
     const user = userEvent.setup()
     const fetch = signedInAccount()

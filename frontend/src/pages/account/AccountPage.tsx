@@ -10,7 +10,7 @@ import { SessionsSection } from './SessionsSection'
 import { TokensSection } from './TokensSection'
 
 export function AccountPage() {
-  const { user } = useAuth()
+  const { user, refresh } = useAuth()
   // Bumped when a password change ends the other sessions, so the list re-reads them.
   const [sessionsVersion, setSessionsVersion] = useState(0)
   if (!user) return null // RequireAuth renders this page only for a signed-in user.
@@ -29,8 +29,11 @@ export function AccountPage() {
         <ProfileSection user={user} />
         <PasswordSection
           email={user.email}
+          hasPassword={user.has_password}
           onChanged={() => {
             setSessionsVersion((n) => n + 1)
+            // A first password changes what the page offers (and what unlinking allows).
+            if (!user.has_password) void refresh()
           }}
         />
       </div>

@@ -1,5 +1,6 @@
-// Change your password. Nimbus then signs out every other session (a stolen cookie
-// stops working) and keeps this one, so the user stays where they are.
+// Change your password — or, for an account made by GitHub or Google sign-in, set a first one.
+// Nimbus then signs out every other session (a stolen cookie stops working) and keeps this one,
+// so the user stays where they are.
 import { type SubmitEvent, useState } from 'react'
 import { settle } from '../../api/call'
 import { api } from '../../api/client'
@@ -12,13 +13,21 @@ import { useFormErrors } from '../../ui/useFormErrors'
 
 const FIELDS = ['current_password', 'new_password', 'confirm'] as const
 
-function changedMessage(othersEnded: number): string {
-  if (othersEnded === 0) return 'Password changed. You stay signed in here; no other sessions were open.'
+function changedMessage(othersEnded: number, first: boolean): string {
+  const what = first ? 'Password set: you can also sign in with your email.' : 'Password changed.'
+  if (othersEnded === 0) return `${what} You stay signed in here; no other sessions were open.`
   const sessions = othersEnded === 1 ? '1 other session was' : `${othersEnded} other sessions were`
-  return `Password changed. You stay signed in here; ${sessions} signed out.`
+  return `${what} You stay signed in here; ${sessions} signed out.`
 }
 
-export function PasswordSection({ email, onChanged }: { email: string; onChanged: () => void }) {
+interface PasswordSectionProps {
+  email: string
+  /** False for an account made by GitHub or Google sign-in: the first password needs no current one. */
+  hasPassword: boolean
+  onChanged: () => void
+}
+
+export function PasswordSection({ email, hasPassword, onChanged }: PasswordSectionProps) {
   const [current, setCurrent] = useState('')
   const [next, setNext] = useState('')
   const [confirm, setConfirm] = useState('')
@@ -31,7 +40,7 @@ export function PasswordSection({ email, onChanged }: { email: string; onChanged
     if (saving) return
     setDone(null)
     const rejected = form.reject({
-      current_password: current === '' && 'Enter your current password.',
+      current_password: hasPassword && current === '' && 'Enter your current password.',
       new_password: passwordProblem(next),
       confirm: confirm !== next && 'The two new passwords differ.',
     })
@@ -39,7 +48,9 @@ export function PasswordSection({ email, onChanged }: { email: string; onChanged
     setSaving(true)
     form.reset()
     const outcome = await settle(
-      api.POST('/me/password', { body: { current_password: current, new_password: next } }),
+      api.POST('/me/password', {
+        body: hasPassword ? { current_password: current, new_password: next } : { new_password: next },
+      }),
     )
     setSaving(false)
     if (!outcome.ok) {
@@ -49,29 +60,38 @@ export function PasswordSection({ email, onChanged }: { email: string; onChanged
     setCurrent('')
     setNext('')
     setConfirm('')
-    setDone(changedMessage(outcome.data.sessions_ended))
+    setDone(changedMessage(outcome.data.sessions_ended, !hasPassword))
     onChanged()
   }
 
   return (
-    <Panel title="Password" description="Changing it signs you out everywhere else.">
+    <Panel
+      title={hasPassword ? 'Password' : 'Set a password'}
+      description={
+        hasPassword
+          ? 'Changing it signs you out everywhere else.'
+          : 'You sign in with GitHub or Google. A password lets you sign in with your email as well.'
+      }
+    >
       <form noValidate onSubmit={(event) => void handleSubmit(event)} className="space-y-4">
         {/* Lets password managers pair the new password with the account. */}
         <input type="email" name="username" autoComplete="username" value={email} hidden readOnly />
-        <Field
-          ref={form.register('current_password')}
-          label="Current password"
-          type="password"
-          name="current-password"
-          autoComplete="current-password"
-          required
-          value={current}
-          error={form.errors.current_password}
-          onChange={(event) => {
-            setCurrent(event.target.value)
-            form.clear('current_password')
-          }}
-        />
+        {hasPassword && (
+          <Field
+            ref={form.register('current_password')}
+            label="Current password"
+            type="password"
+            name="current-password"
+            autoComplete="current-password"
+            required
+            value={current}
+            error={form.errors.current_password}
+            onChange={(event) => {
+              setCurrent(event.target.value)
+              form.clear('current_password')
+            }}
+          />
+        )}
         <Field
           ref={form.register('new_password')}
           label="New password"
@@ -104,7 +124,7 @@ export function PasswordSection({ email, onChanged }: { email: string; onChanged
         {form.failure && <FailureAlert failure={form.failure} lead="Could not change the password" />}
         <div className="flex flex-wrap items-center gap-3">
           <button type="submit" disabled={saving} className={`${primaryButton} h-10`}>
-            {saving ? 'Changing…' : 'Change password'}
+            {saving ? 'Saving…' : hasPassword ? 'Change password' : 'Set password'}
           </button>
         </div>
         <p role="status" className="text-[13px] text-good empty:hidden">

@@ -21,7 +21,8 @@ pub struct RenameRequest {
 
 #[derive(Debug, Object)]
 pub struct PasswordChange {
-    pub current_password: String,
+    /// Required when the account has a password (`Me.has_password`).
+    pub current_password: Option<String>,
     /// At least 10 characters and not a common password.
     pub new_password: String,
 }
@@ -91,7 +92,12 @@ impl MeApi {
         body: Json<PasswordChange>,
     ) -> Result<PasswordResponse, ApiError> {
         let (ended, secret) = accounts
-            .change_password(&caller.0, &body.current_password, &body.new_password, client_info(req))
+            .change_password(
+                &caller.0,
+                body.current_password.as_deref(),
+                &body.new_password,
+                client_info(req),
+            )
             .await?;
         Ok(PasswordResponse::Ok(
             Json(Envelope::ok(SignedOut { sessions_ended: ended })),

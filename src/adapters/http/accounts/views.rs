@@ -141,6 +141,9 @@ pub struct MeView {
     pub via: ViaView,
     /// A read-only API token made this request.
     pub read_only: bool,
+    /// The account has a password; without one (GitHub/Google only) the first one is set
+    /// without `current_password`.
+    pub has_password: bool,
 }
 
 impl From<&Caller> for MeView {
@@ -158,6 +161,7 @@ impl From<&Caller> for MeView {
                 Via::Token { .. } => ViaView::Token,
             },
             read_only: c.read_only(),
+            has_password: u.has_password,
         }
     }
 }

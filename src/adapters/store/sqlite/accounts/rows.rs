@@ -44,6 +44,7 @@ pub(super) fn to_user(m: &user::Model) -> Result<User, AccountStoreError> {
         created_at: m.created_at,
         last_seen_at: m.last_seen_at,
         access_code_version: m.access_code_version,
+        has_password: m.password_hash.is_some(),
     })
 }
 
