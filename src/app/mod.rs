@@ -13,6 +13,7 @@ pub mod maintenance;
 pub mod oauth;
 pub mod secrets;
 pub mod server;
+pub mod signups;
 pub mod sim_proxmox;
 pub mod telemetry;
 pub mod wiring;

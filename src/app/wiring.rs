@@ -29,6 +29,7 @@ use crate::app::keys::KeyVault;
 use crate::app::maintenance::{self, Backup, DataDirLock, Rotation};
 use crate::app::oauth::OAuthService;
 use crate::app::secrets::{Cipher, SecretBox, load_key};
+use crate::app::signups::SignupSwitch;
 use crate::domain::account::{PasswordPolicy, SessionPolicy};
 use crate::ports::{AccountStore, Clock, Proxmox, Secrets, Store};
 
@@ -98,6 +99,7 @@ impl App {
             tracing::warn!(user = %user.id, email = %user.email, "no active admin existed: the oldest active account was made admin");
         }
         let limits = Arc::new(RateLimits::new(&config.auth.rate_limits));
+        let signups = Arc::new(SignupSwitch::load(shared.clone(), audit.clone(), clock.clone()).await?);
         let oauth = Arc::new(OAuthService::new(
             Arc::new(oauth_client(&config)?),
             accounts.clone(),
@@ -106,6 +108,7 @@ impl App {
             secrets.clone(),
             audit.clone(),
             clock.clone(),
+            signups.clone(),
         ));
         oauth
             .settings
@@ -128,6 +131,7 @@ impl App {
                 .await?,
             ),
             oauth,
+            signups,
             keys: Arc::new(KeyVault::new(
                 Arc::new(store.clone()),
                 Arc::new(OpenSshCodec),

@@ -18,6 +18,8 @@ export interface AuthState {
   setupTokenRequired: boolean
   /** The access-code gate is on and the signed-in member has not entered the current code. */
   accessCodeRequired: boolean
+  /** New people may create accounts (admins can close sign-ups). */
+  signupsOpen: boolean
   /** Why the last status check failed (Nimbus unreachable), if it did. */
   failure: ApiFailure | null
   /** Said on the sign-in page after the session ended under the user's feet. */
@@ -45,6 +47,7 @@ const initialState: AuthState = {
   hasAdmin: true,
   setupTokenRequired: false,
   accessCodeRequired: false,
+  signupsOpen: true,
   failure: null,
   notice: null,
   signedOutOnPurpose: false,
@@ -60,13 +63,14 @@ const fetchStatus = (signal?: AbortSignal) => settle(api.GET('/auth/status', { s
 
 function withStatus(current: AuthState, outcome: Outcome<AuthStatus>): AuthState {
   if (!outcome.ok) return { ...current, status: 'ready', failure: outcome.failure }
-  const { user, has_admin, setup_token_required, access_code_required } = outcome.data
+  const { user, has_admin, setup_token_required, access_code_required, signups_open } = outcome.data
   return {
     status: 'ready',
     user: user ?? null,
     hasAdmin: has_admin,
     setupTokenRequired: setup_token_required,
     accessCodeRequired: user !== undefined && access_code_required,
+    signupsOpen: signups_open,
     failure: null,
     notice: user ? null : current.notice,
     signedOutOnPurpose: user ? false : current.signedOutOnPurpose,

@@ -67,6 +67,7 @@ export const strayCalls: string[] = []
  */
 const defaultHandlers: Record<string, Handler> = {
   'GET /api/auth/providers': () => ok({ github: false, google: false }),
+  'GET /api/settings/signups': () => ok({ open: true }),
 }
 
 /**
@@ -157,13 +158,19 @@ export const member: Me = {
 /** A GET /api/auth/status answer: signed in as `user`, or anonymous when null. */
 export function authStatus(
   user: Me | null,
-  install: { has_admin?: boolean; setup_token_required?: boolean; access_code_required?: boolean } = {},
+  install: {
+    has_admin?: boolean
+    setup_token_required?: boolean
+    access_code_required?: boolean
+    signups_open?: boolean
+  } = {},
 ): () => Response {
   return () =>
     ok({
       has_admin: install.has_admin ?? true,
       setup_token_required: install.setup_token_required ?? false,
       access_code_required: install.access_code_required ?? false,
+      signups_open: install.signups_open ?? true,
       ...(user ? { user } : {}),
     })
 }

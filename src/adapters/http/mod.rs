@@ -27,6 +27,7 @@ use crate::app::audit::Auditor;
 use crate::app::health::HealthService;
 use crate::app::keys::KeyVault;
 use crate::app::oauth::OAuthService;
+use crate::app::signups::SignupSwitch;
 use auth::{CookiePolicy, CsrfGuard};
 use limits::RateLimits;
 use middleware::{AllowedMethods, ApiErrors, BodyLimit, PanicToEnvelope, RequestContext, SecurityHeaders};
@@ -44,6 +45,7 @@ pub struct ApiServices {
     pub gate: Arc<AccessGate>,
     pub oauth: Arc<OAuthService>,
     pub keys: Arc<KeyVault>,
+    pub signups: Arc<SignupSwitch>,
 }
 
 /// Options that shape the HTTP surface.
@@ -68,6 +70,7 @@ type Apis = (
     accounts::MeApi,
     accounts::TokensApi,
     accounts::UsersApi,
+    accounts::SignupsApi,
     audit::AuditApi,
     access_code::AccessCodeApi,
     oauth::OAuthApi,
@@ -81,6 +84,7 @@ fn service() -> OpenApiService<Apis, ()> {
         accounts::MeApi,
         accounts::TokensApi,
         accounts::UsersApi,
+        accounts::SignupsApi,
         audit::AuditApi,
         access_code::AccessCodeApi,
         oauth::OAuthApi,
@@ -120,6 +124,7 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         .data(services.gate.clone())
         .data(services.oauth.clone())
         .data(services.keys.clone())
+        .data(services.signups.clone())
         .data(oauth::PublicOrigin(options.public_origin.clone()))
         .data(auth::TrustedProxies(options.trusted_proxies.clone()))
         .data(options.cookies);

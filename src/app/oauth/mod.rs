@@ -17,6 +17,7 @@ pub use settings::{OAuthSettings, SettingsUpdate, SettingsView};
 use super::accounts::{AccountService, Caller, ClientInfo};
 use super::audit::Auditor;
 use super::secrets::SecretBox;
+use super::signups::SignupSwitch;
 use crate::domain::account::{DisplayName, Email, UserStatus};
 use crate::domain::audit::AuditAction;
 use crate::domain::ids::UserId;
@@ -65,6 +66,7 @@ pub struct OAuthService {
     audit: Arc<Auditor>,
     clock: Arc<dyn Clock>,
     pub settings: OAuthSettings,
+    signups: Arc<SignupSwitch>,
     flows: Mutex<HashMap<String, Flow>>,
 }
 
@@ -77,9 +79,11 @@ impl OAuthService {
         secrets: Arc<SecretBox>,
         audit: Arc<Auditor>,
         clock: Arc<dyn Clock>,
+        signups: Arc<SignupSwitch>,
     ) -> Self {
         Self {
             client,
+            signups,
             accounts,
             store,
             settings: OAuthSettings::new(settings_store, secrets, audit.clone(), clock.clone()),
@@ -267,6 +271,9 @@ impl OAuthService {
             .ok_or("email_not_verified")?;
         if matches!(self.store.find_user_by_email(&email).await, Ok(Some(_))) {
             return Err("email_in_use");
+        }
+        if !self.signups.is_open() {
+            return Err("signups_closed");
         }
         let name = identity
             .name

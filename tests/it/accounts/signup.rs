@@ -308,3 +308,51 @@ async fn futures_join_all<F: std::future::Future>(futures: impl IntoIterator<Ite
     .await;
     outputs.into_iter().map(|o| o.expect("every future finished")).collect()
 }
+
+#[tokio::test]
+async fn admins_close_and_reopen_sign_ups() {
+    let app = TestApp::spawn_with(Mode::Demo, NO_LIMITS).await;
+    let (_, admin) = register(&app, "ada@lab.example", "Ada").await;
+    let admin = Cred::Cookie(admin);
+    let closed = call(
+        &app,
+        Method::PUT,
+        "/api/settings/signups",
+        &admin,
+        Some(json!({"open": false})),
+    )
+    .await;
+    assert_eq!(closed.body["data"]["open"], false);
+    let status = call(&app, Method::GET, "/api/auth/status", &Cred::None, None).await;
+    assert_eq!(status.body["data"]["signups_open"], false);
+    let refused = call(
+        &app,
+        Method::POST,
+        "/api/auth/register",
+        &Cred::None,
+        Some(json!({"email": "bob@lab.example", "name": "Bob", "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!((refused.status.as_u16(), refused.code()), (403, "signups_closed"));
+    assert!(refused.session().is_none());
+    super::login(&app, "ada@lab.example").await;
+
+    call(
+        &app,
+        Method::PUT,
+        "/api/settings/signups",
+        &admin,
+        Some(json!({"open": true})),
+    )
+    .await;
+    register(&app, "bob@lab.example", "Bob").await;
+    let log = call(&app, Method::GET, "/api/audit?action=settings.changed", &admin, None).await;
+    let details: Vec<_> = log.body["data"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["detail"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(details, ["sign-ups opened", "sign-ups closed"]);
+    app.stop().await;
+}

@@ -322,3 +322,22 @@ async fn client_secrets_are_stored_sealed_and_never_shown() {
     let _ = (NO_LIMITS, PASSWORD);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn no_provider_account_is_made_while_sign_ups_are_closed() {
+    let provider = Provider::start().await;
+    let (app, admin) = app_with_providers(&provider, &[]).await;
+    call(
+        &app,
+        Method::PUT,
+        "/api/settings/signups",
+        &Cred::Cookie(admin),
+        Some(json!({"open": false})),
+    )
+    .await;
+    provider.as_person(Person::new("31", "latecomer", "late@lab.example"));
+    let ended = browse(&app, "github", None, "").await;
+    assert_eq!(ended.error().as_deref(), Some("signups_closed"));
+    assert!(ended.session.is_none());
+    app.stop().await;
+}

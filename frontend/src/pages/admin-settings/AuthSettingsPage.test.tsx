@@ -149,4 +149,18 @@ describe('authentication settings page', () => {
     expect(router.state.location.pathname).toBe('/admin/settings/auth')
     expect(screen.getByRole('region', { name: 'Sign-in providers' })).toBeTruthy()
   })
+
+  it('closes sign-ups with the switch', async () => {
+    const user = userEvent.setup()
+    const fetch = settingsPage({
+      'PUT /api/settings/signups': () => ok({ open: false }),
+    })
+    renderAt('/admin/settings/auth')
+
+    const panel = await screen.findByRole('region', { name: 'New accounts' })
+    await user.click(await within(panel).findByRole('switch'))
+
+    expect(await within(panel).findByText('Sign-ups are closed: only existing accounts can sign in.')).toBeTruthy()
+    expect(fetch.calls('PUT /api/settings/signups')[0]?.body).toEqual({ open: false })
+  })
 })

@@ -3,6 +3,7 @@
 import { PageHeader } from '../../ui/Panel'
 import { AccessCodePanel } from './AccessCodePanel'
 import { ProvidersPanel } from './ProvidersPanel'
+import { SignupsPanel } from './SignupsPanel'
 
 export function AuthSettingsPage() {
   return (
@@ -14,8 +15,9 @@ export function AuthSettingsPage() {
             Who gets <em className="italic">in.</em>
           </>
         }
-        lead="An optional access code members enter before using Nimbus, and the sign-in providers besides email and password."
+        lead="Whether people can sign up, an optional access code members enter before using Nimbus, and the sign-in providers besides email and password."
       />
+      <SignupsPanel />
       <AccessCodePanel />
       <ProvidersPanel />
     </div>

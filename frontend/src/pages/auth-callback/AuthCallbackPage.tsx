@@ -30,6 +30,8 @@ export function callbackErrorMessage(code: string, name: string): string {
       return `A Nimbus account with the same email address already exists, and Nimbus never joins accounts by email alone. Sign in with your email and password, then link ${name} from the Account page; after that, either way works.`
     case 'no_admin_yet':
       return `Nobody has set up this Nimbus yet. The first account becomes the administrator and must be created with an email and password; ${name} sign-in works once it exists.`
+    case 'signups_closed':
+      return `New accounts are closed on this Nimbus, so your ${name} sign-in cannot create one. Ask an admin to open sign-ups, or to link ${name} to an account you already have.`
     case 'account_disabled':
       return `The Nimbus account that uses this ${name} sign-in is disabled. Ask an administrator to enable it.`
     case 'identity_in_use':

@@ -146,4 +146,12 @@ describe('sign-up page', () => {
     expect(document.activeElement).toBe(screen.getByLabelText('Password'))
     expect(fetch.calls('POST /api/auth/register')).toHaveLength(0)
   })
+
+  it('says sign-ups are closed instead of showing the form', async () => {
+    serveFetch({ 'GET /api/auth/status': authStatus(null, { signups_open: false }) })
+    renderAt('/signup')
+
+    expect(await screen.findByText(/New accounts are closed on this Nimbus/)).toBeTruthy()
+    expect(screen.queryByRole('button', { name: 'Create account' })).toBeNull()
+  })
 })

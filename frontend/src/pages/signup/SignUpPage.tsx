@@ -81,6 +81,10 @@ export function SignUpPage() {
     >
       {auth.status === 'loading' ? (
         <AuthPending />
+      ) : !auth.signupsOpen ? (
+        <p role="status" className="rounded-xl border border-line bg-white/60 px-4 py-3 text-[13px] text-ink-2">
+          New accounts are closed on this Nimbus. Ask one of its admins to open sign-ups, then come back.
+        </p>
       ) : (
         <form noValidate onSubmit={(event) => void handleSubmit(event)} className="space-y-4">
           {firstAccount && (

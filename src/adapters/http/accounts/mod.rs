@@ -4,6 +4,7 @@
 
 mod errors;
 mod me;
+mod signups;
 mod tokens;
 mod users;
 pub mod views;
@@ -17,15 +18,17 @@ use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 
 pub use errors::ApiError;
 pub use me::MeApi;
+pub use signups::SignupsApi;
 pub use tokens::TokensApi;
 pub use users::UsersApi;
 use views::{AuthStatus, MeView, SignedOut, UserView};
 
 use super::auth::{CookiePolicy, MaybeCaller, SignedInUngated, client_info, session_cookie};
-use super::envelope::Envelope;
+use super::envelope::{Envelope, ErrorBody};
 use super::limits::{Action, RateLimits};
 use crate::app::access_code::AccessGate;
 use crate::app::accounts::{AccountService, Registration};
+use crate::app::signups::SignupSwitch;
 
 #[derive(Tags)]
 pub(super) enum AccountTags {
@@ -97,12 +100,14 @@ impl AuthApi {
         caller: MaybeCaller,
         accounts: Data<&Arc<AccountService>>,
         gate: Data<&Arc<AccessGate>>,
+        signups: Data<&Arc<SignupSwitch>>,
     ) -> Result<AuthStatusResponse, ApiError> {
         let has_admin = accounts.has_admin().await?;
         Ok(AuthStatusResponse::Ok(Json(Envelope::ok(AuthStatus {
             has_admin,
             setup_token_required: !has_admin && accounts.settings().setup_token_required,
             access_code_required: caller.0.as_ref().is_some_and(|c| gate.blocks(c)),
+            signups_open: !has_admin || signups.is_open(),
             user: caller.0.as_ref().map(MeView::from),
         }))))
     }
@@ -116,12 +121,19 @@ impl AuthApi {
         accounts: Data<&Arc<AccountService>>,
         limits: Data<&Arc<RateLimits>>,
         cookies: Data<&CookiePolicy>,
+        signups: Data<&Arc<SignupSwitch>>,
         body: Json<RegisterRequest>,
     ) -> Result<RegisterResponse, ApiError> {
         let client = client_info(req);
         limits
             .check(Action::Register, client.ip.as_deref(), &body.email)
             .map_err(ApiError::rate_limited)?;
+        if !signups.is_open() && accounts.has_admin().await? {
+            return Err(ApiError::Forbidden(Json(ErrorBody::new(
+                "signups_closed",
+                "New accounts are closed on this Nimbus. Ask one of its admins to open sign-ups for you.",
+            ))));
+        }
         let form = Registration {
             email: body.0.email,
             name: body.0.name,

@@ -175,6 +175,8 @@ pub struct AuthStatus {
     pub setup_token_required: bool,
     /// The signed-in caller must enter the access code before anything else works.
     pub access_code_required: bool,
+    /// New people may create accounts (always true while no admin exists).
+    pub signups_open: bool,
     /// The caller, when signed in.
     #[oai(skip_serializing_if_is_none)]
     pub user: Option<MeView>,
