@@ -71,6 +71,7 @@ pub struct OAuthService {
 }
 
 impl OAuthService {
+    #[allow(clippy::too_many_arguments)] // one port or service each; only the wiring calls it
     pub fn new(
         client: Arc<dyn OAuthClient>,
         accounts: Arc<AccountService>,
