@@ -1,7 +1,7 @@
 // Error bookkeeping shared by the portal's forms: client-side checks and API failures
 // land under the field they are about (the API names it in `field`), anything else in
 // one alert for the form; focus goes to the first field in error.
-import { useCallback, useRef, useState } from 'react'
+import { type ChangeEvent, useCallback, useRef, useState } from 'react'
 import { type ApiFailure, describeFailure } from '../api/failure'
 
 /** A control an error can be shown under and focus can go to. */
@@ -81,5 +81,22 @@ export function useFormErrors<F extends string>(fields: readonly F[]) {
     })
   }, [fields])
 
-  return { register, errors, failure, reject, fail, reset, clear }
+  /**
+   * The props a plain text field needs: `{...bind('email', email, setEmail)}` registers it,
+   * shows its error, and on each edit stores the value and drops the error.
+   */
+  const bind = useCallback(
+    (name: F, value: string, set: (value: string) => void) => ({
+      ref: register(name),
+      value,
+      error: errors[name],
+      onChange: (event: ChangeEvent<Control>) => {
+        set(event.target.value)
+        clear(name)
+      },
+    }),
+    [register, errors, clear],
+  )
+
+  return { register, bind, errors, failure, reject, fail, reset, clear }
 }

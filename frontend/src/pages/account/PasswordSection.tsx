@@ -78,48 +78,30 @@ export function PasswordSection({ email, hasPassword, onChanged }: PasswordSecti
         <input type="email" name="username" autoComplete="username" value={email} hidden readOnly />
         {hasPassword && (
           <Field
-            ref={form.register('current_password')}
+            {...form.bind('current_password', current, setCurrent)}
             label="Current password"
             type="password"
             name="current-password"
             autoComplete="current-password"
             required
-            value={current}
-            error={form.errors.current_password}
-            onChange={(event) => {
-              setCurrent(event.target.value)
-              form.clear('current_password')
-            }}
           />
         )}
         <Field
-          ref={form.register('new_password')}
+          {...form.bind('new_password', next, setNext)}
           label="New password"
           type="password"
           name="new-password"
           autoComplete="new-password"
           required
-          value={next}
           hint={<PasswordRules password={next} />}
-          error={form.errors.new_password}
-          onChange={(event) => {
-            setNext(event.target.value)
-            form.clear('new_password')
-          }}
         />
         <Field
-          ref={form.register('confirm')}
+          {...form.bind('confirm', confirm, setConfirm)}
           label="Confirm new password"
           type="password"
           name="confirm-password"
           autoComplete="new-password"
           required
-          value={confirm}
-          error={form.errors.confirm}
-          onChange={(event) => {
-            setConfirm(event.target.value)
-            form.clear('confirm')
-          }}
         />
         {form.failure && <FailureAlert failure={form.failure} lead="Could not change the password" />}
         <div className="flex flex-wrap items-center gap-3">

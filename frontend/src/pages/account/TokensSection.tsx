@@ -65,18 +65,12 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => 
       <h3 className="text-[17px] font-semibold">New token</h3>
       <div className="mt-4 grid gap-4 md:grid-cols-[minmax(0,1fr)_180px]">
         <Field
-          ref={form.register('name')}
+          {...form.bind('name', name, setName)}
           label="Name"
           name="token-name"
           autoComplete="off"
           placeholder="e.g. laptop scripts"
           required
-          value={name}
-          error={form.errors.name}
-          onChange={(event) => {
-            setName(event.target.value)
-            form.clear('name')
-          }}
         />
         <div>
           <label htmlFor={expiryId} className={label}>

@@ -146,17 +146,11 @@ export function AddKeyForm({ onAdded }: { onAdded: (key: SshKey) => void }) {
         }}
       />
       <Field
-        ref={form.register('label')}
+        {...form.bind('label', label, setLabel)}
         label="Label (optional)"
         name="add-label"
         autoComplete="off"
         placeholder="e.g. Work laptop"
-        value={label}
-        error={form.errors.label}
-        onChange={(event) => {
-          setLabel(event.target.value)
-          form.clear('label')
-        }}
       />
       <CheckboxField
         label="Make this my default"

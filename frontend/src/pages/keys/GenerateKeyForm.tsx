@@ -63,7 +63,7 @@ export function GenerateKeyForm({ onGenerated }: GenerateKeyFormProps) {
       className="space-y-4"
     >
       <Field
-        ref={form.register('name')}
+        {...form.bind('name', name, setName)}
         label="Name"
         name="generate-name"
         autoComplete="off"
@@ -71,26 +71,14 @@ export function GenerateKeyForm({ onGenerated }: GenerateKeyFormProps) {
         autoCapitalize="none"
         mono
         placeholder="e.g. laptop"
-        value={name}
         hint={<NameHint />}
-        error={form.errors.name}
-        onChange={(event) => {
-          setName(event.target.value)
-          form.clear('name')
-        }}
       />
       <Field
-        ref={form.register('label')}
+        {...form.bind('label', label, setLabel)}
         label="Label (optional)"
         name="generate-label"
         autoComplete="off"
         placeholder="e.g. Work laptop"
-        value={label}
-        error={form.errors.label}
-        onChange={(event) => {
-          setLabel(event.target.value)
-          form.clear('label')
-        }}
       />
       <CheckboxField
         label="Keep a copy in the Nimbus vault"

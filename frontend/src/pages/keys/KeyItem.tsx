@@ -87,18 +87,12 @@ function RenameForm({ sshKey, onSaved, onCancel }: { sshKey: SshKey; onSaved: (k
           }}
         />
         <Field
-          ref={form.register('label')}
+          {...form.bind('label', label, setLabel)}
           label="Label (optional)"
           name="rename-label"
           autoComplete="off"
           placeholder="e.g. Work laptop"
           hint="Leave it empty to remove the label."
-          value={label}
-          error={form.errors.label}
-          onChange={(event) => {
-            setLabel(event.target.value)
-            form.clear('label')
-          }}
         />
       </div>
       {form.failure && <FailureAlert failure={form.failure} lead="Could not save the key" />}

@@ -126,7 +126,7 @@ export function SignInPage() {
       {providers.phase === 'ok' && <ProviderButtons providers={providers.data} next={next} />}
       <form noValidate onSubmit={(event) => void handleSubmit(event)} className="space-y-4">
         <Field
-          ref={form.register('email')}
+          {...form.bind('email', email, setEmail)}
           label="Email"
           type="email"
           name="email"
@@ -134,26 +134,14 @@ export function SignInPage() {
           inputMode="email"
           spellCheck={false}
           required
-          value={email}
-          error={form.errors.email}
-          onChange={(event) => {
-            setEmail(event.target.value)
-            form.clear('email')
-          }}
         />
         <Field
-          ref={form.register('password')}
+          {...form.bind('password', password, setPassword)}
           label="Password"
           type="password"
           name="password"
           autoComplete="current-password"
           required
-          value={password}
-          error={form.errors.password}
-          onChange={(event) => {
-            setPassword(event.target.value)
-            form.clear('password')
-          }}
         />
         {form.failure && <FailureAlert failure={form.failure} lead="Could not sign in" />}
         <button type="submit" disabled={submitting} className={`${primaryButton} w-full`}>

@@ -93,20 +93,14 @@ export function SignUpPage() {
             </p>
           )}
           <Field
-            ref={form.register('name')}
+            {...form.bind('name', name, setName)}
             label="Name"
             name="name"
             autoComplete="name"
             required
-            value={name}
-            error={form.errors.name}
-            onChange={(event) => {
-              setName(event.target.value)
-              form.clear('name')
-            }}
           />
           <Field
-            ref={form.register('email')}
+            {...form.bind('email', email, setEmail)}
             label="Email"
             type="email"
             name="email"
@@ -114,51 +108,32 @@ export function SignUpPage() {
             inputMode="email"
             spellCheck={false}
             required
-            value={email}
-            error={form.errors.email}
-            onChange={(event) => {
-              setEmail(event.target.value)
-              form.clear('email')
-            }}
           />
           <Field
-            ref={form.register('password')}
+            {...form.bind('password', password, setPassword)}
             label="Password"
             type="password"
             name="new-password"
             autoComplete="new-password"
             required
-            value={password}
             hint={<PasswordRules password={password} />}
-            error={form.errors.password}
-            onChange={(event) => {
-              setPassword(event.target.value)
-              form.clear('password')
-            }}
           />
           <Field
-            ref={form.register('confirm')}
+            {...form.bind('confirm', confirm, setConfirm)}
             label="Confirm password"
             type="password"
             name="confirm-password"
             autoComplete="new-password"
             required
-            value={confirm}
-            error={form.errors.confirm}
-            onChange={(event) => {
-              setConfirm(event.target.value)
-              form.clear('confirm')
-            }}
           />
           {needsSetupToken && (
             <Field
-              ref={form.register('setup_token')}
+              {...form.bind('setup_token', setupToken, setSetupToken)}
               label="Setup token"
               name="setup-token"
               autoComplete="off"
               spellCheck={false}
               required
-              value={setupToken}
               mono
               hint={
                 <>
@@ -166,11 +141,6 @@ export function SignUpPage() {
                   <code className="font-mono text-[11.5px] text-ink-2">journalctl -u nimbus | grep 'setup token'</code>)
                 </>
               }
-              error={form.errors.setup_token}
-              onChange={(event) => {
-                setSetupToken(event.target.value)
-                form.clear('setup_token')
-              }}
             />
           )}
           {form.failure && <FailureAlert failure={form.failure} lead="Could not create the account" />}

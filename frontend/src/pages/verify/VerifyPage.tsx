@@ -103,7 +103,7 @@ export function VerifyPage() {
     >
       <form noValidate onSubmit={(event) => void handleSubmit(event)} className="space-y-4">
         <Field
-          ref={form.register('code')}
+          {...form.bind('code', code, setCode)}
           label="Access code"
           name="access-code"
           inputMode="numeric"
@@ -112,12 +112,6 @@ export function VerifyPage() {
           autoFocus
           required
           mono
-          value={code}
-          error={form.errors.code}
-          onChange={(event) => {
-            setCode(event.target.value)
-            form.clear('code')
-          }}
         />
         {form.failure && <FailureAlert failure={form.failure} lead="Could not check the code" />}
         <button type="submit" disabled={submitting} className={`${primaryButton} w-full`}>
