@@ -5,12 +5,14 @@
 pub mod account;
 pub mod audit;
 pub mod clone_mode;
+pub mod cloud_init;
 pub mod cluster;
 pub mod gpu_queue;
 pub mod hostname;
 pub mod ids;
 pub mod ip_pool;
 pub mod keys;
+pub mod marker;
 pub mod netscan;
 pub mod oauth;
 pub mod os_image;

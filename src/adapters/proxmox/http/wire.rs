@@ -89,27 +89,7 @@ pub(super) fn power_params(op: PowerOp) -> Params {
     }
 }
 
-/// Whether a byte may stay as it is in Proxmox's `urlencoded` format (`^[-%a-zA-Z0-9_.!~*'()]*$`
-/// once encoded), the same set JavaScript's `encodeURIComponent` leaves alone.
-fn urlencoded_safe(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b)
-}
-
-/// The value of the `sshkeys` config key: the keys joined by newlines, every byte outside
-/// `[A-Za-z0-9-_.!~*'()]` written as `%XX` (a space is `%20`, never `+`, which Proxmox refuses).
-/// The form layer then encodes it a second time, as Proxmox expects.
-pub fn encode_sshkeys(keys: &[&str]) -> String {
-    let joined = keys.join("\n");
-    let mut out = String::with_capacity(joined.len() * 3 / 2);
-    for b in joined.bytes() {
-        if urlencoded_safe(b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub use crate::domain::cloud_init::encode_sshkeys;
 
 /// One path segment (node, storage, UPID) with everything but `[A-Za-z0-9-_.~:]` percent-encoded,
 /// so the `!` and `@` of a token UPID cannot be misread.

@@ -15,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(super::audit_schema::CreateAuditEvents),
             Box::new(super::identities_schema::CreateIdentities),
             Box::new(super::keys_schema::CreateSshKeys),
+            Box::new(super::provisions_schema::CreateProvisions),
         ]
     }
 }

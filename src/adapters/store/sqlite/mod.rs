@@ -15,6 +15,9 @@ mod identities_schema;
 mod keys;
 mod keys_schema;
 mod migrations;
+mod pool;
+mod provisions;
+mod provisions_schema;
 mod secrets;
 mod secrets_schema;
 

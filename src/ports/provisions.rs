@@ -1,0 +1,149 @@
+//! The `ProvisionStore` port: every VM Nimbus builds, as one durable record per provision (its
+//! state machine, the key it was given, the timeline's details), plus the idempotency keys of the
+//! requests that created them. Hostnames are unique among live VMs inside the store's own write,
+//! so two concurrent requests for one name cannot both succeed.
+
+use std::net::Ipv4Addr;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::store::StoreError;
+use crate::domain::cluster::NodeName;
+use crate::domain::ids::{InstanceId, UserId};
+use crate::domain::provisioning::Provision;
+use crate::domain::vmid::VmId;
+
+/// Where the VM's SSH key came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyOrigin {
+    /// A key from the owner's vault, chosen by id (or their default).
+    Saved,
+    /// A public key pasted into the form; saved to the vault under the VM's name.
+    Pasted,
+    /// An Ed25519 key Nimbus generated for this VM.
+    Generated,
+}
+
+impl KeyOrigin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Saved => "saved",
+            Self::Pasted => "pasted",
+            Self::Generated => "generated",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Saved, Self::Pasted, Self::Generated]
+            .into_iter()
+            .find(|o| o.as_str() == text)
+    }
+}
+
+/// The key a VM is built with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyUse {
+    pub origin: KeyOrigin,
+    /// The vault key, once there is one (a generated key that is not kept has none).
+    pub key_id: Option<Uuid>,
+    pub key_name: Option<String>,
+    /// The authorized_keys line written into cloud-init.
+    pub public_key: String,
+    /// A generated key's private half is kept in the vault.
+    pub kept: bool,
+}
+
+/// What a completed step had in hand, for the timeline.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StepDetail {
+    pub ip: Option<Ipv4Addr>,
+    pub node: Option<NodeName>,
+    pub vmid: Option<VmId>,
+}
+
+/// An `Idempotency-Key` with the digest of the request it came with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Idempotency {
+    pub key: String,
+    pub digest: String,
+}
+
+/// One provision as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProvisionRecord {
+    pub provision: Provision,
+    /// The login user cloud-init creates.
+    pub username: String,
+    pub key: KeyUse,
+    /// One entry per completed step, aligned with `provision.steps`.
+    pub details: Vec<StepDetail>,
+    pub idempotency: Option<Idempotency>,
+    pub updated_at: DateTime<Utc>,
+    /// When the provision reached a settled state (running, rolled back, denied).
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Set on a retry: the provision this one repeats.
+    pub retry_of: Option<InstanceId>,
+}
+
+impl ProvisionRecord {
+    pub fn id(&self) -> InstanceId {
+        self.provision.id
+    }
+
+    pub fn owner(&self) -> UserId {
+        self.provision.spec.owner
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CreateError {
+    /// A live VM already has this hostname.
+    #[error("the hostname is in use")]
+    HostnameTaken,
+    /// The owner already sent a request with this idempotency key; `digest` is that request's.
+    #[error("the idempotency key was used before")]
+    KeyUsed { existing: InstanceId, digest: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[cfg_attr(test, mockall::automock)]
+#[async_trait]
+pub trait ProvisionStore: Send + Sync {
+    /// Inserts a new record. Refused, changing nothing, when a live VM has the hostname or the
+    /// owner's idempotency key was used before.
+    ///
+    /// Errors: [`CreateError`].
+    async fn create_provision(&self, record: &ProvisionRecord) -> Result<(), CreateError>;
+
+    /// Writes the record's current state (durable when the call returns).
+    ///
+    /// Errors: [`StoreError::Unavailable`].
+    async fn save_provision(&self, record: &ProvisionRecord) -> Result<(), StoreError>;
+
+    /// Errors: [`StoreError`].
+    async fn get_provision(&self, id: InstanceId) -> Result<Option<ProvisionRecord>, StoreError>;
+
+    /// The owner's records, newest first, deleted ones left out.
+    ///
+    /// Errors: [`StoreError`].
+    async fn provisions_of(&self, owner: UserId) -> Result<Vec<ProvisionRecord>, StoreError>;
+
+    /// Every record not yet settled (in flight, failing, rolling back), oldest first.
+    ///
+    /// Errors: [`StoreError`].
+    async fn unsettled_provisions(&self) -> Result<Vec<ProvisionRecord>, StoreError>;
+
+    /// The provision created by the owner's request with this idempotency key, and that request's
+    /// digest.
+    ///
+    /// Errors: [`StoreError`].
+    async fn find_idempotent(&self, owner: UserId, key: &str) -> Result<Option<(InstanceId, String)>, StoreError>;
+
+    /// Whether a live VM has this hostname.
+    ///
+    /// Errors: [`StoreError`].
+    async fn hostname_in_use(&self, hostname: &str) -> Result<bool, StoreError>;
+}
