@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod http;
+pub mod lan;
 pub mod oauth;
 pub mod passwords;
 pub mod proxmox;

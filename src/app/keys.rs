@@ -235,6 +235,15 @@ impl KeyVault {
         Ok((key.name, text))
     }
 
+    /// Removes a key Nimbus generated for a machine that was never built (a rolled-back
+    /// provision), on the system's behalf. A key already gone is fine.
+    pub async fn discard(&self, owner: crate::domain::ids::UserId, id: Uuid) {
+        match self.store.delete_key(owner, id).await {
+            Ok(()) | Err(KeyStoreError::NotFound) => {}
+            Err(e) => tracing::warn!(key = %id, error = %e, "cannot remove a generated key"),
+        }
+    }
+
     pub async fn delete(&self, caller: &Caller, id: Uuid) -> Result<(), KeyError> {
         let key = self.get(caller, id).await?;
         self.store.delete_key(caller.user.id, id).await?;

@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod keys;
 pub mod maintenance;
 pub mod oauth;
+pub mod provisioning;
 pub mod secrets;
 pub mod server;
 pub mod signups;

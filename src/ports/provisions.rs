@@ -85,6 +85,8 @@ pub struct ProvisionRecord {
     pub finished_at: Option<DateTime<Utc>>,
     /// Set on a retry: the provision this one repeats.
     pub retry_of: Option<InstanceId>,
+    /// The machine code of a failure (`no_capacity`, `pool_exhausted`, `provision_failed`, ...).
+    pub failure_code: Option<String>,
 }
 
 impl ProvisionRecord {

@@ -555,6 +555,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/vms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your machines, newest first. */
+        get: operations["list_vms"];
+        put?: never;
+        /**
+         * Provision a machine. Every field is checked before anything is reserved; the build runs
+         *     in the background and survives a dropped connection. Plain requests wait for the result.
+         */
+        post: operations["create_vm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One machine with its step timeline. */
+        get: operations["get_vm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vms/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a machine: server-sent events with its whole state on every change (re-attach
+         *     after a reload by opening it again).
+         */
+        get: operations["vm_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vms/{id}/private-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The generated private key kept for this machine (its owner only). */
+        get: operations["get_vm_private_key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vms/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Try a failed (rolled back) provision again: a new provision with the same request. */
+        post: operations["retry_vm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tiers, OS templates and key default the Provision form offers you. */
+        get: operations["get_catalog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -808,6 +917,24 @@ export interface components {
             data: components["schemas"]["Providers"];
         };
         /**
+         * Envelope_ProvisionCatalog
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_ProvisionCatalog: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["ProvisionCatalog"];
+        };
+        /**
+         * Envelope_ProvisionResult
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_ProvisionResult: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["ProvisionResult"];
+        };
+        /**
          * Envelope_SignedOut
          * @description A successful answer: `{"success": true, "data": …}`.
          */
@@ -842,6 +969,15 @@ export interface components {
             /** @description Always `true`. */
             success: boolean;
             data: components["schemas"]["User"];
+        };
+        /**
+         * Envelope_Vm
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_Vm: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["Vm"];
         };
         /**
          * Envelope_list_ApiToken
@@ -889,6 +1025,15 @@ export interface components {
             data: components["schemas"]["User"][];
         };
         /**
+         * Envelope_list_Vm
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_list_Vm: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["Vm"][];
+        };
+        /**
          * ErrorBody
          * @description A failed answer. `error` is a sentence for people; `code` is stable for programs.
          */
@@ -903,6 +1048,15 @@ export interface components {
             field?: string;
             /** @description The id of this request in Nimbus's log (also in the `x-request-id` header). */
             request_id?: string;
+        };
+        /**
+         * FailureView
+         * @description Why a provision failed.
+         */
+        FailureView: {
+            step: string;
+            reason: string;
+            code: string;
         };
         /**
          * Health
@@ -1014,6 +1168,14 @@ export interface components {
             github_orgs: string[];
             google_domains: string[];
         };
+        /** OsView */
+        OsView: {
+            key: string;
+            label: string;
+            username: string;
+            /** @description Some node has this OS's template. */
+            available: boolean;
+        };
         /** PasswordChange */
         PasswordChange: {
             /** @description Required when the account has a password (`Me.has_password`). */
@@ -1038,6 +1200,71 @@ export interface components {
         Providers: {
             github: boolean;
             google: boolean;
+        };
+        /**
+         * ProvisionCatalog
+         * @description What the Provision form offers you.
+         */
+        ProvisionCatalog: {
+            tiers: components["schemas"]["TierView"][];
+            os: components["schemas"]["OsView"][];
+            /** @description Public SSH tunnels (Gopher) are configured. */
+            tunnels_enabled: boolean;
+            /** @description Your default key, preselected on the form. */
+            default_key_id?: string;
+        };
+        /**
+         * ProvisionRequest
+         * @description The Provision form.
+         */
+        ProvisionRequest: {
+            /** @description RFC 1123 label: 1–63 lower-case letters, digits and hyphens, unique among live machines. */
+            hostname: string;
+            /** @description `small`, `medium`, `large` or `xl`. */
+            tier: string;
+            /** @description `ubuntu-24.04`, `ubuntu-22.04`, `debian-12` or `debian-11`. */
+            os_template: string;
+            /**
+             * @description A key from your vault. At most one of `ssh_key_id`, `ssh_pubkey`, `generate_key`; none
+             *     uses your default key.
+             */
+            ssh_key_id?: string;
+            /** @description An authorized_keys line; saved to your vault under the machine's name. */
+            ssh_pubkey?: string;
+            /** @description Generate an Ed25519 key named after the machine. */
+            generate_key?: boolean;
+            /**
+             * @description With `generate_key`: keep the private key in the vault (default true). When false it is
+             *     returned once, in the result, and never stored.
+             */
+            keep_private_key?: boolean;
+            /** @description Expose SSH through the Gopher tunnel gateway (refused until tunnels are configured). */
+            public_tunnel?: boolean;
+        };
+        /**
+         * ProvisionResult
+         * @description The provision result (the seed's fields plus Nimbus's `id`).
+         */
+        ProvisionResult: {
+            /** @description Nimbus's id of the machine (never the Proxmox VMID). */
+            id: string;
+            /** Format: uint32 */
+            vmid?: number;
+            hostname: string;
+            ip?: string;
+            /** @description The login user cloud-init created. */
+            username: string;
+            os: string;
+            tier: string;
+            node?: string;
+            /** @description A generated key's private half: kept ones can be downloaded again, others are shown only here. */
+            ssh_private_key?: string;
+            key_name?: string;
+            /** @description The generated private key is kept in the vault. */
+            key_kept: boolean;
+            /** @description Readiness was not confirmed in time; `warning` says what to check. */
+            unconfirmed: boolean;
+            warning?: string;
         };
         /**
          * ProxmoxHealth
@@ -1132,6 +1359,40 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        /**
+         * StepView
+         * @description A completed step on the timeline.
+         */
+        StepView: {
+            /**
+             * @description `reserve_ip`, `place_vm`, `clone`, `configure`, `resize`, `start`, `wait_ready`,
+             *     `expose_tunnel` or `inject_gpu_env`.
+             */
+            step: string;
+            /** Format: date-time */
+            at: string;
+            /**
+             * Format: uint64
+             * @description Time since the previous step ended (the first: since the request).
+             */
+            elapsed_ms: number;
+            ip?: string;
+            node?: string;
+            /** Format: uint32 */
+            vmid?: number;
+        };
+        /** TierView */
+        TierView: {
+            name: string;
+            /** Format: uint32 */
+            vcpus: number;
+            /** Format: uint64 */
+            memory_mib: number;
+            /** Format: uint64 */
+            disk_gib: number;
+            /** @description You cannot request this tier yourself: an admin must create it for you. */
+            needs_approval: boolean;
+        };
         /** @enum {string} */
         TokenScope: "read_write" | "read_only";
         /**
@@ -1165,6 +1426,51 @@ export interface components {
         /** VerifyRequest */
         VerifyRequest: {
             code: string;
+        };
+        /**
+         * Vm
+         * @description A machine.
+         */
+        Vm: {
+            id: string;
+            hostname: string;
+            tier: string;
+            os: string;
+            /** Format: uint32 */
+            vcpus: number;
+            /** Format: uint64 */
+            memory_mib: number;
+            /** Format: uint64 */
+            disk_gib: number;
+            /**
+             * @description `pending_approval`, `provisioning`, `running`, `stopped`, `starting`, `stopping`,
+             *     `rebooting`, `unknown`, `failed`, `denied` or `deleting`.
+             */
+            status: string;
+            /** @description The internal state (`cloning`, `rolling_back`, `rollback_pending`, `rolled_back`, ...). */
+            phase: string;
+            /** @description The step in progress while provisioning. */
+            current_step?: string;
+            ip?: string;
+            node?: string;
+            /** Format: uint32 */
+            vmid?: number;
+            username: string;
+            key_name?: string;
+            /** @description A generated private key is kept and can be downloaded (`/vms/{id}/private-key`). */
+            private_key_available: boolean;
+            unconfirmed: boolean;
+            warning?: string;
+            notes: string[];
+            failure?: components["schemas"]["FailureView"];
+            steps: components["schemas"]["StepView"][];
+            /** Format: date-time */
+            requested_at: string;
+            /** Format: date-time */
+            finished_at?: string;
+            /** @description The provision failed and was rolled back: `POST /vms/{id}/retry` tries again. */
+            can_retry: boolean;
+            owner_id: string;
         };
     };
     responses: never;
@@ -1319,6 +1625,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     register: {
@@ -1425,6 +1743,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1545,6 +1875,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     logout: {
@@ -1647,6 +1989,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1763,6 +2117,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     me: {
@@ -1864,6 +2230,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1976,6 +2354,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2096,6 +2486,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     list_sessions: {
@@ -2197,6 +2599,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2314,6 +2728,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     list_tokens: {
@@ -2415,6 +2841,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2534,6 +2972,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     revoke_token: {
@@ -2644,6 +3094,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     list_users: {
@@ -2745,6 +3207,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2866,6 +3340,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     get_signups: {
@@ -2967,6 +3453,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3079,6 +3577,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3200,6 +3710,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     access_code_status: {
@@ -3301,6 +3823,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3420,6 +3954,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     get_access_code_settings: {
@@ -3521,6 +4067,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3640,6 +4198,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     rotate_access_code: {
@@ -3741,6 +4311,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3856,6 +4438,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     auth_providers: {
@@ -3957,6 +4551,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4070,6 +4676,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4191,6 +4809,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     list_identities: {
@@ -4292,6 +4922,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4409,6 +5051,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     get_oauth_settings: {
@@ -4510,6 +5164,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4629,6 +5295,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     list_keys: {
@@ -4730,6 +5408,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4849,6 +5539,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     get_key: {
@@ -4959,6 +5661,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     delete_key: {
@@ -5062,6 +5776,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5183,6 +5909,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     get_private_key: {
@@ -5286,6 +6024,18 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5407,6 +6157,18 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     set_default_key: {
@@ -5510,6 +6272,899 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_vms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your machines, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_list_Vm"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_vm: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `application/x-ndjson` streams the steps as they complete. */
+                Accept?: string;
+                /**
+                 * @description Makes a retried request join the machine its first attempt created (1–128 visible
+                 *     ASCII characters; a UUID is a good choice).
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["ProvisionRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The machine is running (or, with `Accept: application/x-ndjson`, the NDJSON stream of
+             *     its provisioning: `accepted`, one `step` per completed step, then `result` or `error`).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_ProvisionResult"];
+                };
+            };
+            /** @description The machine was built and is running. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_ProvisionResult"];
+                };
+            };
+            /** @description The NDJSON stream of the provision (`Accept: application/x-ndjson`). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_vm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The machine. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_Vm"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    vm_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `text/event-stream`: `event: vm` with the whole machine on every change, until it settles. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_vm_private_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The generated private key kept for this machine. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_PrivateKeyView"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    retry_vm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new provision of the same machine was accepted; follow it by its id. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_Vm"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_catalog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Tiers, OSes and your default key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_ProvisionCatalog"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

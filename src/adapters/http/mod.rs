@@ -14,6 +14,7 @@ pub mod limits;
 pub mod middleware;
 mod spa;
 mod system;
+mod vms;
 
 use std::sync::Arc;
 
@@ -46,6 +47,7 @@ pub struct ApiServices {
     pub oauth: Arc<OAuthService>,
     pub keys: Arc<KeyVault>,
     pub signups: Arc<SignupSwitch>,
+    pub vms: Arc<crate::app::provisioning::Provisioner>,
 }
 
 /// Options that shape the HTTP surface.
@@ -75,6 +77,7 @@ type Apis = (
     access_code::AccessCodeApi,
     oauth::OAuthApi,
     keys::KeysApi,
+    vms::VmsApi,
 );
 
 fn service() -> OpenApiService<Apis, ()> {
@@ -89,6 +92,7 @@ fn service() -> OpenApiService<Apis, ()> {
         access_code::AccessCodeApi,
         oauth::OAuthApi,
         keys::KeysApi,
+        vms::VmsApi,
     );
     OpenApiService::new(apis, "Nimbus", env!("CARGO_PKG_VERSION"))
         .description("Self-hosted VM provisioning portal for Proxmox VE clusters.")
@@ -125,6 +129,7 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         .data(services.oauth.clone())
         .data(services.keys.clone())
         .data(services.signups.clone())
+        .data(services.vms.clone())
         .data(oauth::PublicOrigin(options.public_origin.clone()))
         .data(auth::TrustedProxies(options.trusted_proxies.clone()))
         .data(options.cookies);

@@ -50,6 +50,7 @@ pub const KEYS: &[&str] = &[
     "NIMBUS_NETSCAN_TIMEOUT_MS",
     "NIMBUS_NETSCAN_CONCURRENCY",
     "NIMBUS_SIMULATED_LAN",
+    "NIMBUS_SIM_PROFILE",
     "PORT",
     "BIND_ADDR",
     "DB_PATH",
@@ -89,6 +90,10 @@ pub const KEYS: &[&str] = &[
 /// The variables `nimbus demo` takes from its environment; everything else is the demo's own.
 pub const DEMO_KEYS: &[&str] = &[
     "PORT",
+    "NIMBUS_SIM_PROFILE",
+    "NIMBUS_READY_TIMEOUT_SECONDS",
+    "NIMBUS_CLONE_MODE",
+    "NIMBUS_CLONE_CONCURRENCY_PER_NODE",
     "BIND_ADDR",
     "DB_PATH",
     "NIMBUS_DATA_DIR",
@@ -167,6 +172,8 @@ pub struct Config {
     pub reconcile: ReconcileConfig,
     pub netscan: NetscanConfig,
     pub readiness: ReadinessConfig,
+    /// How fast `nimbus demo`'s simulated cluster runs (`NIMBUS_SIM_PROFILE`).
+    pub sim_profile: SimProfile,
     pub encryption_key: Option<EncryptionKey>,
     pub seeds: SeedConfig,
     /// Sessions, purging and rate limits.

@@ -117,6 +117,16 @@ pub struct NetscanConfig {
     pub concurrency: NonZeroUsize,
 }
 
+/// Speed of the demo's simulated cluster: `demo` (compressed real latencies), `bench` (fixed
+/// durations) or `instant` (tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SimProfile {
+    Instant,
+    Bench,
+    #[default]
+    Demo,
+}
+
 #[derive(Debug, Clone)]
 pub struct ReadinessConfig {
     pub timeout: Duration,

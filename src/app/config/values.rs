@@ -42,6 +42,17 @@ pub(super) fn build(mode: Mode, raw: &Raw) -> Result<Config, ConfigError> {
         reconcile: reconcile(raw)?,
         netscan: netscan(raw)?,
         readiness: readiness(raw)?,
+        sim_profile: raw.parse_or(
+            "NIMBUS_SIM_PROFILE",
+            SimProfile::default(),
+            "'demo', 'bench' or 'instant'",
+            |t| match t {
+                "demo" => Some(SimProfile::Demo),
+                "bench" => Some(SimProfile::Bench),
+                "instant" => Some(SimProfile::Instant),
+                _ => None,
+            },
+        )?,
         encryption_key: raw.parse_opt(
             "NIMBUS_ENCRYPTION_KEY",
             "32 bytes in standard base64 (44 characters)",

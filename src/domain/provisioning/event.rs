@@ -53,6 +53,11 @@ pub enum Event {
     RollbackStarted,
     /// The first remaining teardown item is done.
     UndoDone,
+    /// A teardown task ended in error (the VM was busy, storage refused): forget the task and
+    /// try the same item again at `retry_at`.
+    UndoFailed {
+        retry_at: DateTime<Utc>,
+    },
     /// Proxmox could not be reached during a teardown; try again at `retry_at`.
     ProxmoxUnreachable {
         retry_at: DateTime<Utc>,
@@ -86,6 +91,7 @@ impl Event {
             Self::StepFailed { .. } => "step_failed",
             Self::RollbackStarted => "rollback_started",
             Self::UndoDone => "undo_done",
+            Self::UndoFailed { .. } => "undo_failed",
             Self::ProxmoxUnreachable { .. } => "proxmox_unreachable",
             Self::RetryNow => "retry_now",
             Self::PowerRequested { .. } => "power_requested",

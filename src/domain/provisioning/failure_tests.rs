@@ -133,3 +133,57 @@ fn a_rollback_that_cannot_reach_proxmox_waits_and_resumes_its_task() {
     };
     assert_eq!(teardown.attempts, 2);
 }
+
+#[test]
+fn a_failed_undo_task_is_forgotten_and_the_same_item_retried_later() {
+    let mut p = at(5);
+    p.apply(Event::StepFailed { reason: "no".into() }, t(50)).unwrap();
+    p.apply(Event::RollbackStarted, t(51)).unwrap();
+    assert_eq!(
+        p.apply(Event::UndoFailed { retry_at: t(90) }, t(52)),
+        Err(TransitionError::Illegal {
+            phase: "rolling_back",
+            event: "undo_failed"
+        }),
+        "nothing to forget before a task was started"
+    );
+    p.apply(
+        Event::TaskStarted {
+            upid: upid("qmdestroy", 8),
+        },
+        t(52),
+    )
+    .unwrap();
+    p.apply(Event::UndoFailed { retry_at: t(90) }, t(53)).unwrap();
+    assert_eq!(p.next(), Next::RetryAt(t(90)));
+    p.apply(Event::RetryNow, t(90)).unwrap();
+    assert_eq!(
+        p.next(),
+        Next::Undo(Undo::DestroyVm {
+            node: node(),
+            vmid: vmid()
+        })
+    );
+}
+
+#[test]
+fn a_clone_can_change_its_vmid_or_be_found_done_only_before_its_task_is_known() {
+    let mut p = at(3);
+    assert_eq!(p.phase, Phase::Cloning { task: None });
+    let other = crate::domain::vmid::VmId::new(777).unwrap();
+    p.apply(Event::VmidChosen { vmid: other }, t(40)).unwrap();
+    assert_eq!(p.held.vmid, Some(other));
+    let mut found = p.clone();
+    found.apply(Event::StepDone, t(41)).unwrap();
+    assert_eq!(found.phase, Phase::Configuring { task: None });
+    assert_eq!(found.steps.last().unwrap().step, Step::Clone);
+    p.apply(
+        Event::TaskStarted {
+            upid: upid("qmclone", 3),
+        },
+        t(41),
+    )
+    .unwrap();
+    assert!(p.apply(Event::VmidChosen { vmid: vmid() }, t(42)).is_err());
+    assert!(p.apply(Event::StepDone, t(42)).is_err());
+}

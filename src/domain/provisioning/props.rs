@@ -116,6 +116,7 @@ fn events(p: &Provision) -> Vec<Event> {
         Event::StepFailed { reason: "hard".into() },
         Event::RollbackStarted,
         Event::UndoDone,
+        Event::UndoFailed { retry_at: t(500) },
         Event::ProxmoxUnreachable { retry_at: t(500) },
         Event::RetryNow,
         Event::PowerRequested {
@@ -147,7 +148,7 @@ const ACCEPTED: &[(&str, &[&str])] = &[
     ("requested", &["ip_reserved", "step_failed"]),
     ("ip_reserved", &["node_picked", "step_failed"]),
     ("placed", &["vmid_chosen", "step_failed"]),
-    ("cloning", &["task_started", "step_failed"]),
+    ("cloning", &["vmid_chosen", "task_started", "step_done", "step_failed"]),
     ("cloning+task", &["task_finished", "step_failed"]),
     ("configuring", &["task_started", "step_done", "step_failed"]),
     ("configuring+task", &["task_finished", "step_failed"]),
@@ -180,7 +181,10 @@ const ACCEPTED: &[(&str, &[&str])] = &[
     ),
     ("failed", &["rollback_started"]),
     ("rolling_back", &["task_started", "undo_done", "proxmox_unreachable"]),
-    ("rolling_back+task", &["task_finished", "proxmox_unreachable"]),
+    (
+        "rolling_back+task",
+        &["task_finished", "undo_failed", "proxmox_unreachable"],
+    ),
     ("rollback_pending", &["retry_now"]),
     ("rolled_back", &["delete_requested"]),
     ("power", &["task_started", "step_done", "action_failed"]),

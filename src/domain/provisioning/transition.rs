@@ -137,6 +137,10 @@ impl Provision {
                 self.held.vmid = Some(*vmid);
                 self.phase = P::Cloning { task: None };
             }
+            // The chosen VMID was taken before the clone was issued: another one is chosen.
+            (P::Cloning { task: None }, E::VmidChosen { vmid }) => self.held.vmid = Some(*vmid),
+            // After a restart the clone was found already made (by VMID and marker).
+            (P::Cloning { task: None }, E::StepDone) => self.advance_task_phase(now),
             (
                 P::Cloning { task }
                 | P::Configuring { task }
@@ -231,6 +235,18 @@ impl Provision {
                 },
                 E::UndoDone,
             ) if !teardown.remaining.is_empty() && teardown.task.is_none() => self.undo_done(),
+            (
+                P::RollingBack { teardown, .. }
+                | P::Deleting {
+                    teardown,
+                    retry_at: None,
+                },
+                E::UndoFailed { retry_at },
+            ) if teardown.task.is_some() => {
+                teardown.task = None;
+                let at = *retry_at;
+                self.step(&E::ProxmoxUnreachable { retry_at: at }, now)?;
+            }
             (P::RollingBack { failure, teardown }, E::ProxmoxUnreachable { retry_at }) => {
                 let mut teardown = teardown.clone();
                 teardown.attempts += 1;

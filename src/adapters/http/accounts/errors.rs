@@ -43,6 +43,10 @@ pub enum ApiError {
     /// An unexpected failure; the body carries the request id.
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
+    /// Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+    /// dependency (Proxmox) is down.
+    #[oai(status = 503)]
+    Unavailable(Json<ErrorBody>),
 }
 
 impl ApiError {

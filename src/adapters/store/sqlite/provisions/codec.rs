@@ -46,6 +46,8 @@ struct Doc {
     updated_at: DateTime<Utc>,
     finished_at: Option<DateTime<Utc>>,
     retry_of: Option<Uuid>,
+    #[serde(default)]
+    failure_code: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -138,6 +140,7 @@ pub(super) fn encode(r: &ProvisionRecord) -> String {
         updated_at: r.updated_at,
         finished_at: r.finished_at,
         retry_of: r.retry_of.map(|i| i.as_uuid()),
+        failure_code: r.failure_code.clone(),
     };
     serde_json::to_string(&doc).expect("a provision document always serialises")
 }
@@ -198,5 +201,6 @@ pub(super) fn decode(text: &str) -> Result<ProvisionRecord, StoreError> {
         updated_at: doc.updated_at,
         finished_at: doc.finished_at,
         retry_of: doc.retry_of.map(InstanceId::from_uuid),
+        failure_code: doc.failure_code,
     })
 }

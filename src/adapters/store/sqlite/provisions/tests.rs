@@ -59,6 +59,7 @@ fn record(host: &str, owner: UserId, key: Option<&str>) -> ProvisionRecord {
         updated_at: t0(),
         finished_at: None,
         retry_of: None,
+        failure_code: None,
     }
 }
 

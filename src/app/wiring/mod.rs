@@ -22,7 +22,7 @@ use crate::adapters::store::sqlite::SqliteStore;
 use crate::app::access_code::AccessGate;
 use crate::app::accounts::{AccountService, AuthSettings};
 use crate::app::audit::Auditor;
-use crate::app::config::{Config, Mode, ProxmoxConfig, ProxmoxTrust};
+use crate::app::config::{Config, Mode, ProxmoxConfig, ProxmoxTrust, SimProfile};
 use crate::app::health::HealthService;
 use crate::app::jobs;
 use crate::app::keys::KeyVault;
@@ -32,9 +32,12 @@ use crate::app::secrets::{Cipher, SecretBox, load_key};
 use crate::app::signups::SignupSwitch;
 use crate::domain::account::{PasswordPolicy, SessionPolicy};
 use crate::ports::{AccountStore, Clock, Proxmox, Secrets, Store};
+use vms::provisioner;
 
 /// Setting key of this installation's random identity (marks the VMs it creates).
 pub const INSTANCE_ID_KEY: &str = "instance_id";
+
+mod vms;
 
 /// Seed of the demo cluster: every demo starts from the same cluster.
 const DEMO_SEED: u64 = 2026;
@@ -83,7 +86,12 @@ impl App {
             .context("cannot record this installation's identity in the database")?;
         let (proxmox, demo) = match config.mode {
             Mode::Demo => {
-                let (proxmox, demo) = start_demo_cluster(clock.clone()).await?;
+                let profile = match config.sim_profile {
+                    SimProfile::Instant => Profile::Instant,
+                    SimProfile::Bench => Profile::Bench,
+                    SimProfile::Demo => Profile::Demo,
+                };
+                let (proxmox, demo) = start_demo_cluster(clock.clone(), profile).await?;
                 (Some(proxmox), Some(demo))
             }
             Mode::Serve => (config.proxmox.as_ref().map(connect).transpose()?, None),
@@ -115,6 +123,28 @@ impl App {
             .seed(&config.seeds)
             .await
             .context("cannot store the sign-in providers from the environment")?;
+        let keys = Arc::new(KeyVault::new(
+            Arc::new(store.clone()),
+            Arc::new(OpenSshCodec),
+            secrets.sealer(),
+            audit.clone(),
+            clock.clone(),
+        ));
+        let vms = provisioner(
+            &config,
+            &store,
+            proxmox.clone(),
+            demo.as_ref(),
+            keys.clone(),
+            clock.clone(),
+        )?;
+        let resumed = vms
+            .start()
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot resume the unfinished provisions: {e}"))?;
+        if resumed > 0 {
+            tracing::info!(resumed, "resumed unfinished provisions");
+        }
         let services = ApiServices {
             health: Arc::new(HealthService::new(shared.clone(), proxmox.clone())),
             accounts: accounts.clone(),
@@ -132,13 +162,8 @@ impl App {
             ),
             oauth,
             signups,
-            keys: Arc::new(KeyVault::new(
-                Arc::new(store.clone()),
-                Arc::new(OpenSshCodec),
-                secrets.sealer(),
-                audit.clone(),
-                clock.clone(),
-            )),
+            keys,
+            vms: vms.clone(),
         };
         let mut jobs = Vec::new();
         if let Some(interval) = config.auth.purge_interval {
@@ -156,6 +181,15 @@ impl App {
                 })
             }));
         }
+        jobs.push(jobs::every(
+            "discover templates",
+            std::time::Duration::from_secs(300),
+            clock.clone(),
+            move |_| {
+                let vms = vms.clone();
+                Box::pin(async move { vms.refresh_templates().await })
+            },
+        ));
         Ok(Self {
             config,
             store,
@@ -201,6 +235,7 @@ impl App {
         for job in self.jobs.drain(..) {
             job.abort();
         }
+        self.services.vms.shut_down();
         if let Some(demo) = self.demo.take() {
             demo.face.stop().await;
         }
@@ -295,8 +330,11 @@ fn connect(config: &ProxmoxConfig) -> anyhow::Result<Arc<dyn Proxmox>> {
 
 /// Starts the demo's five-node simulated cluster on a loopback port with a fresh token, and a
 /// client pinned to its certificate, exactly as a production install talks to Proxmox.
-async fn start_demo_cluster(clock: Arc<dyn Clock>) -> anyhow::Result<(Arc<dyn Proxmox>, DemoCluster)> {
-    let cluster = SimCluster::new(Scenario::demo(), Profile::Demo, DEMO_SEED, clock);
+async fn start_demo_cluster(
+    clock: Arc<dyn Clock>,
+    profile: Profile,
+) -> anyhow::Result<(Arc<dyn Proxmox>, DemoCluster)> {
+    let cluster = SimCluster::new(Scenario::demo(), profile, DEMO_SEED, clock);
     let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     let face = RestFace::start(cluster.clone(), RestFaceOptions::new(listen, ApiToken::random()))
         .await

@@ -1,0 +1,210 @@
+//! The VM API: `POST /vms` (plain, or NDJSON with `Accept: application/x-ndjson`; an
+//! `Idempotency-Key` joins a retried request to its first), `GET /vms`, `GET /vms/{id}`, its
+//! server-sent events, its kept private key, the retry of a failed provision, and the catalog the
+//! Provision form offers.
+
+mod stream;
+mod views;
+
+use std::sync::Arc;
+
+use poem::Body;
+use poem::web::Data;
+use poem_openapi::param::{Header, Path};
+use poem_openapi::payload::{Binary, Json};
+use poem_openapi::{ApiResponse, OpenApi, Tags};
+
+use self::stream::Follower;
+use self::views::{CatalogView, ProvisionRequest, ResultView, VmView, refused};
+use super::accounts::ApiError;
+use super::auth::SignedIn;
+use super::envelope::Envelope;
+use super::keys::PrivateKeyView;
+use crate::app::provisioning::{ProvisionError, Provisioner, idempotency_key};
+use crate::domain::ids::InstanceId;
+
+#[derive(Tags)]
+enum VmTags {
+    /// Your machines: provision, follow, read.
+    Vms,
+}
+
+#[derive(ApiResponse)]
+pub enum ProvisionResponse {
+    /// The machine is running (or, with `Accept: application/x-ndjson`, the NDJSON stream of
+    /// its provisioning: `accepted`, one `step` per completed step, then `result` or `error`).
+    #[oai(status = 200)]
+    Replayed(Json<Envelope<ResultView>>),
+    /// The machine was built and is running.
+    #[oai(status = 201)]
+    Created(Json<Envelope<ResultView>>),
+    /// The NDJSON stream of the provision (`Accept: application/x-ndjson`).
+    #[oai(status = 202, content_type = "application/x-ndjson")]
+    Stream(Binary<Body>),
+}
+
+#[derive(ApiResponse)]
+pub enum VmsResponse {
+    /// Your machines, newest first.
+    #[oai(status = 200)]
+    Ok(Json<Envelope<Vec<VmView>>>),
+}
+
+#[derive(ApiResponse)]
+pub enum VmResponse {
+    /// The machine.
+    #[oai(status = 200)]
+    Ok(Json<Envelope<VmView>>),
+}
+
+#[derive(ApiResponse)]
+pub enum RetryResponse {
+    /// A new provision of the same machine was accepted; follow it by its id.
+    #[oai(status = 202)]
+    Accepted(Json<Envelope<VmView>>),
+}
+
+#[derive(ApiResponse)]
+pub enum EventsResponse {
+    /// `text/event-stream`: `event: vm` with the whole machine on every change, until it settles.
+    #[oai(status = 200, content_type = "text/event-stream")]
+    Stream(Binary<Body>),
+}
+
+#[derive(ApiResponse)]
+pub enum CatalogResponse {
+    /// Tiers, OSes and your default key.
+    #[oai(status = 200)]
+    Ok(Json<Envelope<CatalogView>>),
+}
+
+#[derive(ApiResponse)]
+pub enum VmKeyResponse {
+    /// The generated private key kept for this machine.
+    #[oai(status = 200)]
+    Ok(Json<Envelope<PrivateKeyView>>),
+}
+
+fn vm_id(id: &str) -> Result<InstanceId, ApiError> {
+    id.parse().map_err(|_| refused(ProvisionError::NotFound))
+}
+
+fn wants_ndjson(accept: &Option<String>) -> bool {
+    accept
+        .as_deref()
+        .is_some_and(|a| a.split(',').any(|t| t.trim().starts_with("application/x-ndjson")))
+}
+
+pub struct VmsApi;
+
+#[OpenApi(tag = "VmTags::Vms")]
+impl VmsApi {
+    /// Provision a machine. Every field is checked before anything is reserved; the build runs
+    /// in the background and survives a dropped connection. Plain requests wait for the result.
+    #[oai(path = "/vms", method = "post", operation_id = "create_vm")]
+    async fn create(
+        &self,
+        caller: SignedIn,
+        vms: Data<&Arc<Provisioner>>,
+        request: Json<ProvisionRequest>,
+        /// `application/x-ndjson` streams the steps as they complete.
+        #[oai(name = "Accept")]
+        accept: Header<Option<String>>,
+        /// Makes a retried request join the machine its first attempt created (1–128 visible
+        /// ASCII characters; a UUID is a good choice).
+        #[oai(name = "Idempotency-Key")]
+        key: Header<Option<String>>,
+    ) -> Result<ProvisionResponse, ApiError> {
+        let key = key.0.as_deref().map(idempotency_key).transpose().map_err(refused)?;
+        let caller = caller.0;
+        let accepted = vms.submit(&caller, request.0.into(), key).await.map_err(refused)?;
+        let follower = Follower::new(vms.0.clone(), caller, accepted.id);
+        if wants_ndjson(&accept.0) {
+            return Ok(ProvisionResponse::Stream(Binary(stream::ndjson(follower))));
+        }
+        let result = stream::wait(follower).await.map_err(refused)?;
+        Ok(if accepted.replay {
+            ProvisionResponse::Replayed(Json(Envelope::ok(result)))
+        } else {
+            ProvisionResponse::Created(Json(Envelope::ok(result)))
+        })
+    }
+
+    /// Your machines, newest first.
+    #[oai(path = "/vms", method = "get", operation_id = "list_vms")]
+    async fn list(&self, caller: SignedIn, vms: Data<&Arc<Provisioner>>) -> Result<VmsResponse, ApiError> {
+        let list = vms.list(&caller.0).await.map_err(refused)?;
+        Ok(VmsResponse::Ok(Json(Envelope::ok(
+            list.iter().map(VmView::from).collect(),
+        ))))
+    }
+
+    /// One machine with its step timeline.
+    #[oai(path = "/vms/:id", method = "get", operation_id = "get_vm")]
+    async fn get(
+        &self,
+        caller: SignedIn,
+        vms: Data<&Arc<Provisioner>>,
+        id: Path<String>,
+    ) -> Result<VmResponse, ApiError> {
+        let state = vms.get(&caller.0, vm_id(&id.0)?).await.map_err(refused)?;
+        Ok(VmResponse::Ok(Json(Envelope::ok(VmView::from(&state)))))
+    }
+
+    /// Follow a machine: server-sent events with its whole state on every change (re-attach
+    /// after a reload by opening it again).
+    #[oai(path = "/vms/:id/events", method = "get", operation_id = "vm_events")]
+    async fn events(
+        &self,
+        caller: SignedIn,
+        vms: Data<&Arc<Provisioner>>,
+        id: Path<String>,
+    ) -> Result<EventsResponse, ApiError> {
+        let id = vm_id(&id.0)?;
+        vms.get(&caller.0, id).await.map_err(refused)?;
+        let follower = Follower::new(vms.0.clone(), caller.0, id);
+        Ok(EventsResponse::Stream(Binary(stream::events(follower))))
+    }
+
+    /// The generated private key kept for this machine (its owner only).
+    #[oai(path = "/vms/:id/private-key", method = "get", operation_id = "get_vm_private_key")]
+    async fn private_key(
+        &self,
+        caller: SignedIn,
+        vms: Data<&Arc<Provisioner>>,
+        id: Path<String>,
+    ) -> Result<VmKeyResponse, ApiError> {
+        let (key_name, private_key) = vms.private_key(&caller.0, vm_id(&id.0)?).await.map_err(|e| match e {
+            ProvisionError::Conflict(m) => refused(ProvisionError::Invalid {
+                field: "id",
+                message: m,
+            }),
+            other => refused(other),
+        })?;
+        Ok(VmKeyResponse::Ok(Json(Envelope::ok(PrivateKeyView {
+            key_name,
+            private_key,
+        }))))
+    }
+
+    /// Try a failed (rolled back) provision again: a new provision with the same request.
+    #[oai(path = "/vms/:id/retry", method = "post", operation_id = "retry_vm")]
+    async fn retry(
+        &self,
+        caller: SignedIn,
+        vms: Data<&Arc<Provisioner>>,
+        id: Path<String>,
+    ) -> Result<RetryResponse, ApiError> {
+        let accepted = vms.retry(&caller.0, vm_id(&id.0)?).await.map_err(refused)?;
+        let state = vms.get(&caller.0, accepted.id).await.map_err(refused)?;
+        Ok(RetryResponse::Accepted(Json(Envelope::ok(VmView::from(&state)))))
+    }
+
+    /// The tiers, OS templates and key default the Provision form offers you.
+    #[oai(path = "/catalog", method = "get", operation_id = "get_catalog")]
+    async fn catalog(&self, caller: SignedIn, vms: Data<&Arc<Provisioner>>) -> Result<CatalogResponse, ApiError> {
+        Ok(CatalogResponse::Ok(Json(Envelope::ok(
+            vms.catalog(&caller.0).await.into(),
+        ))))
+    }
+}

@@ -1,0 +1,234 @@
+//! Following a provision over HTTP: the NDJSON stream of `POST /vms`, the server-sent events of
+//! `GET /vms/{id}/events`, and the plain request that waits. All three read the same published
+//! states, so a dropped connection loses nothing: the run goes on and can be joined again.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use poem::Body;
+use serde_json::json;
+use tokio::io::AsyncWriteExt;
+use tokio::sync::watch;
+
+use super::views::{ResultView, VmView, body};
+use crate::app::accounts::Caller;
+use crate::app::provisioning::{ProvisionError, Provisioner, Snapshot};
+use crate::domain::ids::InstanceId;
+use crate::domain::provisioning::Phase;
+
+/// Keep-alive interval of long-lived streams.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+
+/// Yields the states of one provision as they change.
+pub struct Follower {
+    vms: Arc<Provisioner>,
+    caller: Caller,
+    id: InstanceId,
+    rx: Option<watch::Receiver<Snapshot>>,
+    last: Option<Snapshot>,
+}
+
+/// What a follower saw.
+pub enum Seen {
+    State(Snapshot),
+    /// Nothing changed for a while (send a keep-alive).
+    Quiet,
+}
+
+impl Follower {
+    pub fn new(vms: Arc<Provisioner>, caller: Caller, id: InstanceId) -> Self {
+        Self {
+            vms,
+            caller,
+            id,
+            rx: None,
+            last: None,
+        }
+    }
+
+    async fn load(&mut self) -> Result<Snapshot, ProvisionError> {
+        let (snapshot, rx) = self.vms.follow(&self.caller, self.id).await?;
+        self.rx = rx;
+        Ok(snapshot)
+    }
+
+    /// The current state first, then each change.
+    pub async fn next(&mut self) -> Result<Seen, ProvisionError> {
+        if self.last.is_none() {
+            let s = self.load().await?;
+            self.last = Some(s.clone());
+            return Ok(Seen::State(s));
+        }
+        let waited = match &mut self.rx {
+            Some(rx) => match tokio::time::timeout(HEARTBEAT, rx.changed()).await {
+                Ok(Ok(())) => Some(rx.borrow_and_update().clone()),
+                Ok(Err(_)) => Some(self.load().await?),
+                Err(_) => None,
+            },
+            None => {
+                // The run is not in this process (or has ended): read the store now and then.
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                let s = self.load().await?;
+                let same = self.last.as_ref().is_some_and(|l| l.updated_at == s.updated_at);
+                (!same).then_some(s)
+            }
+        };
+        match waited {
+            Some(s) => {
+                self.last = Some(s.clone());
+                Ok(Seen::State(s))
+            }
+            None => Ok(Seen::Quiet),
+        }
+    }
+
+    pub fn caller(&self) -> &Caller {
+        &self.caller
+    }
+
+    pub fn vms(&self) -> &Arc<Provisioner> {
+        &self.vms
+    }
+}
+
+fn line(value: serde_json::Value) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec(&value).expect("JSON values serialise");
+    bytes.push(b'\n');
+    bytes
+}
+
+fn to_json<T: poem_openapi::types::ToJSON>(v: &T) -> serde_json::Value {
+    v.to_json().unwrap_or(serde_json::Value::Null)
+}
+
+/// The NDJSON stream of a provision: `accepted`, one `step` per completed step, then exactly one
+/// `result` or `error`.
+pub fn ndjson(mut follower: Follower) -> Body {
+    let (mut tx, rx) = tokio::io::duplex(64 * 1024);
+    tokio::spawn(async move {
+        let id = follower.id;
+        let mut out = vec![line(json!({"type": "accepted", "id": id.to_string()}))];
+        let mut sent = 0usize;
+        loop {
+            let snapshot = match follower.next().await {
+                Ok(Seen::State(s)) => s,
+                Ok(Seen::Quiet) => continue,
+                Err(e) => {
+                    let b = body(&e);
+                    out.push(line(
+                        json!({"type": "error", "code": b.code, "message": b.error, "step": null}),
+                    ));
+                    break;
+                }
+            };
+            let view = VmView::from(&follower.vms().view(snapshot.clone()).await);
+            for step in view.steps.iter().skip(sent) {
+                let mut detail = json!({"elapsed_ms": step.elapsed_ms});
+                for (k, v) in [
+                    ("ip", to_json(&step.ip)),
+                    ("node", to_json(&step.node)),
+                    ("vmid", to_json(&step.vmid)),
+                ] {
+                    if !v.is_null() {
+                        detail[k] = v;
+                    }
+                }
+                if step.step == "wait_ready" {
+                    detail["unconfirmed"] = json!(view.unconfirmed);
+                }
+                out.push(line(
+                    json!({"type": "step", "step": step.step, "status": "done", "detail": detail}),
+                ));
+            }
+            sent = view.steps.len();
+            let outcome = follower.vms().outcome(follower.caller(), &snapshot).await;
+            let done = match outcome {
+                Some(Ok(result)) => {
+                    out.push(line(
+                        json!({"type": "result", "data": to_json(&ResultView::from(result))}),
+                    ));
+                    true
+                }
+                Some(Err(e)) => {
+                    let b = body(&e);
+                    let step = match &e {
+                        ProvisionError::Failed { step, .. } => json!(step),
+                        _ => serde_json::Value::Null,
+                    };
+                    out.push(line(
+                        json!({"type": "error", "code": b.code, "message": b.error, "step": step}),
+                    ));
+                    true
+                }
+                None => false,
+            };
+            for chunk in out.drain(..) {
+                if tx.write_all(&chunk).await.is_err() {
+                    return;
+                }
+            }
+            if tx.flush().await.is_err() || done {
+                break;
+            }
+        }
+        for chunk in out.drain(..) {
+            let _ = tx.write_all(&chunk).await;
+        }
+        let _ = tx.shutdown().await;
+    });
+    Body::from_async_read(rx)
+}
+
+/// Whether nothing more will change without someone asking.
+fn settled(phase: &Phase) -> bool {
+    matches!(
+        phase,
+        Phase::PendingApproval | Phase::Denied { .. } | Phase::Ready | Phase::RolledBack { .. } | Phase::Deleted
+    )
+}
+
+/// Server-sent events: `event: vm` with the whole VM on every change, until it settles.
+pub fn events(mut follower: Follower) -> Body {
+    let (mut tx, rx) = tokio::io::duplex(64 * 1024);
+    tokio::spawn(async move {
+        let _ = tx.write_all(b"retry: 2000\n\n").await;
+        loop {
+            let chunk = match follower.next().await {
+                Ok(Seen::State(s)) => {
+                    let view = VmView::from(&follower.vms().view(s.clone()).await);
+                    let data = serde_json::to_string(&to_json(&view)).unwrap_or_default();
+                    let end = settled(&s.provision.phase);
+                    (format!("event: vm\ndata: {data}\n\n"), end)
+                }
+                Ok(Seen::Quiet) => (": keep-alive\n\n".to_owned(), false),
+                Err(e) => {
+                    let b = body(&e);
+                    (
+                        format!(
+                            "event: error\ndata: {}\n\n",
+                            json!({"code": b.code, "message": b.error})
+                        ),
+                        true,
+                    )
+                }
+            };
+            if tx.write_all(chunk.0.as_bytes()).await.is_err() || tx.flush().await.is_err() || chunk.1 {
+                break;
+            }
+        }
+        let _ = tx.shutdown().await;
+    });
+    Body::from_async_read(rx)
+}
+
+/// Waits for the provision's end, as the plain JSON request does.
+pub async fn wait(mut follower: Follower) -> Result<ResultView, ProvisionError> {
+    loop {
+        let Seen::State(s) = follower.next().await? else {
+            continue;
+        };
+        if let Some(outcome) = follower.vms().outcome(follower.caller(), &s).await {
+            return outcome.map(ResultView::from);
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! The shapes of the VM API: the request, a VM with its timeline, the seed's provision result,
+//! the catalog, and the mapping of the provisioner's refusals to statuses.
+
+use chrono::{DateTime, Utc};
+use poem_openapi::Object;
+use poem_openapi::payload::Json;
+
+use super::super::accounts::ApiError;
+use super::super::envelope::ErrorBody;
+use crate::app::provisioning::{Catalog, ProvisionError, ProvisionForm, VmResult, VmState};
+use crate::domain::provisioning::Phase;
+
+/// The Provision form.
+#[derive(Debug, Clone, Object)]
+pub struct ProvisionRequest {
+    /// RFC 1123 label: 1–63 lower-case letters, digits and hyphens, unique among live machines.
+    pub hostname: String,
+    /// `small`, `medium`, `large` or `xl`.
+    pub tier: String,
+    /// `ubuntu-24.04`, `ubuntu-22.04`, `debian-12` or `debian-11`.
+    pub os_template: String,
+    /// A key from your vault. At most one of `ssh_key_id`, `ssh_pubkey`, `generate_key`; none
+    /// uses your default key.
+    pub ssh_key_id: Option<String>,
+    /// An authorized_keys line; saved to your vault under the machine's name.
+    pub ssh_pubkey: Option<String>,
+    /// Generate an Ed25519 key named after the machine.
+    pub generate_key: Option<bool>,
+    /// With `generate_key`: keep the private key in the vault (default true). When false it is
+    /// returned once, in the result, and never stored.
+    pub keep_private_key: Option<bool>,
+    /// Expose SSH through the Gopher tunnel gateway (refused until tunnels are configured).
+    pub public_tunnel: Option<bool>,
+}
+
+impl From<ProvisionRequest> for ProvisionForm {
+    fn from(r: ProvisionRequest) -> Self {
+        Self {
+            hostname: r.hostname,
+            tier: r.tier,
+            os_template: r.os_template,
+            ssh_key_id: r.ssh_key_id,
+            ssh_pubkey: r.ssh_pubkey,
+            generate_key: r.generate_key,
+            keep_private_key: r.keep_private_key,
+            public_tunnel: r.public_tunnel,
+        }
+    }
+}
+
+/// The provision result (the seed's fields plus Nimbus's `id`).
+#[derive(Debug, Clone, Object)]
+#[oai(rename = "ProvisionResult")]
+pub struct ResultView {
+    /// Nimbus's id of the machine (never the Proxmox VMID).
+    pub id: String,
+    pub vmid: Option<u32>,
+    pub hostname: String,
+    pub ip: Option<String>,
+    /// The login user cloud-init created.
+    pub username: String,
+    pub os: String,
+    pub tier: String,
+    pub node: Option<String>,
+    /// A generated key's private half: kept ones can be downloaded again, others are shown only here.
+    pub ssh_private_key: Option<String>,
+    pub key_name: Option<String>,
+    /// The generated private key is kept in the vault.
+    pub key_kept: bool,
+    /// Readiness was not confirmed in time; `warning` says what to check.
+    pub unconfirmed: bool,
+    pub warning: Option<String>,
+}
+
+impl From<VmResult> for ResultView {
+    fn from(r: VmResult) -> Self {
+        Self {
+            id: r.id.to_string(),
+            vmid: r.vmid.map(|v| v.get()),
+            hostname: r.hostname,
+            ip: r.ip.map(|i| i.to_string()),
+            username: r.username,
+            os: r.os,
+            tier: r.tier,
+            node: r.node,
+            ssh_private_key: r.ssh_private_key,
+            key_name: r.key_name,
+            key_kept: r.key_kept,
+            unconfirmed: r.unconfirmed,
+            warning: r.warning,
+        }
+    }
+}
+
+/// A completed step on the timeline.
+#[derive(Debug, Clone, Object)]
+pub struct StepView {
+    /// `reserve_ip`, `place_vm`, `clone`, `configure`, `resize`, `start`, `wait_ready`,
+    /// `expose_tunnel` or `inject_gpu_env`.
+    pub step: String,
+    pub at: DateTime<Utc>,
+    /// Time since the previous step ended (the first: since the request).
+    pub elapsed_ms: u64,
+    pub ip: Option<String>,
+    pub node: Option<String>,
+    pub vmid: Option<u32>,
+}
+
+/// Why a provision failed.
+#[derive(Debug, Clone, Object)]
+pub struct FailureView {
+    pub step: String,
+    pub reason: String,
+    pub code: String,
+}
+
+/// A machine.
+#[derive(Debug, Clone, Object)]
+#[oai(rename = "Vm")]
+pub struct VmView {
+    pub id: String,
+    pub hostname: String,
+    pub tier: String,
+    pub os: String,
+    pub vcpus: u32,
+    pub memory_mib: u64,
+    pub disk_gib: u64,
+    /// `pending_approval`, `provisioning`, `running`, `stopped`, `starting`, `stopping`,
+    /// `rebooting`, `unknown`, `failed`, `denied` or `deleting`.
+    pub status: String,
+    /// The internal state (`cloning`, `rolling_back`, `rollback_pending`, `rolled_back`, ...).
+    pub phase: String,
+    /// The step in progress while provisioning.
+    pub current_step: Option<String>,
+    pub ip: Option<String>,
+    pub node: Option<String>,
+    pub vmid: Option<u32>,
+    pub username: String,
+    pub key_name: Option<String>,
+    /// A generated private key is kept and can be downloaded (`/vms/{id}/private-key`).
+    pub private_key_available: bool,
+    pub unconfirmed: bool,
+    pub warning: Option<String>,
+    pub notes: Vec<String>,
+    pub failure: Option<FailureView>,
+    pub steps: Vec<StepView>,
+    pub requested_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    /// The provision failed and was rolled back: `POST /vms/{id}/retry` tries again.
+    pub can_retry: bool,
+    pub owner_id: String,
+}
+
+impl From<&VmState> for VmView {
+    fn from(s: &VmState) -> Self {
+        let r = &s.record;
+        let p = &r.provision;
+        let mut previous = p.requested_at;
+        let steps = p
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let d = r.details.get(i).cloned().unwrap_or_default();
+                let elapsed = (step.at - previous).num_milliseconds().max(0) as u64;
+                previous = step.at;
+                StepView {
+                    step: step.step.as_str().to_owned(),
+                    at: step.at,
+                    elapsed_ms: elapsed,
+                    ip: d.ip.map(|i| i.to_string()),
+                    node: d.node.map(|n| n.as_str().to_owned()),
+                    vmid: d.vmid.map(|v| v.get()),
+                }
+            })
+            .collect();
+        let failure = match &p.phase {
+            Phase::Failed { failure, .. }
+            | Phase::RollingBack { failure, .. }
+            | Phase::RollbackPending { failure, .. }
+            | Phase::RolledBack { failure } => Some(FailureView {
+                step: failure.step.as_str().to_owned(),
+                reason: failure.reason.clone(),
+                code: crate::app::provisioning::failure_code(r).to_owned(),
+            }),
+            _ => None,
+        };
+        Self {
+            id: p.id.to_string(),
+            hostname: p.spec.hostname.as_str().to_owned(),
+            tier: p.spec.tier.as_str().to_owned(),
+            os: p.spec.os.clone(),
+            vcpus: p.spec.vcpus,
+            memory_mib: p.spec.memory_mib,
+            disk_gib: p.spec.disk_gib,
+            status: s.status.as_str().to_owned(),
+            phase: p.phase.word().to_owned(),
+            current_step: s.current_step.map(|st| st.as_str().to_owned()),
+            ip: p.held.ip.map(|i| i.to_string()),
+            node: p.held.node.as_ref().map(|n| n.as_str().to_owned()),
+            vmid: p.held.vmid.map(|v| v.get()),
+            username: r.username.clone(),
+            key_name: r.key.key_name.clone(),
+            private_key_available: s.private_key_available,
+            unconfirmed: p.unconfirmed,
+            warning: s.warning.clone(),
+            notes: p.notes.clone(),
+            failure,
+            steps,
+            requested_at: p.requested_at,
+            finished_at: r.finished_at,
+            can_retry: s.can_retry,
+            owner_id: p.spec.owner.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct TierView {
+    pub name: String,
+    pub vcpus: u32,
+    pub memory_mib: u64,
+    pub disk_gib: u64,
+    /// You cannot request this tier yourself: an admin must create it for you.
+    pub needs_approval: bool,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct OsView {
+    pub key: String,
+    pub label: String,
+    pub username: String,
+    /// Some node has this OS's template.
+    pub available: bool,
+}
+
+/// What the Provision form offers you.
+#[derive(Debug, Clone, Object)]
+#[oai(rename = "ProvisionCatalog")]
+pub struct CatalogView {
+    pub tiers: Vec<TierView>,
+    pub os: Vec<OsView>,
+    /// Public SSH tunnels (Gopher) are configured.
+    pub tunnels_enabled: bool,
+    /// Your default key, preselected on the form.
+    pub default_key_id: Option<String>,
+}
+
+impl From<Catalog> for CatalogView {
+    fn from(c: Catalog) -> Self {
+        Self {
+            tiers: c
+                .tiers
+                .into_iter()
+                .map(|t| TierView {
+                    name: t.name,
+                    vcpus: t.vcpus,
+                    memory_mib: t.memory_mib,
+                    disk_gib: t.disk_gib,
+                    needs_approval: t.needs_approval,
+                })
+                .collect(),
+            os: c
+                .os
+                .into_iter()
+                .map(|o| OsView {
+                    key: o.key,
+                    label: o.label,
+                    username: o.username,
+                    available: o.available,
+                })
+                .collect(),
+            tunnels_enabled: c.tunnels_enabled,
+            default_key_id: c.default_key_id.map(|k| k.to_string()),
+        }
+    }
+}
+
+/// The error body for a refusal.
+pub fn body(e: &ProvisionError) -> ErrorBody {
+    let body = ErrorBody::new(e.code(), e.to_string());
+    match e.field() {
+        Some(f) => body.with_field(f),
+        None => body,
+    }
+}
+
+/// A refusal as its documented status.
+pub fn refused(e: ProvisionError) -> ApiError {
+    let b = body(&e);
+    match e {
+        ProvisionError::Invalid { .. } => ApiError::BadRequest(Json(b)),
+        ProvisionError::ApprovalRequired(_) => ApiError::Forbidden(Json(b)),
+        ProvisionError::KeyNotFound | ProvisionError::NotFound => ApiError::NotFound(Json(b)),
+        ProvisionError::HostnameTaken(_) | ProvisionError::IdempotencyConflict | ProvisionError::Conflict(_) => {
+            ApiError::Conflict(Json(b))
+        }
+        ProvisionError::NotConfigured(_)
+        | ProvisionError::NoTemplate(_)
+        | ProvisionError::NoCapacity(_)
+        | ProvisionError::PoolExhausted(_)
+        | ProvisionError::Failed { .. } => ApiError::Unavailable(Json(b)),
+        ProvisionError::Internal(cause) => {
+            tracing::error!(error = %cause, "provisioning failed unexpectedly");
+            ApiError::Internal(Json(ErrorBody::internal()))
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! What can go wrong with a provision request, each with the field it concerns and a message
+//! that says what to do.
+
+/// A refusal of a request, or a provision that failed after it was accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProvisionError {
+    #[error("{message}")]
+    Invalid { field: &'static str, message: String },
+    #[error("A machine named '{0}' already exists. Choose another hostname.")]
+    HostnameTaken(String),
+    #[error("There is no such key in your vault. Pick one of your keys, paste a public key or generate one.")]
+    KeyNotFound,
+    #[error("{0}")]
+    ApprovalRequired(String),
+    #[error(
+        "This Idempotency-Key was already used for a different request. Send the same request again, or use a new key for a new machine."
+    )]
+    IdempotencyConflict,
+    #[error("{0}")]
+    NotConfigured(String),
+    #[error("{0}")]
+    NoTemplate(String),
+    #[error("{0}")]
+    NoCapacity(String),
+    #[error("{0}")]
+    PoolExhausted(String),
+    #[error("There is no such machine.")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    /// The provision was accepted and then failed at `step`; everything it built is being
+    /// taken down.
+    #[error("{message}")]
+    Failed {
+        code: &'static str,
+        step: &'static str,
+        message: String,
+    },
+    #[error("internal failure: {0}")]
+    Internal(String),
+}
+
+impl ProvisionError {
+    pub fn invalid(field: &'static str, message: impl ToString) -> Self {
+        Self::Invalid {
+            field,
+            message: message.to_string(),
+        }
+    }
+
+    /// Stable machine code, as sent in the error envelope and the NDJSON error line.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid { .. } => "validation_failed",
+            Self::HostnameTaken(_) => "hostname_taken",
+            Self::KeyNotFound => "key_not_found",
+            Self::ApprovalRequired(_) => "approval_required",
+            Self::IdempotencyConflict => "idempotency_conflict",
+            Self::NotConfigured(_) => "not_configured",
+            Self::NoTemplate(_) => "no_template",
+            Self::NoCapacity(_) => "no_capacity",
+            Self::PoolExhausted(_) => "pool_exhausted",
+            Self::NotFound => "not_found",
+            Self::Conflict(_) => "conflict",
+            Self::Failed { code, .. } => code,
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    /// The request field the error is about, if any.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Invalid { field, .. } => Some(field),
+            Self::HostnameTaken(_) => Some("hostname"),
+            Self::KeyNotFound => Some("ssh_key_id"),
+            Self::ApprovalRequired(_) => Some("tier"),
+            Self::NoTemplate(_) => Some("os_template"),
+            _ => None,
+        }
+    }
+}
+
+impl From<crate::ports::StoreError> for ProvisionError {
+    fn from(e: crate::ports::StoreError) -> Self {
+        Self::Internal(e.to_string())
+    }
+}

@@ -1,0 +1,297 @@
+//! Reading provisions: the caller's VMs with their status words, one VM, following a run, the
+//! seed's result of a finished provision, the vaulted private key, and the form's options.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+use super::Provisioner;
+use super::errors::ProvisionError;
+use super::hub::Snapshot;
+use crate::app::accounts::Caller;
+use crate::domain::ids::InstanceId;
+use crate::domain::provisioning::{Phase, PowerState, StatusWord, Step};
+use crate::domain::role::Role;
+use crate::domain::vmid::VmId;
+use crate::ports::provisions::{KeyOrigin, ProvisionRecord};
+use crate::ports::proxmox::{ClusterResource, PowerStatus, ResourceKind};
+
+/// A VM as the API shows it.
+#[derive(Debug, Clone)]
+pub struct VmState {
+    pub record: Snapshot,
+    pub status: StatusWord,
+    pub current_step: Option<Step>,
+    pub warning: Option<String>,
+    pub can_retry: bool,
+    pub private_key_available: bool,
+}
+
+/// The seed's provision result, plus Nimbus's id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VmResult {
+    pub id: InstanceId,
+    pub vmid: Option<VmId>,
+    pub hostname: String,
+    pub ip: Option<std::net::Ipv4Addr>,
+    pub username: String,
+    pub os: String,
+    pub tier: String,
+    pub node: Option<String>,
+    pub ssh_private_key: Option<String>,
+    pub key_name: Option<String>,
+    pub key_kept: bool,
+    pub unconfirmed: bool,
+    pub warning: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TierOption {
+    pub name: String,
+    pub vcpus: u32,
+    pub memory_mib: u64,
+    pub disk_gib: u64,
+    pub needs_approval: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct OsOption {
+    pub key: String,
+    pub label: String,
+    pub username: String,
+    pub available: bool,
+}
+
+/// What the Provision form offers this caller.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub tiers: Vec<TierOption>,
+    pub os: Vec<OsOption>,
+    pub tunnels_enabled: bool,
+    pub default_key_id: Option<uuid::Uuid>,
+}
+
+/// The "unconfirmed" warning: what to check when readiness was not confirmed in time.
+pub const UNCONFIRMED: &str = "The machine was started but did not report its address in time. It may still be booting; if you cannot connect, check that the template has the QEMU guest agent installed and that Nimbus can reach the VM network.";
+
+impl Provisioner {
+    /// The record, if the caller may see it (its owner, or an admin); 404 otherwise.
+    pub(super) async fn owned(&self, caller: &Caller, id: InstanceId) -> Result<ProvisionRecord, ProvisionError> {
+        let record = self
+            .ports
+            .store
+            .get_provision(id)
+            .await?
+            .ok_or(ProvisionError::NotFound)?;
+        let visible = record.owner() == caller.user.id || caller.user.role == Role::Admin;
+        if !visible || record.provision.phase == Phase::Deleted {
+            return Err(ProvisionError::NotFound);
+        }
+        Ok(record)
+    }
+
+    /// Live power states of Nimbus's VMs, from one cluster-wide read.
+    async fn power(&self) -> BTreeMap<VmId, PowerState> {
+        let Some(proxmox) = &self.ports.proxmox else {
+            return BTreeMap::new();
+        };
+        match proxmox.cluster_resources(Some(ResourceKind::Vm)).await {
+            Ok(rows) => rows
+                .into_iter()
+                .filter_map(|r| match r {
+                    ClusterResource::Guest(g) => Some((
+                        g.vmid,
+                        match g.status {
+                            PowerStatus::Running => PowerState::Running,
+                            PowerStatus::Stopped => PowerState::Stopped,
+                            _ => PowerState::Unknown,
+                        },
+                    )),
+                    _ => None,
+                })
+                .collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read power states; showing them as unknown");
+                BTreeMap::new()
+            }
+        }
+    }
+
+    fn state(&self, record: Snapshot, power: &BTreeMap<VmId, PowerState>) -> VmState {
+        let p = &record.provision;
+        let live = match p.phase {
+            Phase::Ready => Some(
+                p.held
+                    .vmid
+                    .and_then(|v| power.get(&v).copied())
+                    .unwrap_or(PowerState::Unknown),
+            ),
+            _ => None,
+        };
+        VmState {
+            status: p.status(live),
+            current_step: p.phase.step(),
+            warning: p.unconfirmed.then(|| UNCONFIRMED.to_owned()),
+            can_retry: matches!(p.phase, Phase::RolledBack { .. }),
+            private_key_available: record.key.origin == KeyOrigin::Generated
+                && record.key.kept
+                && record.key.key_id.is_some(),
+            record,
+        }
+    }
+
+    /// The caller's VMs, newest first.
+    pub async fn list(&self, caller: &Caller) -> Result<Vec<VmState>, ProvisionError> {
+        let records = self.ports.store.provisions_of(caller.user.id).await?;
+        let power = if records.iter().any(|r| r.provision.phase == Phase::Ready) {
+            self.power().await
+        } else {
+            BTreeMap::new()
+        };
+        Ok(records.into_iter().map(|r| self.state(Arc::new(r), &power)).collect())
+    }
+
+    /// One VM.
+    pub async fn get(&self, caller: &Caller, id: InstanceId) -> Result<VmState, ProvisionError> {
+        let record = self.owned(caller, id).await?;
+        Ok(self.view(Arc::new(record)).await)
+    }
+
+    /// The API view of a snapshot.
+    pub async fn view(&self, record: Snapshot) -> VmState {
+        let power = if record.provision.phase == Phase::Ready {
+            self.power().await
+        } else {
+            BTreeMap::new()
+        };
+        self.state(record, &power)
+    }
+
+    /// The VM's current state, and a channel with its next states while it is being built here.
+    pub async fn follow(
+        &self,
+        caller: &Caller,
+        id: InstanceId,
+    ) -> Result<(Snapshot, Option<watch::Receiver<Snapshot>>), ProvisionError> {
+        let record = self.owned(caller, id).await?;
+        let rx = self.hub.subscribe(id);
+        let current = rx
+            .as_ref()
+            .map(|r| r.borrow().clone())
+            .unwrap_or_else(|| Arc::new(record));
+        Ok((current, rx))
+    }
+
+    /// The end of a provision as the API reports it: the result once running, the failure once
+    /// failed; `None` while it is still being built.
+    pub async fn outcome(&self, caller: &Caller, record: &ProvisionRecord) -> Option<Result<VmResult, ProvisionError>> {
+        let p = &record.provision;
+        match &p.phase {
+            Phase::Ready => Some(Ok(self.result(caller, record).await)),
+            Phase::Failed { failure, .. }
+            | Phase::RollingBack { failure, .. }
+            | Phase::RollbackPending { failure, .. }
+            | Phase::RolledBack { failure } => Some(Err(ProvisionError::Failed {
+                code: failure_code(record),
+                step: failure.step.as_str(),
+                message: failure.reason.clone(),
+            })),
+            Phase::Deleting { .. } | Phase::Deleted | Phase::Power { .. } => {
+                Some(Ok(self.result(caller, record).await))
+            }
+            _ => None,
+        }
+    }
+
+    async fn result(&self, caller: &Caller, record: &ProvisionRecord) -> VmResult {
+        let p = &record.provision;
+        let private = match (record.key.origin, record.key.kept, record.key.key_id) {
+            (KeyOrigin::Generated, true, Some(key)) if record.owner() == caller.user.id => self
+                .ports
+                .vault
+                .private_key(caller, key)
+                .await
+                .ok()
+                .map(|(_, text)| text),
+            (KeyOrigin::Generated, false, _) => self.hub.take_once(p.id),
+            _ => None,
+        };
+        VmResult {
+            id: p.id,
+            vmid: p.held.vmid,
+            hostname: p.spec.hostname.as_str().to_owned(),
+            ip: p.held.ip,
+            username: record.username.clone(),
+            os: p.spec.os.clone(),
+            tier: p.spec.tier.as_str().to_owned(),
+            node: p.held.node.as_ref().map(|n| n.as_str().to_owned()),
+            ssh_private_key: private,
+            key_name: record.key.key_name.clone(),
+            key_kept: record.key.kept,
+            unconfirmed: p.unconfirmed,
+            warning: p.unconfirmed.then(|| UNCONFIRMED.to_owned()),
+        }
+    }
+
+    /// The generated key kept for this VM, for its owner.
+    pub async fn private_key(&self, caller: &Caller, id: InstanceId) -> Result<(String, String), ProvisionError> {
+        let record = self.owned(caller, id).await?;
+        let no_key = || ProvisionError::Conflict("No private key is kept for this machine.".into());
+        if record.owner() != caller.user.id {
+            return Err(ProvisionError::NotFound);
+        }
+        let key = match (record.key.origin, record.key.kept, record.key.key_id) {
+            (KeyOrigin::Generated, true, Some(key)) => key,
+            _ => return Err(no_key()),
+        };
+        self.ports.vault.private_key(caller, key).await.map_err(|_| no_key())
+    }
+
+    /// The tiers, OSes and key default the Provision form offers the caller.
+    pub async fn catalog(&self, caller: &Caller) -> Catalog {
+        let templates = self.templates();
+        let default_key_id = match self.ports.vault.list(caller).await {
+            Ok(keys) => keys.into_iter().find(|k| k.is_default).map(|k| k.id),
+            Err(_) => None,
+        };
+        Catalog {
+            tiers: self
+                .tiers
+                .tiers()
+                .iter()
+                .map(|t| TierOption {
+                    name: t.name().as_str().to_owned(),
+                    vcpus: t.vcpus(),
+                    memory_mib: t.memory_mib(),
+                    disk_gib: t.disk_gib(),
+                    needs_approval: t.needs_approval_for(caller.user.role),
+                })
+                .collect(),
+            os: self
+                .images
+                .images()
+                .iter()
+                .map(|i| OsOption {
+                    key: i.key().to_owned(),
+                    label: i.label().to_owned(),
+                    username: i.default_user().to_owned(),
+                    available: templates.available(i.key()),
+                })
+                .collect(),
+            tunnels_enabled: false,
+            default_key_id,
+        }
+    }
+}
+
+/// The machine code of a failure.
+pub fn failure_code(record: &ProvisionRecord) -> &'static str {
+    match record.failure_code.as_deref() {
+        Some("no_capacity") => "no_capacity",
+        Some("pool_exhausted") => "pool_exhausted",
+        Some("no_template") => "no_template",
+        Some("key_not_saved") => "key_not_saved",
+        _ => "provision_failed",
+    }
+}

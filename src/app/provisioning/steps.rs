@@ -1,0 +1,377 @@
+//! The forward steps of a provision, each one Proxmox call (or one pool write) whose result is an
+//! event for the state machine: reserve and verify the address, place the VM, choose its VMID,
+//! clone, configure, resize, start, and wait for readiness.
+
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::Provisioner;
+use super::errors::ProvisionError;
+use super::request::Request;
+use super::runner::{Outcome, Run};
+use crate::domain::clone_mode::CloneMode;
+use crate::domain::cloud_init::GuestSettings;
+use crate::domain::cluster::{GuestFigures, NodeName, StorageFigures};
+use crate::domain::marker;
+use crate::domain::provisioning::{Event, Step};
+use crate::domain::scoring::{ClusterView, InFlight, PlacementDecision, evaluate};
+use crate::domain::tier::Tier;
+use crate::ports::ProxmoxError;
+use crate::ports::pool::{Contest, LeaseChange};
+use crate::ports::provisions::ProvisionRecord;
+use crate::ports::proxmox::{CloneRequest, ClusterResource, ConfigChange, DiskSize, PowerOp};
+
+/// Addresses tried per provision before giving up on verification.
+const MAX_CONTESTED: usize = 8;
+
+/// Fresh figures for scoring.
+struct Telemetry {
+    nodes: Vec<crate::domain::cluster::NodeFigures>,
+    guests: Vec<GuestFigures>,
+    storage: Vec<StorageFigures>,
+}
+
+impl Provisioner {
+    pub(super) fn proxmox(&self) -> &dyn crate::ports::Proxmox {
+        self.ports
+            .proxmox
+            .as_deref()
+            .expect("provisions run only with a cluster configured")
+    }
+
+    async fn telemetry(&self) -> Result<Telemetry, ProxmoxError> {
+        let p = self.proxmox();
+        let nodes = p.nodes().await?.iter().map(|n| n.figures()).collect();
+        let mut guests = Vec::new();
+        let mut storage = Vec::new();
+        for r in p.cluster_resources(None).await? {
+            match r {
+                ClusterResource::Guest(g) => guests.push(GuestFigures {
+                    vmid: g.vmid,
+                    node: g.node,
+                    template: g.template,
+                    mem_max: g.maxmem,
+                    cpus: g.maxcpu,
+                }),
+                ClusterResource::Storage(s) => storage.push(StorageFigures {
+                    storage: s.storage,
+                    node: s.node,
+                    shared: s.shared,
+                    total: s.total,
+                    used: s.used,
+                }),
+                ClusterResource::Node(_) => {}
+            }
+        }
+        Ok(Telemetry { nodes, guests, storage })
+    }
+
+    fn decide(&self, tier: &Tier, os: &str, t: &Telemetry, in_flight: &[InFlight]) -> PlacementDecision {
+        let templates = self.templates().nodes_for(os);
+        let view = ClusterView {
+            nodes: &t.nodes,
+            guests: &t.guests,
+            storage: &t.storage,
+            templates: &templates,
+            in_flight,
+        };
+        let policy = &self.settings.scoring;
+        PlacementDecision::new(tier, policy, evaluate(tier, &view, policy))
+    }
+
+    /// Refuses a request no node can take right now (before anything is recorded).
+    pub(super) async fn check_capacity(&self, request: &Request) -> Result<(), ProvisionError> {
+        let t = self.telemetry().await.map_err(|e| {
+            tracing::warn!(error = %e, "cannot read the cluster to check capacity");
+            ProvisionError::NoCapacity(
+                "Nimbus cannot reach Proxmox right now, so it cannot place a new machine. Try again in a few minutes."
+                    .into(),
+            )
+        })?;
+        let in_flight: Vec<InFlight> = self.placing.lock().await.values().cloned().collect();
+        let decision = self.decide(&request.tier, request.os.key(), &t, &in_flight);
+        match decision.refusal() {
+            None => Ok(()),
+            Some(why) => Err(ProvisionError::NoCapacity(no_room(request.tier.name().as_str(), &why))),
+        }
+    }
+
+    pub(super) async fn reserve_ip(&self, record: &ProvisionRecord) -> Outcome {
+        let id = record.id();
+        if record.key.public_key.is_empty() {
+            return Outcome::Fail {
+                code: "key_not_saved",
+                reason: "The SSH key for this machine was not saved before Nimbus restarted. Try again.".into(),
+            };
+        }
+        let ttl = chrono::Duration::from_std(self.settings.verify_ttl).unwrap_or_default();
+        for _ in 0..MAX_CONTESTED {
+            let now = self.ports.clock.now();
+            let ip = match self.ports.pool.reserve(id, now).await {
+                Ok(Some(ip)) => ip,
+                Ok(None) => {
+                    return Outcome::Fail {
+                        code: "pool_exhausted",
+                        reason: "Every address in the IP pool is in use. Delete a machine you no longer need, or ask an admin to widen the pool.".into(),
+                    };
+                }
+                Err(e) => return self.store_trouble(e),
+            };
+            let claim = match self.verify.claim(self.proxmox(), ip, now, ttl).await {
+                Ok(claim) => claim,
+                Err(e) => return self.trouble(&mut Run::default(), Some(Step::ReserveIp), e).await,
+            };
+            let contest = match claim {
+                Some(c) if c.marker != Some(id) => Some(Contest::Guest {
+                    vmid: c.vmid,
+                    name: c.name,
+                }),
+                Some(_) => None,
+                None if self.ports.lan.answers(ip, self.settings.ssh_port).await => Some(Contest::LanHost),
+                None => None,
+            };
+            match contest {
+                None => return Outcome::Event(Event::IpReserved { ip }),
+                Some(contest) => {
+                    tracing::warn!(vm = %id, %ip, ?contest, "a reserved address is in use; recording its holder and trying the next");
+                    if let Err(e) = self.ports.pool.contested(id, ip, contest, now).await {
+                        return self.store_trouble(e);
+                    }
+                }
+            }
+        }
+        Outcome::Fail {
+            code: "pool_exhausted",
+            reason: "Every free address Nimbus tried is already used by something on the network. An admin should run an IP reconcile and check the pool.".into(),
+        }
+    }
+
+    fn store_trouble(&self, e: crate::ports::StoreError) -> Outcome {
+        tracing::error!(error = %e, "the database failed during a provision");
+        Outcome::Stop
+    }
+
+    /// Scores the nodes on fresh telemetry plus in-flight placements, and records the pick under
+    /// the same lock, so concurrent provisions see each other's placements.
+    pub(super) async fn pick_node(&self, record: &ProvisionRecord) -> Outcome {
+        let spec = &record.provision.spec;
+        let Ok(tier) = self.tiers.find(spec.tier.as_str()).cloned() else {
+            return Outcome::Fail {
+                code: "provision_failed",
+                reason: format!("The tier {} no longer exists.", spec.tier.as_str()),
+            };
+        };
+        if !self.templates().available(&spec.os) {
+            self.refresh_templates().await;
+        }
+        let t = match self.telemetry().await {
+            Ok(t) => t,
+            Err(e) => return self.trouble(&mut Run::default(), Some(Step::PlaceVm), e).await,
+        };
+        let mut placing = self.placing.lock().await;
+        let others: Vec<InFlight> = placing
+            .iter()
+            .filter(|(k, _)| **k != record.id())
+            .map(|(_, v)| v.clone())
+            .collect();
+        let decision = self.decide(&tier, &spec.os, &t, &others);
+        tracing::info!(vm = %record.id(), decision = %decision.summary(), "placement");
+        match decision.winner_name().cloned() {
+            Some(node) => {
+                placing.insert(
+                    record.id(),
+                    InFlight {
+                        node: node.clone(),
+                        vmid: None,
+                        vcpus: tier.vcpus(),
+                        mem_bytes: tier.memory_bytes(),
+                        disk_bytes: tier.disk_bytes(),
+                    },
+                );
+                Outcome::Event(Event::NodePicked { node })
+            }
+            None => Outcome::Fail {
+                code: "no_capacity",
+                reason: no_room(tier.name().as_str(), &decision.refusal().unwrap_or_default()),
+            },
+        }
+    }
+
+    pub(super) async fn choose_vmid(&self, record: &ProvisionRecord, run: &mut Run) -> Outcome {
+        let vmid = match self.proxmox().next_vmid(None).await {
+            Ok(v) => v,
+            Err(e) => return self.trouble(run, Some(Step::Clone), e).await,
+        };
+        if let Some(ip) = record.provision.held.ip {
+            let now = self.ports.clock.now();
+            let _ = self
+                .ports
+                .pool
+                .lease(record.id(), ip, LeaseChange::AttachVmid(vmid), now)
+                .await;
+        }
+        if let Some(f) = self.placing.lock().await.get_mut(&record.id()) {
+            f.vmid = Some(vmid);
+        }
+        Outcome::Event(Event::VmidChosen { vmid })
+    }
+
+    pub(super) async fn issue_clone(&self, record: &ProvisionRecord, run: &mut Run) -> Outcome {
+        let p = &record.provision;
+        let (Some(node), Some(vmid)) = (p.held.node.clone(), p.held.vmid) else {
+            return Outcome::Fail {
+                code: "provision_failed",
+                reason: "The machine lost its node or VMID before cloning.".into(),
+            };
+        };
+        // After a restart the clone may exist already: it carries this provision's marker.
+        match self.proxmox().vm_config(&node, vmid).await {
+            Ok(config) if marker::is_mine(config.get("description"), p.id) => {
+                if config.get("lock").is_some() {
+                    self.poll_pause(run).await;
+                    return Outcome::Again;
+                }
+                return Outcome::Event(Event::StepDone);
+            }
+            Ok(_) => return self.choose_vmid(record, run).await,
+            Err(ProxmoxError::NotFound(_)) => {}
+            Err(e) => return self.trouble(run, Some(Step::Clone), e).await,
+        }
+        let Some(template) = self.templates().for_node(&p.spec.os, &node).cloned() else {
+            return Outcome::Fail {
+                code: "no_template",
+                reason: format!("The node {node} has no {} template any more. Try again.", p.spec.os),
+            };
+        };
+        if run.clone_permit.is_none() {
+            run.clone_permit = self.slot(&node).acquire_owned().await.ok();
+        }
+        let full = self.settings.clone_mode == CloneMode::Full;
+        let request = CloneRequest {
+            node: template.node.clone(),
+            vmid: template.vmid,
+            newid: vmid,
+            name: Some(p.spec.hostname.as_str().to_owned()),
+            description: Some(marker::describe(p.id, &p.spec.hostname)),
+            full: Some(full),
+            target: (template.node != node).then(|| node.clone()),
+            storage: full.then(|| self.settings.disk_storage.clone().unwrap_or(template.storage.clone())),
+        };
+        match self.proxmox().clone_vm(&request).await {
+            Ok(upid) => Outcome::Event(Event::TaskStarted { upid }),
+            Err(ProxmoxError::AlreadyExists { .. }) => self.choose_vmid(record, run).await,
+            Err(e) => self.trouble(run, Some(Step::Clone), e).await,
+        }
+    }
+
+    fn placed(record: &ProvisionRecord) -> Option<(NodeName, crate::domain::vmid::VmId, Ipv4Addr)> {
+        let h = &record.provision.held;
+        Some((h.node.clone()?, h.vmid?, h.ip?))
+    }
+
+    pub(super) async fn apply_config(&self, record: &ProvisionRecord, run: &mut Run) -> Outcome {
+        let Some((node, vmid, ip)) = Self::placed(record) else {
+            return lost();
+        };
+        let Some(plan) = &self.settings.network else {
+            return lost();
+        };
+        let spec = &record.provision.spec;
+        let settings = GuestSettings {
+            user: &record.username,
+            ssh_public_key: &record.key.public_key,
+            ip,
+            prefix: plan.prefix(),
+            gateway: plan.gateway(),
+            nameservers: &self.settings.nameservers,
+            search_domain: &self.settings.search_domain,
+            vcpus: spec.vcpus,
+            memory_mib: spec.memory_mib,
+            cpu_type: &self.settings.cpu_type,
+        };
+        let change = ConfigChange {
+            set: settings.entries(),
+            delete: Vec::new(),
+            digest: None,
+        };
+        match self.proxmox().update_config(&node, vmid, &change).await {
+            Ok(upid) => Outcome::Event(Event::TaskStarted { upid }),
+            Err(e) => self.trouble(run, Some(Step::Configure), e).await,
+        }
+    }
+
+    pub(super) async fn resize(&self, record: &ProvisionRecord, run: &mut Run) -> Outcome {
+        let Some((node, vmid, _)) = Self::placed(record) else {
+            return lost();
+        };
+        let disk = self
+            .templates()
+            .for_node(&record.provision.spec.os, &node)
+            .map_or_else(|| "scsi0".to_owned(), |t| t.disk.clone());
+        let want = record.provision.spec.disk_gib * crate::domain::cluster::GIB;
+        match self.proxmox().vm_status(&node, vmid).await {
+            Ok(s) if s.maxdisk >= want => return Outcome::Event(Event::StepDone),
+            Ok(_) => {}
+            Err(e) => return self.trouble(run, Some(Step::Resize), e).await,
+        }
+        match self
+            .proxmox()
+            .resize_disk(&node, vmid, &disk, DiskSize::Absolute(want))
+            .await
+        {
+            Ok(upid) => Outcome::Event(Event::TaskStarted { upid }),
+            Err(e) => self.trouble(run, Some(Step::Resize), e).await,
+        }
+    }
+
+    pub(super) async fn start_vm(&self, record: &ProvisionRecord, run: &mut Run) -> Outcome {
+        let Some((node, vmid, _)) = Self::placed(record) else {
+            return lost();
+        };
+        match self.proxmox().power(&node, vmid, PowerOp::Start).await {
+            Ok(upid) => Outcome::Event(Event::TaskStarted { upid }),
+            Err(e) => self.trouble(run, Some(Step::Start), e).await,
+        }
+    }
+
+    /// Readiness: the guest agent reports the expected address, or TCP 22 answers on it.
+    pub(super) async fn wait_ready(&self, record: &ProvisionRecord, since: DateTime<Utc>) -> Outcome {
+        let Some((node, vmid, ip)) = Self::placed(record) else {
+            return lost();
+        };
+        if let Ok(interfaces) = self.proxmox().agent_interfaces(&node, vmid).await
+            && interfaces
+                .iter()
+                .any(|i| i.addresses.iter().any(|(a, _)| *a == std::net::IpAddr::V4(ip)))
+        {
+            return Outcome::Event(Event::ReadinessConfirmed);
+        }
+        if self.ports.lan.answers(ip, self.settings.ssh_port).await {
+            return Outcome::Event(Event::ReadinessConfirmed);
+        }
+        let deadline = since + chrono::Duration::from_std(self.settings.ready_timeout).unwrap_or_default();
+        if self.ports.clock.now() >= deadline {
+            tracing::warn!(vm = %record.id(), %ip, "readiness not confirmed in time; keeping the machine as unconfirmed");
+            return Outcome::Event(Event::ReadinessTimedOut);
+        }
+        self.ports.pace.pause(Duration::from_secs(1)).await;
+        Outcome::Again
+    }
+}
+
+/// A record missing what its phase implies (a manual edit): fail it rather than guess.
+fn lost() -> Outcome {
+    Outcome::Fail {
+        code: "provision_failed",
+        reason: "The machine's record is missing its address, node or VMID. Try again.".into(),
+    }
+}
+
+/// The no-capacity message, with the scoring details.
+fn no_room(tier: &str, details: &str) -> String {
+    format!(
+        "There is no room for a {tier} machine on the cluster right now. Choose a smaller tier or ask an admin to free capacity. Details: {details}."
+    )
+}

@@ -1,0 +1,212 @@
+//! Accepting a provision request: idempotent replays first, then every check before anything is
+//! recorded or reserved, then the record, the key, and the background run. Also the one-click
+//! retry of a rolled-back provision.
+
+use std::sync::Arc;
+
+use super::Provisioner;
+use super::errors::ProvisionError;
+use super::keys::Save;
+use super::request::{KeyChoice, ProvisionForm, Request};
+use crate::app::accounts::Caller;
+use crate::domain::ids::InstanceId;
+use crate::domain::provisioning::{Event, Phase, Provision, ProvisionSpec};
+use crate::ports::provisions::{CreateError, Idempotency, KeyOrigin, ProvisionRecord};
+
+/// A request the provisioner took on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Accepted {
+    pub id: InstanceId,
+    /// An earlier request with the same `Idempotency-Key` created it.
+    pub replay: bool,
+}
+
+impl Provisioner {
+    /// Checks and records a provision request and starts building it in the background.
+    pub async fn submit(
+        self: &Arc<Self>,
+        caller: &Caller,
+        form: ProvisionForm,
+        idempotency_key: Option<String>,
+    ) -> Result<Accepted, ProvisionError> {
+        self.submit_as(caller, form, idempotency_key, None).await
+    }
+
+    async fn submit_as(
+        self: &Arc<Self>,
+        caller: &Caller,
+        form: ProvisionForm,
+        idempotency_key: Option<String>,
+        retry_of: Option<InstanceId>,
+    ) -> Result<Accepted, ProvisionError> {
+        let owner = caller.user.id;
+        let digest = form.digest();
+        if let Some(key) = &idempotency_key
+            && let Some((id, used)) = self.ports.store.find_idempotent(owner, key).await?
+        {
+            return if used == digest {
+                Ok(Accepted { id, replay: true })
+            } else {
+                Err(ProvisionError::IdempotencyConflict)
+            };
+        }
+        let request = form.check(&self.tiers, &self.images)?;
+        self.admissible(caller, &request).await?;
+        let prepared = self.prepare_key(caller, &request.key).await?;
+        let now = self.ports.clock.now();
+        let id = InstanceId::from_uuid(uuid::Uuid::new_v4());
+        let spec = ProvisionSpec {
+            owner,
+            hostname: request.hostname.clone(),
+            tier: request.tier.name().clone(),
+            vcpus: request.tier.vcpus(),
+            memory_mib: request.tier.memory_mib(),
+            disk_gib: request.tier.disk_gib(),
+            os: request.os.key().to_owned(),
+            expose_ssh: false,
+            gpu_env: false,
+        };
+        let mut record = ProvisionRecord {
+            provision: Provision::new(id, spec, false, now),
+            username: request.os.default_user().to_owned(),
+            key: prepared.key,
+            details: Vec::new(),
+            idempotency: idempotency_key.map(|key| Idempotency {
+                key,
+                digest: digest.clone(),
+            }),
+            updated_at: now,
+            finished_at: None,
+            retry_of,
+            failure_code: None,
+        };
+        match self.ports.store.create_provision(&record).await {
+            Ok(()) => {}
+            Err(CreateError::HostnameTaken) => {
+                return Err(ProvisionError::HostnameTaken(request.hostname.as_str().to_owned()));
+            }
+            Err(CreateError::KeyUsed { existing, digest: used }) => {
+                return if used == digest {
+                    Ok(Accepted {
+                        id: existing,
+                        replay: true,
+                    })
+                } else {
+                    Err(ProvisionError::IdempotencyConflict)
+                };
+            }
+            Err(CreateError::Store(e)) => return Err(e.into()),
+        }
+        self.finish_key(caller, &mut record, prepared.save).await?;
+        self.spawn(id);
+        Ok(Accepted { id, replay: false })
+    }
+
+    /// Everything that must hold before a request is recorded.
+    async fn admissible(&self, caller: &Caller, request: &Request) -> Result<(), ProvisionError> {
+        if self.ports.proxmox.is_none() || self.settings.network.is_none() {
+            return Err(ProvisionError::NotConfigured(
+                "This Nimbus has no Proxmox cluster or IP pool configured yet. Ask an admin to set PROXMOX_* and IP_POOL_*."
+                    .into(),
+            ));
+        }
+        if request.public_tunnel {
+            return Err(ProvisionError::invalid(
+                "public_tunnel",
+                "Public SSH tunnels are not set up on this Nimbus. Leave 'Expose SSH publicly' off; the machine is reachable on the LAN.",
+            ));
+        }
+        if request.tier.needs_approval_for(caller.user.role) {
+            return Err(ProvisionError::ApprovalRequired(format!(
+                "The {} tier needs an admin's approval. Choose a smaller tier or ask an admin to create it for you.",
+                request.tier.name().as_str()
+            )));
+        }
+        let os = request.os.key();
+        if !self.templates().available(os) {
+            self.refresh_templates().await;
+            if !self.templates().available(os) {
+                return Err(ProvisionError::NoTemplate(format!(
+                    "No node has a {} template yet. Choose another OS, or ask an admin to run the template bootstrap.",
+                    request.os.label()
+                )));
+            }
+        }
+        if self.ports.store.hostname_in_use(request.hostname.as_str()).await? {
+            return Err(ProvisionError::HostnameTaken(request.hostname.as_str().to_owned()));
+        }
+        let rows = self.ports.pool.pool_rows().await?;
+        if !rows.iter().any(|r| r.is_free()) {
+            return Err(ProvisionError::PoolExhausted(
+                "Every address in the IP pool is in use. Delete a machine you no longer need, or ask an admin to widen the pool."
+                    .into(),
+            ));
+        }
+        self.check_capacity(request).await
+    }
+
+    /// Saves a pasted or generated key and stores the record with it. A generated key that is not
+    /// kept is held in memory until the result is handed over.
+    async fn finish_key(
+        &self,
+        caller: &Caller,
+        record: &mut ProvisionRecord,
+        save: Option<Save>,
+    ) -> Result<(), ProvisionError> {
+        let Some(save) = save else { return Ok(()) };
+        let hostname = record.provision.spec.hostname.as_str().to_owned();
+        let now = self.ports.clock.now();
+        match self.save_key(caller, &hostname, &mut record.key, save).await {
+            Ok(private) => {
+                if let (Some(private), false) = (private, record.key.kept) {
+                    self.hub.hold_once(record.id(), private);
+                }
+            }
+            Err(e) => {
+                tracing::error!(vm = %record.id(), error = %e, "cannot save the machine's key");
+                let reason = "The SSH key for this machine could not be saved. Try again.".to_owned();
+                let _ = record.provision.apply(Event::StepFailed { reason }, now);
+                record.failure_code = Some("key_not_saved".into());
+            }
+        }
+        record.updated_at = now;
+        self.ports.store.save_provision(record).await?;
+        Ok(())
+    }
+
+    /// Provisions the same machine again after a failure: a new provision with the same request.
+    pub async fn retry(self: &Arc<Self>, caller: &Caller, id: InstanceId) -> Result<Accepted, ProvisionError> {
+        let record = self.owned(caller, id).await?;
+        if !matches!(record.provision.phase, Phase::RolledBack { .. }) {
+            return Err(ProvisionError::Conflict(
+                "Only a machine whose provisioning failed and was rolled back can be tried again.".into(),
+            ));
+        }
+        let spec = &record.provision.spec;
+        let key = match (record.key.origin, record.key.key_id) {
+            (KeyOrigin::Generated, _) => KeyChoice::Generate { keep: record.key.kept },
+            (_, Some(key_id)) => KeyChoice::Saved(key_id),
+            (_, None) => KeyChoice::Pasted(record.key.public_key.clone()),
+        };
+        let form = ProvisionForm {
+            hostname: spec.hostname.as_str().to_owned(),
+            tier: spec.tier.as_str().to_owned(),
+            os_template: spec.os.clone(),
+            ssh_key_id: match &key {
+                KeyChoice::Saved(k) => Some(k.to_string()),
+                _ => None,
+            },
+            ssh_pubkey: match &key {
+                KeyChoice::Pasted(line) => Some(line.clone()),
+                _ => None,
+            },
+            generate_key: matches!(key, KeyChoice::Generate { .. }).then_some(true),
+            keep_private_key: match key {
+                KeyChoice::Generate { keep } => Some(keep),
+                _ => None,
+            },
+            public_tunnel: None,
+        };
+        self.submit_as(caller, form, None, Some(id)).await
+    }
+}

@@ -1,0 +1,116 @@
+//! Verifying a reservation before a VM is configured with it: no Proxmox guest may already use
+//! the address (its `ipconfig0`), and nothing on the LAN may answer there. The guests' addresses
+//! are read from their configs and trusted for a short while, so concurrent provisions share one
+//! snapshot instead of each reading every config.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::ids::InstanceId;
+use crate::domain::marker;
+use crate::domain::vmid::VmId;
+use crate::ports::proxmox::{ClusterResource, GuestKind, ResourceKind};
+use crate::ports::{Proxmox, ProxmoxResult};
+
+/// A guest configured with an address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuestClaim {
+    pub vmid: VmId,
+    pub name: String,
+    pub marker: Option<InstanceId>,
+}
+
+struct Snapshot {
+    at: DateTime<Utc>,
+    claims: BTreeMap<Ipv4Addr, GuestClaim>,
+    /// Config per VMID, so a refresh reads only guests it has not seen.
+    seen: BTreeMap<VmId, Option<(Ipv4Addr, GuestClaim)>>,
+}
+
+#[derive(Default)]
+pub struct GuestAddresses {
+    cache: tokio::sync::Mutex<Option<Snapshot>>,
+}
+
+/// The static IPv4 of an `ipconfig0` value.
+pub fn static_ipv4(ipconfig: &str) -> Option<Ipv4Addr> {
+    let ip = ipconfig.split(',').find_map(|p| p.trim().strip_prefix("ip="))?;
+    ip.split('/').next()?.trim().parse().ok()
+}
+
+impl GuestAddresses {
+    /// Who uses `addr` among the cluster's guests, from a snapshot at most `ttl` old.
+    pub async fn claim(
+        &self,
+        proxmox: &dyn Proxmox,
+        addr: Ipv4Addr,
+        now: DateTime<Utc>,
+        ttl: chrono::Duration,
+    ) -> ProxmoxResult<Option<GuestClaim>> {
+        let mut cache = self.cache.lock().await;
+        let stale = cache.as_ref().is_none_or(|s| now - s.at > ttl);
+        if stale {
+            let mut seen = cache.take().map(|s| s.seen).unwrap_or_default();
+            let guests = proxmox.cluster_resources(Some(ResourceKind::Vm)).await?;
+            let mut fresh = BTreeMap::new();
+            for r in guests {
+                let ClusterResource::Guest(g) = r else { continue };
+                if g.template || g.kind != GuestKind::Qemu {
+                    continue;
+                }
+                let known = match seen.remove(&g.vmid) {
+                    Some(k) if !stale_entry(&k) => k,
+                    _ => match proxmox.vm_config(&g.node, g.vmid).await {
+                        Ok(config) => config.get("ipconfig0").and_then(static_ipv4).map(|ip| {
+                            let claim = GuestClaim {
+                                vmid: g.vmid,
+                                name: g.name.clone().unwrap_or_default(),
+                                marker: config.get("description").and_then(marker::find),
+                            };
+                            (ip, claim)
+                        }),
+                        Err(_) => continue,
+                    },
+                };
+                fresh.insert(g.vmid, known);
+            }
+            let claims = fresh.values().flatten().cloned().collect();
+            *cache = Some(Snapshot {
+                at: now,
+                claims,
+                seen: fresh,
+            });
+        }
+        Ok(cache.as_ref().and_then(|s| s.claims.get(&addr).cloned()))
+    }
+
+    /// Forgets the snapshot (a VM Nimbus configured changed the picture).
+    pub async fn invalidate(&self) {
+        *self.cache.lock().await = None;
+    }
+}
+
+/// Guests without an address are re-read on every refresh: they may be ours mid-provision.
+fn stale_entry(entry: &Option<(Ipv4Addr, GuestClaim)>) -> bool {
+    entry.is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_static_address_is_read_from_ipconfig0() {
+        assert_eq!(
+            static_ipv4("ip=10.0.0.5/24,gw=10.0.0.1"),
+            Some(Ipv4Addr::new(10, 0, 0, 5))
+        );
+        assert_eq!(
+            static_ipv4("gw=10.0.0.1,ip=10.0.0.6/22"),
+            Some(Ipv4Addr::new(10, 0, 0, 6))
+        );
+        assert_eq!(static_ipv4("ip=dhcp"), None);
+    }
+}

@@ -1,0 +1,78 @@
+//! Wiring of the provisioner: its settings from configuration and the LAN probe that fits the
+//! mode.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use super::DemoCluster;
+use crate::adapters::lan::{HttpSimLan, SimLan, TcpProbe};
+use crate::adapters::ssh_keys::OpenSshCodec;
+use crate::adapters::store::sqlite::SqliteStore;
+use crate::app::config::Config;
+use crate::app::keys::KeyVault;
+use crate::app::provisioning::pace::Sleep;
+use crate::app::provisioning::{ProvisionPorts, ProvisionSettings, Provisioner};
+use crate::domain::cluster::NodeName;
+use crate::domain::scoring::ScoringPolicy;
+use crate::domain::vmid::VmId;
+use crate::ports::{Clock, LanProbe, Proxmox};
+
+/// The provisioner on this store and cluster; the LAN is the demo's simulated one, a separate
+/// simulator's (`NIMBUS_SIMULATED_LAN`), or the real network.
+pub(super) fn provisioner(
+    config: &Config,
+    store: &SqliteStore,
+    proxmox: Option<Arc<dyn Proxmox>>,
+    demo: Option<&DemoCluster>,
+    vault: Arc<KeyVault>,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<Arc<Provisioner>> {
+    let lan: Arc<dyn LanProbe> = match (demo, &config.readiness.simulated_lan) {
+        (Some(demo), _) => Arc::new(SimLan(demo.cluster.clone())),
+        (None, Some(url)) => {
+            Arc::new(HttpSimLan::new(url.clone()).context("NIMBUS_SIMULATED_LAN: cannot set up a client")?)
+        }
+        (None, None) => Arc::new(TcpProbe {
+            timeout: config.netscan.timeout,
+        }),
+    };
+    let placement = &config.placement;
+    let scoring = ScoringPolicy {
+        excluded: placement
+            .excluded_nodes
+            .iter()
+            .filter_map(|n| NodeName::parse(n).ok())
+            .collect(),
+        mem_buffer_mib: placement.mem_buffer_mib,
+        cpu_load_factor: placement.cpu_load_factor,
+        disk_storage: placement.disk_storage.clone(),
+    };
+    let base = config.proxmox.as_ref().map_or(9000, |p| p.template_base_vmid);
+    let settings = ProvisionSettings {
+        network: config.network.clone(),
+        nameservers: config.dns.nameservers.clone(),
+        search_domain: config.dns.search_domain.clone(),
+        cpu_type: placement.cpu_type.clone(),
+        clone_mode: placement.clone_mode,
+        disk_storage: placement.disk_storage.clone(),
+        clone_per_node: placement.clone_concurrency_per_node.get(),
+        ready_timeout: config.readiness.timeout,
+        scoring,
+        template_base: VmId::new(base).context("PROXMOX_TEMPLATE_BASE_VMID is not a valid VMID")?,
+        verify_ttl: config.reconcile.verify_cache_ttl,
+        poll: std::time::Duration::from_millis(250),
+        ssh_port: 22,
+    };
+    let ports = ProvisionPorts {
+        proxmox,
+        store: Arc::new(store.clone()),
+        pool: Arc::new(store.clone()),
+        lan,
+        vault,
+        codec: Arc::new(OpenSshCodec),
+        clock,
+        pace: Arc::new(Sleep),
+    };
+    Ok(Arc::new(Provisioner::new(ports, settings)))
+}
