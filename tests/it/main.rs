@@ -8,6 +8,7 @@ mod http_surface;
 mod keys;
 mod oauth;
 mod openapi;
+mod provisioning;
 mod proxmox_contract;
 mod pve_fidelity;
 mod secrets;

@@ -67,10 +67,13 @@ pub struct ProvisionSettings {
     pub ssh_port: u16,
 }
 
-/// A test hook called before each step of a run, with the provision's phase word. A hook that
+/// A test hook called around each step of a run with the provision's phase word: before the
+/// step (`false`) and after its Proxmox call but before its event is stored (`true`). A hook that
 /// never returns freezes the run there, so a test can abort it like a crash would.
 pub type Checkpoint = Arc<
-    dyn Fn(InstanceId, &'static str) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + Send + Sync,
+    dyn Fn(InstanceId, &'static str, bool) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>
+        + Send
+        + Sync,
 >;
 
 /// The ports the provisioner uses.
@@ -139,6 +142,23 @@ impl Provisioner {
     pub async fn resume_all(self: &Arc<Self>) -> Result<usize, ProvisionError> {
         let open = self.ports.store.unsettled_provisions().await?;
         let n = open.len();
+        let mut placing = self.placing.lock().await;
+        for record in &open {
+            let p = &record.provision;
+            if let (Some(node), Some(_)) = (&p.held.node, p.phase.step()) {
+                placing.insert(
+                    record.id(),
+                    InFlight {
+                        node: node.clone(),
+                        vmid: p.held.vmid,
+                        vcpus: p.spec.vcpus,
+                        mem_bytes: p.spec.memory_mib * crate::domain::cluster::MIB,
+                        disk_bytes: p.spec.disk_gib * crate::domain::cluster::GIB,
+                    },
+                );
+            }
+        }
+        drop(placing);
         for record in open {
             tracing::info!(vm = %record.id(), phase = record.provision.phase.word(), "resuming a provision");
             self.spawn(record.id());

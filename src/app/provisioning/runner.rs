@@ -132,10 +132,16 @@ impl Provisioner {
         self.hub.publish(&record);
         let mut run = Run::default();
         loop {
+            let word = record.provision.phase.word();
             if let Some(checkpoint) = &self.checkpoint {
-                checkpoint(id, record.provision.phase.word()).await;
+                checkpoint(id, word, false).await;
             }
             let outcome = self.advance(&mut record, &mut run).await;
+            if let Some(checkpoint) = &self.checkpoint
+                && !matches!(outcome, Outcome::Again | Outcome::Stop)
+            {
+                checkpoint(id, word, true).await;
+            }
             let event = match outcome {
                 Outcome::Event(e) => e,
                 Outcome::Fail { code, reason } => {

@@ -226,13 +226,14 @@ impl Provisioner {
                 reason: "The machine lost its node or VMID before cloning.".into(),
             };
         };
-        // After a restart the clone may exist already: it carries this provision's marker.
+        // After a restart the clone may exist already: it carries this provision's marker once
+        // it is complete (while a clone runs, Proxmox shows only a locked placeholder).
         match self.proxmox().vm_config(&node, vmid).await {
+            Ok(config) if config.get("lock").is_some() => {
+                self.poll_pause(run).await;
+                return Outcome::Again;
+            }
             Ok(config) if marker::is_mine(config.get("description"), p.id) => {
-                if config.get("lock").is_some() {
-                    self.poll_pause(run).await;
-                    return Outcome::Again;
-                }
                 return Outcome::Event(Event::StepDone);
             }
             Ok(_) => return self.choose_vmid(record, run).await,

@@ -65,6 +65,11 @@ impl Provisioner {
                 }
                 TaskState::Stopped(exit) => {
                     run.clone_permit = None;
+                    // A start that fails because the VM already runs (a start repeated after a
+                    // restart) reached its goal.
+                    if matches!(phase, Phase::Starting { .. }) && self.already_running(record).await {
+                        return Outcome::Event(Event::TaskFinished { upid: upid.clone() });
+                    }
                     tracing::warn!(vm = %record.id(), task = %upid, exit = %exit.as_text(), "a Proxmox task failed");
                     if teardown {
                         return Outcome::Event(Event::UndoFailed {
@@ -92,6 +97,14 @@ impl Provisioner {
             }
             Err(e) => self.trouble(run, step, e).await,
         }
+    }
+
+    async fn already_running(&self, record: &ProvisionRecord) -> bool {
+        let held = &record.provision.held;
+        let (Some(node), Some(vmid)) = (&held.node, held.vmid) else {
+            return false;
+        };
+        matches!(self.proxmox().vm_status(node, vmid).await, Ok(s) if s.status == PowerStatus::Running)
     }
 
     /// Takes down the first remaining item.
@@ -125,13 +138,15 @@ impl Provisioner {
                     Err(ProxmoxError::NotFound(_)) => return Outcome::Event(Event::UndoDone),
                     Err(e) => return unreachable(self, e),
                 };
-                if !marker::is_mine(config.get("description"), record.id()) {
-                    tracing::warn!(vm = %record.id(), vmid = vmid.get(), %node, "the VM does not carry this provision's marker; leaving it alone");
-                    return Outcome::Event(Event::UndoDone);
-                }
+                // A locked VM (a clone or another task still running) shows its marker only once
+                // the lock is gone: wait for it before deciding.
                 if config.get("lock").is_some() {
                     self.poll_pause(run).await;
                     return Outcome::Again;
+                }
+                if !marker::is_mine(config.get("description"), record.id()) {
+                    tracing::warn!(vm = %record.id(), vmid = vmid.get(), %node, "the VM does not carry this provision's marker; leaving it alone");
+                    return Outcome::Event(Event::UndoDone);
                 }
                 match proxmox.vm_status(&node, vmid).await {
                     Ok(s) if s.status == PowerStatus::Running || s.status == PowerStatus::Paused => {

@@ -1,0 +1,138 @@
+//! Whole provisions over the simulator: concurrent provisions land on distinct addresses and
+//! VMs spread across nodes; the timeline carries its details; the config Proxmox got is right.
+
+use nimbus::adapters::proxmox::sim::{Fault, FaultScope, Scenario};
+use nimbus::app::provisioning::ProvisionError;
+use nimbus::domain::provisioning::{Phase, Step};
+use nimbus::ports::Proxmox;
+
+use super::sim::{Sim, form};
+
+#[tokio::test]
+async fn concurrent_provisions_all_run_on_distinct_addresses_and_vms() {
+    let sim = Sim::new(Scenario::default_cluster(3)).await;
+    let vms = sim.provisioner(None);
+    vms.start().await.unwrap();
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        ids.push(
+            vms.submit(&sim.caller, form(&format!("web-{n}")), None)
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    sim.settle(&vms, &ids).await;
+    sim.check().await;
+    let records = sim.records().await;
+    assert_eq!(records.len(), 6);
+    let nodes: std::collections::BTreeSet<_> = records.iter().filter_map(|r| r.provision.held.node.clone()).collect();
+    assert!(nodes.len() >= 2, "in-flight placements spread the VMs: {nodes:?}");
+    for r in &records {
+        assert_eq!(r.provision.phase, Phase::Ready);
+        let steps: Vec<Step> = r.provision.steps.iter().map(|s| s.step).collect();
+        assert_eq!(
+            steps,
+            [
+                Step::ReserveIp,
+                Step::PlaceVm,
+                Step::Clone,
+                Step::Configure,
+                Step::Resize,
+                Step::Start,
+                Step::WaitReady
+            ]
+        );
+        assert_eq!(r.details[0].ip, r.provision.held.ip);
+        assert_eq!(r.details[2].vmid, r.provision.held.vmid);
+    }
+}
+
+#[tokio::test]
+async fn the_vm_gets_its_address_key_hardware_and_absolute_disk_size() {
+    let sim = Sim::new(Scenario::default_cluster(2)).await;
+    let vms = sim.provisioner(None);
+    vms.start().await.unwrap();
+    let mut f = form("db-1");
+    f.tier = "medium".into();
+    let id = vms.submit(&sim.caller, f, None).await.unwrap().id;
+    sim.settle(&vms, &[id]).await;
+    let r = sim.record(id).await;
+    let (node, vmid, ip) = (
+        r.provision.held.node.clone().unwrap(),
+        r.provision.held.vmid.unwrap(),
+        r.provision.held.ip.unwrap(),
+    );
+    let proxmox = sim.cluster.proxmox();
+    let config = proxmox.vm_config(&node, vmid).await.unwrap();
+    assert_eq!(
+        config.get("ipconfig0"),
+        Some(format!("ip={ip}/24,gw=127.88.0.1").as_str())
+    );
+    assert_eq!(config.get("ciuser"), Some("debian"));
+    assert_eq!(config.get("cores"), Some("2"));
+    assert_eq!(config.get("memory"), Some("2048"));
+    assert_eq!(config.get("nameserver"), Some("127.0.0.53"));
+    assert!(
+        config.get("sshkeys").unwrap().starts_with("ssh-ed25519%20"),
+        "the key is URL-encoded"
+    );
+    assert!(
+        config.get("description").unwrap().contains(&id.to_string()),
+        "the marker names the provision"
+    );
+    let status = proxmox.vm_status(&node, vmid).await.unwrap();
+    assert_eq!(
+        status.maxdisk,
+        30 * 1024 * 1024 * 1024,
+        "the disk has the tier's absolute size"
+    );
+    assert_eq!(r.key.key_name.as_deref(), Some("db-1"));
+    assert!(r.key.kept);
+}
+
+#[tokio::test]
+async fn a_taken_vmid_is_skipped_and_the_provision_still_runs() {
+    let sim = Sim::new(Scenario::default_cluster(2)).await;
+    sim.cluster.inject(Fault::NextIdCollision, FaultScope::Once);
+    let vms = sim.provisioner(None);
+    vms.start().await.unwrap();
+    let id = vms.submit(&sim.caller, form("web-1"), None).await.unwrap().id;
+    sim.settle(&vms, &[id]).await;
+    assert_eq!(sim.record(id).await.provision.phase, Phase::Ready);
+    sim.check().await;
+}
+
+#[tokio::test]
+async fn a_hostname_in_use_is_refused_before_anything_is_reserved() {
+    let sim = Sim::new(Scenario::default_cluster(2)).await;
+    let vms = sim.provisioner(None);
+    vms.start().await.unwrap();
+    let first = vms.submit(&sim.caller, form("same"), None);
+    let second = vms.submit(&sim.caller, form("same"), None);
+    let (a, b) = tokio::join!(first, second);
+    let refused = [&a, &b]
+        .iter()
+        .filter(|r| matches!(r, Err(ProvisionError::HostnameTaken(_))))
+        .count();
+    assert_eq!(refused, 1, "{a:?} {b:?}");
+    let id = a.or(b).unwrap().id;
+    sim.settle(&vms, &[id]).await;
+    assert_eq!(sim.records().await.len(), 1);
+    sim.check().await;
+}
+
+#[tokio::test]
+async fn a_readiness_timeout_keeps_the_vm_running_but_unconfirmed() {
+    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    let vms = sim.provisioner(None);
+    vms.start().await.unwrap();
+    let vmid = sim.cluster.proxmox().next_vmid(None).await.unwrap();
+    sim.cluster.inject(Fault::SilentVm { vmid }, FaultScope::UntilCleared);
+    let id = vms.submit(&sim.caller, form("quiet"), None).await.unwrap().id;
+    sim.settle(&vms, &[id]).await;
+    let r = sim.record(id).await;
+    assert_eq!(r.provision.phase, Phase::Ready);
+    assert!(r.provision.unconfirmed);
+    sim.check().await;
+}
