@@ -12,3 +12,4 @@ mod provisioning;
 mod proxmox_contract;
 mod pve_fidelity;
 mod secrets;
+mod vms;

@@ -1457,6 +1457,8 @@ export interface components {
             vmid?: number;
             username: string;
             key_name?: string;
+            /** @description Where the machine's key came from: `saved` (your vault), `pasted` or `generated`. */
+            key_origin: string;
             /** @description A generated private key is kept and can be downloaded (`/vms/{id}/private-key`). */
             private_key_available: boolean;
             unconfirmed: boolean;

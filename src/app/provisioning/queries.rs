@@ -133,7 +133,10 @@ impl Provisioner {
             status: p.status(live),
             current_step: p.phase.step(),
             warning: p.unconfirmed.then(|| UNCONFIRMED.to_owned()),
-            can_retry: matches!(p.phase, Phase::RolledBack { .. }),
+            // A retry of a machine whose generated key was shown once would make a key nobody
+            // sees: such a machine is provisioned again from the form instead.
+            can_retry: matches!(p.phase, Phase::RolledBack { .. })
+                && (record.key.origin != KeyOrigin::Generated || record.key.kept),
             private_key_available: record.key.origin == KeyOrigin::Generated
                 && record.key.kept
                 && record.key.key_id.is_some(),

@@ -278,7 +278,6 @@ impl Provisioner {
             (Phase::RolledBack { .. }, _) if record.key.origin == KeyOrigin::Generated => {
                 if let Some(key) = record.key.key_id.take() {
                     self.ports.vault.discard(record.owner(), key).await;
-                    record.key.kept = false;
                 }
             }
             _ => {}

@@ -177,9 +177,17 @@ impl Provisioner {
     /// Provisions the same machine again after a failure: a new provision with the same request.
     pub async fn retry(self: &Arc<Self>, caller: &Caller, id: InstanceId) -> Result<Accepted, ProvisionError> {
         let record = self.owned(caller, id).await?;
+        if record.owner() != caller.user.id {
+            return Err(ProvisionError::NotFound);
+        }
         if !matches!(record.provision.phase, Phase::RolledBack { .. }) {
             return Err(ProvisionError::Conflict(
                 "Only a machine whose provisioning failed and was rolled back can be tried again.".into(),
+            ));
+        }
+        if record.key.origin == KeyOrigin::Generated && !record.key.kept {
+            return Err(ProvisionError::Conflict(
+                "This machine's generated key was to be shown only once. Provision it again from the form to get a new key.".into(),
             ));
         }
         let spec = &record.provision.spec;

@@ -18,7 +18,7 @@ use self::stream::Follower;
 use self::views::{CatalogView, ProvisionRequest, ResultView, VmView, refused};
 use super::accounts::ApiError;
 use super::auth::SignedIn;
-use super::envelope::Envelope;
+use super::envelope::{Envelope, ErrorBody};
 use super::keys::PrivateKeyView;
 use crate::app::provisioning::{ProvisionError, Provisioner, idempotency_key};
 use crate::domain::ids::InstanceId;
@@ -175,10 +175,7 @@ impl VmsApi {
         id: Path<String>,
     ) -> Result<VmKeyResponse, ApiError> {
         let (key_name, private_key) = vms.private_key(&caller.0, vm_id(&id.0)?).await.map_err(|e| match e {
-            ProvisionError::Conflict(m) => refused(ProvisionError::Invalid {
-                field: "id",
-                message: m,
-            }),
+            ProvisionError::Conflict(m) => ApiError::NotFound(Json(ErrorBody::new("no_private_key", m))),
             other => refused(other),
         })?;
         Ok(VmKeyResponse::Ok(Json(Envelope::ok(PrivateKeyView {

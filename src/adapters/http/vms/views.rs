@@ -137,6 +137,8 @@ pub struct VmView {
     pub vmid: Option<u32>,
     pub username: String,
     pub key_name: Option<String>,
+    /// Where the machine's key came from: `saved` (your vault), `pasted` or `generated`.
+    pub key_origin: String,
     /// A generated private key is kept and can be downloaded (`/vms/{id}/private-key`).
     pub private_key_available: bool,
     pub unconfirmed: bool,
@@ -201,6 +203,7 @@ impl From<&VmState> for VmView {
             vmid: p.held.vmid.map(|v| v.get()),
             username: r.username.clone(),
             key_name: r.key.key_name.clone(),
+            key_origin: r.key.origin.as_str().to_owned(),
             private_key_available: s.private_key_available,
             unconfirmed: p.unconfirmed,
             warning: s.warning.clone(),
