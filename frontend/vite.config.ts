@@ -24,5 +24,7 @@ export default defineConfig({
     environmentOptions: { happyDOM: { url: 'http://localhost:3000/' } },
     setupFiles: ['./src/test/setup.ts'],
     restoreMocks: true,
+    // EventSource, missing from happy-dom, is stubbed per test (src/test/vms.ts).
+    unstubGlobals: true,
   },
 })

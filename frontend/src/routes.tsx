@@ -12,7 +12,10 @@ import { AuthSettingsPage } from './pages/admin-settings/AuthSettingsPage'
 import { UsersPage } from './pages/admin-users/UsersPage'
 import { HomePage } from './pages/home/HomePage'
 import { KeysPage } from './pages/keys/KeysPage'
+import { MachinePage } from './pages/machine/MachinePage'
+import { ProgressPage } from './pages/machine/ProgressPage'
 import { NotFoundPage } from './pages/not-found/NotFoundPage'
+import { ProvisionPage } from './pages/provision/ProvisionPage'
 import { SignInPage } from './pages/signin/SignInPage'
 import { SignUpPage } from './pages/signup/SignUpPage'
 import { VerifyPage } from './pages/verify/VerifyPage'
@@ -37,6 +40,9 @@ export const routes: RouteObject[] = [
             element: <RequireAuth />,
             children: [
               { index: true, element: <HomePage /> },
+              { path: 'provision', element: <ProvisionPage /> },
+              { path: 'machines/:id', element: <MachinePage /> },
+              { path: 'machines/:id/progress', element: <ProgressPage /> },
               { path: 'keys', element: <KeysPage /> },
               { path: 'account', element: <AccountPage /> },
               {

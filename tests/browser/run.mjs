@@ -617,6 +617,128 @@ test('generate a key, download the private half, set it default, delete it', asy
 })
 
 // ---------------------------------------------------------------------------
+// Machines: provisioning on the demo's simulated cluster
+// ---------------------------------------------------------------------------
+
+/** The state (`done`, `current`, `failed`, `pending`) of one step of the progress timeline. */
+function stepState(page, step) {
+  return page.getByRole('list', { name: 'Provisioning steps' }).locator(`li[data-step="${step}"]`).getAttribute('data-state', {
+    timeout: POLL_MS * 5,
+  })
+}
+
+/** Picks a card of a radio group on the Provision form by clicking it, as a person would. */
+async function pickCard(form, name) {
+  const radio = form.getByRole('radio', { name, exact: true })
+  assert(!(await radio.isDisabled()), `the "${name}" choice is disabled`)
+  // `has` is matched inside each label, so the inner locator starts from the page, not the form.
+  await form.locator('label', { has: form.page().getByRole('radio', { name, exact: true }) }).click()
+  await waitForValue(`"${name}" chosen`, () => radio.isChecked(), true)
+}
+
+test('a new member provisions a machine with a kept generated key, follows it through a reload, and downloads the key', async ({
+  page,
+  base,
+}) => {
+  // The first account becomes the admin; make sure that is not the person below.
+  await ensureAdminSignedIn(page, base)
+  const suffix = Math.random().toString(36).slice(2, 8)
+  const hostname = `web-${suffix}`
+  const person = { name: 'Cleo Builder', email: `cleo-${suffix}@example.com`, password: 'hatching-machines-2025' }
+  const BEGIN = '-----BEGIN OPENSSH PRIVATE KEY-----'
+
+  await withFreshBrowser(base, async (other) => {
+    const problems = []
+    other.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`)
+    })
+    other.on('pageerror', (error) => problems.push(`uncaught exception: ${error.message}`))
+
+    await other.goto(`${base}/signup`)
+    await signUpThroughTheForm(other, person)
+    await waitForValue('url after the new member signs up', () => other.url(), `${base}/`)
+    assert((await authStatusOf(other, base)).user?.role === 'member', 'the new account is not a member')
+    await other.getByRole('region', { name: 'Your machines' }).getByText('No machines yet.').waitFor()
+
+    await other.getByRole('link', { name: 'New machine', exact: true }).click()
+    await waitForValue('path after New machine', () => pathOf(other), '/provision')
+    const form = other.getByRole('form', { name: 'New machine' })
+    await form.getByLabel('Hostname', { exact: true }).fill(hostname)
+    await pickCard(form, 'Small')
+    await pickCard(form, 'Ubuntu 24.04 LTS')
+    await form.getByRole('radio', { name: 'Generate a new Ed25519 key', exact: true }).check()
+    const keep = form.getByRole('checkbox', { name: 'Keep an encrypted copy so I can download it again', exact: true })
+    assert(await keep.isChecked(), '"Keep an encrypted copy" is not ticked by default')
+    const summary = other.getByRole('region', { name: 'Summary' })
+    await waitForValue('summary hostname', () => textOf(definition(summary, 'Hostname')), hostname)
+    await waitForValue('summary tier', () => textOf(definition(summary, 'Tier')), 'small')
+    await screenshot(other, 'provision')
+
+    await form.getByRole('button', { name: 'Provision machine', exact: true }).click()
+    await other.waitForURL(/\/machines\/[^/]+\/progress$/, { timeout: WAIT_MS })
+    const id = decodeURIComponent(pathOf(other).split('/')[2])
+    const vmUrl = `${base}/api/vms/${encodeURIComponent(id)}`
+    await waitForValue('progress heading', () => textOf(other.getByRole('heading', { level: 1 })), `Hatching ${hostname}`)
+
+    // The timeline advances on its own (server-sent events): wait until the clone is done,
+    // which leaves the configure, resize, start and readiness steps (seconds in the demo).
+    await waitForValue('the first step done', () => stepState(other, 'reserve_ip'), 'done')
+    await waitForValue('the clone done', () => stepState(other, 'clone'), 'done', 60_000)
+    await screenshot(other, 'provision-progress')
+    const mid = (await (await other.request.get(vmUrl)).json()).data
+    assert(mid?.status === 'provisioning', `the machine was no longer provisioning when the page was reloaded: ${mid?.status}`)
+
+    // Reloading re-attaches: the steps already done are shown at once, and it goes on.
+    await other.reload()
+    await other.getByRole('list', { name: 'Provisioning steps' }).waitFor()
+    for (const step of ['reserve_ip', 'place_vm', 'clone']) {
+      await waitForValue(`${step} after the reload`, () => stepState(other, step), 'done')
+    }
+    const reserved = await textOf(other.locator('li[data-step="reserve_ip"]'))
+    assert(/\d+\.\d+\.\d+\.\d+/.test(reserved), `the address step shows no address after the reload: ${reserved}`)
+
+    // Up: the page moves on to the credentials by itself (or, if it was already up when the
+    // page loaded, offers the link).
+    await waitForValue(
+      'path once the machine is up',
+      async () => {
+        const open = other.getByRole('link', { name: `Open ${hostname}`, exact: true })
+        if (pathOf(other).endsWith('/progress') && (await open.isVisible())) await open.click()
+        return pathOf(other)
+      },
+      `/machines/${id}`,
+      60_000,
+    )
+    const vm = (await (await other.request.get(vmUrl)).json()).data
+    assert(vm?.status === 'running', `the machine is ${vm?.status}, not running: ${JSON.stringify(vm)}`)
+    await waitForValue('machine heading', () => textOf(other.getByRole('heading', { level: 1 })), `${hostname} is live.`)
+    await waitForValue('status badge', () => textOf(other.locator('[data-status]').first()), 'running')
+    const command = await textOf(other.getByLabel('SSH command', { exact: true }))
+    assert(command === `ssh ${vm.username}@${vm.ip}`, `the page shows the ssh command ${JSON.stringify(command)}`)
+    assert(vm.username === 'ubuntu', `an Ubuntu machine's login is ${vm.username}`)
+    await screenshot(other, 'machine')
+
+    // The kept key downloads from the machine's page, named after the key.
+    assert(vm.private_key_available === true, `the kept key is not downloadable: ${JSON.stringify(vm)}`)
+    const download = await downloadFrom(other, other.getByRole('button', { name: 'Download private key', exact: true }))
+    assert(
+      download.suggestedFilename() === vm.key_name && vm.key_name === hostname,
+      `the key was saved as ${JSON.stringify(download.suggestedFilename())} (key_name ${JSON.stringify(vm.key_name)})`,
+    )
+    const privateKey = await downloadedText(download)
+    assert(privateKey.startsWith(BEGIN), `the saved file does not start with ${BEGIN}: ${JSON.stringify(privateKey.slice(0, 60))}`)
+    await other.getByText(`chmod 600 ~/.ssh/${hostname}`).first().waitFor()
+
+    // Home lists it, linked to its credentials.
+    await other.goto(`${base}/`)
+    const listed = other.getByRole('list', { name: 'Your machines' }).getByRole('link', { name: hostname, exact: true })
+    await waitForValue('home links the machine', () => listed.getAttribute('href', { timeout: POLL_MS * 5 }), `/machines/${id}`)
+
+    assert(problems.length === 0, `the pages reported:\n    ${problems.join('\n    ')}`)
+  })
+})
+
+// ---------------------------------------------------------------------------
 // Runner
 // ---------------------------------------------------------------------------
 

@@ -36,3 +36,14 @@ export type SshKey = DataOf<paths['/keys']['get']>[number]
 export type CreatedKey = DataOf<paths['/keys']['post']>
 export type NewKey = paths['/keys']['post']['requestBody']['content']['application/json; charset=utf-8']
 export type PrivateKeyFile = DataOf<paths['/keys/{id}/private-key']['get']>
+
+export type Catalog = DataOf<paths['/catalog']['get']>
+export type CatalogTier = Catalog['tiers'][number]
+export type CatalogOs = Catalog['os'][number]
+export type Vm = DataOf<paths['/vms/{id}']['get']>
+export type VmStep = Vm['steps'][number]
+/** What a finished step had in hand: the address, the node, the VMID. */
+export type VmStepDetail = Pick<VmStep, 'ip' | 'node' | 'vmid'>
+export type VmResult = DataOf<paths['/vms']['post']>
+export type NewVm = paths['/vms']['post']['requestBody']['content']['application/json; charset=utf-8']
+export type VmPrivateKey = DataOf<paths['/vms/{id}/private-key']['get']>

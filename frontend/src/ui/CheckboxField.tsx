@@ -1,7 +1,7 @@
 // A checkbox with its label and a line saying what ticking it means, in the portal's card style
 // (the same frame as the token scope choices). The whole card toggles it; the checkbox is named
-// by its label alone and described by the line below.
-import { type ReactNode, useId } from 'react'
+// by its label alone and described by the line below (and by an error under it, if any).
+import { type ReactNode, type Ref, useId } from 'react'
 
 interface CheckboxFieldProps {
   label: string
@@ -9,26 +9,36 @@ interface CheckboxFieldProps {
   checked: boolean
   onChange: (checked: boolean) => void
   name?: string
+  /** Greyed and not toggleable; the description should say why. */
+  disabled?: boolean
+  /** Shown under the card, announced, and describing the checkbox. */
+  error?: string | null | undefined
+  ref?: Ref<HTMLInputElement>
 }
 
-export function CheckboxField({ label, description, checked, onChange, name }: CheckboxFieldProps) {
+export function CheckboxField({ label, description, checked, onChange, name, disabled = false, error, ref }: CheckboxFieldProps) {
   const labelId = useId()
   const descriptionId = useId()
-  return (
-    <label className="flex cursor-pointer items-start gap-3 rounded-control border border-line-2 bg-white/85 px-3.5 py-3 transition-colors hover:border-line-strong has-checked:border-ink/60 has-focus-visible:outline-2 has-focus-visible:outline-ink">
+  const errorId = useId()
+  const describedBy = [description ? descriptionId : null, error ? errorId : null].filter(Boolean).join(' ')
+  const card = (
+    <label className="flex cursor-pointer items-start gap-3 rounded-control border border-line-2 bg-white/85 px-3.5 py-3 transition-colors hover:border-line-strong has-checked:border-ink/60 has-focus-visible:outline-2 has-focus-visible:outline-ink has-disabled:cursor-not-allowed has-disabled:bg-white/50 has-disabled:hover:border-line-2">
       <input
+        ref={ref}
         type="checkbox"
         name={name}
         checked={checked}
+        disabled={disabled}
         aria-labelledby={labelId}
-        aria-describedby={description ? descriptionId : undefined}
+        aria-describedby={describedBy || undefined}
+        aria-invalid={error ? true : undefined}
         onChange={(event) => {
           onChange(event.target.checked)
         }}
         className="mt-1 accent-ink focus-visible:outline-none"
       />
       <span>
-        <span id={labelId} className="block text-[13.5px] font-medium text-ink">
+        <span id={labelId} className={`block text-[13.5px] font-medium ${disabled ? 'text-ink-3' : 'text-ink'}`}>
           {label}
         </span>
         {description && (
@@ -38,5 +48,16 @@ export function CheckboxField({ label, description, checked, onChange, name }: C
         )}
       </span>
     </label>
+  )
+  // Always the same wrapper, so the checkbox (and its focus) survives an error appearing.
+  return (
+    <div>
+      {card}
+      {error && (
+        <p id={errorId} role="alert" className="mt-1.5 text-[12.5px] leading-normal font-medium text-bad">
+          {error}
+        </p>
+      )}
+    </div>
   )
 }

@@ -5,7 +5,7 @@ import { type ChangeEvent, useCallback, useRef, useState } from 'react'
 import { type ApiFailure, describeFailure } from '../api/failure'
 
 /** A control an error can be shown under and focus can go to. */
-type Control = HTMLInputElement | HTMLTextAreaElement
+type Control = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement
 
 export function useFormErrors<F extends string>(fields: readonly F[]) {
   const inputs = useRef(new Map<F, Control>())

@@ -1,7 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
-import { admin, authStatus, definition, json, member, ok, renderAt, scriptFetch } from '../../test/harness'
+import { admin, authStatus, definition, json, member, ok, renderAt, serveFetch } from '../../test/harness'
+import { buildingVm, runningVm } from '../../test/vms'
 
 function statusCard() {
   return screen.getByRole('region', { name: 'Portal status' })
@@ -10,10 +11,10 @@ function statusCard() {
 describe('home page', () => {
   it('shows the status and version the health endpoint reports', async () => {
     let answer!: (response: Response) => void
-    const fetch = scriptFetch(
-      authStatus(admin),
-      () => new Promise<Response>((resolve) => (answer = resolve)),
-    )
+    const fetch = serveFetch({
+      'GET /api/auth/status': authStatus(admin),
+      'GET /api/health': () => new Promise<Response>((resolve) => (answer = resolve)),
+    })
     renderAt('/')
 
     expect((await screen.findByRole('heading', { level: 1 })).textContent).toBe('Spin up a machine.')
@@ -36,14 +37,15 @@ describe('home page', () => {
     expect(statusCard().querySelector('[data-tone]')?.getAttribute('data-tone')).toBe('good')
     expect(screen.queryByRole('alert')).toBeNull()
 
-    expect(fetch).toHaveBeenCalledTimes(2)
-    const request = fetch.mock.calls[1]?.[0] as Request
-    expect(request.method).toBe('GET')
-    expect(request.url).toBe('http://localhost:3000/api/health')
+    const [health] = fetch.calls('GET /api/health')
+    expect(health?.request.url).toBe('http://localhost:3000/api/health')
   })
 
   it('marks a degraded portal as a warning rather than healthy', async () => {
-    scriptFetch(authStatus(admin), () => json(200, { success: true, data: { status: 'degraded', version: '1.2.3' } }))
+    serveFetch({
+      'GET /api/auth/status': authStatus(admin),
+      'GET /api/health': () => json(200, { success: true, data: { status: 'degraded', version: '1.2.3' } }),
+    })
     renderAt('/')
 
     await waitFor(() => {
@@ -54,7 +56,7 @@ describe('home page', () => {
   })
 
   it('hides the Proxmox row from members, whom the server does not tell', async () => {
-    scriptFetch(authStatus(member), () => ok({ status: 'ok', version: '9.9.9' }))
+    serveFetch({ 'GET /api/auth/status': authStatus(member), 'GET /api/health': () => ok({ status: 'ok', version: '9.9.9' }) })
     renderAt('/')
 
     await waitFor(() => {
@@ -65,16 +67,18 @@ describe('home page', () => {
   })
 
   it('says when Proxmox does not answer, with the reason on hover', async () => {
-    scriptFetch(authStatus(admin), () =>
-      json(200, {
-        success: true,
-        data: {
-          status: 'degraded',
-          version: '1.2.3',
-          proxmox: { state: 'unreachable', message: 'Proxmox is unavailable: connection refused' },
-        },
-      }),
-    )
+    serveFetch({
+      'GET /api/auth/status': authStatus(admin),
+      'GET /api/health': () =>
+        json(200, {
+          success: true,
+          data: {
+            status: 'degraded',
+            version: '1.2.3',
+            proxmox: { state: 'unreachable', message: 'Proxmox is unavailable: connection refused' },
+          },
+        }),
+    })
     renderAt('/')
 
     await waitFor(() => {
@@ -87,12 +91,13 @@ describe('home page', () => {
 
   it('shows the server error message and re-checks when Retry is pressed', async () => {
     const user = userEvent.setup()
-    const fetch = scriptFetch(
-      authStatus(admin),
-      () =>
-        json(503, { success: false, error: 'Database unavailable', code: 'dependency_down' }),
-      () => json(200, { success: true, data: { status: 'ok', version: '9.9.9' } }),
-    )
+    const fetch = serveFetch({
+      'GET /api/auth/status': authStatus(admin),
+      'GET /api/health': [
+        () => json(503, { success: false, error: 'Database unavailable', code: 'dependency_down' }),
+        () => json(200, { success: true, data: { status: 'ok', version: '9.9.9' } }),
+      ],
+    })
     renderAt('/')
 
     const alert = await screen.findByRole('alert')
@@ -108,16 +113,18 @@ describe('home page', () => {
     })
     expect(definition(statusCard(), 'Version')).toBe('9.9.9')
     expect(screen.queryByRole('alert')).toBeNull()
-    expect(fetch).toHaveBeenCalledTimes(3)
+    expect(fetch.calls('GET /api/health')).toHaveLength(2)
   })
 
   it('checks again on request once the portal has answered', async () => {
     const user = userEvent.setup()
-    const fetch = scriptFetch(
-      authStatus(admin),
-      () => json(200, { success: true, data: { status: 'ok', version: '9.9.9' } }),
-      () => json(200, { success: true, data: { status: 'degraded', version: '9.9.10' } }),
-    )
+    const fetch = serveFetch({
+      'GET /api/auth/status': authStatus(admin),
+      'GET /api/health': [
+        () => json(200, { success: true, data: { status: 'ok', version: '9.9.9' } }),
+        () => json(200, { success: true, data: { status: 'degraded', version: '9.9.10' } }),
+      ],
+    })
     renderAt('/')
 
     await user.click(await screen.findByRole('button', { name: 'Check again' }))
@@ -126,11 +133,11 @@ describe('home page', () => {
       expect(definition(statusCard(), 'Status')).toBe('degraded')
     })
     expect(definition(statusCard(), 'Version')).toBe('9.9.10')
-    expect(fetch).toHaveBeenCalledTimes(3)
+    expect(fetch.calls('GET /api/health')).toHaveLength(2)
   })
 
   it('says Nimbus did not answer when the request never reaches it', async () => {
-    scriptFetch(authStatus(admin), () => new TypeError('Failed to fetch'))
+    serveFetch({ 'GET /api/auth/status': authStatus(admin), 'GET /api/health': () => new TypeError('Failed to fetch') })
     renderAt('/')
 
     const alert = await screen.findByRole('alert')
@@ -139,18 +146,59 @@ describe('home page', () => {
   })
 
   it('falls back to the HTTP status when the error body is not the API error shape', async () => {
-    scriptFetch(
-      authStatus(admin),
-      () =>
+    serveFetch({
+      'GET /api/auth/status': authStatus(admin),
+      'GET /api/health': () =>
         new Response('<html><body>Bad gateway</body></html>', {
           status: 502,
           statusText: 'Bad Gateway',
           headers: { 'Content-Type': 'text/html' },
         }),
-    )
+    })
     renderAt('/')
 
     const alert = await screen.findByRole('alert')
     expect(alert.textContent).toContain('Nimbus reported a problem: HTTP 502 Bad Gateway')
+  })
+
+  it('lists the person’s machines, each linking to its credentials or, while built or failed, its timeline', async () => {
+    const user = userEvent.setup()
+    serveFetch({
+      'GET /api/auth/status': authStatus(member),
+      'GET /api/health': () => ok({ status: 'ok', version: '9.9.9' }),
+      'GET /api/vms': () =>
+        ok([
+          buildingVm({ id: 'vm-3', hostname: 'api-2', ip: null }),
+          buildingVm({ id: 'vm-2', hostname: 'ml-box', status: 'failed', phase: 'rolled_back' }),
+          runningVm(),
+        ]),
+      'GET /api/keys': () => ok([]),
+    })
+    const { router } = renderAt('/')
+
+    const list = await screen.findByRole('list', { name: 'Your machines' })
+    const rows = within(list).getAllByRole('listitem')
+    expect(rows.map((row) => within(row).getByRole('link').getAttribute('href'))).toEqual([
+      '/machines/vm-3/progress',
+      '/machines/vm-2/progress',
+      '/machines/vm-1',
+    ])
+    expect(rows.map((row) => row.querySelector('[data-status]')?.textContent)).toEqual(['provisioning', 'failed', 'running'])
+    expect(rows[0]?.textContent).toContain('no address yet')
+    expect(rows[2]?.textContent).toContain('10.0.0.7 · medium')
+
+    await user.click(screen.getByRole('link', { name: 'New machine' }))
+    await waitFor(() => {
+      expect(router.state.location.pathname).toBe('/provision')
+    })
+  })
+
+  it('offers to provision the first machine when there is none', async () => {
+    serveFetch({ 'GET /api/auth/status': authStatus(member), 'GET /api/health': () => ok({ status: 'ok', version: '9.9.9' }) })
+    renderAt('/')
+
+    const first = await screen.findByRole('link', { name: 'Provision your first one' })
+    expect(first.getAttribute('href')).toBe('/provision')
+    expect(screen.getByRole('region', { name: 'Your machines' }).textContent).toContain('0 machines.')
   })
 })

@@ -1,0 +1,137 @@
+// Pieces of a machine's credentials: a value with its own Copy button (hostname, address, the
+// ssh command), and the private key section, which downloads a key Nimbus keeps or says plainly
+// where the private half is (shown once and never stored, on the Keys page, or only with you).
+import { useId, useRef, useState } from 'react'
+import { Link } from 'react-router'
+import { settle } from '../../api/call'
+import { api } from '../../api/client'
+import type { ApiFailure } from '../../api/failure'
+import type { Vm } from '../../api/types'
+import { useLoad } from '../../api/useLoad'
+import { loadVmPrivateKey } from '../../api/vms'
+import { CopyButton } from '../../ui/CopyButton'
+import { FailureAlert } from '../../ui/FailureAlert'
+import { saveTextFile } from '../../ui/files'
+import { chipButton, ghostButton } from '../../ui/styles'
+
+/** `ssh ubuntu@10.0.0.7`, or with `-i ~/.ssh/<key>` when the key file has a known name. */
+export function sshCommand(username: string, ip: string, keyName?: string | null): string {
+  return keyName ? `ssh -i ~/.ssh/${keyName} ${username}@${ip}` : `ssh ${username}@${ip}`
+}
+
+interface CopyCellProps {
+  label: string
+  value: string
+  /** Names the Copy button: "Copy the IP address". */
+  copyLabel: string
+  wide?: boolean
+}
+
+/** A labelled value in mono with a Copy chip; the label names the value for screen readers. */
+export function CopyCell({ label, value, copyLabel, wide = false }: CopyCellProps) {
+  const labelId = useId()
+  const shown = useRef<HTMLElement>(null)
+  return (
+    <div className={`min-w-0 rounded-xl border border-line-2 bg-white/70 px-4 py-3 ${wide ? 'sm:col-span-full' : ''}`}>
+      <p id={labelId} className="eyebrow text-[10.5px]">
+        {label}
+      </p>
+      <div className="mt-1 flex items-center justify-between gap-3">
+        <code ref={shown} aria-labelledby={labelId} className="min-w-0 font-mono text-[13.5px] break-all text-ink">
+          {value}
+        </code>
+        <div className="flex shrink-0 items-center gap-2">
+          <CopyButton key={value} text={value} shown={shown} label={copyLabel} className={chipButton} />
+        </div>
+      </div>
+    </div>
+  )
+}
+
+const NOT_KEPT = 'The private key was shown once when the machine was created and is not stored.'
+
+const loadKeys = (signal: AbortSignal) => settle(api.GET('/keys', { signal }))
+
+/**
+ * Where the private half of the machine's saved or pasted vault key `name` is, when Nimbus
+ * offers no download for the machine: the vault says whether it keeps that key's private half.
+ */
+function KeptElsewhere({ name }: { name: string }) {
+  const { state } = useLoad(loadKeys)
+  const key = state.phase === 'ok' ? state.data.find((k) => k.name === name) : undefined
+  const named = <code className="font-mono text-[12px]">{name}</code>
+  if (state.phase === 'loading') return <>The machine has your key {named}.</>
+  if (key?.source === 'generated' && !key.has_private_key) return <>{NOT_KEPT}</>
+  if (key?.has_private_key) {
+    return (
+      <>
+        The machine has your key {named}. Nimbus keeps its private half: download it from the{' '}
+        <Link to="/keys" className="font-medium text-ink underline decoration-line-strong underline-offset-2">
+          Keys page
+        </Link>
+        .
+      </>
+    )
+  }
+  return <>The machine has your key {named}. Nimbus does not keep its private half: connect with your own copy.</>
+}
+
+/** Download for a kept key; otherwise what the machine was given and who holds the private half. */
+export function PrivateKeySection({ vm }: { vm: Vm }) {
+  const [busy, setBusy] = useState(false)
+  const [failure, setFailure] = useState<ApiFailure | null>(null)
+  const [saved, setSaved] = useState<string | null>(null)
+
+  async function download() {
+    setBusy(true)
+    setFailure(null)
+    const outcome = await loadVmPrivateKey(vm.id)
+    setBusy(false)
+    if (!outcome.ok) {
+      setFailure(outcome.failure)
+      return
+    }
+    saveTextFile(outcome.data.key_name, outcome.data.private_key)
+    setSaved(outcome.data.key_name)
+  }
+
+  if (!vm.private_key_available) {
+    return (
+      <div className="rounded-xl border border-line-2 bg-white/60 px-4 py-3 text-[13px] text-ink-2">
+        <p className="eyebrow text-[10.5px]">Private key</p>
+        <p className="mt-1">
+          {vm.key_origin !== 'generated' && vm.key_name ? <KeptElsewhere name={vm.key_name} /> : NOT_KEPT}
+        </p>
+      </div>
+    )
+  }
+
+  const path = `~/.ssh/${vm.key_name ?? vm.hostname}`
+  return (
+    <div className="rounded-xl border border-line-2 bg-white/60 px-4 py-3 text-[13px] text-ink-2">
+      <p className="eyebrow text-[10.5px]">Private key</p>
+      <p className="mt-1">Nimbus keeps this machine’s private key, encrypted. Only you can download it.</p>
+      <button
+        type="button"
+        onClick={() => void download()}
+        disabled={busy}
+        className={`${ghostButton} mt-3 h-9 px-4 text-[13px]`}
+      >
+        {busy ? 'Downloading…' : 'Download private key'}
+      </button>
+      <p role="status" className="mt-2 empty:hidden">
+        {saved && (
+          <>
+            Saved as “{saved}”. Move it to <code className="font-mono text-[12px]">{path}</code> and keep it readable
+            only by you: <code className="font-mono text-[12px]">chmod 600 {path}</code>
+          </>
+        )}
+      </p>
+      {failure && (
+        <div className="mt-3">
+          <FailureAlert failure={failure} lead="Could not download the private key" />
+        </div>
+      )}
+    </div>
+  )
+}

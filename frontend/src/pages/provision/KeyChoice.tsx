@@ -1,0 +1,169 @@
+// How the new machine gets its SSH key: one of the person's saved keys (their default picked),
+// a public key pasted here, or a new Ed25519 key Nimbus makes, kept in the vault (the default)
+// or shown once and never stored. The text under the choice says which applies.
+import { useId } from 'react'
+import type { SshKey } from '../../api/types'
+import { CheckboxField } from '../../ui/CheckboxField'
+import { input, label as labelClass } from '../../ui/styles'
+import { TextAreaField } from '../../ui/TextAreaField'
+import { RadioCard } from './RadioCard'
+import { ChoiceGroup } from './SizeAndSystem'
+
+export type KeyMode = 'saved' | 'paste' | 'generate'
+
+export interface KeyChoiceState {
+  mode: KeyMode
+  keyId: string
+  pubkey: string
+  keep: boolean
+}
+
+interface KeyChoiceProps {
+  keys: SshKey[]
+  value: KeyChoiceState
+  onChange: (change: Partial<KeyChoiceState>) => void
+  errors: { ssh_key_id?: string | undefined; ssh_pubkey?: string | undefined }
+  register: (field: 'ssh_key_id' | 'ssh_pubkey') => (element: HTMLSelectElement | HTMLTextAreaElement | null) => void
+}
+
+/** "laptop (default) · SHA256:nThbg6kX…". */
+function keyOption(key: SshKey): string {
+  const short = key.fingerprint.length > 19 ? `${key.fingerprint.slice(0, 19)}…` : key.fingerprint
+  return `${key.name}${key.is_default ? ' (default)' : ''} · ${short}`
+}
+
+function SavedKeySelect({ keys, value, onChange, error, register }: {
+  keys: SshKey[]
+  value: string
+  onChange: (id: string) => void
+  error: string | undefined
+  register: (element: HTMLSelectElement | null) => void
+}) {
+  const id = useId()
+  const errorId = useId()
+  return (
+    <div className="pl-7">
+      <label htmlFor={id} className={labelClass}>
+        Key
+      </label>
+      <div className="relative mt-1.5">
+        <select
+          ref={register}
+          id={id}
+          value={value}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? errorId : undefined}
+          onChange={(event) => {
+            onChange(event.target.value)
+          }}
+          className={`${input} appearance-none pr-9 font-mono text-[12.5px]`}
+        >
+          {keys.map((key) => (
+            <option key={key.id} value={key.id}>
+              {keyOption(key)}
+            </option>
+          ))}
+        </select>
+        <svg
+          aria-hidden="true"
+          viewBox="0 0 12 12"
+          className="pointer-events-none absolute top-1/2 right-3.5 size-3 -translate-y-1/2 text-ink-3"
+        >
+          <path d="M3 4.5 6 7.5 9 4.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
+        </svg>
+      </div>
+      {error && (
+        <p id={errorId} role="alert" className="mt-1.5 text-[12.5px] font-medium text-bad">
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}
+
+export function KeyChoice({ keys, value, onChange, errors, register }: KeyChoiceProps) {
+  const select = (mode: string) => {
+    onChange({ mode: mode as KeyMode })
+  }
+  return (
+    <ChoiceGroup legend="SSH key">
+      <div className="space-y-2.5">
+        <RadioCard
+          dot
+          name="key_mode"
+          value="saved"
+          checked={value.mode === 'saved'}
+          disabled={keys.length === 0}
+          onSelect={select}
+          title="Use a saved key"
+          description={keys.length === 0 ? 'You have no saved keys yet.' : 'One of the keys on your Keys page.'}
+        />
+        {value.mode === 'saved' && keys.length > 0 && (
+          <SavedKeySelect
+            keys={keys}
+            value={value.keyId}
+            onChange={(keyId) => {
+              onChange({ keyId })
+            }}
+            error={errors.ssh_key_id}
+            register={register('ssh_key_id')}
+          />
+        )}
+        <RadioCard
+          dot
+          name="key_mode"
+          value="paste"
+          checked={value.mode === 'paste'}
+          onSelect={select}
+          title="Paste a public key"
+          description="The one line of your .pub file. Nimbus never sees the private half."
+        />
+        {value.mode === 'paste' && (
+          <div className="pl-7">
+            <TextAreaField
+              ref={register('ssh_pubkey')}
+              label="Public key"
+              name="ssh_pubkey"
+              rows={3}
+              spellCheck={false}
+              autoCapitalize="none"
+              autoComplete="off"
+              placeholder="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA… you@laptop"
+              value={value.pubkey}
+              error={errors.ssh_pubkey}
+              hint="Ed25519, RSA (3072 bits or more) or ECDSA."
+              onChange={(event) => {
+                onChange({ pubkey: event.target.value })
+              }}
+            />
+          </div>
+        )}
+        <RadioCard
+          dot
+          name="key_mode"
+          value="generate"
+          checked={value.mode === 'generate'}
+          onSelect={select}
+          title="Generate a new Ed25519 key"
+          description="Nimbus makes a key pair for this machine."
+        />
+        {value.mode === 'generate' && (
+          <div className="pl-7">
+            <CheckboxField
+              label="Keep an encrypted copy so I can download it again"
+              checked={value.keep}
+              onChange={(keep) => {
+                onChange({ keep })
+              }}
+              description={
+                value.keep
+                  ? 'Kept in the Nimbus vault, encrypted: download it from the machine’s page whenever you need it.'
+                  : 'Shown once, on this page, when the machine is ready, and never stored. Lose it and you need a new machine.'
+              }
+            />
+          </div>
+        )}
+      </div>
+    </ChoiceGroup>
+  )
+}
