@@ -54,21 +54,27 @@ impl From<ProvisionRequest> for ProvisionForm {
 pub struct ResultView {
     /// Nimbus's id of the machine (never the Proxmox VMID).
     pub id: String,
+    #[oai(skip_serializing_if_is_none)]
     pub vmid: Option<u32>,
     pub hostname: String,
+    #[oai(skip_serializing_if_is_none)]
     pub ip: Option<String>,
     /// The login user cloud-init created.
     pub username: String,
     pub os: String,
     pub tier: String,
+    #[oai(skip_serializing_if_is_none)]
     pub node: Option<String>,
     /// A generated key's private half: kept ones can be downloaded again, others are shown only here.
+    #[oai(skip_serializing_if_is_none)]
     pub ssh_private_key: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
     pub key_name: Option<String>,
     /// The generated private key is kept in the vault.
     pub key_kept: bool,
     /// Readiness was not confirmed in time; `warning` says what to check.
     pub unconfirmed: bool,
+    #[oai(skip_serializing_if_is_none)]
     pub warning: Option<String>,
 }
 
@@ -101,8 +107,11 @@ pub struct StepView {
     pub at: DateTime<Utc>,
     /// Time since the previous step ended (the first: since the request).
     pub elapsed_ms: u64,
+    #[oai(skip_serializing_if_is_none)]
     pub ip: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
     pub node: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
     pub vmid: Option<u32>,
 }
 
@@ -131,22 +140,30 @@ pub struct VmView {
     /// The internal state (`cloning`, `rolling_back`, `rollback_pending`, `rolled_back`, ...).
     pub phase: String,
     /// The step in progress while provisioning.
+    #[oai(skip_serializing_if_is_none)]
     pub current_step: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
     pub ip: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
     pub node: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
     pub vmid: Option<u32>,
     pub username: String,
+    #[oai(skip_serializing_if_is_none)]
     pub key_name: Option<String>,
     /// Where the machine's key came from: `saved` (your vault), `pasted` or `generated`.
     pub key_origin: String,
     /// A generated private key is kept and can be downloaded (`/vms/{id}/private-key`).
     pub private_key_available: bool,
     pub unconfirmed: bool,
+    #[oai(skip_serializing_if_is_none)]
     pub warning: Option<String>,
     pub notes: Vec<String>,
+    #[oai(skip_serializing_if_is_none)]
     pub failure: Option<FailureView>,
     pub steps: Vec<StepView>,
     pub requested_at: DateTime<Utc>,
+    #[oai(skip_serializing_if_is_none)]
     pub finished_at: Option<DateTime<Utc>>,
     /// The provision failed and was rolled back: `POST /vms/{id}/retry` tries again.
     pub can_retry: bool,
@@ -246,6 +263,7 @@ pub struct CatalogView {
     /// Public SSH tunnels (Gopher) are configured.
     pub tunnels_enabled: bool,
     /// Your default key, preselected on the form.
+    #[oai(skip_serializing_if_is_none)]
     pub default_key_id: Option<String>,
 }
 
