@@ -23,6 +23,7 @@ impl AllowedMethods {
                             .as_object()
                             .map(|o| o.keys().map(|m| m.to_ascii_uppercase()).collect())
                             .unwrap_or_default();
+                        methods.sort();
                         if methods.iter().any(|m| m == "GET") {
                             methods.push("HEAD".into());
                         }
