@@ -138,6 +138,11 @@ pub trait ProvisionStore: Send + Sync {
     /// Errors: [`StoreError`].
     async fn unsettled_provisions(&self) -> Result<Vec<ProvisionRecord>, StoreError>;
 
+    /// Every finished VM (built and not being deleted).
+    ///
+    /// Errors: [`StoreError`].
+    async fn ready_provisions(&self) -> Result<Vec<ProvisionRecord>, StoreError>;
+
     /// The provision created by the owner's request with this idempotency key, and that request's
     /// digest.
     ///

@@ -195,7 +195,8 @@ impl Provisioner {
 
     /// A Proxmox failure in a forward step: transient ones are retried with backoff a few times.
     pub(super) async fn trouble(&self, run: &mut Run, step: Option<Step>, err: ProxmoxError) -> Outcome {
-        if err.is_transient() && run.transient < MAX_TRANSIENT {
+        let waitable = err.is_transient() || matches!(err, ProxmoxError::Locked { .. });
+        if waitable && run.transient < MAX_TRANSIENT {
             run.transient += 1;
             tracing::info!(error = %err, attempt = run.transient, "Proxmox hiccup; trying again");
             self.ports
@@ -282,6 +283,30 @@ impl Provisioner {
             }
             _ => {}
         }
+    }
+
+    /// The background check that clears "unconfirmed": every finished VM whose readiness was not
+    /// confirmed in time is checked again; the warning goes once it answers. Returns how many
+    /// were confirmed.
+    pub async fn recheck_unconfirmed(&self) -> usize {
+        if self.ports.proxmox.is_none() {
+            return 0;
+        }
+        let ready = match self.ports.store.ready_provisions().await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot list machines to re-check their readiness");
+                return 0;
+            }
+        };
+        let mut confirmed = 0;
+        for mut record in ready.into_iter().filter(|r| r.provision.unconfirmed) {
+            if self.answers(&record).await && self.record(&mut record, Event::ReadinessConfirmed).await {
+                tracing::info!(vm = %record.id(), "a machine confirmed its readiness late; warning cleared");
+                confirmed += 1;
+            }
+        }
+        confirmed
     }
 
     /// The node a provision is placed on (set once placed).

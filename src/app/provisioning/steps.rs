@@ -337,19 +337,27 @@ impl Provisioner {
         }
     }
 
-    /// Readiness: the guest agent reports the expected address, or TCP 22 answers on it.
-    pub(super) async fn wait_ready(&self, record: &ProvisionRecord, since: DateTime<Utc>) -> Outcome {
+    /// Whether the VM answers: the guest agent reports the expected address, or TCP 22 answers.
+    pub(super) async fn answers(&self, record: &ProvisionRecord) -> bool {
         let Some((node, vmid, ip)) = Self::placed(record) else {
-            return lost();
+            return false;
         };
         if let Ok(interfaces) = self.proxmox().agent_interfaces(&node, vmid).await
             && interfaces
                 .iter()
                 .any(|i| i.addresses.iter().any(|(a, _)| *a == std::net::IpAddr::V4(ip)))
         {
-            return Outcome::Event(Event::ReadinessConfirmed);
+            return true;
         }
-        if self.ports.lan.answers(ip, self.settings.ssh_port).await {
+        self.ports.lan.answers(ip, self.settings.ssh_port).await
+    }
+
+    /// Readiness, bounded by the ready timeout counted from `since`.
+    pub(super) async fn wait_ready(&self, record: &ProvisionRecord, since: DateTime<Utc>) -> Outcome {
+        let Some((_, _, ip)) = Self::placed(record) else {
+            return lost();
+        };
+        if self.answers(record).await {
             return Outcome::Event(Event::ReadinessConfirmed);
         }
         let deadline = since + chrono::Duration::from_std(self.settings.ready_timeout).unwrap_or_default();

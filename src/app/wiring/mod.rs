@@ -181,6 +181,18 @@ impl App {
                 })
             }));
         }
+        let recheck = vms.clone();
+        jobs.push(jobs::every(
+            "re-check unconfirmed machines",
+            std::time::Duration::from_secs(30),
+            clock.clone(),
+            move |_| {
+                let vms = recheck.clone();
+                Box::pin(async move {
+                    vms.recheck_unconfirmed().await;
+                })
+            },
+        ));
         jobs.push(jobs::every(
             "discover templates",
             std::time::Duration::from_secs(300),

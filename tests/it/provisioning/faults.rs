@@ -159,6 +159,56 @@ async fn a_full_storage_is_refused_with_the_reason_and_records_nothing() {
 }
 
 #[tokio::test]
+async fn a_config_lock_on_the_new_vm_is_waited_out() {
+    let vmid = nimbus::domain::vmid::VmId::new(100).unwrap();
+    let lock = Fault::ConfigLock {
+        vmid,
+        lock: "backup".into(),
+    };
+    let (_, r) = run_with(lock, FaultScope::lasting(chrono::Duration::seconds(5))).await;
+    assert_eq!(r.provision.phase, Phase::Ready, "the lock is waited out");
+    assert_eq!(r.provision.held.vmid, Some(vmid));
+}
+
+#[tokio::test]
+async fn a_lock_file_held_elsewhere_fails_the_clone_cleanly() {
+    let vmid = nimbus::domain::vmid::VmId::new(100).unwrap();
+    let (_, r) = run_with(Fault::LockTimeout { vmid }, FaultScope::times(2)).await;
+    failed_at(&r, Step::Clone, "cloning the template");
+}
+
+#[tokio::test]
+async fn a_slow_cluster_only_makes_the_provision_slower() {
+    let (_, r) = run_with(
+        Fault::Slow {
+            delay: Duration::from_millis(2),
+        },
+        FaultScope::UntilCleared,
+    )
+    .await;
+    assert_eq!(r.provision.phase, Phase::Ready);
+}
+
+#[tokio::test]
+async fn a_late_or_hung_agent_still_ends_in_a_confirmed_vm() {
+    let vmid = nimbus::domain::vmid::VmId::new(100).unwrap();
+    for fault in [
+        Fault::AgentLate {
+            vmid: None,
+            delay: chrono::Duration::seconds(60),
+        },
+        Fault::AgentHang { vmid },
+    ] {
+        let (_, r) = run_with(fault.clone(), FaultScope::UntilCleared).await;
+        assert_eq!(r.provision.phase, Phase::Ready, "{fault:?}");
+        assert!(
+            !r.provision.unconfirmed,
+            "{fault:?}: confirmed within the ready timeout"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_silent_agent_falls_back_to_tcp_22() {
     for fault in [Fault::AgentNever { vmid: None }] {
         let (_, r) = run_with(fault, FaultScope::UntilCleared).await;

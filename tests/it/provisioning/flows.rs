@@ -135,4 +135,12 @@ async fn a_readiness_timeout_keeps_the_vm_running_but_unconfirmed() {
     assert_eq!(r.provision.phase, Phase::Ready);
     assert!(r.provision.unconfirmed);
     sim.check().await;
+    assert_eq!(vms.recheck_unconfirmed().await, 0, "still silent: the warning stays");
+    sim.cluster.clear_faults();
+    assert_eq!(
+        vms.recheck_unconfirmed().await,
+        1,
+        "the background check clears the warning"
+    );
+    assert!(!sim.record(id).await.provision.unconfirmed);
 }

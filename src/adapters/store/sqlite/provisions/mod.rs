@@ -165,6 +165,20 @@ impl ProvisionStore for SqliteStore {
         from_rows(rows)
     }
 
+    async fn ready_provisions(&self) -> Result<Vec<ProvisionRecord>, StoreError> {
+        let rows = row::Entity::find()
+            .filter(row::Column::Settled.eq(true))
+            .filter(row::Column::Live.eq(true))
+            .order_by_asc(row::Column::RequestedAt)
+            .all(self.reader())
+            .await
+            .map_err(db)?;
+        Ok(from_rows(rows)?
+            .into_iter()
+            .filter(|r| r.provision.phase == Phase::Ready)
+            .collect())
+    }
+
     async fn find_idempotent(&self, owner: UserId, key: &str) -> Result<Option<(InstanceId, String)>, StoreError> {
         let found = row::Entity::find()
             .filter(row::Column::OwnerId.eq(owner.to_string()))
