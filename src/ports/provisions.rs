@@ -133,6 +133,11 @@ pub trait ProvisionStore: Send + Sync {
     /// Errors: [`StoreError`].
     async fn provisions_of(&self, owner: UserId) -> Result<Vec<ProvisionRecord>, StoreError>;
 
+    /// Every owner's records, newest first, deleted ones left out.
+    ///
+    /// Errors: [`StoreError`].
+    async fn all_provisions(&self) -> Result<Vec<ProvisionRecord>, StoreError>;
+
     /// Every record not yet settled (in flight, failing, rolling back), oldest first.
     ///
     /// Errors: [`StoreError`].

@@ -562,7 +562,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your machines, newest first. */
+        /**
+         * Your machines, newest first. Admins may ask for every owner's with `all=true` (failed
+         *     provisions still rolling back, or waiting for Proxmox as `rollback_pending`, show there).
+         */
         get: operations["list_vms"];
         put?: never;
         /**
@@ -6297,7 +6300,10 @@ export interface operations {
     };
     list_vms: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Every owner's machines (admins only). */
+                all?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;

@@ -26,6 +26,8 @@ pub enum ProvisionError {
     PoolExhausted(String),
     #[error("There is no such machine.")]
     NotFound,
+    #[error("Only admins can see every machine.")]
+    AdminOnly,
     #[error("{0}")]
     Conflict(String),
     /// The provision was accepted and then failed at `step`; everything it built is being
@@ -61,6 +63,7 @@ impl ProvisionError {
             Self::NoCapacity(_) => "no_capacity",
             Self::PoolExhausted(_) => "pool_exhausted",
             Self::NotFound => "not_found",
+            Self::AdminOnly => "admin_required",
             Self::Conflict(_) => "conflict",
             Self::Failed { code, .. } => code,
             Self::Internal(_) => "internal",

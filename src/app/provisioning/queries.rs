@@ -144,9 +144,16 @@ impl Provisioner {
         }
     }
 
-    /// The caller's VMs, newest first.
-    pub async fn list(&self, caller: &Caller) -> Result<Vec<VmState>, ProvisionError> {
-        let records = self.ports.store.provisions_of(caller.user.id).await?;
+    /// The caller's VMs, newest first; with `everyone`, every owner's (admins only).
+    pub async fn list(&self, caller: &Caller, everyone: bool) -> Result<Vec<VmState>, ProvisionError> {
+        let records = if everyone {
+            if caller.user.role != Role::Admin {
+                return Err(ProvisionError::AdminOnly);
+            }
+            self.ports.store.all_provisions().await?
+        } else {
+            self.ports.store.provisions_of(caller.user.id).await?
+        };
         let power = if records.iter().any(|r| r.provision.phase == Phase::Ready) {
             self.power().await
         } else {

@@ -95,11 +95,36 @@ async fn other_members_get_404_and_admins_see_every_vm() {
         &app,
         Method::GET,
         &format!("/api/vms/{id}"),
-        &Cred::Cookie(admin_session),
+        &Cred::Cookie(admin_session.clone()),
         None,
     )
     .await;
     assert_eq!(admin.status, 200, "{}", admin.body);
+    let everyone = call(
+        &app,
+        Method::GET,
+        "/api/vms?all=true",
+        &Cred::Cookie(admin_session),
+        None,
+    )
+    .await;
+    let ids: Vec<&str> = everyone.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [id.as_str()], "an admin lists every owner's machines");
+    let refused = call(
+        &app,
+        Method::GET,
+        "/api/vms?all=true",
+        &Cred::Bearer(other.clone()),
+        None,
+    )
+    .await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.body["code"], "admin_required");
     app.stop().await;
 }
 

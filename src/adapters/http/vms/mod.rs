@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use poem::Body;
 use poem::web::Data;
-use poem_openapi::param::{Header, Path};
+use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::{Binary, Json};
 use poem_openapi::{ApiResponse, OpenApi, Tags};
 
@@ -130,10 +130,17 @@ impl VmsApi {
         })
     }
 
-    /// Your machines, newest first.
+    /// Your machines, newest first. Admins may ask for every owner's with `all=true` (failed
+    /// provisions still rolling back, or waiting for Proxmox as `rollback_pending`, show there).
     #[oai(path = "/vms", method = "get", operation_id = "list_vms")]
-    async fn list(&self, caller: SignedIn, vms: Data<&Arc<Provisioner>>) -> Result<VmsResponse, ApiError> {
-        let list = vms.list(&caller.0).await.map_err(refused)?;
+    async fn list(
+        &self,
+        caller: SignedIn,
+        vms: Data<&Arc<Provisioner>>,
+        /// Every owner's machines (admins only).
+        all: Query<Option<bool>>,
+    ) -> Result<VmsResponse, ApiError> {
+        let list = vms.list(&caller.0, all.0.unwrap_or(false)).await.map_err(refused)?;
         Ok(VmsResponse::Ok(Json(Envelope::ok(
             list.iter().map(VmView::from).collect(),
         ))))

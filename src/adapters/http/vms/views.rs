@@ -311,7 +311,7 @@ pub fn refused(e: ProvisionError) -> ApiError {
     let b = body(&e);
     match e {
         ProvisionError::Invalid { .. } => ApiError::BadRequest(Json(b)),
-        ProvisionError::ApprovalRequired(_) => ApiError::Forbidden(Json(b)),
+        ProvisionError::ApprovalRequired(_) | ProvisionError::AdminOnly => ApiError::Forbidden(Json(b)),
         ProvisionError::KeyNotFound | ProvisionError::NotFound => ApiError::NotFound(Json(b)),
         ProvisionError::HostnameTaken(_) | ProvisionError::IdempotencyConflict | ProvisionError::Conflict(_) => {
             ApiError::Conflict(Json(b))

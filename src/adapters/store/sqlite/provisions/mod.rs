@@ -155,6 +155,18 @@ impl ProvisionStore for SqliteStore {
             .collect())
     }
 
+    async fn all_provisions(&self) -> Result<Vec<ProvisionRecord>, StoreError> {
+        let rows = row::Entity::find()
+            .order_by_desc(row::Column::RequestedAt)
+            .all(self.reader())
+            .await
+            .map_err(db)?;
+        Ok(from_rows(rows)?
+            .into_iter()
+            .filter(|r| r.provision.phase != Phase::Deleted)
+            .collect())
+    }
+
     async fn unsettled_provisions(&self) -> Result<Vec<ProvisionRecord>, StoreError> {
         let rows = row::Entity::find()
             .filter(row::Column::Settled.eq(false))
