@@ -108,6 +108,7 @@ bench: build
 	cargo bench --bench sim_cluster
 	cargo bench --bench proxmox_http
 	cargo bench --bench accounts
+	cargo bench --bench provisioning
 
 clean:
 	$(CARGO) clean

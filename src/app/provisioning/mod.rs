@@ -7,6 +7,7 @@ mod errors;
 mod hub;
 mod keys;
 pub mod pace;
+mod placement;
 mod queries;
 mod request;
 mod runner;
@@ -61,7 +62,7 @@ pub struct ProvisionSettings {
     pub template_base: VmId,
     /// How long a snapshot of the addresses guests use is trusted when verifying a reservation.
     pub verify_ttl: Duration,
-    /// First interval between task polls (it grows to 2 s).
+    /// First interval between task polls (it grows to 1 s).
     pub poll: Duration,
     /// Readiness fallback port.
     pub ssh_port: u16,

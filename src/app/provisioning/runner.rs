@@ -212,11 +212,12 @@ impl Provisioner {
         }
     }
 
-    /// The next interval between polls of a task: from the configured one up to 2 s.
+    /// The next interval between polls of a task: from the configured one up to 1 s, so a task is
+    /// seen done at most a second late.
     pub(super) async fn poll_pause(&self, run: &mut Run) {
         let wait = run.poll.unwrap_or(self.settings.poll);
         self.ports.pace.pause(wait).await;
-        run.poll = Some((wait * 3 / 2).min(Duration::from_secs(2)));
+        run.poll = Some((wait * 3 / 2).min(Duration::from_secs(1)));
     }
 
     /// Applies an event, stores the record and publishes it. False when the run must stop.

@@ -8,30 +8,20 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::Provisioner;
-use super::errors::ProvisionError;
-use super::request::Request;
 use super::runner::{Outcome, Run};
 use crate::domain::clone_mode::CloneMode;
 use crate::domain::cloud_init::GuestSettings;
-use crate::domain::cluster::{GuestFigures, NodeName, StorageFigures};
+use crate::domain::cluster::NodeName;
 use crate::domain::marker;
 use crate::domain::provisioning::{Event, Step};
-use crate::domain::scoring::{ClusterView, InFlight, PlacementDecision, evaluate};
-use crate::domain::tier::Tier;
+use crate::domain::vmid::VmId;
 use crate::ports::ProxmoxError;
-use crate::ports::pool::{Contest, LeaseChange};
+use crate::ports::pool::Contest;
 use crate::ports::provisions::ProvisionRecord;
-use crate::ports::proxmox::{CloneRequest, ClusterResource, ConfigChange, DiskSize, PowerOp};
+use crate::ports::proxmox::{CloneRequest, ConfigChange, DiskSize, PowerOp};
 
 /// Addresses tried per provision before giving up on verification.
 const MAX_CONTESTED: usize = 8;
-
-/// Fresh figures for scoring.
-struct Telemetry {
-    nodes: Vec<crate::domain::cluster::NodeFigures>,
-    guests: Vec<GuestFigures>,
-    storage: Vec<StorageFigures>,
-}
 
 impl Provisioner {
     pub(super) fn proxmox(&self) -> &dyn crate::ports::Proxmox {
@@ -39,63 +29,6 @@ impl Provisioner {
             .proxmox
             .as_deref()
             .expect("provisions run only with a cluster configured")
-    }
-
-    async fn telemetry(&self) -> Result<Telemetry, ProxmoxError> {
-        let p = self.proxmox();
-        let nodes = p.nodes().await?.iter().map(|n| n.figures()).collect();
-        let mut guests = Vec::new();
-        let mut storage = Vec::new();
-        for r in p.cluster_resources(None).await? {
-            match r {
-                ClusterResource::Guest(g) => guests.push(GuestFigures {
-                    vmid: g.vmid,
-                    node: g.node,
-                    template: g.template,
-                    mem_max: g.maxmem,
-                    cpus: g.maxcpu,
-                }),
-                ClusterResource::Storage(s) => storage.push(StorageFigures {
-                    storage: s.storage,
-                    node: s.node,
-                    shared: s.shared,
-                    total: s.total,
-                    used: s.used,
-                }),
-                ClusterResource::Node(_) => {}
-            }
-        }
-        Ok(Telemetry { nodes, guests, storage })
-    }
-
-    fn decide(&self, tier: &Tier, os: &str, t: &Telemetry, in_flight: &[InFlight]) -> PlacementDecision {
-        let templates = self.templates().nodes_for(os);
-        let view = ClusterView {
-            nodes: &t.nodes,
-            guests: &t.guests,
-            storage: &t.storage,
-            templates: &templates,
-            in_flight,
-        };
-        let policy = &self.settings.scoring;
-        PlacementDecision::new(tier, policy, evaluate(tier, &view, policy))
-    }
-
-    /// Refuses a request no node can take right now (before anything is recorded).
-    pub(super) async fn check_capacity(&self, request: &Request) -> Result<(), ProvisionError> {
-        let t = self.telemetry().await.map_err(|e| {
-            tracing::warn!(error = %e, "cannot read the cluster to check capacity");
-            ProvisionError::NoCapacity(
-                "Nimbus cannot reach Proxmox right now, so it cannot place a new machine. Try again in a few minutes."
-                    .into(),
-            )
-        })?;
-        let in_flight: Vec<InFlight> = self.placing.lock().await.values().cloned().collect();
-        let decision = self.decide(&request.tier, request.os.key(), &t, &in_flight);
-        match decision.refusal() {
-            None => Ok(()),
-            Some(why) => Err(ProvisionError::NoCapacity(no_room(request.tier.name().as_str(), &why))),
-        }
     }
 
     pub(super) async fn reserve_ip(&self, record: &ProvisionRecord) -> Outcome {
@@ -153,71 +86,6 @@ impl Provisioner {
         Outcome::Stop
     }
 
-    /// Scores the nodes on fresh telemetry plus in-flight placements, and records the pick under
-    /// the same lock, so concurrent provisions see each other's placements.
-    pub(super) async fn pick_node(&self, record: &ProvisionRecord) -> Outcome {
-        let spec = &record.provision.spec;
-        let Ok(tier) = self.tiers.find(spec.tier.as_str()).cloned() else {
-            return Outcome::Fail {
-                code: "provision_failed",
-                reason: format!("The tier {} no longer exists.", spec.tier.as_str()),
-            };
-        };
-        if !self.templates().available(&spec.os) {
-            self.refresh_templates().await;
-        }
-        let t = match self.telemetry().await {
-            Ok(t) => t,
-            Err(e) => return self.trouble(&mut Run::default(), Some(Step::PlaceVm), e).await,
-        };
-        let mut placing = self.placing.lock().await;
-        let others: Vec<InFlight> = placing
-            .iter()
-            .filter(|(k, _)| **k != record.id())
-            .map(|(_, v)| v.clone())
-            .collect();
-        let decision = self.decide(&tier, &spec.os, &t, &others);
-        tracing::info!(vm = %record.id(), decision = %decision.summary(), "placement");
-        match decision.winner_name().cloned() {
-            Some(node) => {
-                placing.insert(
-                    record.id(),
-                    InFlight {
-                        node: node.clone(),
-                        vmid: None,
-                        vcpus: tier.vcpus(),
-                        mem_bytes: tier.memory_bytes(),
-                        disk_bytes: tier.disk_bytes(),
-                    },
-                );
-                Outcome::Event(Event::NodePicked { node })
-            }
-            None => Outcome::Fail {
-                code: "no_capacity",
-                reason: no_room(tier.name().as_str(), &decision.refusal().unwrap_or_default()),
-            },
-        }
-    }
-
-    pub(super) async fn choose_vmid(&self, record: &ProvisionRecord, run: &mut Run) -> Outcome {
-        let vmid = match self.proxmox().next_vmid(None).await {
-            Ok(v) => v,
-            Err(e) => return self.trouble(run, Some(Step::Clone), e).await,
-        };
-        if let Some(ip) = record.provision.held.ip {
-            let now = self.ports.clock.now();
-            let _ = self
-                .ports
-                .pool
-                .lease(record.id(), ip, LeaseChange::AttachVmid(vmid), now)
-                .await;
-        }
-        if let Some(f) = self.placing.lock().await.get_mut(&record.id()) {
-            f.vmid = Some(vmid);
-        }
-        Outcome::Event(Event::VmidChosen { vmid })
-    }
-
     pub(super) async fn issue_clone(&self, record: &ProvisionRecord, run: &mut Run) -> Outcome {
         let p = &record.provision;
         let (Some(node), Some(vmid)) = (p.held.node.clone(), p.held.vmid) else {
@@ -267,7 +135,7 @@ impl Provisioner {
         }
     }
 
-    fn placed(record: &ProvisionRecord) -> Option<(NodeName, crate::domain::vmid::VmId, Ipv4Addr)> {
+    fn placed(record: &ProvisionRecord) -> Option<(NodeName, VmId, Ipv4Addr)> {
         let h = &record.provision.held;
         Some((h.node.clone()?, h.vmid?, h.ip?))
     }
@@ -376,11 +244,4 @@ fn lost() -> Outcome {
         code: "provision_failed",
         reason: "The machine's record is missing its address, node or VMID. Try again.".into(),
     }
-}
-
-/// The no-capacity message, with the scoring details.
-fn no_room(tier: &str, details: &str) -> String {
-    format!(
-        "There is no room for a {tier} machine on the cluster right now. Choose a smaller tier or ask an admin to free capacity. Details: {details}."
-    )
 }
