@@ -175,7 +175,7 @@ impl Provisioner {
             Next::Resize => self.resize(record, run).await,
             Next::StartVm => self.start_vm(record, run).await,
             Next::PollTask(upid) => self.poll(record, run, &upid).await,
-            Next::WaitReady { since } => self.wait_ready(record, since).await,
+            Next::WaitReady { since } => self.wait_ready(record, run, since).await,
             Next::ExposeTunnel | Next::InjectGpuEnv => Outcome::Event(Event::StepDone),
             Next::BeginRollback => Outcome::Event(Event::RollbackStarted),
             Next::Undo(undo) => self.undo(record, run, undo).await,

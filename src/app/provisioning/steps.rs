@@ -3,7 +3,6 @@
 //! clone, configure, resize, start, and wait for readiness.
 
 use std::net::Ipv4Addr;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
@@ -221,7 +220,7 @@ impl Provisioner {
     }
 
     /// Readiness, bounded by the ready timeout counted from `since`.
-    pub(super) async fn wait_ready(&self, record: &ProvisionRecord, since: DateTime<Utc>) -> Outcome {
+    pub(super) async fn wait_ready(&self, record: &ProvisionRecord, run: &mut Run, since: DateTime<Utc>) -> Outcome {
         let Some((_, _, ip)) = Self::placed(record) else {
             return lost();
         };
@@ -233,7 +232,7 @@ impl Provisioner {
             tracing::warn!(vm = %record.id(), %ip, "readiness not confirmed in time; keeping the machine as unconfirmed");
             return Outcome::Event(Event::ReadinessTimedOut);
         }
-        self.ports.pace.pause(Duration::from_secs(1)).await;
+        self.poll_pause(run).await;
         Outcome::Again
     }
 }
