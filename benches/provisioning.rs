@@ -172,7 +172,7 @@ async fn main() {
     }
     times.sort();
     println!(
-        "(c) instant profile, plain POST /api/vms to running (Nimbus's own time incl. one 1 s readiness poll at most): median {:.0} ms, max {:.0} ms",
+        "(c) instant profile, plain POST /api/vms until running (Nimbus's own time): median {:.0} ms, max {:.0} ms",
         times[times.len() / 2].as_secs_f64() * 1e3,
         times[times.len() - 1].as_secs_f64() * 1e3
     );
