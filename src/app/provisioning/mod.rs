@@ -15,6 +15,8 @@ mod steps;
 mod submit;
 mod teardown;
 pub mod templates;
+#[cfg(test)]
+mod tests;
 mod verify;
 
 use std::collections::{BTreeMap, HashMap};

@@ -53,6 +53,7 @@ impl Provisioner {
         let request = form.check(&self.tiers, &self.images)?;
         self.admissible(caller, &request).await?;
         let prepared = self.prepare_key(caller, &request.key).await?;
+        self.placeable(&request).await?;
         let now = self.ports.clock.now();
         let id = InstanceId::from_uuid(uuid::Uuid::new_v4());
         let spec = ProvisionSpec {
@@ -102,7 +103,7 @@ impl Provisioner {
         Ok(Accepted { id, replay: false })
     }
 
-    /// Everything that must hold before a request is recorded.
+    /// What must hold before a request is recorded, from Nimbus's own records (cheap, so first).
     async fn admissible(&self, caller: &Caller, request: &Request) -> Result<(), ProvisionError> {
         if self.ports.proxmox.is_none() || self.settings.network.is_none() {
             return Err(ProvisionError::NotConfigured(
@@ -122,16 +123,6 @@ impl Provisioner {
                 request.tier.name().as_str()
             )));
         }
-        let os = request.os.key();
-        if !self.templates().available(os) {
-            self.refresh_templates().await;
-            if !self.templates().available(os) {
-                return Err(ProvisionError::NoTemplate(format!(
-                    "No node has a {} template yet. Choose another OS, or ask an admin to run the template bootstrap.",
-                    request.os.label()
-                )));
-            }
-        }
         if self.ports.store.hostname_in_use(request.hostname.as_str()).await? {
             return Err(ProvisionError::HostnameTaken(request.hostname.as_str().to_owned()));
         }
@@ -141,6 +132,21 @@ impl Provisioner {
                 "Every address in the IP pool is in use. Delete a machine you no longer need, or ask an admin to widen the pool."
                     .into(),
             ));
+        }
+        Ok(())
+    }
+
+    /// What only the cluster can tell: a template for the OS, and a node with room for the tier.
+    async fn placeable(&self, request: &Request) -> Result<(), ProvisionError> {
+        let os = request.os.key();
+        if !self.templates().available(os) {
+            self.refresh_templates().await;
+            if !self.templates().available(os) {
+                return Err(ProvisionError::NoTemplate(format!(
+                    "No node has a {} template yet. Choose another OS, or ask an admin to run the template bootstrap.",
+                    request.os.label()
+                )));
+            }
         }
         self.check_capacity(request).await
     }

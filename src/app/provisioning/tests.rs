@@ -1,0 +1,169 @@
+//! Use-case tests of accepting a request, with mocked ports: what is refused is refused before
+//! anything is written, reserved or asked of Proxmox, and an idempotent replay touches nothing.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::pace::Sleep;
+use super::{ProvisionError, ProvisionForm, ProvisionPorts, ProvisionSettings, Provisioner};
+use crate::adapters::clock::ManualClock;
+use crate::app::accounts::{Caller, Via};
+use crate::app::audit::Auditor;
+use crate::app::keys::KeyVault;
+use crate::domain::account::{Email, UserStatus};
+use crate::domain::clone_mode::CloneMode;
+use crate::domain::ids::{InstanceId, UserId};
+use crate::domain::ip_pool::{NetworkPlan, PoolRange, PrefixLen};
+use crate::domain::role::Role;
+use crate::domain::scoring::ScoringPolicy;
+use crate::domain::vmid::VmId;
+use crate::ports::accounts::User;
+use crate::ports::audit::MockAuditLog;
+use crate::ports::lan::MockLanProbe;
+use crate::ports::pool::MockAddressPool;
+use crate::ports::provisions::MockProvisionStore;
+use crate::ports::proxmox::MockProxmox;
+use crate::ports::secrets::MockSecrets;
+use crate::ports::ssh_keys::{MockKeyCodec, MockKeyStore};
+
+fn start() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_800_000_000, 0).unwrap()
+}
+
+fn settings(network: bool) -> ProvisionSettings {
+    let ip = |n| std::net::Ipv4Addr::new(127, 66, 0, n);
+    ProvisionSettings {
+        network: network.then(|| {
+            NetworkPlan::new(
+                PoolRange::new(ip(10), ip(20)).unwrap(),
+                PrefixLen::default(),
+                ip(1),
+                Vec::new(),
+            )
+            .unwrap()
+        }),
+        nameservers: Vec::new(),
+        search_domain: String::new(),
+        cpu_type: "host".into(),
+        clone_mode: CloneMode::Full,
+        disk_storage: None,
+        clone_per_node: 2,
+        ready_timeout: Duration::from_secs(60),
+        scoring: ScoringPolicy::default(),
+        template_base: VmId::new(9000).unwrap(),
+        verify_ttl: Duration::from_secs(5),
+        poll: Duration::from_millis(250),
+        ssh_port: 22,
+    }
+}
+
+/// A provisioner whose ports accept no call but those `store` expects.
+fn provisioner(store: MockProvisionStore, cluster: bool) -> Arc<Provisioner> {
+    let clock = Arc::new(ManualClock::new(start()));
+    let audit = Arc::new(Auditor::new(Arc::new(MockAuditLog::new()), clock.clone()));
+    let vault = Arc::new(KeyVault::new(
+        Arc::new(MockKeyStore::new()),
+        Arc::new(MockKeyCodec::new()),
+        Arc::new(MockSecrets::new()),
+        audit,
+        clock.clone(),
+    ));
+    let ports = ProvisionPorts {
+        proxmox: cluster.then(|| Arc::new(MockProxmox::new()) as Arc<dyn crate::ports::Proxmox>),
+        store: Arc::new(store),
+        pool: Arc::new(MockAddressPool::new()),
+        lan: Arc::new(MockLanProbe::new()),
+        vault,
+        codec: Arc::new(MockKeyCodec::new()),
+        clock,
+        pace: Arc::new(Sleep),
+    };
+    Arc::new(Provisioner::new(ports, settings(cluster)))
+}
+
+fn caller() -> Caller {
+    Caller {
+        user: User {
+            id: UserId::from_uuid(Uuid::from_u128(1)),
+            email: Email::parse("ada@lab.example").unwrap(),
+            name: "Ada".into(),
+            role: Role::Member,
+            status: UserStatus::Active,
+            created_at: start(),
+            last_seen_at: None,
+            access_code_version: None,
+            has_password: true,
+        },
+        via: Via::Session { id: Uuid::from_u128(2) },
+        ip: None,
+    }
+}
+
+fn form(hostname: &str) -> ProvisionForm {
+    ProvisionForm {
+        hostname: hostname.into(),
+        tier: "small".into(),
+        os_template: "debian-12".into(),
+        generate_key: Some(true),
+        ..ProvisionForm::default()
+    }
+}
+
+#[tokio::test]
+async fn a_bad_field_is_refused_before_any_port_is_asked() {
+    let vms = provisioner(MockProvisionStore::new(), true);
+    let refused = vms.submit(&caller(), form("Not_A_Name"), None).await.unwrap_err();
+    assert_eq!(refused.field(), Some("hostname"));
+}
+
+#[tokio::test]
+async fn without_a_cluster_the_request_is_refused_as_not_configured() {
+    let vms = provisioner(MockProvisionStore::new(), false);
+    let refused = vms.submit(&caller(), form("web"), None).await.unwrap_err();
+    assert!(matches!(refused, ProvisionError::NotConfigured(_)), "{refused:?}");
+}
+
+#[tokio::test]
+async fn members_cannot_request_a_tier_that_needs_approval() {
+    let vms = provisioner(MockProvisionStore::new(), true);
+    let mut f = form("big");
+    f.tier = "xl".into();
+    let refused = vms.submit(&caller(), f, None).await.unwrap_err();
+    assert_eq!(refused.code(), "approval_required");
+}
+
+#[tokio::test]
+async fn a_hostname_in_use_is_refused_before_anything_is_reserved_or_asked_of_proxmox() {
+    let mut store = MockProvisionStore::new();
+    store
+        .expect_hostname_in_use()
+        .withf(|h| h == "web")
+        .times(1)
+        .returning(|_| Ok(true));
+    let vms = provisioner(store, true);
+    let refused = vms.submit(&caller(), form("web"), None).await.unwrap_err();
+    assert_eq!(refused, ProvisionError::HostnameTaken("web".into()));
+}
+
+#[tokio::test]
+async fn a_replayed_request_joins_its_first_vm_and_touches_nothing_else() {
+    let first = InstanceId::from_uuid(Uuid::from_u128(9));
+    let digest = form("web").digest();
+    let mut store = MockProvisionStore::new();
+    store
+        .expect_find_idempotent()
+        .withf(|_, key| key == "k-1")
+        .times(2)
+        .returning(move |_, _| Ok(Some((first, digest.clone()))));
+    let vms = provisioner(store, true);
+    let again = vms.submit(&caller(), form("web"), Some("k-1".into())).await.unwrap();
+    assert_eq!((again.id, again.replay), (first, true));
+    let other = vms
+        .submit(&caller(), form("other"), Some("k-1".into()))
+        .await
+        .unwrap_err();
+    assert_eq!(other, ProvisionError::IdempotencyConflict);
+}
