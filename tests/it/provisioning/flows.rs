@@ -144,3 +144,54 @@ async fn a_readiness_timeout_keeps_the_vm_running_but_unconfirmed() {
     );
     assert!(!sim.record(id).await.provision.unconfirmed);
 }
+
+#[tokio::test]
+async fn shared_storage_templates_serve_every_node() {
+    let sim = Sim::new(Scenario::default_cluster(3).shared_templates()).await;
+    let vms = sim.provisioner(None);
+    vms.start().await.unwrap();
+    let mut ids = Vec::new();
+    for n in 0..4 {
+        ids.push(
+            vms.submit(&sim.caller, form(&format!("shared-{n}")), None)
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    sim.settle(&vms, &ids).await;
+    sim.check().await;
+    let nodes: std::collections::BTreeSet<String> = sim
+        .records()
+        .await
+        .iter()
+        .map(|r| r.provision.held.node.as_ref().unwrap().as_str().to_owned())
+        .collect();
+    assert!(
+        nodes.len() >= 2,
+        "clones land on nodes other than the template's: {nodes:?}"
+    );
+}
+
+#[tokio::test]
+async fn linked_clones_are_made_on_the_templates_storage() {
+    let mut sim = Sim::new(Scenario::default_cluster(2)).await;
+    sim.settings.clone_mode = nimbus::domain::clone_mode::CloneMode::Linked;
+    let vms = sim.provisioner(None);
+    vms.start().await.unwrap();
+    let id = vms.submit(&sim.caller, form("linked"), None).await.unwrap().id;
+    sim.settle(&vms, &[id]).await;
+    assert_eq!(sim.record(id).await.provision.phase, Phase::Ready);
+    sim.check().await;
+}
+
+#[tokio::test]
+async fn a_cluster_without_templates_refuses_with_no_template() {
+    let sim = Sim::new(Scenario::empty(2)).await;
+    let vms = sim.provisioner(None);
+    vms.start().await.unwrap();
+    let refused = vms.submit(&sim.caller, form("web"), None).await.unwrap_err();
+    assert_eq!(refused.code(), "no_template");
+    assert_eq!(refused.field(), Some("os_template"));
+    assert!(sim.records().await.is_empty());
+}
