@@ -24,6 +24,9 @@ pub enum ProvisionError {
     NoCapacity(String),
     #[error("{0}")]
     PoolExhausted(String),
+    /// Proxmox cannot answer what the request needs right now.
+    #[error("{0}")]
+    ProxmoxUnavailable(String),
     #[error("There is no such machine.")]
     NotFound,
     #[error("Only admins can see every machine.")]
@@ -62,6 +65,7 @@ impl ProvisionError {
             Self::NoTemplate(_) => "no_template",
             Self::NoCapacity(_) => "no_capacity",
             Self::PoolExhausted(_) => "pool_exhausted",
+            Self::ProxmoxUnavailable(_) => "proxmox_unavailable",
             Self::NotFound => "not_found",
             Self::AdminOnly => "admin_required",
             Self::Conflict(_) => "conflict",

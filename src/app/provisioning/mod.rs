@@ -6,6 +6,7 @@
 mod errors;
 mod hub;
 mod keys;
+mod lifecycle;
 pub mod pace;
 mod placement;
 mod queries;
@@ -29,6 +30,7 @@ use tokio::task::JoinHandle;
 
 pub use errors::ProvisionError;
 pub use hub::Snapshot;
+pub use lifecycle::SHUTDOWN_WAIT_SECS;
 pub use queries::{Catalog, OsOption, TierOption, UNCONFIRMED, VmResult, VmState, failure_code};
 pub use request::{KeyChoice, ProvisionForm, idempotency_key};
 pub use submit::Accepted;

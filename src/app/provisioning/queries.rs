@@ -92,7 +92,7 @@ impl Provisioner {
     }
 
     /// Live power states of Nimbus's VMs, from one cluster-wide read.
-    async fn power(&self) -> BTreeMap<VmId, PowerState> {
+    async fn power_states(&self) -> BTreeMap<VmId, PowerState> {
         let Some(proxmox) = &self.ports.proxmox else {
             return BTreeMap::new();
         };
@@ -155,7 +155,7 @@ impl Provisioner {
             self.ports.store.provisions_of(caller.user.id).await?
         };
         let power = if records.iter().any(|r| r.provision.phase == Phase::Ready) {
-            self.power().await
+            self.power_states().await
         } else {
             BTreeMap::new()
         };
@@ -171,7 +171,7 @@ impl Provisioner {
     /// The API view of a snapshot.
     pub async fn view(&self, record: Snapshot) -> VmState {
         let power = if record.provision.phase == Phase::Ready {
-            self.power().await
+            self.power_states().await
         } else {
             BTreeMap::new()
         };

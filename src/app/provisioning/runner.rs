@@ -144,6 +144,10 @@ impl Provisioner {
             }
             let event = match outcome {
                 Outcome::Event(e) => e,
+                // A power action that fails leaves the VM as it was, with a note saying why.
+                Outcome::Fail { reason, .. } if matches!(record.provision.phase, Phase::Power { .. }) => {
+                    Event::ActionFailed { reason }
+                }
                 Outcome::Fail { code, reason } => {
                     record.failure_code = Some(code.to_owned());
                     Event::StepFailed { reason }
@@ -189,7 +193,8 @@ impl Provisioner {
                     Outcome::Again
                 }
             }
-            Next::AwaitApproval | Next::Power(_) | Next::Idle => Outcome::Stop,
+            Next::Power(action) => self.power_step(record, run, action).await,
+            Next::AwaitApproval | Next::Idle => Outcome::Stop,
         }
     }
 
@@ -277,7 +282,7 @@ impl Provisioner {
                 self.hub.drop_once(id);
                 self.placing.lock().await.remove(&id);
             }
-            (Phase::RolledBack { .. }, _) if record.key.origin == KeyOrigin::Generated => {
+            (Phase::RolledBack { .. } | Phase::Deleted, _) if record.key.origin == KeyOrigin::Generated => {
                 if let Some(key) = record.key.key_id.take() {
                     self.ports.vault.discard(record.owner(), key).await;
                 }

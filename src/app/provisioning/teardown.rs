@@ -71,6 +71,11 @@ impl Provisioner {
                         return Outcome::Event(Event::TaskFinished { upid: upid.clone() });
                     }
                     tracing::warn!(vm = %record.id(), task = %upid, exit = %exit.as_text(), "a Proxmox task failed");
+                    if let Phase::Power { action, .. } = phase {
+                        return Outcome::Event(Event::ActionFailed {
+                            reason: super::lifecycle::failed_action(*action),
+                        });
+                    }
                     if teardown {
                         return Outcome::Event(Event::UndoFailed {
                             retry_at: self.retry_at(record),

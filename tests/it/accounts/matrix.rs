@@ -87,6 +87,11 @@ fn table() -> BTreeMap<&'static str, [u16; 7]> {
         ("vm_events", [401, 200, 404, 200, 200, 200, 401]),
         ("get_vm_private_key", [401, 200, 404, 404, 200, 200, 401]),
         ("retry_vm", [401, 409, 404, 404, 409, 403, 401]),
+        ("delete_vm", [401, 202, 404, 202, 202, 403, 401]),
+        ("start_vm", [401, 409, 404, 409, 409, 403, 401]),
+        ("shutdown_vm", [401, 202, 404, 202, 202, 403, 401]),
+        ("stop_vm", [401, 202, 404, 202, 202, 403, 401]),
+        ("reboot_vm", [401, 202, 404, 202, 202, 403, 401]),
     ])
 }
 
@@ -156,7 +161,8 @@ impl World {
                 .await;
                 made.body["data"]["key"]["id"].as_str().unwrap().to_string()
             }
-            "get_vm" | "vm_events" | "get_vm_private_key" | "retry_vm" => {
+            "get_vm" | "vm_events" | "get_vm_private_key" | "retry_vm" | "delete_vm" | "start_vm" | "shutdown_vm"
+            | "stop_vm" | "reboot_vm" => {
                 let session = login(&self.app, "member@lab.example").await;
                 let made = call(
                     &self.app,

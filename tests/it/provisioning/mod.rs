@@ -3,4 +3,5 @@
 mod crash;
 mod faults;
 mod flows;
+mod lifecycle;
 mod sim;

@@ -135,6 +135,12 @@ impl Sim {
         }
     }
 
+    /// Whether the vault no longer has the key.
+    pub async fn key_gone(&self, key: uuid::Uuid) -> bool {
+        use nimbus::ports::KeyStore;
+        self.store.get_key(self.caller.user.id, key).await.unwrap().is_none()
+    }
+
     /// True when no pool address is reserved or allocated.
     pub async fn store_rows_free(&self) -> bool {
         self.store.pool_rows().await.unwrap().iter().all(|r| r.is_free())

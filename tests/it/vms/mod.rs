@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::accounts::{Cred, NO_LIMITS, call, register, token};
 
+mod lifecycle;
 mod more;
 use crate::helpers::TestApp;
 

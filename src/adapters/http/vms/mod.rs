@@ -22,6 +22,7 @@ use super::envelope::{Envelope, ErrorBody};
 use super::keys::PrivateKeyView;
 use crate::app::provisioning::{ProvisionError, Provisioner, idempotency_key};
 use crate::domain::ids::InstanceId;
+use crate::domain::provisioning::PowerAction;
 
 #[derive(Tags)]
 enum VmTags {
@@ -65,6 +66,14 @@ pub enum RetryResponse {
 }
 
 #[derive(ApiResponse)]
+pub enum ActionResponse {
+    /// Accepted: the machine's status shows the action in progress (`starting`, `stopping`,
+    /// `rebooting`, `deleting`); follow it with `GET /vms/{id}` or its events.
+    #[oai(status = 202)]
+    Accepted(Json<Envelope<VmView>>),
+}
+
+#[derive(ApiResponse)]
 pub enum EventsResponse {
     /// `text/event-stream`: `event: vm` with the whole machine on every change, until it settles.
     #[oai(status = 200, content_type = "text/event-stream")]
@@ -87,6 +96,20 @@ pub enum VmKeyResponse {
 
 fn vm_id(id: &str) -> Result<InstanceId, ApiError> {
     id.parse().map_err(|_| refused(ProvisionError::NotFound))
+}
+
+fn accepted(state: &crate::app::provisioning::VmState) -> ActionResponse {
+    ActionResponse::Accepted(Json(Envelope::ok(VmView::from(state))))
+}
+
+async fn act(
+    vms: &Arc<Provisioner>,
+    caller: &SignedIn,
+    id: &str,
+    action: PowerAction,
+) -> Result<ActionResponse, ApiError> {
+    let state = vms.power(&caller.0, vm_id(id)?, action).await.map_err(refused)?;
+    Ok(accepted(&state))
 }
 
 fn wants_ndjson(accept: &Option<String>) -> bool {
@@ -202,6 +225,65 @@ impl VmsApi {
         let accepted = vms.retry(&caller.0, vm_id(&id.0)?).await.map_err(refused)?;
         let state = vms.get(&caller.0, accepted.id).await.map_err(refused)?;
         Ok(RetryResponse::Accepted(Json(Envelope::ok(VmView::from(&state)))))
+    }
+
+    /// Delete a machine: removes it from Proxmox (only if it carries Nimbus's marker), releases
+    /// its address and removes the key generated for it. Answers at once; finishes in the
+    /// background.
+    #[oai(path = "/vms/:id", method = "delete", operation_id = "delete_vm")]
+    async fn delete(
+        &self,
+        caller: SignedIn,
+        vms: Data<&Arc<Provisioner>>,
+        id: Path<String>,
+    ) -> Result<ActionResponse, ApiError> {
+        let state = vms.delete(&caller.0, vm_id(&id.0)?).await.map_err(refused)?;
+        Ok(accepted(&state))
+    }
+
+    /// Start a stopped machine.
+    #[oai(path = "/vms/:id/start", method = "post", operation_id = "start_vm")]
+    async fn start(
+        &self,
+        caller: SignedIn,
+        vms: Data<&Arc<Provisioner>>,
+        id: Path<String>,
+    ) -> Result<ActionResponse, ApiError> {
+        act(&vms, &caller, &id, PowerAction::Start).await
+    }
+
+    /// Ask the machine's OS to shut down (ACPI). If it has not within two minutes, the machine
+    /// stays running with a note suggesting Stop.
+    #[oai(path = "/vms/:id/shutdown", method = "post", operation_id = "shutdown_vm")]
+    async fn shutdown(
+        &self,
+        caller: SignedIn,
+        vms: Data<&Arc<Provisioner>>,
+        id: Path<String>,
+    ) -> Result<ActionResponse, ApiError> {
+        act(&vms, &caller, &id, PowerAction::Shutdown).await
+    }
+
+    /// Power the machine off at once (like pulling the plug).
+    #[oai(path = "/vms/:id/stop", method = "post", operation_id = "stop_vm")]
+    async fn stop(
+        &self,
+        caller: SignedIn,
+        vms: Data<&Arc<Provisioner>>,
+        id: Path<String>,
+    ) -> Result<ActionResponse, ApiError> {
+        act(&vms, &caller, &id, PowerAction::Stop).await
+    }
+
+    /// Reboot a running machine.
+    #[oai(path = "/vms/:id/reboot", method = "post", operation_id = "reboot_vm")]
+    async fn reboot(
+        &self,
+        caller: SignedIn,
+        vms: Data<&Arc<Provisioner>>,
+        id: Path<String>,
+    ) -> Result<ActionResponse, ApiError> {
+        act(&vms, &caller, &id, PowerAction::Reboot).await
     }
 
     /// The tiers, OS templates and key default the Provision form offers you.

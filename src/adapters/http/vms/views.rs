@@ -320,6 +320,7 @@ pub fn refused(e: ProvisionError) -> ApiError {
         | ProvisionError::NoTemplate(_)
         | ProvisionError::NoCapacity(_)
         | ProvisionError::PoolExhausted(_)
+        | ProvisionError::ProxmoxUnavailable(_)
         | ProvisionError::Failed { .. } => ApiError::Unavailable(Json(b)),
         ProvisionError::Internal(cause) => {
             tracing::error!(error = %cause, "provisioning failed unexpectedly");

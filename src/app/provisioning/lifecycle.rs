@@ -1,0 +1,132 @@
+//! The lifecycle of a finished VM: start, shutdown (bounded, then the owner is told to stop it),
+//! stop, reboot and delete. Each action is checked against the VM's live power state, recorded
+//! with the task it waits on before the task is awaited, and carried out by the VM's run; delete
+//! tears the VM down (marker checked) and releases its address, then removes its generated key.
+
+use std::sync::Arc;
+
+use super::Provisioner;
+use super::errors::ProvisionError;
+use super::queries::VmState;
+use super::runner::{Outcome, Run};
+use crate::app::accounts::Caller;
+use crate::domain::ids::InstanceId;
+use crate::domain::provisioning::{Event, PowerAction, PowerState, TransitionError};
+use crate::ports::provisions::ProvisionRecord;
+use crate::ports::proxmox::{PowerOp, PowerStatus};
+
+/// How long a shutdown waits for the guest before it is reported as not done.
+pub const SHUTDOWN_WAIT_SECS: u32 = 120;
+
+fn refused(e: TransitionError) -> ProvisionError {
+    match e {
+        TransitionError::PowerUnknown => ProvisionError::ProxmoxUnavailable(
+            "Nimbus cannot read this machine's power state from Proxmox right now. Try again in a minute.".into(),
+        ),
+        TransitionError::AlreadyInPowerState(state) => {
+            ProvisionError::Conflict(format!("The machine is already {state}."))
+        }
+        TransitionError::Busy(what) => {
+            ProvisionError::Conflict(format!("The machine is busy ({what}); wait for it to finish."))
+        }
+        TransitionError::Illegal { phase, .. } => ProvisionError::Conflict(format!(
+            "That cannot be done while the machine is {}.",
+            phase.replace('_', " ")
+        )),
+        other => ProvisionError::Internal(other.to_string()),
+    }
+}
+
+/// Why a power task ended in error, for the machine's notes.
+pub(super) fn failed_action(action: PowerAction) -> String {
+    match action {
+        PowerAction::Shutdown => format!(
+            "The machine did not shut down within {SHUTDOWN_WAIT_SECS} seconds (its OS may ignore shutdown requests). Use Stop to power it off."
+        ),
+        other => format!(
+            "Proxmox could not {} the machine. Try again; an admin can read the task's log in Proxmox.",
+            other.as_str()
+        ),
+    }
+}
+
+impl Provisioner {
+    /// The VM's power state right now, `Unknown` when Proxmox cannot say.
+    async fn live_power(&self, record: &ProvisionRecord) -> PowerState {
+        let held = &record.provision.held;
+        let (Some(proxmox), Some(node), Some(vmid)) = (&self.ports.proxmox, &held.node, held.vmid) else {
+            return PowerState::Unknown;
+        };
+        match proxmox.vm_status(node, vmid).await {
+            Ok(s) if s.status == PowerStatus::Running => PowerState::Running,
+            Ok(s) if s.status == PowerStatus::Stopped => PowerState::Stopped,
+            _ => PowerState::Unknown,
+        }
+    }
+
+    /// Records `event` for a VM no run is working on, and starts its run.
+    async fn request(self: &Arc<Self>, mut record: ProvisionRecord, event: Event) -> Result<VmState, ProvisionError> {
+        let id = record.id();
+        if self.is_running(id) {
+            return Err(ProvisionError::Conflict(
+                "The machine is busy with another action; wait for it to finish.".into(),
+            ));
+        }
+        let now = self.ports.clock.now();
+        record.provision.apply(event, now).map_err(refused)?;
+        record.updated_at = now;
+        self.ports.store.save_provision(&record).await?;
+        self.hub.publish(&record);
+        self.spawn(id);
+        Ok(self.view(Arc::new(record)).await)
+    }
+
+    /// Starts, shuts down, stops or reboots a finished VM.
+    pub async fn power(
+        self: &Arc<Self>,
+        caller: &Caller,
+        id: InstanceId,
+        action: PowerAction,
+    ) -> Result<VmState, ProvisionError> {
+        let record = self.owned(caller, id).await?;
+        let power = self.live_power(&record).await;
+        self.request(record, Event::PowerRequested { action, power }).await
+    }
+
+    /// Deletes a VM: answered at once (status `deleting`), finished in the background.
+    pub async fn delete(self: &Arc<Self>, caller: &Caller, id: InstanceId) -> Result<VmState, ProvisionError> {
+        let record = self.owned(caller, id).await?;
+        self.request(record, Event::DeleteRequested).await
+    }
+
+    /// Issues the power action the VM's state asks for.
+    pub(super) async fn power_step(&self, record: &ProvisionRecord, run: &mut Run, action: PowerAction) -> Outcome {
+        let held = &record.provision.held;
+        let (Some(node), Some(vmid)) = (&held.node, held.vmid) else {
+            return Outcome::Event(Event::ActionFailed {
+                reason: "The machine's record names no node or VMID.".into(),
+            });
+        };
+        let op = match action {
+            PowerAction::Start => PowerOp::Start,
+            PowerAction::Shutdown => PowerOp::Shutdown {
+                timeout_secs: SHUTDOWN_WAIT_SECS,
+                force_stop: false,
+            },
+            PowerAction::Stop => PowerOp::Stop,
+            PowerAction::Reboot => PowerOp::Reboot,
+        };
+        match self.proxmox().power(node, vmid, op).await {
+            Ok(upid) => Outcome::Event(Event::TaskStarted { upid }),
+            Err(e) => match self.trouble(run, None, e).await {
+                Outcome::Fail { .. } => Outcome::Event(Event::ActionFailed {
+                    reason: format!(
+                        "Proxmox could not {} the machine. Try again; an admin can find the details in the Nimbus log.",
+                        action.as_str()
+                    ),
+                }),
+                other => other,
+            },
+        }
+    }
+}
