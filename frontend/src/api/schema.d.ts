@@ -1526,6 +1526,11 @@ export interface components {
              *     `rebooting`, `unknown`, `failed`, `denied` or `deleting`.
              */
             status: string;
+            /**
+             * Format: date-time
+             * @description When `status` was read from Proxmox (finished machines; absent when unknown).
+             */
+            status_at?: string;
             /** @description The internal state (`cloning`, `rolling_back`, `rollback_pending`, `rolled_back`, ...). */
             phase: string;
             /** @description The step in progress while provisioning. */

@@ -22,6 +22,8 @@ use crate::ports::proxmox::{ClusterResource, PowerStatus, ResourceKind};
 pub struct VmState {
     pub record: Snapshot,
     pub status: StatusWord,
+    /// When the power state behind `status` was read from Proxmox (finished VMs only).
+    pub status_at: Option<chrono::DateTime<chrono::Utc>>,
     pub current_step: Option<Step>,
     pub warning: Option<String>,
     pub can_retry: bool,
@@ -130,6 +132,9 @@ impl Provisioner {
             _ => None,
         };
         VmState {
+            status_at: live
+                .filter(|l| *l != PowerState::Unknown)
+                .map(|_| self.ports.clock.now()),
             status: p.status(live),
             current_step: p.phase.step(),
             warning: p.unconfirmed.then(|| UNCONFIRMED.to_owned()),

@@ -137,6 +137,9 @@ pub struct VmView {
     /// `pending_approval`, `provisioning`, `running`, `stopped`, `starting`, `stopping`,
     /// `rebooting`, `unknown`, `failed`, `denied` or `deleting`.
     pub status: String,
+    /// When `status` was read from Proxmox (finished machines; absent when unknown).
+    #[oai(skip_serializing_if_is_none)]
+    pub status_at: Option<DateTime<Utc>>,
     /// The internal state (`cloning`, `rolling_back`, `rollback_pending`, `rolled_back`, ...).
     pub phase: String,
     /// The step in progress while provisioning.
@@ -213,6 +216,7 @@ impl From<&VmState> for VmView {
             memory_mib: p.spec.memory_mib,
             disk_gib: p.spec.disk_gib,
             status: s.status.as_str().to_owned(),
+            status_at: s.status_at,
             phase: p.phase.word().to_owned(),
             current_step: s.current_step.map(|st| st.as_str().to_owned()),
             ip: p.held.ip.map(|i| i.to_string()),
