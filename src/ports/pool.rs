@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::store::StoreError;
 use crate::domain::ids::InstanceId;
-use crate::domain::ip_pool::{NetworkPlan, PoolAddress};
+use crate::domain::ip_pool::{Action, NetworkPlan, PoolAddress};
 use crate::domain::vmid::VmId;
 
 /// Why an address a provision reserved turned out to be in use.
@@ -81,6 +81,17 @@ pub trait AddressPool: Send + Sync {
     ///
     /// Errors: [`StoreError`].
     async fn release(&self, provision: InstanceId, addr: Ipv4Addr) -> Result<bool, StoreError>;
+
+    /// Applies reconcile decisions made on `seen` (the rows as they were read): a row that
+    /// changed since is left alone (the next pass decides again). Returns how many were applied.
+    ///
+    /// Errors: [`StoreError`].
+    async fn apply_reconcile(
+        &self,
+        seen: &[PoolAddress],
+        actions: &[(Ipv4Addr, Action)],
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError>;
 
     /// Every row, in address order.
     ///

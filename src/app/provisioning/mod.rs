@@ -10,6 +10,7 @@ mod lifecycle;
 pub mod pace;
 mod placement;
 mod queries;
+mod reconcile;
 mod request;
 mod runner;
 mod steps;
@@ -32,6 +33,7 @@ pub use errors::ProvisionError;
 pub use hub::Snapshot;
 pub use lifecycle::SHUTDOWN_WAIT_SECS;
 pub use queries::{Catalog, OsOption, TierOption, UNCONFIRMED, VmResult, VmState, failure_code};
+pub use reconcile::ReconcileReport;
 pub use request::{KeyChoice, ProvisionForm, idempotency_key};
 pub use submit::Accepted;
 
@@ -70,6 +72,11 @@ pub struct ProvisionSettings {
     pub poll: Duration,
     /// Readiness fallback port.
     pub ssh_port: u16,
+    /// Complete reconcile passes a holder may be missing before its address is vacated; `None`
+    /// never vacates.
+    pub vacate_after: Option<u32>,
+    /// How long a live provision may go without renewing its reservation.
+    pub reservation_ttl: Duration,
 }
 
 /// A test hook called around each step of a run with the provision's phase word: before the
@@ -106,11 +113,17 @@ pub struct Provisioner {
     hub: Hub,
     runs: Mutex<HashMap<InstanceId, JoinHandle<()>>>,
     checkpoint: Option<Checkpoint>,
+    /// When this process started (leases do not run while it is down).
+    started_at: chrono::DateTime<chrono::Utc>,
+    last_reconcile: Mutex<ReconcileReport>,
 }
 
 impl Provisioner {
     pub fn new(ports: ProvisionPorts, settings: ProvisionSettings) -> Self {
+        let started_at = ports.clock.now();
         Self {
+            started_at,
+            last_reconcile: Mutex::new(ReconcileReport::default()),
             ports,
             settings,
             tiers: TierCatalog::builtin(),

@@ -57,6 +57,8 @@ fn settings(network: bool) -> ProvisionSettings {
         verify_ttl: Duration::from_secs(5),
         poll: Duration::from_millis(250),
         ssh_port: 22,
+        vacate_after: Some(3),
+        reservation_ttl: Duration::from_secs(600),
     }
 }
 

@@ -9,6 +9,7 @@ use std::net::Ipv4Addr;
 use chrono::{DateTime, Utc};
 
 use crate::domain::ids::InstanceId;
+use crate::domain::ip_pool::{Claim, ProxmoxSnapshot};
 use crate::domain::marker;
 use crate::domain::vmid::VmId;
 use crate::ports::proxmox::{ClusterResource, GuestKind, ResourceKind};
@@ -18,12 +19,15 @@ use crate::ports::{Proxmox, ProxmoxResult};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GuestClaim {
     pub vmid: VmId,
+    pub node: crate::domain::cluster::NodeName,
     pub name: String,
     pub marker: Option<InstanceId>,
 }
 
 struct Snapshot {
     at: DateTime<Utc>,
+    /// Every guest's config was read.
+    complete: bool,
     claims: BTreeMap<Ipv4Addr, GuestClaim>,
     /// Config per VMID, so a refresh reads only guests it has not seen.
     seen: BTreeMap<VmId, Option<(Ipv4Addr, GuestClaim)>>,
@@ -55,6 +59,7 @@ impl GuestAddresses {
             let mut seen = cache.take().map(|s| s.seen).unwrap_or_default();
             let guests = proxmox.cluster_resources(Some(ResourceKind::Vm)).await?;
             let mut fresh = BTreeMap::new();
+            let mut complete = true;
             for r in guests {
                 let ClusterResource::Guest(g) = r else { continue };
                 if g.template || g.kind != GuestKind::Qemu {
@@ -66,12 +71,16 @@ impl GuestAddresses {
                         Ok(config) => config.get("ipconfig0").and_then(static_ipv4).map(|ip| {
                             let claim = GuestClaim {
                                 vmid: g.vmid,
+                                node: g.node.clone(),
                                 name: g.name.clone().unwrap_or_default(),
                                 marker: config.get("description").and_then(marker::find),
                             };
                             (ip, claim)
                         }),
-                        Err(_) => continue,
+                        Err(_) => {
+                            complete = false;
+                            continue;
+                        }
                     },
                 };
                 fresh.insert(g.vmid, known);
@@ -79,11 +88,42 @@ impl GuestAddresses {
             let claims = fresh.values().flatten().cloned().collect();
             *cache = Some(Snapshot {
                 at: now,
+                complete,
                 claims,
                 seen: fresh,
             });
         }
         Ok(cache.as_ref().and_then(|s| s.claims.get(&addr).cloned()))
+    }
+
+    /// Every guest address claim, for reconcile: the snapshot at most `ttl` old.
+    pub async fn snapshot(
+        &self,
+        proxmox: &dyn Proxmox,
+        now: DateTime<Utc>,
+        ttl: chrono::Duration,
+    ) -> ProxmoxResult<ProxmoxSnapshot> {
+        // Reading any address refreshes a stale snapshot.
+        self.claim(proxmox, Ipv4Addr::UNSPECIFIED, now, ttl).await?;
+        let cache = self.cache.lock().await;
+        let Some(s) = cache.as_ref() else {
+            return Ok(ProxmoxSnapshot::default());
+        };
+        Ok(ProxmoxSnapshot {
+            claims: s
+                .claims
+                .iter()
+                .map(|(addr, c)| Claim {
+                    addr: *addr,
+                    vmid: c.vmid,
+                    node: c.node.clone(),
+                    name: c.name.clone(),
+                    marker: c.marker,
+                })
+                .collect(),
+            vmids: s.seen.keys().copied().collect(),
+            complete: s.complete,
+        })
     }
 
     /// Forgets the snapshot (a VM Nimbus configured changed the picture).

@@ -181,6 +181,22 @@ impl App {
                 })
             }));
         }
+        if let Some(interval) = config.reconcile.interval {
+            let reconciling = vms.clone();
+            jobs.push(jobs::every(
+                "reconcile the IP pool",
+                interval,
+                clock.clone(),
+                move |_| {
+                    let vms = reconciling.clone();
+                    Box::pin(async move {
+                        if let Err(e) = vms.reconcile_ips().await {
+                            tracing::warn!(error = %e, "IP reconcile failed; trying again next time");
+                        }
+                    })
+                },
+            ));
+        }
         let recheck = vms.clone();
         jobs.push(jobs::every(
             "re-check unconfirmed machines",

@@ -63,6 +63,8 @@ pub(super) fn provisioner(
         verify_ttl: config.reconcile.verify_cache_ttl,
         poll: std::time::Duration::from_millis(250),
         ssh_port: 22,
+        vacate_after: config.reconcile.vacate_miss_threshold.map(|n| n.get()),
+        reservation_ttl: config.reconcile.reservation_ttl,
     };
     let ports = ProvisionPorts {
         proxmox,

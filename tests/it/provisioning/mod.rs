@@ -4,4 +4,5 @@ mod crash;
 mod faults;
 mod flows;
 mod lifecycle;
+mod reconcile;
 mod sim;

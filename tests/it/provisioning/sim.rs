@@ -123,6 +123,8 @@ impl Sim {
             verify_ttl: Duration::from_secs(5),
             poll: Duration::from_millis(250),
             ssh_port: 22,
+            vacate_after: Some(3),
+            reservation_ttl: Duration::from_secs(600),
         };
         Self {
             _dir: dir,

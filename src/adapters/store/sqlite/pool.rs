@@ -12,7 +12,7 @@ use sea_orm::{
 
 use super::SqliteStore;
 use crate::domain::ids::InstanceId;
-use crate::domain::ip_pool::{AddressState, Holder, NetworkPlan, PoolAddress, Reservation};
+use crate::domain::ip_pool::{Action, AddressState, Holder, NetworkPlan, PoolAddress, Reservation};
 use crate::domain::vmid::VmId;
 use crate::ports::StoreError;
 use crate::ports::pool::{AddressPool, Contest, LeaseChange, LeaseError};
@@ -335,6 +335,40 @@ impl AddressPool for SqliteStore {
                         }
                         store(txn, &a).await?;
                         Ok(true)
+                    }
+                    .await,
+                )
+            })
+        })
+        .await
+    }
+
+    async fn apply_reconcile(
+        &self,
+        seen: &[PoolAddress],
+        actions: &[(Ipv4Addr, Action)],
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let seen: std::collections::BTreeMap<Ipv4Addr, PoolAddress> =
+            seen.iter().map(|r| (r.addr, r.clone())).collect();
+        let actions = actions.to_vec();
+        self.pool_write(move |txn| {
+            Box::pin(async move {
+                settle(
+                    async {
+                        let mut applied = 0;
+                        for (addr, action) in &actions {
+                            let Some(mut row) = load(txn, *addr).await? else {
+                                continue;
+                            };
+                            if seen.get(addr) != Some(&row) {
+                                continue;
+                            }
+                            action.apply(&mut row, now);
+                            store(txn, &row).await?;
+                            applied += 1;
+                        }
+                        Ok(applied)
                     }
                     .await,
                 )

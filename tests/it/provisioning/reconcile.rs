@@ -1,0 +1,142 @@
+//! The IP reconcile over the simulator: a guest configured with a pool address outside Nimbus is
+//! adopted (and never handed out), a reservation nobody owns any more expires, and a holder that
+//! vanished is vacated only after the miss threshold.
+
+use nimbus::adapters::proxmox::sim::Scenario;
+use nimbus::domain::cluster::NodeName;
+use nimbus::domain::ids::InstanceId;
+use nimbus::domain::ip_pool::{AddressState, Holder};
+use nimbus::domain::vmid::VmId;
+use nimbus::ports::proxmox::{CloneRequest, ConfigChange, PowerOp, TaskState};
+use nimbus::ports::{AddressPool, Proxmox};
+
+use super::sim::{Sim, form};
+
+async fn wait_task(sim: &Sim, upid: &nimbus::domain::upid::Upid) {
+    let proxmox = sim.cluster.proxmox();
+    for _ in 0..1000 {
+        if !matches!(proxmox.task_status(upid).await.unwrap().state, TaskState::Running) {
+            return;
+        }
+        sim.clock.advance(chrono::Duration::milliseconds(500));
+    }
+    panic!("task {upid} never ended");
+}
+
+/// Another tool's VM on pve1, configured with `ip`.
+async fn foreign_vm(sim: &Sim, vmid: u32, ip: &str) {
+    let proxmox = sim.cluster.proxmox();
+    let node = NodeName::parse("pve1").unwrap();
+    let upid = proxmox
+        .clone_vm(&CloneRequest {
+            node: node.clone(),
+            vmid: VmId::new(9002).unwrap(),
+            newid: VmId::new(vmid).unwrap(),
+            name: Some("printer-box".into()),
+            description: Some("not Nimbus's".into()),
+            full: Some(true),
+            target: None,
+            storage: None,
+        })
+        .await
+        .unwrap();
+    wait_task(sim, &upid).await;
+    let change = ConfigChange {
+        set: vec![("ipconfig0".into(), format!("ip={ip}/24,gw=127.88.0.1"))],
+        delete: Vec::new(),
+        digest: None,
+    };
+    proxmox
+        .update_config_sync(&node, VmId::new(vmid).unwrap(), &change)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_foreign_guest_on_a_pool_address_is_adopted_and_never_handed_out() {
+    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    let vms = sim.provisioner(None);
+    vms.start().await.unwrap();
+    foreign_vm(&sim, 500, "127.88.0.10").await;
+    let report = vms.reconcile_ips().await.unwrap();
+    assert!(report.applied >= 1, "{report:?}");
+    let row = sim
+        .store
+        .pool_rows()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.addr.to_string() == "127.88.0.10")
+        .unwrap();
+    assert!(
+        matches!(&row.state, AddressState::Allocated { holder: Holder::Adopted { vmid, .. }, .. } if vmid.get() == 500),
+        "{row:?}"
+    );
+    let id = vms.submit(&sim.caller, form("after"), None).await.unwrap().id;
+    sim.settle(&vms, &[id]).await;
+    assert_eq!(
+        sim.record(id).await.provision.held.ip.unwrap().to_string(),
+        "127.88.0.11"
+    );
+    sim.check().await;
+}
+
+#[tokio::test]
+async fn a_reservation_nobody_owns_expires() {
+    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    let vms = sim.provisioner(None);
+    vms.start().await.unwrap();
+    let ghost = InstanceId::from_uuid(uuid::Uuid::new_v4());
+    let addr = sim
+        .store
+        .reserve(ghost, nimbus::ports::Clock::now(sim.clock.as_ref()))
+        .await
+        .unwrap()
+        .unwrap();
+    vms.reconcile_ips().await.unwrap();
+    let row = sim
+        .store
+        .pool_rows()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.addr == addr)
+        .unwrap();
+    assert!(row.is_free(), "{row:?}");
+}
+
+#[tokio::test]
+async fn a_vanished_holder_is_vacated_only_after_the_miss_threshold() {
+    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    let vms = sim.provisioner(None);
+    vms.start().await.unwrap();
+    foreign_vm(&sim, 501, "127.88.0.12").await;
+    vms.reconcile_ips().await.unwrap();
+    let proxmox = sim.cluster.proxmox();
+    let node = NodeName::parse("pve1").unwrap();
+    let vmid = VmId::new(501).unwrap();
+    if let Ok(upid) = proxmox.power(&node, vmid, PowerOp::Stop).await {
+        wait_task(&sim, &upid).await;
+    }
+    let upid = proxmox.delete_vm(&node, vmid).await.unwrap();
+    wait_task(&sim, &upid).await;
+    let state = |sim: &Sim| {
+        let store = sim.store.clone();
+        async move {
+            let rows = store.pool_rows().await.unwrap();
+            rows.into_iter().find(|r| r.addr.to_string() == "127.88.0.12").unwrap()
+        }
+    };
+    for pass in 1..=2 {
+        sim.clock.advance(chrono::Duration::seconds(10));
+        vms.reconcile_ips().await.unwrap();
+        let row = state(&sim).await;
+        assert!(!row.is_free(), "pass {pass}: still held ({row:?})");
+        assert_eq!(row.missed, pass);
+    }
+    sim.clock.advance(chrono::Duration::seconds(10));
+    vms.reconcile_ips().await.unwrap();
+    let row = state(&sim).await;
+    assert!(row.is_free(), "vacated after three misses: {row:?}");
+    assert_eq!(row.missed, 0, "the counter starts over");
+}
