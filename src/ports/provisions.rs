@@ -87,6 +87,9 @@ pub struct ProvisionRecord {
     pub retry_of: Option<InstanceId>,
     /// The machine code of a failure (`no_capacity`, `pool_exhausted`, `provision_failed`, ...).
     pub failure_code: Option<String>,
+    /// How a finished VM differs from what Proxmox reports: `vanished` (gone from the cluster)
+    /// or `address_changed` (configured with another address); `None` when they agree.
+    pub drift: Option<String>,
 }
 
 impl ProvisionRecord {

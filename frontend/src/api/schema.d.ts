@@ -1548,6 +1548,11 @@ export interface components {
             unconfirmed: boolean;
             warning?: string;
             notes: string[];
+            /**
+             * @description How the machine differs from what Proxmox reports: `vanished` (removed outside Nimbus) or
+             *     `address_changed`; absent when they agree.
+             */
+            drift?: string;
             failure?: components["schemas"]["FailureView"];
             steps: components["schemas"]["StepView"][];
             /** Format: date-time */

@@ -3,6 +3,7 @@
 //! on before awaiting it, rolls back what it built on failure, and resumes after a restart. Any
 //! number of waiters follow a run through the hub.
 
+mod drift;
 mod errors;
 mod hub;
 mod keys;

@@ -80,6 +80,7 @@ impl Provisioner {
             finished_at: None,
             retry_of,
             failure_code: None,
+            drift: None,
         };
         match self.ports.store.create_provision(&record).await {
             Ok(()) => {}

@@ -197,6 +197,17 @@ impl App {
                 },
             ));
         }
+        if let Some(interval) = config.reconcile.interval {
+            let watching = vms.clone();
+            jobs.push(jobs::every("detect VM drift", interval, clock.clone(), move |_| {
+                let vms = watching.clone();
+                Box::pin(async move {
+                    if let Err(e) = vms.detect_drift().await {
+                        tracing::warn!(error = %e, "drift detection failed; trying again next time");
+                    }
+                })
+            }));
+        }
         let recheck = vms.clone();
         jobs.push(jobs::every(
             "re-check unconfirmed machines",

@@ -140,3 +140,31 @@ async fn a_vanished_holder_is_vacated_only_after_the_miss_threshold() {
     assert!(row.is_free(), "vacated after three misses: {row:?}");
     assert_eq!(row.missed, 0, "the counter starts over");
 }
+
+#[tokio::test]
+async fn a_vm_removed_behind_nimbus_back_shows_as_vanished() {
+    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    let vms = sim.provisioner(None);
+    vms.start().await.unwrap();
+    let id = vms.submit(&sim.caller, form("drifter"), None).await.unwrap().id;
+    sim.settle(&vms, &[id]).await;
+    assert_eq!(vms.detect_drift().await.unwrap(), 0, "nothing drifted yet");
+    let r = sim.record(id).await;
+    let (node, vmid) = (r.provision.held.node.clone().unwrap(), r.provision.held.vmid.unwrap());
+    let proxmox = sim.cluster.proxmox();
+    let upid = proxmox.power(&node, vmid, PowerOp::Stop).await.unwrap();
+    wait_task(&sim, &upid).await;
+    let upid = proxmox.delete_vm(&node, vmid).await.unwrap();
+    wait_task(&sim, &upid).await;
+    assert_eq!(vms.detect_drift().await.unwrap(), 1);
+    let r = sim.record(id).await;
+    assert_eq!(r.drift.as_deref(), Some("vanished"));
+    assert!(r.provision.notes.last().unwrap().contains("removed outside Nimbus"));
+    let state = vms.get(&sim.caller, id).await.unwrap();
+    assert_eq!(state.status.as_str(), "unknown", "no live state for a VM that is gone");
+    assert_eq!(vms.detect_drift().await.unwrap(), 0, "reported once");
+    // Deleting it here finishes at once: the VM is already gone; the address is released.
+    vms.delete(&sim.caller, id).await.unwrap();
+    sim.settle(&vms, &[id]).await;
+    assert!(sim.store.pool_rows().await.unwrap().iter().all(|a| a.is_free()));
+}

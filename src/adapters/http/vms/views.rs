@@ -162,6 +162,10 @@ pub struct VmView {
     #[oai(skip_serializing_if_is_none)]
     pub warning: Option<String>,
     pub notes: Vec<String>,
+    /// How the machine differs from what Proxmox reports: `vanished` (removed outside Nimbus) or
+    /// `address_changed`; absent when they agree.
+    #[oai(skip_serializing_if_is_none)]
+    pub drift: Option<String>,
     #[oai(skip_serializing_if_is_none)]
     pub failure: Option<FailureView>,
     pub steps: Vec<StepView>,
@@ -229,6 +233,7 @@ impl From<&VmState> for VmView {
             unconfirmed: p.unconfirmed,
             warning: s.warning.clone(),
             notes: p.notes.clone(),
+            drift: r.drift.clone(),
             failure,
             steps,
             requested_at: p.requested_at,

@@ -48,6 +48,8 @@ struct Doc {
     retry_of: Option<Uuid>,
     #[serde(default)]
     failure_code: Option<String>,
+    #[serde(default)]
+    drift: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -141,6 +143,7 @@ pub(super) fn encode(r: &ProvisionRecord) -> String {
         finished_at: r.finished_at,
         retry_of: r.retry_of.map(|i| i.as_uuid()),
         failure_code: r.failure_code.clone(),
+        drift: r.drift.clone(),
     };
     serde_json::to_string(&doc).expect("a provision document always serialises")
 }
@@ -202,5 +205,6 @@ pub(super) fn decode(text: &str) -> Result<ProvisionRecord, StoreError> {
         finished_at: doc.finished_at,
         retry_of: doc.retry_of.map(InstanceId::from_uuid),
         failure_code: doc.failure_code,
+        drift: doc.drift,
     })
 }

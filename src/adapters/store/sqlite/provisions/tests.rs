@@ -60,6 +60,7 @@ fn record(host: &str, owner: UserId, key: Option<&str>) -> ProvisionRecord {
         finished_at: None,
         retry_of: None,
         failure_code: None,
+        drift: None,
     }
 }
 
