@@ -3,6 +3,7 @@
 
 pub mod accounts;
 mod cli;
+mod crash_process;
 mod helpers;
 mod http_surface;
 mod keys;
