@@ -24,6 +24,24 @@ impl LanProbe for TcpProbe {
             Ok(Ok(_))
         )
     }
+
+    async fn neighbour(&self, ip: Ipv4Addr) -> bool {
+        match tokio::fs::read_to_string("/proc/net/arp").await {
+            Ok(table) => arp_has(&table, ip),
+            Err(_) => false,
+        }
+    }
+}
+
+/// Whether the kernel's ARP table (`/proc/net/arp`) has a complete entry (flags 0x2) for `ip`.
+pub fn arp_has(table: &str, ip: Ipv4Addr) -> bool {
+    table.lines().skip(1).any(|line| {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        cols.len() >= 4
+            && cols[0].parse::<Ipv4Addr>().ok() == Some(ip)
+            && u32::from_str_radix(cols[2].trim_start_matches("0x"), 16).is_ok_and(|f| f & 0x2 != 0)
+            && cols[3] != "00:00:00:00:00:00"
+    })
 }
 
 /// The LAN of a simulated cluster in this process.
@@ -33,6 +51,10 @@ pub struct SimLan(pub SimCluster);
 impl LanProbe for SimLan {
     async fn answers(&self, ip: Ipv4Addr, port: u16) -> bool {
         self.0.lan_answers(ip.into(), port)
+    }
+
+    async fn neighbour(&self, _ip: Ipv4Addr) -> bool {
+        false
     }
 }
 
@@ -70,11 +92,26 @@ impl LanProbe for HttpSimLan {
             .and_then(serde_json::Value::as_bool)
             .unwrap_or(false)
     }
+
+    async fn neighbour(&self, _ip: Ipv4Addr) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_arp_table_counts_only_complete_entries() {
+        let table = "IP address       HW type     Flags       HW address            Mask     Device\n\
+            10.0.0.5         0x1         0x2         52:54:00:12:34:56     *        vmbr0\n\
+            10.0.0.6         0x1         0x0         00:00:00:00:00:00     *        vmbr0\n";
+        assert!(arp_has(table, Ipv4Addr::new(10, 0, 0, 5)));
+        assert!(!arp_has(table, Ipv4Addr::new(10, 0, 0, 6)), "incomplete entry");
+        assert!(!arp_has(table, Ipv4Addr::new(10, 0, 0, 7)), "absent");
+        assert!(!arp_has("", Ipv4Addr::new(10, 0, 0, 5)));
+    }
 
     #[tokio::test]
     async fn a_listening_port_answers_and_a_closed_one_does_not() {

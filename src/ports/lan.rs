@@ -12,4 +12,8 @@ pub trait LanProbe: Send + Sync {
     /// Whether `ip` accepts a TCP connection on `port` within the probe's timeout. A probe that
     /// cannot run says false: an unanswered probe proves nothing either way.
     async fn answers(&self, ip: Ipv4Addr, port: u16) -> bool;
+
+    /// Whether the host's neighbour (ARP) table has a live entry for `ip` — a host that exists
+    /// even when every probed port is closed. False where there is no such table.
+    async fn neighbour(&self, ip: Ipv4Addr) -> bool;
 }

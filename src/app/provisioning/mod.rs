@@ -8,6 +8,7 @@ mod errors;
 mod hub;
 mod keys;
 mod lifecycle;
+mod netscan;
 pub mod pace;
 mod placement;
 mod queries;
@@ -78,6 +79,10 @@ pub struct ProvisionSettings {
     pub vacate_after: Option<u32>,
     /// How long a live provision may go without renewing its reservation.
     pub reservation_ttl: Duration,
+    /// The LAN sweep: off, TCP, or TCP and the ARP table.
+    pub netscan_mode: crate::domain::netscan::NetscanMode,
+    /// Addresses probed at once by a sweep.
+    pub netscan_concurrency: usize,
 }
 
 /// A test hook called around each step of a run with the provision's phase word: before the

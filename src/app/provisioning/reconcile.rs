@@ -26,8 +26,16 @@ pub struct ReconcileReport {
 }
 
 impl Provisioner {
-    /// One reconcile pass.
+    /// One reconcile pass against Proxmox.
     pub async fn reconcile_ips(&self) -> Result<ReconcileReport, ProvisionError> {
+        self.reconcile_with(&BTreeMap::new()).await
+    }
+
+    /// One reconcile pass against Proxmox and the LAN probe's answers.
+    pub(super) async fn reconcile_with(
+        &self,
+        probes: &BTreeMap<std::net::Ipv4Addr, crate::domain::ip_pool::Probe>,
+    ) -> Result<ReconcileReport, ProvisionError> {
         let Some(proxmox) = &self.ports.proxmox else {
             return Ok(ReconcileReport::default());
         };
@@ -57,7 +65,7 @@ impl Provisioner {
                 process_started_at: self.started_at,
             },
         };
-        let plan = reconcile(&rows, &snapshot, &BTreeMap::new(), &provisions, now, &policy);
+        let plan = reconcile(&rows, &snapshot, probes, &provisions, now, &policy);
         let applied = self.ports.pool.apply_reconcile(&rows, &plan.actions, now).await?;
         for conflict in &plan.conflicts {
             tracing::warn!(?conflict, "IP reconcile found a conflict it will not fix on its own");

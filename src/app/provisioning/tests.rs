@@ -59,6 +59,8 @@ fn settings(network: bool) -> ProvisionSettings {
         ssh_port: 22,
         vacate_after: Some(3),
         reservation_ttl: Duration::from_secs(600),
+        netscan_mode: crate::domain::netscan::NetscanMode::Tcp,
+        netscan_concurrency: 8,
     }
 }
 

@@ -32,7 +32,7 @@ use crate::app::secrets::{Cipher, SecretBox, load_key};
 use crate::app::signups::SignupSwitch;
 use crate::domain::account::{PasswordPolicy, SessionPolicy};
 use crate::ports::{AccountStore, Clock, Proxmox, Secrets, Store};
-use vms::provisioner;
+use vms::{jobs as vms_jobs, provisioner};
 
 /// Setting key of this installation's random identity (marks the VMs it creates).
 pub const INSTANCE_ID_KEY: &str = "instance_id";
@@ -181,54 +181,7 @@ impl App {
                 })
             }));
         }
-        if let Some(interval) = config.reconcile.interval {
-            let reconciling = vms.clone();
-            jobs.push(jobs::every(
-                "reconcile the IP pool",
-                interval,
-                clock.clone(),
-                move |_| {
-                    let vms = reconciling.clone();
-                    Box::pin(async move {
-                        if let Err(e) = vms.reconcile_ips().await {
-                            tracing::warn!(error = %e, "IP reconcile failed; trying again next time");
-                        }
-                    })
-                },
-            ));
-        }
-        if let Some(interval) = config.reconcile.interval {
-            let watching = vms.clone();
-            jobs.push(jobs::every("detect VM drift", interval, clock.clone(), move |_| {
-                let vms = watching.clone();
-                Box::pin(async move {
-                    if let Err(e) = vms.detect_drift().await {
-                        tracing::warn!(error = %e, "drift detection failed; trying again next time");
-                    }
-                })
-            }));
-        }
-        let recheck = vms.clone();
-        jobs.push(jobs::every(
-            "re-check unconfirmed machines",
-            std::time::Duration::from_secs(30),
-            clock.clone(),
-            move |_| {
-                let vms = recheck.clone();
-                Box::pin(async move {
-                    vms.recheck_unconfirmed().await;
-                })
-            },
-        ));
-        jobs.push(jobs::every(
-            "discover templates",
-            std::time::Duration::from_secs(300),
-            clock.clone(),
-            move |_| {
-                let vms = vms.clone();
-                Box::pin(async move { vms.refresh_templates().await })
-            },
-        ));
+        jobs.extend(vms_jobs(&config, &vms, &clock));
         Ok(Self {
             config,
             store,

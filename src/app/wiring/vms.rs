@@ -10,6 +10,7 @@ use crate::adapters::lan::{HttpSimLan, SimLan, TcpProbe};
 use crate::adapters::ssh_keys::OpenSshCodec;
 use crate::adapters::store::sqlite::SqliteStore;
 use crate::app::config::Config;
+use crate::app::jobs;
 use crate::app::keys::KeyVault;
 use crate::app::provisioning::pace::Sleep;
 use crate::app::provisioning::{ProvisionPorts, ProvisionSettings, Provisioner};
@@ -65,6 +66,8 @@ pub(super) fn provisioner(
         ssh_port: 22,
         vacate_after: config.reconcile.vacate_miss_threshold.map(|n| n.get()),
         reservation_ttl: config.reconcile.reservation_ttl,
+        netscan_mode: config.netscan.mode,
+        netscan_concurrency: config.netscan.concurrency.get(),
     };
     let ports = ProvisionPorts {
         proxmox,
@@ -77,4 +80,77 @@ pub(super) fn provisioner(
         pace: Arc::new(Sleep),
     };
     Ok(Arc::new(Provisioner::new(ports, settings)))
+}
+
+/// The provisioner's background jobs: IP reconcile and drift detection (every reconcile
+/// interval), the LAN sweep, the re-check of unconfirmed machines, template discovery.
+pub(super) fn jobs(
+    config: &Config,
+    vms: &Arc<Provisioner>,
+    clock: &Arc<dyn Clock>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut out = Vec::new();
+    if let Some(interval) = config.reconcile.interval {
+        let reconciling = vms.clone();
+        out.push(jobs::every(
+            "reconcile the IP pool",
+            interval,
+            clock.clone(),
+            move |_| {
+                let vms = reconciling.clone();
+                Box::pin(async move {
+                    if let Err(e) = vms.reconcile_ips().await {
+                        tracing::warn!(error = %e, "IP reconcile failed; trying again next time");
+                    }
+                })
+            },
+        ));
+    }
+    if let Some(interval) = config.reconcile.interval {
+        let watching = vms.clone();
+        out.push(jobs::every("detect VM drift", interval, clock.clone(), move |_| {
+            let vms = watching.clone();
+            Box::pin(async move {
+                if let Err(e) = vms.detect_drift().await {
+                    tracing::warn!(error = %e, "drift detection failed; trying again next time");
+                }
+            })
+        }));
+    }
+    if let Some(interval) = config.netscan.interval {
+        let sweeping = vms.clone();
+        out.push(jobs::every("sweep the LAN", interval, clock.clone(), move |_| {
+            let vms = sweeping.clone();
+            Box::pin(async move {
+                if let Err(e) = vms.netscan().await {
+                    tracing::warn!(error = %e, "LAN sweep failed; trying again next time");
+                }
+            })
+        }));
+    }
+    let recheck = vms.clone();
+    out.push(jobs::every(
+        "re-check unconfirmed machines",
+        std::time::Duration::from_secs(30),
+        clock.clone(),
+        move |_| {
+            let vms = recheck.clone();
+            Box::pin(async move {
+                vms.recheck_unconfirmed().await;
+            })
+        },
+    ));
+    out.push(jobs::every(
+        "discover templates",
+        std::time::Duration::from_secs(300),
+        clock.clone(),
+        {
+            let discovering = vms.clone();
+            move |_| {
+                let vms = discovering.clone();
+                Box::pin(async move { vms.refresh_templates().await })
+            }
+        },
+    ));
+    out
 }

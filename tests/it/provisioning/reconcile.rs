@@ -168,3 +168,38 @@ async fn a_vm_removed_behind_nimbus_back_shows_as_vanished() {
     sim.settle(&vms, &[id]).await;
     assert!(sim.store.pool_rows().await.unwrap().iter().all(|a| a.is_free()));
 }
+
+#[tokio::test]
+async fn a_lan_host_on_a_free_address_is_found_by_the_sweep_and_skipped() {
+    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    let vms = sim.provisioner(None);
+    vms.start().await.unwrap();
+    sim.cluster.add_lan_host("127.88.0.10".parse().unwrap(), &[443]);
+    let report = vms.netscan().await.unwrap().expect("the sweep runs in tcp mode");
+    assert!(report.applied >= 1, "{report:?}");
+    let row = sim
+        .store
+        .pool_rows()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.addr.to_string() == "127.88.0.10")
+        .unwrap();
+    assert!(
+        matches!(
+            row.state,
+            AddressState::Allocated {
+                holder: Holder::External,
+                ..
+            }
+        ),
+        "{row:?}"
+    );
+    let id = vms.submit(&sim.caller, form("beside"), None).await.unwrap().id;
+    sim.settle(&vms, &[id]).await;
+    assert_eq!(
+        sim.record(id).await.provision.held.ip.unwrap().to_string(),
+        "127.88.0.11"
+    );
+    sim.check().await;
+}

@@ -125,6 +125,8 @@ impl Sim {
             ssh_port: 22,
             vacate_after: Some(3),
             reservation_ttl: Duration::from_secs(600),
+            netscan_mode: nimbus::domain::netscan::NetscanMode::Tcp,
+            netscan_concurrency: 8,
         };
         Self {
             _dir: dir,
