@@ -14,6 +14,7 @@ import { HomePage } from './pages/home/HomePage'
 import { KeysPage } from './pages/keys/KeysPage'
 import { MachinePage } from './pages/machine/MachinePage'
 import { ProgressPage } from './pages/machine/ProgressPage'
+import { MachinesPage } from './pages/machines/MachinesPage'
 import { NotFoundPage } from './pages/not-found/NotFoundPage'
 import { ProvisionPage } from './pages/provision/ProvisionPage'
 import { SignInPage } from './pages/signin/SignInPage'
@@ -41,6 +42,7 @@ export const routes: RouteObject[] = [
             children: [
               { index: true, element: <HomePage /> },
               { path: 'provision', element: <ProvisionPage /> },
+              { path: 'machines', element: <MachinesPage /> },
               { path: 'machines/:id', element: <MachinePage /> },
               { path: 'machines/:id/progress', element: <ProgressPage /> },
               { path: 'keys', element: <KeysPage /> },

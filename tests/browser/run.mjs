@@ -739,6 +739,104 @@ test('a new member provisions a machine with a kept generated key, follows it th
 })
 
 // ---------------------------------------------------------------------------
+// Machines: the My machines page (power actions and delete)
+// ---------------------------------------------------------------------------
+
+/** Provisions `hostname` as the page's person through the API: a plain request, answered once it is up. */
+async function provisionThroughTheApi(page, base, hostname) {
+  const response = await page.request.post(`${base}/api/vms`, {
+    data: { hostname, tier: 'small', os_template: 'ubuntu-24.04', generate_key: true },
+    headers: { Origin: base },
+    timeout: 60_000,
+  })
+  const text = await response.text()
+  if (!response.ok()) throw new Error(`POST /api/vms for ${hostname} answered ${response.status()}: ${text}`)
+  return JSON.parse(text).data
+}
+
+/** The page person's machines and keys, as Nimbus has them. */
+async function listed(page, base, what) {
+  const response = await page.request.get(`${base}/api/${what}`)
+  assert(response.status() === 200, `GET /api/${what} answered ${response.status()}`)
+  return (await response.json()).data
+}
+
+test('my machines: reboot a machine, delete it, and its hostname can be used again', async ({ page, base }) => {
+  await ensureAdminSignedIn(page, base)
+  const hostname = `box-${Math.random().toString(36).slice(2, 8)}`
+  const problems = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`)
+  })
+  page.on('pageerror', (error) => problems.push(`uncaught exception: ${error.message}`))
+
+  try {
+    const first = await provisionThroughTheApi(page, base, hostname)
+    assert(first.hostname === hostname && first.id, `the provision answered ${JSON.stringify(first)}`)
+
+    await page.goto(`${base}/`)
+    await primaryNav(page).getByRole('link', { name: 'My machines', exact: true }).click()
+    await waitForValue('path after My machines in the nav', () => pathOf(page), '/machines')
+    const row = page.getByRole('listitem', { name: hostname, exact: true })
+    const status = () => textOf(row.locator('[data-status]'))
+    await waitForValue('status of the new machine', status, 'running')
+    const age = await textOf(row.locator('[data-field="age"]'))
+    assert(/^·?\s*checked (just now|\d+ s ago|\d+ min ago)$/.test(age), `the status age reads ${JSON.stringify(age)}`)
+    const link = row.getByRole('link', { name: hostname, exact: true })
+    assert((await link.getAttribute('href')) === `/machines/${first.id}`, `the row links to ${await link.getAttribute('href')}`)
+    await screenshot(page, 'machines')
+
+    // Reboot, confirmed: the row says rebooting at once (the 202's answer), then running again
+    // (the page keeps reading the list while a machine is changing).
+    await row.getByRole('button', { name: `Reboot: ${hostname}`, exact: true }).click()
+    await page
+      .getByRole('alertdialog', { name: `Reboot ${hostname}?` })
+      .getByRole('button', { name: 'Reboot', exact: true })
+      .click()
+    await waitForValue('status right after the reboot', status, 'rebooting', 5_000)
+    await waitForValue('status once the machine is back', status, 'running', 60_000)
+
+    // Delete, confirmed: the dialog says what goes; the row leaves the list once it is done.
+    await row.getByRole('button', { name: `Delete: ${hostname}`, exact: true }).click()
+    const dialog = page.getByRole('alertdialog', { name: `Delete ${hostname}?` })
+    const warning = await textOf(dialog)
+    for (const words of ['removed from Proxmox', 'is released', 'generated key', 'cannot be undone']) {
+      assert(warning.includes(words), `the delete confirmation does not say "${words}": ${warning}`)
+    }
+    await dialog.getByRole('button', { name: `Delete ${hostname}`, exact: true }).click()
+    await row.waitFor({ state: 'detached', timeout: 60_000 })
+    const gone = await page.request.get(`${base}/api/vms/${encodeURIComponent(first.id)}`)
+    assert(gone.status() === 404, `GET /api/vms/<deleted id> answered ${gone.status()}, expected 404`)
+    await waitForValue(
+      'the generated key removed with its machine',
+      async () => (await listed(page, base, 'keys')).some((key) => key.name === hostname),
+      false,
+    )
+
+    // The hostname (and an address) are free again: the same request builds a new machine.
+    const second = await provisionThroughTheApi(page, base, hostname)
+    assert(second.id !== first.id, 'provisioning again answered the deleted machine')
+    await page.reload()
+    await waitForValue('status of the machine made again', status, 'running')
+    assert(
+      (await link.getAttribute('href')) === `/machines/${second.id}`,
+      `the new row links to ${await link.getAttribute('href')}`,
+    )
+    assert(problems.length === 0, `the page reported:\n    ${problems.join('\n    ')}`)
+  } finally {
+    // Leave nothing behind for later tests (writes are JSON, even without a body).
+    const left = await listed(page, base, 'vms').catch(() => [])
+    for (const vm of left.filter((machine) => machine.hostname === hostname && machine.status !== 'deleting')) {
+      await page.request
+        .delete(`${base}/api/vms/${encodeURIComponent(vm.id)}`, {
+          headers: { Origin: base, 'Content-Type': 'application/json' },
+        })
+        .catch(() => {})
+    }
+  }
+})
+
+// ---------------------------------------------------------------------------
 // Runner
 // ---------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ import { UserMenu } from './UserMenu'
 const navItems: { to: string; label: string; end: boolean; admin?: boolean; section?: string }[] = [
   { to: '/', label: 'Home', end: true },
   { to: '/provision', label: 'Provision', end: false },
+  { to: '/machines', label: 'My machines', end: false },
   { to: '/keys', label: 'Keys', end: false },
   { to: '/admin/users', label: 'Admin', end: false, admin: true, section: '/admin' },
 ]

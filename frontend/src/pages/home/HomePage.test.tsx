@@ -186,6 +186,7 @@ describe('home page', () => {
     expect(rows.map((row) => row.querySelector('[data-status]')?.textContent)).toEqual(['provisioning', 'failed', 'running'])
     expect(rows[0]?.textContent).toContain('no address yet')
     expect(rows[2]?.textContent).toContain('10.0.0.7 · medium')
+    expect(screen.getByRole('link', { name: 'See all your machines' }).getAttribute('href')).toBe('/machines')
 
     await user.click(screen.getByRole('link', { name: 'New machine' }))
     await waitFor(() => {

@@ -5,7 +5,7 @@ import { useLoad } from '../../api/useLoad'
 import { loadVms } from '../../api/vms'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { Loading, Panel } from '../../ui/Panel'
-import { primaryButton } from '../../ui/styles'
+import { chipButton, primaryButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
 import { StatusBadge } from '../machine/StatusBadge'
 import { machinePath } from '../machine/vmState'
@@ -17,6 +17,11 @@ export function MachinesCard() {
     <Panel
       title="Your machines"
       description={count === null ? 'Everything you have spun up.' : `${count} ${count === 1 ? 'machine' : 'machines'}.`}
+      aside={
+        <Link to="/machines" aria-label="See all your machines" className={chipButton}>
+          See all
+        </Link>
+      }
     >
       {state.phase === 'loading' && <Loading what="your machines" />}
       {state.phase === 'failed' && (

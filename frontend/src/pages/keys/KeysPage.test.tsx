@@ -116,8 +116,8 @@ describe('keys page', () => {
     await screen.findByRole('list', { name: 'Your keys' })
     const nav = screen.getByRole('navigation', { name: 'Primary' })
     const links = within(nav).getAllByRole('link')
-    expect(links.map((link) => link.textContent)).toEqual(['Home', 'Provision', 'Keys'])
-    expect(links[2]?.getAttribute('aria-current')).toBe('page')
+    expect(links.map((link) => link.textContent)).toEqual(['Home', 'Provision', 'My machines', 'Keys'])
+    expect(links[3]?.getAttribute('aria-current')).toBe('page')
   })
 
   it('generates a key it does not keep: downloads it at once and says this is the only copy', async () => {

@@ -1,0 +1,117 @@
+// What can be done to a machine in each status, how each action is named, and what its
+// confirmation says; which statuses are on their way somewhere (the list keeps refreshing while
+// any machine is in one); and how long ago a status was read from Proxmox.
+import type { Vm } from '../../api/types'
+import type { PowerAction } from '../../api/vms'
+import { formatRelative } from '../../ui/format'
+import { isBuilt } from '../machine/vmState'
+
+export type MachineAction = PowerAction | 'delete'
+
+/** Statuses that change on their own: the page asks again until none is left. */
+const TRANSITIONAL = new Set(['provisioning', 'starting', 'stopping', 'rebooting', 'deleting'])
+
+export function isTransitional(vm: Pick<Vm, 'status'>): boolean {
+  return TRANSITIONAL.has(vm.status)
+}
+
+/** Start when stopped; shut down, reboot and stop when running; delete unless it is being built or deleted. */
+export function actionsFor(vm: Pick<Vm, 'status'>): MachineAction[] {
+  const actions: MachineAction[] = []
+  if (vm.status === 'stopped') actions.push('start')
+  if (vm.status === 'running') actions.push('shutdown', 'reboot', 'stop')
+  if (vm.status !== 'deleting' && vm.status !== 'provisioning') actions.push('delete')
+  return actions
+}
+
+export const ACTION_LABELS: Record<MachineAction, string> = {
+  start: 'Start',
+  shutdown: 'Shut down',
+  reboot: 'Reboot',
+  stop: 'Stop',
+  delete: 'Delete',
+}
+
+/** "Could not <verb> web-1". */
+export const ACTION_VERBS: Record<MachineAction, string> = {
+  start: 'start',
+  shutdown: 'shut down',
+  reboot: 'reboot',
+  stop: 'stop',
+  delete: 'delete',
+}
+
+export interface Confirmation {
+  title: string
+  body: string
+  confirmLabel: string
+  tone: 'danger' | 'default'
+}
+
+/** What the Confirm dialog says before an action; Start needs none. */
+export function confirmationFor(action: MachineAction, vm: Vm): Confirmation | null {
+  const name = vm.hostname
+  switch (action) {
+    case 'start':
+      return null
+    case 'shutdown':
+      return {
+        title: `Shut down ${name}?`,
+        body: 'Nimbus asks its operating system to shut down cleanly. If it has not within two minutes, the machine stays running and you can Stop it.',
+        confirmLabel: 'Shut down',
+        tone: 'default',
+      }
+    case 'reboot':
+      return {
+        title: `Reboot ${name}?`,
+        body: 'The machine restarts: open SSH sessions drop, and it answers again after a short while.',
+        confirmLabel: 'Reboot',
+        tone: 'default',
+      }
+    case 'stop':
+      return {
+        title: `Stop ${name}?`,
+        body: 'Powers it off at once, like pulling the plug: anything not saved on the machine is lost.',
+        confirmLabel: 'Stop',
+        tone: 'danger',
+      }
+    case 'delete': {
+      if (!isBuilt(vm)) {
+        return {
+          title: `Delete ${name}?`,
+          body: 'No machine was built for this request; it is removed from your list. This cannot be undone.',
+          confirmLabel: `Delete ${name}`,
+          tone: 'danger',
+        }
+      }
+      const address = vm.ip ? `its address ${vm.ip} is released` : 'its address is released'
+      const key =
+        vm.key_origin === 'generated'
+          ? ` and its generated key${vm.key_name ? ` “${vm.key_name}”` : ''} is removed`
+          : ''
+      return {
+        title: `Delete ${name}?`,
+        body: `The VM is removed from Proxmox with its disk, ${address}${key}. This cannot be undone.`,
+        confirmLabel: `Delete ${name}`,
+        tone: 'danger',
+      }
+    }
+  }
+}
+
+/** "5 s ago", "3 min ago", then "2 hours ago" and so on; "just now" for a moment or the future. */
+export function formatAgo(iso: string, now: number): string {
+  const time = Date.parse(iso)
+  if (Number.isNaN(time)) return iso
+  const seconds = Math.floor((now - time) / 1000)
+  if (seconds < 1) return 'just now'
+  if (seconds < 60) return `${seconds} s ago`
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`
+  return formatRelative(iso, now)
+}
+
+/** The words beside the status: how fresh it is, or that Proxmox could not say. */
+export function statusAge(vm: Pick<Vm, 'status' | 'status_at'>, now: number): string | null {
+  if (vm.status === 'unknown') return 'Proxmox did not answer'
+  return vm.status_at ? `checked ${formatAgo(vm.status_at, now)}` : null
+}
