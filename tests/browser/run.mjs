@@ -12,6 +12,7 @@
 // on each other; `withFreshBrowser` gives a second person their own profile.
 // Every page is confined to the local server: a request to any other origin is aborted
 // and fails the test that made it.
+import { request as httpsRequest } from 'node:https'
 import { spawn } from 'node:child_process'
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -836,6 +837,73 @@ test('my machines: reboot a machine, delete it, and its hostname can be used aga
   }
 })
 
+/** The demo's simulated Proxmox API (base URL and token), read from its banner. */
+let demoProxmox = null
+
+function proxmoxOfBanner(text) {
+  const match = /Proxmox \(simulated[^)]*\): (https:\/\/127\.0\.0\.1:\d+\/api2\/json)\s+token (\S+)/.exec(text)
+  return match ? { api: match[1], token: match[2] } : null
+}
+
+/** One call to the simulated Proxmox API (self-signed certificate, loopback only). */
+function proxmoxCall(method, path) {
+  assert(demoProxmox, 'the demo banner names its simulated Proxmox API')
+  const url = new URL(`${demoProxmox.api}${path}`)
+  return new Promise((resolveCall, rejectCall) => {
+    const request = httpsRequest(
+      url,
+      { method, rejectUnauthorized: false, headers: { Authorization: `PVEAPIToken=${demoProxmox.token}` } },
+      (response) => {
+        let body = ''
+        response.setEncoding('utf8').on('data', (chunk) => (body += chunk))
+        response.on('end', () => resolveCall({ status: response.statusCode, body: body ? JSON.parse(body) : null }))
+      },
+    )
+    request.on('error', rejectCall)
+    request.end()
+  })
+}
+
+test('a machine removed behind Nimbus\'s back shows as vanished and can then be deleted', async ({ page, base }) => {
+  await ensureAdminSignedIn(page, base)
+  const hostname = `lost-${Math.random().toString(36).slice(2, 8)}`
+  const made = await provisionThroughTheApi(page, base, hostname)
+  const vm = (await listed(page, base, 'vms')).find((machine) => machine.id === made.id)
+  const path = `/nodes/${vm.node}/qemu/${vm.vmid}`
+  // Someone stops and destroys the VM in Proxmox directly.
+  const stop = await proxmoxCall('POST', `${path}/status/stop`)
+  assert(stop.status === 200, `stopping through Proxmox answered ${stop.status}`)
+  await waitForValue(
+    'the VM stopped in Proxmox',
+    async () => (await proxmoxCall('GET', `${path}/status/current`)).body?.data?.status,
+    'stopped',
+    30_000,
+  )
+  const destroyed = await proxmoxCall('DELETE', path)
+  assert(destroyed.status === 200, `destroying through Proxmox answered ${destroyed.status}`)
+  await waitForValue('the VM gone from Proxmox', async () => (await proxmoxCall('GET', `${path}/config`)).status !== 200, true, 30_000)
+
+  await page.goto(`${base}/machines`)
+  const row = page.getByRole('listitem', { name: hostname, exact: true })
+  await waitForValue(
+    'the vanished notice on the row',
+    async () => {
+      await page.reload()
+      return (await textOf(row)).includes('removed outside Nimbus')
+    },
+    true,
+    30_000,
+  )
+  await waitForValue('status of the vanished machine', () => textOf(row.locator('[data-status]')), 'unknown')
+  await screenshot(page, 'machines-vanished')
+  await row.getByRole('button', { name: `Delete: ${hostname}`, exact: true }).click()
+  await page
+    .getByRole('alertdialog', { name: `Delete ${hostname}?` })
+    .getByRole('button', { name: `Delete ${hostname}`, exact: true })
+    .click()
+  await row.waitFor({ state: 'detached', timeout: 60_000 })
+})
+
 // ---------------------------------------------------------------------------
 // Runner
 // ---------------------------------------------------------------------------
@@ -1079,8 +1147,10 @@ async function main() {
     try {
       oauthProvider = await startProvider()
       extraOrigins.push(new URL(oauthProvider.base).origin)
-      server = spawnServer(bin, dataDir, oauthProvider.env())
+      // Reconcile and drift detection every 2 s, so a VM removed behind Nimbus's back shows soon.
+      server = spawnServer(bin, dataDir, { ...oauthProvider.env(), RECONCILE_INTERVAL_SECONDS: '2' })
       await untilReady(server)
+      demoProxmox = proxmoxOfBanner(server.stdout.text())
       context = await launchBrowser(profileDir)
     } catch (error) {
       console.log(`FAIL - setup: ${error.message}`)
