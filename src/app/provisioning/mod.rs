@@ -122,6 +122,7 @@ pub struct Provisioner {
     /// When this process started (leases do not run while it is down).
     started_at: chrono::DateTime<chrono::Utc>,
     last_reconcile: Mutex<ReconcileReport>,
+    power_cache: Mutex<queries::Powers>,
 }
 
 impl Provisioner {
@@ -130,6 +131,7 @@ impl Provisioner {
         Self {
             started_at,
             last_reconcile: Mutex::new(ReconcileReport::default()),
+            power_cache: Mutex::new(queries::Powers::default()),
             ports,
             settings,
             tiers: TierCatalog::builtin(),

@@ -22,7 +22,8 @@ use crate::ports::proxmox::{ClusterResource, PowerStatus, ResourceKind};
 pub struct VmState {
     pub record: Snapshot,
     pub status: StatusWord,
-    /// When the power state behind `status` was read from Proxmox (finished VMs only).
+    /// When the power state behind `status` was last read from Proxmox (finished VMs only); with
+    /// `unknown`, how old the last known state is.
     pub status_at: Option<chrono::DateTime<chrono::Utc>>,
     pub current_step: Option<Step>,
     pub warning: Option<String>,
@@ -74,6 +75,18 @@ pub struct Catalog {
     pub default_key_id: Option<uuid::Uuid>,
 }
 
+/// How old the last power read may be before states show as unknown.
+pub const STALE_AFTER_SECS: i64 = 60;
+
+/// Power states as last read from Proxmox.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Powers {
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+    pub states: BTreeMap<VmId, PowerState>,
+    /// Read just now, or recently enough to show.
+    pub fresh: bool,
+}
+
 /// The "unconfirmed" warning: what to check when readiness was not confirmed in time.
 pub const UNCONFIRMED: &str = "The machine was started but did not report its address in time. It may still be booting; if you cannot connect, check that the template has the QEMU guest agent installed and that Nimbus can reach the VM network.";
 
@@ -93,48 +106,63 @@ impl Provisioner {
         Ok(record)
     }
 
-    /// Live power states of Nimbus's VMs, from one cluster-wide read.
-    async fn power_states(&self) -> BTreeMap<VmId, PowerState> {
+    /// Power states from one cluster-wide read, and when it was made. When Proxmox does not
+    /// answer, the last read is used while it is younger than [`STALE_AFTER_SECS`]; older, every
+    /// state is unknown and the time says how old the last known one is.
+    async fn power_states(&self) -> Powers {
         let Some(proxmox) = &self.ports.proxmox else {
-            return BTreeMap::new();
+            return Powers::default();
         };
+        let now = self.ports.clock.now();
         match proxmox.cluster_resources(Some(ResourceKind::Vm)).await {
-            Ok(rows) => rows
-                .into_iter()
-                .filter_map(|r| match r {
-                    ClusterResource::Guest(g) => Some((
-                        g.vmid,
-                        match g.status {
-                            PowerStatus::Running => PowerState::Running,
-                            PowerStatus::Stopped => PowerState::Stopped,
-                            _ => PowerState::Unknown,
-                        },
-                    )),
-                    _ => None,
-                })
-                .collect(),
+            Ok(rows) => {
+                let states: BTreeMap<VmId, PowerState> = rows
+                    .into_iter()
+                    .filter_map(|r| match r {
+                        ClusterResource::Guest(g) => Some((
+                            g.vmid,
+                            match g.status {
+                                PowerStatus::Running => PowerState::Running,
+                                PowerStatus::Stopped => PowerState::Stopped,
+                                _ => PowerState::Unknown,
+                            },
+                        )),
+                        _ => None,
+                    })
+                    .collect();
+                let read = Powers {
+                    at: Some(now),
+                    states,
+                    fresh: true,
+                };
+                *self.power_cache.lock().unwrap_or_else(|p| p.into_inner()) = read.clone();
+                read
+            }
             Err(e) => {
-                tracing::warn!(error = %e, "cannot read power states; showing them as unknown");
-                BTreeMap::new()
+                tracing::warn!(error = %e, "cannot read power states; using the last ones while they are recent");
+                let mut last = self.power_cache.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                last.fresh = last
+                    .at
+                    .is_some_and(|at| now - at <= chrono::Duration::seconds(STALE_AFTER_SECS));
+                last
             }
         }
     }
 
-    fn state(&self, record: Snapshot, power: &BTreeMap<VmId, PowerState>) -> VmState {
+    fn state(&self, record: Snapshot, power: &Powers) -> VmState {
         let p = &record.provision;
         let live = match p.phase {
             Phase::Ready => Some(
                 p.held
                     .vmid
-                    .and_then(|v| power.get(&v).copied())
+                    .and_then(|v| power.states.get(&v).copied())
+                    .filter(|_| power.fresh)
                     .unwrap_or(PowerState::Unknown),
             ),
             _ => None,
         };
         VmState {
-            status_at: live
-                .filter(|l| *l != PowerState::Unknown)
-                .map(|_| self.ports.clock.now()),
+            status_at: live.and(power.at),
             status: p.status(live),
             current_step: p.phase.step(),
             warning: p.unconfirmed.then(|| UNCONFIRMED.to_owned()),
@@ -162,7 +190,7 @@ impl Provisioner {
         let power = if records.iter().any(|r| r.provision.phase == Phase::Ready) {
             self.power_states().await
         } else {
-            BTreeMap::new()
+            Powers::default()
         };
         Ok(records.into_iter().map(|r| self.state(Arc::new(r), &power)).collect())
     }
@@ -178,7 +206,7 @@ impl Provisioner {
         let power = if record.provision.phase == Phase::Ready {
             self.power_states().await
         } else {
-            BTreeMap::new()
+            Powers::default()
         };
         self.state(record, &power)
     }

@@ -170,3 +170,23 @@ async fn a_delete_interrupted_by_a_restart_finishes_after_it() {
     assert!(sim.cluster.node_of(vmid).is_none());
     sim.check().await;
 }
+
+#[tokio::test]
+async fn a_status_proxmox_cannot_confirm_turns_unknown_once_it_is_stale_and_says_its_age() {
+    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    let (vms, id) = running(&sim, "quiet").await;
+    let fresh = vms.get(&sim.caller, id).await.unwrap();
+    assert_eq!(fresh.status.as_str(), "running");
+    let read_at = fresh.status_at.expect("a live read has a time");
+    sim.cluster.inject(Fault::WrongToken, FaultScope::UntilCleared);
+    sim.clock.advance(chrono::Duration::seconds(30));
+    let recent = vms.get(&sim.caller, id).await.unwrap();
+    assert_eq!(recent.status.as_str(), "running", "a 30 s old read is still shown");
+    assert_eq!(recent.status_at, Some(read_at));
+    sim.clock.advance(chrono::Duration::seconds(31));
+    let stale = vms.get(&sim.caller, id).await.unwrap();
+    assert_eq!(stale.status.as_str(), "unknown", "older than a minute: not guessed");
+    assert_eq!(stale.status_at, Some(read_at), "the age of the last known state");
+    sim.cluster.clear_faults();
+    assert_eq!(vms.get(&sim.caller, id).await.unwrap().status.as_str(), "running");
+}

@@ -113,6 +113,8 @@ export function formatAgo(iso: string, now: number): string {
 /** The words beside the status: how fresh it is, or that Proxmox could not say. */
 export function statusAge(vm: Pick<Vm, 'status' | 'status_at' | 'drift'>, now: number): string | null {
   if (vm.drift === 'vanished') return 'gone from Proxmox'
-  if (vm.status === 'unknown') return 'Proxmox did not answer'
+  if (vm.status === 'unknown') {
+    return vm.status_at ? `Proxmox did not answer · last read ${formatAgo(vm.status_at, now)}` : 'Proxmox did not answer'
+  }
   return vm.status_at ? `checked ${formatAgo(vm.status_at, now)}` : null
 }
