@@ -743,6 +743,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ips/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reconcile the IP pool with Proxmox now (admins); answers the report. */
+        post: operations["reconcile_ips"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -852,6 +869,17 @@ export interface components {
         };
         /** @enum {string} */
         AuthVia: "session" | "token";
+        /**
+         * ConflictView
+         * @description Something reconcile found and will not fix on its own.
+         */
+        ConflictView: {
+            /** @description `different_guest`, `duplicate_claim`, `reserved_but_claimed` or `reserved_but_answering`. */
+            kind: string;
+            ip: string;
+            /** @description What was found, in words. */
+            detail: string;
+        };
         /** CreateTokenRequest */
         CreateTokenRequest: {
             /** @description Unique among your tokens, e.g. the script or machine that uses it. */
@@ -1012,6 +1040,15 @@ export interface components {
             /** @description Always `true`. */
             success: boolean;
             data: components["schemas"]["ProvisionResult"];
+        };
+        /**
+         * Envelope_ReconcileReportView
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_ReconcileReportView: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["ReconcileReportView"];
         };
         /**
          * Envelope_SignedOut
@@ -1361,6 +1398,24 @@ export interface components {
          * @enum {string}
          */
         ProxmoxState: "reachable" | "unreachable" | "not_configured";
+        /**
+         * ReconcileReportView
+         * @description One reconcile pass.
+         */
+        ReconcileReportView: {
+            /** Format: date-time */
+            at?: string;
+            /**
+             * Format: uint64
+             * @description Addresses changed (adopted, vacated, expired, marked external, ...).
+             */
+            applied: number;
+            /** Format: uint64 */
+            unchanged: number;
+            /** @description Some guest's config could not be read, so no miss was counted. */
+            partial: boolean;
+            conflicts: components["schemas"]["ConflictView"][];
+        };
         /**
          * RegisterRequest
          * @description A new account.
@@ -7789,6 +7844,126 @@ export interface operations {
                 };
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_ProvisionCatalog"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reconcile_ips: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pass ran; its report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_ReconcileReportView"];
                 };
             };
             /** @description A field is invalid (`field` names it) or the body could not be read. */

@@ -4,6 +4,7 @@
 mod access_code;
 mod allow;
 mod audit;
+mod ips;
 mod keys;
 pub mod oauth;
 
@@ -78,6 +79,7 @@ type Apis = (
     oauth::OAuthApi,
     keys::KeysApi,
     vms::VmsApi,
+    ips::IpsApi,
 );
 
 fn service() -> OpenApiService<Apis, ()> {
@@ -93,6 +95,7 @@ fn service() -> OpenApiService<Apis, ()> {
         oauth::OAuthApi,
         keys::KeysApi,
         vms::VmsApi,
+        ips::IpsApi,
     );
     OpenApiService::new(apis, "Nimbus", env!("CARGO_PKG_VERSION"))
         .description("Self-hosted VM provisioning portal for Proxmox VE clusters.")

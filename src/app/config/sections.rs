@@ -130,6 +130,8 @@ pub enum SimProfile {
 #[derive(Debug, Clone)]
 pub struct ReadinessConfig {
     pub timeout: Duration,
+    /// How often machines whose readiness was not confirmed are checked again; `None` is off.
+    pub recheck_interval: Option<Duration>,
     /// A simulator's LAN endpoint that the probes ask instead of the network.
     pub simulated_lan: Option<url::Url>,
 }

@@ -317,6 +317,7 @@ fn netscan(raw: &Raw) -> Result<NetscanConfig, ConfigError> {
 fn readiness(raw: &Raw) -> Result<ReadinessConfig, ConfigError> {
     Ok(ReadinessConfig {
         timeout: Duration::from_secs(raw.number("NIMBUS_READY_TIMEOUT_SECONDS", 300u64, 1..=3_600)?),
+        recheck_interval: raw.interval("NIMBUS_READY_RECHECK_INTERVAL_SECONDS", 30)?,
         simulated_lan: raw.parse_opt(
             "NIMBUS_SIMULATED_LAN",
             "an http(s) URL of a simulator's LAN endpoint",

@@ -129,17 +129,19 @@ pub(super) fn jobs(
         }));
     }
     let recheck = vms.clone();
-    out.push(jobs::every(
-        "re-check unconfirmed machines",
-        std::time::Duration::from_secs(30),
-        clock.clone(),
-        move |_| {
-            let vms = recheck.clone();
-            Box::pin(async move {
-                vms.recheck_unconfirmed().await;
-            })
-        },
-    ));
+    if let Some(interval) = config.readiness.recheck_interval {
+        out.push(jobs::every(
+            "re-check unconfirmed machines",
+            interval,
+            clock.clone(),
+            move |_| {
+                let vms = recheck.clone();
+                Box::pin(async move {
+                    vms.recheck_unconfirmed().await;
+                })
+            },
+        ));
+    }
     out.push(jobs::every(
         "discover templates",
         std::time::Duration::from_secs(300),

@@ -73,3 +73,31 @@ async fn a_machine_is_stopped_started_and_deleted_and_its_name_and_address_reuse
     assert_eq!(reborn["data"]["ip"], ip, "the lowest free address is the released one");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_admin_reconciles_the_pool_on_demand_and_reads_the_report() {
+    let app = app().await;
+    let (admin_session, _) = member(&app, "admin@lab.example").await;
+    let (_, bearer) = member(&app, "ada@lab.example").await;
+    assert_eq!(post(&app, &bearer, &vm("counted"), &[]).await.0, 201);
+    let report = call(
+        &app,
+        Method::POST,
+        "/api/ips/reconcile",
+        &Cred::Cookie(admin_session),
+        None,
+    )
+    .await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    let data = &report.body["data"];
+    assert!(data["at"].is_string());
+    assert_eq!(data["partial"], false);
+    assert!(data["conflicts"].as_array().unwrap().is_empty(), "{data}");
+    assert!(
+        data["unchanged"].as_u64().unwrap() >= 1,
+        "the running machine's address is as recorded: {data}"
+    );
+    let refused = call(&app, Method::POST, "/api/ips/reconcile", &Cred::Bearer(bearer), None).await;
+    assert_eq!(refused.status, 403);
+    app.stop().await;
+}
