@@ -5,20 +5,19 @@
 //!
 //! Run with `make bench` (or `cargo bench --bench accounts`).
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use nimbus::adapters::passwords::Argon2idHasher;
-use nimbus::app::config::{Config, Mode, Sources};
-use nimbus::app::server;
-use nimbus::app::wiring::App;
 use nimbus::ports::PasswordHasher;
 use serde_json::json;
+use support::PASSWORD;
+
+#[path = "support/mod.rs"]
+mod support;
 
 const WARMUP: usize = 50;
 const CALLS: usize = 2_000;
 const SLOW_CALLS: usize = 20;
-const PASSWORD: &str = "correct horse battery staple";
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -69,49 +68,13 @@ async fn main() {
     println!("argon2id hash (19 MiB, t=2)      median {:8.2} ms", ms(hash_p50));
     println!("argon2id verify                  median {:8.2} ms", ms(verify_p50));
 
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut env = BTreeMap::new();
-    env.insert("PORT".to_string(), "0".to_string());
-    env.insert("NIMBUS_DATA_DIR".to_string(), dir.path().display().to_string());
-    for key in ["RATE_LIMIT_SIGNIN_PER_IP", "RATE_LIMIT_SIGNIN_PER_ACCOUNT"] {
-        env.insert(key.to_string(), "off".to_string());
-    }
-    let sources = Sources {
-        env,
-        cwd: dir.path().to_path_buf(),
-        system_env_file: dir.path().join("none.env"),
-    };
-    let config = Config::load(Mode::Demo, &sources).expect("config");
-    let running = server::start(App::build(config).await.expect("app"))
-        .await
-        .expect("server");
-    let base = running.base_url();
-    let http = reqwest::Client::new();
-
-    let register = http
-        .post(format!("{base}/api/auth/register"))
-        .json(&json!({"email": "bench@lab.example", "name": "Bench", "password": PASSWORD}))
-        .send()
-        .await
-        .expect("register");
-    let cookie = register
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("session cookie")
-        .to_string();
-    let created: serde_json::Value = http
-        .post(format!("{base}/api/tokens"))
-        .header("cookie", &cookie)
-        .json(&json!({"name": "bench"}))
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("token body");
-    let bearer = format!("Bearer {}", created["data"]["secret"].as_str().expect("secret"));
+    let demo = support::start(&[]).await;
+    let (base, http, cookie, bearer) = (
+        demo.base.clone(),
+        demo.http.clone(),
+        demo.cookie.clone(),
+        demo.bearer.clone(),
+    );
 
     let (login_p50, login_p99) = timed(SLOW_CALLS, 2, || async {
         let r = http
@@ -159,5 +122,5 @@ async fn main() {
         session.as_secs_f64() / health.as_secs_f64(),
         token.as_secs_f64() / health.as_secs_f64()
     );
-    running.stop().await.expect("stop");
+    demo.running.stop().await.expect("stop");
 }

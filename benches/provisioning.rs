@@ -6,15 +6,13 @@
 //!
 //! Run with `make bench` (or `cargo bench --bench provisioning`).
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use nimbus::app::config::{Config, Mode, Sources};
-use nimbus::app::server::{self, Running};
-use nimbus::app::wiring::App;
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "correct horse battery staple";
+#[path = "support/mod.rs"]
+mod support;
+
 /// The bench profile's durations for a small VM from the demo templates (3.5 GiB disks): a full
 /// clone 2 s + 1 s per GiB, config 1 s, resize 1 s, start 2 s, the guest agent 10 s after start.
 const NOMINAL_MS: [(&str, f64); 5] = [
@@ -26,67 +24,25 @@ const NOMINAL_MS: [(&str, f64); 5] = [
 ];
 
 struct Bench {
-    _dir: tempfile::TempDir,
-    running: Running,
+    running: nimbus::app::server::Running,
     http: reqwest::Client,
     base: String,
     bearer: String,
+    _dir: tempfile::TempDir,
 }
 
 async fn start(profile: &str) -> Bench {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut env = BTreeMap::new();
-    for (k, v) in [
-        ("PORT", "0"),
+    let demo = support::start(&[
         ("NIMBUS_SIM_PROFILE", profile),
         ("NIMBUS_CLONE_CONCURRENCY_PER_NODE", "2"),
-        ("RATE_LIMIT_SIGNIN_PER_IP", "off"),
-        ("RATE_LIMIT_SIGNIN_PER_ACCOUNT", "off"),
-    ] {
-        env.insert(k.to_string(), v.to_string());
-    }
-    env.insert("NIMBUS_DATA_DIR".to_string(), dir.path().display().to_string());
-    let sources = Sources {
-        env,
-        cwd: dir.path().to_path_buf(),
-        system_env_file: dir.path().join("none.env"),
-    };
-    let config = Config::load(Mode::Demo, &sources).expect("config");
-    let running = server::start(App::build(config).await.expect("app"))
-        .await
-        .expect("server");
-    let base = running.base_url();
-    let http = reqwest::Client::new();
-    let register = http
-        .post(format!("{base}/api/auth/register"))
-        .json(&json!({"email": "bench@lab.example", "name": "Bench", "password": PASSWORD}))
-        .send()
-        .await
-        .expect("register");
-    let cookie = register
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("session cookie")
-        .to_string();
-    let created: Value = http
-        .post(format!("{base}/api/tokens"))
-        .header("cookie", &cookie)
-        .json(&json!({"name": "bench"}))
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("token body");
-    let bearer = format!("Bearer {}", created["data"]["secret"].as_str().expect("secret"));
+    ])
+    .await;
     Bench {
-        _dir: dir,
-        running,
-        http,
-        base,
-        bearer,
+        running: demo.running,
+        http: demo.http,
+        base: demo.base,
+        bearer: demo.bearer,
+        _dir: demo._dir,
     }
 }
 
