@@ -187,6 +187,7 @@ impl Provisioner {
         drop(placing);
         for record in open {
             tracing::info!(vm = %record.id(), phase = record.provision.phase.word(), "resuming a provision");
+            self.hub.publish(&record);
             self.spawn(record.id());
         }
         Ok(n)

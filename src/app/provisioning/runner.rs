@@ -123,9 +123,13 @@ impl Provisioner {
     async fn drive(self: Arc<Self>, id: InstanceId) {
         let mut record = match self.ports.store.get_provision(id).await {
             Ok(Some(r)) => r,
-            Ok(None) => return,
+            Ok(None) => {
+                self.hub.close(id);
+                return;
+            }
             Err(e) => {
                 tracing::error!(vm = %id, error = %e, "cannot load a provision; it resumes at the next start");
+                self.hub.close(id);
                 return;
             }
         };

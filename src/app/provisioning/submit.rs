@@ -100,6 +100,8 @@ impl Provisioner {
             Err(CreateError::Store(e)) => return Err(e.into()),
         }
         self.finish_key(caller, &mut record, prepared.save).await?;
+        // Published before the run starts, so whoever follows the VM from now on finds its channel.
+        self.hub.publish(&record);
         self.spawn(id);
         Ok(Accepted { id, replay: false })
     }
