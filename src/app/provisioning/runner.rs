@@ -41,14 +41,6 @@ pub(super) struct Run {
 /// Transient failures tolerated per step before it fails (backoff 1, 2, 4, 8, 16 s).
 const MAX_TRANSIENT: u32 = 5;
 
-/// Whether the provision waits for no one in this phase.
-fn settled(phase: &Phase) -> bool {
-    matches!(
-        phase,
-        Phase::PendingApproval | Phase::Denied { .. } | Phase::Ready | Phase::RolledBack { .. } | Phase::Deleted
-    )
-}
-
 /// What a step had in hand when it completed, for the timeline.
 fn detail(step: Step, record: &ProvisionRecord) -> StepDetail {
     let held = &record.provision.held;
@@ -164,7 +156,7 @@ impl Provisioner {
             if !self.record(&mut record, event).await {
                 break;
             }
-            if settled(&record.provision.phase) {
+            if record.provision.phase.is_at_rest() {
                 break;
             }
         }
@@ -242,7 +234,7 @@ impl Provisioner {
             record.details.push(detail(step, record));
         }
         record.updated_at = now;
-        if settled(&record.provision.phase) && record.finished_at.is_none() {
+        if record.provision.phase.is_at_rest() && record.finished_at.is_none() {
             record.finished_at = Some(now);
         }
         self.side_effects(record, &event).await;

@@ -2,8 +2,6 @@
 //! (only when it carries this provision's marker; stopped first when running), then the address.
 //! While Proxmox cannot be reached the teardown waits (`rollback_pending`) and carries on later.
 
-use std::time::Duration;
-
 use chrono::Utc;
 
 use super::Provisioner;
@@ -188,6 +186,5 @@ impl Provisioner {
                 _ => return,
             }
         }
-        self.ports.pace.pause(Duration::from_millis(10)).await;
     }
 }

@@ -159,3 +159,31 @@ fn a_vm_still_being_provisioned_cannot_be_deleted_yet() {
         assert_eq!(p, before);
     }
 }
+
+#[test]
+fn at_rest_and_holding_the_hostname_follow_the_phase() {
+    use super::Phase;
+    let failure = super::Failure {
+        step: super::Step::Clone,
+        reason: "no".into(),
+    };
+    let cases = [
+        (Phase::PendingApproval, true, true),
+        (Phase::Requested, false, true),
+        (Phase::Cloning { task: None }, false, true),
+        (Phase::Ready, true, true),
+        (
+            Phase::RolledBack {
+                failure: failure.clone(),
+            },
+            true,
+            false,
+        ),
+        (Phase::Denied { reason: "no".into() }, true, false),
+        (Phase::Deleted, true, false),
+    ];
+    for (phase, rest, holds) in cases {
+        assert_eq!(phase.is_at_rest(), rest, "{}", phase.word());
+        assert_eq!(phase.holds_hostname(), holds, "{}", phase.word());
+    }
+}

@@ -269,6 +269,20 @@ impl Phase {
         }
     }
 
+    /// Nothing happens to the provision until someone asks (an approval, a power action, a
+    /// delete): no run needs to work on it.
+    pub fn is_at_rest(&self) -> bool {
+        matches!(
+            self,
+            Self::PendingApproval | Self::Denied { .. } | Self::Ready | Self::RolledBack { .. } | Self::Deleted
+        )
+    }
+
+    /// The VM still holds its hostname: it exists, or may yet exist.
+    pub fn holds_hostname(&self) -> bool {
+        !matches!(self, Self::Denied { .. } | Self::RolledBack { .. } | Self::Deleted)
+    }
+
     /// No event moves the provision on from here (a delete is still possible from some).
     pub fn is_settled(&self) -> bool {
         matches!(

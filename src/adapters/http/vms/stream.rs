@@ -14,7 +14,6 @@ use super::views::{ResultView, VmView, body};
 use crate::app::accounts::Caller;
 use crate::app::provisioning::{ProvisionError, Provisioner, Snapshot};
 use crate::domain::ids::InstanceId;
-use crate::domain::provisioning::Phase;
 
 /// Keep-alive interval of long-lived streams.
 const HEARTBEAT: Duration = Duration::from_secs(15);
@@ -179,14 +178,6 @@ pub fn ndjson(mut follower: Follower) -> Body {
     Body::from_async_read(rx)
 }
 
-/// Whether nothing more will change without someone asking.
-fn settled(phase: &Phase) -> bool {
-    matches!(
-        phase,
-        Phase::PendingApproval | Phase::Denied { .. } | Phase::Ready | Phase::RolledBack { .. } | Phase::Deleted
-    )
-}
-
 /// Server-sent events: `event: vm` with the whole VM on every change, until it settles.
 pub fn events(mut follower: Follower) -> Body {
     let (mut tx, rx) = tokio::io::duplex(64 * 1024);
@@ -197,7 +188,7 @@ pub fn events(mut follower: Follower) -> Body {
                 Ok(Seen::State(s)) => {
                     let view = VmView::from(&follower.vms().view(s.clone()).await);
                     let data = serde_json::to_string(&to_json(&view)).unwrap_or_default();
-                    let end = settled(&s.provision.phase);
+                    let end = s.provision.phase.is_at_rest();
                     (format!("event: vm\ndata: {data}\n\n"), end)
                 }
                 Ok(Seen::Quiet) => (": keep-alive\n\n".to_owned(), false),

@@ -46,27 +46,14 @@ fn db(e: DbErr) -> StoreError {
     StoreError::Unavailable(e.to_string())
 }
 
-/// Whether the VM still holds its hostname (it exists or may yet exist).
-fn is_live(phase: &Phase) -> bool {
-    !matches!(phase, Phase::Denied { .. } | Phase::RolledBack { .. } | Phase::Deleted)
-}
-
-/// Whether nothing more happens to the provision without someone asking.
-fn is_settled(phase: &Phase) -> bool {
-    matches!(
-        phase,
-        Phase::PendingApproval | Phase::Denied { .. } | Phase::Ready | Phase::RolledBack { .. } | Phase::Deleted
-    )
-}
-
 fn to_row(r: &ProvisionRecord) -> row::Model {
     let p = &r.provision;
     row::Model {
         id: p.id.to_string(),
         owner_id: p.spec.owner.to_string(),
         hostname: p.spec.hostname.as_str().to_owned(),
-        live: is_live(&p.phase),
-        settled: is_settled(&p.phase),
+        live: p.phase.holds_hostname(),
+        settled: p.phase.is_at_rest(),
         idem_key: r.idempotency.as_ref().map(|i| i.key.clone()),
         requested_at: p.requested_at,
         state: codec::encode(r),
