@@ -12,6 +12,7 @@ pub mod keys;
 pub mod maintenance;
 pub mod oauth;
 pub mod provisioning;
+pub mod quotas;
 pub mod secrets;
 pub mod server;
 pub mod signups;

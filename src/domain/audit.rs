@@ -72,6 +72,14 @@ actions! {
     KeyDeleted => "key.deleted",
     /// A private half was read out of the vault (downloaded).
     PrivateKeyRead => "key.private_key_read",
+    /// An admin changed the quota defaults or a member's quota.
+    QuotaChanged => "quota.changed",
+    /// An admin approved a machine request.
+    VmApproved => "vm.approved",
+    /// An admin denied a machine request.
+    VmDenied => "vm.denied",
+    /// An admin provisioned a machine for a member.
+    VmCreatedOnBehalf => "vm.created_on_behalf",
 }
 
 /// The text names no known action.

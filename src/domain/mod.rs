@@ -19,8 +19,10 @@ pub mod os_image;
 #[cfg(test)]
 pub(crate) mod proptest_config;
 pub mod provisioning;
+pub mod quota;
 pub mod role;
 pub mod scoring;
+pub mod stats;
 pub mod tier;
 pub mod upid;
 pub mod vmid;

@@ -13,6 +13,7 @@ use super::store::StoreError;
 use crate::domain::cluster::NodeName;
 use crate::domain::ids::{InstanceId, UserId};
 use crate::domain::provisioning::Provision;
+use crate::domain::quota::{QuotaBreach, QuotaLimits, Usage};
 use crate::domain::vmid::VmId;
 
 /// Where the VM's SSH key came from.
@@ -90,6 +91,20 @@ pub struct ProvisionRecord {
     /// How a finished VM differs from what Proxmox reports: `vanished` (gone from the cluster)
     /// or `address_changed` (configured with another address); `None` when they agree.
     pub drift: Option<String>,
+    /// The request's reason and who made and decided it.
+    pub review: Review,
+}
+
+/// Who asked for a VM and who decided on it, when an admin is involved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Review {
+    /// Why the owner needs the machine (shown in the approval queue).
+    pub reason: Option<String>,
+    /// The admin who provisioned it on the owner's behalf.
+    pub created_by: Option<UserId>,
+    /// The admin who approved or denied the request.
+    pub decided_by: Option<UserId>,
+    pub decided_at: Option<DateTime<Utc>>,
 }
 
 impl ProvisionRecord {
@@ -110,6 +125,21 @@ pub enum CreateError {
     /// The owner already sent a request with this idempotency key; `digest` is that request's.
     #[error("the idempotency key was used before")]
     KeyUsed { existing: InstanceId, digest: String },
+    /// The owner's quota has no room for the machine.
+    #[error("{0}")]
+    OverQuota(QuotaBreach),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Why an admin's decision on a request was not recorded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecideError {
+    /// The request is no longer waiting for approval (someone decided first, or it was withdrawn).
+    #[error("the request is no longer pending")]
+    NotPending,
+    #[error("{0}")]
+    OverQuota(QuotaBreach),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -117,11 +147,25 @@ pub enum CreateError {
 #[cfg_attr(test, mockall::automock)]
 #[async_trait]
 pub trait ProvisionStore: Send + Sync {
-    /// Inserts a new record. Refused, changing nothing, when a live VM has the hostname or the
-    /// owner's idempotency key was used before.
+    /// Inserts a new record. Refused, changing nothing, when a live VM has the hostname, the
+    /// owner's idempotency key was used before, or (with `quota`) the owner's machines that count
+    /// toward it plus this one would break a limit. All of it is checked in the one write that
+    /// inserts, so concurrent requests cannot together exceed a quota.
     ///
     /// Errors: [`CreateError`].
-    async fn create_provision(&self, record: &ProvisionRecord) -> Result<(), CreateError>;
+    async fn create_provision(&self, record: &ProvisionRecord, quota: Option<QuotaLimits>) -> Result<(), CreateError>;
+
+    /// Records an admin's decision on a request waiting for approval: `record` is the request
+    /// after the approve or deny event. Refused when the stored request is no longer pending, or
+    /// (approving, with `quota`) when the owner's quota has no room, checked in the same write.
+    ///
+    /// Errors: [`DecideError`].
+    async fn decide_provision(&self, record: &ProvisionRecord, quota: Option<QuotaLimits>) -> Result<(), DecideError>;
+
+    /// What the owner's machines that count toward a quota take up.
+    ///
+    /// Errors: [`StoreError`].
+    async fn usage_of(&self, owner: UserId) -> Result<Usage, StoreError>;
 
     /// Writes the record's current state (durable when the call returns).
     ///
@@ -140,6 +184,12 @@ pub trait ProvisionStore: Send + Sync {
     ///
     /// Errors: [`StoreError`].
     async fn all_provisions(&self) -> Result<Vec<ProvisionRecord>, StoreError>;
+
+    /// Every record requested at or after `since`, deleted ones included, oldest first (for
+    /// provisioning metrics).
+    ///
+    /// Errors: [`StoreError`].
+    async fn provisions_since(&self, since: DateTime<Utc>) -> Result<Vec<ProvisionRecord>, StoreError>;
 
     /// Every record not yet settled (in flight, failing, rolling back), oldest first.
     ///

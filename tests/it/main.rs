@@ -4,6 +4,7 @@
 pub mod accounts;
 mod cli;
 mod crash_process;
+mod fleet;
 mod helpers;
 mod http_surface;
 mod keys;

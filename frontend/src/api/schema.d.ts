@@ -743,7 +743,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/ips/reconcile": {
+    "/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The approval queue (admins). */
+        get: operations["list_approvals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/approvals/{id}/approve": {
         parameters: {
             query?: never;
             header?: never;
@@ -752,9 +769,221 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Approve a request (admins): the owner's quota and the cluster's capacity are checked, then
+         *     the machine is built. 409 when it was already decided or the quota has no room; 503 when
+         *     no node has room right now (the request keeps waiting).
+         */
+        post: operations["approve_vm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/approvals/{id}/deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deny a request with a reason the member sees (admins). */
+        post: operations["deny_vm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The IP pool: every address with its state, source and holder (admins). */
+        get: operations["list_ips"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ips/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The last reconcile pass's report, scheduled or manual (admins); `at` is absent before the
+         *     first pass.
+         */
+        get: operations["last_reconcile"];
+        put?: never;
         /** Reconcile the IP pool with Proxmox now (admins); answers the report. */
         post: operations["reconcile_ips"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every node with its live usage and how placement scores it for a VM of `tier` (default
+         *     `small`) and `os` (default: the first OS with a template), rejection reasons included
+         *     (admins).
+         */
+        get: operations["list_nodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cluster/vms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every guest on the cluster, Nimbus's own (with owner, hostname and address) and foreign
+         *     ones (admins).
+         */
+        get: operations["list_cluster_vms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cluster/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The overview's figures: machines, approvals, the IP pool, average provision time, and the
+         *     cluster's usage (admins).
+         */
+        get: operations["get_cluster_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics/provisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Provisioning metrics over the last `days` days (1 to 365, default 7): outcomes, success
+         *     rate, and p50/p95 time per step (admins).
+         */
+        get: operations["get_provision_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/quota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your quota: limits, use and what is left (admins are exempt). */
+        get: operations["get_my_quota"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/quotas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The quota defaults and every account's quota and usage (admins). */
+        get: operations["list_quotas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/quotas/defaults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the defaults every member without limits of their own gets (admins). Machines that
+         *     exist are never removed; the limits apply to new requests.
+         */
+        put: operations["set_quota_defaults"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/quotas/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Give a member limits of their own (admins). */
+        put: operations["set_member_quota"];
+        post?: never;
+        /** Put a member back on the defaults (admins). */
+        delete: operations["reset_member_quota"];
         options?: never;
         head?: never;
         patch?: never;
@@ -818,7 +1047,7 @@ export interface components {
          * @description A kind of recorded action.
          * @enum {string}
          */
-        AuditAction: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.signed_out_everywhere" | "account.password_changed" | "account.role_changed" | "account.status_changed" | "account.promoted_at_boot" | "token.created" | "token.revoked" | "settings.changed" | "access_code.rotated" | "access_code.failed" | "identity.linked" | "identity.unlinked" | "key.created" | "key.deleted" | "key.private_key_read";
+        AuditAction: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.signed_out_everywhere" | "account.password_changed" | "account.role_changed" | "account.status_changed" | "account.promoted_at_boot" | "token.created" | "token.revoked" | "settings.changed" | "access_code.rotated" | "access_code.failed" | "identity.linked" | "identity.unlinked" | "key.created" | "key.deleted" | "key.private_key_read" | "quota.changed" | "vm.approved" | "vm.denied" | "vm.created_on_behalf";
         /**
          * AuditEntryView
          * @description One recorded action.
@@ -870,6 +1099,68 @@ export interface components {
         /** @enum {string} */
         AuthVia: "session" | "token";
         /**
+         * ClusterFiguresView
+         * @description The cluster's own figures.
+         */
+        ClusterFiguresView: {
+            /** Format: uint32 */
+            nodes_total: number;
+            /** Format: uint32 */
+            nodes_online: number;
+            /** Format: uint32 */
+            cpus: number;
+            /**
+             * Format: double
+             * @description Mean CPU load of the online nodes, 0..1.
+             */
+            cpu_load: number;
+            /** Format: uint64 */
+            mem_used: number;
+            /** Format: uint64 */
+            mem_total: number;
+            /**
+             * Format: uint64
+             * @description Shared storage counted once (bytes).
+             */
+            storage_used: number;
+            /** Format: uint64 */
+            storage_total: number;
+            /** Format: uint32 */
+            guests_total: number;
+            /** Format: uint32 */
+            guests_running: number;
+        };
+        /**
+         * ClusterVmView
+         * @description A guest on the cluster.
+         */
+        ClusterVmView: {
+            /** Format: uint32 */
+            vmid: number;
+            name?: string;
+            node: string;
+            /** @description `qemu` or `lxc`. */
+            kind: string;
+            /** @description `running`, `stopped`, `paused` or `unknown`. */
+            status: string;
+            /** @description `nimbus` (built by this Nimbus) or `foreign`. */
+            source: string;
+            nimbus_managed: boolean;
+            /** Format: uint32 */
+            cpus: number;
+            /** Format: uint64 */
+            mem_max: number;
+            /** Format: uint64 */
+            uptime: number;
+            /** @description Nimbus's id of the machine (Nimbus's own only). */
+            id?: string;
+            hostname?: string;
+            tier?: string;
+            ip?: string;
+            owner_id?: string;
+            owner_name?: string;
+        };
+        /**
          * ConflictView
          * @description Something reconcile found and will not fix on its own.
          */
@@ -914,6 +1205,14 @@ export interface components {
          */
         Deleted: {
             id: string;
+        };
+        /**
+         * DenyRequest
+         * @description Why the request is denied.
+         */
+        DenyRequest: {
+            /** @description 1 to 500 characters; the member sees it on the machine. */
+            reason: string;
         };
         /**
          * Envelope_AccessCodeSettings
@@ -997,6 +1296,33 @@ export interface components {
             data: components["schemas"]["Me"];
         };
         /**
+         * Envelope_MemberQuotaView
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_MemberQuotaView: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["MemberQuotaView"];
+        };
+        /**
+         * Envelope_MetricsView
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_MetricsView: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["MetricsView"];
+        };
+        /**
+         * Envelope_NodesView
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_NodesView: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["NodesView"];
+        };
+        /**
          * Envelope_OAuthSettingsView
          * @description A successful answer: `{"success": true, "data": …}`.
          */
@@ -1042,6 +1368,33 @@ export interface components {
             data: components["schemas"]["ProvisionResult"];
         };
         /**
+         * Envelope_QuotaLimits
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_QuotaLimits: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["QuotaLimits"];
+        };
+        /**
+         * Envelope_QuotaOverview
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_QuotaOverview: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["QuotaOverview"];
+        };
+        /**
+         * Envelope_QuotaStatus
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_QuotaStatus: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["QuotaStatus"];
+        };
+        /**
          * Envelope_ReconcileReportView
          * @description A successful answer: `{"success": true, "data": …}`.
          */
@@ -1078,6 +1431,15 @@ export interface components {
             data: components["schemas"]["SshKey"];
         };
         /**
+         * Envelope_StatsView
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_StatsView: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["StatsView"];
+        };
+        /**
          * Envelope_User
          * @description A successful answer: `{"success": true, "data": …}`.
          */
@@ -1105,6 +1467,15 @@ export interface components {
             data: components["schemas"]["ApiToken"][];
         };
         /**
+         * Envelope_list_ClusterVmView
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_list_ClusterVmView: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["ClusterVmView"][];
+        };
+        /**
          * Envelope_list_IdentityView
          * @description A successful answer: `{"success": true, "data": …}`.
          */
@@ -1112,6 +1483,15 @@ export interface components {
             /** @description Always `true`. */
             success: boolean;
             data: components["schemas"]["IdentityView"][];
+        };
+        /**
+         * Envelope_list_IpView
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_list_IpView: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["IpView"][];
         };
         /**
          * Envelope_list_SessionInfo
@@ -1201,6 +1581,37 @@ export interface components {
             /** Format: date-time */
             linked_at: string;
         };
+        /**
+         * IpView
+         * @description One address of the pool.
+         */
+        IpView: {
+            ip: string;
+            /** @description `free`, `reserved` (held for a machine being built) or `allocated`. */
+            status: string;
+            /**
+             * @description Who holds it: `local` (a Nimbus machine), `adopted` (a Proxmox guest Nimbus did not
+             *     build) or `external` (a LAN host that is not a guest); absent when free.
+             */
+            source?: string;
+            /** Format: uint32 */
+            vmid?: number;
+            /** @description The Nimbus machine's id and hostname, or the adopted guest's name. */
+            vm_id?: string;
+            hostname?: string;
+            owner_name?: string;
+            /** Format: date-time */
+            reserved_at?: string;
+            /** Format: date-time */
+            allocated_at?: string;
+            /** Format: date-time */
+            last_seen_at?: string;
+            /**
+             * Format: uint32
+             * @description Reconcile passes in a row that did not see the holder.
+             */
+            missed_cycles: number;
+        };
         /** @enum {string} */
         KeySource: "imported" | "generated";
         /** KeyUpdate */
@@ -1237,6 +1648,50 @@ export interface components {
             has_password: boolean;
         };
         /**
+         * MemberQuotaView
+         * @description One account on the admin's quota page.
+         */
+        MemberQuotaView: {
+            user_id: string;
+            name: string;
+            email: string;
+            /** @description `admin` or `member`. */
+            role: string;
+            quota: components["schemas"]["QuotaStatus"];
+        };
+        /**
+         * MetricsView
+         * @description Provisioning over a window.
+         */
+        MetricsView: {
+            /** Format: date-time */
+            since: string;
+            /**
+             * Format: uint32
+             * @description Every request in the window, whatever became of it.
+             */
+            requested: number;
+            /** Format: uint32 */
+            succeeded: number;
+            /** Format: uint32 */
+            failed: number;
+            /** Format: uint32 */
+            denied: number;
+            /** Format: uint32 */
+            pending: number;
+            /** Format: uint32 */
+            in_progress: number;
+            /**
+             * Format: double
+             * @description Succeeded over succeeded plus failed, 0..1; absent before any finished.
+             */
+            success_rate?: number;
+            /** @description From start (request or approval) to running. */
+            total?: components["schemas"]["TimingView"] & unknown;
+            /** @description Per step, in the order steps run. */
+            steps: components["schemas"]["StepTimingView"][];
+        };
+        /**
          * NewKeyRequest
          * @description A new key: a public key (with its private half, optionally), or `generate: true`.
          */
@@ -1257,6 +1712,68 @@ export interface components {
             keep_private_key?: boolean;
             /** @description Make this the default key. */
             set_default?: boolean;
+        };
+        /**
+         * NodeView
+         * @description A node with its live usage and how placement judges it.
+         */
+        NodeView: {
+            name: string;
+            /** @description `online` or `offline`. */
+            status: string;
+            /**
+             * Format: double
+             * @description CPU load, 0..1.
+             */
+            cpu: number;
+            /** Format: uint32 */
+            max_cpu: number;
+            /**
+             * Format: uint64
+             * @description Bytes.
+             */
+            mem_used: number;
+            /** Format: uint64 */
+            mem_total: number;
+            /**
+             * Format: uint64
+             * @description Memory promised to the node's guests, running or not (bytes).
+             */
+            mem_allocated: number;
+            /**
+             * Format: uint64
+             * @description The VM disk storage's use on this node, with machines being built (bytes).
+             */
+            disk_used?: number;
+            /** Format: uint64 */
+            disk_total?: number;
+            /**
+             * Format: uint32
+             * @description Running guests.
+             */
+            vm_count: number;
+            /** Format: uint32 */
+            vm_count_total: number;
+            /** @description OSes this node can clone. */
+            templates: string[];
+            /** @description Placement would accept the node for the tier asked about. */
+            accepted: boolean;
+            score?: components["schemas"]["ScoreView"];
+            /**
+             * Format: uint32
+             * @description 1 for the node the next VM would go to, then 2, ...
+             */
+            preference?: number;
+            rejections: components["schemas"]["RejectionView"][];
+        };
+        /**
+         * NodesView
+         * @description The nodes, scored for one tier and OS.
+         */
+        NodesView: {
+            tier: string;
+            os: string;
+            nodes: components["schemas"]["NodeView"][];
         };
         /**
          * OAuthSettingsUpdate
@@ -1298,6 +1815,20 @@ export interface components {
             current_password?: string;
             /** @description At least 10 characters and not a common password. */
             new_password: string;
+        };
+        /**
+         * PoolCountsView
+         * @description How many pool addresses are in each state.
+         */
+        PoolCountsView: {
+            /** Format: uint32 */
+            total: number;
+            /** Format: uint32 */
+            free: number;
+            /** Format: uint32 */
+            reserved: number;
+            /** Format: uint32 */
+            allocated: number;
         };
         /**
          * PrivateKeyView
@@ -1356,6 +1887,16 @@ export interface components {
             keep_private_key?: boolean;
             /** @description Expose SSH through the Gopher tunnel gateway (refused until tunnels are configured). */
             public_tunnel?: boolean;
+            /**
+             * @description Why you need the machine, up to 500 characters; shown to the admin who reviews a request
+             *     that needs approval.
+             */
+            reason?: string;
+            /**
+             * @description Admins only: provision the machine for this account (its id). The machine is theirs,
+             *     counts toward their quota and needs no approval.
+             */
+            owner_id?: string;
         };
         /**
          * ProvisionResult
@@ -1399,6 +1940,85 @@ export interface components {
          */
         ProxmoxState: "reachable" | "unreachable" | "not_configured";
         /**
+         * QuotaHeadroom
+         * @description What may still be added under each limit; absent where there is no limit.
+         */
+        QuotaHeadroom: {
+            /** Format: uint32 */
+            vms?: number;
+            /** Format: uint32 */
+            vcpus?: number;
+            /** Format: uint64 */
+            memory_mib?: number;
+            /** Format: uint64 */
+            disk_gib?: number;
+        };
+        /**
+         * QuotaLimits
+         * @description Limits; an absent (or null) limit means no limit.
+         */
+        QuotaLimits: {
+            /**
+             * Format: uint64
+             * @description Machines at once (0 to 10000).
+             */
+            max_vms?: number;
+            /**
+             * Format: uint64
+             * @description vCPUs over all machines.
+             */
+            max_vcpus?: number;
+            /**
+             * Format: uint64
+             * @description Memory over all machines, in MiB.
+             */
+            max_memory_mib?: number;
+            /**
+             * Format: uint64
+             * @description Disk over all machines, in GB.
+             */
+            max_disk_gib?: number;
+            /** @description Tiers larger than this one need an admin's approval (xl always does); absent for none. */
+            approval_above?: string;
+        };
+        /**
+         * QuotaOverview
+         * @description The quota settings.
+         */
+        QuotaOverview: {
+            /** @description What every member without limits of their own gets. */
+            defaults: components["schemas"]["QuotaLimits"] & unknown;
+            members: components["schemas"]["MemberQuotaView"][];
+        };
+        /**
+         * QuotaStatus
+         * @description Someone's quota.
+         */
+        QuotaStatus: {
+            /** @description Admins are not limited. */
+            exempt: boolean;
+            /** @description Absent for admins. */
+            limits?: components["schemas"]["QuotaLimits"] & unknown;
+            /** @description The limits are this member's own rather than the defaults. */
+            custom: boolean;
+            usage: components["schemas"]["QuotaUsage"];
+            headroom: components["schemas"]["QuotaHeadroom"];
+        };
+        /**
+         * QuotaUsage
+         * @description What the machines take up (machines that exist or are being built).
+         */
+        QuotaUsage: {
+            /** Format: uint32 */
+            vms: number;
+            /** Format: uint32 */
+            vcpus: number;
+            /** Format: uint64 */
+            memory_mib: number;
+            /** Format: uint64 */
+            disk_gib: number;
+        };
+        /**
          * ReconcileReportView
          * @description One reconcile pass.
          */
@@ -1429,12 +2049,39 @@ export interface components {
             /** @description Only for the first account of `nimbus serve`: the one-time token from the server log. */
             setup_token?: string;
         };
+        /**
+         * RejectionView
+         * @description Why placement passes a node over.
+         */
+        RejectionView: {
+            /**
+             * @description `offline`, `excluded`, `no_template`, `no_capacity`, `insufficient_cores`,
+             *     `insufficient_mem` or `insufficient_disk`.
+             */
+            code: string;
+            /** @description In words, with the figure that decided it. */
+            message: string;
+        };
         /** RenameRequest */
         RenameRequest: {
             name: string;
         };
         /** @enum {string} */
         Role: "admin" | "member";
+        /**
+         * ScoreView
+         * @description The soft score's parts, each 0..1 (higher is roomier after placing the VM).
+         */
+        ScoreView: {
+            /** Format: double */
+            total: number;
+            /** Format: double */
+            mem: number;
+            /** Format: double */
+            cpu: number;
+            /** Format: double */
+            disk?: number;
+        };
         /**
          * SessionInfo
          * @description One browser session of the caller.
@@ -1494,6 +2141,47 @@ export interface components {
             created_at: string;
         };
         /**
+         * StatsView
+         * @description The overview's figures.
+         */
+        StatsView: {
+            /** @description Absent when Proxmox cannot be read right now. */
+            cluster?: components["schemas"]["ClusterFiguresView"] & unknown;
+            /**
+             * Format: uint32
+             * @description Nimbus machines built and not deleted.
+             */
+            machines_active: number;
+            /**
+             * Format: uint32
+             * @description Of those, requested in the last 7 days.
+             */
+            machines_new_this_week: number;
+            /** Format: uint32 */
+            machines_in_progress: number;
+            /** Format: uint32 */
+            pending_approvals: number;
+            pool: components["schemas"]["PoolCountsView"];
+            /**
+             * Format: uint64
+             * @description Mean time from start (request or approval) to running over the last 7 days.
+             */
+            avg_provision_ms?: number;
+        };
+        /**
+         * StepTimingView
+         * @description One step's timing.
+         */
+        StepTimingView: {
+            step: string;
+            /** Format: uint32 */
+            count: number;
+            /** Format: uint64 */
+            p50_ms: number;
+            /** Format: uint64 */
+            p95_ms: number;
+        };
+        /**
          * StepView
          * @description A completed step on the timeline.
          */
@@ -1524,8 +2212,20 @@ export interface components {
             memory_mib: number;
             /** Format: uint64 */
             disk_gib: number;
-            /** @description You cannot request this tier yourself: an admin must create it for you. */
+            /** @description A request for this tier waits for an admin's approval (xl, or above your allowance). */
             needs_approval: boolean;
+        };
+        /**
+         * TimingView
+         * @description Count and p50/p95 durations.
+         */
+        TimingView: {
+            /** Format: uint32 */
+            count: number;
+            /** Format: uint64 */
+            p50_ms: number;
+            /** Format: uint64 */
+            p95_ms: number;
         };
         /** @enum {string} */
         TokenScope: "read_write" | "read_only";
@@ -1617,6 +2317,20 @@ export interface components {
             /** @description The provision failed and was rolled back: `POST /vms/{id}/retry` tries again. */
             can_retry: boolean;
             owner_id: string;
+            /** @description The owner's name (in admins' views of other people's machines). */
+            owner_name?: string;
+            owner_email?: string;
+            /** @description Why the owner asked for the machine (requests that need approval). */
+            reason?: string;
+            /** @description Why an admin denied the request (status `denied`). */
+            denied_reason?: string;
+            /** @description An admin provisioned the machine for its owner (that admin's id). */
+            created_by?: string;
+            /**
+             * Format: date-time
+             * @description When an admin approved or denied the request.
+             */
+            decided_at?: string;
         };
     };
     responses: never;
@@ -6604,13 +7318,14 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_ProvisionResult"];
                 };
             };
-            /** @description The NDJSON stream of the provision (`Accept: application/x-ndjson`). */
+            /** @description With `Accept: application/x-ndjson`, the NDJSON stream of the provision (`accepted`, one `step` per completed step, then `result` or `error`; a request that waits for approval sends `pending_approval` with the machine instead). As JSON: the tier needs an admin's approval, so the machine waits as `pending_approval` and nothing is reserved until an admin approves it. */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/x-ndjson": string;
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_Vm"];
                 };
             };
             /** @description A field is invalid (`field` names it) or the body could not be read. */
@@ -7948,6 +8663,614 @@ export interface operations {
             };
         };
     };
+    list_approvals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Requests waiting for approval, oldest first, with their owners and reasons. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_list_Vm"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    approve_vm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Approved: the machine is being built (status `provisioning`); follow it by its id. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_Vm"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deny_vm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["DenyRequest"];
+            };
+        };
+        responses: {
+            /** @description Denied: the machine's status is `denied`, with the reason. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_Vm"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_ips: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every address of the pool, in order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_list_IpView"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    last_reconcile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pass ran; its report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_ReconcileReportView"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     reconcile_ips: {
         parameters: {
             query?: never;
@@ -7964,6 +9287,1103 @@ export interface operations {
                 };
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_ReconcileReportView"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_nodes: {
+        parameters: {
+            query?: {
+                tier?: string;
+                os?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every node, in the cluster's order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_NodesView"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_cluster_vms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every guest on the cluster except templates, by VMID. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_list_ClusterVmView"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_cluster_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_StatsView"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_provision_metrics: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_MetricsView"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_my_quota: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your limits, what your machines take up and what is left. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_QuotaStatus"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_quotas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The defaults and every account's quota and usage. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_QuotaOverview"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_quota_defaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["QuotaLimits"];
+            };
+        };
+        responses: {
+            /** @description The defaults now in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_QuotaLimits"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_member_quota: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["QuotaLimits"];
+            };
+        };
+        responses: {
+            /** @description The member's quota now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_MemberQuotaView"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reset_member_quota: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The member's quota now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_MemberQuotaView"];
                 };
             };
             /** @description A field is invalid (`field` names it) or the body could not be read. */

@@ -67,6 +67,10 @@ action_view! {
     KeyCreated => "key.created",
     KeyDeleted => "key.deleted",
     PrivateKeyRead => "key.private_key_read",
+    QuotaChanged => "quota.changed",
+    VmApproved => "vm.approved",
+    VmDenied => "vm.denied",
+    VmCreatedOnBehalf => "vm.created_on_behalf",
 }
 
 /// One recorded action.

@@ -1,5 +1,6 @@
-//! The IP pool's admin operations: `POST /ips/reconcile` runs a reconcile pass now and answers
-//! its report, conflicts included (what reconcile will not fix on its own).
+//! The IP pool's admin operations: the pool with who holds each address (`GET /ips`), the last
+//! reconcile report (`GET /ips/reconcile`), and `POST /ips/reconcile`, which runs a pass now and
+//! answers its report, conflicts included (what reconcile will not fix on its own).
 
 use std::sync::Arc;
 
@@ -11,8 +12,8 @@ use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 use super::accounts::ApiError;
 use super::auth::AdminOnly;
 use super::envelope::{Envelope, ErrorBody};
-use crate::app::provisioning::{ProvisionError, Provisioner, ReconcileReport};
-use crate::domain::ip_pool::Conflict;
+use crate::app::provisioning::{PoolEntry, ProvisionError, Provisioner, ReconcileReport};
+use crate::domain::ip_pool::{AddressState, Conflict, Holder, Source};
 
 #[derive(Tags)]
 enum IpTags {
@@ -99,6 +100,81 @@ impl From<ReconcileReport> for ReconcileReportView {
     }
 }
 
+/// One address of the pool.
+#[derive(Debug, Clone, Object)]
+pub struct IpView {
+    pub ip: String,
+    /// `free`, `reserved` (held for a machine being built) or `allocated`.
+    pub status: String,
+    /// Who holds it: `local` (a Nimbus machine), `adopted` (a Proxmox guest Nimbus did not
+    /// build) or `external` (a LAN host that is not a guest); absent when free.
+    #[oai(skip_serializing_if_is_none)]
+    pub source: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    pub vmid: Option<u32>,
+    /// The Nimbus machine's id and hostname, or the adopted guest's name.
+    #[oai(skip_serializing_if_is_none)]
+    pub vm_id: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    pub hostname: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    pub owner_name: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    pub reserved_at: Option<DateTime<Utc>>,
+    #[oai(skip_serializing_if_is_none)]
+    pub allocated_at: Option<DateTime<Utc>>,
+    #[oai(skip_serializing_if_is_none)]
+    pub last_seen_at: Option<DateTime<Utc>>,
+    /// Reconcile passes in a row that did not see the holder.
+    pub missed_cycles: u32,
+}
+
+impl From<&PoolEntry> for IpView {
+    fn from(e: &PoolEntry) -> Self {
+        let a = &e.address;
+        let (vmid, guest_name, reserved_at, allocated_at) = match &a.state {
+            AddressState::Free => (None, None, None, None),
+            AddressState::Reserved(r) => (r.vmid, None, Some(r.reserved_at), None),
+            AddressState::Allocated { holder, since } => match holder {
+                Holder::Local { vmid, .. } => (Some(*vmid), None, None, Some(*since)),
+                Holder::Adopted { vmid, name } => (Some(*vmid), Some(name.clone()), None, Some(*since)),
+                Holder::External => (None, None, None, Some(*since)),
+            },
+        };
+        Self {
+            ip: a.addr.to_string(),
+            status: a.state_word().to_owned(),
+            source: a.source().map(|s| {
+                match s {
+                    Source::Local => "local",
+                    Source::Adopted => "adopted",
+                    Source::External => "external",
+                }
+                .to_owned()
+            }),
+            vmid: vmid.map(|v| v.get()),
+            vm_id: e.machine.as_ref().map(|(id, _, _)| id.to_string()),
+            hostname: e.machine.as_ref().map(|(_, h, _)| h.clone()).or(guest_name),
+            owner_name: e
+                .machine
+                .as_ref()
+                .and_then(|(_, _, o)| o.as_ref())
+                .map(|o| o.name.clone()),
+            reserved_at,
+            allocated_at,
+            last_seen_at: a.last_seen,
+            missed_cycles: a.missed,
+        }
+    }
+}
+
+#[derive(ApiResponse)]
+pub enum PoolResponse {
+    /// Every address of the pool, in order.
+    #[oai(status = 200)]
+    Ok(Json<Envelope<Vec<IpView>>>),
+}
+
 #[derive(ApiResponse)]
 pub enum ReconcileResponse {
     /// The pass ran; its report.
@@ -110,6 +186,22 @@ pub struct IpsApi;
 
 #[OpenApi(tag = "IpTags::Ips")]
 impl IpsApi {
+    /// The IP pool: every address with its state, source and holder (admins).
+    #[oai(path = "/ips", method = "get", operation_id = "list_ips")]
+    async fn list(&self, _admin: AdminOnly, vms: Data<&Arc<Provisioner>>) -> Result<PoolResponse, ApiError> {
+        let entries = vms.pool_entries().await.map_err(super::vms::refused)?;
+        Ok(PoolResponse::Ok(Json(Envelope::ok(
+            entries.iter().map(IpView::from).collect(),
+        ))))
+    }
+
+    /// The last reconcile pass's report, scheduled or manual (admins); `at` is absent before the
+    /// first pass.
+    #[oai(path = "/ips/reconcile", method = "get", operation_id = "last_reconcile")]
+    async fn last(&self, _admin: AdminOnly, vms: Data<&Arc<Provisioner>>) -> Result<ReconcileResponse, ApiError> {
+        Ok(ReconcileResponse::Ok(Json(Envelope::ok(vms.last_reconcile().into()))))
+    }
+
     /// Reconcile the IP pool with Proxmox now (admins); answers the report.
     #[oai(path = "/ips/reconcile", method = "post", operation_id = "reconcile_ips")]
     async fn reconcile(&self, _admin: AdminOnly, vms: Data<&Arc<Provisioner>>) -> Result<ReconcileResponse, ApiError> {

@@ -3,10 +3,13 @@
 
 mod access_code;
 mod allow;
+mod approvals;
 mod audit;
+mod fleet;
 mod ips;
 mod keys;
 pub mod oauth;
+mod quotas;
 
 pub mod accounts;
 pub mod auth;
@@ -49,6 +52,7 @@ pub struct ApiServices {
     pub keys: Arc<KeyVault>,
     pub signups: Arc<SignupSwitch>,
     pub vms: Arc<crate::app::provisioning::Provisioner>,
+    pub quotas: Arc<crate::app::quotas::Quotas>,
 }
 
 /// Options that shape the HTTP surface.
@@ -79,7 +83,10 @@ type Apis = (
     oauth::OAuthApi,
     keys::KeysApi,
     vms::VmsApi,
+    approvals::ApprovalsApi,
     ips::IpsApi,
+    fleet::FleetApi,
+    quotas::QuotasApi,
 );
 
 fn service() -> OpenApiService<Apis, ()> {
@@ -95,7 +102,10 @@ fn service() -> OpenApiService<Apis, ()> {
         oauth::OAuthApi,
         keys::KeysApi,
         vms::VmsApi,
+        approvals::ApprovalsApi,
         ips::IpsApi,
+        fleet::FleetApi,
+        quotas::QuotasApi,
     );
     OpenApiService::new(apis, "Nimbus", env!("CARGO_PKG_VERSION"))
         .description("Self-hosted VM provisioning portal for Proxmox VE clusters.")
@@ -133,6 +143,7 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         .data(services.keys.clone())
         .data(services.signups.clone())
         .data(services.vms.clone())
+        .data(services.quotas.clone())
         .data(oauth::PublicOrigin(options.public_origin.clone()))
         .data(auth::TrustedProxies(options.trusted_proxies.clone()))
         .data(options.cookies);

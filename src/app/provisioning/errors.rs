@@ -12,6 +12,9 @@ pub enum ProvisionError {
     KeyNotFound,
     #[error("{0}")]
     ApprovalRequired(String),
+    /// The owner's quota has no room; the message names the limit, the use and what to do.
+    #[error("{message}")]
+    OverQuota { limit: &'static str, message: String },
     #[error(
         "This Idempotency-Key was already used for a different request. Send the same request again, or use a new key for a new machine."
     )]
@@ -31,8 +34,13 @@ pub enum ProvisionError {
     NotFound,
     #[error("Only admins can see every machine.")]
     AdminOnly,
+    #[error("Only admins can provision a machine for someone else. Leave owner_id out to provision for yourself.")]
+    OnBehalfAdminOnly,
     #[error("{0}")]
     Conflict(String),
+    /// An admin denied the request, for this reason.
+    #[error("An admin denied this request: {0}")]
+    Denied(String),
     /// The provision was accepted and then failed at `step`; everything it built is being
     /// taken down.
     #[error("{message}")]
@@ -60,6 +68,7 @@ impl ProvisionError {
             Self::HostnameTaken(_) => "hostname_taken",
             Self::KeyNotFound => "key_not_found",
             Self::ApprovalRequired(_) => "approval_required",
+            Self::OverQuota { .. } => "quota_exceeded",
             Self::IdempotencyConflict => "idempotency_conflict",
             Self::NotConfigured(_) => "not_configured",
             Self::NoTemplate(_) => "no_template",
@@ -67,8 +76,9 @@ impl ProvisionError {
             Self::PoolExhausted(_) => "pool_exhausted",
             Self::ProxmoxUnavailable(_) => "proxmox_unavailable",
             Self::NotFound => "not_found",
-            Self::AdminOnly => "admin_required",
+            Self::AdminOnly | Self::OnBehalfAdminOnly => "admin_required",
             Self::Conflict(_) => "conflict",
+            Self::Denied(_) => "request_denied",
             Self::Failed { code, .. } => code,
             Self::Internal(_) => "internal",
         }
@@ -82,6 +92,7 @@ impl ProvisionError {
             Self::KeyNotFound => Some("ssh_key_id"),
             Self::ApprovalRequired(_) => Some("tier"),
             Self::NoTemplate(_) => Some("os_template"),
+            Self::OnBehalfAdminOnly => Some("owner_id"),
             _ => None,
         }
     }

@@ -3,11 +3,14 @@
 //! on before awaiting it, rolls back what it built on failure, and resumes after a restart. Any
 //! number of waiters follow a run through the hub.
 
+mod approvals;
 mod drift;
 mod errors;
+mod fleet;
 mod hub;
 mod keys;
 mod lifecycle;
+mod metrics;
 mod netscan;
 pub mod pace;
 mod placement;
@@ -32,9 +35,11 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
 pub use errors::ProvisionError;
+pub use fleet::{ClusterFigures, ClusterGuest, FleetStats, NodeReport, PoolCounts, PoolEntry};
 pub use hub::Snapshot;
 pub use lifecycle::SHUTDOWN_WAIT_SECS;
-pub use queries::{Catalog, OsOption, TierOption, UNCONFIRMED, VmResult, VmState, failure_code};
+pub use metrics::{ProvisionMetrics, Timing};
+pub use queries::{Catalog, OsOption, Owner, TierOption, UNCONFIRMED, VmResult, VmState, failure_code};
 pub use reconcile::ReconcileReport;
 pub use request::{KeyChoice, ProvisionForm, idempotency_key};
 pub use submit::Accepted;
@@ -43,6 +48,7 @@ use self::hub::Hub;
 use self::pace::Pace;
 use self::templates::Templates;
 use super::keys::KeyVault;
+use crate::app::audit::Auditor;
 use crate::domain::clone_mode::CloneMode;
 use crate::domain::cluster::NodeName;
 use crate::domain::ids::InstanceId;
@@ -51,7 +57,7 @@ use crate::domain::os_image::OsCatalog;
 use crate::domain::scoring::{InFlight, ScoringPolicy};
 use crate::domain::tier::TierCatalog;
 use crate::domain::vmid::VmId;
-use crate::ports::{AddressPool, Clock, KeyCodec, LanProbe, ProvisionStore, Proxmox};
+use crate::ports::{AccountStore, AddressPool, Clock, KeyCodec, LanProbe, ProvisionStore, Proxmox, QuotaStore};
 
 /// How provisions are built, from configuration.
 #[derive(Debug, Clone)]
@@ -98,6 +104,10 @@ pub type Checkpoint = Arc<
 pub struct ProvisionPorts {
     pub proxmox: Option<Arc<dyn Proxmox>>,
     pub store: Arc<dyn ProvisionStore>,
+    pub quotas: Arc<dyn QuotaStore>,
+    /// Owners are looked up for provisions on their behalf and for approvals.
+    pub accounts: Arc<dyn AccountStore>,
+    pub audit: Arc<Auditor>,
     pub pool: Arc<dyn AddressPool>,
     pub lan: Arc<dyn LanProbe>,
     pub vault: Arc<KeyVault>,

@@ -18,14 +18,14 @@ use crate::ports::provisions::ProvisionRecord;
 use crate::ports::proxmox::ClusterResource;
 
 /// Fresh figures for scoring.
-struct Telemetry {
-    nodes: Vec<crate::domain::cluster::NodeFigures>,
+pub(super) struct Telemetry {
+    pub(super) nodes: Vec<crate::domain::cluster::NodeFigures>,
     guests: Vec<GuestFigures>,
     storage: Vec<StorageFigures>,
 }
 
 impl Provisioner {
-    async fn telemetry(&self) -> Result<Telemetry, ProxmoxError> {
+    pub(super) async fn telemetry(&self) -> Result<Telemetry, ProxmoxError> {
         let p = self.proxmox();
         let nodes = p.nodes().await?.iter().map(|n| n.figures()).collect();
         let mut guests = Vec::new();
@@ -52,7 +52,7 @@ impl Provisioner {
         Ok(Telemetry { nodes, guests, storage })
     }
 
-    fn decide(&self, tier: &Tier, os: &str, t: &Telemetry, in_flight: &[InFlight]) -> PlacementDecision {
+    pub(super) fn decide(&self, tier: &Tier, os: &str, t: &Telemetry, in_flight: &[InFlight]) -> PlacementDecision {
         let templates = self.templates().nodes_for(os);
         let view = ClusterView {
             nodes: &t.nodes,

@@ -29,6 +29,15 @@ pub struct VmState {
     pub warning: Option<String>,
     pub can_retry: bool,
     pub private_key_available: bool,
+    /// The owner's name and email, filled in for admins' views of everyone's machines.
+    pub owner: Option<Owner>,
+}
+
+/// Who owns a VM, as shown to admins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub name: String,
+    pub email: String,
 }
 
 /// The seed's provision result, plus Nimbus's id.
@@ -173,6 +182,7 @@ impl Provisioner {
             private_key_available: record.key.origin == KeyOrigin::Generated
                 && record.key.kept
                 && record.key.key_id.is_some(),
+            owner: None,
             record,
         }
     }
@@ -183,7 +193,10 @@ impl Provisioner {
             if caller.user.role != Role::Admin {
                 return Err(ProvisionError::AdminOnly);
             }
-            self.ports.store.all_provisions().await?
+            let records = self.ports.store.all_provisions().await?;
+            let power = self.power_states().await;
+            let states = records.into_iter().map(|r| self.state(Arc::new(r), &power)).collect();
+            return Ok(self.with_owners(states).await);
         } else {
             self.ports.store.provisions_of(caller.user.id).await?
         };
@@ -198,7 +211,11 @@ impl Provisioner {
     /// One VM.
     pub async fn get(&self, caller: &Caller, id: InstanceId) -> Result<VmState, ProvisionError> {
         let record = self.owned(caller, id).await?;
-        Ok(self.view(Arc::new(record)).await)
+        let state = self.view(Arc::new(record)).await;
+        if caller.user.role == Role::Admin {
+            return Ok(self.with_owners(vec![state]).await.remove(0));
+        }
+        Ok(state)
     }
 
     /// The API view of a snapshot.
@@ -243,6 +260,7 @@ impl Provisioner {
             Phase::Deleting { .. } | Phase::Deleted | Phase::Power { .. } => {
                 Some(Ok(self.result(caller, record).await))
             }
+            Phase::Denied { reason } => Some(Err(ProvisionError::Denied(reason.clone()))),
             _ => None,
         }
     }
@@ -294,6 +312,13 @@ impl Provisioner {
     /// The tiers, OSes and key default the Provision form offers the caller.
     pub async fn catalog(&self, caller: &Caller) -> Catalog {
         let templates = self.templates();
+        let limits = match crate::app::quotas::limits_with_source(self.ports.quotas.as_ref(), &caller.user).await {
+            Ok((limits, _)) => limits,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the caller's quota; showing the built-in approval rule");
+                None
+            }
+        };
         let default_key_id = match self.ports.vault.list(caller).await {
             Ok(keys) => keys.into_iter().find(|k| k.is_default).map(|k| k.id),
             Err(_) => None,
@@ -308,7 +333,10 @@ impl Provisioner {
                     vcpus: t.vcpus(),
                     memory_mib: t.memory_mib(),
                     disk_gib: t.disk_gib(),
-                    needs_approval: t.needs_approval_for(caller.user.role),
+                    needs_approval: match &limits {
+                        Some(l) => l.needs_approval(t, &self.tiers),
+                        None => t.needs_approval_for(caller.user.role),
+                    },
                 })
                 .collect(),
             os: self

@@ -20,7 +20,12 @@ pub struct ProvisionForm {
     pub generate_key: Option<bool>,
     pub keep_private_key: Option<bool>,
     pub public_tunnel: Option<bool>,
+    /// Why the machine is needed (shown to the admin who reviews a request).
+    pub reason: Option<String>,
 }
+
+/// Longest request reason accepted.
+pub const MAX_REASON: usize = 500;
 
 /// How the VM gets its SSH key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +47,7 @@ pub struct Request {
     pub os: OsImage,
     pub key: KeyChoice,
     pub public_tunnel: bool,
+    pub reason: Option<String>,
 }
 
 /// Longest `Idempotency-Key` accepted.
@@ -108,19 +114,27 @@ impl ProvisionForm {
         } else {
             KeyChoice::Default
         };
+        let reason = text(&self.reason).map(str::to_owned);
+        if reason.as_ref().is_some_and(|r| r.chars().count() > MAX_REASON) {
+            return Err(ProvisionError::invalid(
+                "reason",
+                format!("Keep the reason to {MAX_REASON} characters or fewer."),
+            ));
+        }
         Ok(Request {
             hostname,
             tier,
             os,
             key,
             public_tunnel: self.public_tunnel.unwrap_or(false),
+            reason,
         })
     }
 
     /// A digest of the request as the server understood it (trimmed, defaults applied), so a
     /// retry that differs only in spacing still matches.
     pub fn digest(&self) -> String {
-        let canonical = serde_json::json!({
+        let mut canonical = serde_json::json!({
             "hostname": self.hostname.trim().to_ascii_lowercase(),
             "tier": self.tier.trim(),
             "os_template": self.os_template.trim(),
@@ -130,6 +144,10 @@ impl ProvisionForm {
             "keep_private_key": self.keep_private_key.unwrap_or(true),
             "public_tunnel": self.public_tunnel.unwrap_or(false),
         });
+        // Added only when present, so digests of requests from before reasons existed still match.
+        if let Some(reason) = text(&self.reason) {
+            canonical["reason"] = serde_json::Value::from(reason);
+        }
         let hash = Sha256::digest(canonical.to_string().as_bytes());
         hash.iter().map(|b| format!("{b:02x}")).collect()
     }

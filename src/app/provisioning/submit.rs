@@ -9,9 +9,13 @@ use super::errors::ProvisionError;
 use super::keys::Save;
 use super::request::{KeyChoice, ProvisionForm, Request};
 use crate::app::accounts::Caller;
-use crate::domain::ids::InstanceId;
+use crate::app::quotas::limits_with_source;
+use crate::domain::audit::AuditAction;
+use crate::domain::ids::{InstanceId, UserId};
 use crate::domain::provisioning::{Event, Phase, Provision, ProvisionSpec};
-use crate::ports::provisions::{CreateError, Idempotency, KeyOrigin, ProvisionRecord};
+use crate::domain::quota::{QuotaBreach, Usage};
+use crate::ports::accounts::User;
+use crate::ports::provisions::{CreateError, Idempotency, KeyOrigin, ProvisionRecord, Review};
 
 /// A request the provisioner took on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,23 +26,59 @@ pub struct Accepted {
 }
 
 impl Provisioner {
-    /// Checks and records a provision request and starts building it in the background.
+    /// Checks and records a provision request and starts building it in the background; a
+    /// request that needs an admin's approval is recorded as pending and reserves nothing.
     pub async fn submit(
         self: &Arc<Self>,
         caller: &Caller,
         form: ProvisionForm,
         idempotency_key: Option<String>,
     ) -> Result<Accepted, ProvisionError> {
-        self.submit_as(caller, form, idempotency_key, None).await
+        self.submit_as(caller, None, form, idempotency_key, None).await
+    }
+
+    /// An admin provisions a machine for `owner`: it is theirs, counts toward their quota and
+    /// needs no approval (the admin is the approver).
+    pub async fn submit_for(
+        self: &Arc<Self>,
+        caller: &Caller,
+        owner: UserId,
+        form: ProvisionForm,
+        idempotency_key: Option<String>,
+    ) -> Result<Accepted, ProvisionError> {
+        if !caller.is_admin() {
+            return Err(ProvisionError::OnBehalfAdminOnly);
+        }
+        let user = self
+            .ports
+            .accounts
+            .get_user(owner)
+            .await
+            .map_err(|e| ProvisionError::Internal(e.to_string()))?
+            .ok_or_else(|| {
+                ProvisionError::invalid("owner_id", "There is no such account. Pick a member from the list.")
+            })?
+            .user;
+        self.submit_as(caller, Some(user), form, idempotency_key, None).await
     }
 
     async fn submit_as(
         self: &Arc<Self>,
-        caller: &Caller,
+        actor: &Caller,
+        owner: Option<User>,
         form: ProvisionForm,
         idempotency_key: Option<String>,
         retry_of: Option<InstanceId>,
     ) -> Result<Accepted, ProvisionError> {
+        let caller = match owner {
+            Some(user) if user.id != actor.user.id => Caller {
+                user,
+                via: actor.via,
+                ip: actor.ip.clone(),
+            },
+            _ => actor.clone(),
+        };
+        let on_behalf = caller.user.id != actor.user.id;
         let owner = caller.user.id;
         let digest = form.digest();
         if let Some(key) = &idempotency_key
@@ -51,9 +91,32 @@ impl Provisioner {
             };
         }
         let request = form.check(&self.tiers, &self.images)?;
-        self.admissible(caller, &request).await?;
-        let prepared = self.prepare_key(caller, &request.key).await?;
-        self.placeable(&request).await?;
+        let (limits, _) = limits_with_source(self.ports.quotas.as_ref(), &caller.user).await?;
+        let pending = !actor.is_admin()
+            && limits
+                .as_ref()
+                .is_some_and(|l| l.needs_approval(&request.tier, &self.tiers));
+        if let KeyChoice::Generate { keep: false } = request.key
+            && (pending || on_behalf)
+        {
+            return Err(ProvisionError::invalid(
+                "keep_private_key",
+                if pending {
+                    "A machine that waits for approval keeps its generated key, so you can download it once it is built. Keep the copy, or use a saved key."
+                } else {
+                    "A key generated for someone else is kept so its owner can download it. Keep the copy, or use one of their saved keys."
+                },
+            ));
+        }
+        self.admissible(&request, pending).await?;
+        if let Some(limits) = &limits {
+            let used = self.ports.store.usage_of(owner).await?;
+            if let Err(breach) = limits.admit(used, Usage::of_tier(&request.tier)) {
+                return Err(over_quota(breach, on_behalf.then_some(&caller.user)));
+            }
+        }
+        let prepared = self.prepare_key(&caller, &request.key).await?;
+        self.placeable(&request, pending).await?;
         let now = self.ports.clock.now();
         let id = InstanceId::from_uuid(uuid::Uuid::new_v4());
         let spec = ProvisionSpec {
@@ -68,7 +131,7 @@ impl Provisioner {
             gpu_env: false,
         };
         let mut record = ProvisionRecord {
-            provision: Provision::new(id, spec, false, now),
+            provision: Provision::new(id, spec, pending, now),
             username: request.os.default_user().to_owned(),
             key: prepared.key,
             details: Vec::new(),
@@ -81,8 +144,14 @@ impl Provisioner {
             retry_of,
             failure_code: None,
             drift: None,
+            review: Review {
+                reason: request.reason.clone(),
+                created_by: on_behalf.then_some(actor.user.id),
+                decided_by: None,
+                decided_at: None,
+            },
         };
-        match self.ports.store.create_provision(&record).await {
+        match self.ports.store.create_provision(&record, limits.clone()).await {
             Ok(()) => {}
             Err(CreateError::HostnameTaken) => {
                 return Err(ProvisionError::HostnameTaken(request.hostname.as_str().to_owned()));
@@ -97,9 +166,32 @@ impl Provisioner {
                     Err(ProvisionError::IdempotencyConflict)
                 };
             }
+            Err(CreateError::OverQuota(breach)) => return Err(over_quota(breach, on_behalf.then_some(&caller.user))),
             Err(CreateError::Store(e)) => return Err(e.into()),
         }
-        self.finish_key(caller, &mut record, prepared.save).await?;
+        self.finish_key(&caller, &mut record, prepared.save).await?;
+        if on_behalf {
+            let entry = self
+                .ports
+                .audit
+                .entry(AuditAction::VmCreatedOnBehalf)
+                .by(&actor.user)
+                .on(
+                    "vm",
+                    id,
+                    format!(
+                        "{} for {}",
+                        record.provision.spec.hostname.as_str(),
+                        caller.user.email.as_str()
+                    ),
+                )
+                .from(actor.ip.as_deref())
+                .detail(format!("tier {}", record.provision.spec.tier.as_str()));
+            self.ports.audit.record(entry).await;
+        }
+        if record.provision.phase == Phase::PendingApproval {
+            return Ok(Accepted { id, replay: false });
+        }
         // Published before the run starts, so whoever follows the VM from now on finds its channel.
         self.hub.publish(&record);
         self.spawn(id);
@@ -107,7 +199,8 @@ impl Provisioner {
     }
 
     /// What must hold before a request is recorded, from Nimbus's own records (cheap, so first).
-    async fn admissible(&self, caller: &Caller, request: &Request) -> Result<(), ProvisionError> {
+    /// A request waiting for approval reserves nothing, so a full pool does not refuse it.
+    async fn admissible(&self, request: &Request, pending: bool) -> Result<(), ProvisionError> {
         if self.ports.proxmox.is_none() || self.settings.network.is_none() {
             return Err(ProvisionError::NotConfigured(
                 "This Nimbus has no Proxmox cluster or IP pool configured yet. Ask an admin to set PROXMOX_* and IP_POOL_*."
@@ -120,14 +213,11 @@ impl Provisioner {
                 "Public SSH tunnels are not set up on this Nimbus. Leave 'Expose SSH publicly' off; the machine is reachable on the LAN.",
             ));
         }
-        if request.tier.needs_approval_for(caller.user.role) {
-            return Err(ProvisionError::ApprovalRequired(format!(
-                "The {} tier needs an admin's approval. Choose a smaller tier or ask an admin to create it for you.",
-                request.tier.name().as_str()
-            )));
-        }
         if self.ports.store.hostname_in_use(request.hostname.as_str()).await? {
             return Err(ProvisionError::HostnameTaken(request.hostname.as_str().to_owned()));
+        }
+        if pending {
+            return Ok(());
         }
         let rows = self.ports.pool.pool_rows().await?;
         if !rows.iter().any(|r| r.is_free()) {
@@ -139,8 +229,9 @@ impl Provisioner {
         Ok(())
     }
 
-    /// What only the cluster can tell: a template for the OS, and a node with room for the tier.
-    async fn placeable(&self, request: &Request) -> Result<(), ProvisionError> {
+    /// What only the cluster can tell: a template for the OS, and (unless the request waits for
+    /// approval, when capacity is checked at approval) a node with room for the tier.
+    pub(super) async fn placeable(&self, request: &Request, pending: bool) -> Result<(), ProvisionError> {
         let os = request.os.key();
         if !self.templates().available(os) {
             self.refresh_templates().await;
@@ -150,6 +241,9 @@ impl Provisioner {
                     request.os.label()
                 )));
             }
+        }
+        if pending {
+            return Ok(());
         }
         self.check_capacity(request).await
     }
@@ -223,7 +317,24 @@ impl Provisioner {
                 _ => None,
             },
             public_tunnel: None,
+            reason: record.review.reason.clone(),
         };
-        self.submit_as(caller, form, None, Some(id)).await
+        self.submit_as(caller, None, form, None, Some(id)).await
+    }
+}
+
+/// A quota refusal in words for whoever is asking: the member, or the admin acting for `owner`.
+pub(super) fn over_quota(breach: QuotaBreach, owner: Option<&User>) -> ProvisionError {
+    let what_to_do = match owner {
+        None => "Delete a machine you no longer need, choose a smaller tier, or ask an admin to raise your quota."
+            .to_owned(),
+        Some(user) => format!(
+            "This is {}'s quota. Raise it in Settings, Quotas, or choose a smaller tier.",
+            user.name
+        ),
+    };
+    ProvisionError::OverQuota {
+        limit: breach.limit_name(),
+        message: format!("{breach} {what_to_do}"),
     }
 }

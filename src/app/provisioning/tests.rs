@@ -20,12 +20,13 @@ use crate::domain::ip_pool::{NetworkPlan, PoolRange, PrefixLen};
 use crate::domain::role::Role;
 use crate::domain::scoring::ScoringPolicy;
 use crate::domain::vmid::VmId;
-use crate::ports::accounts::User;
+use crate::ports::accounts::{MockAccountStore, User};
 use crate::ports::audit::MockAuditLog;
 use crate::ports::lan::MockLanProbe;
 use crate::ports::pool::MockAddressPool;
 use crate::ports::provisions::MockProvisionStore;
 use crate::ports::proxmox::MockProxmox;
+use crate::ports::quotas::MockQuotaStore;
 use crate::ports::secrets::MockSecrets;
 use crate::ports::ssh_keys::{MockKeyCodec, MockKeyStore};
 
@@ -64,7 +65,15 @@ fn settings(network: bool) -> ProvisionSettings {
     }
 }
 
-/// A provisioner whose ports accept no call but those `store` expects.
+/// Quotas as a fresh Nimbus has them: nothing saved, so the built-in defaults apply.
+fn fresh_quotas() -> MockQuotaStore {
+    let mut quotas = MockQuotaStore::new();
+    quotas.expect_quota_override().returning(|_| Ok(None));
+    quotas.expect_quota_defaults().returning(|| Ok(None));
+    quotas
+}
+
+/// A provisioner whose ports accept no call but those `store` expects (and quota reads).
 fn provisioner(store: MockProvisionStore, cluster: bool) -> Arc<Provisioner> {
     let clock = Arc::new(ManualClock::new(start()));
     let audit = Arc::new(Auditor::new(Arc::new(MockAuditLog::new()), clock.clone()));
@@ -72,12 +81,15 @@ fn provisioner(store: MockProvisionStore, cluster: bool) -> Arc<Provisioner> {
         Arc::new(MockKeyStore::new()),
         Arc::new(MockKeyCodec::new()),
         Arc::new(MockSecrets::new()),
-        audit,
+        audit.clone(),
         clock.clone(),
     ));
     let ports = ProvisionPorts {
         proxmox: cluster.then(|| Arc::new(MockProxmox::new()) as Arc<dyn crate::ports::Proxmox>),
         store: Arc::new(store),
+        quotas: Arc::new(fresh_quotas()),
+        accounts: Arc::new(MockAccountStore::new()),
+        audit,
         pool: Arc::new(MockAddressPool::new()),
         lan: Arc::new(MockLanProbe::new()),
         vault,
@@ -86,6 +98,16 @@ fn provisioner(store: MockProvisionStore, cluster: bool) -> Arc<Provisioner> {
         pace: Arc::new(Sleep),
     };
     Arc::new(Provisioner::new(ports, settings(cluster)))
+}
+
+/// As [`provisioner`], with a cluster and the given pool.
+fn provisioner_with(store: MockProvisionStore, pool: MockAddressPool) -> Arc<Provisioner> {
+    let vms = provisioner(store, true);
+    let Ok(mut vms) = Arc::try_unwrap(vms) else {
+        unreachable!("just built")
+    };
+    vms.ports.pool = Arc::new(pool);
+    Arc::new(vms)
 }
 
 fn caller() -> Caller {
@@ -131,12 +153,40 @@ async fn without_a_cluster_the_request_is_refused_as_not_configured() {
 }
 
 #[tokio::test]
-async fn members_cannot_request_a_tier_that_needs_approval() {
+async fn a_request_that_waits_for_approval_must_keep_its_generated_key() {
     let vms = provisioner(MockProvisionStore::new(), true);
     let mut f = form("big");
     f.tier = "xl".into();
+    f.keep_private_key = Some(false);
     let refused = vms.submit(&caller(), f, None).await.unwrap_err();
-    assert_eq!(refused.code(), "approval_required");
+    assert_eq!(refused.field(), Some("keep_private_key"));
+}
+
+#[tokio::test]
+async fn a_member_over_quota_is_refused_before_the_cluster_is_asked_or_anything_is_written() {
+    let mut store = MockProvisionStore::new();
+    store.expect_hostname_in_use().returning(|_| Ok(false));
+    store.expect_usage_of().times(1).returning(|_| {
+        Ok(crate::domain::quota::Usage {
+            vms: 10,
+            vcpus: 10,
+            memory_mib: 10 * 1024,
+            disk_gib: 150,
+        })
+    });
+    let mut pool = MockAddressPool::new();
+    pool.expect_pool_rows().returning(|| {
+        Ok(vec![crate::domain::ip_pool::PoolAddress::free(
+            std::net::Ipv4Addr::new(127, 0, 9, 9),
+        )])
+    });
+    let vms = provisioner_with(store, pool);
+    let refused = vms.submit(&caller(), form("web"), None).await.unwrap_err();
+    assert_eq!(refused.code(), "quota_exceeded");
+    assert_eq!(
+        refused.to_string(),
+        "The quota allows 10 machines and 10 are in use. Delete a machine you no longer need, choose a smaller tier, or ask an admin to raise your quota."
+    );
 }
 
 #[tokio::test]

@@ -28,6 +28,7 @@ use crate::app::jobs;
 use crate::app::keys::KeyVault;
 use crate::app::maintenance::{self, Backup, DataDirLock, Rotation};
 use crate::app::oauth::OAuthService;
+use crate::app::quotas::Quotas;
 use crate::app::secrets::{Cipher, SecretBox, load_key};
 use crate::app::signups::SignupSwitch;
 use crate::domain::account::{PasswordPolicy, SessionPolicy};
@@ -136,8 +137,15 @@ impl App {
             proxmox.clone(),
             demo.as_ref(),
             keys.clone(),
+            audit.clone(),
             clock.clone(),
         )?;
+        let quotas = Arc::new(Quotas::new(
+            Arc::new(store.clone()),
+            Arc::new(store.clone()),
+            Arc::new(store.clone()),
+            audit.clone(),
+        ));
         let resumed = vms
             .start()
             .await
@@ -164,6 +172,7 @@ impl App {
             signups,
             keys,
             vms: vms.clone(),
+            quotas,
         };
         let mut jobs = Vec::new();
         if let Some(interval) = config.auth.purge_interval {

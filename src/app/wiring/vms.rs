@@ -9,6 +9,7 @@ use super::DemoCluster;
 use crate::adapters::lan::{HttpSimLan, SimLan, TcpProbe};
 use crate::adapters::ssh_keys::OpenSshCodec;
 use crate::adapters::store::sqlite::SqliteStore;
+use crate::app::audit::Auditor;
 use crate::app::config::Config;
 use crate::app::jobs;
 use crate::app::keys::KeyVault;
@@ -27,6 +28,7 @@ pub(super) fn provisioner(
     proxmox: Option<Arc<dyn Proxmox>>,
     demo: Option<&DemoCluster>,
     vault: Arc<KeyVault>,
+    audit: Arc<Auditor>,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<Arc<Provisioner>> {
     let lan: Arc<dyn LanProbe> = match (demo, &config.readiness.simulated_lan) {
@@ -72,6 +74,9 @@ pub(super) fn provisioner(
     let ports = ProvisionPorts {
         proxmox,
         store: Arc::new(store.clone()),
+        quotas: Arc::new(store.clone()),
+        accounts: Arc::new(store.clone()),
+        audit,
         pool: Arc::new(store.clone()),
         lan,
         vault,

@@ -283,6 +283,12 @@ impl Phase {
         !matches!(self, Self::Denied { .. } | Self::RolledBack { .. } | Self::Deleted)
     }
 
+    /// The VM takes up its owner's quota: it exists or is being built (a request waiting for
+    /// approval reserves nothing).
+    pub fn counts_toward_quota(&self) -> bool {
+        self.holds_hostname() && *self != Self::PendingApproval
+    }
+
     /// No event moves the provision on from here (a delete is still possible from some).
     pub fn is_settled(&self) -> bool {
         matches!(

@@ -74,7 +74,22 @@ fn describe(r: &Rejection) -> String {
     }
 }
 
+impl Rejection {
+    /// The reason in words, with the figure that decided it.
+    pub fn describe(&self) -> String {
+        describe(self)
+    }
+}
+
 impl PlacementDecision {
+    /// The accepted nodes from first choice down (the first is where the VM would go).
+    pub fn preference(&self) -> Vec<&NodeName> {
+        self.ranked()
+            .filter(|a| matches!(a.verdict, Verdict::Accepted(_)))
+            .map(|a| &a.node)
+            .collect()
+    }
+
     pub fn new(tier: &Tier, policy: &ScoringPolicy, assessments: Vec<NodeAssessment>) -> Self {
         let ranking = rank(&assessments);
         Self {

@@ -93,6 +93,20 @@ fn table() -> BTreeMap<&'static str, [u16; 7]> {
         ("stop_vm", [401, 202, 404, 202, 202, 403, 401]),
         ("reboot_vm", [401, 202, 404, 202, 202, 403, 401]),
         ("reconcile_ips", [401, 403, 403, 200, 403, 403, 401]),
+        ("list_ips", [401, 403, 403, 200, 403, 403, 401]),
+        ("last_reconcile", [401, 403, 403, 200, 403, 403, 401]),
+        ("list_approvals", [401, 403, 403, 200, 403, 403, 401]),
+        ("approve_vm", [401, 403, 403, 202, 403, 403, 401]),
+        ("deny_vm", [401, 403, 403, 200, 403, 403, 401]),
+        ("list_nodes", [401, 403, 403, 200, 403, 403, 401]),
+        ("list_cluster_vms", [401, 403, 403, 200, 403, 403, 401]),
+        ("get_cluster_stats", [401, 403, 403, 200, 403, 403, 401]),
+        ("get_provision_metrics", [401, 403, 403, 200, 403, 403, 401]),
+        ("get_my_quota", [401, 200, 200, 200, 200, 200, 401]),
+        ("list_quotas", [401, 403, 403, 200, 403, 403, 401]),
+        ("set_quota_defaults", [401, 403, 403, 200, 403, 403, 401]),
+        ("set_member_quota", [401, 403, 403, 200, 403, 403, 401]),
+        ("reset_member_quota", [401, 403, 403, 200, 403, 403, 401]),
     ])
 }
 
@@ -100,6 +114,7 @@ struct World {
     app: TestApp,
     clock: Arc<ManualClock>,
     member_id: String,
+    other_id: String,
     counter: AtomicUsize,
 }
 
@@ -150,6 +165,21 @@ impl World {
                 token(&self.app, &session, &self.unique("victim"), "read_write").await.0
             }
             "update_user" => self.member_id.clone(),
+            // The other member's, so the member's own lifted quota stays as set up.
+            "set_member_quota" | "reset_member_quota" => self.other_id.clone(),
+            "approve_vm" | "deny_vm" => {
+                let session = login(&self.app, "member@lab.example").await;
+                let made = call(
+                    &self.app,
+                    Method::POST,
+                    "/api/vms",
+                    &Cred::Cookie(session),
+                    Some(json!({"hostname": self.unique("xl"), "tier": "xl", "os_template": "debian-12"})),
+                )
+                .await;
+                assert_eq!(made.status, 202, "{}", made.body);
+                made.body["data"]["id"].as_str().unwrap().to_string()
+            }
             "get_key" | "update_key" | "delete_key" | "get_private_key" | "attach_private_key" | "set_default_key" => {
                 let session = login(&self.app, "member@lab.example").await;
                 let made = call(
@@ -197,6 +227,8 @@ impl World {
             "create_key" => json!({"name": self.unique("made-key"), "generate": true}),
             "update_key" => json!({"label": "relabelled"}),
             "attach_private_key" => json!({"private_key": "not a key"}),
+            "deny_vm" => json!({"reason": "not now"}),
+            "set_quota_defaults" | "set_member_quota" => json!({}),
             "create_vm" => {
                 json!({"hostname": self.unique("vm"), "tier": "small", "os_template": "debian-12", "generate_key": true})
             }
@@ -225,11 +257,23 @@ async fn every_operation_answers_each_kind_of_caller_as_the_matrix_says() {
     });
     register(&app, "admin@lab.example", "Admin").await;
     let (member_id, _) = register(&app, "member@lab.example", "Member").await;
-    register(&app, "other@lab.example", "Other").await;
+    let (other_id, _) = register(&app, "other@lab.example", "Other").await;
+    // The member makes dozens of machines here; lift the quota that would stop them.
+    let admin = Cred::Cookie(login(&app, "admin@lab.example").await);
+    let lifted = call(
+        &app,
+        Method::PUT,
+        &format!("/api/quotas/users/{member_id}"),
+        &admin,
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(lifted.status, 200, "{}", lifted.body);
     let world = World {
         app,
         clock,
         member_id,
+        other_id,
         counter: AtomicUsize::new(0),
     };
 

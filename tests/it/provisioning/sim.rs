@@ -51,6 +51,7 @@ pub struct Sim {
     pub clock: Arc<ManualClock>,
     pub caller: Caller,
     vault: Arc<KeyVault>,
+    audit: Arc<Auditor>,
     pub settings: ProvisionSettings,
 }
 
@@ -106,7 +107,7 @@ impl Sim {
             Arc::new(store.clone()),
             Arc::new(OpenSshCodec),
             Arc::new(AesGcmSecrets::new(&[7; 32])),
-            audit,
+            audit.clone(),
             clock.clone(),
         ));
         let settings = ProvisionSettings {
@@ -129,6 +130,7 @@ impl Sim {
             netscan_concurrency: 8,
         };
         Self {
+            audit,
             _dir: dir,
             store,
             cluster,
@@ -155,6 +157,9 @@ impl Sim {
         let ports = ProvisionPorts {
             proxmox: Some(Arc::new(self.cluster.proxmox())),
             store: Arc::new(self.store.clone()),
+            quotas: Arc::new(self.store.clone()),
+            accounts: Arc::new(self.store.clone()),
+            audit: self.audit.clone(),
             pool: Arc::new(self.store.clone()),
             lan: Arc::new(SimLan(self.cluster.clone())),
             vault: self.vault.clone(),

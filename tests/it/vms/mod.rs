@@ -14,7 +14,7 @@ mod lifecycle;
 mod more;
 use crate::helpers::TestApp;
 
-pub(super) async fn app() -> TestApp {
+pub(crate) async fn app() -> TestApp {
     let mut env = NO_LIMITS.to_vec();
     env.push(("NIMBUS_SIM_PROFILE", "instant"));
     TestApp::spawn_with(Mode::Demo, &env).await
@@ -233,9 +233,14 @@ async fn bad_fields_are_named_and_change_nothing() {
             "public_tunnel",
         ),
         (
-            json!({"hostname": "ok", "tier": "xl", "os_template": "debian-12", "generate_key": true}),
-            403,
-            "tier",
+            json!({"hostname": "ok", "tier": "xl", "os_template": "debian-12", "generate_key": true, "keep_private_key": false}),
+            400,
+            "keep_private_key",
+        ),
+        (
+            json!({"hostname": "ok", "tier": "small", "os_template": "debian-12", "reason": "x".repeat(501)}),
+            400,
+            "reason",
         ),
         (
             json!({"hostname": "ok", "tier": "small", "os_template": "debian-12", "ssh_key_id": uuid::Uuid::new_v4().to_string()}),

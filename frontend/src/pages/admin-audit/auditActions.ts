@@ -21,6 +21,10 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'key.created': 'SSH key added',
   'key.deleted': 'SSH key deleted',
   'key.private_key_read': 'Private key downloaded',
+  'quota.changed': 'Quota changed',
+  'vm.approved': 'Machine request approved',
+  'vm.denied': 'Machine request denied',
+  'vm.created_on_behalf': 'Machine provisioned for a member',
 }
 
 /** Every action, in the order the filter lists them. */

@@ -3,6 +3,7 @@
 //! server-sent events, its kept private key, the retry of a failed provision, and the catalog the
 //! Provision form offers.
 
+mod pending;
 mod stream;
 mod views;
 
@@ -14,15 +15,17 @@ use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::{Binary, Json};
 use poem_openapi::{ApiResponse, OpenApi, Tags};
 
+use self::pending::CreateResponse;
 use self::stream::Follower;
-use self::views::{CatalogView, ProvisionRequest, ResultView, VmView, refused};
+use self::views::{CatalogView, ProvisionRequest, ResultView};
+pub use self::views::{VmView, body as error_body, refused};
 use super::accounts::ApiError;
 use super::auth::SignedIn;
 use super::envelope::{Envelope, ErrorBody};
 use super::keys::PrivateKeyView;
 use crate::app::provisioning::{ProvisionError, Provisioner, idempotency_key};
-use crate::domain::ids::InstanceId;
-use crate::domain::provisioning::PowerAction;
+use crate::domain::ids::{InstanceId, UserId};
+use crate::domain::provisioning::{Phase, PowerAction};
 
 #[derive(Tags)]
 enum VmTags {
@@ -137,20 +140,46 @@ impl VmsApi {
         /// ASCII characters; a UUID is a good choice).
         #[oai(name = "Idempotency-Key")]
         key: Header<Option<String>>,
-    ) -> Result<ProvisionResponse, ApiError> {
+    ) -> Result<CreateResponse, ApiError> {
         let key = key.0.as_deref().map(idempotency_key).transpose().map_err(refused)?;
         let caller = caller.0;
-        let accepted = vms.submit(&caller, request.0.into(), key).await.map_err(refused)?;
+        let form = request.0;
+        let owner = match form.owner_id.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+            None => None,
+            Some(raw) => Some(raw.parse::<UserId>().map_err(|_| {
+                refused(ProvisionError::invalid(
+                    "owner_id",
+                    "This is not an account id. Pick a member from the list.",
+                ))
+            })?),
+        };
+        let accepted = match owner {
+            Some(owner) if owner != caller.user.id => vms.submit_for(&caller, owner, form.into(), key).await,
+            _ => vms.submit(&caller, form.into(), key).await,
+        }
+        .map_err(refused)?;
+        let ndjson = wants_ndjson(&accept.0);
+        let state = vms.get(&caller, accepted.id).await.map_err(refused)?;
+        if state.record.provision.phase == Phase::PendingApproval {
+            let view = VmView::from(&state);
+            return Ok(if ndjson {
+                CreateResponse::Done(Box::new(ProvisionResponse::Stream(Binary(stream::pending(view)))))
+            } else {
+                CreateResponse::Pending(Box::new(Json(Envelope::ok(view))))
+            });
+        }
         let follower = Follower::new(vms.0.clone(), caller, accepted.id);
-        if wants_ndjson(&accept.0) {
-            return Ok(ProvisionResponse::Stream(Binary(stream::ndjson(follower))));
+        if ndjson {
+            return Ok(CreateResponse::Done(Box::new(ProvisionResponse::Stream(Binary(
+                stream::ndjson(follower),
+            )))));
         }
         let result = stream::wait(follower).await.map_err(refused)?;
-        Ok(if accepted.replay {
+        Ok(CreateResponse::Done(Box::new(if accepted.replay {
             ProvisionResponse::Replayed(Json(Envelope::ok(result)))
         } else {
             ProvisionResponse::Created(Json(Envelope::ok(result)))
-        })
+        })))
     }
 
     /// Your machines, newest first. Admins may ask for every owner's with `all=true` (failed

@@ -178,6 +178,15 @@ pub fn ndjson(mut follower: Follower) -> Body {
     Body::from_async_read(rx)
 }
 
+/// The NDJSON answer to a request that waits for approval: `accepted`, then `pending_approval`
+/// with the machine; nothing more follows on this connection.
+pub fn pending(view: VmView) -> Body {
+    let id = view.id.clone();
+    let mut bytes = line(json!({"type": "accepted", "id": id}));
+    bytes.extend(line(json!({"type": "pending_approval", "data": to_json(&view)})));
+    Body::from_bytes(bytes.into())
+}
+
 /// Server-sent events: `event: vm` with the whole VM on every change, until it settles.
 pub fn events(mut follower: Follower) -> Body {
     let (mut tx, rx) = tokio::io::duplex(64 * 1024);

@@ -31,6 +31,12 @@ pub struct ProvisionRequest {
     pub keep_private_key: Option<bool>,
     /// Expose SSH through the Gopher tunnel gateway (refused until tunnels are configured).
     pub public_tunnel: Option<bool>,
+    /// Why you need the machine, up to 500 characters; shown to the admin who reviews a request
+    /// that needs approval.
+    pub reason: Option<String>,
+    /// Admins only: provision the machine for this account (its id). The machine is theirs,
+    /// counts toward their quota and needs no approval.
+    pub owner_id: Option<String>,
 }
 
 impl From<ProvisionRequest> for ProvisionForm {
@@ -44,6 +50,7 @@ impl From<ProvisionRequest> for ProvisionForm {
             generate_key: r.generate_key,
             keep_private_key: r.keep_private_key,
             public_tunnel: r.public_tunnel,
+            reason: r.reason,
         }
     }
 }
@@ -175,6 +182,23 @@ pub struct VmView {
     /// The provision failed and was rolled back: `POST /vms/{id}/retry` tries again.
     pub can_retry: bool,
     pub owner_id: String,
+    /// The owner's name (in admins' views of other people's machines).
+    #[oai(skip_serializing_if_is_none)]
+    pub owner_name: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    pub owner_email: Option<String>,
+    /// Why the owner asked for the machine (requests that need approval).
+    #[oai(skip_serializing_if_is_none)]
+    pub reason: Option<String>,
+    /// Why an admin denied the request (status `denied`).
+    #[oai(skip_serializing_if_is_none)]
+    pub denied_reason: Option<String>,
+    /// An admin provisioned the machine for its owner (that admin's id).
+    #[oai(skip_serializing_if_is_none)]
+    pub created_by: Option<String>,
+    /// When an admin approved or denied the request.
+    #[oai(skip_serializing_if_is_none)]
+    pub decided_at: Option<DateTime<Utc>>,
 }
 
 impl From<&VmState> for VmView {
@@ -240,6 +264,15 @@ impl From<&VmState> for VmView {
             finished_at: r.finished_at,
             can_retry: s.can_retry,
             owner_id: p.spec.owner.to_string(),
+            owner_name: s.owner.as_ref().map(|o| o.name.clone()),
+            owner_email: s.owner.as_ref().map(|o| o.email.clone()),
+            reason: r.review.reason.clone(),
+            denied_reason: match &p.phase {
+                Phase::Denied { reason } => Some(reason.clone()),
+                _ => None,
+            },
+            created_by: r.review.created_by.map(|u| u.to_string()),
+            decided_at: r.review.decided_at,
         }
     }
 }
@@ -250,7 +283,7 @@ pub struct TierView {
     pub vcpus: u32,
     pub memory_mib: u64,
     pub disk_gib: u64,
-    /// You cannot request this tier yourself: an admin must create it for you.
+    /// A request for this tier waits for an admin's approval (xl, or above your allowance).
     pub needs_approval: bool,
 }
 
@@ -320,11 +353,15 @@ pub fn refused(e: ProvisionError) -> ApiError {
     let b = body(&e);
     match e {
         ProvisionError::Invalid { .. } => ApiError::BadRequest(Json(b)),
-        ProvisionError::ApprovalRequired(_) | ProvisionError::AdminOnly => ApiError::Forbidden(Json(b)),
+        ProvisionError::ApprovalRequired(_)
+        | ProvisionError::AdminOnly
+        | ProvisionError::OnBehalfAdminOnly
+        | ProvisionError::OverQuota { .. } => ApiError::Forbidden(Json(b)),
         ProvisionError::KeyNotFound | ProvisionError::NotFound => ApiError::NotFound(Json(b)),
-        ProvisionError::HostnameTaken(_) | ProvisionError::IdempotencyConflict | ProvisionError::Conflict(_) => {
-            ApiError::Conflict(Json(b))
-        }
+        ProvisionError::HostnameTaken(_)
+        | ProvisionError::IdempotencyConflict
+        | ProvisionError::Conflict(_)
+        | ProvisionError::Denied(_) => ApiError::Conflict(Json(b)),
         ProvisionError::NotConfigured(_)
         | ProvisionError::NoTemplate(_)
         | ProvisionError::NoCapacity(_)

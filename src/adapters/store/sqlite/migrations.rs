@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(super::identities_schema::CreateIdentities),
             Box::new(super::keys_schema::CreateSshKeys),
             Box::new(super::provisions_schema::CreateProvisions),
+            Box::new(super::quotas_schema::CreateQuotas),
         ]
     }
 }

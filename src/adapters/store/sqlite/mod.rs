@@ -18,6 +18,8 @@ mod migrations;
 mod pool;
 mod provisions;
 mod provisions_schema;
+mod quotas;
+mod quotas_schema;
 mod secrets;
 mod secrets_schema;
 

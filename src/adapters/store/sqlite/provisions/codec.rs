@@ -16,7 +16,7 @@ use crate::domain::provisioning::{Held, Provision, ProvisionSpec, Step, StepReco
 use crate::domain::tier::TierName;
 use crate::domain::vmid::VmId;
 use crate::ports::StoreError;
-use crate::ports::provisions::{Idempotency, KeyOrigin, KeyUse, ProvisionRecord, StepDetail};
+use crate::ports::provisions::{Idempotency, KeyOrigin, KeyUse, ProvisionRecord, Review, StepDetail};
 
 pub(super) fn corrupt(what: &str, value: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("provision {what}: {value}"))
@@ -50,6 +50,16 @@ struct Doc {
     failure_code: Option<String>,
     #[serde(default)]
     drift: Option<String>,
+    #[serde(default)]
+    review: ReviewDoc,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct ReviewDoc {
+    reason: Option<String>,
+    created_by: Option<Uuid>,
+    decided_by: Option<Uuid>,
+    decided_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -144,6 +154,12 @@ pub(super) fn encode(r: &ProvisionRecord) -> String {
         retry_of: r.retry_of.map(|i| i.as_uuid()),
         failure_code: r.failure_code.clone(),
         drift: r.drift.clone(),
+        review: ReviewDoc {
+            reason: r.review.reason.clone(),
+            created_by: r.review.created_by.map(|u| u.as_uuid()),
+            decided_by: r.review.decided_by.map(|u| u.as_uuid()),
+            decided_at: r.review.decided_at,
+        },
     };
     serde_json::to_string(&doc).expect("a provision document always serialises")
 }
@@ -206,5 +222,11 @@ pub(super) fn decode(text: &str) -> Result<ProvisionRecord, StoreError> {
         retry_of: doc.retry_of.map(InstanceId::from_uuid),
         failure_code: doc.failure_code,
         drift: doc.drift,
+        review: Review {
+            reason: doc.review.reason,
+            created_by: doc.review.created_by.map(UserId::from_uuid),
+            decided_by: doc.review.decided_by.map(UserId::from_uuid),
+            decided_at: doc.review.decided_at,
+        },
     })
 }

@@ -14,8 +14,9 @@ use sea_orm::{
 use super::SqliteStore;
 use crate::domain::ids::{InstanceId, UserId};
 use crate::domain::provisioning::Phase;
+use crate::domain::quota::{QuotaBreach, QuotaLimits, Usage};
 use crate::ports::StoreError;
-use crate::ports::provisions::{CreateError, ProvisionRecord, ProvisionStore};
+use crate::ports::provisions::{CreateError, DecideError, ProvisionRecord, ProvisionStore};
 
 pub(super) mod row {
     //! `provisions`: one row per provision.
@@ -64,11 +65,63 @@ fn from_rows(rows: Vec<row::Model>) -> Result<Vec<ProvisionRecord>, StoreError> 
     rows.iter().map(|m| codec::decode(&m.state)).collect()
 }
 
+fn usage_in(records: &[ProvisionRecord]) -> Usage {
+    records
+        .iter()
+        .map(|r| &r.provision)
+        .filter(|p| p.phase.counts_toward_quota())
+        .fold(Usage::default(), |sum, p| {
+            sum.plus(Usage::one(p.spec.vcpus, p.spec.memory_mib, p.spec.disk_gib))
+        })
+}
+
+fn asks(r: &ProvisionRecord) -> Usage {
+    let s = &r.provision.spec;
+    Usage::one(s.vcpus, s.memory_mib, s.disk_gib)
+}
+
+/// The owner's live rows other than `except`, decoded, inside a write.
+async fn live_of(
+    txn: &sea_orm::DatabaseTransaction,
+    owner: &str,
+    except: &str,
+) -> Result<Result<Vec<ProvisionRecord>, StoreError>, DbErr> {
+    let rows = row::Entity::find()
+        .filter(row::Column::OwnerId.eq(owner))
+        .filter(row::Column::Live.eq(true))
+        .filter(row::Column::Id.ne(except))
+        .all(txn)
+        .await?;
+    Ok(from_rows(rows))
+}
+
+/// Inside a write: whether the owner's quota has room for `record`.
+async fn quota_check(
+    txn: &sea_orm::DatabaseTransaction,
+    record: &ProvisionRecord,
+    quota: Option<&QuotaLimits>,
+) -> Result<Result<Result<(), QuotaBreach>, StoreError>, DbErr> {
+    let Some(limits) = quota else { return Ok(Ok(Ok(()))) };
+    let owner = record.owner().to_string();
+    let others = match live_of(txn, &owner, &record.id().to_string()).await? {
+        Ok(others) => others,
+        Err(e) => return Ok(Err(e)),
+    };
+    Ok(Ok(limits.admit(usage_in(&others), asks(record))))
+}
+
+/// What a write that admits a record concluded.
+enum Admit {
+    Done,
+    Refused(CreateError),
+}
+
 #[async_trait]
 impl ProvisionStore for SqliteStore {
-    async fn create_provision(&self, record: &ProvisionRecord) -> Result<(), CreateError> {
+    async fn create_provision(&self, record: &ProvisionRecord, quota: Option<QuotaLimits>) -> Result<(), CreateError> {
         let model = to_row(record);
         let digest = record.idempotency.as_ref().map(|i| i.digest.clone());
+        let record = record.clone();
         let outcome = self
             .write(move |txn| {
                 Box::pin(async move {
@@ -79,7 +132,14 @@ impl ProvisionStore for SqliteStore {
                             .one(txn)
                             .await?;
                         if let Some(used) = used {
-                            return Ok(Err(used.state));
+                            let used = codec::decode(&used.state);
+                            return Ok(Admit::Refused(match used {
+                                Ok(used) => CreateError::KeyUsed {
+                                    existing: used.provision.id,
+                                    digest: used.idempotency.map(|i| i.digest).or(digest).unwrap_or_default(),
+                                },
+                                Err(e) => CreateError::Store(e),
+                            }));
                         }
                     }
                     let taken = row::Entity::find()
@@ -88,25 +148,62 @@ impl ProvisionStore for SqliteStore {
                         .count(txn)
                         .await?;
                     if taken > 0 && model.live {
-                        return Ok(Ok(false));
+                        return Ok(Admit::Refused(CreateError::HostnameTaken));
+                    }
+                    if record.provision.phase.counts_toward_quota() || record.provision.phase == Phase::PendingApproval
+                    {
+                        match quota_check(txn, &record, quota.as_ref()).await? {
+                            Ok(Ok(())) => {}
+                            Ok(Err(breach)) => return Ok(Admit::Refused(CreateError::OverQuota(breach))),
+                            Err(e) => return Ok(Admit::Refused(CreateError::Store(e))),
+                        }
                     }
                     model.into_active_model().reset_all().insert(txn).await?;
-                    Ok(Ok(true))
+                    Ok(Admit::Done)
                 })
             })
             .await?;
         match outcome {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(CreateError::HostnameTaken),
-            Err(state) => {
-                let used = codec::decode(&state)?;
-                let digest = used.idempotency.map(|i| i.digest).or(digest).unwrap_or_default();
-                Err(CreateError::KeyUsed {
-                    existing: used.provision.id,
-                    digest,
-                })
-            }
+            Admit::Done => Ok(()),
+            Admit::Refused(e) => Err(e),
         }
+    }
+
+    async fn decide_provision(&self, record: &ProvisionRecord, quota: Option<QuotaLimits>) -> Result<(), DecideError> {
+        let model = to_row(record);
+        let record = record.clone();
+        self.write(move |txn| {
+            Box::pin(async move {
+                let Some(stored) = row::Entity::find_by_id(model.id.clone()).one(txn).await? else {
+                    return Ok(Err(DecideError::NotPending));
+                };
+                match codec::decode(&stored.state) {
+                    Ok(s) if s.provision.phase == Phase::PendingApproval => {}
+                    Ok(_) => return Ok(Err(DecideError::NotPending)),
+                    Err(e) => return Ok(Err(DecideError::Store(e))),
+                }
+                if record.provision.phase.counts_toward_quota() {
+                    match quota_check(txn, &record, quota.as_ref()).await? {
+                        Ok(Ok(())) => {}
+                        Ok(Err(breach)) => return Ok(Err(DecideError::OverQuota(breach))),
+                        Err(e) => return Ok(Err(DecideError::Store(e))),
+                    }
+                }
+                model.into_active_model().reset_all().update(txn).await?;
+                Ok(Ok(()))
+            })
+        })
+        .await?
+    }
+
+    async fn usage_of(&self, owner: UserId) -> Result<Usage, StoreError> {
+        let rows = row::Entity::find()
+            .filter(row::Column::OwnerId.eq(owner.to_string()))
+            .filter(row::Column::Live.eq(true))
+            .all(self.reader())
+            .await
+            .map_err(db)?;
+        Ok(usage_in(&from_rows(rows)?))
     }
 
     async fn save_provision(&self, record: &ProvisionRecord) -> Result<(), StoreError> {
@@ -152,6 +249,16 @@ impl ProvisionStore for SqliteStore {
             .into_iter()
             .filter(|r| r.provision.phase != Phase::Deleted)
             .collect())
+    }
+
+    async fn provisions_since(&self, since: chrono::DateTime<chrono::Utc>) -> Result<Vec<ProvisionRecord>, StoreError> {
+        let rows = row::Entity::find()
+            .filter(row::Column::RequestedAt.gte(since))
+            .order_by_asc(row::Column::RequestedAt)
+            .all(self.reader())
+            .await
+            .map_err(db)?;
+        from_rows(rows)
     }
 
     async fn unsettled_provisions(&self) -> Result<Vec<ProvisionRecord>, StoreError> {

@@ -61,6 +61,7 @@ fn record(host: &str, owner: UserId, key: Option<&str>) -> ProvisionRecord {
         retry_of: None,
         failure_code: None,
         drift: None,
+        review: Default::default(),
     }
 }
 
@@ -69,7 +70,7 @@ async fn a_record_round_trips_through_every_stage_it_reaches() {
     let (_d, store) = fresh().await;
     let owner = UserId::from_uuid(Uuid::new_v4());
     let mut r = record("web-1", owner, Some("k1"));
-    store.create_provision(&r).await.unwrap();
+    store.create_provision(&r, None).await.unwrap();
     let ip = Ipv4Addr::new(127, 77, 0, 10);
     let node = NodeName::parse("atlas").unwrap();
     let vmid = VmId::new(120).unwrap();
@@ -118,10 +119,13 @@ async fn live_hostnames_are_unique_and_freed_by_a_rollback() {
     let (_d, store) = fresh().await;
     let (a, b) = (UserId::from_uuid(Uuid::new_v4()), UserId::from_uuid(Uuid::new_v4()));
     let mut first = record("db", a, None);
-    store.create_provision(&first).await.unwrap();
+    store.create_provision(&first, None).await.unwrap();
     assert!(store.hostname_in_use("db").await.unwrap());
     let second = record("db", b, None);
-    assert_eq!(store.create_provision(&second).await, Err(CreateError::HostnameTaken));
+    assert_eq!(
+        store.create_provision(&second, None).await,
+        Err(CreateError::HostnameTaken)
+    );
     first
         .provision
         .apply(Event::StepFailed { reason: "no".into() }, t0())
@@ -130,7 +134,7 @@ async fn live_hostnames_are_unique_and_freed_by_a_rollback() {
     assert_eq!(first.provision.phase.word(), "rolled_back");
     store.save_provision(&first).await.unwrap();
     assert!(!store.hostname_in_use("db").await.unwrap());
-    store.create_provision(&second).await.unwrap();
+    store.create_provision(&second, None).await.unwrap();
     assert_eq!(store.provisions_of(a).await.unwrap().len(), 1);
     assert_eq!(store.provisions_of(b).await.unwrap()[0].id(), second.id());
 }
@@ -140,10 +144,10 @@ async fn an_idempotency_key_names_its_first_request_per_owner() {
     let (_d, store) = fresh().await;
     let (a, b) = (UserId::from_uuid(Uuid::new_v4()), UserId::from_uuid(Uuid::new_v4()));
     let first = record("one", a, Some("key-1"));
-    store.create_provision(&first).await.unwrap();
+    store.create_provision(&first, None).await.unwrap();
     let again = record("two", a, Some("key-1"));
     assert_eq!(
-        store.create_provision(&again).await,
+        store.create_provision(&again, None).await,
         Err(CreateError::KeyUsed {
             existing: first.id(),
             digest: "digest-of-one".into()
@@ -154,7 +158,7 @@ async fn an_idempotency_key_names_its_first_request_per_owner() {
         Some((first.id(), "digest-of-one".into()))
     );
     store
-        .create_provision(&record("three", b, Some("key-1")))
+        .create_provision(&record("three", b, Some("key-1")), None)
         .await
         .unwrap();
     assert_eq!(store.find_idempotent(a, "key-2").await.unwrap(), None);
