@@ -2023,7 +2023,10 @@ export interface components {
          * @description One reconcile pass.
          */
         ReconcileReportView: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the pass ran; absent before the first.
+             */
             at?: string;
             /**
              * Format: uint64

@@ -34,6 +34,8 @@ pub struct ConflictView {
 /// One reconcile pass.
 #[derive(Debug, Clone, Object)]
 pub struct ReconcileReportView {
+    /// When the pass ran; absent before the first.
+    #[oai(skip_serializing_if_is_none)]
     pub at: Option<DateTime<Utc>>,
     /// Addresses changed (adopted, vacated, expired, marked external, ...).
     pub applied: u64,

@@ -28,14 +28,19 @@ enum QuotaTags {
 #[oai(rename = "QuotaLimits")]
 pub struct LimitsView {
     /// Machines at once (0 to 10000).
+    #[oai(skip_serializing_if_is_none)]
     pub max_vms: Option<u64>,
     /// vCPUs over all machines.
+    #[oai(skip_serializing_if_is_none)]
     pub max_vcpus: Option<u64>,
     /// Memory over all machines, in MiB.
+    #[oai(skip_serializing_if_is_none)]
     pub max_memory_mib: Option<u64>,
     /// Disk over all machines, in GB.
+    #[oai(skip_serializing_if_is_none)]
     pub max_disk_gib: Option<u64>,
     /// Tiers larger than this one need an admin's approval (xl always does); absent for none.
+    #[oai(skip_serializing_if_is_none)]
     pub approval_above: Option<String>,
 }
 
@@ -94,9 +99,13 @@ impl From<Usage> for UsageView {
 #[derive(Debug, Clone, Object)]
 #[oai(rename = "QuotaHeadroom")]
 pub struct HeadroomView {
+    #[oai(skip_serializing_if_is_none)]
     pub vms: Option<u32>,
+    #[oai(skip_serializing_if_is_none)]
     pub vcpus: Option<u32>,
+    #[oai(skip_serializing_if_is_none)]
     pub memory_mib: Option<u64>,
+    #[oai(skip_serializing_if_is_none)]
     pub disk_gib: Option<u64>,
 }
 
