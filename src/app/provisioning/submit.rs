@@ -59,6 +59,15 @@ impl Provisioner {
                 ProvisionError::invalid("owner_id", "There is no such account. Pick a member from the list.")
             })?
             .user;
+        if user.status != crate::domain::account::UserStatus::Active {
+            return Err(ProvisionError::invalid(
+                "owner_id",
+                format!(
+                    "{}'s account is disabled. Enable it on the Users page first.",
+                    user.name
+                ),
+            ));
+        }
         self.submit_as(caller, Some(user), form, idempotency_key, None).await
     }
 
