@@ -34,7 +34,7 @@ impl Provisioner {
         form: ProvisionForm,
         idempotency_key: Option<String>,
     ) -> Result<Accepted, ProvisionError> {
-        self.submit_as(caller, None, form, idempotency_key, None).await
+        self.submit_as(caller, None, form, idempotency_key, None, None).await
     }
 
     /// An admin provisions a machine for `owner`: it is theirs, counts toward their quota and
@@ -68,7 +68,8 @@ impl Provisioner {
                 ),
             ));
         }
-        self.submit_as(caller, Some(user), form, idempotency_key, None).await
+        self.submit_as(caller, Some(user), form, idempotency_key, None, None)
+            .await
     }
 
     async fn submit_as(
@@ -78,6 +79,7 @@ impl Provisioner {
         form: ProvisionForm,
         idempotency_key: Option<String>,
         retry_of: Option<InstanceId>,
+        approved_by: Option<UserId>,
     ) -> Result<Accepted, ProvisionError> {
         let caller = match owner {
             Some(user) if user.id != actor.user.id => Caller {
@@ -102,6 +104,7 @@ impl Provisioner {
         let request = form.check(&self.tiers, &self.images)?;
         let (limits, _) = limits_with_source(self.ports.quotas.as_ref(), &caller.user).await?;
         let pending = !actor.is_admin()
+            && approved_by.is_none()
             && limits
                 .as_ref()
                 .is_some_and(|l| l.needs_approval(&request.tier, &self.tiers));
@@ -156,7 +159,7 @@ impl Provisioner {
             review: Review {
                 reason: request.reason.clone(),
                 created_by: on_behalf.then_some(actor.user.id),
-                decided_by: None,
+                decided_by: approved_by,
                 decided_at: None,
             },
         };
@@ -328,7 +331,9 @@ impl Provisioner {
             public_tunnel: None,
             reason: record.review.reason.clone(),
         };
-        self.submit_as(caller, None, form, None, Some(id)).await
+        // A request an admin approved stays approved when it is tried again.
+        self.submit_as(caller, None, form, None, Some(id), record.review.decided_by)
+            .await
     }
 }
 

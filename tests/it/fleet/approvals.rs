@@ -250,3 +250,63 @@ async fn streamed_requests_end_with_the_pending_machine_and_allowances_widen_wha
     assert!(after.status == 404 || after.status == 409, "{}", after.status);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_approved_request_that_fails_is_tried_again_without_a_second_approval() {
+    let (app, admin) = with_admin().await;
+    let (_, bearer) = member(&app, "ada@lab.example", "Ada").await;
+    let asked = as_(
+        &app,
+        &bearer,
+        Method::POST,
+        "/api/vms",
+        Some(xl("flaky-xl", "load tests")),
+    )
+    .await;
+    let id = asked.body["data"]["id"].as_str().unwrap().to_owned();
+    let demo = app.running.as_ref().unwrap().app().demo.as_ref().unwrap();
+    demo.cluster.inject(
+        nimbus::adapters::proxmox::sim::Fault::TaskError {
+            op: nimbus::adapters::proxmox::sim::Op::Config,
+            message: "unable to parse ipconfig0".into(),
+        },
+        nimbus::adapters::proxmox::sim::FaultScope::Once,
+    );
+    let approved = as_(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("/api/approvals/{id}/approve"),
+        None,
+    )
+    .await;
+    assert_eq!(approved.status, 202, "{}", approved.body);
+    let failed = until_status(&app, &bearer, &id, "failed").await;
+    assert_eq!(failed["failure"]["step"], "configure");
+    let mut rolled = failed;
+    for _ in 0..400 {
+        if rolled["can_retry"] == true {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        rolled = as_(&app, &bearer, Method::GET, &format!("/api/vms/{id}"), None)
+            .await
+            .body["data"]
+            .clone();
+    }
+    let retry = as_(&app, &bearer, Method::POST, &format!("/api/vms/{id}/retry"), None).await;
+    assert_eq!(retry.status, 202, "{}", retry.body);
+    assert_ne!(
+        retry.body["data"]["status"], "pending_approval",
+        "the approval carries over"
+    );
+    let again = retry.body["data"]["id"].as_str().unwrap().to_owned();
+    until_status(&app, &bearer, &again, "running").await;
+    assert!(
+        as_(&app, &admin, Method::GET, "/api/approvals", None).await.body["data"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    app.stop().await;
+}
