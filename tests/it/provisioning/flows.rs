@@ -195,3 +195,40 @@ async fn a_cluster_without_templates_refuses_with_no_template() {
     assert_eq!(refused.field(), Some("os_template"));
     assert!(sim.records().await.is_empty());
 }
+
+#[tokio::test]
+async fn a_request_waiting_for_approval_survives_a_restart_and_is_built_once_approved() {
+    let sim = Sim::new(Scenario::default_cluster(2)).await;
+    let ada = sim.member("ada@lab.example").await;
+    let first = sim.provisioner(None);
+    first.start().await.unwrap();
+    let mut big = form("big");
+    big.tier = "xl".into();
+    big.reason = Some("training run".into());
+    let id = first.submit(&ada, big, None).await.unwrap().id;
+    assert_eq!(sim.record(id).await.provision.phase, Phase::PendingApproval);
+    assert!(!first.is_running(id), "nothing runs for a request that waits");
+    assert!(sim.store_rows_free().await, "and nothing is reserved");
+    first.shut_down();
+    drop(first);
+
+    let second = sim.provisioner(None);
+    assert_eq!(
+        second.start().await.unwrap(),
+        0,
+        "a waiting request has nothing to resume"
+    );
+    let queue = second.pending(&sim.caller).await.unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].record.review.reason.as_deref(), Some("training run"));
+    assert!(matches!(second.approve(&ada, id).await, Err(ProvisionError::AdminOnly)));
+    second.approve(&sim.caller, id).await.unwrap();
+    sim.settle(&second, &[id]).await;
+    let built = sim.record(id).await;
+    assert_eq!(built.provision.phase, Phase::Ready);
+    assert_eq!(built.review.decided_by, Some(sim.caller.user.id));
+    let vmid = built.provision.held.vmid.expect("a VM");
+    let node = built.provision.held.node.clone().expect("a node");
+    let config = sim.cluster.proxmox().vm_config(&node, vmid).await.unwrap();
+    assert_eq!(config.get("cores"), Some("8"), "an xl machine");
+}

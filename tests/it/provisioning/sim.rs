@@ -174,6 +174,32 @@ impl Sim {
         })
     }
 
+    /// A second account, a member (the first, `caller`, is the admin).
+    pub async fn member(&self, email: &str) -> Caller {
+        let user = self
+            .store
+            .create_user(
+                NewUser {
+                    id: UserId::from_uuid(uuid::Uuid::new_v4()),
+                    email: Email::parse(email).unwrap(),
+                    name: "Member".into(),
+                    password_hash: None,
+                    now: self.clock.now(),
+                },
+                AdminSeat::MayTake,
+            )
+            .await
+            .unwrap();
+        assert_eq!(user.role, nimbus::domain::role::Role::Member);
+        Caller {
+            user,
+            via: Via::Session {
+                id: uuid::Uuid::new_v4(),
+            },
+            ip: None,
+        }
+    }
+
     pub async fn records(&self) -> Vec<ProvisionRecord> {
         self.store.provisions_of(self.caller.user.id).await.unwrap()
     }
