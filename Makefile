@@ -12,7 +12,7 @@ NPM ?= npm
 DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/nimbus
 RELEASE_BIN := $(CARGO_TARGET_DIR)/release/nimbus
 
-.PHONY: help demo test build lint bench openapi frontend frontend-deps browser-deps chromium \
+.PHONY: help demo test build lint bench wrk openapi frontend frontend-deps browser-deps chromium \
         test-rust test-frontend test-api-client test-api-conformance test-proxmoxer test-browser clean
 
 help:
@@ -20,7 +20,7 @@ help:
 	@echo "make test    run every test (Rust, frontend, OpenAPI drift, browser tests in Chromium)"
 	@echo "make build   release binary with the portal embedded: $(RELEASE_BIN)"
 	@echo "make lint    clippy (warnings denied), rustfmt check, eslint"
-	@echo "make bench   benchmarks (start-up time, idle memory, binary size, ...)"
+	@echo "make bench   benchmarks (start-up, memory, provisioning, 100 at once, scoring, ...): docs/benchmarks.md"
 	@echo "make openapi regenerate openapi/nimbus.json and the TypeScript client"
 
 # --- frontend -------------------------------------------------------------------------------
@@ -109,6 +109,21 @@ bench: build
 	cargo bench --bench proxmox_http
 	cargo bench --bench accounts
 	cargo bench --bench provisioning
+	cargo bench --bench scoring
+	cargo bench --bench overhead
+	cargo bench --bench fleet
+	@$(MAKE) --no-print-directory wrk
+	@if command -v wrk >/dev/null; then cargo bench --bench list_load; \
+	  else echo "make bench: skipping list_load (GET /api/vms under wrk): wrk is not installed; install it with 'sudo apt-get install wrk'"; fi
+
+# wrk (the HTTP load generator list_load uses): installed when missing if this runs as root with
+# apt-get; otherwise only says how to install it.
+wrk:
+	@command -v wrk >/dev/null && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing wrk"; \
+	  apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || true; \
+	else echo "wrk is not installed and this is not root: install it with 'sudo apt-get install wrk'"; fi
 
 clean:
 	$(CARGO) clean

@@ -1749,6 +1749,11 @@ export interface components {
             disk_total?: number;
             /**
              * Format: uint32
+             * @description New machines Nimbus is building on the node right now.
+             */
+            building: number;
+            /**
+             * Format: uint32
              * @description Running guests.
              */
             vm_count: number;

@@ -50,6 +50,7 @@ pub(super) fn provisioner(
         mem_buffer_mib: placement.mem_buffer_mib,
         cpu_load_factor: placement.cpu_load_factor,
         disk_storage: placement.disk_storage.clone(),
+        building_limit: Some(placement.clone_concurrency_per_node.get()),
     };
     let base = config.proxmox.as_ref().map_or(9000, |p| p.template_base_vmid);
     let settings = ProvisionSettings {

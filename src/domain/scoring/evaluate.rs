@@ -44,6 +44,8 @@ pub struct NodeAssessment {
     pub verdict: Verdict,
     /// Guests on the node (running or stopped, VMs and containers) plus in-flight placements.
     pub guests: u32,
+    /// New VMs Nimbus is building on the node (placed, not yet running).
+    pub building: u32,
     /// Memory left after committed guests and in-flight placements, before this VM.
     pub free_mem: i64,
     /// `None` when the disk gate is off.
@@ -62,6 +64,7 @@ impl NodeAssessment {
 #[derive(Default)]
 struct Load {
     guests: u32,
+    building: u32,
     committed_mem: u64,
     in_flight_mem: u64,
     in_flight_cpus: u32,
@@ -113,6 +116,7 @@ pub fn evaluate(tier: &Tier, view: &ClusterView<'_>, policy: &ScoringPolicy) -> 
         l.committed_mem = l.committed_mem.saturating_add(g.mem_max);
     }
     for p in view.in_flight {
+        loads.entry(&p.node).or_default().building += 1;
         if p.vmid.is_some_and(|id| view.guests.iter().any(|g| g.vmid == id)) {
             continue;
         }
@@ -201,6 +205,7 @@ pub fn evaluate(tier: &Tier, view: &ClusterView<'_>, policy: &ScoringPolicy) -> 
                 node: n.name.clone(),
                 verdict,
                 guests: load.guests,
+                building: load.building,
                 free_mem,
                 disk,
             }

@@ -33,6 +33,10 @@ pub struct ScoringPolicy {
     pub cpu_load_factor: CpuLoadFactor,
     /// Storage whose free space gates placement (the VM disk storage); `None` turns the gate off.
     pub disk_storage: Option<String>,
+    /// A node already building this many new VMs is picked only when every node with room is as
+    /// busy: a burst of provisions spreads over the cluster instead of queueing clones on the
+    /// roomiest node. Set to the per-node clone limit; `None` turns the rule off.
+    pub building_limit: Option<u32>,
 }
 
 impl Default for ScoringPolicy {
@@ -42,6 +46,7 @@ impl Default for ScoringPolicy {
             mem_buffer_mib: 256,
             cpu_load_factor: CpuLoadFactor::default(),
             disk_storage: Some("local-lvm".to_owned()),
+            building_limit: None,
         }
     }
 }

@@ -38,11 +38,28 @@ fn group_key(a: &NodeAssessment, b: &NodeAssessment) -> Ordering {
         .then_with(|| a.node.cmp(&b.node))
 }
 
-fn rank(assessments: &[NodeAssessment]) -> Vec<usize> {
-    let mut left: Vec<usize> = (0..assessments.len())
+/// Accepted nodes in pick order: nodes with a free building slot first (when the policy limits
+/// them), each group by repeated selection of the best within the tie window.
+fn rank(assessments: &[NodeAssessment], building_limit: Option<u32>) -> Vec<usize> {
+    let accepted: Vec<usize> = (0..assessments.len())
         .filter(|&i| assessments[i].score().is_some())
         .collect();
+    let (free, busy): (Vec<usize>, Vec<usize>) = accepted
+        .into_iter()
+        .partition(|&i| building_limit.is_none_or(|limit| assessments[i].building < limit));
     let mut out = Vec::with_capacity(assessments.len());
+    select(assessments, free, &mut out);
+    select(assessments, busy, &mut out);
+    let mut rejected: Vec<usize> = (0..assessments.len())
+        .filter(|&i| assessments[i].score().is_none())
+        .collect();
+    rejected.sort_by(|&a, &b| assessments[a].node.cmp(&assessments[b].node));
+    out.extend(rejected);
+    out
+}
+
+/// Appends `left` to `out` best first: the best score's tie window, fewest guests first.
+fn select(assessments: &[NodeAssessment], mut left: Vec<usize>, out: &mut Vec<usize>) {
     while !left.is_empty() {
         let best = left
             .iter()
@@ -54,12 +71,6 @@ fn rank(assessments: &[NodeAssessment]) -> Vec<usize> {
             .expect("the best node is always in its own group");
         out.push(left.remove(pos));
     }
-    let mut rejected: Vec<usize> = (0..assessments.len())
-        .filter(|&i| assessments[i].score().is_none())
-        .collect();
-    rejected.sort_by(|&a, &b| assessments[a].node.cmp(&assessments[b].node));
-    out.extend(rejected);
-    out
 }
 
 fn describe(r: &Rejection) -> String {
@@ -91,7 +102,7 @@ impl PlacementDecision {
     }
 
     pub fn new(tier: &Tier, policy: &ScoringPolicy, assessments: Vec<NodeAssessment>) -> Self {
-        let ranking = rank(&assessments);
+        let ranking = rank(&assessments, policy.building_limit);
         Self {
             tier: tier.name().to_string(),
             vcpus: tier.vcpus(),

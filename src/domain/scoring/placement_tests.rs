@@ -73,3 +73,42 @@ fn a_refusal_says_what_was_needed_and_what_each_node_lacks() {
     let empty = Case::new(vec![]).decide("small");
     assert!(empty.refusal().unwrap().ends_with("the cluster reported no nodes"));
 }
+
+#[test]
+fn a_node_building_its_limit_yields_to_one_with_a_free_slot_until_all_are_busy() {
+    // alpha is far roomier, so without the rule it takes every placement.
+    let mut c = Case::new(vec![
+        node("alpha", 32, 64 * GIB, 0, 0.0),
+        node("bravo", 8, 16 * GIB, 8 * GIB, 0.7),
+    ]);
+    c.in_flight = vec![in_flight("alpha", None, 15), in_flight("alpha", None, 15)];
+    assert_eq!(c.decide("small").winner_name().unwrap().as_str(), "alpha");
+    c.policy.building_limit = Some(2);
+    let d = c.decide("small");
+    assert_eq!(d.winner_name().unwrap().as_str(), "bravo", "alpha has no free slot");
+    assert_eq!(d.assessments()[0].building, 2);
+    assert_eq!(d.preference().len(), 2, "a busy node is still a fit, after the others");
+    c.in_flight
+        .extend([in_flight("bravo", None, 15), in_flight("bravo", None, 15)]);
+    assert_eq!(
+        c.decide("small").winner_name().unwrap().as_str(),
+        "alpha",
+        "when every node is busy the usual ranking decides"
+    );
+}
+
+#[test]
+fn a_burst_spreads_evenly_over_equal_slots_whatever_the_node_sizes() {
+    let mut c = Case::new(vec![
+        node("alpha", 32, 64 * GIB, 0, 0.0),
+        node("bravo", 16, 32 * GIB, 0, 0.0),
+        node("charlie", 16, 32 * GIB, 0, 0.0),
+    ]);
+    c.policy.building_limit = Some(4);
+    for _ in 0..12 {
+        let winner = c.decide("small").winner_name().unwrap().as_str().to_owned();
+        c.in_flight.push(in_flight(&winner, None, 15));
+    }
+    let per_node = |n: &str| c.in_flight.iter().filter(|p| p.node.as_str() == n).count();
+    assert_eq!((per_node("alpha"), per_node("bravo"), per_node("charlie")), (4, 4, 4));
+}

@@ -47,6 +47,8 @@ pub struct NodeView {
     pub disk_used: Option<u64>,
     #[oai(skip_serializing_if_is_none)]
     pub disk_total: Option<u64>,
+    /// New machines Nimbus is building on the node right now.
+    pub building: u32,
     /// Running guests.
     pub vm_count: u32,
     pub vm_count_total: u32,
@@ -95,6 +97,7 @@ impl From<&NodeReport> for NodeView {
             mem_allocated: n.mem_committed,
             disk_used: a.disk.map(|d| d.used),
             disk_total: a.disk.map(|d| d.total),
+            building: n.assessment.building,
             vm_count: n.guests_running,
             vm_count_total: n.guests_total,
             templates: n.templates.clone(),
