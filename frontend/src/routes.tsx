@@ -1,15 +1,15 @@
-// The client route table, shared by the browser router (main.tsx) and tests.
+// The client route table, shared by the browser router (main.tsx) and tests. The admin pages
+// are loaded on first use, so members never download them.
+import { type ComponentType, lazy, Suspense } from 'react'
 import { Navigate, type RouteObject } from 'react-router'
 import { AuthRoot } from './auth/AuthProvider'
 import { RequireAdmin, RequireAuth } from './auth/guards'
 import { AdminLayout } from './layout/AdminLayout'
 import { AppShell } from './layout/AppShell'
+import { SettingsLayout } from './layout/SettingsLayout'
 import { SignedOutLayout } from './layout/SignedOutLayout'
 import { AccountPage } from './pages/account/AccountPage'
 import { AuthCallbackPage } from './pages/auth-callback/AuthCallbackPage'
-import { AuditPage } from './pages/admin-audit/AuditPage'
-import { AuthSettingsPage } from './pages/admin-settings/AuthSettingsPage'
-import { UsersPage } from './pages/admin-users/UsersPage'
 import { HomePage } from './pages/home/HomePage'
 import { KeysPage } from './pages/keys/KeysPage'
 import { MachinePage } from './pages/machine/MachinePage'
@@ -20,6 +20,17 @@ import { ProvisionPage } from './pages/provision/ProvisionPage'
 import { SignInPage } from './pages/signin/SignInPage'
 import { SignUpPage } from './pages/signup/SignUpPage'
 import { VerifyPage } from './pages/verify/VerifyPage'
+import { Loading } from './ui/Panel'
+
+/** An admin page, fetched the first time it is opened. */
+function adminPage(load: () => Promise<ComponentType>) {
+  const Page = lazy(async () => ({ default: await load() }))
+  return (
+    <Suspense fallback={<Loading what="the page" />}>
+      <Page />
+    </Suspense>
+  )
+}
 
 export const routes: RouteObject[] = [
   {
@@ -54,11 +65,21 @@ export const routes: RouteObject[] = [
                     path: 'admin',
                     element: <AdminLayout />,
                     children: [
-                      { index: true, element: <Navigate to="/admin/users" replace /> },
-                      { path: 'users', element: <UsersPage /> },
-                      { path: 'audit', element: <AuditPage /> },
-                      { path: 'settings', element: <Navigate to="/admin/settings/auth" replace /> },
-                      { path: 'settings/auth', element: <AuthSettingsPage /> },
+                      { index: true, element: <Navigate to="/admin/fleet" replace /> },
+                      { path: 'fleet', element: adminPage(() => import('./pages/admin-fleet/FleetPage').then((m) => m.FleetPage)) },
+                      { path: 'nodes', element: adminPage(() => import('./pages/admin-nodes/NodesPage').then((m) => m.NodesPage)) },
+                      { path: 'ips', element: adminPage(() => import('./pages/admin-ips/IpPoolPage').then((m) => m.IpPoolPage)) },
+                      { path: 'users', element: adminPage(() => import('./pages/admin-users/UsersPage').then((m) => m.UsersPage)) },
+                      { path: 'audit', element: adminPage(() => import('./pages/admin-audit/AuditPage').then((m) => m.AuditPage)) },
+                      {
+                        path: 'settings',
+                        element: <SettingsLayout />,
+                        children: [
+                          { index: true, element: <Navigate to="/admin/settings/auth" replace /> },
+                          { path: 'auth', element: adminPage(() => import('./pages/admin-settings/AuthSettingsPage').then((m) => m.AuthSettingsPage)) },
+                          { path: 'quotas', element: adminPage(() => import('./pages/admin-settings/QuotasPage').then((m) => m.QuotasPage)) },
+                        ],
+                      },
                     ],
                   },
                 ],

@@ -905,6 +905,300 @@ test('a machine removed behind Nimbus\'s back shows as vanished and can then be 
 })
 
 // ---------------------------------------------------------------------------
+// Admin: approvals, quotas and the fleet
+// ---------------------------------------------------------------------------
+
+/** Creates `person`'s account through the API in the page's own cookie jar, which is then signed in as them. */
+async function signUpThroughTheApi(page, base, person) {
+  const response = await page.request.post(`${base}/api/auth/register`, { data: person, headers: { Origin: base } })
+  if (!response.ok()) throw new Error(`signing up ${person.email} answered ${response.status()}: ${await response.text()}`)
+}
+
+/** Deletes, as the admin, every machine `which` picks (clean-up: failures are ignored). */
+async function deleteMachines(page, base, which) {
+  const all = await listed(page, base, 'vms?all=true').catch(() => [])
+  for (const vm of all.filter((machine) => which(machine) && machine.status !== 'deleting')) {
+    await page.request
+      .delete(`${base}/api/vms/${encodeURIComponent(vm.id)}`, { headers: { Origin: base, 'Content-Type': 'application/json' } })
+      .catch(() => {})
+  }
+}
+
+/** RFC 4180 CSV into rows of fields (quoted fields, doubled quotes, CRLF or LF line ends). */
+function parseCsv(text) {
+  const rows = []
+  let row = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i]
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"'
+        i += 1
+      } else if (c === '"') quoted = false
+      else field += c
+    } else if (c === '"') quoted = true
+    else if (c === ',') {
+      row.push(field)
+      field = ''
+    } else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
+      if (c === '\r') i += 1
+      row.push(field)
+      rows.push(row)
+      row = []
+      field = ''
+    } else field += c
+  }
+  if (field !== '' || row.length > 0) rows.push([...row, field])
+  return rows
+}
+
+/** Console errors and uncaught exceptions a page reports from now on. */
+function watchProblems(page) {
+  const problems = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`)
+  })
+  page.on('pageerror', (error) => problems.push(`uncaught exception: ${error.message}`))
+  return problems
+}
+
+test('a member asks for an xl machine with a reason, the admin approves it on the Fleet page, and it is built', async ({
+  page,
+  base,
+}) => {
+  await ensureAdminSignedIn(page, base)
+  const suffix = Math.random().toString(36).slice(2, 8)
+  const hostname = `llm-${suffix}`
+  const reason = `Fine-tuning a model for the hackathon (${suffix}): it needs 8 GB of RAM.`
+  const person = { name: `Dana ${suffix}`, email: `dana-${suffix}@example.com`, password: 'approve-my-xl-2025' }
+  const adminProblems = watchProblems(page)
+
+  try {
+    await withFreshBrowser(base, async (other) => {
+      const problems = watchProblems(other)
+      await signUpThroughTheApi(other, base, person)
+      const memberId = (await authStatusOf(other, base)).user?.id
+      assert(memberId, 'the new member is not signed in')
+
+      await other.goto(`${base}/provision`)
+      const form = other.getByRole('form', { name: 'New machine' })
+      await form.getByLabel('Hostname', { exact: true }).fill(hostname)
+      await pickCard(form, 'XL')
+      await pickCard(form, 'Ubuntu 24.04 LTS')
+      await form.getByLabel('Why do you need it?', { exact: true }).fill(reason)
+      // A member with no saved key gets a generated one, which a request waiting for approval keeps.
+      const keep = form.getByRole('checkbox', { name: 'Keep an encrypted copy so I can download it again', exact: true })
+      assert((await keep.isChecked()) && (await keep.isDisabled()), 'a request for approval lets its generated key go unkept')
+      await screenshot(other, 'provision-approval')
+      await form.getByRole('button', { name: 'Request approval', exact: true }).click()
+
+      // The request waits: its page says so, with the reason.
+      await other.waitForURL(/\/machines\/[^/]+$/, { timeout: WAIT_MS })
+      const id = decodeURIComponent(pathOf(other).split('/')[2])
+      await other.getByText(/^Waiting for an admin.s approval$/).waitFor()
+      await other.getByText(reason, { exact: true }).waitFor()
+      const waiting = (await (await other.request.get(`${base}/api/vms/${encodeURIComponent(id)}`)).json()).data
+      assert(
+        waiting?.status === 'pending_approval' && waiting.reason === reason && waiting.tier === 'xl',
+        `the request is not waiting for approval with its reason: ${JSON.stringify(waiting)}`,
+      )
+      await screenshot(other, 'machine-pending')
+
+      // The admin finds it in the queue on the Fleet page, with its owner and reason, and approves it.
+      await page.goto(`${base}/admin`)
+      await waitForValue('path of /admin', () => pathOf(page), '/admin/fleet')
+      const queue = page.getByRole('table', { name: 'Approval queue' })
+      const request = queue.getByRole('row').filter({ hasText: hostname })
+      await request.waitFor()
+      const seen = await textOf(request)
+      assert(seen.includes(person.name) && seen.includes(reason), `the queue row does not show the owner and reason: ${seen}`)
+      await screenshot(page, 'admin-fleet')
+      await request.getByRole('button', { name: `Approve: ${hostname}`, exact: true }).click()
+      await page.getByText(`Approved ${hostname}: it is being built for ${person.name}.`).waitFor()
+      await request.waitFor({ state: 'detached' })
+
+      // The member's page notices on its own, follows the build, and ends on the live machine.
+      await waitForValue(
+        'the member’s page once the machine is up',
+        () => textOf(other.getByRole('heading', { level: 1 })),
+        `${hostname} is live.`,
+        60_000,
+      )
+      assert(pathOf(other) === `/machines/${id}`, `the member ended on ${other.url()}`)
+      const built = (await (await other.request.get(`${base}/api/vms/${encodeURIComponent(id)}`)).json()).data
+      assert(
+        built?.status === 'running' && built.owner_id === memberId,
+        `the approved machine is not the member's and running: ${JSON.stringify(built)}`,
+      )
+      assert(problems.length === 0, `the member's pages reported:\n    ${problems.join('\n    ')}`)
+    })
+    assert(adminProblems.length === 0, `the admin's pages reported:\n    ${adminProblems.join('\n    ')}`)
+  } finally {
+    await deleteMachines(page, base, (vm) => vm.hostname === hostname)
+  }
+})
+
+test('a member over their quota is told which limit stops them', async ({ page, base }) => {
+  await ensureAdminSignedIn(page, base)
+  const suffix = Math.random().toString(36).slice(2, 8)
+  const person = { name: `Quinn ${suffix}`, email: `quinn-${suffix}@example.com`, password: 'one-machine-only-2025' }
+  const first = `one-${suffix}`
+  const second = `two-${suffix}`
+
+  try {
+    await withFreshBrowser(base, async (other) => {
+      await signUpThroughTheApi(other, base, person)
+      const memberId = (await authStatusOf(other, base)).user?.id
+      assert(memberId, 'the new member is not signed in')
+
+      // The admin gives just this member room for one machine, in Settings → Quotas (the
+      // defaults, which later tests rely on, stay as they are).
+      await page.goto(`${base}/admin/settings`)
+      await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Quotas', exact: true }).click()
+      await waitForValue('path of the quota settings', () => pathOf(page), '/admin/settings/quotas')
+      const row = page.getByRole('row').filter({ hasText: person.email })
+      await row.getByRole('button', { name: `Edit: ${person.name}`, exact: true }).click()
+      const quotaForm = page.getByRole('form', { name: `Quota for ${person.name}` })
+      await quotaForm.getByLabel('Max machines', { exact: true }).fill('1')
+      await quotaForm.getByRole('button', { name: 'Save their quota', exact: true }).click()
+      await page.getByText(`Saved ${person.name}’s quota.`).waitFor()
+      await waitForValue('the member row after saving', async () => (await textOf(row)).includes('0 / 1 machines'), true)
+      await screenshot(page, 'settings-quotas')
+      const overview = await listed(page, base, 'quotas')
+      const theirs = overview.members.find((member) => member.user_id === memberId)?.quota
+      assert(theirs?.custom === true && theirs.limits?.max_vms === 1, `the member's quota was not saved: ${JSON.stringify(theirs)}`)
+
+      // The member opens the form while there is room for one more machine...
+      await other.goto(`${base}/provision`)
+      const form = other.getByRole('form', { name: 'New machine' })
+      const quotaLine = other.locator('[data-field="quota"]')
+      await waitForValue(
+        'the quota line with room for one',
+        async () => (await textOf(quotaLine)).startsWith('Your quota: Room for 1 more machine'),
+        true,
+      )
+
+      // ...and, in another tab, builds one with that room.
+      const offsite = []
+      const tab = await confinedPage(other.context(), base, offsite)
+      try {
+        await tab.goto(`${base}/provision`)
+        const tabForm = tab.getByRole('form', { name: 'New machine' })
+        await tabForm.getByLabel('Hostname', { exact: true }).fill(first)
+        await pickCard(tabForm, 'Small')
+        await tabForm.getByRole('button', { name: 'Provision machine', exact: true }).click()
+        await tab.waitForURL(/\/machines\/[^/]+\/progress$/, { timeout: WAIT_MS })
+      } finally {
+        await tab.close()
+      }
+      assert(offsite.length === 0, `requests left the local server: ${offsite.join(', ')}`)
+
+      // Back in the first tab, a second machine is refused, and the refusal names the limit.
+      await form.getByLabel('Hostname', { exact: true }).fill(second)
+      await pickCard(form, 'Small')
+      await form.getByRole('button', { name: 'Provision machine', exact: true }).click()
+      const refusal = other.getByRole('region', { name: 'Summary' }).getByRole('alert')
+      await refusal.waitFor()
+      const said = await textOf(refusal)
+      assert(
+        said.includes('The quota allows 1 machine and 1 is in use.') && said.includes('ask an admin to raise your quota'),
+        `the quota refusal does not name the limit and what to do: ${JSON.stringify(said)}`,
+      )
+      assert(pathOf(other) === '/provision', `a refused request left the form for ${other.url()}`)
+      await screenshot(other, 'provision-over-quota')
+      const mine = await listed(other, base, 'vms')
+      assert(
+        mine.some((vm) => vm.hostname === first) && !mine.some((vm) => vm.hostname === second),
+        `the member's machines: ${mine.map((vm) => vm.hostname).join(', ')}`,
+      )
+
+      // Opened again, the form says there is no room before anything is sent.
+      await other.reload()
+      await waitForValue(
+        'the quota line when full',
+        () => textOf(quotaLine),
+        'Your quota: No room for another machine: 1 of 1 in use.',
+      )
+      assert(await form.getByRole('radio', { name: 'Small', exact: true }).isDisabled(), 'a full quota still offers Small')
+    })
+  } finally {
+    await deleteMachines(page, base, (vm) => vm.hostname === first || vm.hostname === second)
+  }
+})
+
+test('the admin filters the fleet and exports exactly the machines shown as CSV', async ({ page, base }) => {
+  await ensureAdminSignedIn(page, base)
+  const suffix = Math.random().toString(36).slice(2, 8)
+  const [running, stopped] = [`csv-a-${suffix}`, `csv-b-${suffix}`]
+  const problems = watchProblems(page)
+  const header = 'hostname,owner,owner_email,tier,status,ip,node,vmid,os,created'
+
+  try {
+    const [, other] = await Promise.all([
+      provisionThroughTheApi(page, base, running),
+      provisionThroughTheApi(page, base, stopped),
+    ])
+    // One of them stopped, so the status filter has something to leave out.
+    const stop = await page.request.post(`${base}/api/vms/${encodeURIComponent(other.id)}/stop`, {
+      headers: { Origin: base, 'Content-Type': 'application/json' },
+    })
+    assert(stop.status() === 202, `stopping ${stopped} answered ${stop.status()}`)
+    await waitForValue(
+      `${stopped} stopped`,
+      async () => (await (await page.request.get(`${base}/api/vms/${encodeURIComponent(other.id)}`)).json()).data?.status,
+      'stopped',
+      30_000,
+    )
+
+    await page.goto(`${base}/admin/fleet`)
+    const table = page.getByRole('table', { name: 'All machines' })
+    await table.waitFor()
+    const shown = async () => (await table.getByRole('rowheader').allTextContents()).map((text) => text.trim())
+    const exportButton = page.getByRole('button', { name: 'Export CSV', exact: true })
+
+    await page.getByLabel('Search', { exact: true }).fill(suffix)
+    await waitForValue('rows matching the search', async () => (await shown()).sort().join(' '), `${running} ${stopped}`)
+    await page.getByLabel('Status', { exact: true }).selectOption('running')
+    await waitForValue('rows left by the status filter', async () => (await shown()).join(' '), running)
+    const address = new URL(page.url()).searchParams
+    assert(address.get('q') === suffix && address.get('status') === 'running', `the filters are not in the address: ${page.url()}`)
+    await screenshot(page, 'admin-fleet-filtered')
+
+    const download = await downloadFrom(page, exportButton)
+    assert(
+      /^nimbus-machines-\d{4}-\d{2}-\d{2}\.csv$/.test(download.suggestedFilename()),
+      `the export is called ${JSON.stringify(download.suggestedFilename())}`,
+    )
+    const rows = parseCsv(await downloadedText(download))
+    assert(rows[0]?.join(',') === header, `the CSV header is ${JSON.stringify(rows[0])}`)
+    const exported = rows.slice(1).map((row) => row[0])
+    assert(
+      JSON.stringify(exported) === JSON.stringify(await shown()),
+      `the CSV has ${JSON.stringify(exported)}, the page shows ${JSON.stringify(await shown())}`,
+    )
+    const [, owner, email, tier, status, ip] = rows[1] ?? []
+    assert(
+      owner === ADMIN.name && email === ADMIN.email && tier === 'small' && status === 'running' && /^\d+\.\d+\.\d+\.\d+$/.test(ip ?? ''),
+      `the exported row is ${JSON.stringify(rows[1])}`,
+    )
+
+    // Without the status filter both are shown, and both are exported.
+    await page.getByLabel('Status', { exact: true }).selectOption('')
+    await waitForValue('rows without the status filter', async () => (await shown()).sort().join(' '), `${running} ${stopped}`)
+    const both = parseCsv(await downloadedText(await downloadFrom(page, exportButton)))
+    assert(
+      JSON.stringify(both.slice(1).map((row) => row[0])) === JSON.stringify(await shown()) && both.length === 3,
+      `the second CSV has ${JSON.stringify(both.map((row) => row[0]))}`,
+    )
+    assert(problems.length === 0, `the Fleet page reported:\n    ${problems.join('\n    ')}`)
+  } finally {
+    await deleteMachines(page, base, (vm) => vm.hostname === running || vm.hostname === stopped)
+  }
+})
+
+// ---------------------------------------------------------------------------
 // Runner
 // ---------------------------------------------------------------------------
 

@@ -1,10 +1,12 @@
 // POST /api/vms as a stream: Nimbus answers one JSON object per line (NDJSON) while it builds
 // the machine: `accepted` with the VM's id, a `step` line per finished step, and one `result`
-// (or `error`) at the end. Problems found before the VM exists (a taken hostname, a bad key)
-// come back as an ordinary error envelope instead, so the form can put them under their field.
+// (or `error`) at the end. A request that needs an admin's approval gets `accepted`, then
+// `pending_approval` with the waiting machine, and nothing more. Problems found before the VM
+// exists (a taken hostname, a bad key, no room in the quota) come back as an ordinary error
+// envelope instead, so the form can put them under their field.
 import { api } from './client'
 import { type ApiFailure, failureFromException, failureFromResponse } from './failure'
-import type { NewVm, VmResult, VmStepDetail } from './types'
+import type { NewVm, Vm, VmResult, VmStepDetail } from './types'
 
 export interface StreamStepDetail extends VmStepDetail {
   elapsed_ms?: number
@@ -15,6 +17,7 @@ export type ProvisionLine =
   | { type: 'accepted'; id: string }
   | { type: 'step'; step: string; status: string; detail?: StreamStepDetail | null }
   | { type: 'result'; data: VmResult }
+  | { type: 'pending_approval'; data: Vm }
   | { type: 'error'; code: string; message: string; step?: string | null }
 
 export type ProvisionStart =
@@ -53,12 +56,19 @@ async function* provisionLines(body: ReadableStream<Uint8Array>): AsyncGenerator
   }
 }
 
-/** A server (or proxy) that answered plain JSON: the finished machine in one go. */
+function isPending(data: VmResult | Vm): data is Vm {
+  return 'status' in data && data.status === 'pending_approval'
+}
+
+/**
+ * A server (or proxy) that answered plain JSON: the finished machine in one go, or (202) the
+ * machine waiting for an admin's approval.
+ */
 async function* plainLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<ProvisionLine, void> {
-  const body = (await new Response(stream).json()) as { data?: VmResult }
+  const body = (await new Response(stream).json()) as { data?: VmResult | Vm }
   if (!body.data) throw new SyntaxError('not the API envelope')
   yield { type: 'accepted', id: body.data.id }
-  yield { type: 'result', data: body.data }
+  yield isPending(body.data) ? { type: 'pending_approval', data: body.data } : { type: 'result', data: body.data }
 }
 
 /**

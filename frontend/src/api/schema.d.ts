@@ -1826,6 +1826,10 @@ export interface components {
          * @description How many pool addresses are in each state.
          */
         PoolCountsView: {
+            /** @description The pool's first address. */
+            first?: string;
+            /** @description The pool's last address. */
+            last?: string;
             /** Format: uint32 */
             total: number;
             /** Format: uint32 */

@@ -47,3 +47,16 @@ export type VmStepDetail = Pick<VmStep, 'ip' | 'node' | 'vmid'>
 export type VmResult = DataOf<paths['/vms']['post']>
 export type NewVm = paths['/vms']['post']['requestBody']['content']['application/json; charset=utf-8']
 export type VmPrivateKey = DataOf<paths['/vms/{id}/private-key']['get']>
+
+export type QuotaStatus = DataOf<paths['/quota']['get']>
+export type QuotaLimits = DataOf<paths['/quotas/defaults']['put']>
+export type QuotaHeadroom = QuotaStatus['headroom']
+export type QuotaOverview = DataOf<paths['/quotas']['get']>
+export type MemberQuota = QuotaOverview['members'][number]
+export type NodesReport = DataOf<paths['/nodes']['get']>
+export type NodeReport = NodesReport['nodes'][number]
+export type PoolAddress = DataOf<paths['/ips']['get']>[number]
+export type ReconcileReport = DataOf<paths['/ips/reconcile']['get']>
+export type FleetStats = DataOf<paths['/cluster/stats']['get']>
+export type PoolCounts = FleetStats['pool']
+export type ProvisionMetrics = DataOf<paths['/metrics/provisions']['get']>

@@ -1,5 +1,6 @@
-// The calls the machine pages make: the catalog the Provision form offers, the caller's VMs,
-// one VM, its kept private key, retrying a failed provision, the power actions and delete.
+// The calls the machine pages make: the catalog the Provision form offers and the caller's quota,
+// the caller's VMs, one VM, its kept private key, retrying a failed provision, the power actions
+// and delete (which also withdraws a request waiting for approval, or dismisses a denied one).
 // (Creating one streams, so it lives in provisionStream.ts; following one live is vmEvents.ts.)
 import { settle } from './call'
 import { api } from './client'
@@ -35,3 +36,6 @@ export const powerVm = (id: string, action: PowerAction) => {
 
 /** Deletes a VM: answered at once (202, status `deleting`); it leaves the list when done. */
 export const deleteVm = (id: string) => settle(api.DELETE('/vms/{id}', { params: { path: { id } } }))
+
+/** The caller's quota: limits, what their machines use, and the room left (admins: exempt). */
+export const loadMyQuota = (signal: AbortSignal) => settle(api.GET('/quota', { signal }))

@@ -38,7 +38,7 @@ describe('route guards', () => {
 
     await screen.findByRole('region', { name: 'Portal status' })
     const nav = screen.getByRole('navigation', { name: 'Primary' })
-    expect(within(nav).getByRole('link', { name: 'Admin' }).getAttribute('href')).toBe('/admin/users')
+    expect(within(nav).getByRole('link', { name: 'Admin' }).getAttribute('href')).toBe('/admin/fleet')
   })
 
   it('returns to sign in with a message when the session ends under the user', async () => {

@@ -1,8 +1,12 @@
-// The admin pages' own row of tabs (Users, Audit log, Settings) above whichever one is open.
+// The admin pages' own row of tabs (Fleet, Nodes, IP pool, Users, Audit log, Settings) above
+// whichever one is open.
 // The top bar keeps a single "Admin" entry; this is where an admin moves between its pages.
 import { NavLink, Outlet } from 'react-router'
 
 const adminItems: { to: string; label: string }[] = [
+  { to: '/admin/fleet', label: 'Fleet' },
+  { to: '/admin/nodes', label: 'Nodes' },
+  { to: '/admin/ips', label: 'IP pool' },
   { to: '/admin/users', label: 'Users' },
   { to: '/admin/audit', label: 'Audit log' },
   { to: '/admin/settings', label: 'Settings' },

@@ -8,15 +8,15 @@ import { UserMenu } from './UserMenu'
 
 /**
  * Primary navigation; feature pages add their entry here. `admin`: shown to admins only.
- * `section`: the entry is current anywhere under this path (Admin opens on Users but covers
- * the audit log and settings too).
+ * `section`: the entry is current anywhere under this path (Admin opens on the Fleet page but
+ * covers the other admin pages too).
  */
 const navItems: { to: string; label: string; end: boolean; admin?: boolean; section?: string }[] = [
   { to: '/', label: 'Home', end: true },
   { to: '/provision', label: 'Provision', end: false },
   { to: '/machines', label: 'My machines', end: false },
   { to: '/keys', label: 'Keys', end: false },
-  { to: '/admin/users', label: 'Admin', end: false, admin: true, section: '/admin' },
+  { to: '/admin/fleet', label: 'Admin', end: false, admin: true, section: '/admin' },
 ]
 
 function inSection(pathname: string, section: string | undefined): boolean {

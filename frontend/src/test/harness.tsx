@@ -4,7 +4,7 @@ import { createMemoryRouter, RouterProvider } from 'react-router'
 import { vi } from 'vitest'
 import type { Me } from '../api/types'
 import { routes } from '../routes'
-import { catalog } from './vms'
+import { catalog, unlimitedQuota } from './vms'
 
 export function renderAt(path: string) {
   const router = createMemoryRouter(routes, { initialEntries: [path] })
@@ -65,13 +65,15 @@ export const strayCalls: string[] = []
 /**
  * Calls every test gets answered unless it says otherwise: the sign-in and account pages ask
  * which sign-in providers are set up, and by default none is; the home page lists the person's
- * machines, by default none; the Provision form reads the catalog (test/vms.ts).
+ * machines, by default none; the Provision form reads the catalog (test/vms.ts) and the quota,
+ * by default one with no limits.
  */
 const defaultHandlers: Record<string, Handler> = {
   'GET /api/auth/providers': () => ok({ github: false, google: false }),
   'GET /api/settings/signups': () => ok({ open: true }),
   'GET /api/vms': () => ok([]),
   'GET /api/catalog': () => ok(catalog),
+  'GET /api/quota': () => ok(unlimitedQuota),
 }
 
 /**

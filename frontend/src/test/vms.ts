@@ -3,7 +3,7 @@
 // catcher for the files the page asks the browser to save.
 import { act } from '@testing-library/react'
 import { vi } from 'vitest'
-import type { Catalog, SshKey, Vm } from '../api/types'
+import type { Catalog, QuotaStatus, SshKey, Vm } from '../api/types'
 
 export const PRIVATE_KEY = [
   '-----BEGIN OPENSSH PRIVATE KEY-----',
@@ -26,6 +26,24 @@ export const catalog: Catalog = {
   ],
   tunnels_enabled: false,
   default_key_id: 'k-laptop',
+}
+
+/** A quota with no limits at all (what the harness answers GET /api/quota with by default). */
+export const unlimitedQuota: QuotaStatus = {
+  exempt: false,
+  custom: false,
+  limits: {},
+  usage: { vms: 0, vcpus: 0, memory_mib: 0, disk_gib: 0 },
+  headroom: {},
+}
+
+/** A member's quota: room for 3 more machines, 6 vCPU, 10 GiB and 200 GB. */
+export const memberQuota: QuotaStatus = {
+  exempt: false,
+  custom: false,
+  limits: { max_vms: 5, max_vcpus: 8, max_memory_mib: 12288, max_disk_gib: 250 },
+  usage: { vms: 2, vcpus: 2, memory_mib: 2048, disk_gib: 50 },
+  headroom: { vms: 3, vcpus: 6, memory_mib: 10240, disk_gib: 200 },
 }
 
 const key = (fields: Partial<SshKey> & Pick<SshKey, 'id' | 'name'>): SshKey => ({
@@ -103,6 +121,29 @@ export function runningVm(fields: Partial<Wire<Vm>> = {}): Vm {
     current_step: null,
     steps: [...building.steps, ...LATER_STEPS],
     finished_at: '2025-03-01T10:00:09.400Z',
+    ...fields,
+  })
+}
+
+/** An XL machine asked for by a member, waiting for an admin's approval (nothing built yet). */
+export function pendingVm(fields: Partial<Wire<Vm>> = {}): Vm {
+  return buildingVm({
+    id: 'vm-9',
+    hostname: 'llm-box',
+    tier: 'xl',
+    vcpus: 8,
+    memory_mib: 8192,
+    disk_gib: 120,
+    status: 'pending_approval',
+    phase: 'pending_approval',
+    current_step: null,
+    ip: null,
+    node: null,
+    vmid: null,
+    steps: [],
+    owner_name: 'Bob Member',
+    owner_email: 'bob@example.com',
+    reason: 'Fine-tuning a model for the hackathon, needs 8 GB of RAM.',
     ...fields,
   })
 }

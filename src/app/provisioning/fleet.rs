@@ -54,6 +54,8 @@ pub struct PoolEntry {
 /// How many addresses are in each state.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PoolCounts {
+    /// The configured range, first and last address.
+    pub range: Option<(std::net::Ipv4Addr, std::net::Ipv4Addr)>,
     pub total: u32,
     pub free: u32,
     pub reserved: u32,
@@ -286,6 +288,11 @@ impl Provisioner {
             .filter_map(time_to_ready)
             .collect();
         stats.avg_provision_ms = mean(&recent);
+        stats.pool.range = self
+            .settings
+            .network
+            .as_ref()
+            .map(|n| (n.pool().start(), n.pool().end()));
         for row in self.ports.pool.pool_rows().await? {
             stats.pool.total += 1;
             match row.state_word() {

@@ -153,6 +153,10 @@ async fn every_guest_the_pool_and_the_figures_tell_nimbus_machines_from_foreign_
         pool["free"].as_u64().unwrap() + pool["reserved"].as_u64().unwrap() + pool["allocated"].as_u64().unwrap()
     );
     assert_eq!(pool["allocated"], 1);
+    assert!(
+        pool["first"].as_str().unwrap().starts_with("127.") && pool["last"].is_string(),
+        "{pool}"
+    );
     assert_eq!(s["cluster"]["nodes_total"], 5);
     assert!(s["cluster"]["guests_total"].as_u64().unwrap() >= 2);
     assert!(s["avg_provision_ms"].is_u64(), "{s}");

@@ -192,6 +192,9 @@ describe('admin audit log page', () => {
 
     const adminNav = await screen.findByRole('navigation', { name: 'Admin' })
     expect(within(adminNav).getAllByRole('link').map((link) => link.textContent)).toEqual([
+      'Fleet',
+      'Nodes',
+      'IP pool',
       'Users',
       'Audit log',
       'Settings',

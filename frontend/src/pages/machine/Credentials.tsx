@@ -9,6 +9,7 @@ import type { ApiFailure } from '../../api/failure'
 import type { Vm } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
 import { loadVmPrivateKey } from '../../api/vms'
+import { useAuth } from '../../auth/AuthProvider'
 import { CopyButton } from '../../ui/CopyButton'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { saveTextFile } from '../../ui/files'
@@ -78,6 +79,7 @@ function KeptElsewhere({ name }: { name: string }) {
 
 /** Download for a kept key; otherwise what the machine was given and who holds the private half. */
 export function PrivateKeySection({ vm }: { vm: Vm }) {
+  const { user } = useAuth()
   const [busy, setBusy] = useState(false)
   const [failure, setFailure] = useState<ApiFailure | null>(null)
   const [saved, setSaved] = useState<string | null>(null)
@@ -93,6 +95,23 @@ export function PrivateKeySection({ vm }: { vm: Vm }) {
     }
     saveTextFile(outcome.data.key_name, outcome.data.private_key)
     setSaved(outcome.data.key_name)
+  }
+
+  // An admin looking at someone else's machine (one they made for them, say): the key is the owner's.
+  if (user && user.id !== vm.owner_id) {
+    const owner = vm.owner_name ?? 'its owner'
+    return (
+      <div className="rounded-xl border border-line-2 bg-white/60 px-4 py-3 text-[13px] text-ink-2">
+        <p className="eyebrow text-[10.5px]">Private key</p>
+        <p className="mt-1">
+          {vm.private_key_available
+            ? `Nimbus keeps this machine’s private key, encrypted, for ${owner}: only they can download it, from this page.`
+            : vm.key_name
+              ? `The machine has ${owner}’s key “${vm.key_name}”; the private half is theirs.`
+              : NOT_KEPT}
+        </p>
+      </div>
+    )
   }
 
   if (!vm.private_key_available) {

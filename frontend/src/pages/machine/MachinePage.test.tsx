@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
-import { authStatus, definition, member, ok, refusal, renderAt, serveFetch } from '../../test/harness'
+import { admin, authStatus, definition, member, ok, refusal, renderAt, serveFetch } from '../../test/harness'
 import { buildingVm, catchDownloads, desktopKey, laptopKey, PRIVATE_KEY, runningVm } from '../../test/vms'
 
 function card() {
@@ -110,6 +110,20 @@ describe('machine page', () => {
         'The machine has your key desktop. Nimbus does not keep its private half: connect with your own copy.',
       )
     })
+  })
+
+  it('tells an admin looking at someone else’s machine that its key is the owner’s to download', async () => {
+    serveFetch({
+      'GET /api/auth/status': authStatus(admin),
+      'GET /api/vms/vm-1': () => ok(runningVm({ owner_name: 'Bob Member', created_by: admin.id })),
+    })
+    renderAt('/machines/vm-1')
+
+    await screen.findByRole('heading', { level: 1 })
+    expect(card().textContent).toContain(
+      'Nimbus keeps this machine’s private key, encrypted, for Bob Member: only they can download it, from this page.',
+    )
+    expect(screen.queryByRole('button', { name: 'Download private key' })).toBeNull()
   })
 
   it('points to the timeline of a machine still being built, or one that failed', async () => {

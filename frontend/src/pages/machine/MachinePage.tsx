@@ -1,19 +1,23 @@
 // /machines/:id: a machine's credentials (the mockup's "is live" card): where it is, how big,
 // the ssh command to paste, and its private key when Nimbus keeps one. A machine still being
-// built, or one that failed, points to its timeline instead.
+// built, or one that failed, points to its timeline instead. A request waiting for an admin's
+// approval says so (and is watched until it is decided); a denied one says why.
 import { type ReactNode, useCallback, useId } from 'react'
 import { Link, useParams } from 'react-router'
 import type { Vm } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
 import { loadVm } from '../../api/vms'
+import { useAuth } from '../../auth/AuthProvider'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { Loading } from '../../ui/Panel'
 import { ghostButton, primaryButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
 import { CopyCell, PrivateKeySection, sshCommand } from './Credentials'
 import { MachineNotFound } from './MachineNotFound'
+import { DeniedNotice, PendingNotice } from './RequestNotice'
 import { StatusBadge } from './StatusBadge'
-import { formatSpecs, isBuilding, isFailed, tierName } from './vmState'
+import { useRequestWatch } from './useRequestWatch'
+import { formatSpecs, isBuilding, isFailed, isRequest, tierName } from './vmState'
 
 function Facts({ vm }: { vm: Vm }) {
   const rows: [string, ReactNode][] = [
@@ -62,6 +66,13 @@ function NotReady({ vm }: { vm: Vm }) {
   )
 }
 
+function Body({ vm, mine }: { vm: Vm; mine: boolean }) {
+  if (vm.status === 'pending_approval') return <PendingNotice vm={vm} mine={mine} />
+  if (vm.status === 'denied') return <DeniedNotice vm={vm} mine={mine} />
+  if (isBuilding(vm) || isFailed(vm)) return <NotReady vm={vm} />
+  return <Ready vm={vm} />
+}
+
 function Ready({ vm }: { vm: Vm }) {
   const ip = vm.ip
   return (
@@ -97,8 +108,10 @@ function Ready({ vm }: { vm: Vm }) {
 
 function MachineView({ id }: { id: string }) {
   const load = useCallback((signal: AbortSignal) => loadVm(id, signal), [id])
-  const { state, reload } = useLoad(load)
+  const { state, reload, update } = useLoad(load)
+  const { user } = useAuth()
   const titleId = useId()
+  useRequestWatch(state.phase === 'ok' ? state.data : null, update)
 
   if (state.phase === 'loading') {
     return (
@@ -130,12 +143,12 @@ function MachineView({ id }: { id: string }) {
         {live && ' is live.'}
       </h1>
       <p className="mt-2 text-[14.5px] text-ink-2">
-        {isBuilding(vm) || isFailed(vm)
+        {isBuilding(vm) || isFailed(vm) || isRequest(vm)
           ? `${tierName(vm.tier)} · ${formatSpecs(vm)} · ${vm.os}`
           : 'Connect with the command below. Copy any value with its button.'}
       </p>
       <div className="mt-6 space-y-5">
-        {isBuilding(vm) || isFailed(vm) ? <NotReady vm={vm} /> : <Ready vm={vm} />}
+        <Body vm={vm} mine={user?.id === vm.owner_id} />
         <Facts vm={vm} />
         {vm.notes.length > 0 && (
           <ul aria-label="Notes" className="list-disc space-y-1 pl-5 text-[13px] text-ink-2">

@@ -1,8 +1,9 @@
 // /machines/:id/progress: a machine being built, step by step, live. When it comes up the page
 // moves on to its credentials; when it fails it says which step and why, that what was done has
-// been undone (or is being undone), and offers to try again with the same request.
+// been undone (or is being undone), and offers to try again with the same request. A request
+// still waiting for an admin, or denied, has no build to follow: its own page says where it stands.
 import { useEffect, useRef, useState } from 'react'
-import { Link, useNavigate, useParams } from 'react-router'
+import { Link, Navigate, useNavigate, useParams } from 'react-router'
 import type { ApiFailure } from '../../api/failure'
 import type { Vm } from '../../api/types'
 import { retryVm } from '../../api/vms'
@@ -14,7 +15,7 @@ import { MachineNotFound } from './MachineNotFound'
 import { stepLabel, timelineFromVm } from './steps'
 import { Timeline } from './Timeline'
 import { useVmWatch } from './useVmWatch'
-import { isBuilding, isBuilt, isCleaningUp, isFailed } from './vmState'
+import { isBuilding, isBuilt, isCleaningUp, isFailed, isRequest } from './vmState'
 
 function outcomeOf(vm: Vm): BuildOutcome {
   if (isFailed(vm)) return 'failed'
@@ -114,6 +115,7 @@ function ProgressView({ id, onRetry }: { id: string; onRetry: () => void }) {
   }
 
   const { vm, reconnecting } = state
+  if (isRequest(vm)) return <Navigate to={`/machines/${encodeURIComponent(vm.id)}`} replace />
   return (
     <BuildCard hostname={vm.hostname} outcome={outcomeOf(vm)} lead={leadOf(vm)}>
       <Timeline steps={timelineFromVm(vm)} />

@@ -35,10 +35,18 @@ export function isBuilt(vm: VmWords): boolean {
   return !NO_MACHINE.has(vm.status)
 }
 
-/** Where a VM's own link goes: its timeline while it is being built or when it failed. */
+/** A request an admin has not decided yet, or has denied: there is no machine, only the request. */
+export function isRequest(vm: Pick<Vm, 'status'>): boolean {
+  return vm.status === 'pending_approval' || vm.status === 'denied'
+}
+
+/**
+ * Where a VM's own link goes: its timeline while it is being built or when it failed; its page
+ * otherwise (a request waiting for approval, or denied, says so there).
+ */
 export function machinePath(vm: Pick<Vm, 'id' | 'status' | 'phase'>): string {
   const base = `/machines/${encodeURIComponent(vm.id)}`
-  return isBuilding(vm) || isFailed(vm) ? `${base}/progress` : base
+  return vm.status === 'provisioning' || isFailed(vm) ? `${base}/progress` : base
 }
 
 /** "1 GiB", "1.5 GiB", "512 MiB". */

@@ -1,7 +1,8 @@
 // One machine in the list (the mockup's card): its name, linked to its credentials (or its
 // timeline while it is built or if it failed), address, size and age; its status and how fresh
-// that is; the actions its status allows, the risky ones confirmed first; its latest note; and
-// a Details button that opens the rest in place.
+// that is; the actions its status allows, the risky ones confirmed first; its latest note (or, for
+// a request, that it waits for an admin or why it was denied); and a Details button that opens
+// the rest in place.
 import { useEffect, useId, useRef, useState } from 'react'
 import { Link } from 'react-router'
 import type { ApiFailure } from '../../api/failure'
@@ -12,7 +13,7 @@ import { badge, chipButton, dangerChipButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
 import { StatusBadge } from '../machine/StatusBadge'
 import { formatSpecs, machinePath } from '../machine/vmState'
-import { ACTION_LABELS, ACTION_VERBS, actionsFor, confirmationFor, type MachineAction, statusAge } from './actions'
+import { actionLabel, actionsFor, actionVerb, confirmationFor, type MachineAction, statusAge } from './actions'
 import { MachineDetails } from './MachineDetails'
 
 export interface ActionFailure {
@@ -28,6 +29,25 @@ interface MachineRowProps {
   onChanged: (vm: Vm) => void
   /** An action was refused (shown at the top of the page), or a new one started (null). */
   onFailure: (failure: ActionFailure | null) => void
+}
+
+/** A request's state in words: waiting for an admin (with the reason given), or denied and why. */
+function RequestNote({ vm }: { vm: Vm }) {
+  if (vm.status === 'pending_approval') {
+    return (
+      <p className="mt-3 rounded-lg border border-line-2 bg-white/60 px-3 py-2 text-[12.5px] text-ink-2">
+        Waiting for an admin’s approval.{vm.reason ? ` You said: “${vm.reason}”` : ''}
+      </p>
+    )
+  }
+  if (vm.status === 'denied') {
+    return (
+      <p className="mt-3 rounded-lg border border-bad/20 bg-bad/[0.06] px-3 py-2 text-[12.5px] text-ink-2">
+        <span className="font-medium text-bad">Denied:</span> {vm.denied_reason ?? 'the admin gave no reason.'}
+      </p>
+    )
+  }
+  return null
 }
 
 export function MachineRow({ vm, now, onChanged, onFailure }: MachineRowProps) {
@@ -55,7 +75,7 @@ export function MachineRow({ vm, now, onChanged, onFailure }: MachineRowProps) {
     setConfirming(null)
     refocus.current = true
     if (!outcome.ok) {
-      onFailure({ lead: `Could not ${ACTION_VERBS[action]} ${vm.hostname}`, failure: outcome.failure })
+      onFailure({ lead: `Could not ${actionVerb(action, vm)} ${vm.hostname}`, failure: outcome.failure })
       return
     }
     onChanged(outcome.data)
@@ -107,14 +127,14 @@ export function MachineRow({ vm, now, onChanged, onFailure }: MachineRowProps) {
               <button
                 key={action}
                 type="button"
-                aria-label={`${ACTION_LABELS[action]}: ${vm.hostname}`}
+                aria-label={`${actionLabel(action, vm)}: ${vm.hostname}`}
                 disabled={busy !== null}
                 onClick={() => {
                   choose(action)
                 }}
                 className={action === 'delete' || action === 'stop' ? dangerChipButton : chipButton}
               >
-                {busy === action ? 'Working…' : ACTION_LABELS[action]}
+                {busy === action ? 'Working…' : actionLabel(action, vm)}
               </button>
             ))}
             <button
@@ -132,6 +152,7 @@ export function MachineRow({ vm, now, onChanged, onFailure }: MachineRowProps) {
           </div>
         </div>
       </div>
+      <RequestNote vm={vm} />
       {latestNote && (
         <p role="note" className="mt-3 rounded-lg border border-warn/20 bg-warn/[0.06] px-3 py-2 text-[12.5px] text-ink-2">
           {latestNote}

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Vm } from '../../api/types'
 import { authStatus, definition, member, ok, refusal, renderAt, serveFetch } from '../../test/harness'
-import { buildingVm, runningVm } from '../../test/vms'
+import { buildingVm, pendingVm, runningVm } from '../../test/vms'
 
 /** An ISO time `seconds` before now. */
 function ago(seconds: number): string {
@@ -257,6 +257,35 @@ describe('my machines page', () => {
       expect(statusOf('web-1')).toBe('stopped')
     })
     expect(statusOf('db-1')).toBe('running')
+  })
+
+  it('shows requests waiting for approval and denied ones, to withdraw or dismiss', async () => {
+    const user = userEvent.setup()
+    const denied = pendingVm({ id: 'vm-8', hostname: 'gpu-box', status: 'denied', phase: 'denied', denied_reason: 'Not this week.' })
+    const fetch = serveFetch({
+      'GET /api/auth/status': authStatus(member),
+      'GET /api/vms': () => ok([pendingVm(), denied]),
+      'DELETE /api/vms/vm-8': () => ok({ ...denied, status: 'deleting' }, 202),
+    })
+    renderAt('/machines')
+
+    await screen.findByRole('list', { name: 'My machines' })
+    expect(statusOf('llm-box')).toBe('pending approval')
+    expect(statusOf('gpu-box')).toBe('denied')
+    expect(row('llm-box').textContent).toContain('Waiting for an admin’s approval. You said: “Fine-tuning a model')
+    expect(row('gpu-box').textContent).toContain('Denied: Not this week.')
+    expect(within(row('llm-box')).getByRole('link', { name: 'llm-box' }).getAttribute('href')).toBe('/machines/vm-9')
+    expect(buttonsOf('llm-box')).toEqual(['Withdraw: llm-box', 'Details: llm-box'])
+    expect(buttonsOf('gpu-box')).toEqual(['Dismiss: gpu-box', 'Details: gpu-box'])
+
+    // Withdrawing asks first; dismissing a denied request does not.
+    await user.click(screen.getByRole('button', { name: 'Withdraw: llm-box' }))
+    expect(screen.getByRole('alertdialog', { name: 'Withdraw the request for llm-box?' })).toBeTruthy()
+    await user.click(screen.getByRole('button', { name: 'Cancel' }))
+    await user.click(screen.getByRole('button', { name: 'Dismiss: gpu-box' }))
+    await waitFor(() => {
+      expect(fetch.calls('DELETE /api/vms/vm-8')).toHaveLength(1)
+    })
   })
 
   it('shows the latest note under the row and the rest in the details', async () => {

@@ -1,6 +1,7 @@
 // What can be done to a machine in each status, how each action is named, and what its
-// confirmation says; which statuses are on their way somewhere (the list keeps refreshing while
-// any machine is in one); and how long ago a status was read from Proxmox.
+// confirmation says (deleting a request waiting for approval withdraws it; deleting a denied one
+// dismisses it); which statuses are on their way somewhere (the list keeps refreshing while any
+// machine is in one); and how long ago a status was read from Proxmox.
 import type { Vm } from '../../api/types'
 import type { PowerAction } from '../../api/vms'
 import { formatRelative } from '../../ui/format'
@@ -13,6 +14,11 @@ const TRANSITIONAL = new Set(['provisioning', 'starting', 'stopping', 'rebooting
 
 export function isTransitional(vm: Pick<Vm, 'status'>): boolean {
   return TRANSITIONAL.has(vm.status)
+}
+
+/** Waiting for an admin's decision: it changes only when someone acts, so it is read less often. */
+export function isWaiting(vm: Pick<Vm, 'status'>): boolean {
+  return vm.status === 'pending_approval'
 }
 
 /** Start when stopped; shut down, reboot and stop when running; delete unless it is being built or deleted. */
@@ -39,6 +45,20 @@ export const ACTION_VERBS: Record<MachineAction, string> = {
   reboot: 'reboot',
   stop: 'stop',
   delete: 'delete',
+}
+
+/** The action's button word for this machine: deleting a request withdraws or dismisses it. */
+export function actionLabel(action: MachineAction, vm: Pick<Vm, 'status'>): string {
+  if (action === 'delete' && vm.status === 'pending_approval') return 'Withdraw'
+  if (action === 'delete' && vm.status === 'denied') return 'Dismiss'
+  return ACTION_LABELS[action]
+}
+
+/** The verb for "Could not <verb> web-1". */
+export function actionVerb(action: MachineAction, vm: Pick<Vm, 'status'>): string {
+  if (action === 'delete' && vm.status === 'pending_approval') return 'withdraw the request for'
+  if (action === 'delete' && vm.status === 'denied') return 'dismiss'
+  return ACTION_VERBS[action]
 }
 
 export interface Confirmation {
@@ -76,6 +96,16 @@ export function confirmationFor(action: MachineAction, vm: Vm): Confirmation | n
         tone: 'danger',
       }
     case 'delete': {
+      // A denied request is only a line in the list: dismissing it needs no second thought.
+      if (vm.status === 'denied') return null
+      if (vm.status === 'pending_approval') {
+        return {
+          title: `Withdraw the request for ${name}?`,
+          body: 'The admins no longer see it. Nothing was built for it, so nothing else changes.',
+          confirmLabel: 'Withdraw request',
+          tone: 'default',
+        }
+      }
       if (!isBuilt(vm)) {
         return {
           title: `Delete ${name}?`,

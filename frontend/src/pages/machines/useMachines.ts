@@ -1,18 +1,22 @@
-// The person's machines, kept current: read once, then read again every two seconds while any
-// of them is on its way somewhere (starting, stopping, rebooting, deleting, being built), and not
-// at all once none is. An action's answer replaces its machine at once; a read that was already
+// The person's machines (or, for the admin's fleet page, everyone's), kept current: read once, then
+// read again every two seconds while any of them is on its way somewhere (starting, stopping,
+// rebooting, deleting, being built, waiting for an admin's approval), and not at all once none is. An action's answer replaces its machine at once; a read that was already
 // under way when it came is dropped, so it cannot put back the status from before the action.
 import { useCallback, useEffect, useRef, useState } from 'react'
+import type { Outcome } from '../../api/call'
 import type { ApiFailure } from '../../api/failure'
 import type { Vm } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
 import { loadVms } from '../../api/vms'
-import { isTransitional } from './actions'
+import { isTransitional, isWaiting } from './actions'
 
 export const POLL_MS = 2_000
+/** A request waiting for an admin changes rarely: asked about less often. */
+export const WAITING_POLL_MS = 5_000
 
-export function useMachines() {
-  const { state, reload, update } = useLoad(loadVms)
+/** `load` must be stable (a module-level function): the caller's machines by default. */
+export function useMachines(load: (signal: AbortSignal) => Promise<Outcome<Vm[]>> = loadVms) {
+  const { state, reload, update } = useLoad(load)
   /** The last refresh failed (the list on screen may be stale); cleared by the next one that works. */
   const [stale, setStale] = useState<ApiFailure | null>(null)
   /** Hostnames of machines that were being deleted and have now left the list. */
@@ -21,18 +25,25 @@ export function useMachines() {
   const generation = useRef(0)
   /** Machines being deleted (id → hostname), to say so when they disappear. */
   const deleting = useRef(new Map<string, string>())
-  const moving = state.phase === 'ok' && state.data.some(isTransitional)
+  const pace =
+    state.phase !== 'ok'
+      ? null
+      : state.data.some(isTransitional)
+        ? POLL_MS
+        : state.data.some(isWaiting)
+          ? WAITING_POLL_MS
+          : null
 
   useEffect(() => {
-    if (!moving) return
+    if (pace === null) return
     const controller = new AbortController()
     let timer: ReturnType<typeof setTimeout> | undefined
     const schedule = () => {
-      timer = setTimeout(() => void refresh(), POLL_MS)
+      timer = setTimeout(() => void refresh(), pace)
     }
     async function refresh() {
       const seen = generation.current
-      const outcome = await loadVms(controller.signal)
+      const outcome = await load(controller.signal)
       if (controller.signal.aborted) return
       if (generation.current === seen) {
         if (outcome.ok) {
@@ -53,7 +64,7 @@ export function useMachines() {
       controller.abort()
       clearTimeout(timer)
     }
-  }, [moving, update])
+  }, [pace, update, load])
 
   /** A machine as an action's answer has it now. */
   const replace = useCallback(

@@ -43,11 +43,15 @@ describe('provision page', () => {
 
     const form = await theForm()
     expect(radio('Small').checked).toBe(true)
-    expect(radio('XL').disabled).toBe(true)
+    // XL can be asked for: an admin approves it.
+    expect(radio('XL').disabled).toBe(false)
     expect(radio('XL').getAttribute('aria-describedby')).toBeTruthy()
     expect(document.getElementById(radio('XL').getAttribute('aria-describedby') ?? '')?.textContent).toContain(
-      'Needs an admin’s approval (coming soon)',
+      'Needs an admin’s approval',
     )
+    expect(radio('XL').closest('label')?.textContent).toContain('Approval')
+    expect(radio('Large').closest('label')?.textContent).not.toContain('Approval')
+    expect(form.querySelector('[data-field="quota"]')?.textContent).toBe('Your quota: No limits.')
     expect(radio('Medium').disabled).toBe(false)
     expect(radio('Ubuntu 24.04 LTS').checked).toBe(true)
     expect(radio('Debian 12').disabled).toBe(true)

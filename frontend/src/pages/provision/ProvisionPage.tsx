@@ -1,27 +1,49 @@
 // /provision: ask for a new machine. Loads what can be asked for (the catalog: sizes, systems,
-// whether public tunnels exist) and the person's saved keys, then shows the form.
-import { settle } from '../../api/call'
+// whether public tunnels exist), the person's saved keys and their quota, then shows the form.
+// Admins also get the accounts they can provision for (`?for=<id>` picks one) and their quotas.
+import { useSearchParams } from 'react-router'
+import { loadQuotas, loadUsers } from '../../api/admin'
+import { type Outcome, settle } from '../../api/call'
 import { api } from '../../api/client'
-import type { Outcome } from '../../api/call'
-import type { Catalog, SshKey } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
-import { loadCatalog } from '../../api/vms'
+import { loadCatalog, loadMyQuota } from '../../api/vms'
+import { useAuth } from '../../auth/AuthProvider'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { Loading } from '../../ui/Panel'
 import { primaryButton } from '../../ui/styles'
-import { ProvisionForm, ProvisionHeader } from './ProvisionForm'
+import { type ProvisionChoices, ProvisionForm, ProvisionHeader } from './ProvisionForm'
 
-async function loadChoices(signal: AbortSignal): Promise<Outcome<{ catalog: Catalog; keys: SshKey[] }>> {
-  const [catalog, keys] = await Promise.all([loadCatalog(signal), settle(api.GET('/keys', { signal }))])
+/** The catalog and keys are needed; the quota only informs the form (Nimbus checks it anyway). */
+async function loadMemberChoices(signal: AbortSignal): Promise<Outcome<ProvisionChoices>> {
+  const [catalog, keys, quota] = await Promise.all([
+    loadCatalog(signal),
+    settle(api.GET('/keys', { signal })),
+    loadMyQuota(signal),
+  ])
   if (!catalog.ok) return catalog
   if (!keys.ok) return keys
-  return { ok: true, data: { catalog: catalog.data, keys: keys.data } }
+  return {
+    ok: true,
+    data: { catalog: catalog.data, keys: keys.data, quota: quota.ok ? quota.data : null, accounts: null, quotas: null },
+  }
+}
+
+/** A member's choices, plus who else the machine can be for and how much room each has. */
+async function loadAdminChoices(signal: AbortSignal): Promise<Outcome<ProvisionChoices>> {
+  const [mine, users, quotas] = await Promise.all([loadMemberChoices(signal), loadUsers(signal), loadQuotas(signal)])
+  if (!mine.ok) return mine
+  const byUser = quotas.ok ? new Map(quotas.data.members.map((member) => [member.user_id, member.quota])) : null
+  return { ok: true, data: { ...mine.data, accounts: users.ok ? users.data : null, quotas: byUser } }
 }
 
 export function ProvisionPage() {
-  const { state, reload } = useLoad(loadChoices)
+  const { user } = useAuth()
+  const [params] = useSearchParams()
+  const { state, reload } = useLoad(user?.role === 'admin' ? loadAdminChoices : loadMemberChoices)
   // The form draws the header itself: it gives way to the timeline of a one-time-key machine.
-  if (state.phase === 'ok') return <ProvisionForm catalog={state.data.catalog} keys={state.data.keys} />
+  if (state.phase === 'ok' && user) {
+    return <ProvisionForm choices={state.data} me={user} initialOwner={params.get('for') ?? ''} />
+  }
   return (
     <div className="space-y-8">
       <ProvisionHeader />

@@ -1,6 +1,7 @@
 // The size (tier) and operating system choices of the Provision form, as cards. What the
-// catalog offers but cannot be had is shown disabled with the reason: a tier that needs an
-// admin's approval, a system with no template on the cluster yet.
+// catalog offers but cannot be had is shown disabled with the reason: a tier over the quota, a
+// system with no template on the cluster yet. A tier that needs an admin's approval carries the
+// mono APPROVAL tag.
 import { type ReactNode, type Ref, useId } from 'react'
 import type { CatalogOs, CatalogTier } from '../../api/types'
 import { label as labelClass } from '../../ui/styles'
@@ -51,33 +52,59 @@ interface PickerProps<T> {
   register: Ref<HTMLInputElement>
 }
 
-export function TierPicker({ options, value, onChange, error, register }: PickerProps<CatalogTier>) {
-  const anyApproval = options.some((tier) => tier.needs_approval)
+/** How a size is on offer to whoever the machine is for. */
+export interface TierOffer {
+  /** It fits in the quota's room (or there is no quota). */
+  fits: boolean
+  /** It is built only once an admin approves the request. */
+  approval: boolean
+}
+
+interface TierPickerProps extends PickerProps<CatalogTier> {
+  offer: (tier: CatalogTier) => TierOffer
+  /** "your" or "their" quota, in the words under a size that does not fit. */
+  whose: 'your' | 'their'
+  hint?: ReactNode
+}
+
+export function TierPicker({ options, value, onChange, error, register, offer, whose, hint }: TierPickerProps) {
   return (
-    <ChoiceGroup
-      legend="Size"
-      error={error}
-      hint={anyApproval ? 'Bigger sizes need an admin’s approval; requesting one is coming soon.' : undefined}
-    >
+    <ChoiceGroup legend="Size" error={error} hint={hint}>
       <div className="grid gap-2.5 sm:grid-cols-2">
-        {options.map((tier) => (
-          <RadioCard
-            key={tier.name}
-            ref={tier.name === value ? register : undefined}
-            name="tier"
-            value={tier.name}
-            checked={tier.name === value}
-            disabled={tier.needs_approval}
-            onSelect={onChange}
-            title={<span className="font-serif text-[17px]">{tierName(tier.name)}</span>}
-            description={
-              <>
-                <span className="font-mono text-[11px]">{tierSpecs(tier)}</span>
-                {tier.needs_approval && <span className="mt-0.5 block">Needs an admin’s approval (coming soon)</span>}
-              </>
-            }
-          />
-        ))}
+        {options.map((tier) => {
+          const { fits, approval } = offer(tier)
+          return (
+            <RadioCard
+              key={tier.name}
+              ref={tier.name === value ? register : undefined}
+              name="tier"
+              value={tier.name}
+              checked={tier.name === value}
+              disabled={!fits}
+              onSelect={onChange}
+              title={
+                <span className="flex items-center justify-between gap-2">
+                  <span className="font-serif text-[17px]">{tierName(tier.name)}</span>
+                  {approval && (
+                    <span
+                      aria-hidden="true"
+                      className="rounded-md border border-warn/25 bg-warn/[0.08] px-1.5 py-0.5 font-mono text-[9.5px] font-medium tracking-[0.14em] text-warn uppercase"
+                    >
+                      Approval
+                    </span>
+                  )}
+                </span>
+              }
+              description={
+                <>
+                  <span className="font-mono text-[11px]">{tierSpecs(tier)}</span>
+                  {!fits && <span className="mt-0.5 block font-medium text-bad">Over {whose} quota</span>}
+                  {fits && approval && <span className="mt-0.5 block">Needs an admin’s approval</span>}
+                </>
+              }
+            />
+          )
+        })}
       </div>
     </ChoiceGroup>
   )

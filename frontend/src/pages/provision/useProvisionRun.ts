@@ -1,6 +1,7 @@
 // Submitting the Provision form: POST /api/vms as a stream. A refusal before the VM exists goes
 // back to the form (under its field). Once Nimbus accepts, the page normally moves to the VM's
-// progress page, which follows it from there. A generated key that is not kept is different: its
+// progress page, which follows it from there. A request that waits for an admin's approval moves
+// to the machine's page instead, which says so. A generated key that is not kept is different: its
 // private half exists only in this stream's last line, so the page stays and follows the stream.
 //
 // The same Idempotency-Key is sent again for the same request until Nimbus has answered it, so a
@@ -49,7 +50,8 @@ export function useProvisionRun(onRefused: (failure: ApiFailure) => void) {
     setRun((current) => (current ? { ...current, ...(typeof change === 'function' ? change(current) : change) } : current))
   }
 
-  async function submit(body: NewVm) {
+  /** `approval`: the chosen size needs an admin's approval, so Nimbus may answer that it waits. */
+  async function submit(body: NewVm, { approval = false }: { approval?: boolean } = {}) {
     const text = JSON.stringify(body)
     if (idempotency.current?.body !== text) idempotency.current = { body: text, key: newIdempotencyKey() }
     const oneTime = body.generate_key === true && body.keep_private_key === false
@@ -63,15 +65,19 @@ export function useProvisionRun(onRefused: (failure: ApiFailure) => void) {
       return
     }
     hangUp.current = start.stop
-    let accepted = false
+    const machinePage = (id: string) => `/machines/${encodeURIComponent(id)}`
+    /** The VM's id once Nimbus accepted the request. */
+    let accepted: string | null = null
     try {
       for await (const line of start.lines) {
         if (line.type === 'accepted') {
-          accepted = true
+          accepted = line.id
           idempotency.current = null
+          // A request that may wait for an admin: the next line says whether it does.
+          if (approval) continue
           if (!oneTime) {
             start.stop()
-            void navigate(`/machines/${encodeURIComponent(line.id)}/progress`, { replace: true })
+            void navigate(`${machinePage(line.id)}/progress`, { replace: true })
             return
           }
           setRun({
@@ -83,12 +89,22 @@ export function useProvisionRun(onRefused: (failure: ApiFailure) => void) {
             error: null,
             lost: null,
           })
-        } else if (!accepted) {
+        } else if (accepted === null) {
           // Nimbus promises `accepted` first; an error line before it is a refusal like any other.
           if (line.type === 'error') {
             onRefused({ kind: 'refused', message: line.message, code: line.code })
             return
           }
+        } else if (line.type === 'pending_approval') {
+          // Waiting for an admin: the machine's page says so and notices the decision.
+          start.stop()
+          void navigate(machinePage(accepted), { replace: true })
+          return
+        } else if (approval) {
+          // It did not wait after all (the quota changed meanwhile): follow the build as usual.
+          start.stop()
+          void navigate(`${machinePage(accepted)}/progress`, { replace: true })
+          return
         } else if (line.type === 'step') {
           update((current) => ({ steps: [...current.steps, { step: line.step, detail: line.detail ?? null }] }))
         } else if (line.type === 'result') {
@@ -100,10 +116,16 @@ export function useProvisionRun(onRefused: (failure: ApiFailure) => void) {
           return
         }
       }
+      if (approval && accepted !== null) {
+        void navigate(machinePage(accepted), { replace: true })
+        return
+      }
       throw new Error('the answer ended before the machine was ready')
     } catch (exception) {
       const failure = failureFromException(exception)
-      if (accepted) update({ lost: failure })
+      // A request is kept whether or not this page heard the end: its page tells how it stands.
+      if (approval && accepted !== null) void navigate(machinePage(accepted), { replace: true })
+      else if (accepted !== null) update({ lost: failure })
       else onRefused(failure)
     } finally {
       hangUp.current = null

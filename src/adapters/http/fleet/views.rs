@@ -205,6 +205,12 @@ pub struct ClusterFiguresView {
 /// How many pool addresses are in each state.
 #[derive(Debug, Clone, Object)]
 pub struct PoolCountsView {
+    /// The pool's first address.
+    #[oai(skip_serializing_if_is_none)]
+    pub first: Option<String>,
+    /// The pool's last address.
+    #[oai(skip_serializing_if_is_none)]
+    pub last: Option<String>,
     pub total: u32,
     pub free: u32,
     pub reserved: u32,
@@ -249,6 +255,8 @@ impl From<FleetStats> for StatsView {
             machines_in_progress: s.machines_in_progress,
             pending_approvals: s.pending_approvals,
             pool: PoolCountsView {
+                first: s.pool.range.map(|(a, _)| a.to_string()),
+                last: s.pool.range.map(|(_, b)| b.to_string()),
                 total: s.pool.total,
                 free: s.pool.free,
                 reserved: s.pool.reserved,

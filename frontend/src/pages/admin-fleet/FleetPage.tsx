@@ -1,0 +1,114 @@
+// Admin → Fleet (the mockup's admin screen, and the admin pages' front door): the fleet's figures,
+// the IP pool at a glance, the approval queue, every owner's machines with filters and actions,
+// and how provisioning has gone lately. Export CSV saves the machines the table shows.
+import { useState } from 'react'
+import { Link, useSearchParams } from 'react-router'
+import { loadAllVms, loadApprovals, loadFleetStats, loadProvisionMetrics } from '../../api/admin'
+import { useLoad } from '../../api/useLoad'
+import { FailureAlert } from '../../ui/FailureAlert'
+import { saveTextFile } from '../../ui/files'
+import { Loading, PageHeader, Panel } from '../../ui/Panel'
+import { ghostButton, primaryButton } from '../../ui/styles'
+import type { ActionFailure } from '../machines/MachineRow'
+import { useMachines } from '../machines/useMachines'
+import { ApprovalQueue } from './ApprovalQueue'
+import { csvFileName, machinesCsv } from './csv'
+import { filterMachines, filtersFrom, filtersToParams, type MachineFilters } from './filters'
+import { MachinesTable } from './MachinesTable'
+import { MetricsPanel } from './MetricsPanel'
+import { PoolCard } from './PoolCard'
+import { StatCards } from './StatCards'
+
+export function FleetPage() {
+  const [params, setParams] = useSearchParams()
+  const filters = filtersFrom(params)
+  const stats = useLoad(loadFleetStats)
+  const approvals = useLoad(loadApprovals)
+  const metrics = useLoad(loadProvisionMetrics)
+  const machines = useMachines(loadAllVms)
+  const [failure, setFailure] = useState<ActionFailure | null>(null)
+  const all = machines.state.phase === 'ok' ? machines.state.data : null
+  const shown = all ? filterMachines(all, filters) : []
+
+  function setFilters(next: MachineFilters) {
+    setParams(filtersToParams(next), { replace: true })
+  }
+
+  const onBehalf = filters.owner ? `/provision?for=${encodeURIComponent(filters.owner)}` : '/provision'
+  return (
+    <div className="space-y-8">
+      <div className="flex flex-wrap items-end justify-between gap-6">
+        <PageHeader
+          eyebrow="Admin · Fleet view"
+          title={
+            <>
+              The whole <em className="italic">fleet.</em>
+            </>
+          }
+          lead="Every machine, every IP, every approval. Across all members."
+        />
+        <div className="flex flex-wrap gap-2">
+          <button
+            type="button"
+            disabled={all === null}
+            onClick={() => {
+              saveTextFile(csvFileName(), machinesCsv(shown))
+            }}
+            className={ghostButton}
+          >
+            Export CSV
+          </button>
+          <Link to={onBehalf} className={primaryButton}>
+            <span aria-hidden="true">+</span> Provision on behalf
+          </Link>
+        </div>
+      </div>
+
+      <StatCards state={stats.state} approvals={approvals.state.phase === 'ok' ? approvals.state.data : null} onRetry={stats.reload} />
+      {stats.state.phase === 'ok' && <PoolCard pool={stats.state.data.pool} />}
+
+      <ApprovalQueue
+        state={approvals.state}
+        onRetry={approvals.reload}
+        onDecided={(vm) => {
+          approvals.update((queue) => queue.filter((request) => request.id !== vm.id))
+          stats.reload()
+          machines.reload()
+        }}
+      />
+
+      <Panel title="All machines" description="Across every member. Click a row for its details.">
+        {failure && (
+          <div className="mb-4">
+            <FailureAlert failure={failure.failure} lead={failure.lead} />
+          </div>
+        )}
+        {machines.stale && (
+          <p role="status" className="mb-3 text-[12.5px] text-ink-3">
+            Lost touch with Nimbus ({machines.stale.message}); trying again…
+          </p>
+        )}
+        {machines.state.phase === 'loading' && <Loading what="every machine" />}
+        {machines.state.phase === 'failed' && (
+          <FailureAlert failure={machines.state.failure} lead="Could not load the machines" focus={false}>
+            <button type="button" onClick={machines.reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
+              Retry
+            </button>
+          </FailureAlert>
+        )}
+        {all && (
+          <MachinesTable
+            all={all}
+            shown={shown}
+            filters={filters}
+            onFilters={setFilters}
+            onChanged={machines.replace}
+            onFailure={setFailure}
+          />
+        )}
+      </Panel>
+
+      <MetricsPanel state={metrics.state} onRetry={metrics.reload} />
+    </div>
+  )
+}
