@@ -166,7 +166,9 @@ describe('admin fleet page', () => {
     await user.click(await screen.findByRole('button', { name: 'Deny: kafka-cluster' }))
     const dialog = screen.getByRole('dialog', { name: 'Deny kafka-cluster?' })
     const reason = within(dialog).getByLabelText('Reason')
-    expect(document.activeElement).toBe(reason)
+    await waitFor(() => {
+      expect(document.activeElement).toBe(reason)
+    })
     await user.click(within(dialog).getByRole('button', { name: 'Deny request' }))
     expect(within(dialog).getByRole('alert').textContent).toBe('Say why: Sam L reads this on the request.')
     expect(fetch.calls('POST /api/approvals/vm-10/deny')).toHaveLength(0)

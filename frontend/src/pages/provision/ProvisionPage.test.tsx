@@ -116,7 +116,9 @@ describe('provision page', () => {
     await user.click(radio('Paste a public key'))
     await user.click(screen.getByRole('button', { name: 'Provision machine' }))
     expect(hostnameField().getAttribute('aria-invalid')).toBe('true')
-    expect(document.activeElement).toBe(hostnameField())
+    await waitFor(() => {
+      expect(document.activeElement).toBe(hostnameField())
+    })
     const publicKey = screen.getByLabelText('Public key')
     expect(publicKey.getAttribute('aria-invalid')).toBe('true')
     expect(screen.getAllByRole('alert').map((alert) => alert.textContent)).toEqual([
@@ -179,7 +181,9 @@ describe('provision page', () => {
       expect(hostnameField().getAttribute('aria-invalid')).toBe('true')
     })
     expect(screen.getByRole('alert').textContent).toBe('Another machine is called web-1.')
-    expect(document.activeElement).toBe(hostnameField())
+    await waitFor(() => {
+      expect(document.activeElement).toBe(hostnameField())
+    })
     expect(fetch.calls('POST /api/vms')[0]?.body).toMatchObject({ hostname: 'web-1', ssh_key_id: 'k-laptop' })
 
     await user.clear(hostnameField())
@@ -263,7 +267,9 @@ describe('provision page', () => {
     })
     answer.end()
     const warning = await screen.findByText('This is the only time you will see the private key.')
-    expect(document.activeElement).toBe(warning.closest('[role="alert"]'))
+    await waitFor(() => {
+      expect(document.activeElement).toBe(warning.closest('[role="alert"]'))
+    })
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('web-1 is live.')
     expect(screen.getByLabelText('Private key (web-1, Ed25519)').textContent).toBe(PRIVATE_KEY)
     expect(screen.getByLabelText('SSH command', { selector: 'code' }).textContent).toBe('ssh -i ~/.ssh/web-1 ubuntu@10.0.0.7')

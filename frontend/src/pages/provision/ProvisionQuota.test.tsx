@@ -118,7 +118,9 @@ describe('provision page: quota and approval', () => {
     const summary = screen.getByRole('region', { name: 'Summary' })
     const alert = await within(summary).findByRole('alert')
     expect(alert.textContent).toContain(`Over the quota: ${message}`)
-    expect(document.activeElement).toBe(alert)
+    await waitFor(() => {
+      expect(document.activeElement).toBe(alert)
+    })
     // Said once, by the button; not again under the fields.
     expect(screen.getAllByRole('alert')).toHaveLength(1)
   })
