@@ -93,31 +93,8 @@ fn wrk_installed() -> bool {
 
 /// Signs the member up and gives it an API token: (`Bearer …`, user id).
 async fn member(http: &reqwest::Client, base: &str) -> (String, String) {
-    let register = http
-        .post(format!("{base}/api/auth/register"))
-        .json(&json!({"email": "member@lab.example", "name": "Member", "password": PASSWORD}))
-        .send()
-        .await
-        .expect("register");
-    assert_eq!(register.status(), 201, "the member signs up");
-    let cookie = register.headers()["set-cookie"]
-        .to_str()
-        .expect("cookie")
-        .split(';')
-        .next()
-        .expect("cookie pair")
-        .to_owned();
-    let made: Value = http
-        .post(format!("{base}/api/tokens"))
-        .header("cookie", &cookie)
-        .json(&json!({"name": "load"}))
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("token body");
-    let bearer = format!("Bearer {}", made["data"]["secret"].as_str().expect("secret"));
+    let member = json!({"email": "member@lab.example", "name": "Member", "password": PASSWORD});
+    let bearer = support::signup::sign_up(http, base, member, "load").await.bearer;
     let me: Value = http
         .get(format!("{base}/api/me"))
         .header("authorization", &bearer)

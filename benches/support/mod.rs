@@ -8,6 +8,9 @@ use nimbus::app::server::{self, Running};
 use nimbus::app::wiring::App;
 use serde_json::json;
 
+pub mod signup;
+use self::signup::{SignedUp, sign_up};
+
 pub const PASSWORD: &str = "correct horse battery staple";
 
 /// A running demo app with a signed-up account.
@@ -49,30 +52,13 @@ pub async fn start(env: &[(&str, &str)]) -> DemoApp {
         .expect("server");
     let base = running.base_url();
     let http = reqwest::Client::new();
-    let register = http
-        .post(format!("{base}/api/auth/register"))
-        .json(&json!({"email": "bench@lab.example", "name": "Bench", "password": PASSWORD}))
-        .send()
-        .await
-        .expect("register");
-    let cookie = register
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("session cookie")
-        .to_string();
-    let created: serde_json::Value = http
-        .post(format!("{base}/api/tokens"))
-        .header("cookie", &cookie)
-        .json(&json!({"name": "bench"}))
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("token body");
-    let bearer = format!("Bearer {}", created["data"]["secret"].as_str().expect("secret"));
+    let SignedUp { cookie, bearer } = sign_up(
+        &http,
+        &base,
+        json!({"email": "bench@lab.example", "name": "Bench", "password": PASSWORD}),
+        "bench",
+    )
+    .await;
     DemoApp {
         _dir: dir,
         running,

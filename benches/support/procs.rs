@@ -13,6 +13,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+#[path = "signup.rs"]
+mod signup;
+use self::signup::sign_up;
+
 const PASSWORD: &str = "correct horse battery staple";
 
 /// A child process, killed and reaped when dropped.
@@ -198,31 +202,8 @@ impl Portal {
         });
         let url = url.expect("url");
         let http = reqwest::Client::new();
-        let register = http
-            .post(format!("{url}/api/auth/register"))
-            .json(&json!({"email": "admin@lab.example", "name": "Admin", "password": PASSWORD, "setup_token": setup}))
-            .send()
-            .await
-            .expect("register");
-        assert_eq!(register.status(), 201, "the first account is created");
-        let cookie = register.headers()["set-cookie"]
-            .to_str()
-            .expect("cookie")
-            .split(';')
-            .next()
-            .expect("cookie pair")
-            .to_owned();
-        let made: Value = http
-            .post(format!("{url}/api/tokens"))
-            .header("cookie", &cookie)
-            .json(&json!({"name": "bench"}))
-            .send()
-            .await
-            .expect("token")
-            .json()
-            .await
-            .expect("token body");
-        let bearer = format!("Bearer {}", made["data"]["secret"].as_str().expect("secret"));
+        let admin = json!({"email": "admin@lab.example", "name": "Admin", "password": PASSWORD, "setup_token": setup});
+        let bearer = sign_up(&http, &url, admin, "bench").await.bearer;
         Self {
             _proc: proc,
             url,
