@@ -18,7 +18,7 @@ use crate::domain::provisioning::Phase;
 use crate::domain::scoring::{InFlight, NodeAssessment};
 use crate::domain::stats::mean;
 use crate::ports::provisions::ProvisionRecord;
-use crate::ports::proxmox::{ClusterResource, GuestResource, PowerStatus};
+use crate::ports::proxmox::{ClusterResource, GuestResource};
 
 /// One node as the admin's node table shows it.
 #[derive(Debug, Clone)]
@@ -146,7 +146,6 @@ impl Provisioner {
             )
         };
         let t = self.telemetry().await.map_err(unavailable)?;
-        let guests = self.proxmox().cluster_resources(None).await.map_err(unavailable)?;
         let in_flight: Vec<InFlight> = self.placing.lock().await.values().cloned().collect();
         // Templates are per OS; a node "has" an OS when any of its templates serves it.
         let templates = self.templates();
@@ -167,16 +166,12 @@ impl Provisioner {
         };
         let decision = self.decide(&tier, &os, &t, &in_flight);
         let order: Vec<_> = decision.preference().into_iter().cloned().collect();
-        let mut per_node: BTreeMap<String, (u64, u32, u32)> = BTreeMap::new();
-        for r in &guests {
-            if let ClusterResource::Guest(g) = r
-                && !g.template
-            {
-                let e = per_node.entry(g.node.as_str().to_owned()).or_default();
-                e.0 += g.maxmem;
-                e.1 += u32::from(g.status == PowerStatus::Running);
-                e.2 += 1;
-            }
+        let mut per_node: BTreeMap<&str, (u64, u32, u32)> = BTreeMap::new();
+        for g in t.guests.iter().filter(|g| !g.template) {
+            let e = per_node.entry(g.node.as_str()).or_default();
+            e.0 += g.mem_max;
+            e.1 += u32::from(t.running.contains(&g.vmid));
+            e.2 += 1;
         }
         let reports = decision
             .assessments()
@@ -312,14 +307,13 @@ impl Provisioner {
     }
 
     async fn cluster_figures(&self) -> Result<ClusterFigures, crate::ports::ProxmoxError> {
-        let p = self.proxmox();
-        let nodes: Vec<NodeFigures> = p.nodes().await?.iter().map(|n| n.figures()).collect();
+        let t = self.telemetry().await?;
         let mut c = ClusterFigures {
-            nodes_total: nodes.len() as u32,
+            nodes_total: t.nodes.len() as u32,
             ..ClusterFigures::default()
         };
         let mut weighted = 0.0;
-        for n in nodes.iter().filter(|n| n.online) {
+        for n in t.nodes.iter().filter(|n| n.online) {
             c.nodes_online += 1;
             c.cpus += n.cpus;
             weighted += n.cpu_load * f64::from(n.cpus);
@@ -327,19 +321,18 @@ impl Provisioner {
             c.mem_total += n.mem_total;
         }
         c.cpu_load = if c.cpus > 0 { weighted / f64::from(c.cpus) } else { 0.0 };
+        for g in t.guests.iter().filter(|g| !g.template) {
+            c.guests_total += 1;
+            c.guests_running += u32::from(t.running.contains(&g.vmid));
+        }
         let mut shared_seen = BTreeSet::new();
-        for r in p.cluster_resources(None).await? {
-            match r {
-                ClusterResource::Guest(g) if !g.template => {
-                    c.guests_total += 1;
-                    c.guests_running += u32::from(g.status == PowerStatus::Running);
-                }
-                ClusterResource::Storage(s) if !s.shared || shared_seen.insert(s.storage.clone()) => {
-                    c.storage_used += s.used;
-                    c.storage_total += s.total;
-                }
-                _ => {}
-            }
+        for s in t
+            .storage
+            .iter()
+            .filter(|s| !s.shared || shared_seen.insert(s.storage.clone()))
+        {
+            c.storage_used += s.used;
+            c.storage_total += s.total;
         }
         Ok(c)
     }

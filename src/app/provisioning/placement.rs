@@ -15,13 +15,15 @@ use crate::domain::vmid::VmId;
 use crate::ports::ProxmoxError;
 use crate::ports::pool::LeaseChange;
 use crate::ports::provisions::ProvisionRecord;
-use crate::ports::proxmox::ClusterResource;
+use crate::ports::proxmox::{ClusterResource, PowerStatus};
 
 /// Fresh figures for scoring.
 pub(super) struct Telemetry {
     pub(super) nodes: Vec<crate::domain::cluster::NodeFigures>,
-    guests: Vec<GuestFigures>,
-    storage: Vec<StorageFigures>,
+    pub(super) guests: Vec<GuestFigures>,
+    pub(super) storage: Vec<StorageFigures>,
+    /// The guests that are running (for the admin's figures; scoring counts every guest).
+    pub(super) running: BTreeSet<VmId>,
 }
 
 impl Provisioner {
@@ -30,15 +32,21 @@ impl Provisioner {
         let nodes = p.nodes().await?.iter().map(|n| n.figures()).collect();
         let mut guests = Vec::new();
         let mut storage = Vec::new();
+        let mut running = BTreeSet::new();
         for r in p.cluster_resources(None).await? {
             match r {
-                ClusterResource::Guest(g) => guests.push(GuestFigures {
-                    vmid: g.vmid,
-                    node: g.node,
-                    template: g.template,
-                    mem_max: g.maxmem,
-                    cpus: g.maxcpu,
-                }),
+                ClusterResource::Guest(g) => {
+                    if g.status == PowerStatus::Running {
+                        running.insert(g.vmid);
+                    }
+                    guests.push(GuestFigures {
+                        vmid: g.vmid,
+                        node: g.node,
+                        template: g.template,
+                        mem_max: g.maxmem,
+                        cpus: g.maxcpu,
+                    });
+                }
                 ClusterResource::Storage(s) => storage.push(StorageFigures {
                     storage: s.storage,
                     node: s.node,
@@ -49,7 +57,12 @@ impl Provisioner {
                 ClusterResource::Node(_) => {}
             }
         }
-        Ok(Telemetry { nodes, guests, storage })
+        Ok(Telemetry {
+            nodes,
+            guests,
+            storage,
+            running,
+        })
     }
 
     pub(super) fn decide(&self, tier: &Tier, os: &str, t: &Telemetry, in_flight: &[InFlight]) -> PlacementDecision {
