@@ -21,6 +21,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/system/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The background jobs (IP reconcile, drift detection, LAN sweep, ...) with when each last
+         *     ran, how long it took and what it did (admins).
+         */
+        get: operations["list_jobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/status": {
         parameters: {
             query?: never;
@@ -1287,6 +1307,15 @@ export interface components {
             data: components["schemas"]["Health"];
         };
         /**
+         * Envelope_JobsView
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_JobsView: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["JobsView"];
+        };
+        /**
          * Envelope_Me
          * @description A successful answer: `{"success": true, "data": …}`.
          */
@@ -1611,6 +1640,47 @@ export interface components {
              * @description Reconcile passes in a row that did not see the holder.
              */
             missed_cycles: number;
+        };
+        /**
+         * @description How a job's last run went.
+         * @enum {string}
+         */
+        JobOutcomeView: "ok" | "warning" | "failed";
+        /**
+         * JobView
+         * @description A background job and its last run.
+         */
+        JobView: {
+            /** @description Stable identifier, e.g. `ip_reconcile`. */
+            name: string;
+            /** @description What the job does. */
+            title: string;
+            /**
+             * Format: uint64
+             * @description Seconds between runs.
+             */
+            interval_seconds: number;
+            /**
+             * Format: date-time
+             * @description When it last ran; absent until its first run.
+             */
+            last_run_at?: string;
+            /**
+             * Format: uint64
+             * @description How long the last run took, in milliseconds.
+             */
+            duration_ms?: number;
+            outcome?: components["schemas"]["JobOutcomeView"];
+            /** @description What the last run did, in words. */
+            summary?: string;
+        };
+        /**
+         * JobsView
+         * @description Every background job this Nimbus runs.
+         */
+        JobsView: {
+            /** @description In the order they were started. */
+            jobs: components["schemas"]["JobView"][];
         };
         /** @enum {string} */
         KeySource: "imported" | "generated";
@@ -2381,6 +2451,126 @@ export interface operations {
                 };
             };
             /** @description A dependency (the database) does not answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_jobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The jobs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_JobsView"];
+                };
+            };
+            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
+             *     are wrong.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
+             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
+             *     dependency (Proxmox) is down.
+             */
             503: {
                 headers: {
                     [name: string]: unknown;

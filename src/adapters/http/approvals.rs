@@ -12,7 +12,7 @@ use super::accounts::ApiError;
 use super::auth::AdminOnly;
 use super::envelope::Envelope;
 use super::vms::{VmView, refused};
-use crate::app::provisioning::{ProvisionError, Provisioner};
+use crate::app::provisioning::{ProvisionError, Provisioning};
 use crate::domain::ids::InstanceId;
 
 #[derive(Tags)]
@@ -59,8 +59,8 @@ pub struct ApprovalsApi;
 impl ApprovalsApi {
     /// The approval queue (admins).
     #[oai(path = "/approvals", method = "get", operation_id = "list_approvals")]
-    async fn list(&self, admin: AdminOnly, vms: Data<&Arc<Provisioner>>) -> Result<QueueResponse, ApiError> {
-        let waiting = vms.pending(&admin.0).await.map_err(refused)?;
+    async fn list(&self, admin: AdminOnly, vms: Data<&Arc<Provisioning>>) -> Result<QueueResponse, ApiError> {
+        let waiting = vms.approvals.pending(&admin.0).await.map_err(refused)?;
         Ok(QueueResponse::Ok(Json(Envelope::ok(
             waiting.iter().map(VmView::from).collect(),
         ))))
@@ -73,16 +73,20 @@ impl ApprovalsApi {
     async fn approve(
         &self,
         admin: AdminOnly,
-        vms: Data<&Arc<Provisioner>>,
+        vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
     ) -> Result<ApprovedResponse, ApiError> {
-        let state = vms.approve(&admin.0, request_id(&id.0)?).await.map_err(|e| match e {
-            ProvisionError::OverQuota { .. } => {
-                let b = super::vms::error_body(&e);
-                ApiError::Conflict(Json(b))
-            }
-            other => refused(other),
-        })?;
+        let state = vms
+            .approvals
+            .approve(&admin.0, request_id(&id.0)?)
+            .await
+            .map_err(|e| match e {
+                ProvisionError::OverQuota { .. } => {
+                    let b = super::vms::error_body(&e);
+                    ApiError::Conflict(Json(b))
+                }
+                other => refused(other),
+            })?;
         Ok(ApprovedResponse::Accepted(Json(Envelope::ok(VmView::from(&state)))))
     }
 
@@ -91,11 +95,12 @@ impl ApprovalsApi {
     async fn deny(
         &self,
         admin: AdminOnly,
-        vms: Data<&Arc<Provisioner>>,
+        vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
         body: Json<DenyRequest>,
     ) -> Result<DeniedResponse, ApiError> {
         let state = vms
+            .approvals
             .deny(&admin.0, request_id(&id.0)?, &body.reason)
             .await
             .map_err(refused)?;

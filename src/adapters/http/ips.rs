@@ -12,7 +12,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 use super::accounts::ApiError;
 use super::auth::AdminOnly;
 use super::envelope::{Envelope, ErrorBody};
-use crate::app::provisioning::{PoolEntry, ProvisionError, Provisioner, ReconcileReport};
+use crate::app::provisioning::{PoolEntry, ProvisionError, Provisioning, ReconcileReport};
 use crate::domain::ip_pool::{AddressState, Conflict, Holder, Source};
 
 #[derive(Tags)]
@@ -190,8 +190,8 @@ pub struct IpsApi;
 impl IpsApi {
     /// The IP pool: every address with its state, source and holder (admins).
     #[oai(path = "/ips", method = "get", operation_id = "list_ips")]
-    async fn list(&self, _admin: AdminOnly, vms: Data<&Arc<Provisioner>>) -> Result<PoolResponse, ApiError> {
-        let entries = vms.pool_entries().await.map_err(super::vms::refused)?;
+    async fn list(&self, _admin: AdminOnly, vms: Data<&Arc<Provisioning>>) -> Result<PoolResponse, ApiError> {
+        let entries = vms.fleet.pool_entries().await.map_err(super::vms::refused)?;
         Ok(PoolResponse::Ok(Json(Envelope::ok(
             entries.iter().map(IpView::from).collect(),
         ))))
@@ -200,14 +200,14 @@ impl IpsApi {
     /// The last reconcile pass's report, scheduled or manual (admins); `at` is absent before the
     /// first pass.
     #[oai(path = "/ips/reconcile", method = "get", operation_id = "last_reconcile")]
-    async fn last(&self, _admin: AdminOnly, vms: Data<&Arc<Provisioner>>) -> Result<ReconcileResponse, ApiError> {
-        Ok(ReconcileResponse::Ok(Json(Envelope::ok(vms.last_reconcile().into()))))
+    async fn last(&self, _admin: AdminOnly, vms: Data<&Arc<Provisioning>>) -> Result<ReconcileResponse, ApiError> {
+        Ok(ReconcileResponse::Ok(Json(Envelope::ok(vms.reconcile.last().into()))))
     }
 
     /// Reconcile the IP pool with Proxmox now (admins); answers the report.
     #[oai(path = "/ips/reconcile", method = "post", operation_id = "reconcile_ips")]
-    async fn reconcile(&self, _admin: AdminOnly, vms: Data<&Arc<Provisioner>>) -> Result<ReconcileResponse, ApiError> {
-        match vms.reconcile_ips().await {
+    async fn reconcile(&self, _admin: AdminOnly, vms: Data<&Arc<Provisioning>>) -> Result<ReconcileResponse, ApiError> {
+        match vms.reconcile.run_now().await {
             Ok(report) => Ok(ReconcileResponse::Ok(Json(Envelope::ok(report.into())))),
             Err(ProvisionError::ProxmoxUnavailable(m)) => {
                 tracing::warn!(error = %m, "manual reconcile could not read Proxmox");

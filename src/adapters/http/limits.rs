@@ -100,6 +100,24 @@ impl RateLimits {
     }
 }
 
+/// The job that forgets recovered rate-limit keys (it has no clock logic: the limiters keep
+/// their own time).
+#[async_trait::async_trait]
+impl crate::app::jobs::Job for RateLimits {
+    fn name(&self) -> &'static str {
+        "rate_limit_sweep"
+    }
+
+    fn title(&self) -> &'static str {
+        "Forget rate-limit counters that have recovered"
+    }
+
+    async fn tick(&self, _now: chrono::DateTime<chrono::Utc>) -> crate::app::jobs::JobReport {
+        self.sweep();
+        crate::app::jobs::JobReport::quiet("Recovered rate-limit counters forgotten.")
+    }
+}
+
 /// Whole seconds to announce in `Retry-After`, rounded up.
 pub fn retry_after_secs(wait: Duration) -> u64 {
     wait.as_secs() + u64::from(wait.subsec_nanos() > 0)

@@ -51,8 +51,10 @@ pub struct ApiServices {
     pub oauth: Arc<OAuthService>,
     pub keys: Arc<KeyVault>,
     pub signups: Arc<SignupSwitch>,
-    pub vms: Arc<crate::app::provisioning::Provisioner>,
+    pub vms: Arc<crate::app::provisioning::Provisioning>,
     pub quotas: Arc<crate::app::quotas::Quotas>,
+    /// The background jobs and their last reports.
+    pub jobs: Arc<crate::app::jobs::JobBoard>,
 }
 
 /// Options that shape the HTTP surface.
@@ -144,6 +146,7 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         .data(services.signups.clone())
         .data(services.vms.clone())
         .data(services.quotas.clone())
+        .data(services.jobs.clone())
         .data(oauth::PublicOrigin(options.public_origin.clone()))
         .data(auth::TrustedProxies(options.trusted_proxies.clone()))
         .data(options.cookies);

@@ -1,4 +1,5 @@
-//! System operations: health. Public and cheap; the Proxmox details are shown to admins only.
+//! System operations: health (public and cheap; the Proxmox details are shown to admins only)
+//! and the background jobs with their last reports (admins).
 
 use std::sync::Arc;
 
@@ -6,9 +7,11 @@ use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
 
-use super::auth::MaybeCaller;
+use super::accounts::ApiError;
+use super::auth::{AdminOnly, MaybeCaller};
 use super::envelope::{Envelope, ErrorBody};
 use crate::app::health::{HealthService, ProxmoxReach};
+use crate::app::jobs::{JobBoard, JobOutcome, JobStatus};
 
 #[derive(Tags)]
 enum ApiTags {
@@ -76,6 +79,78 @@ pub enum HealthResponse {
     Internal(Json<ErrorBody>),
 }
 
+/// How a job's last run went.
+#[derive(Debug, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum JobOutcomeView {
+    /// It did its work.
+    Ok,
+    /// It ran, but found something to look at or did only part of its work.
+    Warning,
+    /// It could not do its work; it tries again at its next run.
+    Failed,
+}
+
+impl From<JobOutcome> for JobOutcomeView {
+    fn from(o: JobOutcome) -> Self {
+        match o {
+            JobOutcome::Ok => Self::Ok,
+            JobOutcome::Warning => Self::Warning,
+            JobOutcome::Failed => Self::Failed,
+        }
+    }
+}
+
+/// A background job and its last run.
+#[derive(Debug, Object)]
+pub struct JobView {
+    /// Stable identifier, e.g. `ip_reconcile`.
+    pub name: String,
+    /// What the job does.
+    pub title: String,
+    /// Seconds between runs.
+    pub interval_seconds: u64,
+    /// When it last ran; absent until its first run.
+    #[oai(skip_serializing_if_is_none)]
+    pub last_run_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// How long the last run took, in milliseconds.
+    #[oai(skip_serializing_if_is_none)]
+    pub duration_ms: Option<u64>,
+    #[oai(skip_serializing_if_is_none)]
+    pub outcome: Option<JobOutcomeView>,
+    /// What the last run did, in words.
+    #[oai(skip_serializing_if_is_none)]
+    pub summary: Option<String>,
+}
+
+impl From<JobStatus> for JobView {
+    fn from(j: JobStatus) -> Self {
+        Self {
+            name: j.name.to_owned(),
+            title: j.title.to_owned(),
+            interval_seconds: j.interval.as_secs(),
+            last_run_at: j.last.as_ref().map(|l| l.at),
+            duration_ms: j.last.as_ref().map(|l| l.took.as_millis() as u64),
+            outcome: j.last.as_ref().map(|l| l.report.outcome.into()),
+            summary: j.last.map(|l| l.report.summary),
+        }
+    }
+}
+
+/// Every background job this Nimbus runs.
+#[derive(Debug, Object)]
+pub struct JobsView {
+    /// In the order they were started.
+    pub jobs: Vec<JobView>,
+}
+
+#[derive(ApiResponse)]
+pub enum JobsResponse {
+    /// The jobs.
+    #[oai(status = 200)]
+    Ok(Json<Envelope<JobsView>>),
+}
+
 /// System routes.
 pub struct SystemApi;
 
@@ -127,5 +202,19 @@ impl SystemApi {
                 )))
             }
         }
+    }
+
+    /// The background jobs (IP reconcile, drift detection, LAN sweep, ...) with when each last
+    /// ran, how long it took and what it did (admins).
+    #[oai(
+        path = "/system/jobs",
+        method = "get",
+        operation_id = "list_jobs",
+        tag = "ApiTags::System"
+    )]
+    async fn jobs(&self, _admin: AdminOnly, board: Data<&Arc<JobBoard>>) -> Result<JobsResponse, ApiError> {
+        Ok(JobsResponse::Ok(Json(Envelope::ok(JobsView {
+            jobs: board.list().into_iter().map(JobView::from).collect(),
+        }))))
     }
 }

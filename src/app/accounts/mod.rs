@@ -1,12 +1,14 @@
 //! Accounts use cases: registration (with the first-admin rule and the setup token), sign-in,
 //! sessions, API tokens, authentication of every request, and the admin's user management.
 //! `service.rs` holds sign-up/sign-in/authentication, `manage.rs` the account and admin pages'
-//! operations, `secrets.rs` the random secrets and their digests.
+//! operations, `secrets.rs` the random secrets and their digests, `session_purge.rs` the job that removes
+//! expired sessions and tokens.
 
 mod errors;
 mod manage;
 pub mod secrets;
 mod service;
+mod session_purge;
 
 #[cfg(test)]
 mod tests;
@@ -16,3 +18,4 @@ pub use manage::{CreatedToken, TokenView};
 pub use service::{
     AccountService, AuthOutcome, AuthSettings, BootReport, Caller, ClientInfo, Credential, Registration, Via,
 };
+pub use session_purge::SessionPurge;

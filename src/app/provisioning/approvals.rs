@@ -5,11 +5,13 @@
 
 use std::sync::Arc;
 
-use super::Provisioner;
 use super::errors::ProvisionError;
-use super::queries::VmState;
+use super::placement;
 use super::request::{KeyChoice, Request};
-use super::submit::over_quota;
+use super::runner::Runner;
+use super::shared::Shared;
+use super::submissions::over_quota;
+use super::views::{Views, VmState};
 use crate::app::accounts::Caller;
 use crate::app::quotas::limits_with_source;
 use crate::domain::audit::AuditAction;
@@ -21,13 +23,25 @@ use crate::ports::provisions::{DecideError, KeyOrigin, ProvisionRecord};
 /// Longest reason an admin may give for a denial.
 pub const MAX_DENIAL: usize = 500;
 
-impl Provisioner {
+/// The approval queue and an admin's decisions.
+pub struct Approvals {
+    shared: Arc<Shared>,
+    runner: Arc<Runner>,
+    views: Arc<Views>,
+}
+
+impl Approvals {
+    pub fn new(shared: Arc<Shared>, runner: Arc<Runner>, views: Arc<Views>) -> Self {
+        Self { shared, runner, views }
+    }
+
     /// Requests waiting for approval, oldest first (admins only).
     pub async fn pending(&self, caller: &Caller) -> Result<Vec<VmState>, ProvisionError> {
         if !caller.is_admin() {
             return Err(ProvisionError::AdminOnly);
         }
         let mut waiting: Vec<ProvisionRecord> = self
+            .shared
             .ports
             .store
             .all_provisions()
@@ -38,16 +52,16 @@ impl Provisioner {
         waiting.sort_by_key(|r| r.provision.requested_at);
         let mut out = Vec::with_capacity(waiting.len());
         for r in waiting {
-            out.push(self.view(Arc::new(r)).await);
+            out.push(self.views.view(Arc::new(r)).await);
         }
-        Ok(self.with_owners(out).await)
+        Ok(self.views.with_owners(out).await)
     }
 
     async fn undecided(&self, caller: &Caller, id: InstanceId) -> Result<ProvisionRecord, ProvisionError> {
         if !caller.is_admin() {
             return Err(ProvisionError::AdminOnly);
         }
-        let record = self.owned(caller, id).await?;
+        let record = self.shared.owned(caller, id).await?;
         if record.provision.phase != Phase::PendingApproval {
             return Err(already_decided());
         }
@@ -56,9 +70,10 @@ impl Provisioner {
 
     /// Approves a request: the owner's quota and the cluster's capacity are checked, then the
     /// machine is built like any other.
-    pub async fn approve(self: &Arc<Self>, caller: &Caller, id: InstanceId) -> Result<VmState, ProvisionError> {
+    pub async fn approve(&self, caller: &Caller, id: InstanceId) -> Result<VmState, ProvisionError> {
         let mut record = self.undecided(caller, id).await?;
         let owner = self
+            .shared
             .ports
             .accounts
             .get_user(record.owner())
@@ -67,9 +82,9 @@ impl Provisioner {
             .ok_or(ProvisionError::NotFound)?
             .user;
         let request = self.request_of(&record)?;
-        self.placeable(&request, false).await?;
-        let (limits, _) = limits_with_source(self.ports.quotas.as_ref(), &owner).await?;
-        let now = self.ports.clock.now();
+        placement::placeable(&self.shared, &request, false).await?;
+        let (limits, _) = limits_with_source(self.shared.ports.quotas.as_ref(), &owner).await?;
+        let now = self.shared.ports.clock.now();
         record
             .provision
             .apply(Event::Approve, now)
@@ -77,7 +92,7 @@ impl Provisioner {
         record.review.decided_by = Some(caller.user.id);
         record.review.decided_at = Some(now);
         record.updated_at = now;
-        match self.ports.store.decide_provision(&record, limits).await {
+        match self.shared.ports.store.decide_provision(&record, limits).await {
             Ok(()) => {}
             Err(DecideError::NotPending) => return Err(already_decided()),
             Err(DecideError::OverQuota(breach)) => return Err(over_quota(breach, Some(&owner))),
@@ -85,9 +100,9 @@ impl Provisioner {
         }
         self.audit_decision(caller, &record, AuditAction::VmApproved, String::new())
             .await;
-        self.hub.publish(&record);
-        self.spawn(id);
-        Ok(self.view(Arc::new(record)).await)
+        self.shared.hub.publish(&record);
+        self.runner.spawn(id);
+        Ok(self.views.view(Arc::new(record)).await)
     }
 
     /// Denies a request with a reason the member sees.
@@ -100,7 +115,7 @@ impl Provisioner {
             ));
         }
         let mut record = self.undecided(caller, id).await?;
-        let now = self.ports.clock.now();
+        let now = self.shared.ports.clock.now();
         record
             .provision
             .apply(
@@ -117,17 +132,17 @@ impl Provisioner {
         let generated = (record.key.origin == KeyOrigin::Generated)
             .then(|| record.key.key_id.take())
             .flatten();
-        match self.ports.store.decide_provision(&record, None).await {
+        match self.shared.ports.store.decide_provision(&record, None).await {
             Ok(()) => {}
             Err(DecideError::NotPending | DecideError::OverQuota(_)) => return Err(already_decided()),
             Err(DecideError::Store(e)) => return Err(e.into()),
         }
         if let Some(key) = generated {
-            self.ports.vault.discard(record.owner(), key).await;
+            self.shared.ports.vault.discard(record.owner(), key).await;
         }
         self.audit_decision(caller, &record, AuditAction::VmDenied, reason.to_owned())
             .await;
-        Ok(self.view(Arc::new(record)).await)
+        Ok(self.views.view(Arc::new(record)).await)
     }
 
     /// The checked request a stored spec stands for (to check capacity at approval).
@@ -137,8 +152,13 @@ impl Provisioner {
             |what: &str| ProvisionError::Conflict(format!("The request's {what} is no longer offered; deny it."));
         Ok(Request {
             hostname: Hostname::parse(spec.hostname.as_str()).map_err(|_| gone("hostname"))?,
-            tier: self.tiers.find(spec.tier.as_str()).map_err(|_| gone("tier"))?.clone(),
-            os: self.images.find(&spec.os).map_err(|_| gone("OS"))?.clone(),
+            tier: self
+                .shared
+                .tiers
+                .find(spec.tier.as_str())
+                .map_err(|_| gone("tier"))?
+                .clone(),
+            os: self.shared.images.find(&spec.os).map_err(|_| gone("OS"))?.clone(),
             key: KeyChoice::Default,
             public_tunnel: spec.expose_ssh,
             reason: record.review.reason.clone(),
@@ -148,6 +168,7 @@ impl Provisioner {
     async fn audit_decision(&self, caller: &Caller, record: &ProvisionRecord, action: AuditAction, detail: String) {
         let spec = &record.provision.spec;
         let entry = self
+            .shared
             .ports
             .audit
             .entry(action)
@@ -159,7 +180,7 @@ impl Provisioner {
             )
             .from(caller.ip.as_deref())
             .detail(detail);
-        self.ports.audit.record(entry).await;
+        self.shared.ports.audit.record(entry).await;
     }
 }
 

@@ -7,12 +7,14 @@ use std::sync::Arc;
 
 use chrono::Duration;
 
-use super::Provisioner;
 use super::errors::ProvisionError;
+use super::metrics::ProvisionMetrics;
 use super::metrics::time_to_ready;
-use super::queries::{Owner, VmState};
+use super::placement;
+use super::shared::Shared;
+use super::views::{Owner, owner_names};
 use crate::domain::cluster::NodeFigures;
-use crate::domain::ids::{InstanceId, UserId};
+use crate::domain::ids::InstanceId;
 use crate::domain::ip_pool::PoolAddress;
 use crate::domain::provisioning::Phase;
 use crate::domain::scoring::{InFlight, NodeAssessment};
@@ -94,33 +96,21 @@ pub struct FleetStats {
     pub avg_provision_ms: Option<u64>,
 }
 
-impl Provisioner {
-    /// Fills in each VM's owner (one account lookup for the lot).
-    pub(super) async fn with_owners(&self, mut states: Vec<VmState>) -> Vec<VmState> {
-        let owners = self.owner_names().await;
-        for s in &mut states {
-            s.owner = owners.get(&s.record.owner()).cloned();
-        }
-        states
+/// What admins see of the whole fleet.
+pub struct Fleet {
+    shared: Arc<Shared>,
+}
+
+impl Fleet {
+    pub fn new(shared: Arc<Shared>) -> Self {
+        Self { shared }
     }
 
-    async fn owner_names(&self) -> HashMap<UserId, Owner> {
-        match self.ports.accounts.list_users().await {
-            Ok(users) => users
-                .into_iter()
-                .map(|u| {
-                    let owner = Owner {
-                        name: u.name,
-                        email: u.email.as_str().to_owned(),
-                    };
-                    (u.id, owner)
-                })
-                .collect(),
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot list accounts to name machine owners");
-                HashMap::new()
-            }
-        }
+    /// Provisioning over the last `days` days: outcomes, success rate, and p50/p95 per step.
+    pub async fn metrics(&self, days: u32) -> Result<ProvisionMetrics, ProvisionError> {
+        let since = self.shared.ports.clock.now() - Duration::days(i64::from(days));
+        let records = self.shared.ports.store.provisions_since(since).await?;
+        Ok(ProvisionMetrics::of(&records, since))
     }
 
     /// Every node with its usage and how placement judges it for a VM of `tier` (default: the
@@ -131,8 +121,13 @@ impl Provisioner {
         os: Option<&str>,
     ) -> Result<(String, String, Vec<NodeReport>), ProvisionError> {
         let tier = match tier.map(str::trim).filter(|t| !t.is_empty()) {
-            Some(name) => self.tiers.find(name).map_err(|e| ProvisionError::invalid("tier", e))?,
+            Some(name) => self
+                .shared
+                .tiers
+                .find(name)
+                .map_err(|e| ProvisionError::invalid("tier", e))?,
             None => self
+                .shared
                 .tiers
                 .tiers()
                 .first()
@@ -145,13 +140,14 @@ impl Provisioner {
                 "Proxmox cannot be read right now, so node figures are unavailable. Try again in a minute.".into(),
             )
         };
-        let t = self.telemetry().await.map_err(unavailable)?;
-        let in_flight: Vec<InFlight> = self.placing.lock().await.values().cloned().collect();
+        let t = placement::telemetry(&self.shared).await.map_err(unavailable)?;
+        let in_flight: Vec<InFlight> = self.shared.placing.lock().await.values().cloned().collect();
         // Templates are per OS; a node "has" an OS when any of its templates serves it.
-        let templates = self.templates();
-        let os_keys: Vec<String> = self.images.images().iter().map(|i| i.key().to_owned()).collect();
+        let templates = self.shared.templates();
+        let os_keys: Vec<String> = self.shared.images.images().iter().map(|i| i.key().to_owned()).collect();
         let os = match os.map(str::trim).filter(|o| !o.is_empty()) {
             Some(key) => self
+                .shared
                 .images
                 .find(key)
                 .map_err(|e| ProvisionError::invalid("os", e))?
@@ -164,7 +160,7 @@ impl Provisioner {
                 .cloned()
                 .unwrap_or_default(),
         };
-        let decision = self.decide(&tier, &os, &t, &in_flight);
+        let decision = placement::decide(&self.shared, &tier, &os, &t, &in_flight);
         let order: Vec<_> = decision.preference().into_iter().cloned().collect();
         let mut per_node: BTreeMap<&str, (u64, u32, u32)> = BTreeMap::new();
         for g in t.guests.iter().filter(|g| !g.template) {
@@ -199,13 +195,13 @@ impl Provisioner {
 
     /// Every guest on the cluster, Nimbus's own with their records.
     pub async fn cluster_guests(&self) -> Result<Vec<ClusterGuest>, ProvisionError> {
-        let resources = self.proxmox().cluster_resources(None).await.map_err(|e| {
+        let resources = self.shared.proxmox().cluster_resources(None).await.map_err(|e| {
             tracing::warn!(error = %e, "cannot list the cluster's guests");
             ProvisionError::ProxmoxUnavailable("Proxmox cannot be read right now. Try again in a minute.".into())
         })?;
-        let owners = self.owner_names().await;
+        let owners = owner_names(&self.shared).await;
         let mut by_vmid = BTreeMap::new();
-        for r in self.ports.store.all_provisions().await? {
+        for r in self.shared.ports.store.all_provisions().await? {
             if r.provision.phase.holds_hostname()
                 && let Some(vmid) = r.provision.held.vmid
             {
@@ -231,9 +227,10 @@ impl Provisioner {
 
     /// The pool, in address order, with the machine holding each address.
     pub async fn pool_entries(&self) -> Result<Vec<PoolEntry>, ProvisionError> {
-        let rows = self.ports.pool.pool_rows().await?;
-        let owners = self.owner_names().await;
+        let rows = self.shared.ports.pool.pool_rows().await?;
+        let owners = owner_names(&self.shared).await;
         let records: HashMap<InstanceId, ProvisionRecord> = self
+            .shared
             .ports
             .store
             .all_provisions()
@@ -259,10 +256,10 @@ impl Provisioner {
 
     /// The overview's figures; the cluster's part is absent when Proxmox does not answer.
     pub async fn fleet_stats(&self) -> Result<FleetStats, ProvisionError> {
-        let now = self.ports.clock.now();
+        let now = self.shared.ports.clock.now();
         let week_ago = now - Duration::days(7);
         let mut stats = FleetStats::default();
-        for r in self.ports.store.all_provisions().await? {
+        for r in self.shared.ports.store.all_provisions().await? {
             let p = &r.provision;
             match p.phase {
                 Phase::PendingApproval => stats.pending_approvals += 1,
@@ -275,6 +272,7 @@ impl Provisioner {
             }
         }
         let recent: Vec<u64> = self
+            .shared
             .ports
             .store
             .provisions_since(week_ago)
@@ -284,11 +282,12 @@ impl Provisioner {
             .collect();
         stats.avg_provision_ms = mean(&recent);
         stats.pool.range = self
+            .shared
             .settings
             .network
             .as_ref()
             .map(|n| (n.pool().start(), n.pool().end()));
-        for row in self.ports.pool.pool_rows().await? {
+        for row in self.shared.ports.pool.pool_rows().await? {
             stats.pool.total += 1;
             match row.state_word() {
                 "free" => stats.pool.free += 1,
@@ -307,7 +306,7 @@ impl Provisioner {
     }
 
     async fn cluster_figures(&self) -> Result<ClusterFigures, crate::ports::ProxmoxError> {
-        let t = self.telemetry().await?;
+        let t = placement::telemetry(&self.shared).await?;
         let mut c = ClusterFigures {
             nodes_total: t.nodes.len() as u32,
             ..ClusterFigures::default()

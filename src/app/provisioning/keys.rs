@@ -4,9 +4,10 @@
 //! named after the VM, kept sealed or shown once. Names are made unique, so a key left behind by
 //! an earlier VM never blocks re-using a hostname.
 
+use super::ProvisionPorts;
 use super::errors::ProvisionError;
 use super::request::KeyChoice;
-use super::{ProvisionPorts, Provisioner};
+use super::shared::Shared;
 use crate::app::accounts::Caller;
 use crate::app::keys::{KeyError, NewKey};
 use crate::domain::keys::check_strength;
@@ -39,108 +40,106 @@ pub(super) fn free_name(base: &str, taken: &[String]) -> String {
         .expect("an unbounded range always yields a free name")
 }
 
-impl Provisioner {
-    /// Resolves the key choice without writing anything.
-    pub(super) async fn prepare_key(&self, caller: &Caller, choice: &KeyChoice) -> Result<Prepared, ProvisionError> {
-        let ProvisionPorts { vault, codec, .. } = &self.ports;
-        let saved = |k: crate::ports::ssh_keys::KeyRecord, origin| Prepared {
-            key: KeyUse {
-                origin,
-                key_id: Some(k.id),
-                key_name: Some(k.name),
-                public_key: k.public.line,
-                kept: k.has_private_key,
-            },
-            save: None,
-        };
-        match choice {
-            KeyChoice::Saved(id) => Ok(saved(
-                vault.get(caller, *id).await.map_err(vault_error)?,
-                KeyOrigin::Saved,
-            )),
-            KeyChoice::Default => {
-                let keys = vault.list(caller).await.map_err(vault_error)?;
-                let default = keys.into_iter().find(|k| k.is_default).ok_or_else(|| {
-                    ProvisionError::invalid(
-                        "ssh_key_id",
-                        "You have no default key. Pick a saved key, paste a public key or generate one.",
-                    )
-                })?;
-                Ok(saved(default, KeyOrigin::Saved))
+/// Resolves the key choice without writing anything.
+pub(super) async fn prepare_key(s: &Shared, caller: &Caller, choice: &KeyChoice) -> Result<Prepared, ProvisionError> {
+    let ProvisionPorts { vault, codec, .. } = &s.ports;
+    let saved = |k: crate::ports::ssh_keys::KeyRecord, origin| Prepared {
+        key: KeyUse {
+            origin,
+            key_id: Some(k.id),
+            key_name: Some(k.name),
+            public_key: k.public.line,
+            kept: k.has_private_key,
+        },
+        save: None,
+    };
+    match choice {
+        KeyChoice::Saved(id) => Ok(saved(
+            vault.get(caller, *id).await.map_err(vault_error)?,
+            KeyOrigin::Saved,
+        )),
+        KeyChoice::Default => {
+            let keys = vault.list(caller).await.map_err(vault_error)?;
+            let default = keys.into_iter().find(|k| k.is_default).ok_or_else(|| {
+                ProvisionError::invalid(
+                    "ssh_key_id",
+                    "You have no default key. Pick a saved key, paste a public key or generate one.",
+                )
+            })?;
+            Ok(saved(default, KeyOrigin::Saved))
+        }
+        KeyChoice::Pasted(line) => {
+            let public = codec
+                .parse_public(line)
+                .map_err(|e| ProvisionError::invalid("ssh_pubkey", e))?;
+            check_strength(public.algorithm, public.bits).map_err(|e| ProvisionError::invalid("ssh_pubkey", e))?;
+            let keys = vault.list(caller).await.map_err(vault_error)?;
+            if let Some(same) = keys.into_iter().find(|k| k.public.fingerprint == public.fingerprint) {
+                return Ok(saved(same, KeyOrigin::Pasted));
             }
-            KeyChoice::Pasted(line) => {
-                let public = codec
-                    .parse_public(line)
-                    .map_err(|e| ProvisionError::invalid("ssh_pubkey", e))?;
-                check_strength(public.algorithm, public.bits).map_err(|e| ProvisionError::invalid("ssh_pubkey", e))?;
-                let keys = vault.list(caller).await.map_err(vault_error)?;
-                if let Some(same) = keys.into_iter().find(|k| k.public.fingerprint == public.fingerprint) {
-                    return Ok(saved(same, KeyOrigin::Pasted));
-                }
-                Ok(Prepared {
-                    key: KeyUse {
-                        origin: KeyOrigin::Pasted,
-                        key_id: None,
-                        key_name: None,
-                        public_key: public.line,
-                        kept: false,
-                    },
-                    save: Some(Save::Pasted),
-                })
-            }
-            KeyChoice::Generate { keep } => Ok(Prepared {
+            Ok(Prepared {
                 key: KeyUse {
-                    origin: KeyOrigin::Generated,
+                    origin: KeyOrigin::Pasted,
                     key_id: None,
                     key_name: None,
-                    public_key: String::new(),
-                    kept: *keep,
+                    public_key: public.line,
+                    kept: false,
                 },
-                save: Some(Save::Generate { keep: *keep }),
-            }),
+                save: Some(Save::Pasted),
+            })
         }
+        KeyChoice::Generate { keep } => Ok(Prepared {
+            key: KeyUse {
+                origin: KeyOrigin::Generated,
+                key_id: None,
+                key_name: None,
+                public_key: String::new(),
+                kept: *keep,
+            },
+            save: Some(Save::Generate { keep: *keep }),
+        }),
     }
+}
 
-    /// Saves a pasted or generated key to the vault, named after the VM. Returns the key and,
-    /// for a generated key, its private half.
-    pub(super) async fn save_key(
-        &self,
-        caller: &Caller,
-        hostname: &str,
-        key: &mut KeyUse,
-        save: Save,
-    ) -> Result<Option<String>, ProvisionError> {
-        let vault = &self.ports.vault;
-        let taken: Vec<String> = vault
-            .list(caller)
-            .await
-            .map_err(vault_error)?
-            .into_iter()
-            .map(|k| k.name)
-            .collect();
-        let name = free_name(hostname, &taken);
-        let form = match save {
-            Save::Pasted => NewKey {
-                name,
-                label: Some(format!("Added for the machine {hostname}")),
-                public_key: Some(key.public_key.clone()),
-                ..NewKey::default()
-            },
-            Save::Generate { keep } => NewKey {
-                name,
-                label: Some(format!("Generated for the machine {hostname}")),
-                generate: true,
-                keep_private_key: keep,
-                ..NewKey::default()
-            },
-        };
-        let (record, private) = vault.create(caller, form).await.map_err(vault_error)?;
-        key.key_id = Some(record.id);
-        key.key_name = Some(record.name);
-        key.public_key = record.public.line;
-        key.kept = record.has_private_key;
-        Ok(private)
-    }
+/// Saves a pasted or generated key to the vault, named after the VM. Returns the key and,
+/// for a generated key, its private half.
+pub(super) async fn save_key(
+    s: &Shared,
+    caller: &Caller,
+    hostname: &str,
+    key: &mut KeyUse,
+    save: Save,
+) -> Result<Option<String>, ProvisionError> {
+    let vault = &s.ports.vault;
+    let taken: Vec<String> = vault
+        .list(caller)
+        .await
+        .map_err(vault_error)?
+        .into_iter()
+        .map(|k| k.name)
+        .collect();
+    let name = free_name(hostname, &taken);
+    let form = match save {
+        Save::Pasted => NewKey {
+            name,
+            label: Some(format!("Added for the machine {hostname}")),
+            public_key: Some(key.public_key.clone()),
+            ..NewKey::default()
+        },
+        Save::Generate { keep } => NewKey {
+            name,
+            label: Some(format!("Generated for the machine {hostname}")),
+            generate: true,
+            keep_private_key: keep,
+            ..NewKey::default()
+        },
+    };
+    let (record, private) = vault.create(caller, form).await.map_err(vault_error)?;
+    key.key_id = Some(record.id);
+    key.key_name = Some(record.name);
+    key.public_key = record.public.line;
+    key.kept = record.has_private_key;
+    Ok(private)
 }
 
 #[cfg(test)]

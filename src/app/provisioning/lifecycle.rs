@@ -5,10 +5,12 @@
 
 use std::sync::Arc;
 
-use super::Provisioner;
 use super::errors::ProvisionError;
-use super::queries::VmState;
-use super::runner::{Outcome, Run};
+use super::run::{Outcome, Run};
+use super::runner::Runner;
+use super::shared::Shared;
+use super::views::Views;
+use super::views::VmState;
 use crate::app::accounts::Caller;
 use crate::domain::ids::InstanceId;
 use crate::domain::provisioning::{Event, PowerAction, PowerState, TransitionError};
@@ -50,11 +52,22 @@ pub(super) fn failed_action(action: PowerAction) -> String {
     }
 }
 
-impl Provisioner {
+/// Power actions and delete on finished VMs.
+pub struct Lifecycle {
+    shared: Arc<Shared>,
+    runner: Arc<Runner>,
+    views: Arc<Views>,
+}
+
+impl Lifecycle {
+    pub fn new(shared: Arc<Shared>, runner: Arc<Runner>, views: Arc<Views>) -> Self {
+        Self { shared, runner, views }
+    }
+
     /// The VM's power state right now, `Unknown` when Proxmox cannot say.
     async fn live_power(&self, record: &ProvisionRecord) -> PowerState {
         let held = &record.provision.held;
-        let (Some(proxmox), Some(node), Some(vmid)) = (&self.ports.proxmox, &held.node, held.vmid) else {
+        let (Some(proxmox), Some(node), Some(vmid)) = (&self.shared.ports.proxmox, &held.node, held.vmid) else {
             return PowerState::Unknown;
         };
         match proxmox.vm_status(node, vmid).await {
@@ -65,68 +78,63 @@ impl Provisioner {
     }
 
     /// Records `event` for a VM no run is working on, and starts its run.
-    async fn request(self: &Arc<Self>, mut record: ProvisionRecord, event: Event) -> Result<VmState, ProvisionError> {
+    async fn request(&self, mut record: ProvisionRecord, event: Event) -> Result<VmState, ProvisionError> {
         let id = record.id();
-        if self.is_running(id) {
+        if self.runner.is_running(id) {
             return Err(ProvisionError::Conflict(
                 "The machine is busy with another action; wait for it to finish.".into(),
             ));
         }
-        let now = self.ports.clock.now();
+        let now = self.shared.ports.clock.now();
         record.provision.apply(event, now).map_err(refused)?;
         record.updated_at = now;
-        self.ports.store.save_provision(&record).await?;
-        self.hub.publish(&record);
-        self.spawn(id);
-        Ok(self.view(Arc::new(record)).await)
+        self.shared.ports.store.save_provision(&record).await?;
+        self.shared.hub.publish(&record);
+        self.runner.spawn(id);
+        Ok(self.views.view(Arc::new(record)).await)
     }
 
     /// Starts, shuts down, stops or reboots a finished VM.
-    pub async fn power(
-        self: &Arc<Self>,
-        caller: &Caller,
-        id: InstanceId,
-        action: PowerAction,
-    ) -> Result<VmState, ProvisionError> {
-        let record = self.owned(caller, id).await?;
+    pub async fn power(&self, caller: &Caller, id: InstanceId, action: PowerAction) -> Result<VmState, ProvisionError> {
+        let record = self.shared.owned(caller, id).await?;
         let power = self.live_power(&record).await;
         self.request(record, Event::PowerRequested { action, power }).await
     }
 
     /// Deletes a VM: answered at once (status `deleting`), finished in the background.
-    pub async fn delete(self: &Arc<Self>, caller: &Caller, id: InstanceId) -> Result<VmState, ProvisionError> {
-        let record = self.owned(caller, id).await?;
+    pub async fn delete(&self, caller: &Caller, id: InstanceId) -> Result<VmState, ProvisionError> {
+        let record = self.shared.owned(caller, id).await?;
         self.request(record, Event::DeleteRequested).await
     }
+}
 
-    /// Issues the power action the VM's state asks for.
-    pub(super) async fn power_step(&self, record: &ProvisionRecord, run: &mut Run, action: PowerAction) -> Outcome {
-        let held = &record.provision.held;
-        let (Some(node), Some(vmid)) = (&held.node, held.vmid) else {
-            return Outcome::Event(Event::ActionFailed {
-                reason: "The machine's record names no node or VMID.".into(),
-            });
-        };
-        let op = match action {
-            PowerAction::Start => PowerOp::Start,
-            PowerAction::Shutdown => PowerOp::Shutdown {
-                timeout_secs: SHUTDOWN_WAIT_SECS,
-                force_stop: false,
-            },
-            PowerAction::Stop => PowerOp::Stop,
-            PowerAction::Reboot => PowerOp::Reboot,
-        };
-        match self.proxmox().power(node, vmid, op).await {
-            Ok(upid) => Outcome::Event(Event::TaskStarted { upid }),
-            Err(e) => match self.trouble(run, None, e).await {
-                Outcome::Fail { .. } => Outcome::Event(Event::ActionFailed {
-                    reason: format!(
-                        "Proxmox could not {} the machine. Try again; an admin can find the details in the Nimbus log.",
-                        action.as_str()
-                    ),
-                }),
-                other => other,
-            },
-        }
+/// Issues the power action the VM's state asks for.
+pub(super) async fn power_step(s: &Shared, record: &ProvisionRecord, run: &mut Run, action: PowerAction) -> Outcome {
+    let held = &record.provision.held;
+    let (Some(node), Some(vmid)) = (&held.node, held.vmid) else {
+        return Outcome::Event(Event::ActionFailed {
+            reason: "The machine's record names no node or VMID.".into(),
+        });
+    };
+    let op = match action {
+        PowerAction::Start => PowerOp::Start,
+        PowerAction::Shutdown => PowerOp::Shutdown {
+            timeout_secs: SHUTDOWN_WAIT_SECS,
+            force_stop: false,
+        },
+        PowerAction::Stop => PowerOp::Stop,
+        PowerAction::Reboot => PowerOp::Reboot,
+    };
+    match s.proxmox().power(node, vmid, op).await {
+        Ok(upid) => Outcome::Event(Event::TaskStarted { upid }),
+        Err(e) => match run.trouble(s, None, e).await {
+            Outcome::Fail { .. } => Outcome::Event(Event::ActionFailed {
+                reason: format!(
+                    "Proxmox could not {} the machine. Try again; an admin can find the details in the Nimbus log.",
+                    action.as_str()
+                ),
+            }),
+            other => other,
+        },
     }
 }

@@ -5,8 +5,6 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::Provisioner;
-use super::errors::ProvisionError;
 use crate::domain::provisioning::{Phase, Step};
 use crate::domain::stats::percentile;
 use crate::ports::provisions::ProvisionRecord;
@@ -76,11 +74,9 @@ fn timing(values: &[u64]) -> Option<Timing> {
     })
 }
 
-impl Provisioner {
-    /// Provisioning over the last `days` days: outcomes, success rate, and p50/p95 per step.
-    pub async fn metrics(&self, days: u32) -> Result<ProvisionMetrics, ProvisionError> {
-        let since = self.ports.clock.now() - Duration::days(i64::from(days));
-        let records = self.ports.store.provisions_since(since).await?;
+impl ProvisionMetrics {
+    /// The figures of the provisions requested since `since`.
+    pub(super) fn of(records: &[ProvisionRecord], since: DateTime<Utc>) -> Self {
         let mut m = ProvisionMetrics {
             since,
             requested: records.len() as u32,
@@ -95,7 +91,7 @@ impl Provisioner {
         };
         let mut per_step: BTreeMap<usize, (Step, Vec<u64>)> = BTreeMap::new();
         let mut totals = Vec::new();
-        for r in &records {
+        for r in records {
             let p = &r.provision;
             if succeeded(r) {
                 m.succeeded += 1;
@@ -127,7 +123,7 @@ impl Provisioner {
             .into_values()
             .filter_map(|(step, values)| Some((step, timing(&values)?)))
             .collect();
-        Ok(m)
+        m
     }
 }
 

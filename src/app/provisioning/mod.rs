@@ -1,61 +1,73 @@
 //! Provisioning: one form to a running VM. A request is checked whole, recorded, and then run as a
-//! durable background operation (`runner.rs`) that writes every step and the Proxmox task it waits
-//! on before awaiting it, rolls back what it built on failure, and resumes after a restart. Any
-//! number of waiters follow a run through the hub.
+//! durable background operation that writes every step and the Proxmox task it waits on before
+//! awaiting it, rolls back what it built on failure, and resumes after a restart. Any number of
+//! waiters follow a run through the hub.
+//!
+//! The parts share one `Shared` (ports, settings, discovered templates, in-flight placements):
+//! - the orchestrator: `Submissions` (requests, retries), `Approvals`, `Lifecycle` (power,
+//!   delete) and the `Runner` (one run per provision; its steps are in `steps.rs`,
+//!   `placement.rs`, `teardown.rs` and `lifecycle.rs`);
+//! - the read side: `Views` (machines, results, the catalogue) and `Fleet` (admins' views);
+//! - the background jobs: `IpReconcile`, `LanSweep`, `DriftWatch`, `ReadinessRecheck` and
+//!   `TemplateDiscovery`, each a `tick(now)`.
+//!
+//! `Provisioning` builds them all over one `Shared`.
 
 mod approvals;
-mod drift;
+mod drift_watch;
 mod errors;
 mod fleet;
 mod hub;
+mod ip_reconcile;
 mod keys;
+mod lan_sweep;
 mod lifecycle;
 mod metrics;
-mod netscan;
 pub mod pace;
 mod placement;
-mod queries;
-mod reconcile;
+mod readiness_recheck;
 mod request;
+mod run;
 mod runner;
+mod shared;
 mod steps;
-mod submit;
+mod submissions;
 mod teardown;
+mod template_discovery;
 pub mod templates;
 #[cfg(test)]
 mod tests;
 mod verify;
+mod views;
 
-use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
-use tokio::task::JoinHandle;
-
+pub use approvals::Approvals;
+pub use drift_watch::DriftWatch;
 pub use errors::ProvisionError;
-pub use fleet::{ClusterFigures, ClusterGuest, FleetStats, NodeReport, PoolCounts, PoolEntry};
+pub use fleet::{ClusterFigures, ClusterGuest, Fleet, FleetStats, NodeReport, PoolCounts, PoolEntry};
 pub use hub::Snapshot;
-pub use lifecycle::SHUTDOWN_WAIT_SECS;
+pub use ip_reconcile::{IpReconcile, ReconcileReport};
+pub use lan_sweep::LanSweep;
+pub use lifecycle::{Lifecycle, SHUTDOWN_WAIT_SECS};
 pub use metrics::{ProvisionMetrics, Timing};
-pub use queries::{Catalog, OsOption, Owner, TierOption, UNCONFIRMED, VmResult, VmState, failure_code};
-pub use reconcile::ReconcileReport;
+pub use readiness_recheck::ReadinessRecheck;
 pub use request::{KeyChoice, ProvisionForm, idempotency_key};
-pub use submit::Accepted;
+pub use runner::Runner;
+pub use shared::Shared;
+pub use submissions::{Accepted, Submissions};
+pub use template_discovery::TemplateDiscovery;
+pub use views::{Catalog, OsOption, Owner, TierOption, UNCONFIRMED, Views, VmResult, VmState, failure_code};
 
-use self::hub::Hub;
 use self::pace::Pace;
-use self::templates::Templates;
 use super::keys::KeyVault;
 use crate::app::audit::Auditor;
 use crate::domain::clone_mode::CloneMode;
-use crate::domain::cluster::NodeName;
 use crate::domain::ids::InstanceId;
 use crate::domain::ip_pool::NetworkPlan;
-use crate::domain::os_image::OsCatalog;
-use crate::domain::scoring::{InFlight, ScoringPolicy};
-use crate::domain::tier::TierCatalog;
+use crate::domain::scoring::ScoringPolicy;
 use crate::domain::vmid::VmId;
 use crate::ports::{AccountStore, AddressPool, Clock, KeyCodec, LanProbe, ProvisionStore, Proxmox, QuotaStore};
 
@@ -116,135 +128,41 @@ pub struct ProvisionPorts {
     pub pace: Arc<dyn Pace>,
 }
 
-pub struct Provisioner {
-    ports: ProvisionPorts,
-    settings: ProvisionSettings,
-    tiers: TierCatalog,
-    images: OsCatalog,
-    templates: RwLock<Templates>,
-    /// Placements not yet visible in Proxmox, by provision; locked while a node is picked.
-    placing: tokio::sync::Mutex<BTreeMap<InstanceId, InFlight>>,
-    slots: Mutex<HashMap<NodeName, Arc<Semaphore>>>,
-    verify: verify::GuestAddresses,
-    hub: Hub,
-    runs: Mutex<HashMap<InstanceId, JoinHandle<()>>>,
-    checkpoint: Option<Checkpoint>,
-    /// When this process started (leases do not run while it is down).
-    started_at: chrono::DateTime<chrono::Utc>,
-    last_reconcile: Mutex<ReconcileReport>,
-    power_cache: Mutex<queries::Powers>,
+/// Every part of provisioning, built over one `Shared`.
+pub struct Provisioning {
+    pub runner: Arc<Runner>,
+    pub submissions: Arc<Submissions>,
+    pub approvals: Arc<Approvals>,
+    pub lifecycle: Arc<Lifecycle>,
+    pub views: Arc<Views>,
+    pub fleet: Arc<Fleet>,
+    pub reconcile: Arc<IpReconcile>,
+    pub sweep: Arc<LanSweep>,
+    pub drift: Arc<DriftWatch>,
+    pub recheck: Arc<ReadinessRecheck>,
+    pub discovery: Arc<TemplateDiscovery>,
 }
 
-impl Provisioner {
-    pub fn new(ports: ProvisionPorts, settings: ProvisionSettings) -> Self {
-        let started_at = ports.clock.now();
+impl Provisioning {
+    /// The parts over these ports and settings; `checkpoint` is the test hook (see
+    /// [`Checkpoint`]).
+    pub fn new(ports: ProvisionPorts, settings: ProvisionSettings, checkpoint: Option<Checkpoint>) -> Self {
+        let shared = Arc::new(Shared::new(ports, settings));
+        let runner = Arc::new(Runner::new(shared.clone(), checkpoint));
+        let views = Arc::new(Views::new(shared.clone()));
+        let reconcile = Arc::new(IpReconcile::new(shared.clone()));
         Self {
-            started_at,
-            last_reconcile: Mutex::new(ReconcileReport::default()),
-            power_cache: Mutex::new(queries::Powers::default()),
-            ports,
-            settings,
-            tiers: TierCatalog::builtin(),
-            images: OsCatalog::builtin(),
-            templates: RwLock::new(Templates::default()),
-            placing: tokio::sync::Mutex::new(BTreeMap::new()),
-            slots: Mutex::new(HashMap::new()),
-            verify: verify::GuestAddresses::default(),
-            hub: Hub::default(),
-            runs: Mutex::new(HashMap::new()),
-            checkpoint: None,
+            submissions: Arc::new(Submissions::new(shared.clone(), runner.clone())),
+            approvals: Arc::new(Approvals::new(shared.clone(), runner.clone(), views.clone())),
+            lifecycle: Arc::new(Lifecycle::new(shared.clone(), runner.clone(), views.clone())),
+            fleet: Arc::new(Fleet::new(shared.clone())),
+            sweep: Arc::new(LanSweep::new(shared.clone(), reconcile.clone())),
+            drift: Arc::new(DriftWatch::new(shared.clone(), runner.clone())),
+            recheck: Arc::new(ReadinessRecheck::new(shared.clone(), runner.clone())),
+            discovery: Arc::new(TemplateDiscovery::new(shared)),
+            reconcile,
+            views,
+            runner,
         }
-    }
-
-    /// Installs the test hook (see [`Checkpoint`]).
-    pub fn with_checkpoint(mut self, checkpoint: Checkpoint) -> Self {
-        self.checkpoint = Some(checkpoint);
-        self
-    }
-
-    /// Seeds the pool and discovers templates; then resumes every unfinished provision.
-    pub async fn start(self: &Arc<Self>) -> Result<usize, ProvisionError> {
-        if let Some(plan) = &self.settings.network {
-            let (added, removed) = self.ports.pool.seed_pool(plan).await?;
-            if added + removed > 0 {
-                tracing::info!(added, removed, "IP pool brought in line with the configured range");
-            }
-        }
-        self.refresh_templates().await;
-        self.resume_all().await
-    }
-
-    /// Starts a run for every provision that has not settled (after a restart).
-    pub async fn resume_all(self: &Arc<Self>) -> Result<usize, ProvisionError> {
-        let open = self.ports.store.unsettled_provisions().await?;
-        let n = open.len();
-        let mut placing = self.placing.lock().await;
-        for record in &open {
-            let p = &record.provision;
-            if let (Some(node), Some(_)) = (&p.held.node, p.phase.step()) {
-                placing.insert(
-                    record.id(),
-                    InFlight {
-                        node: node.clone(),
-                        vmid: p.held.vmid,
-                        vcpus: p.spec.vcpus,
-                        mem_bytes: p.spec.memory_mib * crate::domain::cluster::MIB,
-                        disk_bytes: p.spec.disk_gib * crate::domain::cluster::GIB,
-                    },
-                );
-            }
-        }
-        drop(placing);
-        for record in open {
-            tracing::info!(vm = %record.id(), phase = record.provision.phase.word(), "resuming a provision");
-            self.hub.publish(&record);
-            self.spawn(record.id());
-        }
-        Ok(n)
-    }
-
-    /// Asks the cluster for its templates again; keeps the last list when it cannot.
-    pub async fn refresh_templates(&self) {
-        let Some(proxmox) = &self.ports.proxmox else { return };
-        match templates::discover(proxmox.as_ref(), self.settings.template_base).await {
-            Ok(found) => {
-                let count = found.sources().len();
-                let mut current = self.templates.write().unwrap_or_else(|p| p.into_inner());
-                if *current != found {
-                    tracing::info!(templates = count, "template discovery");
-                }
-                *current = found;
-            }
-            Err(e) => tracing::warn!(error = %e, "template discovery failed; keeping the last list"),
-        }
-    }
-
-    fn templates(&self) -> Templates {
-        self.templates.read().unwrap_or_else(|p| p.into_inner()).clone()
-    }
-
-    /// Stops every run (the process is going down; they resume at the next start).
-    pub fn shut_down(&self) {
-        for (_, run) in self.runs.lock().unwrap_or_else(|p| p.into_inner()).drain() {
-            run.abort();
-        }
-    }
-
-    /// Whether a run for `id` is active in this process.
-    pub fn is_running(&self, id: InstanceId) -> bool {
-        self.runs
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&id)
-            .is_some_and(|h| !h.is_finished())
-    }
-
-    /// The per-node clone limit.
-    fn slot(&self, node: &NodeName) -> Arc<Semaphore> {
-        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        slots
-            .entry(node.clone())
-            .or_insert_with(|| Arc::new(Semaphore::new(self.settings.clone_per_node.max(1) as usize)))
-            .clone()
     }
 }

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use super::Provisioner;
 use super::errors::ProvisionError;
 use super::request::Request;
-use super::runner::{Outcome, Run};
+use super::run::{Outcome, Run};
+use super::shared::Shared;
 use crate::domain::cluster::{GuestFigures, StorageFigures};
 use crate::domain::provisioning::{Event, Step};
 use crate::domain::scoring::{ClusterView, InFlight, PlacementDecision, evaluate};
@@ -26,175 +26,192 @@ pub(super) struct Telemetry {
     pub(super) running: BTreeSet<VmId>,
 }
 
-impl Provisioner {
-    pub(super) async fn telemetry(&self) -> Result<Telemetry, ProxmoxError> {
-        let p = self.proxmox();
-        let nodes = p.nodes().await?.iter().map(|n| n.figures()).collect();
-        let mut guests = Vec::new();
-        let mut storage = Vec::new();
-        let mut running = BTreeSet::new();
-        for r in p.cluster_resources(None).await? {
-            match r {
-                ClusterResource::Guest(g) => {
-                    if g.status == PowerStatus::Running {
-                        running.insert(g.vmid);
-                    }
-                    guests.push(GuestFigures {
-                        vmid: g.vmid,
-                        node: g.node,
-                        template: g.template,
-                        mem_max: g.maxmem,
-                        cpus: g.maxcpu,
-                    });
+pub(super) async fn telemetry(s: &Shared) -> Result<Telemetry, ProxmoxError> {
+    let p = s.proxmox();
+    let nodes = p.nodes().await?.iter().map(|n| n.figures()).collect();
+    let mut guests = Vec::new();
+    let mut storage = Vec::new();
+    let mut running = BTreeSet::new();
+    for r in p.cluster_resources(None).await? {
+        match r {
+            ClusterResource::Guest(g) => {
+                if g.status == PowerStatus::Running {
+                    running.insert(g.vmid);
                 }
-                ClusterResource::Storage(s) => storage.push(StorageFigures {
-                    storage: s.storage,
-                    node: s.node,
-                    shared: s.shared,
-                    total: s.total,
-                    used: s.used,
-                }),
-                ClusterResource::Node(_) => {}
+                guests.push(GuestFigures {
+                    vmid: g.vmid,
+                    node: g.node,
+                    template: g.template,
+                    mem_max: g.maxmem,
+                    cpus: g.maxcpu,
+                });
             }
-        }
-        Ok(Telemetry {
-            nodes,
-            guests,
-            storage,
-            running,
-        })
-    }
-
-    pub(super) fn decide(&self, tier: &Tier, os: &str, t: &Telemetry, in_flight: &[InFlight]) -> PlacementDecision {
-        let templates = self.templates().nodes_for(os);
-        let view = ClusterView {
-            nodes: &t.nodes,
-            guests: &t.guests,
-            storage: &t.storage,
-            templates: &templates,
-            in_flight,
-        };
-        let policy = &self.settings.scoring;
-        PlacementDecision::new(tier, policy, evaluate(tier, &view, policy))
-    }
-
-    /// Refuses a request no node can take right now (before anything is recorded).
-    pub(super) async fn check_capacity(&self, request: &Request) -> Result<(), ProvisionError> {
-        let t = self.telemetry().await.map_err(|e| {
-            tracing::warn!(error = %e, "cannot read the cluster to check capacity");
-            ProvisionError::NoCapacity(
-                "Nimbus cannot reach Proxmox right now, so it cannot place a new machine. Try again in a few minutes."
-                    .into(),
-            )
-        })?;
-        let in_flight: Vec<InFlight> = self.placing.lock().await.values().cloned().collect();
-        let decision = self.decide(&request.tier, request.os.key(), &t, &in_flight);
-        match decision.refusal() {
-            None => Ok(()),
-            Some(why) => Err(ProvisionError::NoCapacity(no_room(request.tier.name().as_str(), &why))),
+            ClusterResource::Storage(s) => storage.push(StorageFigures {
+                storage: s.storage,
+                node: s.node,
+                shared: s.shared,
+                total: s.total,
+                used: s.used,
+            }),
+            ClusterResource::Node(_) => {}
         }
     }
+    Ok(Telemetry {
+        nodes,
+        guests,
+        storage,
+        running,
+    })
+}
 
-    /// Scores the nodes on fresh telemetry plus in-flight placements, and records the pick under
-    /// the same lock, so concurrent provisions see each other's placements.
-    pub(super) async fn pick_node(&self, record: &ProvisionRecord) -> Outcome {
-        let spec = &record.provision.spec;
-        let Ok(tier) = self.tiers.find(spec.tier.as_str()).cloned() else {
-            return Outcome::Fail {
-                code: "provision_failed",
-                reason: format!("The tier {} no longer exists.", spec.tier.as_str()),
-            };
-        };
-        if !self.templates().available(&spec.os) {
-            self.refresh_templates().await;
-        }
-        let t = match self.telemetry().await {
-            Ok(t) => t,
-            Err(e) => return self.trouble(&mut Run::default(), Some(Step::PlaceVm), e).await,
-        };
-        let mut placing = self.placing.lock().await;
-        let others: Vec<InFlight> = placing
-            .iter()
-            .filter(|(k, _)| **k != record.id())
-            .map(|(_, v)| v.clone())
-            .collect();
-        let decision = self.decide(&tier, &spec.os, &t, &others);
-        tracing::info!(vm = %record.id(), decision = %decision.summary(), "placement");
-        match decision.winner_name().cloned() {
-            Some(node) => {
-                placing.insert(
-                    record.id(),
-                    InFlight {
-                        node: node.clone(),
-                        vmid: None,
-                        vcpus: tier.vcpus(),
-                        mem_bytes: tier.memory_bytes(),
-                        disk_bytes: tier.disk_bytes(),
-                    },
-                );
-                Outcome::Event(Event::NodePicked { node })
-            }
-            None => Outcome::Fail {
-                code: "no_capacity",
-                reason: no_room(tier.name().as_str(), &decision.refusal().unwrap_or_default()),
-            },
-        }
-    }
+pub(super) fn decide(s: &Shared, tier: &Tier, os: &str, t: &Telemetry, in_flight: &[InFlight]) -> PlacementDecision {
+    let templates = s.templates().nodes_for(os);
+    let view = ClusterView {
+        nodes: &t.nodes,
+        guests: &t.guests,
+        storage: &t.storage,
+        templates: &templates,
+        in_flight,
+    };
+    let policy = &s.settings.scoring;
+    PlacementDecision::new(tier, policy, evaluate(tier, &view, policy))
+}
 
-    /// Picks the VMID: Proxmox's next free one, skipping those other provisions of this process
-    /// have chosen but not yet cloned (`nextid` reserves nothing), under the placement lock.
-    pub(super) async fn choose_vmid(&self, record: &ProvisionRecord, run: &mut Run) -> Outcome {
-        let mut placing = self.placing.lock().await;
-        let taken: BTreeSet<VmId> = placing
-            .iter()
-            .filter(|(k, _)| **k != record.id())
-            .filter_map(|(_, f)| f.vmid)
-            .collect();
-        let mut wanted = None;
-        let vmid = loop {
-            match self.proxmox().next_vmid(wanted).await {
-                Ok(v) if taken.contains(&v) => match VmId::new(v.get() + 1) {
-                    Ok(next) => wanted = Some(next),
-                    Err(_) => {
-                        return Outcome::Fail {
-                            code: "provision_failed",
-                            reason: "Proxmox has no free VMID left.".into(),
-                        };
-                    }
-                },
-                Ok(v) => break v,
-                Err(ProxmoxError::AlreadyExists { vmid }) => match VmId::new(vmid.get() + 1) {
-                    Ok(next) => wanted = Some(next),
-                    Err(_) => {
-                        return Outcome::Fail {
-                            code: "provision_failed",
-                            reason: "Proxmox has no free VMID left.".into(),
-                        };
-                    }
-                },
-                Err(e) => {
-                    drop(placing);
-                    return self.trouble(run, Some(Step::Clone), e).await;
-                }
-            }
-        };
-        if let Some(f) = placing.get_mut(&record.id()) {
-            f.vmid = Some(vmid);
-        }
-        drop(placing);
-        if let Some(ip) = record.provision.held.ip {
-            let now = self.ports.clock.now();
-            let _ = self
-                .ports
-                .pool
-                .lease(record.id(), ip, LeaseChange::AttachVmid(vmid), now)
-                .await;
-        }
-        Outcome::Event(Event::VmidChosen { vmid })
+/// Refuses a request no node can take right now (before anything is recorded).
+pub(super) async fn check_capacity(s: &Shared, request: &Request) -> Result<(), ProvisionError> {
+    let t = telemetry(s).await.map_err(|e| {
+        tracing::warn!(error = %e, "cannot read the cluster to check capacity");
+        ProvisionError::NoCapacity(
+            "Nimbus cannot reach Proxmox right now, so it cannot place a new machine. Try again in a few minutes."
+                .into(),
+        )
+    })?;
+    let in_flight: Vec<InFlight> = s.placing.lock().await.values().cloned().collect();
+    let decision = decide(s, &request.tier, request.os.key(), &t, &in_flight);
+    match decision.refusal() {
+        None => Ok(()),
+        Some(why) => Err(ProvisionError::NoCapacity(no_room(request.tier.name().as_str(), &why))),
     }
 }
 
+/// Scores the nodes on fresh telemetry plus in-flight placements, and records the pick under
+/// the same lock, so concurrent provisions see each other's placements.
+pub(super) async fn pick_node(s: &Shared, record: &ProvisionRecord) -> Outcome {
+    let spec = &record.provision.spec;
+    let Ok(tier) = s.tiers.find(spec.tier.as_str()).cloned() else {
+        return Outcome::Fail {
+            code: "provision_failed",
+            reason: format!("The tier {} no longer exists.", spec.tier.as_str()),
+        };
+    };
+    if !s.templates().available(&spec.os) {
+        let _ = s.refresh_templates().await;
+    }
+    let t = match telemetry(s).await {
+        Ok(t) => t,
+        Err(e) => return Run::default().trouble(s, Some(Step::PlaceVm), e).await,
+    };
+    let mut placing = s.placing.lock().await;
+    let others: Vec<InFlight> = placing
+        .iter()
+        .filter(|(k, _)| **k != record.id())
+        .map(|(_, v)| v.clone())
+        .collect();
+    let decision = decide(s, &tier, &spec.os, &t, &others);
+    tracing::info!(vm = %record.id(), decision = %decision.summary(), "placement");
+    match decision.winner_name().cloned() {
+        Some(node) => {
+            placing.insert(
+                record.id(),
+                InFlight {
+                    node: node.clone(),
+                    vmid: None,
+                    vcpus: tier.vcpus(),
+                    mem_bytes: tier.memory_bytes(),
+                    disk_bytes: tier.disk_bytes(),
+                },
+            );
+            Outcome::Event(Event::NodePicked { node })
+        }
+        None => Outcome::Fail {
+            code: "no_capacity",
+            reason: no_room(tier.name().as_str(), &decision.refusal().unwrap_or_default()),
+        },
+    }
+}
+
+/// Picks the VMID: Proxmox's next free one, skipping those other provisions of this process
+/// have chosen but not yet cloned (`nextid` reserves nothing), under the placement lock.
+pub(super) async fn choose_vmid(s: &Shared, record: &ProvisionRecord, run: &mut Run) -> Outcome {
+    let mut placing = s.placing.lock().await;
+    let taken: BTreeSet<VmId> = placing
+        .iter()
+        .filter(|(k, _)| **k != record.id())
+        .filter_map(|(_, f)| f.vmid)
+        .collect();
+    let mut wanted = None;
+    let vmid = loop {
+        match s.proxmox().next_vmid(wanted).await {
+            Ok(v) if taken.contains(&v) => match VmId::new(v.get() + 1) {
+                Ok(next) => wanted = Some(next),
+                Err(_) => {
+                    return Outcome::Fail {
+                        code: "provision_failed",
+                        reason: "Proxmox has no free VMID left.".into(),
+                    };
+                }
+            },
+            Ok(v) => break v,
+            Err(ProxmoxError::AlreadyExists { vmid }) => match VmId::new(vmid.get() + 1) {
+                Ok(next) => wanted = Some(next),
+                Err(_) => {
+                    return Outcome::Fail {
+                        code: "provision_failed",
+                        reason: "Proxmox has no free VMID left.".into(),
+                    };
+                }
+            },
+            Err(e) => {
+                drop(placing);
+                return run.trouble(s, Some(Step::Clone), e).await;
+            }
+        }
+    };
+    if let Some(f) = placing.get_mut(&record.id()) {
+        f.vmid = Some(vmid);
+    }
+    drop(placing);
+    if let Some(ip) = record.provision.held.ip {
+        let now = s.ports.clock.now();
+        let _ = s
+            .ports
+            .pool
+            .lease(record.id(), ip, LeaseChange::AttachVmid(vmid), now)
+            .await;
+    }
+    Outcome::Event(Event::VmidChosen { vmid })
+}
+
 /// The no-capacity message, with the scoring details.
+/// What only the cluster can tell: a template for the OS, and (unless the request waits for
+/// approval, when capacity is checked at approval) a node with room for the tier.
+pub(super) async fn placeable(s: &Shared, request: &Request, pending: bool) -> Result<(), ProvisionError> {
+    let os = request.os.key();
+    if !s.templates().available(os) {
+        let _ = s.refresh_templates().await;
+        if !s.templates().available(os) {
+            return Err(ProvisionError::NoTemplate(format!(
+                "No node has a {} template yet. Choose another OS, or ask an admin to run the template bootstrap.",
+                request.os.label()
+            )));
+        }
+    }
+    if pending {
+        return Ok(());
+    }
+    check_capacity(s, request).await
+}
+
 fn no_room(tier: &str, details: &str) -> String {
     format!(
         "There is no room for a {tier} machine on the cluster right now. Choose a smaller tier or ask an admin to free capacity. Details: {details}."

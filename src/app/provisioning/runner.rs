@@ -1,45 +1,30 @@
-//! The run of one provision: load its record, do what its state says is next, record the event
-//! (durably, before anything is awaited on its strength), publish it, repeat until it settles.
-//! A run that is interrupted anywhere resumes from the stored state at the next start.
+//! `Runner`: the run of each provision. A run loads its record, does what its state says is next
+//! (`Provision::next`), records the event (durably, before anything is awaited on its strength),
+//! publishes it, and repeats until the provision is at rest. A run that is interrupted anywhere
+//! resumes from the stored state at the next start. The steps themselves live in `steps.rs`,
+//! `placement.rs`, `teardown.rs` and `lifecycle.rs`.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::OwnedSemaphorePermit;
+use tokio::task::JoinHandle;
 
-use super::Provisioner;
-use crate::domain::cluster::NodeName;
+use super::errors::ProvisionError;
+use super::run::{Outcome, Run};
+use super::shared::Shared;
+use super::{Checkpoint, lifecycle, placement, steps, teardown};
 use crate::domain::ids::InstanceId;
 use crate::domain::provisioning::{Event, Next, Phase, Step};
-use crate::ports::ProxmoxError;
+use crate::domain::scoring::InFlight;
 use crate::ports::pool::LeaseChange;
 use crate::ports::provisions::{KeyOrigin, ProvisionRecord, StepDetail};
 
-/// What one look at a provision produced.
-pub(super) enum Outcome {
-    Event(Event),
-    /// The current step failed for good: record why (`code` for the API) and roll back.
-    Fail {
-        code: &'static str,
-        reason: String,
-    },
-    /// Nothing to record yet; look again.
-    Again,
-    /// Nothing more to do now.
-    Stop,
+pub struct Runner {
+    shared: Arc<Shared>,
+    runs: Mutex<HashMap<InstanceId, JoinHandle<()>>>,
+    checkpoint: Option<Checkpoint>,
 }
-
-/// Per-run state that is not worth storing: it is rebuilt after a restart.
-#[derive(Default)]
-pub(super) struct Run {
-    pub clone_permit: Option<OwnedSemaphorePermit>,
-    /// Consecutive transient failures of the current step.
-    pub transient: u32,
-    pub poll: Option<Duration>,
-}
-
-/// Transient failures tolerated per step before it fails (backoff 1, 2, 4, 8, 16 s).
-const MAX_TRANSIENT: u32 = 5;
 
 /// What a step had in hand when it completed, for the timeline.
 fn detail(step: Step, record: &ProvisionRecord) -> StepDetail {
@@ -62,46 +47,74 @@ fn detail(step: Step, record: &ProvisionRecord) -> StepDetail {
     }
 }
 
-/// What Nimbus was doing at `step`, for messages.
-fn doing(step: Option<Step>) -> &'static str {
-    match step {
-        Some(Step::ReserveIp) => "checking the machine's address",
-        Some(Step::PlaceVm) => "choosing a node",
-        Some(Step::Clone) => "cloning the template",
-        Some(Step::Configure) => "configuring the machine",
-        Some(Step::Resize) => "resizing the disk",
-        Some(Step::Start) => "starting the machine",
-        Some(Step::WaitReady) => "waiting for the machine to answer",
-        _ => "building the machine",
-    }
-}
-
-/// A human explanation of a Proxmox failure; Proxmox's own words go to the log only.
-pub(super) fn explain(step: Option<Step>, err: &ProxmoxError) -> String {
-    let doing = doing(step);
-    match err {
-        ProxmoxError::NodeOffline { node, .. } => format!(
-            "The node {node} stopped answering while Nimbus was {doing}. Try again; if it keeps happening, an admin should check that node."
-        ),
-        ProxmoxError::Unavailable(_) => format!(
-            "Proxmox did not answer while Nimbus was {doing} (it may be overloaded or without quorum). Try again in a few minutes."
-        ),
-        ProxmoxError::TaskFailed { .. } => format!(
-            "Proxmox reported an error while Nimbus was {doing}. Try again; an admin can read the task's log in Proxmox."
-        ),
-        ProxmoxError::Locked { .. } | ProxmoxError::LockTimeout { .. } => {
-            format!("The machine stayed locked by another Proxmox operation while Nimbus was {doing}. Try again.")
+impl Runner {
+    pub fn new(shared: Arc<Shared>, checkpoint: Option<Checkpoint>) -> Self {
+        Self {
+            shared,
+            runs: Mutex::new(HashMap::new()),
+            checkpoint,
         }
-        ProxmoxError::Unauthorized | ProxmoxError::Forbidden(_) => format!(
-            "Proxmox refused Nimbus's API token while Nimbus was {doing}. An admin must check the token and its permissions."
-        ),
-        _ => format!(
-            "Proxmox refused a request while Nimbus was {doing}. An admin can find the details in the Nimbus log."
-        ),
     }
-}
 
-impl Provisioner {
+    /// Seeds the pool and discovers templates; then resumes every unfinished provision.
+    pub async fn start(self: &Arc<Self>) -> Result<usize, ProvisionError> {
+        let s = &self.shared;
+        if let Some(plan) = &s.settings.network {
+            let (added, removed) = s.ports.pool.seed_pool(plan).await?;
+            if added + removed > 0 {
+                tracing::info!(added, removed, "IP pool brought in line with the configured range");
+            }
+        }
+        let _ = s.refresh_templates().await;
+        self.resume_all().await
+    }
+
+    /// Starts a run for every provision that has not settled (after a restart).
+    pub async fn resume_all(self: &Arc<Self>) -> Result<usize, ProvisionError> {
+        let s = &self.shared;
+        let open = s.ports.store.unsettled_provisions().await?;
+        let n = open.len();
+        let mut placing = s.placing.lock().await;
+        for record in &open {
+            let p = &record.provision;
+            if let (Some(node), Some(_)) = (&p.held.node, p.phase.step()) {
+                placing.insert(
+                    record.id(),
+                    InFlight {
+                        node: node.clone(),
+                        vmid: p.held.vmid,
+                        vcpus: p.spec.vcpus,
+                        mem_bytes: p.spec.memory_mib * crate::domain::cluster::MIB,
+                        disk_bytes: p.spec.disk_gib * crate::domain::cluster::GIB,
+                    },
+                );
+            }
+        }
+        drop(placing);
+        for record in open {
+            tracing::info!(vm = %record.id(), phase = record.provision.phase.word(), "resuming a provision");
+            s.hub.publish(&record);
+            self.spawn(record.id());
+        }
+        Ok(n)
+    }
+
+    /// Stops every run (the process is going down; they resume at the next start).
+    pub fn shut_down(&self) {
+        for (_, run) in self.runs.lock().unwrap_or_else(|p| p.into_inner()).drain() {
+            run.abort();
+        }
+    }
+
+    /// Whether a run for `id` is active in this process.
+    pub fn is_running(&self, id: InstanceId) -> bool {
+        self.runs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&id)
+            .is_some_and(|h| !h.is_finished())
+    }
+
     /// Starts (or restarts) the background run of a provision.
     pub(super) fn spawn(self: &Arc<Self>, id: InstanceId) {
         let me = self.clone();
@@ -113,19 +126,20 @@ impl Provisioner {
     }
 
     async fn drive(self: Arc<Self>, id: InstanceId) {
-        let mut record = match self.ports.store.get_provision(id).await {
+        let s = &self.shared;
+        let mut record = match s.ports.store.get_provision(id).await {
             Ok(Some(r)) => r,
             Ok(None) => {
-                self.hub.close(id);
+                s.hub.close(id);
                 return;
             }
             Err(e) => {
                 tracing::error!(vm = %id, error = %e, "cannot load a provision; it resumes at the next start");
-                self.hub.close(id);
+                s.hub.close(id);
                 return;
             }
         };
-        self.hub.publish(&record);
+        s.hub.publish(&record);
         let mut run = Run::default();
         loop {
             let word = record.provision.phase.word();
@@ -160,70 +174,45 @@ impl Provisioner {
                 break;
             }
         }
-        self.placing.lock().await.remove(&id);
-        self.hub.close(id);
+        s.placing.lock().await.remove(&id);
+        s.hub.close(id);
     }
 
     /// What to do next, done once.
     async fn advance(&self, record: &mut ProvisionRecord, run: &mut Run) -> Outcome {
+        let s = self.shared.as_ref();
         match record.provision.next() {
-            Next::ReserveIp => self.reserve_ip(record).await,
-            Next::PickNode => self.pick_node(record).await,
-            Next::ChooseVmid => self.choose_vmid(record, run).await,
-            Next::IssueClone => self.issue_clone(record, run).await,
-            Next::ApplyConfig => self.apply_config(record, run).await,
-            Next::Resize => self.resize(record, run).await,
-            Next::StartVm => self.start_vm(record, run).await,
-            Next::PollTask(upid) => self.poll(record, run, &upid).await,
-            Next::WaitReady { since } => self.wait_ready(record, run, since).await,
+            Next::ReserveIp => steps::reserve_ip(s, record).await,
+            Next::PickNode => placement::pick_node(s, record).await,
+            Next::ChooseVmid => placement::choose_vmid(s, record, run).await,
+            Next::IssueClone => steps::issue_clone(s, record, run).await,
+            Next::ApplyConfig => steps::apply_config(s, record, run).await,
+            Next::Resize => steps::resize(s, record, run).await,
+            Next::StartVm => steps::start_vm(s, record, run).await,
+            Next::PollTask(upid) => teardown::poll(s, record, run, &upid).await,
+            Next::WaitReady { since } => steps::wait_ready(s, record, run, since).await,
             Next::ExposeTunnel | Next::InjectGpuEnv => Outcome::Event(Event::StepDone),
             Next::BeginRollback => Outcome::Event(Event::RollbackStarted),
-            Next::Undo(undo) => self.undo(record, run, undo).await,
+            Next::Undo(undo) => teardown::undo(s, record, run, undo).await,
             Next::RetryAt(at) => {
-                let now = self.ports.clock.now();
+                let now = s.ports.clock.now();
                 if now >= at {
                     Outcome::Event(Event::RetryNow)
                 } else {
                     let wait = (at - now).to_std().unwrap_or_default().min(Duration::from_secs(2));
-                    self.ports.pace.pause(wait.max(Duration::from_millis(10))).await;
+                    s.ports.pace.pause(wait.max(Duration::from_millis(10))).await;
                     Outcome::Again
                 }
             }
-            Next::Power(action) => self.power_step(record, run, action).await,
+            Next::Power(action) => lifecycle::power_step(s, record, run, action).await,
             Next::AwaitApproval | Next::Idle => Outcome::Stop,
         }
     }
 
-    /// A Proxmox failure in a forward step: transient ones are retried with backoff a few times.
-    pub(super) async fn trouble(&self, run: &mut Run, step: Option<Step>, err: ProxmoxError) -> Outcome {
-        let waitable = err.is_transient() || matches!(err, ProxmoxError::Locked { .. });
-        if waitable && run.transient < MAX_TRANSIENT {
-            run.transient += 1;
-            tracing::info!(error = %err, attempt = run.transient, "Proxmox hiccup; trying again");
-            self.ports
-                .pace
-                .pause(Duration::from_secs(1 << (run.transient - 1)))
-                .await;
-            return Outcome::Again;
-        }
-        tracing::warn!(error = %err, step = ?step, "provision step failed");
-        Outcome::Fail {
-            code: "provision_failed",
-            reason: explain(step, &err),
-        }
-    }
-
-    /// The next interval between polls of a task: from the configured one up to 1 s, so a task is
-    /// seen done at most a second late.
-    pub(super) async fn poll_pause(&self, run: &mut Run) {
-        let wait = run.poll.unwrap_or(self.settings.poll);
-        self.ports.pace.pause(wait).await;
-        run.poll = Some((wait * 3 / 2).min(Duration::from_secs(1)));
-    }
-
     /// Applies an event, stores the record and publishes it. False when the run must stop.
-    async fn record(&self, record: &mut ProvisionRecord, event: Event) -> bool {
-        let now = self.ports.clock.now();
+    pub(super) async fn record(&self, record: &mut ProvisionRecord, event: Event) -> bool {
+        let s = &self.shared;
+        let now = s.ports.clock.now();
         let id = record.id();
         if let Err(e) = record.provision.apply(event.clone(), now) {
             tracing::error!(vm = %id, event = event.name(), error = %e, "a provision refused an event; stopping its run");
@@ -239,80 +228,52 @@ impl Provisioner {
         }
         self.side_effects(record, &event).await;
         for attempt in 1..=3u64 {
-            match self.ports.store.save_provision(record).await {
+            match s.ports.store.save_provision(record).await {
                 Ok(()) => break,
                 Err(e) if attempt == 3 => {
                     tracing::error!(vm = %id, error = %e, "cannot store a provision's progress; it resumes at the next start");
                     return false;
                 }
-                Err(_) => self.ports.pace.pause(Duration::from_millis(200 * attempt)).await,
+                Err(_) => s.ports.pace.pause(Duration::from_millis(200 * attempt)).await,
             }
         }
-        self.hub.publish(record);
+        s.hub.publish(record);
         true
     }
 
     /// What else changes with an event: the pool, in-flight placements, kept keys.
     async fn side_effects(&self, record: &mut ProvisionRecord, event: &Event) {
+        let s = &self.shared;
         let id = record.id();
-        let now = self.ports.clock.now();
+        let now = s.ports.clock.now();
         let p = &record.provision;
         if let (Some(ip), Some(step)) = (p.held.ip, p.phase.step())
             && step != Step::ReserveIp
-            && let Err(e) = self.ports.pool.lease(id, ip, LeaseChange::Renew, now).await
+            && let Err(e) = s.ports.pool.lease(id, ip, LeaseChange::Renew, now).await
         {
             tracing::warn!(vm = %id, error = %e, "cannot renew the address's lease");
         }
         match (&p.phase, event) {
             (Phase::Ready, _) => {
                 if let (Some(ip), Some(vmid)) = (p.held.ip, p.held.vmid)
-                    && let Err(e) = self.ports.pool.lease(id, ip, LeaseChange::Allocate(vmid), now).await
+                    && let Err(e) = s.ports.pool.lease(id, ip, LeaseChange::Allocate(vmid), now).await
                 {
                     tracing::error!(vm = %id, error = %e, "cannot allocate the address to the finished machine");
                 }
-                self.placing.lock().await.remove(&id);
-                self.verify.invalidate().await;
+                s.placing.lock().await.remove(&id);
+                s.verify.invalidate().await;
             }
             (Phase::Failed { failure, .. }, _) => {
                 tracing::warn!(vm = %id, step = failure.step.as_str(), reason = %failure.reason, "provision failed; rolling back");
-                self.hub.drop_once(id);
-                self.placing.lock().await.remove(&id);
+                s.hub.drop_once(id);
+                s.placing.lock().await.remove(&id);
             }
             (Phase::RolledBack { .. } | Phase::Deleted, _) if record.key.origin == KeyOrigin::Generated => {
                 if let Some(key) = record.key.key_id.take() {
-                    self.ports.vault.discard(record.owner(), key).await;
+                    s.ports.vault.discard(record.owner(), key).await;
                 }
             }
             _ => {}
         }
-    }
-
-    /// The background check that clears "unconfirmed": every finished VM whose readiness was not
-    /// confirmed in time is checked again; the warning goes once it answers. Returns how many
-    /// were confirmed.
-    pub async fn recheck_unconfirmed(&self) -> usize {
-        if self.ports.proxmox.is_none() {
-            return 0;
-        }
-        let ready = match self.ports.store.ready_provisions().await {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot list machines to re-check their readiness");
-                return 0;
-            }
-        };
-        let mut confirmed = 0;
-        for mut record in ready.into_iter().filter(|r| r.provision.unconfirmed) {
-            if self.answers(&record).await && self.record(&mut record, Event::ReadinessConfirmed).await {
-                tracing::info!(vm = %record.id(), "a machine confirmed its readiness late; warning cleared");
-                confirmed += 1;
-            }
-        }
-        confirmed
-    }
-
-    /// The node a provision is placed on (set once placed).
-    pub(super) fn node_of(record: &ProvisionRecord) -> Option<NodeName> {
-        record.provision.held.node.clone()
     }
 }

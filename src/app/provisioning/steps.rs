@@ -6,8 +6,8 @@ use std::net::Ipv4Addr;
 
 use chrono::{DateTime, Utc};
 
-use super::Provisioner;
-use super::runner::{Outcome, Run};
+use super::run::{Outcome, Run};
+use super::shared::Shared;
 use crate::domain::clone_mode::CloneMode;
 use crate::domain::cloud_init::GuestSettings;
 use crate::domain::cluster::NodeName;
@@ -22,219 +22,210 @@ use crate::ports::proxmox::{CloneRequest, ConfigChange, DiskSize, PowerOp};
 /// Addresses tried per provision before giving up on verification.
 const MAX_CONTESTED: usize = 8;
 
-impl Provisioner {
-    pub(super) fn proxmox(&self) -> &dyn crate::ports::Proxmox {
-        self.ports
-            .proxmox
-            .as_deref()
-            .expect("provisions run only with a cluster configured")
+pub(super) async fn reserve_ip(s: &Shared, record: &ProvisionRecord) -> Outcome {
+    let id = record.id();
+    if record.key.public_key.is_empty() {
+        return Outcome::Fail {
+            code: "key_not_saved",
+            reason: "The SSH key for this machine was not saved before Nimbus restarted. Try again.".into(),
+        };
     }
-
-    pub(super) async fn reserve_ip(&self, record: &ProvisionRecord) -> Outcome {
-        let id = record.id();
-        if record.key.public_key.is_empty() {
-            return Outcome::Fail {
-                code: "key_not_saved",
-                reason: "The SSH key for this machine was not saved before Nimbus restarted. Try again.".into(),
-            };
-        }
-        let ttl = chrono::Duration::from_std(self.settings.verify_ttl).unwrap_or_default();
-        for _ in 0..MAX_CONTESTED {
-            let now = self.ports.clock.now();
-            let ip = match self.ports.pool.reserve(id, now).await {
-                Ok(Some(ip)) => ip,
-                Ok(None) => {
-                    return Outcome::Fail {
-                        code: "pool_exhausted",
-                        reason: "Every address in the IP pool is in use. Delete a machine you no longer need, or ask an admin to widen the pool.".into(),
-                    };
-                }
-                Err(e) => return self.store_trouble(e),
-            };
-            let claim = match self.verify.claim(self.proxmox(), ip, now, ttl).await {
-                Ok(claim) => claim,
-                Err(e) => return self.trouble(&mut Run::default(), Some(Step::ReserveIp), e).await,
-            };
-            let contest = match claim {
-                Some(c) if c.marker != Some(id) => Some(Contest::Guest {
-                    vmid: c.vmid,
-                    name: c.name,
-                }),
-                Some(_) => None,
-                None if self.ports.lan.answers(ip, self.settings.ssh_port).await => Some(Contest::LanHost),
-                None => None,
-            };
-            match contest {
-                None => return Outcome::Event(Event::IpReserved { ip }),
-                Some(contest) => {
-                    tracing::warn!(vm = %id, %ip, ?contest, "a reserved address is in use; recording its holder and trying the next");
-                    if let Err(e) = self.ports.pool.contested(id, ip, contest, now).await {
-                        return self.store_trouble(e);
-                    }
+    let ttl = chrono::Duration::from_std(s.settings.verify_ttl).unwrap_or_default();
+    for _ in 0..MAX_CONTESTED {
+        let now = s.ports.clock.now();
+        let ip = match s.ports.pool.reserve(id, now).await {
+            Ok(Some(ip)) => ip,
+            Ok(None) => {
+                return Outcome::Fail {
+                    code: "pool_exhausted",
+                    reason: "Every address in the IP pool is in use. Delete a machine you no longer need, or ask an admin to widen the pool.".into(),
+                };
+            }
+            Err(e) => return store_trouble(e),
+        };
+        let claim = match s.verify.claim(s.proxmox(), ip, now, ttl).await {
+            Ok(claim) => claim,
+            Err(e) => return Run::default().trouble(s, Some(Step::ReserveIp), e).await,
+        };
+        let contest = match claim {
+            Some(c) if c.marker != Some(id) => Some(Contest::Guest {
+                vmid: c.vmid,
+                name: c.name,
+            }),
+            Some(_) => None,
+            None if s.ports.lan.answers(ip, s.settings.ssh_port).await => Some(Contest::LanHost),
+            None => None,
+        };
+        match contest {
+            None => return Outcome::Event(Event::IpReserved { ip }),
+            Some(contest) => {
+                tracing::warn!(vm = %id, %ip, ?contest, "a reserved address is in use; recording its holder and trying the next");
+                if let Err(e) = s.ports.pool.contested(id, ip, contest, now).await {
+                    return store_trouble(e);
                 }
             }
         }
-        Outcome::Fail {
-            code: "pool_exhausted",
-            reason: "Every free address Nimbus tried is already used by something on the network. An admin should run an IP reconcile and check the pool.".into(),
-        }
     }
+    Outcome::Fail {
+        code: "pool_exhausted",
+        reason: "Every free address Nimbus tried is already used by something on the network. An admin should run an IP reconcile and check the pool.".into(),
+    }
+}
 
-    fn store_trouble(&self, e: crate::ports::StoreError) -> Outcome {
-        tracing::error!(error = %e, "the database failed during a provision");
-        Outcome::Stop
-    }
+fn store_trouble(e: crate::ports::StoreError) -> Outcome {
+    tracing::error!(error = %e, "the database failed during a provision");
+    Outcome::Stop
+}
 
-    pub(super) async fn issue_clone(&self, record: &ProvisionRecord, run: &mut Run) -> Outcome {
-        let p = &record.provision;
-        let (Some(node), Some(vmid)) = (p.held.node.clone(), p.held.vmid) else {
-            return Outcome::Fail {
-                code: "provision_failed",
-                reason: "The machine lost its node or VMID before cloning.".into(),
-            };
+pub(super) async fn issue_clone(s: &Shared, record: &ProvisionRecord, run: &mut Run) -> Outcome {
+    let p = &record.provision;
+    let (Some(node), Some(vmid)) = (p.held.node.clone(), p.held.vmid) else {
+        return Outcome::Fail {
+            code: "provision_failed",
+            reason: "The machine lost its node or VMID before cloning.".into(),
         };
-        // After a restart the clone may exist already: it carries this provision's marker once
-        // it is complete (while a clone runs, Proxmox shows only a locked placeholder).
-        match self.proxmox().vm_config(&node, vmid).await {
-            Ok(config) if config.get("lock").is_some() => {
-                self.poll_pause(run).await;
-                return Outcome::Again;
-            }
-            Ok(config) if marker::is_mine(config.get("description"), p.id) => {
-                return Outcome::Event(Event::StepDone);
-            }
-            Ok(_) => return self.choose_vmid(record, run).await,
-            Err(ProxmoxError::NotFound(_)) => {}
-            Err(e) => return self.trouble(run, Some(Step::Clone), e).await,
+    };
+    // After a restart the clone may exist already: it carries this provision's marker once
+    // it is complete (while a clone runs, Proxmox shows only a locked placeholder).
+    match s.proxmox().vm_config(&node, vmid).await {
+        Ok(config) if config.get("lock").is_some() => {
+            run.poll_pause(s).await;
+            return Outcome::Again;
         }
-        let Some(template) = self.templates().for_node(&p.spec.os, &node).cloned() else {
-            return Outcome::Fail {
-                code: "no_template",
-                reason: format!("The node {node} has no {} template any more. Try again.", p.spec.os),
-            };
-        };
-        if run.clone_permit.is_none() {
-            run.clone_permit = self.slot(&node).acquire_owned().await.ok();
+        Ok(config) if marker::is_mine(config.get("description"), p.id) => {
+            return Outcome::Event(Event::StepDone);
         }
-        let full = self.settings.clone_mode == CloneMode::Full;
-        let request = CloneRequest {
-            node: template.node.clone(),
-            vmid: template.vmid,
-            newid: vmid,
-            name: Some(p.spec.hostname.as_str().to_owned()),
-            description: Some(marker::describe(p.id, &p.spec.hostname)),
-            full: Some(full),
-            target: (template.node != node).then(|| node.clone()),
-            storage: full.then(|| self.settings.disk_storage.clone().unwrap_or(template.storage.clone())),
-        };
-        match self.proxmox().clone_vm(&request).await {
-            Ok(upid) => Outcome::Event(Event::TaskStarted { upid }),
-            Err(ProxmoxError::AlreadyExists { .. }) => self.choose_vmid(record, run).await,
-            Err(e) => self.trouble(run, Some(Step::Clone), e).await,
-        }
+        Ok(_) => return super::placement::choose_vmid(s, record, run).await,
+        Err(ProxmoxError::NotFound(_)) => {}
+        Err(e) => return run.trouble(s, Some(Step::Clone), e).await,
     }
+    let Some(template) = s.templates().for_node(&p.spec.os, &node).cloned() else {
+        return Outcome::Fail {
+            code: "no_template",
+            reason: format!("The node {node} has no {} template any more. Try again.", p.spec.os),
+        };
+    };
+    if run.clone_permit.is_none() {
+        run.clone_permit = s.slot(&node).acquire_owned().await.ok();
+    }
+    let full = s.settings.clone_mode == CloneMode::Full;
+    let request = CloneRequest {
+        node: template.node.clone(),
+        vmid: template.vmid,
+        newid: vmid,
+        name: Some(p.spec.hostname.as_str().to_owned()),
+        description: Some(marker::describe(p.id, &p.spec.hostname)),
+        full: Some(full),
+        target: (template.node != node).then(|| node.clone()),
+        storage: full.then(|| s.settings.disk_storage.clone().unwrap_or(template.storage.clone())),
+    };
+    match s.proxmox().clone_vm(&request).await {
+        Ok(upid) => Outcome::Event(Event::TaskStarted { upid }),
+        Err(ProxmoxError::AlreadyExists { .. }) => super::placement::choose_vmid(s, record, run).await,
+        Err(e) => run.trouble(s, Some(Step::Clone), e).await,
+    }
+}
 
-    fn placed(record: &ProvisionRecord) -> Option<(NodeName, VmId, Ipv4Addr)> {
-        let h = &record.provision.held;
-        Some((h.node.clone()?, h.vmid?, h.ip?))
-    }
+fn placed(record: &ProvisionRecord) -> Option<(NodeName, VmId, Ipv4Addr)> {
+    let h = &record.provision.held;
+    Some((h.node.clone()?, h.vmid?, h.ip?))
+}
 
-    pub(super) async fn apply_config(&self, record: &ProvisionRecord, run: &mut Run) -> Outcome {
-        let Some((node, vmid, ip)) = Self::placed(record) else {
-            return lost();
-        };
-        let Some(plan) = &self.settings.network else {
-            return lost();
-        };
-        let spec = &record.provision.spec;
-        let settings = GuestSettings {
-            user: &record.username,
-            ssh_public_key: &record.key.public_key,
-            ip,
-            prefix: plan.prefix(),
-            gateway: plan.gateway(),
-            nameservers: &self.settings.nameservers,
-            search_domain: &self.settings.search_domain,
-            vcpus: spec.vcpus,
-            memory_mib: spec.memory_mib,
-            cpu_type: &self.settings.cpu_type,
-        };
-        let change = ConfigChange {
-            set: settings.entries(),
-            delete: Vec::new(),
-            digest: None,
-        };
-        match self.proxmox().update_config(&node, vmid, &change).await {
-            Ok(upid) => Outcome::Event(Event::TaskStarted { upid }),
-            Err(e) => self.trouble(run, Some(Step::Configure), e).await,
-        }
+pub(super) async fn apply_config(s: &Shared, record: &ProvisionRecord, run: &mut Run) -> Outcome {
+    let Some((node, vmid, ip)) = placed(record) else {
+        return lost();
+    };
+    let Some(plan) = &s.settings.network else {
+        return lost();
+    };
+    let spec = &record.provision.spec;
+    let settings = GuestSettings {
+        user: &record.username,
+        ssh_public_key: &record.key.public_key,
+        ip,
+        prefix: plan.prefix(),
+        gateway: plan.gateway(),
+        nameservers: &s.settings.nameservers,
+        search_domain: &s.settings.search_domain,
+        vcpus: spec.vcpus,
+        memory_mib: spec.memory_mib,
+        cpu_type: &s.settings.cpu_type,
+    };
+    let change = ConfigChange {
+        set: settings.entries(),
+        delete: Vec::new(),
+        digest: None,
+    };
+    match s.proxmox().update_config(&node, vmid, &change).await {
+        Ok(upid) => Outcome::Event(Event::TaskStarted { upid }),
+        Err(e) => run.trouble(s, Some(Step::Configure), e).await,
     }
+}
 
-    pub(super) async fn resize(&self, record: &ProvisionRecord, run: &mut Run) -> Outcome {
-        let Some((node, vmid, _)) = Self::placed(record) else {
-            return lost();
-        };
-        let disk = self
-            .templates()
-            .for_node(&record.provision.spec.os, &node)
-            .map_or_else(|| "scsi0".to_owned(), |t| t.disk.clone());
-        let want = record.provision.spec.disk_gib * crate::domain::cluster::GIB;
-        match self.proxmox().vm_status(&node, vmid).await {
-            Ok(s) if s.maxdisk >= want => return Outcome::Event(Event::StepDone),
-            Ok(_) => {}
-            Err(e) => return self.trouble(run, Some(Step::Resize), e).await,
-        }
-        match self
-            .proxmox()
-            .resize_disk(&node, vmid, &disk, DiskSize::Absolute(want))
-            .await
-        {
-            Ok(upid) => Outcome::Event(Event::TaskStarted { upid }),
-            Err(e) => self.trouble(run, Some(Step::Resize), e).await,
-        }
+pub(super) async fn resize(s: &Shared, record: &ProvisionRecord, run: &mut Run) -> Outcome {
+    let Some((node, vmid, _)) = placed(record) else {
+        return lost();
+    };
+    let disk = s
+        .templates()
+        .for_node(&record.provision.spec.os, &node)
+        .map_or_else(|| "scsi0".to_owned(), |t| t.disk.clone());
+    let want = record.provision.spec.disk_gib * crate::domain::cluster::GIB;
+    match s.proxmox().vm_status(&node, vmid).await {
+        Ok(st) if st.maxdisk >= want => return Outcome::Event(Event::StepDone),
+        Ok(_) => {}
+        Err(e) => return run.trouble(s, Some(Step::Resize), e).await,
     }
+    match s
+        .proxmox()
+        .resize_disk(&node, vmid, &disk, DiskSize::Absolute(want))
+        .await
+    {
+        Ok(upid) => Outcome::Event(Event::TaskStarted { upid }),
+        Err(e) => run.trouble(s, Some(Step::Resize), e).await,
+    }
+}
 
-    pub(super) async fn start_vm(&self, record: &ProvisionRecord, run: &mut Run) -> Outcome {
-        let Some((node, vmid, _)) = Self::placed(record) else {
-            return lost();
-        };
-        match self.proxmox().power(&node, vmid, PowerOp::Start).await {
-            Ok(upid) => Outcome::Event(Event::TaskStarted { upid }),
-            Err(e) => self.trouble(run, Some(Step::Start), e).await,
-        }
+pub(super) async fn start_vm(s: &Shared, record: &ProvisionRecord, run: &mut Run) -> Outcome {
+    let Some((node, vmid, _)) = placed(record) else {
+        return lost();
+    };
+    match s.proxmox().power(&node, vmid, PowerOp::Start).await {
+        Ok(upid) => Outcome::Event(Event::TaskStarted { upid }),
+        Err(e) => run.trouble(s, Some(Step::Start), e).await,
     }
+}
 
-    /// Whether the VM answers: the guest agent reports the expected address, or TCP 22 answers.
-    pub(super) async fn answers(&self, record: &ProvisionRecord) -> bool {
-        let Some((node, vmid, ip)) = Self::placed(record) else {
-            return false;
-        };
-        if let Ok(interfaces) = self.proxmox().agent_interfaces(&node, vmid).await
-            && interfaces
-                .iter()
-                .any(|i| i.addresses.iter().any(|(a, _)| *a == std::net::IpAddr::V4(ip)))
-        {
-            return true;
-        }
-        self.ports.lan.answers(ip, self.settings.ssh_port).await
+/// Whether the VM answers: the guest agent reports the expected address, or TCP 22 answers.
+pub(super) async fn answers(s: &Shared, record: &ProvisionRecord) -> bool {
+    let Some((node, vmid, ip)) = placed(record) else {
+        return false;
+    };
+    if let Ok(interfaces) = s.proxmox().agent_interfaces(&node, vmid).await
+        && interfaces
+            .iter()
+            .any(|i| i.addresses.iter().any(|(a, _)| *a == std::net::IpAddr::V4(ip)))
+    {
+        return true;
     }
+    s.ports.lan.answers(ip, s.settings.ssh_port).await
+}
 
-    /// Readiness, bounded by the ready timeout counted from `since`.
-    pub(super) async fn wait_ready(&self, record: &ProvisionRecord, run: &mut Run, since: DateTime<Utc>) -> Outcome {
-        let Some((_, _, ip)) = Self::placed(record) else {
-            return lost();
-        };
-        if self.answers(record).await {
-            return Outcome::Event(Event::ReadinessConfirmed);
-        }
-        let deadline = since + chrono::Duration::from_std(self.settings.ready_timeout).unwrap_or_default();
-        if self.ports.clock.now() >= deadline {
-            tracing::warn!(vm = %record.id(), %ip, "readiness not confirmed in time; keeping the machine as unconfirmed");
-            return Outcome::Event(Event::ReadinessTimedOut);
-        }
-        self.poll_pause(run).await;
-        Outcome::Again
+/// Readiness, bounded by the ready timeout counted from `since`.
+pub(super) async fn wait_ready(s: &Shared, record: &ProvisionRecord, run: &mut Run, since: DateTime<Utc>) -> Outcome {
+    let Some((_, _, ip)) = placed(record) else {
+        return lost();
+    };
+    if answers(s, record).await {
+        return Outcome::Event(Event::ReadinessConfirmed);
     }
+    let deadline = since + chrono::Duration::from_std(s.settings.ready_timeout).unwrap_or_default();
+    if s.ports.clock.now() >= deadline {
+        tracing::warn!(vm = %record.id(), %ip, "readiness not confirmed in time; keeping the machine as unconfirmed");
+        return Outcome::Event(Event::ReadinessTimedOut);
+    }
+    run.poll_pause(s).await;
+    Outcome::Again
 }
 
 /// A record missing what its phase implies (a manual edit): fail it rather than guess.

@@ -56,6 +56,15 @@ impl Templates {
     pub fn sources(&self) -> &[TemplateSource] {
         &self.sources
     }
+
+    /// How many OSes have at least one template.
+    pub fn os_count(&self) -> usize {
+        self.sources
+            .iter()
+            .map(|t| t.os.as_str())
+            .collect::<BTreeSet<_>>()
+            .len()
+    }
 }
 
 /// Which OS a template is for, if it is one of Nimbus's.

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::pace::Sleep;
-use super::{ProvisionError, ProvisionForm, ProvisionPorts, ProvisionSettings, Provisioner};
+use super::{ProvisionError, ProvisionForm, ProvisionPorts, ProvisionSettings, Provisioning};
 use crate::adapters::clock::ManualClock;
 use crate::app::accounts::{Caller, Via};
 use crate::app::audit::Auditor;
@@ -74,7 +74,11 @@ fn fresh_quotas() -> MockQuotaStore {
 }
 
 /// A provisioner whose ports accept no call but those `store` expects (and quota reads).
-fn provisioner(store: MockProvisionStore, cluster: bool) -> Arc<Provisioner> {
+fn provisioner(store: MockProvisionStore, cluster: bool) -> Arc<Provisioning> {
+    provisioner_on(store, cluster, MockAddressPool::new())
+}
+
+fn provisioner_on(store: MockProvisionStore, cluster: bool, pool: MockAddressPool) -> Arc<Provisioning> {
     let clock = Arc::new(ManualClock::new(start()));
     let audit = Arc::new(Auditor::new(Arc::new(MockAuditLog::new()), clock.clone()));
     let vault = Arc::new(KeyVault::new(
@@ -90,24 +94,19 @@ fn provisioner(store: MockProvisionStore, cluster: bool) -> Arc<Provisioner> {
         quotas: Arc::new(fresh_quotas()),
         accounts: Arc::new(MockAccountStore::new()),
         audit,
-        pool: Arc::new(MockAddressPool::new()),
+        pool: Arc::new(pool),
         lan: Arc::new(MockLanProbe::new()),
         vault,
         codec: Arc::new(MockKeyCodec::new()),
         clock,
         pace: Arc::new(Sleep),
     };
-    Arc::new(Provisioner::new(ports, settings(cluster)))
+    Arc::new(Provisioning::new(ports, settings(cluster), None))
 }
 
 /// As [`provisioner`], with a cluster and the given pool.
-fn provisioner_with(store: MockProvisionStore, pool: MockAddressPool) -> Arc<Provisioner> {
-    let vms = provisioner(store, true);
-    let Ok(mut vms) = Arc::try_unwrap(vms) else {
-        unreachable!("just built")
-    };
-    vms.ports.pool = Arc::new(pool);
-    Arc::new(vms)
+fn provisioner_with(store: MockProvisionStore, pool: MockAddressPool) -> Arc<Provisioning> {
+    provisioner_on(store, true, pool)
 }
 
 fn caller() -> Caller {
@@ -141,14 +140,18 @@ fn form(hostname: &str) -> ProvisionForm {
 #[tokio::test]
 async fn a_bad_field_is_refused_before_any_port_is_asked() {
     let vms = provisioner(MockProvisionStore::new(), true);
-    let refused = vms.submit(&caller(), form("Not_A_Name"), None).await.unwrap_err();
+    let refused = vms
+        .submissions
+        .submit(&caller(), form("Not_A_Name"), None)
+        .await
+        .unwrap_err();
     assert_eq!(refused.field(), Some("hostname"));
 }
 
 #[tokio::test]
 async fn without_a_cluster_the_request_is_refused_as_not_configured() {
     let vms = provisioner(MockProvisionStore::new(), false);
-    let refused = vms.submit(&caller(), form("web"), None).await.unwrap_err();
+    let refused = vms.submissions.submit(&caller(), form("web"), None).await.unwrap_err();
     assert!(matches!(refused, ProvisionError::NotConfigured(_)), "{refused:?}");
 }
 
@@ -158,7 +161,7 @@ async fn a_request_that_waits_for_approval_must_keep_its_generated_key() {
     let mut f = form("big");
     f.tier = "xl".into();
     f.keep_private_key = Some(false);
-    let refused = vms.submit(&caller(), f, None).await.unwrap_err();
+    let refused = vms.submissions.submit(&caller(), f, None).await.unwrap_err();
     assert_eq!(refused.field(), Some("keep_private_key"));
 }
 
@@ -181,7 +184,7 @@ async fn a_member_over_quota_is_refused_before_the_cluster_is_asked_or_anything_
         )])
     });
     let vms = provisioner_with(store, pool);
-    let refused = vms.submit(&caller(), form("web"), None).await.unwrap_err();
+    let refused = vms.submissions.submit(&caller(), form("web"), None).await.unwrap_err();
     assert_eq!(refused.code(), "quota_exceeded");
     assert_eq!(
         refused.to_string(),
@@ -198,7 +201,7 @@ async fn a_hostname_in_use_is_refused_before_anything_is_reserved_or_asked_of_pr
         .times(1)
         .returning(|_| Ok(true));
     let vms = provisioner(store, true);
-    let refused = vms.submit(&caller(), form("web"), None).await.unwrap_err();
+    let refused = vms.submissions.submit(&caller(), form("web"), None).await.unwrap_err();
     assert_eq!(refused, ProvisionError::HostnameTaken("web".into()));
 }
 
@@ -213,9 +216,14 @@ async fn a_replayed_request_joins_its_first_vm_and_touches_nothing_else() {
         .times(2)
         .returning(move |_, _| Ok(Some((first, digest.clone()))));
     let vms = provisioner(store, true);
-    let again = vms.submit(&caller(), form("web"), Some("k-1".into())).await.unwrap();
+    let again = vms
+        .submissions
+        .submit(&caller(), form("web"), Some("k-1".into()))
+        .await
+        .unwrap();
     assert_eq!((again.id, again.replay), (first, true));
     let other = vms
+        .submissions
         .submit(&caller(), form("other"), Some("k-1".into()))
         .await
         .unwrap_err();

@@ -20,11 +20,11 @@ use crate::adapters::secrets::AesGcmSecrets;
 use crate::adapters::ssh_keys::OpenSshCodec;
 use crate::adapters::store::sqlite::SqliteStore;
 use crate::app::access_code::AccessGate;
-use crate::app::accounts::{AccountService, AuthSettings};
+use crate::app::accounts::{AccountService, AuthSettings, SessionPurge};
 use crate::app::audit::Auditor;
 use crate::app::config::{Config, Mode, ProxmoxConfig, ProxmoxTrust, SimProfile};
 use crate::app::health::HealthService;
-use crate::app::jobs;
+use crate::app::jobs::{self, JobBoard};
 use crate::app::keys::KeyVault;
 use crate::app::maintenance::{self, Backup, DataDirLock, Rotation};
 use crate::app::oauth::OAuthService;
@@ -147,6 +147,7 @@ impl App {
             audit.clone(),
         ));
         let resumed = vms
+            .runner
             .start()
             .await
             .map_err(|e| anyhow::anyhow!("cannot resume the unfinished provisions: {e}"))?;
@@ -173,24 +174,20 @@ impl App {
             keys,
             vms: vms.clone(),
             quotas,
+            jobs: Arc::new(JobBoard::default()),
         };
+        let board = services.jobs.clone();
         let mut jobs = Vec::new();
         if let Some(interval) = config.auth.purge_interval {
-            jobs.push(jobs::every("purge sessions", interval, clock.clone(), move |now| {
-                let (accounts, limits) = (accounts.clone(), limits.clone());
-                Box::pin(async move {
-                    match accounts.purge(now).await {
-                        Ok((sessions, tokens)) if sessions + tokens > 0 => {
-                            tracing::info!(sessions, tokens, "purged expired sessions and tokens")
-                        }
-                        Ok(_) => {}
-                        Err(e) => tracing::warn!(error = %e, "purging expired sessions failed"),
-                    }
-                    limits.sweep();
-                })
-            }));
+            jobs.push(jobs::spawn(
+                Arc::new(SessionPurge::new(accounts.clone())),
+                interval,
+                clock.clone(),
+                board.clone(),
+            ));
+            jobs.push(jobs::spawn(limits.clone(), interval, clock.clone(), board.clone()));
         }
-        jobs.extend(vms_jobs(&config, &vms, &clock));
+        jobs.extend(vms_jobs(&config, &vms, &clock, &board));
         Ok(Self {
             config,
             store,
@@ -236,7 +233,7 @@ impl App {
         for job in self.jobs.drain(..) {
             job.abort();
         }
-        self.services.vms.shut_down();
+        self.services.vms.runner.shut_down();
         if let Some(demo) = self.demo.take() {
             demo.face.stop().await;
         }

@@ -11,14 +11,17 @@ use crate::adapters::ssh_keys::OpenSshCodec;
 use crate::adapters::store::sqlite::SqliteStore;
 use crate::app::audit::Auditor;
 use crate::app::config::Config;
-use crate::app::jobs;
+use crate::app::jobs::{self, Job, JobBoard};
 use crate::app::keys::KeyVault;
 use crate::app::provisioning::pace::Sleep;
-use crate::app::provisioning::{ProvisionPorts, ProvisionSettings, Provisioner};
+use crate::app::provisioning::{ProvisionPorts, ProvisionSettings, Provisioning};
 use crate::domain::cluster::NodeName;
 use crate::domain::scoring::ScoringPolicy;
 use crate::domain::vmid::VmId;
 use crate::ports::{Clock, LanProbe, Proxmox};
+
+/// How often the cluster is asked for its templates.
+const TEMPLATE_DISCOVERY_INTERVAL: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// The provisioner on this store and cluster; the LAN is the demo's simulated one, a separate
 /// simulator's (`NIMBUS_SIMULATED_LAN`), or the real network.
@@ -30,7 +33,7 @@ pub(super) fn provisioner(
     vault: Arc<KeyVault>,
     audit: Arc<Auditor>,
     clock: Arc<dyn Clock>,
-) -> anyhow::Result<Arc<Provisioner>> {
+) -> anyhow::Result<Arc<Provisioning>> {
     let lan: Arc<dyn LanProbe> = match (demo, &config.readiness.simulated_lan) {
         (Some(demo), _) => Arc::new(SimLan(demo.cluster.clone())),
         (None, Some(url)) => {
@@ -85,80 +88,29 @@ pub(super) fn provisioner(
         clock,
         pace: Arc::new(Sleep),
     };
-    Ok(Arc::new(Provisioner::new(ports, settings)))
+    Ok(Arc::new(Provisioning::new(ports, settings, None)))
 }
 
 /// The provisioner's background jobs: IP reconcile and drift detection (every reconcile
 /// interval), the LAN sweep, the re-check of unconfirmed machines, template discovery.
 pub(super) fn jobs(
     config: &Config,
-    vms: &Arc<Provisioner>,
+    vms: &Provisioning,
     clock: &Arc<dyn Clock>,
+    board: &Arc<JobBoard>,
 ) -> Vec<tokio::task::JoinHandle<()>> {
+    let every = |job: Arc<dyn Job>, interval| jobs::spawn(job, interval, clock.clone(), board.clone());
     let mut out = Vec::new();
     if let Some(interval) = config.reconcile.interval {
-        let reconciling = vms.clone();
-        out.push(jobs::every(
-            "reconcile the IP pool",
-            interval,
-            clock.clone(),
-            move |_| {
-                let vms = reconciling.clone();
-                Box::pin(async move {
-                    if let Err(e) = vms.reconcile_ips().await {
-                        tracing::warn!(error = %e, "IP reconcile failed; trying again next time");
-                    }
-                })
-            },
-        ));
-    }
-    if let Some(interval) = config.reconcile.interval {
-        let watching = vms.clone();
-        out.push(jobs::every("detect VM drift", interval, clock.clone(), move |_| {
-            let vms = watching.clone();
-            Box::pin(async move {
-                if let Err(e) = vms.detect_drift().await {
-                    tracing::warn!(error = %e, "drift detection failed; trying again next time");
-                }
-            })
-        }));
+        out.push(every(vms.reconcile.clone(), interval));
+        out.push(every(vms.drift.clone(), interval));
     }
     if let Some(interval) = config.netscan.interval {
-        let sweeping = vms.clone();
-        out.push(jobs::every("sweep the LAN", interval, clock.clone(), move |_| {
-            let vms = sweeping.clone();
-            Box::pin(async move {
-                if let Err(e) = vms.netscan().await {
-                    tracing::warn!(error = %e, "LAN sweep failed; trying again next time");
-                }
-            })
-        }));
+        out.push(every(vms.sweep.clone(), interval));
     }
-    let recheck = vms.clone();
     if let Some(interval) = config.readiness.recheck_interval {
-        out.push(jobs::every(
-            "re-check unconfirmed machines",
-            interval,
-            clock.clone(),
-            move |_| {
-                let vms = recheck.clone();
-                Box::pin(async move {
-                    vms.recheck_unconfirmed().await;
-                })
-            },
-        ));
+        out.push(every(vms.recheck.clone(), interval));
     }
-    out.push(jobs::every(
-        "discover templates",
-        std::time::Duration::from_secs(300),
-        clock.clone(),
-        {
-            let discovering = vms.clone();
-            move |_| {
-                let vms = discovering.clone();
-                Box::pin(async move { vms.refresh_templates().await })
-            }
-        },
-    ));
+    out.push(every(vms.discovery.clone(), TEMPLATE_DISCOVERY_INTERVAL));
     out
 }

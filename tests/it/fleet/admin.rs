@@ -253,3 +253,59 @@ async fn metrics_count_outcomes_and_time_every_step() {
     assert_eq!((bad.status.as_u16(), bad.body["field"].clone()), (400, json!("days")));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn admins_see_every_background_job_and_the_last_report_of_each_that_ran() {
+    let mut env = crate::accounts::NO_LIMITS.to_vec();
+    env.extend([("NIMBUS_SIM_PROFILE", "instant"), ("RECONCILE_INTERVAL_SECONDS", "1")]);
+    let app = crate::helpers::TestApp::spawn_with(nimbus::app::config::Mode::Demo, &env).await;
+    let (_, session) = crate::accounts::register(&app, "admin@lab.example", "Admin").await;
+    let (_, admin) = crate::accounts::token(&app, &session, "admin-cli", "read_write").await;
+    let listed = as_(&app, &admin, Method::GET, "/api/system/jobs", None).await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    let names: Vec<&str> = listed.body["data"]["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["name"].as_str().unwrap())
+        .collect();
+    for job in ["session_purge", "ip_reconcile", "drift_watch", "template_discovery"] {
+        assert!(names.contains(&job), "{job} missing from {names:?}");
+    }
+    let mut reconcile = Value::Null;
+    for _ in 0..400 {
+        let jobs = as_(&app, &admin, Method::GET, "/api/system/jobs", None).await.body;
+        reconcile = jobs["data"]["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|j| j["name"] == "ip_reconcile")
+            .cloned()
+            .unwrap();
+        if reconcile.get("last_run_at").is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(reconcile["interval_seconds"], 1, "{reconcile}");
+    assert_eq!(reconcile["outcome"], "ok", "{reconcile}");
+    assert!(
+        reconcile["summary"].as_str().unwrap().contains("unchanged"),
+        "{reconcile}"
+    );
+    assert!(reconcile["duration_ms"].is_u64(), "{reconcile}");
+    let discovery = as_(&app, &admin, Method::GET, "/api/system/jobs", None).await.body["data"]["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["name"] == "template_discovery")
+        .cloned()
+        .unwrap();
+    assert!(
+        discovery.get("last_run_at").is_none(),
+        "it runs every 5 minutes: {discovery}"
+    );
+    let (_, member) = member(&app, "member@lab.example", "Member").await;
+    let refused = as_(&app, &member, Method::GET, "/api/system/jobs", None).await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+}

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use nimbus::adapters::proxmox::sim::{Fault, FaultScope, Op, Scenario};
-use nimbus::app::provisioning::{Checkpoint, Provisioner};
+use nimbus::app::provisioning::{Checkpoint, Provisioning};
 use nimbus::domain::ids::InstanceId;
 use nimbus::domain::provisioning::Phase;
 
@@ -17,7 +17,7 @@ use super::sim::{Sim, form};
 
 type Point = (&'static str, bool);
 
-async fn scenario(sim: &Sim, vms: &Arc<Provisioner>) -> Vec<InstanceId> {
+async fn scenario(sim: &Sim, vms: &Arc<Provisioning>) -> Vec<InstanceId> {
     sim.cluster.inject(
         Fault::TaskError {
             op: Op::Config,
@@ -28,7 +28,8 @@ async fn scenario(sim: &Sim, vms: &Arc<Provisioner>) -> Vec<InstanceId> {
     let mut ids = Vec::new();
     for n in 0..3 {
         ids.push(
-            vms.submit(&sim.caller, form(&format!("node-{n}")), None)
+            vms.submissions
+                .submit(&sim.caller, form(&format!("node-{n}")), None)
                 .await
                 .unwrap()
                 .id,
@@ -66,7 +67,7 @@ async fn a_crash_at_any_step_of_concurrent_provisions_recovers_cleanly() {
     let sim = Sim::new(Scenario::default_cluster(2)).await;
     let points = Arc::new(Mutex::new(Vec::new()));
     let vms = sim.provisioner(Some(recorder(points.clone())));
-    vms.start().await.unwrap();
+    vms.runner.start().await.unwrap();
     let ids = scenario(&sim, &vms).await;
     sim.settle(&vms, &ids).await;
     sim.check().await;
@@ -93,7 +94,7 @@ async fn a_crash_at_any_step_of_concurrent_provisions_recovers_cleanly() {
         let sim = Sim::new(Scenario::default_cluster(2)).await;
         let crashed = Arc::new(AtomicBool::new(false));
         let first = sim.provisioner(Some(crash_at(point, crashed.clone())));
-        first.start().await.unwrap();
+        first.runner.start().await.unwrap();
         let ids = scenario(&sim, &first).await;
         for _ in 0..10_000 {
             if crashed.load(Ordering::SeqCst) {
@@ -104,11 +105,11 @@ async fn a_crash_at_any_step_of_concurrent_provisions_recovers_cleanly() {
         }
         assert!(crashed.load(Ordering::SeqCst), "the run reached {point:?}");
         tokio::time::sleep(Duration::from_millis(5)).await;
-        first.shut_down();
+        first.runner.shut_down();
         drop(first);
 
         let second = sim.provisioner(None);
-        second.start().await.unwrap();
+        second.runner.start().await.unwrap();
         sim.settle(&second, &ids).await;
         sim.check().await;
         let records = sim.records().await;

@@ -17,9 +17,14 @@ use super::sim::{Sim, form};
 async fn run_with(fault: Fault, scope: FaultScope) -> (Sim, nimbus::ports::provisions::ProvisionRecord) {
     let sim = Sim::new(Scenario::default_cluster(1)).await;
     let vms = sim.provisioner(None);
-    vms.start().await.unwrap();
+    vms.runner.start().await.unwrap();
     sim.cluster.inject(fault, scope);
-    let id = vms.submit(&sim.caller, form("web-1"), None).await.unwrap().id;
+    let id = vms
+        .submissions
+        .submit(&sim.caller, form("web-1"), None)
+        .await
+        .unwrap()
+        .id;
     sim.settle(&vms, &[id]).await;
     sim.check().await;
     let record = sim.record(id).await;
@@ -130,9 +135,13 @@ async fn a_lasting_outage_fails_the_step_with_a_human_message() {
 async fn a_refused_token_is_refused_at_once_and_records_nothing() {
     let sim = Sim::new(Scenario::default_cluster(1)).await;
     let vms = sim.provisioner(None);
-    vms.start().await.unwrap();
+    vms.runner.start().await.unwrap();
     sim.cluster.inject(Fault::WrongToken, FaultScope::UntilCleared);
-    let refused = vms.submit(&sim.caller, form("web-1"), None).await.unwrap_err();
+    let refused = vms
+        .submissions
+        .submit(&sim.caller, form("web-1"), None)
+        .await
+        .unwrap_err();
     assert!(matches!(refused, ProvisionError::NoCapacity(_)), "{refused:?}");
     assert!(refused.to_string().contains("cannot reach Proxmox"));
     assert!(sim.records().await.is_empty());
@@ -144,7 +153,7 @@ async fn a_refused_token_is_refused_at_once_and_records_nothing() {
 async fn a_full_storage_is_refused_with_the_reason_and_records_nothing() {
     let sim = Sim::new(Scenario::default_cluster(1)).await;
     let vms = sim.provisioner(None);
-    vms.start().await.unwrap();
+    vms.runner.start().await.unwrap();
     sim.cluster.inject(
         Fault::StorageFull {
             node: None,
@@ -152,7 +161,11 @@ async fn a_full_storage_is_refused_with_the_reason_and_records_nothing() {
         },
         FaultScope::UntilCleared,
     );
-    let refused = vms.submit(&sim.caller, form("web-1"), None).await.unwrap_err();
+    let refused = vms
+        .submissions
+        .submit(&sim.caller, form("web-1"), None)
+        .await
+        .unwrap_err();
     assert!(matches!(refused, ProvisionError::NoCapacity(_)), "{refused:?}");
     assert!(refused.to_string().contains("disk"), "{refused}");
     assert!(sim.records().await.is_empty());
@@ -240,8 +253,13 @@ async fn rollback_waits_out(fault: Fault) {
         Box::pin(async {})
     });
     let vms = sim.provisioner(Some(hook));
-    vms.start().await.unwrap();
-    let id = vms.submit(&sim.caller, form("web-1"), None).await.unwrap().id;
+    vms.runner.start().await.unwrap();
+    let id = vms
+        .submissions
+        .submit(&sim.caller, form("web-1"), None)
+        .await
+        .unwrap()
+        .id;
     let mut pending = false;
     for _ in 0..5_000 {
         if sim

@@ -2,8 +2,10 @@
 //! VMs spread across nodes; the timeline carries its details; the config Proxmox got is right.
 
 use nimbus::adapters::proxmox::sim::{Fault, FaultScope, Scenario};
+use nimbus::app::jobs::{Job, JobOutcome};
 use nimbus::app::provisioning::ProvisionError;
 use nimbus::domain::provisioning::{Phase, Step};
+use nimbus::ports::Clock;
 use nimbus::ports::Proxmox;
 
 use super::sim::{Sim, form};
@@ -12,11 +14,12 @@ use super::sim::{Sim, form};
 async fn concurrent_provisions_all_run_on_distinct_addresses_and_vms() {
     let sim = Sim::new(Scenario::default_cluster(3)).await;
     let vms = sim.provisioner(None);
-    vms.start().await.unwrap();
+    vms.runner.start().await.unwrap();
     let mut ids = Vec::new();
     for n in 0..6 {
         ids.push(
-            vms.submit(&sim.caller, form(&format!("web-{n}")), None)
+            vms.submissions
+                .submit(&sim.caller, form(&format!("web-{n}")), None)
                 .await
                 .unwrap()
                 .id,
@@ -52,10 +55,10 @@ async fn concurrent_provisions_all_run_on_distinct_addresses_and_vms() {
 async fn the_vm_gets_its_address_key_hardware_and_absolute_disk_size() {
     let sim = Sim::new(Scenario::default_cluster(2)).await;
     let vms = sim.provisioner(None);
-    vms.start().await.unwrap();
+    vms.runner.start().await.unwrap();
     let mut f = form("db-1");
     f.tier = "medium".into();
-    let id = vms.submit(&sim.caller, f, None).await.unwrap().id;
+    let id = vms.submissions.submit(&sim.caller, f, None).await.unwrap().id;
     sim.settle(&vms, &[id]).await;
     let r = sim.record(id).await;
     let (node, vmid, ip) = (
@@ -96,8 +99,13 @@ async fn a_taken_vmid_is_skipped_and_the_provision_still_runs() {
     let sim = Sim::new(Scenario::default_cluster(2)).await;
     sim.cluster.inject(Fault::NextIdCollision, FaultScope::Once);
     let vms = sim.provisioner(None);
-    vms.start().await.unwrap();
-    let id = vms.submit(&sim.caller, form("web-1"), None).await.unwrap().id;
+    vms.runner.start().await.unwrap();
+    let id = vms
+        .submissions
+        .submit(&sim.caller, form("web-1"), None)
+        .await
+        .unwrap()
+        .id;
     sim.settle(&vms, &[id]).await;
     assert_eq!(sim.record(id).await.provision.phase, Phase::Ready);
     sim.check().await;
@@ -107,9 +115,9 @@ async fn a_taken_vmid_is_skipped_and_the_provision_still_runs() {
 async fn a_hostname_in_use_is_refused_before_anything_is_reserved() {
     let sim = Sim::new(Scenario::default_cluster(2)).await;
     let vms = sim.provisioner(None);
-    vms.start().await.unwrap();
-    let first = vms.submit(&sim.caller, form("same"), None);
-    let second = vms.submit(&sim.caller, form("same"), None);
+    vms.runner.start().await.unwrap();
+    let first = vms.submissions.submit(&sim.caller, form("same"), None);
+    let second = vms.submissions.submit(&sim.caller, form("same"), None);
     let (a, b) = tokio::join!(first, second);
     let refused = [&a, &b]
         .iter()
@@ -126,22 +134,29 @@ async fn a_hostname_in_use_is_refused_before_anything_is_reserved() {
 async fn a_readiness_timeout_keeps_the_vm_running_but_unconfirmed() {
     let sim = Sim::new(Scenario::default_cluster(1)).await;
     let vms = sim.provisioner(None);
-    vms.start().await.unwrap();
+    vms.runner.start().await.unwrap();
     let vmid = sim.cluster.proxmox().next_vmid(None).await.unwrap();
     sim.cluster.inject(Fault::SilentVm { vmid }, FaultScope::UntilCleared);
-    let id = vms.submit(&sim.caller, form("quiet"), None).await.unwrap().id;
+    let id = vms
+        .submissions
+        .submit(&sim.caller, form("quiet"), None)
+        .await
+        .unwrap()
+        .id;
     sim.settle(&vms, &[id]).await;
     let r = sim.record(id).await;
     assert_eq!(r.provision.phase, Phase::Ready);
     assert!(r.provision.unconfirmed);
     sim.check().await;
-    assert_eq!(vms.recheck_unconfirmed().await, 0, "still silent: the warning stays");
-    sim.cluster.clear_faults();
     assert_eq!(
-        vms.recheck_unconfirmed().await,
-        1,
-        "the background check clears the warning"
+        vms.recheck.pass().await.unwrap(),
+        (1, 0),
+        "still silent: the warning stays"
     );
+    sim.cluster.clear_faults();
+    let report = vms.recheck.tick(sim.clock.now()).await;
+    assert_eq!(report.outcome, JobOutcome::Ok);
+    assert!(report.summary.contains("1 answered"), "{}", report.summary);
     assert!(!sim.record(id).await.provision.unconfirmed);
 }
 
@@ -149,11 +164,12 @@ async fn a_readiness_timeout_keeps_the_vm_running_but_unconfirmed() {
 async fn shared_storage_templates_serve_every_node() {
     let sim = Sim::new(Scenario::default_cluster(3).shared_templates()).await;
     let vms = sim.provisioner(None);
-    vms.start().await.unwrap();
+    vms.runner.start().await.unwrap();
     let mut ids = Vec::new();
     for n in 0..4 {
         ids.push(
-            vms.submit(&sim.caller, form(&format!("shared-{n}")), None)
+            vms.submissions
+                .submit(&sim.caller, form(&format!("shared-{n}")), None)
                 .await
                 .unwrap()
                 .id,
@@ -178,8 +194,13 @@ async fn linked_clones_are_made_on_the_templates_storage() {
     let mut sim = Sim::new(Scenario::default_cluster(2)).await;
     sim.settings.clone_mode = nimbus::domain::clone_mode::CloneMode::Linked;
     let vms = sim.provisioner(None);
-    vms.start().await.unwrap();
-    let id = vms.submit(&sim.caller, form("linked"), None).await.unwrap().id;
+    vms.runner.start().await.unwrap();
+    let id = vms
+        .submissions
+        .submit(&sim.caller, form("linked"), None)
+        .await
+        .unwrap()
+        .id;
     sim.settle(&vms, &[id]).await;
     assert_eq!(sim.record(id).await.provision.phase, Phase::Ready);
     sim.check().await;
@@ -189,8 +210,12 @@ async fn linked_clones_are_made_on_the_templates_storage() {
 async fn a_cluster_without_templates_refuses_with_no_template() {
     let sim = Sim::new(Scenario::empty(2)).await;
     let vms = sim.provisioner(None);
-    vms.start().await.unwrap();
-    let refused = vms.submit(&sim.caller, form("web"), None).await.unwrap_err();
+    vms.runner.start().await.unwrap();
+    let refused = vms
+        .submissions
+        .submit(&sim.caller, form("web"), None)
+        .await
+        .unwrap_err();
     assert_eq!(refused.code(), "no_template");
     assert_eq!(refused.field(), Some("os_template"));
     assert!(sim.records().await.is_empty());
@@ -201,28 +226,31 @@ async fn a_request_waiting_for_approval_survives_a_restart_and_is_built_once_app
     let sim = Sim::new(Scenario::default_cluster(2)).await;
     let ada = sim.member("ada@lab.example").await;
     let first = sim.provisioner(None);
-    first.start().await.unwrap();
+    first.runner.start().await.unwrap();
     let mut big = form("big");
     big.tier = "xl".into();
     big.reason = Some("training run".into());
-    let id = first.submit(&ada, big, None).await.unwrap().id;
+    let id = first.submissions.submit(&ada, big, None).await.unwrap().id;
     assert_eq!(sim.record(id).await.provision.phase, Phase::PendingApproval);
-    assert!(!first.is_running(id), "nothing runs for a request that waits");
+    assert!(!first.runner.is_running(id), "nothing runs for a request that waits");
     assert!(sim.store_rows_free().await, "and nothing is reserved");
-    first.shut_down();
+    first.runner.shut_down();
     drop(first);
 
     let second = sim.provisioner(None);
     assert_eq!(
-        second.start().await.unwrap(),
+        second.runner.start().await.unwrap(),
         0,
         "a waiting request has nothing to resume"
     );
-    let queue = second.pending(&sim.caller).await.unwrap();
+    let queue = second.approvals.pending(&sim.caller).await.unwrap();
     assert_eq!(queue.len(), 1);
     assert_eq!(queue[0].record.review.reason.as_deref(), Some("training run"));
-    assert!(matches!(second.approve(&ada, id).await, Err(ProvisionError::AdminOnly)));
-    second.approve(&sim.caller, id).await.unwrap();
+    assert!(matches!(
+        second.approvals.approve(&ada, id).await,
+        Err(ProvisionError::AdminOnly)
+    ));
+    second.approvals.approve(&sim.caller, id).await.unwrap();
     sim.settle(&second, &[id]).await;
     let built = sim.record(id).await;
     assert_eq!(built.provision.phase, Phase::Ready);

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use nimbus::adapters::proxmox::sim::{Fault, FaultScope, Scenario};
-use nimbus::app::provisioning::{ProvisionError, Provisioner};
+use nimbus::app::provisioning::{ProvisionError, Provisioning};
 use nimbus::domain::ids::InstanceId;
 use nimbus::domain::provisioning::{Phase, PowerAction};
 use nimbus::ports::proxmox::PowerStatus;
@@ -13,10 +13,15 @@ use nimbus::ports::{AddressPool, ProvisionStore, Proxmox};
 
 use super::sim::{Sim, form};
 
-async fn running(sim: &Sim, hostname: &str) -> (Arc<Provisioner>, InstanceId) {
+async fn running(sim: &Sim, hostname: &str) -> (Arc<Provisioning>, InstanceId) {
     let vms = sim.provisioner(None);
-    vms.start().await.unwrap();
-    let id = vms.submit(&sim.caller, form(hostname), None).await.unwrap().id;
+    vms.runner.start().await.unwrap();
+    let id = vms
+        .submissions
+        .submit(&sim.caller, form(hostname), None)
+        .await
+        .unwrap()
+        .id;
     sim.settle(&vms, &[id]).await;
     assert_eq!(sim.record(id).await.provision.phase, Phase::Ready);
     (vms, id)
@@ -37,25 +42,32 @@ async fn power_of(sim: &Sim, id: InstanceId) -> PowerStatus {
 async fn power_actions_follow_the_live_state_and_wait_for_their_task() {
     let sim = Sim::new(Scenario::default_cluster(1)).await;
     let (vms, id) = running(&sim, "web").await;
-    let refused = vms.power(&sim.caller, id, PowerAction::Start).await.unwrap_err();
+    let refused = vms
+        .lifecycle
+        .power(&sim.caller, id, PowerAction::Start)
+        .await
+        .unwrap_err();
     assert_eq!(
         refused,
         ProvisionError::Conflict("The machine is already running.".into())
     );
-    let state = vms.power(&sim.caller, id, PowerAction::Stop).await.unwrap();
+    let state = vms.lifecycle.power(&sim.caller, id, PowerAction::Stop).await.unwrap();
     assert_eq!(state.status.as_str(), "stopping");
     sim.settle(&vms, &[id]).await;
     assert_eq!(power_of(&sim, id).await, PowerStatus::Stopped);
     assert!(
-        vms.power(&sim.caller, id, PowerAction::Reboot).await.is_err(),
+        vms.lifecycle.power(&sim.caller, id, PowerAction::Reboot).await.is_err(),
         "a stopped VM cannot reboot"
     );
-    vms.power(&sim.caller, id, PowerAction::Start).await.unwrap();
+    vms.lifecycle.power(&sim.caller, id, PowerAction::Start).await.unwrap();
     sim.settle(&vms, &[id]).await;
     assert_eq!(power_of(&sim, id).await, PowerStatus::Running);
-    vms.power(&sim.caller, id, PowerAction::Reboot).await.unwrap();
+    vms.lifecycle.power(&sim.caller, id, PowerAction::Reboot).await.unwrap();
     sim.settle(&vms, &[id]).await;
-    vms.power(&sim.caller, id, PowerAction::Shutdown).await.unwrap();
+    vms.lifecycle
+        .power(&sim.caller, id, PowerAction::Shutdown)
+        .await
+        .unwrap();
     sim.settle(&vms, &[id]).await;
     assert_eq!(power_of(&sim, id).await, PowerStatus::Stopped);
     let r = sim.record(id).await;
@@ -71,7 +83,10 @@ async fn a_shutdown_the_guest_ignores_leaves_a_note_suggesting_stop() {
     let vmid = sim.record(id).await.provision.held.vmid.unwrap();
     sim.cluster
         .inject(Fault::GuestIgnoresAcpi { vmid }, FaultScope::UntilCleared);
-    vms.power(&sim.caller, id, PowerAction::Shutdown).await.unwrap();
+    vms.lifecycle
+        .power(&sim.caller, id, PowerAction::Shutdown)
+        .await
+        .unwrap();
     sim.settle(&vms, &[id]).await;
     let r = sim.record(id).await;
     assert_eq!(r.provision.phase, Phase::Ready);
@@ -81,7 +96,7 @@ async fn a_shutdown_the_guest_ignores_leaves_a_note_suggesting_stop() {
         r.provision.notes
     );
     assert_eq!(power_of(&sim, id).await, PowerStatus::Running);
-    vms.power(&sim.caller, id, PowerAction::Stop).await.unwrap();
+    vms.lifecycle.power(&sim.caller, id, PowerAction::Stop).await.unwrap();
     sim.settle(&vms, &[id]).await;
     assert_eq!(power_of(&sim, id).await, PowerStatus::Stopped);
 }
@@ -96,7 +111,7 @@ async fn delete_removes_the_vm_its_address_and_its_generated_key() {
         r.provision.held.vmid.unwrap(),
         r.key.key_id.unwrap(),
     );
-    let state = vms.delete(&sim.caller, id).await.unwrap();
+    let state = vms.lifecycle.delete(&sim.caller, id).await.unwrap();
     assert_eq!(state.status.as_str(), "deleting");
     sim.settle(&vms, &[id]).await;
     assert_eq!(
@@ -113,8 +128,16 @@ async fn delete_removes_the_vm_its_address_and_its_generated_key() {
     );
     assert!(!sim.store.hostname_in_use("gone").await.unwrap());
     assert!(sim.key_gone(key).await, "the key generated for it is removed");
-    assert!(matches!(vms.get(&sim.caller, id).await, Err(ProvisionError::NotFound)));
-    let again = vms.submit(&sim.caller, form("gone"), None).await.unwrap().id;
+    assert!(matches!(
+        vms.views.get(&sim.caller, id).await,
+        Err(ProvisionError::NotFound)
+    ));
+    let again = vms
+        .submissions
+        .submit(&sim.caller, form("gone"), None)
+        .await
+        .unwrap()
+        .id;
     sim.settle(&vms, &[again]).await;
     sim.check().await;
 }
@@ -124,7 +147,7 @@ async fn a_delete_waits_out_an_outage_and_finishes() {
     let sim = Sim::new(Scenario::default_cluster(1)).await;
     let (vms, id) = running(&sim, "patient").await;
     sim.cluster.inject(Fault::QuorumLost, FaultScope::UntilCleared);
-    vms.delete(&sim.caller, id).await.unwrap();
+    vms.lifecycle.delete(&sim.caller, id).await.unwrap();
     let waited = |r: &nimbus::ports::provisions::ProvisionRecord| matches!(&r.provision.phase, Phase::Deleting { teardown, .. } if teardown.attempts > 0);
     for _ in 0..200 {
         if waited(&sim.store.get_provision(id).await.unwrap().unwrap()) {
@@ -158,10 +181,10 @@ async fn a_delete_interrupted_by_a_restart_finishes_after_it() {
     let sim = Sim::new(Scenario::default_cluster(1)).await;
     let (vms, id) = running(&sim, "restart").await;
     let vmid = sim.record(id).await.provision.held.vmid.unwrap();
-    vms.delete(&sim.caller, id).await.unwrap();
-    vms.shut_down();
+    vms.lifecycle.delete(&sim.caller, id).await.unwrap();
+    vms.runner.shut_down();
     let again = sim.provisioner(None);
-    again.start().await.unwrap();
+    again.runner.start().await.unwrap();
     sim.settle(&again, &[id]).await;
     assert_eq!(
         sim.store.get_provision(id).await.unwrap().unwrap().provision.phase,
@@ -175,18 +198,18 @@ async fn a_delete_interrupted_by_a_restart_finishes_after_it() {
 async fn a_status_proxmox_cannot_confirm_turns_unknown_once_it_is_stale_and_says_its_age() {
     let sim = Sim::new(Scenario::default_cluster(1)).await;
     let (vms, id) = running(&sim, "quiet").await;
-    let fresh = vms.get(&sim.caller, id).await.unwrap();
+    let fresh = vms.views.get(&sim.caller, id).await.unwrap();
     assert_eq!(fresh.status.as_str(), "running");
     let read_at = fresh.status_at.expect("a live read has a time");
     sim.cluster.inject(Fault::WrongToken, FaultScope::UntilCleared);
     sim.clock.advance(chrono::Duration::seconds(30));
-    let recent = vms.get(&sim.caller, id).await.unwrap();
+    let recent = vms.views.get(&sim.caller, id).await.unwrap();
     assert_eq!(recent.status.as_str(), "running", "a 30 s old read is still shown");
     assert_eq!(recent.status_at, Some(read_at));
     sim.clock.advance(chrono::Duration::seconds(31));
-    let stale = vms.get(&sim.caller, id).await.unwrap();
+    let stale = vms.views.get(&sim.caller, id).await.unwrap();
     assert_eq!(stale.status.as_str(), "unknown", "older than a minute: not guessed");
     assert_eq!(stale.status_at, Some(read_at), "the age of the last known state");
     sim.cluster.clear_faults();
-    assert_eq!(vms.get(&sim.caller, id).await.unwrap().status.as_str(), "running");
+    assert_eq!(vms.views.get(&sim.caller, id).await.unwrap().status.as_str(), "running");
 }

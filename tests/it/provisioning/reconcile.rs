@@ -8,7 +8,7 @@ use nimbus::domain::ids::InstanceId;
 use nimbus::domain::ip_pool::{AddressState, Holder};
 use nimbus::domain::vmid::VmId;
 use nimbus::ports::proxmox::{CloneRequest, ConfigChange, PowerOp, TaskState};
-use nimbus::ports::{AddressPool, Proxmox};
+use nimbus::ports::{AddressPool, Clock, Proxmox};
 
 use super::sim::{Sim, form};
 
@@ -56,9 +56,9 @@ async fn foreign_vm(sim: &Sim, vmid: u32, ip: &str) {
 async fn a_foreign_guest_on_a_pool_address_is_adopted_and_never_handed_out() {
     let sim = Sim::new(Scenario::default_cluster(1)).await;
     let vms = sim.provisioner(None);
-    vms.start().await.unwrap();
+    vms.runner.start().await.unwrap();
     foreign_vm(&sim, 500, "127.88.0.10").await;
-    let report = vms.reconcile_ips().await.unwrap();
+    let report = vms.reconcile.run(sim.clock.now()).await.unwrap();
     assert!(report.applied >= 1, "{report:?}");
     let row = sim
         .store
@@ -72,7 +72,12 @@ async fn a_foreign_guest_on_a_pool_address_is_adopted_and_never_handed_out() {
         matches!(&row.state, AddressState::Allocated { holder: Holder::Adopted { vmid, .. }, .. } if vmid.get() == 500),
         "{row:?}"
     );
-    let id = vms.submit(&sim.caller, form("after"), None).await.unwrap().id;
+    let id = vms
+        .submissions
+        .submit(&sim.caller, form("after"), None)
+        .await
+        .unwrap()
+        .id;
     sim.settle(&vms, &[id]).await;
     assert_eq!(
         sim.record(id).await.provision.held.ip.unwrap().to_string(),
@@ -85,7 +90,7 @@ async fn a_foreign_guest_on_a_pool_address_is_adopted_and_never_handed_out() {
 async fn a_reservation_nobody_owns_expires() {
     let sim = Sim::new(Scenario::default_cluster(1)).await;
     let vms = sim.provisioner(None);
-    vms.start().await.unwrap();
+    vms.runner.start().await.unwrap();
     let ghost = InstanceId::from_uuid(uuid::Uuid::new_v4());
     let addr = sim
         .store
@@ -93,7 +98,7 @@ async fn a_reservation_nobody_owns_expires() {
         .await
         .unwrap()
         .unwrap();
-    vms.reconcile_ips().await.unwrap();
+    vms.reconcile.run(sim.clock.now()).await.unwrap();
     let row = sim
         .store
         .pool_rows()
@@ -109,9 +114,9 @@ async fn a_reservation_nobody_owns_expires() {
 async fn a_vanished_holder_is_vacated_only_after_the_miss_threshold() {
     let sim = Sim::new(Scenario::default_cluster(1)).await;
     let vms = sim.provisioner(None);
-    vms.start().await.unwrap();
+    vms.runner.start().await.unwrap();
     foreign_vm(&sim, 501, "127.88.0.12").await;
-    vms.reconcile_ips().await.unwrap();
+    vms.reconcile.run(sim.clock.now()).await.unwrap();
     let proxmox = sim.cluster.proxmox();
     let node = NodeName::parse("pve1").unwrap();
     let vmid = VmId::new(501).unwrap();
@@ -129,13 +134,13 @@ async fn a_vanished_holder_is_vacated_only_after_the_miss_threshold() {
     };
     for pass in 1..=2 {
         sim.clock.advance(chrono::Duration::seconds(10));
-        vms.reconcile_ips().await.unwrap();
+        vms.reconcile.run(sim.clock.now()).await.unwrap();
         let row = state(&sim).await;
         assert!(!row.is_free(), "pass {pass}: still held ({row:?})");
         assert_eq!(row.missed, pass);
     }
     sim.clock.advance(chrono::Duration::seconds(10));
-    vms.reconcile_ips().await.unwrap();
+    vms.reconcile.run(sim.clock.now()).await.unwrap();
     let row = state(&sim).await;
     assert!(row.is_free(), "vacated after three misses: {row:?}");
     assert_eq!(row.missed, 0, "the counter starts over");
@@ -145,10 +150,15 @@ async fn a_vanished_holder_is_vacated_only_after_the_miss_threshold() {
 async fn a_vm_removed_behind_nimbus_back_shows_as_vanished() {
     let sim = Sim::new(Scenario::default_cluster(1)).await;
     let vms = sim.provisioner(None);
-    vms.start().await.unwrap();
-    let id = vms.submit(&sim.caller, form("drifter"), None).await.unwrap().id;
+    vms.runner.start().await.unwrap();
+    let id = vms
+        .submissions
+        .submit(&sim.caller, form("drifter"), None)
+        .await
+        .unwrap()
+        .id;
     sim.settle(&vms, &[id]).await;
-    assert_eq!(vms.detect_drift().await.unwrap(), 0, "nothing drifted yet");
+    assert_eq!(vms.drift.pass(sim.clock.now()).await.unwrap(), 0, "nothing drifted yet");
     let r = sim.record(id).await;
     let (node, vmid) = (r.provision.held.node.clone().unwrap(), r.provision.held.vmid.unwrap());
     let proxmox = sim.cluster.proxmox();
@@ -156,15 +166,15 @@ async fn a_vm_removed_behind_nimbus_back_shows_as_vanished() {
     wait_task(&sim, &upid).await;
     let upid = proxmox.delete_vm(&node, vmid).await.unwrap();
     wait_task(&sim, &upid).await;
-    assert_eq!(vms.detect_drift().await.unwrap(), 1);
+    assert_eq!(vms.drift.pass(sim.clock.now()).await.unwrap(), 1);
     let r = sim.record(id).await;
     assert_eq!(r.drift.as_deref(), Some("vanished"));
     assert!(r.provision.notes.last().unwrap().contains("removed outside Nimbus"));
-    let state = vms.get(&sim.caller, id).await.unwrap();
+    let state = vms.views.get(&sim.caller, id).await.unwrap();
     assert_eq!(state.status.as_str(), "unknown", "no live state for a VM that is gone");
-    assert_eq!(vms.detect_drift().await.unwrap(), 0, "reported once");
+    assert_eq!(vms.drift.pass(sim.clock.now()).await.unwrap(), 0, "reported once");
     // Deleting it here finishes at once: the VM is already gone; the address is released.
-    vms.delete(&sim.caller, id).await.unwrap();
+    vms.lifecycle.delete(&sim.caller, id).await.unwrap();
     sim.settle(&vms, &[id]).await;
     assert!(sim.store.pool_rows().await.unwrap().iter().all(|a| a.is_free()));
 }
@@ -173,9 +183,15 @@ async fn a_vm_removed_behind_nimbus_back_shows_as_vanished() {
 async fn a_lan_host_on_a_free_address_is_found_by_the_sweep_and_skipped() {
     let sim = Sim::new(Scenario::default_cluster(1)).await;
     let vms = sim.provisioner(None);
-    vms.start().await.unwrap();
+    vms.runner.start().await.unwrap();
     sim.cluster.add_lan_host("127.88.0.10".parse().unwrap(), &[443]);
-    let report = vms.netscan().await.unwrap().expect("the sweep runs in tcp mode");
+    let (_, answered, report) = vms
+        .sweep
+        .sweep(sim.clock.now())
+        .await
+        .unwrap()
+        .expect("the sweep runs in tcp mode");
+    assert_eq!(answered, 1, "the LAN host answers");
     assert!(report.applied >= 1, "{report:?}");
     let row = sim
         .store
@@ -195,7 +211,12 @@ async fn a_lan_host_on_a_free_address_is_found_by_the_sweep_and_skipped() {
         ),
         "{row:?}"
     );
-    let id = vms.submit(&sim.caller, form("beside"), None).await.unwrap().id;
+    let id = vms
+        .submissions
+        .submit(&sim.caller, form("beside"), None)
+        .await
+        .unwrap()
+        .id;
     sim.settle(&vms, &[id]).await;
     assert_eq!(
         sim.record(id).await.provision.held.ip.unwrap().to_string(),

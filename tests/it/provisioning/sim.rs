@@ -19,7 +19,7 @@ use nimbus::app::accounts::{Caller, Via};
 use nimbus::app::audit::Auditor;
 use nimbus::app::keys::KeyVault;
 use nimbus::app::provisioning::pace::Pace;
-use nimbus::app::provisioning::{Checkpoint, ProvisionForm, ProvisionPorts, ProvisionSettings, Provisioner};
+use nimbus::app::provisioning::{Checkpoint, ProvisionForm, ProvisionPorts, ProvisionSettings, Provisioning};
 use nimbus::domain::account::Email;
 use nimbus::domain::clone_mode::CloneMode;
 use nimbus::domain::ids::{InstanceId, UserId};
@@ -153,7 +153,7 @@ impl Sim {
     }
 
     /// A provisioner over this database and cluster, as one process would build it.
-    pub fn provisioner(&self, checkpoint: Option<Checkpoint>) -> Arc<Provisioner> {
+    pub fn provisioner(&self, checkpoint: Option<Checkpoint>) -> Arc<Provisioning> {
         let ports = ProvisionPorts {
             proxmox: Some(Arc::new(self.cluster.proxmox())),
             store: Arc::new(self.store.clone()),
@@ -167,11 +167,7 @@ impl Sim {
             clock: self.clock.clone(),
             pace: Arc::new(Advance(self.clock.clone())),
         };
-        let vms = Provisioner::new(ports, self.settings.clone());
-        Arc::new(match checkpoint {
-            Some(c) => vms.with_checkpoint(c),
-            None => vms,
-        })
+        Arc::new(Provisioning::new(ports, self.settings.clone(), checkpoint))
     }
 
     /// A second account, a member (the first, `caller`, is the admin).
@@ -209,9 +205,9 @@ impl Sim {
     }
 
     /// Waits (bounded, in simulated time) until no provision of `vms` is still running.
-    pub async fn settle(&self, vms: &Provisioner, ids: &[InstanceId]) {
+    pub async fn settle(&self, vms: &Provisioning, ids: &[InstanceId]) {
         for _ in 0..20_000 {
-            if ids.iter().all(|id| !vms.is_running(*id)) {
+            if ids.iter().all(|id| !vms.runner.is_running(*id)) {
                 return;
             }
             self.clock.advance(chrono::Duration::milliseconds(100));

@@ -13,7 +13,7 @@ use super::accounts::ApiError;
 use super::auth::AdminOnly;
 use super::envelope::{Envelope, ErrorBody};
 use super::vms::refused;
-use crate::app::provisioning::Provisioner;
+use crate::app::provisioning::Provisioning;
 
 mod views;
 
@@ -64,11 +64,12 @@ impl FleetApi {
     async fn nodes(
         &self,
         _admin: AdminOnly,
-        vms: Data<&Arc<Provisioner>>,
+        vms: Data<&Arc<Provisioning>>,
         tier: Query<Option<String>>,
         os: Query<Option<String>>,
     ) -> Result<NodesResponse, ApiError> {
         let (tier, os, nodes) = vms
+            .fleet
             .node_reports(tier.0.as_deref(), os.0.as_deref())
             .await
             .map_err(refused)?;
@@ -85,9 +86,9 @@ impl FleetApi {
     async fn cluster_vms(
         &self,
         _admin: AdminOnly,
-        vms: Data<&Arc<Provisioner>>,
+        vms: Data<&Arc<Provisioning>>,
     ) -> Result<ClusterVmsResponse, ApiError> {
-        let guests = vms.cluster_guests().await.map_err(refused)?;
+        let guests = vms.fleet.cluster_guests().await.map_err(refused)?;
         Ok(ClusterVmsResponse::Ok(Json(Envelope::ok(
             guests.iter().map(ClusterVmView::from).collect(),
         ))))
@@ -96,8 +97,8 @@ impl FleetApi {
     /// The overview's figures: machines, approvals, the IP pool, average provision time, and the
     /// cluster's usage (admins).
     #[oai(path = "/cluster/stats", method = "get", operation_id = "get_cluster_stats")]
-    async fn stats(&self, _admin: AdminOnly, vms: Data<&Arc<Provisioner>>) -> Result<StatsResponse, ApiError> {
-        let stats = vms.fleet_stats().await.map_err(refused)?;
+    async fn stats(&self, _admin: AdminOnly, vms: Data<&Arc<Provisioning>>) -> Result<StatsResponse, ApiError> {
+        let stats = vms.fleet.fleet_stats().await.map_err(refused)?;
         Ok(StatsResponse::Ok(Json(Envelope::ok(stats.into()))))
     }
 
@@ -107,7 +108,7 @@ impl FleetApi {
     async fn metrics(
         &self,
         _admin: AdminOnly,
-        vms: Data<&Arc<Provisioner>>,
+        vms: Data<&Arc<Provisioning>>,
         days: Query<Option<u32>>,
     ) -> Result<MetricsResponse, ApiError> {
         let days = days.0.unwrap_or(7);
@@ -116,7 +117,7 @@ impl FleetApi {
                 ErrorBody::new("validation_failed", "days: use a whole number from 1 to 365.").with_field("days"),
             )));
         }
-        let m = vms.metrics(days).await.map_err(refused)?;
+        let m = vms.fleet.metrics(days).await.map_err(refused)?;
         Ok(MetricsResponse::Ok(Json(Envelope::ok(m.into()))))
     }
 }

@@ -23,7 +23,7 @@ use super::accounts::ApiError;
 use super::auth::SignedIn;
 use super::envelope::{Envelope, ErrorBody};
 use super::keys::PrivateKeyView;
-use crate::app::provisioning::{ProvisionError, Provisioner, idempotency_key};
+use crate::app::provisioning::{ProvisionError, Provisioning, idempotency_key};
 use crate::domain::ids::{InstanceId, UserId};
 use crate::domain::provisioning::{Phase, PowerAction};
 
@@ -106,12 +106,16 @@ fn accepted(state: &crate::app::provisioning::VmState) -> ActionResponse {
 }
 
 async fn act(
-    vms: &Arc<Provisioner>,
+    vms: &Arc<Provisioning>,
     caller: &SignedIn,
     id: &str,
     action: PowerAction,
 ) -> Result<ActionResponse, ApiError> {
-    let state = vms.power(&caller.0, vm_id(id)?, action).await.map_err(refused)?;
+    let state = vms
+        .lifecycle
+        .power(&caller.0, vm_id(id)?, action)
+        .await
+        .map_err(refused)?;
     Ok(accepted(&state))
 }
 
@@ -131,7 +135,7 @@ impl VmsApi {
     async fn create(
         &self,
         caller: SignedIn,
-        vms: Data<&Arc<Provisioner>>,
+        vms: Data<&Arc<Provisioning>>,
         request: Json<ProvisionRequest>,
         /// `application/x-ndjson` streams the steps as they complete.
         #[oai(name = "Accept")]
@@ -154,12 +158,14 @@ impl VmsApi {
             })?),
         };
         let accepted = match owner {
-            Some(owner) if owner != caller.user.id => vms.submit_for(&caller, owner, form.into(), key).await,
-            _ => vms.submit(&caller, form.into(), key).await,
+            Some(owner) if owner != caller.user.id => {
+                vms.submissions.submit_for(&caller, owner, form.into(), key).await
+            }
+            _ => vms.submissions.submit(&caller, form.into(), key).await,
         }
         .map_err(refused)?;
         let ndjson = wants_ndjson(&accept.0);
-        let state = vms.get(&caller, accepted.id).await.map_err(refused)?;
+        let state = vms.views.get(&caller, accepted.id).await.map_err(refused)?;
         if state.record.provision.phase == Phase::PendingApproval {
             let view = VmView::from(&state);
             return Ok(if ndjson {
@@ -168,7 +174,7 @@ impl VmsApi {
                 CreateResponse::Pending(Box::new(Json(Envelope::ok(view))))
             });
         }
-        let follower = Follower::new(vms.0.clone(), caller, accepted.id);
+        let follower = Follower::new(vms.views.clone(), caller, accepted.id);
         if ndjson {
             return Ok(CreateResponse::Done(Box::new(ProvisionResponse::Stream(Binary(
                 stream::ndjson(follower),
@@ -188,11 +194,15 @@ impl VmsApi {
     async fn list(
         &self,
         caller: SignedIn,
-        vms: Data<&Arc<Provisioner>>,
+        vms: Data<&Arc<Provisioning>>,
         /// Every owner's machines (admins only).
         all: Query<Option<bool>>,
     ) -> Result<VmsResponse, ApiError> {
-        let list = vms.list(&caller.0, all.0.unwrap_or(false)).await.map_err(refused)?;
+        let list = vms
+            .views
+            .list(&caller.0, all.0.unwrap_or(false))
+            .await
+            .map_err(refused)?;
         Ok(VmsResponse::Ok(Json(Envelope::ok(
             list.iter().map(VmView::from).collect(),
         ))))
@@ -203,10 +213,10 @@ impl VmsApi {
     async fn get(
         &self,
         caller: SignedIn,
-        vms: Data<&Arc<Provisioner>>,
+        vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
     ) -> Result<VmResponse, ApiError> {
-        let state = vms.get(&caller.0, vm_id(&id.0)?).await.map_err(refused)?;
+        let state = vms.views.get(&caller.0, vm_id(&id.0)?).await.map_err(refused)?;
         Ok(VmResponse::Ok(Json(Envelope::ok(VmView::from(&state)))))
     }
 
@@ -216,12 +226,12 @@ impl VmsApi {
     async fn events(
         &self,
         caller: SignedIn,
-        vms: Data<&Arc<Provisioner>>,
+        vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
     ) -> Result<EventsResponse, ApiError> {
         let id = vm_id(&id.0)?;
-        vms.get(&caller.0, id).await.map_err(refused)?;
-        let follower = Follower::new(vms.0.clone(), caller.0, id);
+        vms.views.get(&caller.0, id).await.map_err(refused)?;
+        let follower = Follower::new(vms.views.clone(), caller.0, id);
         Ok(EventsResponse::Stream(Binary(stream::events(follower))))
     }
 
@@ -230,13 +240,17 @@ impl VmsApi {
     async fn private_key(
         &self,
         caller: SignedIn,
-        vms: Data<&Arc<Provisioner>>,
+        vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
     ) -> Result<VmKeyResponse, ApiError> {
-        let (key_name, private_key) = vms.private_key(&caller.0, vm_id(&id.0)?).await.map_err(|e| match e {
-            ProvisionError::Conflict(m) => ApiError::NotFound(Json(ErrorBody::new("no_private_key", m))),
-            other => refused(other),
-        })?;
+        let (key_name, private_key) = vms
+            .views
+            .private_key(&caller.0, vm_id(&id.0)?)
+            .await
+            .map_err(|e| match e {
+                ProvisionError::Conflict(m) => ApiError::NotFound(Json(ErrorBody::new("no_private_key", m))),
+                other => refused(other),
+            })?;
         Ok(VmKeyResponse::Ok(Json(Envelope::ok(PrivateKeyView {
             key_name,
             private_key,
@@ -248,11 +262,11 @@ impl VmsApi {
     async fn retry(
         &self,
         caller: SignedIn,
-        vms: Data<&Arc<Provisioner>>,
+        vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
     ) -> Result<RetryResponse, ApiError> {
-        let accepted = vms.retry(&caller.0, vm_id(&id.0)?).await.map_err(refused)?;
-        let state = vms.get(&caller.0, accepted.id).await.map_err(refused)?;
+        let accepted = vms.submissions.retry(&caller.0, vm_id(&id.0)?).await.map_err(refused)?;
+        let state = vms.views.get(&caller.0, accepted.id).await.map_err(refused)?;
         Ok(RetryResponse::Accepted(Json(Envelope::ok(VmView::from(&state)))))
     }
 
@@ -263,10 +277,10 @@ impl VmsApi {
     async fn delete(
         &self,
         caller: SignedIn,
-        vms: Data<&Arc<Provisioner>>,
+        vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
     ) -> Result<ActionResponse, ApiError> {
-        let state = vms.delete(&caller.0, vm_id(&id.0)?).await.map_err(refused)?;
+        let state = vms.lifecycle.delete(&caller.0, vm_id(&id.0)?).await.map_err(refused)?;
         Ok(accepted(&state))
     }
 
@@ -275,7 +289,7 @@ impl VmsApi {
     async fn start(
         &self,
         caller: SignedIn,
-        vms: Data<&Arc<Provisioner>>,
+        vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
     ) -> Result<ActionResponse, ApiError> {
         act(&vms, &caller, &id, PowerAction::Start).await
@@ -287,7 +301,7 @@ impl VmsApi {
     async fn shutdown(
         &self,
         caller: SignedIn,
-        vms: Data<&Arc<Provisioner>>,
+        vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
     ) -> Result<ActionResponse, ApiError> {
         act(&vms, &caller, &id, PowerAction::Shutdown).await
@@ -298,7 +312,7 @@ impl VmsApi {
     async fn stop(
         &self,
         caller: SignedIn,
-        vms: Data<&Arc<Provisioner>>,
+        vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
     ) -> Result<ActionResponse, ApiError> {
         act(&vms, &caller, &id, PowerAction::Stop).await
@@ -309,7 +323,7 @@ impl VmsApi {
     async fn reboot(
         &self,
         caller: SignedIn,
-        vms: Data<&Arc<Provisioner>>,
+        vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
     ) -> Result<ActionResponse, ApiError> {
         act(&vms, &caller, &id, PowerAction::Reboot).await
@@ -317,9 +331,9 @@ impl VmsApi {
 
     /// The tiers, OS templates and key default the Provision form offers you.
     #[oai(path = "/catalog", method = "get", operation_id = "get_catalog")]
-    async fn catalog(&self, caller: SignedIn, vms: Data<&Arc<Provisioner>>) -> Result<CatalogResponse, ApiError> {
+    async fn catalog(&self, caller: SignedIn, vms: Data<&Arc<Provisioning>>) -> Result<CatalogResponse, ApiError> {
         Ok(CatalogResponse::Ok(Json(Envelope::ok(
-            vms.catalog(&caller.0).await.into(),
+            vms.views.catalog(&caller.0).await.into(),
         ))))
     }
 }

@@ -12,7 +12,7 @@ use tokio::sync::watch;
 
 use super::views::{ResultView, VmView, body};
 use crate::app::accounts::Caller;
-use crate::app::provisioning::{ProvisionError, Provisioner, Snapshot};
+use crate::app::provisioning::{ProvisionError, Snapshot, Views};
 use crate::domain::ids::InstanceId;
 
 /// Keep-alive interval of long-lived streams.
@@ -20,7 +20,7 @@ const HEARTBEAT: Duration = Duration::from_secs(15);
 
 /// Yields the states of one provision as they change.
 pub struct Follower {
-    vms: Arc<Provisioner>,
+    views: Arc<Views>,
     caller: Caller,
     id: InstanceId,
     rx: Option<watch::Receiver<Snapshot>>,
@@ -35,9 +35,9 @@ pub enum Seen {
 }
 
 impl Follower {
-    pub fn new(vms: Arc<Provisioner>, caller: Caller, id: InstanceId) -> Self {
+    pub fn new(views: Arc<Views>, caller: Caller, id: InstanceId) -> Self {
         Self {
-            vms,
+            views,
             caller,
             id,
             rx: None,
@@ -46,7 +46,7 @@ impl Follower {
     }
 
     async fn load(&mut self) -> Result<Snapshot, ProvisionError> {
-        let (snapshot, rx) = self.vms.follow(&self.caller, self.id).await?;
+        let (snapshot, rx) = self.views.follow(&self.caller, self.id).await?;
         self.rx = rx;
         Ok(snapshot)
     }
@@ -85,8 +85,8 @@ impl Follower {
         &self.caller
     }
 
-    pub fn vms(&self) -> &Arc<Provisioner> {
-        &self.vms
+    pub fn views(&self) -> &Arc<Views> {
+        &self.views
     }
 }
 
@@ -120,7 +120,7 @@ pub fn ndjson(mut follower: Follower) -> Body {
                     break;
                 }
             };
-            let view = VmView::from(&follower.vms().view(snapshot.clone()).await);
+            let view = VmView::from(&follower.views().view(snapshot.clone()).await);
             for step in view.steps.iter().skip(sent) {
                 let mut detail = json!({"elapsed_ms": step.elapsed_ms});
                 for (k, v) in [
@@ -140,7 +140,7 @@ pub fn ndjson(mut follower: Follower) -> Body {
                 ));
             }
             sent = view.steps.len();
-            let outcome = follower.vms().outcome(follower.caller(), &snapshot).await;
+            let outcome = follower.views().outcome(follower.caller(), &snapshot).await;
             let done = match outcome {
                 Some(Ok(result)) => {
                     out.push(line(
@@ -195,7 +195,7 @@ pub fn events(mut follower: Follower) -> Body {
         loop {
             let chunk = match follower.next().await {
                 Ok(Seen::State(s)) => {
-                    let view = VmView::from(&follower.vms().view(s.clone()).await);
+                    let view = VmView::from(&follower.views().view(s.clone()).await);
                     let data = serde_json::to_string(&to_json(&view)).unwrap_or_default();
                     let end = s.provision.phase.is_at_rest();
                     (format!("event: vm\ndata: {data}\n\n"), end)
@@ -227,7 +227,7 @@ pub async fn wait(mut follower: Follower) -> Result<ResultView, ProvisionError> 
         let Seen::State(s) = follower.next().await? else {
             continue;
         };
-        if let Some(outcome) = follower.vms().outcome(follower.caller(), &s).await {
+        if let Some(outcome) = follower.views().outcome(follower.caller(), &s).await {
             return outcome.map(ResultView::from);
         }
     }

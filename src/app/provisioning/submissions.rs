@@ -4,10 +4,12 @@
 
 use std::sync::Arc;
 
-use super::Provisioner;
 use super::errors::ProvisionError;
-use super::keys::Save;
+use super::keys::{self, Save};
+use super::placement;
 use super::request::{KeyChoice, ProvisionForm, Request};
+use super::runner::Runner;
+use super::shared::Shared;
 use crate::app::accounts::Caller;
 use crate::app::quotas::limits_with_source;
 use crate::domain::audit::AuditAction;
@@ -25,11 +27,21 @@ pub struct Accepted {
     pub replay: bool,
 }
 
-impl Provisioner {
+/// Taking on provision requests: a member's own, an admin's on a member's behalf, and retries.
+pub struct Submissions {
+    shared: Arc<Shared>,
+    runner: Arc<Runner>,
+}
+
+impl Submissions {
+    pub fn new(shared: Arc<Shared>, runner: Arc<Runner>) -> Self {
+        Self { shared, runner }
+    }
+
     /// Checks and records a provision request and starts building it in the background; a
     /// request that needs an admin's approval is recorded as pending and reserves nothing.
     pub async fn submit(
-        self: &Arc<Self>,
+        &self,
         caller: &Caller,
         form: ProvisionForm,
         idempotency_key: Option<String>,
@@ -40,7 +52,7 @@ impl Provisioner {
     /// An admin provisions a machine for `owner`: it is theirs, counts toward their quota and
     /// needs no approval (the admin is the approver).
     pub async fn submit_for(
-        self: &Arc<Self>,
+        &self,
         caller: &Caller,
         owner: UserId,
         form: ProvisionForm,
@@ -50,6 +62,7 @@ impl Provisioner {
             return Err(ProvisionError::OnBehalfAdminOnly);
         }
         let user = self
+            .shared
             .ports
             .accounts
             .get_user(owner)
@@ -73,7 +86,7 @@ impl Provisioner {
     }
 
     async fn submit_as(
-        self: &Arc<Self>,
+        &self,
         actor: &Caller,
         owner: Option<User>,
         form: ProvisionForm,
@@ -93,7 +106,7 @@ impl Provisioner {
         let owner = caller.user.id;
         let digest = form.digest();
         if let Some(key) = &idempotency_key
-            && let Some((id, used)) = self.ports.store.find_idempotent(owner, key).await?
+            && let Some((id, used)) = self.shared.ports.store.find_idempotent(owner, key).await?
         {
             return if used == digest {
                 Ok(Accepted { id, replay: true })
@@ -101,13 +114,13 @@ impl Provisioner {
                 Err(ProvisionError::IdempotencyConflict)
             };
         }
-        let request = form.check(&self.tiers, &self.images)?;
-        let (limits, _) = limits_with_source(self.ports.quotas.as_ref(), &caller.user).await?;
+        let request = form.check(&self.shared.tiers, &self.shared.images)?;
+        let (limits, _) = limits_with_source(self.shared.ports.quotas.as_ref(), &caller.user).await?;
         let pending = !actor.is_admin()
             && approved_by.is_none()
             && limits
                 .as_ref()
-                .is_some_and(|l| l.needs_approval(&request.tier, &self.tiers));
+                .is_some_and(|l| l.needs_approval(&request.tier, &self.shared.tiers));
         if let KeyChoice::Generate { keep: false } = request.key
             && (pending || on_behalf)
         {
@@ -122,14 +135,14 @@ impl Provisioner {
         }
         self.admissible(&request, pending).await?;
         if let Some(limits) = &limits {
-            let used = self.ports.store.usage_of(owner).await?;
+            let used = self.shared.ports.store.usage_of(owner).await?;
             if let Err(breach) = limits.admit(used, Usage::of_tier(&request.tier)) {
                 return Err(over_quota(breach, on_behalf.then_some(&caller.user)));
             }
         }
-        let prepared = self.prepare_key(&caller, &request.key).await?;
-        self.placeable(&request, pending).await?;
-        let now = self.ports.clock.now();
+        let prepared = keys::prepare_key(&self.shared, &caller, &request.key).await?;
+        placement::placeable(&self.shared, &request, pending).await?;
+        let now = self.shared.ports.clock.now();
         let id = InstanceId::from_uuid(uuid::Uuid::new_v4());
         let spec = ProvisionSpec {
             owner,
@@ -163,7 +176,7 @@ impl Provisioner {
                 decided_at: None,
             },
         };
-        match self.ports.store.create_provision(&record, limits.clone()).await {
+        match self.shared.ports.store.create_provision(&record, limits.clone()).await {
             Ok(()) => {}
             Err(CreateError::HostnameTaken) => {
                 return Err(ProvisionError::HostnameTaken(request.hostname.as_str().to_owned()));
@@ -184,6 +197,7 @@ impl Provisioner {
         self.finish_key(&caller, &mut record, prepared.save).await?;
         if on_behalf {
             let entry = self
+                .shared
                 .ports
                 .audit
                 .entry(AuditAction::VmCreatedOnBehalf)
@@ -199,21 +213,21 @@ impl Provisioner {
                 )
                 .from(actor.ip.as_deref())
                 .detail(format!("tier {}", record.provision.spec.tier.as_str()));
-            self.ports.audit.record(entry).await;
+            self.shared.ports.audit.record(entry).await;
         }
         if record.provision.phase == Phase::PendingApproval {
             return Ok(Accepted { id, replay: false });
         }
         // Published before the run starts, so whoever follows the VM from now on finds its channel.
-        self.hub.publish(&record);
-        self.spawn(id);
+        self.shared.hub.publish(&record);
+        self.runner.spawn(id);
         Ok(Accepted { id, replay: false })
     }
 
     /// What must hold before a request is recorded, from Nimbus's own records (cheap, so first).
     /// A request waiting for approval reserves nothing, so a full pool does not refuse it.
     async fn admissible(&self, request: &Request, pending: bool) -> Result<(), ProvisionError> {
-        if self.ports.proxmox.is_none() || self.settings.network.is_none() {
+        if self.shared.ports.proxmox.is_none() || self.shared.settings.network.is_none() {
             return Err(ProvisionError::NotConfigured(
                 "This Nimbus has no Proxmox cluster or IP pool configured yet. Ask an admin to set PROXMOX_* and IP_POOL_*."
                     .into(),
@@ -225,13 +239,19 @@ impl Provisioner {
                 "Public SSH tunnels are not set up on this Nimbus. Leave 'Expose SSH publicly' off; the machine is reachable on the LAN.",
             ));
         }
-        if self.ports.store.hostname_in_use(request.hostname.as_str()).await? {
+        if self
+            .shared
+            .ports
+            .store
+            .hostname_in_use(request.hostname.as_str())
+            .await?
+        {
             return Err(ProvisionError::HostnameTaken(request.hostname.as_str().to_owned()));
         }
         if pending {
             return Ok(());
         }
-        let rows = self.ports.pool.pool_rows().await?;
+        let rows = self.shared.ports.pool.pool_rows().await?;
         if !rows.iter().any(|r| r.is_free()) {
             return Err(ProvisionError::PoolExhausted(
                 "Every address in the IP pool is in use. Delete a machine you no longer need, or ask an admin to widen the pool."
@@ -239,25 +259,6 @@ impl Provisioner {
             ));
         }
         Ok(())
-    }
-
-    /// What only the cluster can tell: a template for the OS, and (unless the request waits for
-    /// approval, when capacity is checked at approval) a node with room for the tier.
-    pub(super) async fn placeable(&self, request: &Request, pending: bool) -> Result<(), ProvisionError> {
-        let os = request.os.key();
-        if !self.templates().available(os) {
-            self.refresh_templates().await;
-            if !self.templates().available(os) {
-                return Err(ProvisionError::NoTemplate(format!(
-                    "No node has a {} template yet. Choose another OS, or ask an admin to run the template bootstrap.",
-                    request.os.label()
-                )));
-            }
-        }
-        if pending {
-            return Ok(());
-        }
-        self.check_capacity(request).await
     }
 
     /// Saves a pasted or generated key and stores the record with it. A generated key that is not
@@ -270,11 +271,11 @@ impl Provisioner {
     ) -> Result<(), ProvisionError> {
         let Some(save) = save else { return Ok(()) };
         let hostname = record.provision.spec.hostname.as_str().to_owned();
-        let now = self.ports.clock.now();
-        match self.save_key(caller, &hostname, &mut record.key, save).await {
+        let now = self.shared.ports.clock.now();
+        match keys::save_key(&self.shared, caller, &hostname, &mut record.key, save).await {
             Ok(private) => {
                 if let (Some(private), false) = (private, record.key.kept) {
-                    self.hub.hold_once(record.id(), private);
+                    self.shared.hub.hold_once(record.id(), private);
                 }
             }
             Err(e) => {
@@ -285,13 +286,13 @@ impl Provisioner {
             }
         }
         record.updated_at = now;
-        self.ports.store.save_provision(record).await?;
+        self.shared.ports.store.save_provision(record).await?;
         Ok(())
     }
 
     /// Provisions the same machine again after a failure: a new provision with the same request.
-    pub async fn retry(self: &Arc<Self>, caller: &Caller, id: InstanceId) -> Result<Accepted, ProvisionError> {
-        let record = self.owned(caller, id).await?;
+    pub async fn retry(&self, caller: &Caller, id: InstanceId) -> Result<Accepted, ProvisionError> {
+        let record = self.shared.owned(caller, id).await?;
         if record.owner() != caller.user.id {
             return Err(ProvisionError::NotFound);
         }

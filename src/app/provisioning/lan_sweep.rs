@@ -7,9 +7,13 @@ use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
-use super::Provisioner;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
 use super::errors::ProvisionError;
-use super::reconcile::ReconcileReport;
+use super::ip_reconcile::{IpReconcile, ReconcileReport};
+use super::shared::Shared;
+use crate::app::jobs::{Job, JobOutcome, JobReport};
 use crate::domain::ip_pool::{AddressState, Holder, Probe};
 use crate::domain::netscan::NetscanMode;
 use crate::ports::LanProbe;
@@ -30,14 +34,52 @@ async fn probe(lan: Arc<dyn LanProbe>, ip: Ipv4Addr, arp: bool) -> (Ipv4Addr, Pr
     (ip, Probe::Silent)
 }
 
-impl Provisioner {
-    /// One sweep followed by a reconcile pass with its answers; `None` when netscan is off.
-    pub async fn netscan(&self) -> Result<Option<ReconcileReport>, ProvisionError> {
-        let mode = self.settings.netscan_mode;
+/// The LAN sweep job.
+pub struct LanSweep {
+    shared: Arc<Shared>,
+    reconcile: Arc<IpReconcile>,
+}
+
+#[async_trait]
+impl Job for LanSweep {
+    fn name(&self) -> &'static str {
+        "lan_sweep"
+    }
+
+    fn title(&self) -> &'static str {
+        "Sweep the LAN for hosts on pool addresses"
+    }
+
+    async fn tick(&self, now: DateTime<Utc>) -> JobReport {
+        match self.sweep(now).await {
+            Ok(None) => JobReport::quiet("The LAN sweep is off (NETSCAN_MODE=off)."),
+            Ok(Some((probed, answered, report))) => {
+                let line = format!("{probed} addresses probed, {answered} answered; {}", report.summary());
+                match report.job_report().outcome {
+                    JobOutcome::Warning => JobReport::warning(line),
+                    _ if report.applied > 0 => JobReport::changed(line),
+                    _ => JobReport::quiet(line),
+                }
+            }
+            Err(e) => JobReport::failed(format!("The LAN sweep could not run: {e}")),
+        }
+    }
+}
+
+impl LanSweep {
+    pub fn new(shared: Arc<Shared>, reconcile: Arc<IpReconcile>) -> Self {
+        Self { shared, reconcile }
+    }
+
+    /// One sweep followed by a reconcile pass with its answers: how many addresses were probed,
+    /// how many answered, and the pass; `None` when netscan is off.
+    pub async fn sweep(&self, now: DateTime<Utc>) -> Result<Option<(usize, usize, ReconcileReport)>, ProvisionError> {
+        let mode = self.shared.settings.netscan_mode;
         if mode == NetscanMode::Off {
             return Ok(None);
         }
         let targets: Vec<Ipv4Addr> = self
+            .shared
             .ports
             .pool
             .pool_rows()
@@ -56,11 +98,11 @@ impl Provisioner {
             .map(|r| r.addr)
             .collect();
         let mut probes = BTreeMap::new();
-        let limit = self.settings.netscan_concurrency.max(1);
+        let limit = self.shared.settings.netscan_concurrency.max(1);
         for chunk in targets.chunks(limit) {
             let mut set = tokio::task::JoinSet::new();
             for ip in chunk {
-                set.spawn(probe(self.ports.lan.clone(), *ip, mode == NetscanMode::Both));
+                set.spawn(probe(self.shared.ports.lan.clone(), *ip, mode == NetscanMode::Both));
             }
             while let Some(done) = set.join_next().await {
                 if let Ok((ip, answer)) = done {
@@ -70,6 +112,7 @@ impl Provisioner {
         }
         let answered = probes.values().filter(|p| **p == Probe::Answered).count();
         tracing::debug!(probed = probes.len(), answered, "LAN sweep");
-        self.reconcile_with(&probes).await.map(Some)
+        let report = self.reconcile.pass(now, &probes).await?;
+        Ok(Some((probes.len(), answered, report)))
     }
 }

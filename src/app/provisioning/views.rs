@@ -2,15 +2,16 @@
 //! seed's result of a finished provision, the vaulted private key, and the form's options.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::watch;
 
-use super::Provisioner;
 use super::errors::ProvisionError;
 use super::hub::Snapshot;
+use super::shared::Shared;
 use crate::app::accounts::Caller;
-use crate::domain::ids::InstanceId;
+use crate::domain::ids::{InstanceId, UserId};
 use crate::domain::provisioning::{Phase, PowerState, StatusWord, Step};
 use crate::domain::role::Role;
 use crate::domain::vmid::VmId;
@@ -89,7 +90,7 @@ pub const STALE_AFTER_SECS: i64 = 60;
 
 /// Power states as last read from Proxmox.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Powers {
+struct Powers {
     pub at: Option<chrono::DateTime<chrono::Utc>>,
     pub states: BTreeMap<VmId, PowerState>,
     /// Read just now, or recently enough to show.
@@ -99,30 +100,39 @@ pub(super) struct Powers {
 /// The "unconfirmed" warning: what to check when readiness was not confirmed in time.
 pub const UNCONFIRMED: &str = "The machine was started but did not report its address in time. It may still be booting; if you cannot connect, check that the template has the QEMU guest agent installed and that Nimbus can reach the VM network.";
 
-impl Provisioner {
-    /// The record, if the caller may see it (its owner, or an admin); 404 otherwise.
-    pub(super) async fn owned(&self, caller: &Caller, id: InstanceId) -> Result<ProvisionRecord, ProvisionError> {
-        let record = self
-            .ports
-            .store
-            .get_provision(id)
-            .await?
-            .ok_or(ProvisionError::NotFound)?;
-        let visible = record.owner() == caller.user.id || caller.user.role == Role::Admin;
-        if !visible || record.provision.phase == Phase::Deleted {
-            return Err(ProvisionError::NotFound);
+/// The read side of provisioning: machines as their owners and admins see them, following a
+/// run, results, the kept private key and the Provision form's catalogue.
+pub struct Views {
+    shared: Arc<Shared>,
+    /// The last cluster-wide read of power states.
+    power_cache: Mutex<Powers>,
+}
+
+impl Views {
+    pub fn new(shared: Arc<Shared>) -> Self {
+        Self {
+            shared,
+            power_cache: Mutex::new(Powers::default()),
         }
-        Ok(record)
+    }
+
+    /// Fills in each VM's owner (one account lookup for the lot).
+    pub(super) async fn with_owners(&self, mut states: Vec<VmState>) -> Vec<VmState> {
+        let owners = owner_names(&self.shared).await;
+        for s in &mut states {
+            s.owner = owners.get(&s.record.owner()).cloned();
+        }
+        states
     }
 
     /// Power states from one cluster-wide read, and when it was made. When Proxmox does not
     /// answer, the last read is used while it is younger than [`STALE_AFTER_SECS`]; older, every
     /// state is unknown and the time says how old the last known one is.
     async fn power_states(&self) -> Powers {
-        let Some(proxmox) = &self.ports.proxmox else {
+        let Some(proxmox) = &self.shared.ports.proxmox else {
             return Powers::default();
         };
-        let now = self.ports.clock.now();
+        let now = self.shared.ports.clock.now();
         match proxmox.cluster_resources(Some(ResourceKind::Vm)).await {
             Ok(rows) => {
                 let states: BTreeMap<VmId, PowerState> = rows
@@ -193,12 +203,12 @@ impl Provisioner {
             if caller.user.role != Role::Admin {
                 return Err(ProvisionError::AdminOnly);
             }
-            let records = self.ports.store.all_provisions().await?;
+            let records = self.shared.ports.store.all_provisions().await?;
             let power = self.power_states().await;
             let states = records.into_iter().map(|r| self.state(Arc::new(r), &power)).collect();
             return Ok(self.with_owners(states).await);
         } else {
-            self.ports.store.provisions_of(caller.user.id).await?
+            self.shared.ports.store.provisions_of(caller.user.id).await?
         };
         let power = if records.iter().any(|r| r.provision.phase == Phase::Ready) {
             self.power_states().await
@@ -210,7 +220,7 @@ impl Provisioner {
 
     /// One VM.
     pub async fn get(&self, caller: &Caller, id: InstanceId) -> Result<VmState, ProvisionError> {
-        let record = self.owned(caller, id).await?;
+        let record = self.shared.owned(caller, id).await?;
         let state = self.view(Arc::new(record)).await;
         if caller.user.role == Role::Admin {
             return Ok(self.with_owners(vec![state]).await.remove(0));
@@ -234,8 +244,8 @@ impl Provisioner {
         caller: &Caller,
         id: InstanceId,
     ) -> Result<(Snapshot, Option<watch::Receiver<Snapshot>>), ProvisionError> {
-        let record = self.owned(caller, id).await?;
-        let rx = self.hub.subscribe(id);
+        let record = self.shared.owned(caller, id).await?;
+        let rx = self.shared.hub.subscribe(id);
         let current = rx
             .as_ref()
             .map(|r| r.borrow().clone())
@@ -269,13 +279,14 @@ impl Provisioner {
         let p = &record.provision;
         let private = match (record.key.origin, record.key.kept, record.key.key_id) {
             (KeyOrigin::Generated, true, Some(key)) if record.owner() == caller.user.id => self
+                .shared
                 .ports
                 .vault
                 .private_key(caller, key)
                 .await
                 .ok()
                 .map(|(_, text)| text),
-            (KeyOrigin::Generated, false, _) => self.hub.take_once(p.id),
+            (KeyOrigin::Generated, false, _) => self.shared.hub.take_once(p.id),
             _ => None,
         };
         VmResult {
@@ -297,7 +308,7 @@ impl Provisioner {
 
     /// The generated key kept for this VM, for its owner.
     pub async fn private_key(&self, caller: &Caller, id: InstanceId) -> Result<(String, String), ProvisionError> {
-        let record = self.owned(caller, id).await?;
+        let record = self.shared.owned(caller, id).await?;
         let no_key = || ProvisionError::Conflict("No private key is kept for this machine.".into());
         if record.owner() != caller.user.id {
             return Err(ProvisionError::NotFound);
@@ -306,25 +317,32 @@ impl Provisioner {
             (KeyOrigin::Generated, true, Some(key)) => key,
             _ => return Err(no_key()),
         };
-        self.ports.vault.private_key(caller, key).await.map_err(|_| no_key())
+        self.shared
+            .ports
+            .vault
+            .private_key(caller, key)
+            .await
+            .map_err(|_| no_key())
     }
 
     /// The tiers, OSes and key default the Provision form offers the caller.
     pub async fn catalog(&self, caller: &Caller) -> Catalog {
-        let templates = self.templates();
-        let limits = match crate::app::quotas::limits_with_source(self.ports.quotas.as_ref(), &caller.user).await {
+        let templates = self.shared.templates();
+        let limits = match crate::app::quotas::limits_with_source(self.shared.ports.quotas.as_ref(), &caller.user).await
+        {
             Ok((limits, _)) => limits,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot read the caller's quota; showing the built-in approval rule");
                 None
             }
         };
-        let default_key_id = match self.ports.vault.list(caller).await {
+        let default_key_id = match self.shared.ports.vault.list(caller).await {
             Ok(keys) => keys.into_iter().find(|k| k.is_default).map(|k| k.id),
             Err(_) => None,
         };
         Catalog {
             tiers: self
+                .shared
                 .tiers
                 .tiers()
                 .iter()
@@ -334,12 +352,13 @@ impl Provisioner {
                     memory_mib: t.memory_mib(),
                     disk_gib: t.disk_gib(),
                     needs_approval: match &limits {
-                        Some(l) => l.needs_approval(t, &self.tiers),
+                        Some(l) => l.needs_approval(t, &self.shared.tiers),
                         None => t.needs_approval_for(caller.user.role),
                     },
                 })
                 .collect(),
             os: self
+                .shared
                 .images
                 .images()
                 .iter()
@@ -364,5 +383,25 @@ pub fn failure_code(record: &ProvisionRecord) -> &'static str {
         Some("no_template") => "no_template",
         Some("key_not_saved") => "key_not_saved",
         _ => "provision_failed",
+    }
+}
+
+/// Every account's name and email, by id (empty when the accounts cannot be read).
+pub(super) async fn owner_names(s: &Shared) -> HashMap<UserId, Owner> {
+    match s.ports.accounts.list_users().await {
+        Ok(users) => users
+            .into_iter()
+            .map(|u| {
+                let owner = Owner {
+                    name: u.name,
+                    email: u.email.as_str().to_owned(),
+                };
+                (u.id, owner)
+            })
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot list accounts to name machine owners");
+            HashMap::new()
+        }
     }
 }

@@ -4,9 +4,15 @@
 //! never "repairs" a VM it did not just build: it reports.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use super::Provisioner;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
 use super::errors::ProvisionError;
+use super::runner::Runner;
+use super::shared::Shared;
+use crate::app::jobs::{Job, JobReport};
 use crate::ports::proxmox::{ClusterResource, ResourceKind};
 
 /// The note for each kind of drift.
@@ -23,13 +29,42 @@ fn note(drift: &str, detail: &str) -> String {
     }
 }
 
-impl Provisioner {
-    /// One pass over the finished VMs; returns how many records changed.
-    pub async fn detect_drift(&self) -> Result<usize, ProvisionError> {
-        let Some(proxmox) = &self.ports.proxmox else {
+/// The drift detection job.
+pub struct DriftWatch {
+    shared: Arc<Shared>,
+    runner: Arc<Runner>,
+}
+
+#[async_trait]
+impl Job for DriftWatch {
+    fn name(&self) -> &'static str {
+        "drift_watch"
+    }
+
+    fn title(&self) -> &'static str {
+        "Compare finished machines with Proxmox"
+    }
+
+    async fn tick(&self, now: DateTime<Utc>) -> JobReport {
+        match self.pass(now).await {
+            Ok(0) => JobReport::quiet("Every finished machine matches Proxmox."),
+            Ok(1) => JobReport::warning("1 machine changed outside Nimbus; its owner sees a note."),
+            Ok(n) => JobReport::warning(format!("{n} machines changed outside Nimbus; their owners see a note.")),
+            Err(e) => JobReport::failed(format!("Drift detection could not run: {e}")),
+        }
+    }
+}
+
+impl DriftWatch {
+    pub fn new(shared: Arc<Shared>, runner: Arc<Runner>) -> Self {
+        Self { shared, runner }
+    }
+
+    /// One pass over the finished VMs at `now`; returns how many records changed.
+    pub async fn pass(&self, now: DateTime<Utc>) -> Result<usize, ProvisionError> {
+        let Some(proxmox) = &self.shared.ports.proxmox else {
             return Ok(0);
         };
-        let now = self.ports.clock.now();
         let unavailable = |e: crate::ports::ProxmoxError| {
             ProvisionError::ProxmoxUnavailable(format!("Proxmox could not be read for drift detection: {e}"))
         };
@@ -44,13 +79,14 @@ impl Provisioner {
             })
             .collect();
         let snapshot = self
+            .shared
             .verify
             .snapshot(proxmox.as_ref(), now, chrono::Duration::zero())
             .await
             .map_err(unavailable)?;
         let mut changed = 0;
-        for mut record in self.ports.store.ready_provisions().await? {
-            if self.is_running(record.id()) {
+        for mut record in self.shared.ports.store.ready_provisions().await? {
+            if self.runner.is_running(record.id()) {
                 continue;
             }
             let Some(vmid) = record.provision.held.vmid else {
@@ -92,8 +128,8 @@ impl Provisioner {
                 record.provision.notes.push(n);
             }
             record.updated_at = now;
-            self.ports.store.save_provision(&record).await?;
-            self.hub.publish(&record);
+            self.shared.ports.store.save_provision(&record).await?;
+            self.shared.hub.publish(&record);
             changed += 1;
         }
         Ok(changed)

@@ -1,0 +1,117 @@
+//! `Shared`: what every part of provisioning works on — the ports, the settings, the catalogues,
+//! and the little state the parts must agree on: the templates last discovered, placements not
+//! yet visible in Proxmox, the per-node clone slots, the guests' addresses cache and the hub runs
+//! publish to. The orchestrator, the read side and the background jobs each hold an `Arc` of it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, RwLock};
+
+use chrono::{DateTime, Utc};
+use tokio::sync::Semaphore;
+
+use super::errors::ProvisionError;
+use super::hub::Hub;
+use super::templates::{self, Templates};
+use super::verify::GuestAddresses;
+use super::{ProvisionPorts, ProvisionSettings};
+use crate::app::accounts::Caller;
+use crate::domain::cluster::NodeName;
+use crate::domain::ids::InstanceId;
+use crate::domain::os_image::OsCatalog;
+use crate::domain::provisioning::Phase;
+use crate::domain::role::Role;
+use crate::domain::scoring::InFlight;
+use crate::domain::tier::TierCatalog;
+use crate::ports::provisions::ProvisionRecord;
+
+pub struct Shared {
+    pub(super) ports: ProvisionPorts,
+    pub(super) settings: ProvisionSettings,
+    pub(super) tiers: TierCatalog,
+    pub(super) images: OsCatalog,
+    templates: RwLock<Templates>,
+    /// Placements not yet visible in Proxmox, by provision; locked while a node is picked.
+    pub(super) placing: tokio::sync::Mutex<BTreeMap<InstanceId, InFlight>>,
+    slots: Mutex<HashMap<NodeName, Arc<Semaphore>>>,
+    pub(super) verify: GuestAddresses,
+    pub(super) hub: Hub,
+    /// When this process started (leases do not run while it is down).
+    pub(super) started_at: DateTime<Utc>,
+}
+
+impl Shared {
+    pub fn new(ports: ProvisionPorts, settings: ProvisionSettings) -> Self {
+        Self {
+            started_at: ports.clock.now(),
+            ports,
+            settings,
+            tiers: TierCatalog::builtin(),
+            images: OsCatalog::builtin(),
+            templates: RwLock::new(Templates::default()),
+            placing: tokio::sync::Mutex::new(BTreeMap::new()),
+            slots: Mutex::new(HashMap::new()),
+            verify: GuestAddresses::default(),
+            hub: Hub::default(),
+        }
+    }
+
+    /// The cluster; provision runs only exist with one configured.
+    pub(super) fn proxmox(&self) -> &dyn crate::ports::Proxmox {
+        self.ports
+            .proxmox
+            .as_deref()
+            .expect("provisions run only with a cluster configured")
+    }
+
+    /// The templates as last discovered.
+    pub(super) fn templates(&self) -> Templates {
+        self.templates.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Asks the cluster for its templates again; keeps the last list when it cannot. Returns how
+    /// many templates are known afterwards, or why the cluster could not be read.
+    pub(super) async fn refresh_templates(&self) -> Result<usize, crate::ports::ProxmoxError> {
+        let Some(proxmox) = &self.ports.proxmox else {
+            return Ok(0);
+        };
+        match templates::discover(proxmox.as_ref(), self.settings.template_base).await {
+            Ok(found) => {
+                let count = found.sources().len();
+                let mut current = self.templates.write().unwrap_or_else(|p| p.into_inner());
+                if *current != found {
+                    tracing::info!(templates = count, "template discovery");
+                }
+                *current = found;
+                Ok(count)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "template discovery failed; keeping the last list");
+                Err(e)
+            }
+        }
+    }
+
+    /// The per-node clone limit.
+    pub(super) fn slot(&self, node: &NodeName) -> Arc<Semaphore> {
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        slots
+            .entry(node.clone())
+            .or_insert_with(|| Arc::new(Semaphore::new(self.settings.clone_per_node.max(1) as usize)))
+            .clone()
+    }
+
+    /// The record, if the caller may see it (its owner, or an admin); 404 otherwise.
+    pub(super) async fn owned(&self, caller: &Caller, id: InstanceId) -> Result<ProvisionRecord, ProvisionError> {
+        let record = self
+            .ports
+            .store
+            .get_provision(id)
+            .await?
+            .ok_or(ProvisionError::NotFound)?;
+        let visible = record.owner() == caller.user.id || caller.user.role == Role::Admin;
+        if !visible || record.provision.phase == Phase::Deleted {
+            return Err(ProvisionError::NotFound);
+        }
+        Ok(record)
+    }
+}
