@@ -20,6 +20,7 @@ pub mod os_image;
 pub(crate) mod proptest_config;
 pub mod provisioning;
 pub mod quota;
+pub mod rate_limit;
 pub mod role;
 pub mod scoring;
 pub mod stats;

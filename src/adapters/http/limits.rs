@@ -8,7 +8,7 @@ use governor::clock::{Clock as _, DefaultClock};
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 
-use crate::app::config::{Rate, RateLimitConfig};
+use crate::domain::rate_limit::{Rate, RateLimitPolicy};
 
 type Keyed = RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock>;
 
@@ -43,7 +43,7 @@ fn limiter(rate: Option<Rate>) -> Option<Keyed> {
 }
 
 impl RateLimits {
-    pub fn new(config: &RateLimitConfig) -> Self {
+    pub fn new(config: &RateLimitPolicy) -> Self {
         Self {
             signin: Pair {
                 per_ip: limiter(config.signin_per_ip),
@@ -137,7 +137,7 @@ mod tests {
     }
 
     fn limits() -> RateLimits {
-        RateLimits::new(&RateLimitConfig {
+        RateLimits::new(&RateLimitPolicy {
             signin_per_ip: rate(5, 3600),
             signin_per_account: rate(2, 3600),
             register_per_ip: None,

@@ -30,7 +30,7 @@ pub(super) fn auth(raw: &Raw) -> Result<AuthConfig, ConfigError> {
         session_idle,
         session_max_age,
         purge_interval: raw.interval("SESSION_PURGE_INTERVAL_SECONDS", 3600)?,
-        rate_limits: RateLimitConfig {
+        rate_limits: RateLimitPolicy {
             signin_per_ip: rate("RATE_LIMIT_SIGNIN_PER_IP", "30/1m")?,
             signin_per_account: rate("RATE_LIMIT_SIGNIN_PER_ACCOUNT", "10/15m")?,
             register_per_ip: rate("RATE_LIMIT_REGISTER_PER_IP", "20/1h")?,

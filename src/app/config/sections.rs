@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::domain::clone_mode::CloneMode;
 use crate::domain::netscan::NetscanMode;
+pub use crate::domain::rate_limit::{Rate, RateLimitPolicy};
 use crate::domain::scoring::CpuLoadFactor;
 
 /// Log line format on stderr.
@@ -167,26 +168,6 @@ pub struct SeedConfig {
     pub gopher: Option<GopherSeed>,
 }
 
-/// A rate limit: at most `count` attempts in a burst, refilled evenly over `per`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rate {
-    pub count: NonZeroU32,
-    pub per: Duration,
-}
-
-/// Rate limits on the account endpoints; `None` turns one off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateLimitConfig {
-    pub signin_per_ip: Option<Rate>,
-    pub signin_per_account: Option<Rate>,
-    pub register_per_ip: Option<Rate>,
-    pub register_per_account: Option<Rate>,
-    pub tokens_per_ip: Option<Rate>,
-    pub tokens_per_account: Option<Rate>,
-    pub access_code_per_ip: Option<Rate>,
-    pub access_code_per_account: Option<Rate>,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuthConfig {
     /// A session unused this long has ended.
@@ -195,5 +176,5 @@ pub struct AuthConfig {
     pub session_max_age: Duration,
     /// How often expired sessions and tokens are purged; `None` turns the purge off.
     pub purge_interval: Option<Duration>,
-    pub rate_limits: RateLimitConfig,
+    pub rate_limits: RateLimitPolicy,
 }

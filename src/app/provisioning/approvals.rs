@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
-use super::errors::ProvisionError;
 use super::placement;
-use super::request::{KeyChoice, Request};
+use super::provision_error::ProvisionError;
+use super::provision_form::{KeyChoice, Request};
 use super::runner::Runner;
 use super::shared::Shared;
 use super::submissions::over_quota;

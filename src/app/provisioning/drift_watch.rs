@@ -9,7 +9,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::errors::ProvisionError;
+use super::provision_error::ProvisionError;
 use super::runner::Runner;
 use super::shared::Shared;
 use crate::app::jobs::{Job, JobReport};

@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use chrono::Duration;
 
-use super::errors::ProvisionError;
-use super::metrics::ProvisionMetrics;
-use super::metrics::time_to_ready;
 use super::placement;
+use super::provision_error::ProvisionError;
+use super::provision_metrics::ProvisionMetrics;
+use super::provision_metrics::time_to_ready;
 use super::shared::Shared;
-use super::views::{Owner, owner_names};
+use super::views::Owner;
 use crate::domain::cluster::NodeFigures;
 use crate::domain::ids::InstanceId;
 use crate::domain::ip_pool::PoolAddress;
@@ -199,7 +199,7 @@ impl Fleet {
             tracing::warn!(error = %e, "cannot list the cluster's guests");
             ProvisionError::ProxmoxUnavailable("Proxmox cannot be read right now. Try again in a minute.".into())
         })?;
-        let owners = owner_names(&self.shared).await;
+        let owners = self.shared.owner_names().await;
         let mut by_vmid = BTreeMap::new();
         for r in self.shared.ports.store.all_provisions().await? {
             if r.provision.phase.holds_hostname()
@@ -228,7 +228,7 @@ impl Fleet {
     /// The pool, in address order, with the machine holding each address.
     pub async fn pool_entries(&self) -> Result<Vec<PoolEntry>, ProvisionError> {
         let rows = self.shared.ports.pool.pool_rows().await?;
-        let owners = owner_names(&self.shared).await;
+        let owners = self.shared.owner_names().await;
         let records: HashMap<InstanceId, ProvisionRecord> = self
             .shared
             .ports

@@ -11,39 +11,12 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::errors::ProvisionError;
+use super::provision_error::ProvisionError;
+use super::reconcile_report::ReconcileReport;
 use super::shared::Shared;
 use crate::app::jobs::{Job, JobReport};
 use crate::domain::ids::InstanceId;
-use crate::domain::ip_pool::{AddressState, Conflict, LeasePolicy, ProvisionLiveness, ReconcilePolicy, reconcile};
-
-/// What one pass did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ReconcileReport {
-    pub at: Option<DateTime<Utc>>,
-    /// Rows changed (adopted, touched, vacated, expired, ...).
-    pub applied: usize,
-    pub unchanged: usize,
-    pub conflicts: Vec<Conflict>,
-    /// Some guest's config could not be read: no miss was counted this pass.
-    pub partial: bool,
-}
-
-impl ReconcileReport {
-    /// The pass in a line of words.
-    pub fn summary(&self) -> String {
-        let mut text = format!("{} addresses changed, {} unchanged", self.applied, self.unchanged);
-        match self.conflicts.len() {
-            0 => {}
-            1 => text.push_str(", 1 conflict to look at"),
-            n => text.push_str(&format!(", {n} conflicts to look at")),
-        }
-        if self.partial {
-            text.push_str("; some guests could not be read, so no holder was counted missing");
-        }
-        text
-    }
-}
+use crate::domain::ip_pool::{AddressState, LeasePolicy, ProvisionLiveness, ReconcilePolicy, reconcile};
 
 /// The IP reconcile job; also run on demand by admins.
 pub struct IpReconcile {
@@ -65,19 +38,6 @@ impl Job for IpReconcile {
         match self.pass(now, &BTreeMap::new()).await {
             Ok(report) => report.job_report(),
             Err(e) => JobReport::failed(format!("The IP reconcile could not run: {e}")),
-        }
-    }
-}
-
-impl ReconcileReport {
-    /// How the job board shows this pass.
-    pub(super) fn job_report(&self) -> JobReport {
-        if !self.conflicts.is_empty() || self.partial {
-            JobReport::warning(self.summary())
-        } else if self.applied > 0 {
-            JobReport::changed(self.summary())
-        } else {
-            JobReport::quiet(self.summary())
         }
     }
 }

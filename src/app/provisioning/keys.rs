@@ -5,8 +5,8 @@
 //! an earlier VM never blocks re-using a hostname.
 
 use super::ProvisionPorts;
-use super::errors::ProvisionError;
-use super::request::KeyChoice;
+use super::provision_error::ProvisionError;
+use super::provision_form::KeyChoice;
 use super::shared::Shared;
 use crate::app::accounts::Caller;
 use crate::app::keys::{KeyError, NewKey};

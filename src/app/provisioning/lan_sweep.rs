@@ -10,8 +10,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::errors::ProvisionError;
-use super::ip_reconcile::{IpReconcile, ReconcileReport};
+use super::ip_reconcile::IpReconcile;
+use super::provision_error::ProvisionError;
+use super::reconcile_report::ReconcileReport;
 use super::shared::Shared;
 use crate::app::jobs::{Job, JobOutcome, JobReport};
 use crate::domain::ip_pool::{AddressState, Holder, Probe};

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::errors::ProvisionError;
+use super::provision_error::ProvisionError;
 use super::run::{Outcome, Run};
 use super::runner::Runner;
 use super::shared::Shared;

@@ -15,18 +15,20 @@
 
 mod approvals;
 mod drift_watch;
-mod errors;
 mod fleet;
+mod guest_addresses;
 mod hub;
 mod ip_reconcile;
 mod keys;
 mod lan_sweep;
 mod lifecycle;
-mod metrics;
 pub mod pace;
 mod placement;
+mod provision_error;
+mod provision_form;
+mod provision_metrics;
 mod readiness_recheck;
-mod request;
+mod reconcile_report;
 mod run;
 mod runner;
 mod shared;
@@ -37,7 +39,6 @@ mod template_discovery;
 pub mod templates;
 #[cfg(test)]
 mod tests;
-mod verify;
 mod views;
 
 use std::net::IpAddr;
@@ -46,15 +47,16 @@ use std::time::Duration;
 
 pub use approvals::Approvals;
 pub use drift_watch::DriftWatch;
-pub use errors::ProvisionError;
 pub use fleet::{ClusterFigures, ClusterGuest, Fleet, FleetStats, NodeReport, PoolCounts, PoolEntry};
 pub use hub::Snapshot;
-pub use ip_reconcile::{IpReconcile, ReconcileReport};
+pub use ip_reconcile::IpReconcile;
 pub use lan_sweep::LanSweep;
 pub use lifecycle::{Lifecycle, SHUTDOWN_WAIT_SECS};
-pub use metrics::{ProvisionMetrics, Timing};
+pub use provision_error::ProvisionError;
+pub use provision_form::{KeyChoice, ProvisionForm, idempotency_key};
+pub use provision_metrics::{ProvisionMetrics, Timing};
 pub use readiness_recheck::ReadinessRecheck;
-pub use request::{KeyChoice, ProvisionForm, idempotency_key};
+pub use reconcile_report::ReconcileReport;
 pub use runner::Runner;
 pub use shared::Shared;
 pub use submissions::{Accepted, Submissions};

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use super::errors::ProvisionError;
-use super::request::Request;
+use super::provision_error::ProvisionError;
+use super::provision_form::Request;
 use super::run::{Outcome, Run};
 use super::shared::Shared;
 use crate::domain::cluster::{GuestFigures, StorageFigures};

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
-use super::errors::ProvisionError;
+use super::provision_error::ProvisionError;
 use super::run::{Outcome, Run};
 use super::shared::Shared;
 use super::{Checkpoint, lifecycle, placement, steps, teardown};

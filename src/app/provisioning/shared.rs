@@ -9,14 +9,15 @@ use std::sync::{Arc, Mutex, RwLock};
 use chrono::{DateTime, Utc};
 use tokio::sync::Semaphore;
 
-use super::errors::ProvisionError;
+use super::guest_addresses::GuestAddresses;
 use super::hub::Hub;
+use super::provision_error::ProvisionError;
 use super::templates::{self, Templates};
-use super::verify::GuestAddresses;
+use super::views::Owner;
 use super::{ProvisionPorts, ProvisionSettings};
 use crate::app::accounts::Caller;
 use crate::domain::cluster::NodeName;
-use crate::domain::ids::InstanceId;
+use crate::domain::ids::{InstanceId, UserId};
 use crate::domain::os_image::OsCatalog;
 use crate::domain::provisioning::Phase;
 use crate::domain::role::Role;
@@ -113,5 +114,25 @@ impl Shared {
             return Err(ProvisionError::NotFound);
         }
         Ok(record)
+    }
+
+    /// Every account's name and email, by id (empty when the accounts cannot be read).
+    pub(super) async fn owner_names(&self) -> HashMap<UserId, Owner> {
+        match self.ports.accounts.list_users().await {
+            Ok(users) => users
+                .into_iter()
+                .map(|u| {
+                    let owner = Owner {
+                        name: u.name,
+                        email: u.email.as_str().to_owned(),
+                    };
+                    (u.id, owner)
+                })
+                .collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot list accounts to name machine owners");
+                HashMap::new()
+            }
+        }
     }
 }

@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
-use super::errors::ProvisionError;
 use super::keys::{self, Save};
 use super::placement;
-use super::request::{KeyChoice, ProvisionForm, Request};
+use super::provision_error::ProvisionError;
+use super::provision_form::{KeyChoice, ProvisionForm, Request};
 use super::runner::Runner;
 use super::shared::Shared;
 use crate::app::accounts::Caller;

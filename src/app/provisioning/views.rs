@@ -2,16 +2,15 @@
 //! seed's result of a finished provision, the vaulted private key, and the form's options.
 
 use std::collections::BTreeMap;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::watch;
 
-use super::errors::ProvisionError;
 use super::hub::Snapshot;
+use super::provision_error::ProvisionError;
 use super::shared::Shared;
 use crate::app::accounts::Caller;
-use crate::domain::ids::{InstanceId, UserId};
+use crate::domain::ids::InstanceId;
 use crate::domain::provisioning::{Phase, PowerState, StatusWord, Step};
 use crate::domain::role::Role;
 use crate::domain::vmid::VmId;
@@ -118,7 +117,7 @@ impl Views {
 
     /// Fills in each VM's owner (one account lookup for the lot).
     pub(super) async fn with_owners(&self, mut states: Vec<VmState>) -> Vec<VmState> {
-        let owners = owner_names(&self.shared).await;
+        let owners = self.shared.owner_names().await;
         for s in &mut states {
             s.owner = owners.get(&s.record.owner()).cloned();
         }
@@ -383,25 +382,5 @@ pub fn failure_code(record: &ProvisionRecord) -> &'static str {
         Some("no_template") => "no_template",
         Some("key_not_saved") => "key_not_saved",
         _ => "provision_failed",
-    }
-}
-
-/// Every account's name and email, by id (empty when the accounts cannot be read).
-pub(super) async fn owner_names(s: &Shared) -> HashMap<UserId, Owner> {
-    match s.ports.accounts.list_users().await {
-        Ok(users) => users
-            .into_iter()
-            .map(|u| {
-                let owner = Owner {
-                    name: u.name,
-                    email: u.email.as_str().to_owned(),
-                };
-                (u.id, owner)
-            })
-            .collect(),
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot list accounts to name machine owners");
-            HashMap::new()
-        }
     }
 }

@@ -4,7 +4,7 @@
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::errors::ProvisionError;
+use super::provision_error::ProvisionError;
 use crate::domain::hostname::Hostname;
 use crate::domain::os_image::{OsCatalog, OsImage};
 use crate::domain::tier::{Tier, TierCatalog};
