@@ -12,6 +12,13 @@ use crate::ports::{AuditLog, Clock, StoreError};
 /// Most entries one page returns.
 pub const MAX_PAGE: u32 = 200;
 
+/// Why the audit log could not be read (nothing is refused: only the store can fail).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuditError {
+    #[error("internal failure: {0}")]
+    Internal(#[from] StoreError),
+}
+
 /// A builder for one event.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -82,9 +89,9 @@ impl Auditor {
         }
     }
 
-    /// Entries newest first; `limit` is clamped to 1..=200.
-    pub async fn list(&self, mut query: AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+    /// Entries newest first; `limit` is clamped to 1..=200. Errors: [`AuditError::Internal`].
+    pub async fn list(&self, mut query: AuditQuery) -> Result<Vec<AuditEntry>, AuditError> {
         query.limit = query.limit.clamp(1, MAX_PAGE);
-        self.log.list(query).await
+        Ok(self.log.list(query).await?)
     }
 }

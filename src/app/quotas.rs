@@ -44,8 +44,9 @@ pub struct MemberQuota {
     pub status: QuotaStatus,
 }
 
+/// A refused or failed quota operation.
 #[derive(Debug, Clone, thiserror::Error)]
-pub enum QuotaAdminError {
+pub enum QuotasError {
     #[error("{0}")]
     Invalid(QuotaError),
     #[error("There is no such account.")]
@@ -86,15 +87,15 @@ impl Quotas {
         Ok(self.store.quota_defaults().await?.unwrap_or_else(builtin_defaults))
     }
 
-    /// The caller's own quota, with what they use and have left.
-    pub async fn mine(&self, caller: &Caller) -> Result<QuotaStatus, StoreError> {
+    /// The caller's own quota, with what they use and have left. Errors: [`QuotasError::Store`].
+    pub async fn mine(&self, caller: &Caller) -> Result<QuotaStatus, QuotasError> {
         let usage = self.provisions.usage_of(caller.user.id).await?;
         let (limits, custom) = limits_with_source(self.store.as_ref(), &caller.user).await?;
         Ok(status(limits, custom, usage))
     }
 
     /// Every account with its quota and usage, and the defaults (admins only).
-    pub async fn overview(&self, caller: &Caller) -> Result<(QuotaLimits, Vec<MemberQuota>), QuotaAdminError> {
+    pub async fn overview(&self, caller: &Caller) -> Result<(QuotaLimits, Vec<MemberQuota>), QuotasError> {
         admin(caller)?;
         let defaults = self.defaults().await?;
         let overrides: BTreeMap<UserId, QuotaLimits> = self.store.quota_overrides().await?.into_iter().collect();
@@ -128,7 +129,7 @@ impl Quotas {
     }
 
     /// Replaces the defaults every member without limits of their own gets.
-    pub async fn set_defaults(&self, caller: &Caller, limits: QuotaLimits) -> Result<QuotaLimits, QuotaAdminError> {
+    pub async fn set_defaults(&self, caller: &Caller, limits: QuotaLimits) -> Result<QuotaLimits, QuotasError> {
         admin(caller)?;
         self.store.set_quota_defaults(&limits).await?;
         let entry = self
@@ -147,17 +148,17 @@ impl Quotas {
         caller: &Caller,
         user: UserId,
         limits: Option<QuotaLimits>,
-    ) -> Result<MemberQuota, QuotaAdminError> {
+    ) -> Result<MemberQuota, QuotasError> {
         admin(caller)?;
         let target = self
             .accounts
             .get_user(user)
             .await
             .map_err(|e| StoreError::Unavailable(e.to_string()))?
-            .ok_or(QuotaAdminError::NoSuchUser)?
+            .ok_or(QuotasError::NoSuchUser)?
             .user;
         if target.role == Role::Admin {
-            return Err(QuotaAdminError::AdminHasNoQuota);
+            return Err(QuotasError::AdminHasNoQuota);
         }
         let detail = match &limits {
             Some(l) => {
@@ -186,11 +187,11 @@ impl Quotas {
     }
 }
 
-fn admin(caller: &Caller) -> Result<(), QuotaAdminError> {
+fn admin(caller: &Caller) -> Result<(), QuotasError> {
     if caller.user.role == Role::Admin {
         Ok(())
     } else {
-        Err(QuotaAdminError::AdminOnly)
+        Err(QuotasError::AdminOnly)
     }
 }
 

@@ -12,6 +12,13 @@ use crate::ports::{Clock, Store, StoreError};
 
 const KEY: &str = "accounts.signups";
 
+/// Why the sign-up setting could not be changed (nothing is refused: only the store can fail).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignupsError {
+    #[error("internal failure: {0}")]
+    Internal(#[from] StoreError),
+}
+
 pub struct SignupSwitch {
     store: Arc<dyn Store>,
     audit: Arc<Auditor>,
@@ -34,7 +41,8 @@ impl SignupSwitch {
         self.open.load(Ordering::SeqCst)
     }
 
-    pub async fn set(&self, admin: &Caller, open: bool) -> Result<bool, StoreError> {
+    /// Errors: [`SignupsError::Internal`] when the store fails (the setting is then unchanged).
+    pub async fn set(&self, admin: &Caller, open: bool) -> Result<bool, SignupsError> {
         let value = if open { "open" } else { "closed" };
         self.store.put_setting(KEY, value, self.clock.now()).await?;
         self.open.store(open, Ordering::SeqCst);

@@ -2450,7 +2450,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A dependency (the database) does not answer. */
+            /** @description `dependency_down`: the database does not answer. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2479,19 +2479,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_JobsView"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2500,10 +2488,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2512,66 +2497,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2599,99 +2526,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_AuthStatus"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2724,7 +2560,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_User"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2733,22 +2569,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Refused: `signups_closed`, `setup_token_invalid` (the first account needs the setup token), or `csrf_rejected` (a write from another site). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2757,16 +2578,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            /** @description `email_taken`: an account with this email exists. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2805,18 +2617,6 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2849,7 +2649,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_User"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2858,10 +2658,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description `invalid_credentials`: the email or password is wrong. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2870,29 +2667,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description `account_disabled`, or `csrf_rejected` (a write from another site). */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2930,18 +2706,6 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2970,31 +2734,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_SignedOut"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description `csrf_rejected`: a write from another site. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3003,66 +2743,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3091,19 +2773,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_SignedOut"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3112,10 +2782,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3124,66 +2791,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3211,19 +2820,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Me"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3232,10 +2829,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3244,66 +2838,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3335,7 +2871,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Me"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3344,10 +2880,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3356,29 +2889,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3404,30 +2916,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3460,7 +2950,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_SignedOut"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3469,10 +2959,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or `invalid_credentials`: the current password is wrong (`field` is `current_password`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3481,29 +2968,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `session_required` (API tokens cannot change the password), `read_only_token`, `access_code_required`, `account_disabled` or `csrf_rejected`. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3529,30 +2995,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3580,19 +3024,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_list_SessionInfo"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3601,10 +3033,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3613,66 +3042,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3702,19 +3073,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Deleted"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3723,10 +3082,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3735,7 +3091,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
+            /** @description No such session of yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3744,57 +3100,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3822,19 +3129,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_list_ApiToken"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3843,10 +3138,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3855,66 +3147,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3946,7 +3180,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_CreatedToken"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3955,10 +3189,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3967,10 +3198,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `session_required` (a token cannot create tokens), `read_only_token`, `access_code_required`, `account_disabled` or `csrf_rejected`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3979,16 +3207,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            /** @description `token_name_taken`: you have a token with this name. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4027,18 +3246,6 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4068,19 +3275,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Deleted"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4089,10 +3284,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4101,7 +3293,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
+            /** @description No such token of yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4110,57 +3302,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4188,19 +3331,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_list_User"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4209,10 +3340,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4221,66 +3349,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4314,7 +3384,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_User"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4323,10 +3393,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4335,10 +3402,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4356,7 +3420,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            /** @description `last_admin`: Nimbus keeps one active admin. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4383,30 +3447,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4434,19 +3476,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Signups"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4455,10 +3485,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4467,66 +3494,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4558,7 +3527,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Signups"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4567,10 +3536,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4579,29 +3545,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4627,30 +3572,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4684,7 +3607,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_AuditPage"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description A query parameter could not be read (`action`, `before`, `limit`), or `actor` is not an account id (`validation_failed`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4693,10 +3616,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4705,10 +3625,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4717,66 +3634,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4804,19 +3663,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_AccessCodeStatus"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4825,10 +3672,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4837,66 +3681,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4928,7 +3714,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_AccessCodeStatus"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description `access_code_invalid`: not the current code (`field` is `code`), or the body could not be read. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4937,10 +3723,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4949,29 +3732,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5009,18 +3771,6 @@ export interface operations {
             };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5048,19 +3798,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_AccessCodeSettings"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5069,10 +3807,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5081,66 +3816,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5172,7 +3849,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_AccessCodeSettings"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5181,10 +3858,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5193,29 +3867,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5241,30 +3894,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5292,19 +3923,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_AccessCodeSettings"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5313,10 +3932,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5325,66 +3941,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5412,19 +3970,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_AccessCodeSettings"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5433,10 +3979,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5445,66 +3988,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5532,99 +4017,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Providers"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5657,7 +4051,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The provider is not `github` or `google`, or `link` is not a boolean. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5666,90 +4060,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5783,7 +4095,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The provider is not `github` or `google`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5792,90 +4104,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5903,19 +4133,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_list_IdentityView"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5924,10 +4142,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5936,66 +4151,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6025,7 +4182,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Deleted"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The provider is not `github` or `google`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6034,10 +4191,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6046,10 +4200,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6058,7 +4209,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
+            /** @description No identity of this provider is linked to your account. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6067,7 +4218,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            /** @description `last_sign_in_method`: link another provider (or set a password) first. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6076,48 +4227,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6145,19 +4256,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_OAuthSettingsView"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6166,10 +4265,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6178,66 +4274,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6269,7 +4307,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_OAuthSettingsView"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6278,10 +4316,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6290,29 +4325,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6338,30 +4352,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6389,19 +4381,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_list_SshKey"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6410,10 +4390,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6422,66 +4399,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6513,7 +4432,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_CreatedKey"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6522,10 +4441,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6534,10 +4450,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6546,16 +4459,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            /** @description `key_name_taken`: you have a key with this name. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6582,30 +4486,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6635,19 +4517,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_SshKey"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6656,10 +4526,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6668,7 +4535,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
+            /** @description No such key of yours (or, for its private half, the vault does not keep one). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6677,57 +4544,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6757,19 +4575,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Deleted"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6778,10 +4584,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6790,7 +4593,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
+            /** @description No such key of yours (or, for its private half, the vault does not keep one). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6799,57 +4602,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6883,7 +4637,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_SshKey"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6892,10 +4646,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6904,10 +4655,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6916,7 +4664,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
+            /** @description No such key of yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6925,7 +4673,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            /** @description `key_name_taken`: you have a key with this name. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6952,30 +4700,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7005,19 +4731,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_PrivateKeyView"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7026,10 +4740,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7038,7 +4749,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
+            /** @description No such key of yours (or, for its private half, the vault does not keep one). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7047,57 +4758,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7131,7 +4793,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_SshKey"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7140,10 +4802,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7152,10 +4811,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7164,7 +4820,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
+            /** @description No such key of yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7173,7 +4829,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            /** @description `private_key_present`: the vault already keeps this key's private half. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7200,30 +4856,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7253,19 +4887,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_SshKey"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7274,10 +4896,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7286,7 +4905,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
+            /** @description No such key of yours (or, for its private half, the vault does not keep one). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7295,57 +4914,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10096,19 +7666,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_QuotaStatus"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10117,10 +7675,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10129,66 +7684,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10216,19 +7713,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_QuotaOverview"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10237,10 +7722,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10249,66 +7731,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10340,7 +7764,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_QuotaLimits"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10349,10 +7773,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10361,29 +7782,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10409,30 +7809,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10466,7 +7844,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_MemberQuotaView"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10475,10 +7853,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10487,10 +7862,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10499,7 +7871,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
+            /** @description No such account. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10508,7 +7880,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            /** @description `admin_has_no_quota`: admins are not limited. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10535,30 +7907,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10588,19 +7938,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_MemberQuotaView"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10609,10 +7947,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10621,7 +7956,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
+            /** @description No such account. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10630,7 +7965,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            /** @description `admin_has_no_quota`: admins are not limited. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10639,48 +7974,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,9 +8,10 @@ use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 
-use super::accounts::ApiError;
 use super::auth::{AdminOnly, SignedInUngated, client_info};
 use super::envelope::{Envelope, ErrorBody};
+use super::errors::status::BadRequest;
+use super::errors::{ApiError, Covers, statuses};
 use super::limits::{Action, RateLimits};
 use crate::app::access_code::{AccessGate, GateError, GateState};
 
@@ -74,15 +75,36 @@ pub enum SettingsResponse {
     Ok(Json<Envelope<AccessCodeSettings>>),
 }
 
-fn failed(e: GateError) -> ApiError {
-    match e {
-        GateError::WrongCode => ApiError::BadRequest(Json(
-            ErrorBody::new("access_code_invalid", e.to_string()).with_field("code"),
-        )),
-        GateError::Internal(cause) => {
-            tracing::error!(error = %cause, "access-code operation failed");
-            ApiError::Internal(Json(ErrorBody::internal()))
+impl<S: Covers<BadRequest>> From<GateError> for ApiError<S> {
+    fn from(e: GateError) -> Self {
+        match e {
+            GateError::WrongCode => {
+                Self::bad_request(ErrorBody::new("access_code_invalid", e.to_string()).with_field("code"))
+            }
+            GateError::Internal(cause) => Self::unexpected("access-code operation failed", cause),
         }
+    }
+}
+
+/// What each gate operation answers besides its success.
+mod op {
+    use super::statuses;
+
+    statuses! {
+        pub AccessCodeStatus [Unauthorized, Forbidden];
+        pub VerifyAccessCode [
+            BadRequest = "`access_code_invalid`: not the current code (`field` is `code`), or the body could not be \
+                read.",
+            Unauthorized,
+            Forbidden,
+            PayloadTooLarge,
+            UnsupportedMediaType,
+            TooManyRequests,
+        ];
+        pub GetAccessCodeSettings [Unauthorized, Forbidden];
+        pub SetAccessCodeSettings [BadRequest, Unauthorized, Forbidden, PayloadTooLarge, UnsupportedMediaType];
+        /// Rotating or re-requiring the code: nothing to get wrong but being allowed.
+        pub RenewAccessCode [Unauthorized, Forbidden] never [BadRequest];
     }
 }
 
@@ -92,7 +114,11 @@ pub struct AccessCodeApi;
 impl AccessCodeApi {
     /// Whether the gate is on and whether the caller has passed it.
     #[oai(path = "/access-code/status", method = "get", operation_id = "access_code_status")]
-    async fn status(&self, caller: SignedInUngated, gate: Data<&Arc<AccessGate>>) -> Result<StatusResponse, ApiError> {
+    async fn status(
+        &self,
+        caller: SignedInUngated,
+        gate: Data<&Arc<AccessGate>>,
+    ) -> Result<StatusResponse, ApiError<op::AccessCodeStatus>> {
         Ok(StatusResponse::Ok(Json(Envelope::ok(AccessCodeStatus {
             enabled: gate.state().enabled,
             verified: !gate.blocks(&caller.0),
@@ -108,13 +134,13 @@ impl AccessCodeApi {
         gate: Data<&Arc<AccessGate>>,
         limits: Data<&Arc<RateLimits>>,
         body: Json<VerifyRequest>,
-    ) -> Result<StatusResponse, ApiError> {
+    ) -> Result<StatusResponse, ApiError<op::VerifyAccessCode>> {
         let ip = client_info(req).ip;
         limits
             .check(Action::AccessCode, ip.as_deref(), &caller.0.user.id.to_string())
             .map_err(ApiError::rate_limited)?;
         if gate.blocks(&caller.0) {
-            gate.verify(&caller.0, &body.code).await.map_err(failed)?;
+            gate.verify(&caller.0, &body.code).await?;
         }
         Ok(StatusResponse::Ok(Json(Envelope::ok(AccessCodeStatus {
             enabled: gate.state().enabled,
@@ -128,7 +154,11 @@ impl AccessCodeApi {
         method = "get",
         operation_id = "get_access_code_settings"
     )]
-    async fn settings(&self, _admin: AdminOnly, gate: Data<&Arc<AccessGate>>) -> Result<SettingsResponse, ApiError> {
+    async fn settings(
+        &self,
+        _admin: AdminOnly,
+        gate: Data<&Arc<AccessGate>>,
+    ) -> Result<SettingsResponse, ApiError<op::GetAccessCodeSettings>> {
         Ok(SettingsResponse::Ok(Json(Envelope::ok(gate.state().into()))))
     }
 
@@ -143,8 +173,8 @@ impl AccessCodeApi {
         admin: AdminOnly,
         gate: Data<&Arc<AccessGate>>,
         body: Json<AccessCodeToggle>,
-    ) -> Result<SettingsResponse, ApiError> {
-        let state = gate.set_enabled(&admin.0, body.enabled).await.map_err(failed)?;
+    ) -> Result<SettingsResponse, ApiError<op::SetAccessCodeSettings>> {
+        let state = gate.set_enabled(&admin.0, body.enabled).await?;
         Ok(SettingsResponse::Ok(Json(Envelope::ok(state.into()))))
     }
 
@@ -154,8 +184,12 @@ impl AccessCodeApi {
         method = "post",
         operation_id = "rotate_access_code"
     )]
-    async fn rotate(&self, admin: AdminOnly, gate: Data<&Arc<AccessGate>>) -> Result<SettingsResponse, ApiError> {
-        let state = gate.rotate(&admin.0, true).await.map_err(failed)?;
+    async fn rotate(
+        &self,
+        admin: AdminOnly,
+        gate: Data<&Arc<AccessGate>>,
+    ) -> Result<SettingsResponse, ApiError<op::RenewAccessCode>> {
+        let state = gate.rotate(&admin.0, true).await?;
         Ok(SettingsResponse::Ok(Json(Envelope::ok(state.into()))))
     }
 
@@ -165,8 +199,12 @@ impl AccessCodeApi {
         method = "post",
         operation_id = "bump_access_code"
     )]
-    async fn bump(&self, admin: AdminOnly, gate: Data<&Arc<AccessGate>>) -> Result<SettingsResponse, ApiError> {
-        let state = gate.rotate(&admin.0, false).await.map_err(failed)?;
+    async fn bump(
+        &self,
+        admin: AdminOnly,
+        gate: Data<&Arc<AccessGate>>,
+    ) -> Result<SettingsResponse, ApiError<op::RenewAccessCode>> {
+        let state = gate.rotate(&admin.0, false).await?;
         Ok(SettingsResponse::Ok(Json(Envelope::ok(state.into()))))
     }
 }

@@ -8,9 +8,9 @@ use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 
-use super::accounts::ApiError;
 use super::auth::AdminOnly;
 use super::envelope::Envelope;
+use super::legacy::ApiError;
 use super::vms::{VmView, refused};
 use crate::app::provisioning::{ProvisionError, Provisioning};
 use crate::domain::ids::InstanceId;

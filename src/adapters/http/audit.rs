@@ -8,10 +8,10 @@ use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
 
-use super::accounts::ApiError;
 use super::auth::AdminOnly;
-use super::envelope::{Envelope, ErrorBody};
-use crate::app::audit::Auditor;
+use super::envelope::Envelope;
+use super::errors::{ApiError, StatusSet, statuses};
+use crate::app::audit::{AuditError, Auditor};
 use crate::domain::audit::AuditAction;
 use crate::ports::audit::{AuditEntry, AuditQuery};
 
@@ -128,6 +128,28 @@ pub enum AuditResponse {
     Ok(Json<Envelope<AuditPage>>),
 }
 
+impl<S: StatusSet> From<AuditError> for ApiError<S> {
+    fn from(e: AuditError) -> Self {
+        match e {
+            AuditError::Internal(cause) => Self::unexpected("reading the audit log failed", cause),
+        }
+    }
+}
+
+/// What reading the audit log answers besides its success.
+mod op {
+    use super::statuses;
+
+    statuses! {
+        pub ListAudit [
+            BadRequest = "A query parameter could not be read (`action`, `before`, `limit`), or `actor` is not an \
+                account id (`validation_failed`).",
+            Unauthorized,
+            Forbidden,
+        ];
+    }
+}
+
 pub struct AuditApi;
 
 #[OpenApi(tag = "AuditTags::Audit")]
@@ -145,13 +167,12 @@ impl AuditApi {
         q: Query<Option<String>>,
         before: Query<Option<i64>>,
         limit: Query<Option<u32>>,
-    ) -> Result<AuditResponse, ApiError> {
+    ) -> Result<AuditResponse, ApiError<op::ListAudit>> {
         let actor = match actor.0.filter(|a| !a.trim().is_empty()) {
-            Some(text) => Some(text.parse().map_err(|_| {
-                ApiError::BadRequest(Json(
-                    ErrorBody::new("validation_failed", "actor must be an account id (a UUID).").with_field("actor"),
-                ))
-            })?),
+            Some(text) => Some(
+                text.parse()
+                    .map_err(|_| ApiError::invalid("actor", "actor must be an account id (a UUID)."))?,
+            ),
             None => None,
         };
         let limit = limit.0.unwrap_or(50);
@@ -162,10 +183,7 @@ impl AuditApi {
             before: before.0,
             limit,
         };
-        let entries = audit.list(query).await.map_err(|e| {
-            tracing::error!(error = %e, "reading the audit log failed");
-            ApiError::Internal(Json(ErrorBody::internal()))
-        })?;
+        let entries = audit.list(query).await?;
         let full = entries.len() as u32 >= limit.clamp(1, crate::app::audit::MAX_PAGE);
         let next_before = if full { entries.last().map(|e| e.id) } else { None };
         Ok(AuditResponse::Ok(Json(Envelope::ok(AuditPage {

@@ -9,9 +9,9 @@ use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 
-use super::accounts::ApiError;
 use super::auth::AdminOnly;
 use super::envelope::{Envelope, ErrorBody};
+use super::legacy::ApiError;
 use crate::app::provisioning::{PoolEntry, ProvisionError, Provisioning, ReconcileReport};
 use crate::domain::ip_pool::{AddressState, Conflict, Holder, Source};
 

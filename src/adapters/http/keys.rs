@@ -8,10 +8,11 @@ use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
 
-use super::accounts::ApiError;
 use super::accounts::views::Deleted;
 use super::auth::SignedIn;
 use super::envelope::{Envelope, ErrorBody};
+use super::errors::status::{BadRequest, Conflict, NotFound};
+use super::errors::{ApiError, Covers, statuses};
 use crate::app::keys::{KeyError, KeyVault, NewKey};
 use crate::domain::keys::KeySource;
 use crate::ports::ssh_keys::KeyRecord;
@@ -155,24 +156,65 @@ pub enum DeletedKeyResponse {
     Ok(Json<Envelope<Deleted>>),
 }
 
-fn refused(e: KeyError) -> ApiError {
-    let text = e.to_string();
-    match e {
-        KeyError::Invalid { field, .. } => {
-            ApiError::BadRequest(Json(ErrorBody::new("validation_failed", text).with_field(field)))
-        }
-        KeyError::NameTaken => ApiError::Conflict(Json(ErrorBody::new("key_name_taken", text).with_field("name"))),
-        KeyError::PrivateKeyPresent => ApiError::Conflict(Json(ErrorBody::new("private_key_present", text))),
-        KeyError::NotFound | KeyError::NoPrivateKey => ApiError::NotFound(Json(ErrorBody::new("not_found", text))),
-        KeyError::Internal(cause) => {
-            tracing::error!(error = %cause, "key vault operation failed");
-            ApiError::Internal(Json(ErrorBody::internal()))
+impl<S> From<KeyError> for ApiError<S>
+where
+    S: Covers<BadRequest> + Covers<NotFound> + Covers<Conflict>,
+{
+    fn from(e: KeyError) -> Self {
+        let text = e.to_string();
+        match e {
+            KeyError::Invalid { field, .. } => Self::invalid(field, text),
+            KeyError::NameTaken => Self::conflict(ErrorBody::new("key_name_taken", text).with_field("name")),
+            KeyError::PrivateKeyPresent => Self::conflict(ErrorBody::new("private_key_present", text)),
+            KeyError::NotFound | KeyError::NoPrivateKey => Self::not_found(ErrorBody::new("not_found", text)),
+            KeyError::Internal(cause) => Self::unexpected("key vault operation failed", cause),
         }
     }
 }
 
-fn key_id(id: &str) -> Result<uuid::Uuid, ApiError> {
-    uuid::Uuid::parse_str(id).map_err(|_| ApiError::not_found("key"))
+/// What each key operation answers besides its success.
+mod op {
+    use super::statuses;
+
+    statuses! {
+        pub ListKeys [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict];
+        pub CreateKey [
+            BadRequest,
+            Unauthorized,
+            Forbidden,
+            Conflict = "`key_name_taken`: you have a key with this name.",
+            PayloadTooLarge,
+            UnsupportedMediaType,
+        ] never [NotFound];
+        /// Reading, deleting or choosing one key.
+        pub KeyLookup [
+            Unauthorized,
+            Forbidden,
+            NotFound = "No such key of yours (or, for its private half, the vault does not keep one).",
+        ] never [BadRequest, Conflict];
+        pub UpdateKey [
+            BadRequest,
+            Unauthorized,
+            Forbidden,
+            NotFound = "No such key of yours.",
+            Conflict = "`key_name_taken`: you have a key with this name.",
+            PayloadTooLarge,
+            UnsupportedMediaType,
+        ];
+        pub AttachPrivateKey [
+            BadRequest,
+            Unauthorized,
+            Forbidden,
+            NotFound = "No such key of yours.",
+            Conflict = "`private_key_present`: the vault already keeps this key's private half.",
+            PayloadTooLarge,
+            UnsupportedMediaType,
+        ];
+    }
+}
+
+fn key_id<S: Covers<NotFound>>(id: &str) -> Result<uuid::Uuid, ApiError<S>> {
+    uuid::Uuid::parse_str(id).map_err(|_| ApiError::no_such("key"))
 }
 
 fn one(key: &KeyRecord) -> KeyResponse {
@@ -185,8 +227,12 @@ pub struct KeysApi;
 impl KeysApi {
     /// Your SSH keys, default first, then newest.
     #[oai(path = "/", method = "get", operation_id = "list_keys")]
-    async fn list(&self, caller: SignedIn, vault: Data<&Arc<KeyVault>>) -> Result<KeysResponse, ApiError> {
-        let keys = vault.list(&caller.0).await.map_err(refused)?;
+    async fn list(
+        &self,
+        caller: SignedIn,
+        vault: Data<&Arc<KeyVault>>,
+    ) -> Result<KeysResponse, ApiError<op::ListKeys>> {
+        let keys = vault.list(&caller.0).await?;
         Ok(KeysResponse::Ok(Json(Envelope::ok(
             keys.iter().map(KeyView::from).collect(),
         ))))
@@ -199,7 +245,7 @@ impl KeysApi {
         caller: SignedIn,
         vault: Data<&Arc<KeyVault>>,
         body: Json<NewKeyRequest>,
-    ) -> Result<CreatedKeyResponse, ApiError> {
+    ) -> Result<CreatedKeyResponse, ApiError<op::CreateKey>> {
         let b = body.0;
         let generate = b.generate.unwrap_or(false);
         let form = NewKey {
@@ -211,7 +257,7 @@ impl KeysApi {
             keep_private_key: b.keep_private_key.unwrap_or(true),
             set_default: b.set_default.unwrap_or(false),
         };
-        let (key, private_key) = vault.create(&caller.0, form).await.map_err(refused)?;
+        let (key, private_key) = vault.create(&caller.0, form).await?;
         Ok(CreatedKeyResponse::Created(Json(Envelope::ok(CreatedKey {
             key: KeyView::from(&key),
             private_key,
@@ -225,8 +271,8 @@ impl KeysApi {
         caller: SignedIn,
         vault: Data<&Arc<KeyVault>>,
         id: Path<String>,
-    ) -> Result<KeyResponse, ApiError> {
-        let key = vault.get(&caller.0, key_id(&id)?).await.map_err(refused)?;
+    ) -> Result<KeyResponse, ApiError<op::KeyLookup>> {
+        let key = vault.get(&caller.0, key_id(&id)?).await?;
         Ok(one(&key))
     }
 
@@ -238,11 +284,10 @@ impl KeysApi {
         vault: Data<&Arc<KeyVault>>,
         id: Path<String>,
         body: Json<KeyUpdate>,
-    ) -> Result<KeyResponse, ApiError> {
+    ) -> Result<KeyResponse, ApiError<op::UpdateKey>> {
         let key = vault
             .update(&caller.0, key_id(&id)?, body.name.as_deref(), body.label.as_deref())
-            .await
-            .map_err(refused)?;
+            .await?;
         Ok(one(&key))
     }
 
@@ -253,9 +298,9 @@ impl KeysApi {
         caller: SignedIn,
         vault: Data<&Arc<KeyVault>>,
         id: Path<String>,
-    ) -> Result<DeletedKeyResponse, ApiError> {
+    ) -> Result<DeletedKeyResponse, ApiError<op::KeyLookup>> {
         let uuid = key_id(&id)?;
-        vault.delete(&caller.0, uuid).await.map_err(refused)?;
+        vault.delete(&caller.0, uuid).await?;
         Ok(DeletedKeyResponse::Ok(Json(Envelope::ok(Deleted {
             id: uuid.to_string(),
         }))))
@@ -268,8 +313,8 @@ impl KeysApi {
         caller: SignedIn,
         vault: Data<&Arc<KeyVault>>,
         id: Path<String>,
-    ) -> Result<PrivateKeyResponse, ApiError> {
-        let (key_name, private_key) = vault.private_key(&caller.0, key_id(&id)?).await.map_err(refused)?;
+    ) -> Result<PrivateKeyResponse, ApiError<op::KeyLookup>> {
+        let (key_name, private_key) = vault.private_key(&caller.0, key_id(&id)?).await?;
         Ok(PrivateKeyResponse::Ok(Json(Envelope::ok(PrivateKeyView {
             key_name,
             private_key,
@@ -284,11 +329,8 @@ impl KeysApi {
         vault: Data<&Arc<KeyVault>>,
         id: Path<String>,
         body: Json<AttachPrivate>,
-    ) -> Result<KeyResponse, ApiError> {
-        let key = vault
-            .attach_private(&caller.0, key_id(&id)?, &body.private_key)
-            .await
-            .map_err(refused)?;
+    ) -> Result<KeyResponse, ApiError<op::AttachPrivateKey>> {
+        let key = vault.attach_private(&caller.0, key_id(&id)?, &body.private_key).await?;
         Ok(one(&key))
     }
 
@@ -299,8 +341,8 @@ impl KeysApi {
         caller: SignedIn,
         vault: Data<&Arc<KeyVault>>,
         id: Path<String>,
-    ) -> Result<KeyResponse, ApiError> {
-        let key = vault.set_default(&caller.0, key_id(&id)?).await.map_err(refused)?;
+    ) -> Result<KeyResponse, ApiError<op::KeyLookup>> {
+        let key = vault.set_default(&caller.0, key_id(&id)?).await?;
         Ok(one(&key))
     }
 }

@@ -14,6 +14,8 @@ mod quotas;
 pub mod accounts;
 pub mod auth;
 pub mod envelope;
+pub mod errors;
+mod legacy;
 pub mod limits;
 pub mod middleware;
 mod spa;

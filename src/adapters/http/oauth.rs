@@ -11,11 +11,12 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
 
-use super::accounts::ApiError;
 use super::accounts::views::Deleted;
 use super::auth::{AdminOnly, CookiePolicy, MaybeCaller, SignedIn, client_info, cookie};
 use super::envelope::{Envelope, ErrorBody};
-use crate::app::oauth::{OAuthService, Outcome, SettingsUpdate, SettingsView, UnlinkError};
+use super::errors::status::{Conflict, NotFound};
+use super::errors::{ApiError, Covers, statuses};
+use crate::app::oauth::{OAuthError, OAuthService, Outcome, SettingsUpdate, SettingsView};
 use crate::domain::oauth::Provider;
 
 /// The cookie that carries a sign-in's state from start to callback.
@@ -167,13 +168,53 @@ fn back(provider: Provider, outcome: &str, next: &str) -> String {
     format!("/auth/callback?provider={}&{outcome}&next={next}", provider.as_str())
 }
 
+impl<S> From<OAuthError> for ApiError<S>
+where
+    S: Covers<NotFound> + Covers<Conflict>,
+{
+    fn from(e: OAuthError) -> Self {
+        let text = e.to_string();
+        match e {
+            OAuthError::NotLinked => Self::not_found(ErrorBody::new("not_found", text)),
+            OAuthError::LastSignInMethod => Self::conflict(ErrorBody::new("last_sign_in_method", text)),
+            OAuthError::Internal(cause) => Self::unexpected("sign-in provider operation failed", cause),
+        }
+    }
+}
+
+/// What each provider operation answers besides its success. The redirects answer every outcome
+/// of the sign-in as a redirect into the portal, so only a provider they do not know is refused.
+mod op {
+    use super::statuses;
+
+    statuses! {
+        pub AuthProviders [];
+        pub OAuthStart [BadRequest = "The provider is not `github` or `google`, or `link` is not a boolean."];
+        pub OAuthCallback [BadRequest = "The provider is not `github` or `google`."];
+        pub ListIdentities [Unauthorized, Forbidden] never [NotFound, Conflict];
+        pub UnlinkIdentity [
+            BadRequest = "The provider is not `github` or `google`.",
+            Unauthorized,
+            Forbidden,
+            NotFound = "No identity of this provider is linked to your account.",
+            Conflict = "`last_sign_in_method`: link another provider (or set a password) first.",
+        ];
+        pub GetOAuthSettings [Unauthorized, Forbidden];
+        pub SetOAuthSettings [BadRequest, Unauthorized, Forbidden, PayloadTooLarge, UnsupportedMediaType]
+            never [NotFound, Conflict];
+    }
+}
+
 pub struct OAuthApi;
 
 #[OpenApi(tag = "OAuthTags::Providers")]
 impl OAuthApi {
     /// Which sign-in providers are set up (public).
     #[oai(path = "/auth/providers", method = "get", operation_id = "auth_providers")]
-    async fn providers(&self, oauth: Data<&Arc<OAuthService>>) -> Result<ProvidersResponse, ApiError> {
+    async fn providers(
+        &self,
+        oauth: Data<&Arc<OAuthService>>,
+    ) -> Result<ProvidersResponse, ApiError<op::AuthProviders>> {
         Ok(ProvidersResponse::Ok(Json(Envelope::ok(Providers {
             github: oauth.settings.app(Provider::GitHub).await.is_some(),
             google: oauth.settings.app(Provider::Google).await.is_some(),
@@ -194,7 +235,7 @@ impl OAuthApi {
         provider: Path<ProviderView>,
         next: Query<Option<String>>,
         link: Query<Option<bool>>,
-    ) -> Result<RedirectResponse, ApiError> {
+    ) -> Result<RedirectResponse, ApiError<op::OAuthStart>> {
         let provider: Provider = provider.0.into();
         let next = crate::app::oauth::safe_next(next.0.as_deref());
         let linking = link.0.unwrap_or(false);
@@ -232,7 +273,7 @@ impl OAuthApi {
         code: Query<Option<String>>,
         state: Query<Option<String>>,
         error: Query<Option<String>>,
-    ) -> Result<RedirectResponse, ApiError> {
+    ) -> Result<RedirectResponse, ApiError<op::OAuthCallback>> {
         let provider: Provider = provider.0.into();
         let flow = cookie(req, FLOW_COOKIE);
         let (outcome, next) = oauth
@@ -261,8 +302,8 @@ impl OAuthApi {
         &self,
         caller: SignedIn,
         oauth: Data<&Arc<OAuthService>>,
-    ) -> Result<IdentitiesResponse, ApiError> {
-        let list = oauth.identities(&caller.0).await.map_err(internal)?;
+    ) -> Result<IdentitiesResponse, ApiError<op::ListIdentities>> {
+        let list = oauth.identities(&caller.0).await?;
         Ok(IdentitiesResponse::Ok(Json(Envelope::ok(
             list.into_iter()
                 .map(|i| IdentityView {
@@ -286,18 +327,11 @@ impl OAuthApi {
         caller: SignedIn,
         oauth: Data<&Arc<OAuthService>>,
         provider: Path<ProviderView>,
-    ) -> Result<UnlinkResponse, ApiError> {
-        match oauth.unlink(&caller.0, provider.0.into()).await {
-            Ok(()) => Ok(UnlinkResponse::Ok(Json(Envelope::ok(Deleted {
-                id: Provider::from(provider.0).as_str().to_string(),
-            })))),
-            Err(UnlinkError::NotLinked) => Err(ApiError::not_found("linked identity")),
-            Err(e @ UnlinkError::LastSignInMethod) => Err(ApiError::Conflict(Json(ErrorBody::new(
-                "last_sign_in_method",
-                e.to_string(),
-            )))),
-            Err(UnlinkError::Store(e)) => Err(internal(e)),
-        }
+    ) -> Result<UnlinkResponse, ApiError<op::UnlinkIdentity>> {
+        oauth.unlink(&caller.0, provider.0.into()).await?;
+        Ok(UnlinkResponse::Ok(Json(Envelope::ok(Deleted {
+            id: Provider::from(provider.0).as_str().to_string(),
+        }))))
     }
 
     /// The sign-in providers' settings (admins).
@@ -306,7 +340,7 @@ impl OAuthApi {
         &self,
         _admin: AdminOnly,
         oauth: Data<&Arc<OAuthService>>,
-    ) -> Result<OAuthSettingsResponse, ApiError> {
+    ) -> Result<OAuthSettingsResponse, ApiError<op::GetOAuthSettings>> {
         Ok(OAuthSettingsResponse::Ok(Json(Envelope::ok(
             oauth.settings.view().await.into(),
         ))))
@@ -319,7 +353,7 @@ impl OAuthApi {
         admin: AdminOnly,
         oauth: Data<&Arc<OAuthService>>,
         body: Json<OAuthSettingsUpdate>,
-    ) -> Result<OAuthSettingsResponse, ApiError> {
+    ) -> Result<OAuthSettingsResponse, ApiError<op::SetOAuthSettings>> {
         let b = body.0;
         let update = SettingsUpdate {
             github_client_id: b.github_client_id,
@@ -329,12 +363,7 @@ impl OAuthApi {
             github_orgs: b.github_orgs,
             google_domains: b.google_domains,
         };
-        let view = oauth.settings.update(&admin.0, update).await.map_err(internal)?;
+        let view = oauth.settings.update(&admin.0, update).await?;
         Ok(OAuthSettingsResponse::Ok(Json(Envelope::ok(view.into()))))
     }
-}
-
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    tracing::error!(error = %e, "sign-in provider operation failed");
-    ApiError::Internal(Json(ErrorBody::internal()))
 }

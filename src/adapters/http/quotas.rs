@@ -8,14 +8,14 @@ use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 
-use super::accounts::ApiError;
 use super::auth::{AdminOnly, SignedIn};
 use super::envelope::{Envelope, ErrorBody};
-use crate::app::quotas::{MemberQuota, QuotaAdminError, QuotaStatus, Quotas};
+use super::errors::status::{BadRequest, Conflict, Forbidden, NotFound};
+use super::errors::{ApiError, Covers, statuses};
+use crate::app::quotas::{MemberQuota, QuotaStatus, Quotas, QuotasError};
 use crate::domain::ids::UserId;
 use crate::domain::quota::{QuotaLimits, Usage};
 use crate::domain::tier::TierCatalog;
-use crate::ports::StoreError;
 
 #[derive(Tags)]
 enum QuotaTags {
@@ -57,7 +57,7 @@ impl From<&QuotaLimits> for LimitsView {
 }
 
 impl LimitsView {
-    fn checked(&self) -> Result<QuotaLimits, ApiError> {
+    fn checked(&self) -> Result<QuotaLimits, QuotasError> {
         QuotaLimits::checked(
             self.max_vms,
             self.max_vcpus,
@@ -66,11 +66,7 @@ impl LimitsView {
             self.approval_above.as_deref(),
             &TierCatalog::builtin(),
         )
-        .map_err(|e| {
-            ApiError::BadRequest(Json(
-                ErrorBody::new("validation_failed", e.to_string()).with_field(e.field()),
-            ))
-        })
+        .map_err(QuotasError::Invalid)
     }
 }
 
@@ -200,26 +196,51 @@ pub enum MemberResponse {
     Ok(Json<Envelope<MemberQuotaView>>),
 }
 
-fn store(e: StoreError) -> ApiError {
-    tracing::error!(error = %e, "quota storage failed");
-    ApiError::Internal(Json(ErrorBody::internal()))
-}
-
-fn failed(e: QuotaAdminError) -> ApiError {
-    let message = e.to_string();
-    match e {
-        QuotaAdminError::Invalid(q) => {
-            ApiError::BadRequest(Json(ErrorBody::new("validation_failed", message).with_field(q.field())))
+impl<S> From<QuotasError> for ApiError<S>
+where
+    S: Covers<BadRequest> + Covers<Forbidden> + Covers<NotFound> + Covers<Conflict>,
+{
+    fn from(e: QuotasError) -> Self {
+        let text = e.to_string();
+        match e {
+            QuotasError::Invalid(q) => Self::invalid(q.field(), text),
+            QuotasError::NoSuchUser => Self::not_found(ErrorBody::new("not_found", text)),
+            QuotasError::AdminHasNoQuota => Self::conflict(ErrorBody::new("admin_has_no_quota", text)),
+            QuotasError::AdminOnly => Self::forbidden(ErrorBody::new("admin_required", text)),
+            QuotasError::Store(cause) => Self::unexpected("quota storage failed", cause),
         }
-        QuotaAdminError::NoSuchUser => ApiError::NotFound(Json(ErrorBody::new("not_found", message))),
-        QuotaAdminError::AdminHasNoQuota => ApiError::Conflict(Json(ErrorBody::new("admin_has_no_quota", message))),
-        QuotaAdminError::AdminOnly => ApiError::Forbidden(Json(ErrorBody::new("admin_required", message))),
-        QuotaAdminError::Store(s) => store(s),
     }
 }
 
-fn user_id(id: &str) -> Result<UserId, ApiError> {
-    id.parse().map_err(|_| failed(QuotaAdminError::NoSuchUser))
+/// What each quota operation answers besides its success.
+mod op {
+    use super::statuses;
+
+    statuses! {
+        pub GetMyQuota [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict];
+        pub ListQuotas [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict];
+        pub SetQuotaDefaults [BadRequest, Unauthorized, Forbidden, PayloadTooLarge, UnsupportedMediaType]
+            never [NotFound, Conflict];
+        pub SetMemberQuota [
+            BadRequest,
+            Unauthorized,
+            Forbidden,
+            NotFound = "No such account.",
+            Conflict = "`admin_has_no_quota`: admins are not limited.",
+            PayloadTooLarge,
+            UnsupportedMediaType,
+        ];
+        pub ResetMemberQuota [
+            Unauthorized,
+            Forbidden,
+            NotFound = "No such account.",
+            Conflict = "`admin_has_no_quota`: admins are not limited.",
+        ] never [BadRequest];
+    }
+}
+
+fn user_id(id: &str) -> Result<UserId, QuotasError> {
+    id.parse().map_err(|_| QuotasError::NoSuchUser)
 }
 
 pub struct QuotasApi;
@@ -228,15 +249,23 @@ pub struct QuotasApi;
 impl QuotasApi {
     /// Your quota: limits, use and what is left (admins are exempt).
     #[oai(path = "/quota", method = "get", operation_id = "get_my_quota")]
-    async fn mine(&self, caller: SignedIn, quotas: Data<&Arc<Quotas>>) -> Result<MineResponse, ApiError> {
-        let status = quotas.mine(&caller.0).await.map_err(store)?;
+    async fn mine(
+        &self,
+        caller: SignedIn,
+        quotas: Data<&Arc<Quotas>>,
+    ) -> Result<MineResponse, ApiError<op::GetMyQuota>> {
+        let status = quotas.mine(&caller.0).await?;
         Ok(MineResponse::Ok(Json(Envelope::ok(StatusView::from(&status)))))
     }
 
     /// The quota defaults and every account's quota and usage (admins).
     #[oai(path = "/quotas", method = "get", operation_id = "list_quotas")]
-    async fn overview(&self, admin: AdminOnly, quotas: Data<&Arc<Quotas>>) -> Result<OverviewResponse, ApiError> {
-        let (defaults, members) = quotas.overview(&admin.0).await.map_err(failed)?;
+    async fn overview(
+        &self,
+        admin: AdminOnly,
+        quotas: Data<&Arc<Quotas>>,
+    ) -> Result<OverviewResponse, ApiError<op::ListQuotas>> {
+        let (defaults, members) = quotas.overview(&admin.0).await?;
         Ok(OverviewResponse::Ok(Json(Envelope::ok(QuotaOverview {
             defaults: LimitsView::from(&defaults),
             members: members.iter().map(MemberQuotaView::from).collect(),
@@ -251,9 +280,9 @@ impl QuotasApi {
         admin: AdminOnly,
         quotas: Data<&Arc<Quotas>>,
         body: Json<LimitsView>,
-    ) -> Result<DefaultsResponse, ApiError> {
+    ) -> Result<DefaultsResponse, ApiError<op::SetQuotaDefaults>> {
         let limits = body.checked()?;
-        let saved = quotas.set_defaults(&admin.0, limits).await.map_err(failed)?;
+        let saved = quotas.set_defaults(&admin.0, limits).await?;
         Ok(DefaultsResponse::Ok(Json(Envelope::ok(LimitsView::from(&saved)))))
     }
 
@@ -265,10 +294,10 @@ impl QuotasApi {
         quotas: Data<&Arc<Quotas>>,
         id: Path<String>,
         body: Json<LimitsView>,
-    ) -> Result<MemberResponse, ApiError> {
+    ) -> Result<MemberResponse, ApiError<op::SetMemberQuota>> {
         let user = user_id(&id.0)?;
         let limits = body.checked()?;
-        let m = quotas.set_member(&admin.0, user, Some(limits)).await.map_err(failed)?;
+        let m = quotas.set_member(&admin.0, user, Some(limits)).await?;
         Ok(MemberResponse::Ok(Json(Envelope::ok(MemberQuotaView::from(&m)))))
     }
 
@@ -279,9 +308,9 @@ impl QuotasApi {
         admin: AdminOnly,
         quotas: Data<&Arc<Quotas>>,
         id: Path<String>,
-    ) -> Result<MemberResponse, ApiError> {
+    ) -> Result<MemberResponse, ApiError<op::ResetMemberQuota>> {
         let user = user_id(&id.0)?;
-        let m = quotas.set_member(&admin.0, user, None).await.map_err(failed)?;
+        let m = quotas.set_member(&admin.0, user, None).await?;
         Ok(MemberResponse::Ok(Json(Envelope::ok(MemberQuotaView::from(&m)))))
     }
 }

@@ -7,10 +7,11 @@ use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
 
-use super::accounts::ApiError;
 use super::auth::{AdminOnly, MaybeCaller};
 use super::envelope::{Envelope, ErrorBody};
-use crate::app::health::{HealthService, ProxmoxReach};
+use super::errors::status::Unavailable;
+use super::errors::{ApiError, Covers, statuses};
+use crate::app::health::{HealthError, HealthService, ProxmoxReach};
 use crate::app::jobs::{JobBoard, JobOutcome, JobStatus};
 
 #[derive(Tags)]
@@ -70,13 +71,26 @@ pub enum HealthResponse {
     /// Nimbus is up and its database answers.
     #[oai(status = 200)]
     Ok(Json<Envelope<Health>>),
-    /// A dependency (the database) does not answer.
-    #[oai(status = 503)]
-    Unavailable(Json<ErrorBody>),
-    /// An unexpected failure; the body carries the request id.
-    #[oai(status = 500)]
-    #[allow(dead_code)] // produced by the error middleware, listed here so the spec documents it
-    Internal(Json<ErrorBody>),
+}
+
+impl<S: Covers<Unavailable>> From<HealthError> for ApiError<S> {
+    fn from(e: HealthError) -> Self {
+        tracing::warn!(error = %e, "health check failed");
+        Self::unavailable(ErrorBody::new(
+            "dependency_down",
+            "Nimbus cannot reach its database. Check the disk and the server log.",
+        ))
+    }
+}
+
+/// What the health check answers besides its success.
+mod op {
+    use super::statuses;
+
+    statuses! {
+        pub Health [Unavailable = "`dependency_down`: the database does not answer."];
+        pub ListJobs [Unauthorized, Forbidden];
+    }
 }
 
 /// How a job's last run went.
@@ -158,50 +172,44 @@ pub struct SystemApi;
 impl SystemApi {
     /// Report whether Nimbus is up and its version; admins also see whether Proxmox answers.
     #[oai(path = "/health", method = "get", operation_id = "health", tag = "ApiTags::System")]
-    async fn health(&self, caller: MaybeCaller, health: Data<&Arc<HealthService>>) -> HealthResponse {
+    async fn health(
+        &self,
+        caller: MaybeCaller,
+        health: Data<&Arc<HealthService>>,
+    ) -> Result<HealthResponse, ApiError<op::Health>> {
         let admin = caller.0.as_ref().is_some_and(|c| c.is_admin());
-        match health.check().await {
-            Ok(report) => {
-                let (status, proxmox) = match report.proxmox {
-                    ProxmoxReach::Reachable { version } => (
-                        HealthStatus::Ok,
-                        ProxmoxHealth {
-                            state: ProxmoxState::Reachable,
-                            version: Some(version),
-                            message: None,
-                        },
-                    ),
-                    ProxmoxReach::Unreachable { reason } => (
-                        HealthStatus::Degraded,
-                        ProxmoxHealth {
-                            state: ProxmoxState::Unreachable,
-                            version: None,
-                            message: Some(reason),
-                        },
-                    ),
-                    ProxmoxReach::NotConfigured => (
-                        HealthStatus::Degraded,
-                        ProxmoxHealth {
-                            state: ProxmoxState::NotConfigured,
-                            version: None,
-                            message: Some("set PROXMOX_HOST, PROXMOX_TOKEN_ID and PROXMOX_TOKEN_SECRET".into()),
-                        },
-                    ),
-                };
-                HealthResponse::Ok(Json(Envelope::ok(Health {
-                    status,
-                    version: report.version.to_string(),
-                    proxmox: admin.then_some(proxmox),
-                })))
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "health check failed");
-                HealthResponse::Unavailable(Json(ErrorBody::new(
-                    "dependency_down",
-                    "Nimbus cannot reach its database. Check the disk and the server log.",
-                )))
-            }
-        }
+        let report = health.check().await?;
+        let (status, proxmox) = match report.proxmox {
+            ProxmoxReach::Reachable { version } => (
+                HealthStatus::Ok,
+                ProxmoxHealth {
+                    state: ProxmoxState::Reachable,
+                    version: Some(version),
+                    message: None,
+                },
+            ),
+            ProxmoxReach::Unreachable { reason } => (
+                HealthStatus::Degraded,
+                ProxmoxHealth {
+                    state: ProxmoxState::Unreachable,
+                    version: None,
+                    message: Some(reason),
+                },
+            ),
+            ProxmoxReach::NotConfigured => (
+                HealthStatus::Degraded,
+                ProxmoxHealth {
+                    state: ProxmoxState::NotConfigured,
+                    version: None,
+                    message: Some("set PROXMOX_HOST, PROXMOX_TOKEN_ID and PROXMOX_TOKEN_SECRET".into()),
+                },
+            ),
+        };
+        Ok(HealthResponse::Ok(Json(Envelope::ok(Health {
+            status,
+            version: report.version.to_string(),
+            proxmox: admin.then_some(proxmox),
+        }))))
     }
 
     /// The background jobs (IP reconcile, drift detection, LAN sweep, ...) with when each last
@@ -212,7 +220,11 @@ impl SystemApi {
         operation_id = "list_jobs",
         tag = "ApiTags::System"
     )]
-    async fn jobs(&self, _admin: AdminOnly, board: Data<&Arc<JobBoard>>) -> Result<JobsResponse, ApiError> {
+    async fn jobs(
+        &self,
+        _admin: AdminOnly,
+        board: Data<&Arc<JobBoard>>,
+    ) -> Result<JobsResponse, ApiError<op::ListJobs>> {
         Ok(JobsResponse::Ok(Json(Envelope::ok(JobsView {
             jobs: board.list().into_iter().map(JobView::from).collect(),
         }))))

@@ -325,15 +325,17 @@ impl OAuthService {
         }
     }
 
-    pub async fn identities(&self, caller: &Caller) -> Result<Vec<IdentityRecord>, AccountStoreError> {
-        self.store.list_identities(caller.user.id).await
+    /// Errors: [`OAuthError::Internal`].
+    pub async fn identities(&self, caller: &Caller) -> Result<Vec<IdentityRecord>, OAuthError> {
+        Ok(self.store.list_identities(caller.user.id).await?)
     }
 
-    /// Unlinks a provider, unless it is the account's last way to sign in.
-    pub async fn unlink(&self, caller: &Caller, provider: Provider) -> Result<(), UnlinkError> {
+    /// Unlinks a provider, unless it is the account's last way to sign in. Errors:
+    /// [`OAuthError::NotLinked`], [`OAuthError::LastSignInMethod`], [`OAuthError::Internal`].
+    pub async fn unlink(&self, caller: &Caller, provider: Provider) -> Result<(), OAuthError> {
         let identities = self.store.list_identities(caller.user.id).await?;
         if !identities.iter().any(|i| i.provider == provider) {
-            return Err(UnlinkError::NotLinked);
+            return Err(OAuthError::NotLinked);
         }
         let has_password = self
             .store
@@ -341,7 +343,7 @@ impl OAuthService {
             .await?
             .is_some_and(|c| c.password_hash.is_some());
         if !has_password && identities.len() == 1 {
-            return Err(UnlinkError::LastSignInMethod);
+            return Err(OAuthError::LastSignInMethod);
         }
         self.store.unlink_identity(caller.user.id, provider).await?;
         let entry = self.audit.entry(AuditAction::IdentityUnlinked).by(&caller.user);
@@ -351,12 +353,26 @@ impl OAuthService {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum UnlinkError {
+/// A refused or failed operation on the caller's linked identities or the providers' settings.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OAuthError {
     #[error("This account has no identity of that provider linked.")]
     NotLinked,
     #[error("This is the only way to sign in to this account. Link another provider first.")]
     LastSignInMethod,
-    #[error(transparent)]
-    Store(#[from] AccountStoreError),
+    /// A dependency failed; the cause is logged, never shown.
+    #[error("internal failure: {0}")]
+    Internal(String),
+}
+
+impl From<AccountStoreError> for OAuthError {
+    fn from(e: AccountStoreError) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl From<crate::ports::StoreError> for OAuthError {
+    fn from(e: crate::ports::StoreError) -> Self {
+        Self::Internal(e.to_string())
+    }
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::super::audit::Auditor;
 use super::super::secrets::SecretBox;
+use super::OAuthError;
 use crate::app::accounts::Caller;
 use crate::app::config::SeedConfig;
 use crate::domain::audit::AuditAction;
@@ -128,7 +129,9 @@ impl OAuthSettings {
         }
     }
 
-    pub async fn update(&self, admin: &Caller, update: SettingsUpdate) -> anyhow::Result<SettingsView> {
+    /// Errors: [`OAuthError::Internal`] when the store or the secret box fails (changes made before
+    /// the failure stay).
+    pub async fn update(&self, admin: &Caller, update: SettingsUpdate) -> Result<SettingsView, OAuthError> {
         let now = self.clock.now();
         let mut changed = Vec::new();
         for (provider, id, secret) in [
@@ -140,7 +143,10 @@ impl OAuthSettings {
                 changed.push(format!("{} client id", provider.label()));
             }
             if let Some(secret) = secret.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                self.secrets.put(&secret_key(provider), secret).await?;
+                self.secrets
+                    .put(&secret_key(provider), secret)
+                    .await
+                    .map_err(|e| OAuthError::Internal(format!("{e:#}")))?;
                 changed.push(format!("{} client secret", provider.label()));
             }
         }

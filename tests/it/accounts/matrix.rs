@@ -1,6 +1,7 @@
 //! The authorization matrix: every operation in `openapi/nimbus.json`, called as each kind of
-//! caller, must answer the expected status. An operation missing from the table fails the test,
-//! so a new route cannot ship without deciding who may call it.
+//! caller, must answer the expected status, and the spec must document every answer. An operation
+//! missing from the table fails the test, so a new route cannot ship without deciding who may call
+//! it.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -314,6 +315,12 @@ async fn every_operation_answers_each_kind_of_caller_as_the_matrix_says() {
                     world.body_for(id),
                 )
                 .await;
+                let status = answer.status.as_u16().to_string();
+                if operation["responses"].get(&status).is_none() {
+                    failures.push(format!(
+                        "{id} as {persona:?}: answered {status}, which the spec does not document"
+                    ));
+                }
                 if answer.status.as_u16() != *want {
                     failures.push(format!(
                         "{id} as {persona:?}: {} (wanted {want}) {}",

@@ -10,8 +10,9 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::super::auth::{CookiePolicy, SignedIn, SignedInUngated, client_info};
 use super::super::envelope::Envelope;
+use super::super::errors::{ApiError, statuses};
+use super::AccountTags;
 use super::views::{Deleted, MeView, SessionInfo, SignedOut};
-use super::{AccountTags, ApiError};
 use crate::app::accounts::{AccountService, Caller};
 
 #[derive(Debug, Object)]
@@ -55,6 +56,29 @@ pub enum DeletedResponse {
     Ok(Json<Envelope<Deleted>>),
 }
 
+/// What each operation on the caller's account answers besides its success.
+mod op {
+    use super::statuses;
+
+    statuses! {
+        pub Me [Unauthorized, Forbidden];
+        pub UpdateMe [BadRequest, Unauthorized, Forbidden, PayloadTooLarge, UnsupportedMediaType]
+            never [NotFound, Conflict];
+        pub ChangePassword [
+            BadRequest,
+            Unauthorized = "Not signed in, the session ended, or `invalid_credentials`: the current password is wrong \
+                (`field` is `current_password`).",
+            Forbidden = "Not allowed: `session_required` (API tokens cannot change the password), `read_only_token`, \
+                `access_code_required`, `account_disabled` or `csrf_rejected`.",
+            PayloadTooLarge,
+            UnsupportedMediaType,
+        ] never [NotFound, Conflict];
+        pub ListSessions [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict];
+        pub EndSession [Unauthorized, Forbidden, NotFound = "No such session of yours."]
+            never [BadRequest, Conflict];
+    }
+}
+
 pub struct MeApi;
 
 fn me(caller: &Caller) -> MeResponse {
@@ -65,7 +89,7 @@ fn me(caller: &Caller) -> MeResponse {
 impl MeApi {
     /// The signed-in account.
     #[oai(path = "/", method = "get", operation_id = "me")]
-    async fn me(&self, caller: SignedInUngated) -> Result<MeResponse, ApiError> {
+    async fn me(&self, caller: SignedInUngated) -> Result<MeResponse, ApiError<op::Me>> {
         Ok(me(&caller.0))
     }
 
@@ -76,7 +100,7 @@ impl MeApi {
         caller: SignedIn,
         accounts: Data<&Arc<AccountService>>,
         body: Json<RenameRequest>,
-    ) -> Result<MeResponse, ApiError> {
+    ) -> Result<MeResponse, ApiError<op::UpdateMe>> {
         let user = accounts.rename(&caller.0, &body.name).await?;
         Ok(me(&Caller { user, ..caller.0 }))
     }
@@ -90,7 +114,7 @@ impl MeApi {
         accounts: Data<&Arc<AccountService>>,
         cookies: Data<&CookiePolicy>,
         body: Json<PasswordChange>,
-    ) -> Result<PasswordResponse, ApiError> {
+    ) -> Result<PasswordResponse, ApiError<op::ChangePassword>> {
         let (ended, secret) = accounts
             .change_password(
                 &caller.0,
@@ -111,7 +135,7 @@ impl MeApi {
         &self,
         caller: SignedIn,
         accounts: Data<&Arc<AccountService>>,
-    ) -> Result<SessionsResponse, ApiError> {
+    ) -> Result<SessionsResponse, ApiError<op::ListSessions>> {
         let current = caller.0.session_id();
         let list = accounts
             .list_sessions(&caller.0)
@@ -129,8 +153,8 @@ impl MeApi {
         caller: SignedIn,
         accounts: Data<&Arc<AccountService>>,
         id: Path<String>,
-    ) -> Result<DeletedResponse, ApiError> {
-        let uuid = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::not_found("session"))?;
+    ) -> Result<DeletedResponse, ApiError<op::EndSession>> {
+        let uuid = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::no_such("session"))?;
         accounts.end_session(&caller.0, uuid).await?;
         Ok(DeletedResponse::Ok(Json(Envelope::ok(Deleted {
             id: uuid.to_string(),

@@ -1,6 +1,6 @@
 //! The account API: sign-up, sign-in, sign-out and the auth status (`/auth/*`, this file), the
 //! caller's own account (`me.rs`), personal API tokens (`tokens.rs`) and the admin's user list
-//! (`users.rs`). Shapes are in `views.rs`, refusals in `errors.rs`.
+//! (`users.rs`). Shapes are in `views.rs`; `errors.rs` maps the use cases' refusals.
 
 mod errors;
 mod me;
@@ -16,7 +16,6 @@ use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 
-pub use errors::ApiError;
 pub use me::MeApi;
 pub use signups::SignupsApi;
 pub use tokens::TokensApi;
@@ -25,6 +24,7 @@ use views::{AuthStatus, MeView, SignedOut, UserView};
 
 use super::auth::{CookiePolicy, MaybeCaller, SignedInUngated, client_info, session_cookie};
 use super::envelope::{Envelope, ErrorBody};
+use super::errors::{ApiError, statuses};
 use super::limits::{Action, RateLimits};
 use crate::app::access_code::AccessGate;
 use crate::app::accounts::{AccountService, Registration};
@@ -88,6 +88,35 @@ pub enum AuthStatusResponse {
     Ok(Json<Envelope<AuthStatus>>),
 }
 
+/// What each auth operation answers besides its success.
+mod op {
+    use super::statuses;
+
+    statuses! {
+        pub AuthStatus [] never [BadRequest, Unauthorized, Forbidden, NotFound, Conflict];
+        pub Register [
+            BadRequest,
+            Forbidden = "Refused: `signups_closed`, `setup_token_invalid` (the first account needs the setup \
+                token), or `csrf_rejected` (a write from another site).",
+            Conflict = "`email_taken`: an account with this email exists.",
+            PayloadTooLarge,
+            UnsupportedMediaType,
+            TooManyRequests,
+        ] never [Unauthorized, NotFound];
+        pub Login [
+            BadRequest,
+            Unauthorized = "`invalid_credentials`: the email or password is wrong.",
+            Forbidden = "`account_disabled`, or `csrf_rejected` (a write from another site).",
+            PayloadTooLarge,
+            UnsupportedMediaType,
+            TooManyRequests,
+        ] never [NotFound, Conflict];
+        pub Logout [Forbidden = "`csrf_rejected`: a write from another site."]
+            never [BadRequest, Unauthorized, NotFound, Conflict];
+        pub LogoutAll [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict];
+    }
+}
+
 pub struct AuthApi;
 
 #[OpenApi(prefix_path = "/auth", tag = "AccountTags::Auth")]
@@ -101,7 +130,7 @@ impl AuthApi {
         accounts: Data<&Arc<AccountService>>,
         gate: Data<&Arc<AccessGate>>,
         signups: Data<&Arc<SignupSwitch>>,
-    ) -> Result<AuthStatusResponse, ApiError> {
+    ) -> Result<AuthStatusResponse, ApiError<op::AuthStatus>> {
         let has_admin = accounts.has_admin().await?;
         Ok(AuthStatusResponse::Ok(Json(Envelope::ok(AuthStatus {
             has_admin,
@@ -123,16 +152,16 @@ impl AuthApi {
         cookies: Data<&CookiePolicy>,
         signups: Data<&Arc<SignupSwitch>>,
         body: Json<RegisterRequest>,
-    ) -> Result<RegisterResponse, ApiError> {
+    ) -> Result<RegisterResponse, ApiError<op::Register>> {
         let client = client_info(req);
         limits
             .check(Action::Register, client.ip.as_deref(), &body.email)
             .map_err(ApiError::rate_limited)?;
         if !signups.is_open() && accounts.has_admin().await? {
-            return Err(ApiError::Forbidden(Json(ErrorBody::new(
+            return Err(ApiError::forbidden(ErrorBody::new(
                 "signups_closed",
                 "New accounts are closed on this Nimbus. Ask one of its admins to open sign-ups for you.",
-            ))));
+            )));
         }
         let form = Registration {
             email: body.0.email,
@@ -156,7 +185,7 @@ impl AuthApi {
         limits: Data<&Arc<RateLimits>>,
         cookies: Data<&CookiePolicy>,
         body: Json<LoginRequest>,
-    ) -> Result<SignInResponse, ApiError> {
+    ) -> Result<SignInResponse, ApiError<op::Login>> {
         let client = client_info(req);
         limits
             .check(Action::SignIn, client.ip.as_deref(), &body.email)
@@ -175,7 +204,7 @@ impl AuthApi {
         req: &Request,
         accounts: Data<&Arc<AccountService>>,
         cookies: Data<&CookiePolicy>,
-    ) -> Result<SignOutResponse, ApiError> {
+    ) -> Result<SignOutResponse, ApiError<op::Logout>> {
         let ended = accounts.logout(session_cookie(req).as_deref()).await?;
         Ok(SignOutResponse::Ok(
             Json(Envelope::ok(SignedOut { sessions_ended: ended })),
@@ -190,7 +219,7 @@ impl AuthApi {
         caller: SignedInUngated,
         accounts: Data<&Arc<AccountService>>,
         cookies: Data<&CookiePolicy>,
-    ) -> Result<SignOutResponse, ApiError> {
+    ) -> Result<SignOutResponse, ApiError<op::LogoutAll>> {
         let ended = accounts.logout_all(&caller.0).await?;
         Ok(SignOutResponse::Ok(
             Json(Envelope::ok(SignedOut { sessions_ended: ended })),

@@ -10,10 +10,11 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::super::auth::{SignedIn, client_info};
 use super::super::envelope::Envelope;
+use super::super::errors::{ApiError, statuses};
 use super::super::limits::{Action, RateLimits};
+use super::AccountTags;
 use super::me::DeletedResponse;
 use super::views::{ApiTokenView, CreatedToken, Deleted, ScopeView};
-use super::{AccountTags, ApiError};
 use crate::app::accounts::AccountService;
 
 #[derive(Debug, Object)]
@@ -40,13 +41,38 @@ pub enum CreatedTokenResponse {
     Created(Json<Envelope<CreatedToken>>),
 }
 
+/// What each token operation answers besides its success.
+mod op {
+    use super::statuses;
+
+    statuses! {
+        pub ListTokens [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict];
+        pub CreateToken [
+            BadRequest,
+            Unauthorized,
+            Forbidden = "Not allowed: `session_required` (a token cannot create tokens), `read_only_token`, \
+                `access_code_required`, `account_disabled` or `csrf_rejected`.",
+            Conflict = "`token_name_taken`: you have a token with this name.",
+            PayloadTooLarge,
+            UnsupportedMediaType,
+            TooManyRequests,
+        ] never [NotFound];
+        pub RevokeToken [Unauthorized, Forbidden, NotFound = "No such token of yours."]
+            never [BadRequest, Conflict];
+    }
+}
+
 pub struct TokensApi;
 
 #[OpenApi(prefix_path = "/tokens", tag = "AccountTags::Tokens")]
 impl TokensApi {
     /// The caller's API tokens, newest first (secrets are never shown again).
     #[oai(path = "/", method = "get", operation_id = "list_tokens")]
-    async fn list(&self, caller: SignedIn, accounts: Data<&Arc<AccountService>>) -> Result<TokensResponse, ApiError> {
+    async fn list(
+        &self,
+        caller: SignedIn,
+        accounts: Data<&Arc<AccountService>>,
+    ) -> Result<TokensResponse, ApiError<op::ListTokens>> {
         let tokens = accounts.list_tokens(&caller.0).await?;
         Ok(TokensResponse::Ok(Json(Envelope::ok(
             tokens.iter().map(ApiTokenView::from).collect(),
@@ -62,7 +88,7 @@ impl TokensApi {
         accounts: Data<&Arc<AccountService>>,
         limits: Data<&Arc<RateLimits>>,
         body: Json<CreateTokenRequest>,
-    ) -> Result<CreatedTokenResponse, ApiError> {
+    ) -> Result<CreatedTokenResponse, ApiError<op::CreateToken>> {
         let client = client_info(req);
         limits
             .check(Action::CreateToken, client.ip.as_deref(), &caller.0.user.id.to_string())
@@ -84,8 +110,8 @@ impl TokensApi {
         caller: SignedIn,
         accounts: Data<&Arc<AccountService>>,
         id: Path<String>,
-    ) -> Result<DeletedResponse, ApiError> {
-        let uuid = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::not_found("API token"))?;
+    ) -> Result<DeletedResponse, ApiError<op::RevokeToken>> {
+        let uuid = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::no_such("API token"))?;
         accounts.revoke_token(&caller.0, uuid).await?;
         Ok(DeletedResponse::Ok(Json(Envelope::ok(Deleted {
             id: uuid.to_string(),

@@ -9,8 +9,9 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::super::auth::AdminOnly;
 use super::super::envelope::Envelope;
+use super::super::errors::{ApiError, statuses};
+use super::AccountTags;
 use super::views::{RoleView, StatusView, UserView};
-use super::{AccountTags, ApiError};
 use crate::app::accounts::AccountService;
 use crate::domain::ids::UserId;
 use crate::ports::accounts::StandingUpdate;
@@ -36,13 +37,35 @@ pub enum UserResponse {
     Ok(Json<Envelope<UserView>>),
 }
 
+/// What each user-admin operation answers besides its success.
+mod op {
+    use super::statuses;
+
+    statuses! {
+        pub ListUsers [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict];
+        pub UpdateUser [
+            BadRequest,
+            Unauthorized,
+            Forbidden,
+            NotFound,
+            Conflict = "`last_admin`: Nimbus keeps one active admin.",
+            PayloadTooLarge,
+            UnsupportedMediaType,
+        ];
+    }
+}
+
 pub struct UsersApi;
 
 #[OpenApi(prefix_path = "/users", tag = "AccountTags::Users")]
 impl UsersApi {
     /// Every account, oldest first (admins).
     #[oai(path = "/", method = "get", operation_id = "list_users")]
-    async fn list(&self, _admin: AdminOnly, accounts: Data<&Arc<AccountService>>) -> Result<UsersResponse, ApiError> {
+    async fn list(
+        &self,
+        _admin: AdminOnly,
+        accounts: Data<&Arc<AccountService>>,
+    ) -> Result<UsersResponse, ApiError<op::ListUsers>> {
         let users = accounts.list_users().await?;
         Ok(UsersResponse::Ok(Json(Envelope::ok(
             users.iter().map(UserView::from).collect(),
@@ -58,8 +81,8 @@ impl UsersApi {
         accounts: Data<&Arc<AccountService>>,
         id: Path<String>,
         body: Json<UserUpdate>,
-    ) -> Result<UserResponse, ApiError> {
-        let target: UserId = id.parse().map_err(|_| ApiError::not_found("user"))?;
+    ) -> Result<UserResponse, ApiError<op::UpdateUser>> {
+        let target: UserId = id.parse().map_err(|_| ApiError::no_such("user"))?;
         let update = StandingUpdate {
             role: body.role.map(Into::into),
             status: body.status.map(Into::into),

@@ -9,9 +9,9 @@ use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi, Tags};
 
-use super::accounts::ApiError;
 use super::auth::AdminOnly;
 use super::envelope::{Envelope, ErrorBody};
+use super::legacy::ApiError;
 use super::vms::refused;
 use crate::app::provisioning::Provisioning;
 

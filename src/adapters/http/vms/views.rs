@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use poem_openapi::payload::Json;
 
-use super::super::accounts::ApiError;
 use super::super::envelope::ErrorBody;
+use super::super::legacy::ApiError;
 use crate::app::provisioning::{Catalog, ProvisionError, ProvisionForm, VmResult, VmState};
 use crate::domain::provisioning::Phase;
 
