@@ -129,16 +129,27 @@ async fn the_spec_and_the_api_explorer_are_served() {
 async fn oversized_bodies_are_refused_with_413_whether_declared_or_streamed() {
     let app = TestApp::spawn().await;
     let big = vec![b'x'; nimbus::adapters::http::MAX_BODY_BYTES + 1];
-    let resp = app.http.post(app.url("/api/health")).body(big).send().await.unwrap();
+    let resp = app
+        .http
+        .post(app.url("/api/auth/login"))
+        .header("content-type", "application/json")
+        .body(big.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 413);
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["code"], "payload_too_large");
+    // An operation that reads no body (and documents no 413) does not refuse one.
+    let ignored = app.http.get(app.url("/api/health")).body(big).send().await.unwrap();
+    assert_eq!(ignored.status(), 200);
 
     // The same limit holds for a chunked body that declares no length.
     let addr = app.base.trim_start_matches("http://").to_string();
     let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
-    let head =
-        format!("POST /api/health HTTP/1.1\r\nHost: {addr}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+    let head = format!(
+        "POST /api/auth/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
     stream.write_all(head.as_bytes()).await.unwrap();
     let chunk = vec![b'y'; 64 * 1024];
     for _ in 0..20 {

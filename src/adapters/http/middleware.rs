@@ -1,5 +1,6 @@
 //! Cross-cutting HTTP behaviour: request ids and access logs, security headers, the API error
-//! envelope for failures below the operations, the request-body limit and panic recovery.
+//! envelope for failures below the operations, the request-body limit (on the operations that read
+//! a body) and panic recovery.
 
 use std::time::Instant;
 
@@ -9,8 +10,8 @@ use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 use tokio::io::AsyncReadExt;
 use tracing::Instrument;
 
-pub use super::allow::AllowedMethods;
 use super::envelope::{ErrorBody, error_response};
+pub use super::routes::ApiRoutes;
 
 tokio::task_local! {
     static REQUEST_ID: String;
@@ -137,7 +138,7 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
 
 /// Converts every error below the API operations into the JSON error envelope.
 pub struct ApiErrors {
-    pub allowed: AllowedMethods,
+    pub routes: ApiRoutes,
 }
 
 impl<E: Endpoint> Middleware<E> for ApiErrors {
@@ -145,14 +146,14 @@ impl<E: Endpoint> Middleware<E> for ApiErrors {
     fn transform(&self, ep: E) -> Self::Output {
         ApiErrorsEndpoint {
             inner: ep,
-            allowed: self.allowed.clone(),
+            routes: self.routes.clone(),
         }
     }
 }
 
 pub struct ApiErrorsEndpoint<E> {
     inner: E,
-    allowed: AllowedMethods,
+    routes: ApiRoutes,
 }
 
 impl<E: Endpoint> Endpoint for ApiErrorsEndpoint<E> {
@@ -168,10 +169,7 @@ impl<E: Endpoint> Endpoint for ApiErrorsEndpoint<E> {
             Err(e) => {
                 let mut resp = error_response(&e, &method, &path);
                 if e.status() == StatusCode::METHOD_NOT_ALLOWED
-                    && let Some(allow) = self
-                        .allowed
-                        .for_path(&path)
-                        .and_then(|a| HeaderValue::from_str(&a).ok())
+                    && let Some(allow) = self.routes.allow(&path).and_then(|a| HeaderValue::from_str(&a).ok())
                 {
                     resp.headers_mut().insert(header::ALLOW, allow);
                 }
@@ -181,9 +179,11 @@ impl<E: Endpoint> Endpoint for ApiErrorsEndpoint<E> {
     }
 }
 
-/// Refuses request bodies above `max` bytes with 413, whether or not they declare a length.
+/// Refuses request bodies above `max` bytes with 413, whether or not they declare a length, on
+/// the operations that read a body. The others never read one, so they answer as usual.
 pub struct BodyLimit {
     pub max: usize,
+    pub routes: ApiRoutes,
 }
 
 impl<E: Endpoint> Middleware<E> for BodyLimit {
@@ -192,6 +192,7 @@ impl<E: Endpoint> Middleware<E> for BodyLimit {
         BodyLimitEndpoint {
             inner: ep,
             max: self.max,
+            routes: self.routes.clone(),
         }
     }
 }
@@ -199,12 +200,16 @@ impl<E: Endpoint> Middleware<E> for BodyLimit {
 pub struct BodyLimitEndpoint<E> {
     inner: E,
     max: usize,
+    routes: ApiRoutes,
 }
 
 impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
     type Output = E::Output;
 
     async fn call(&self, mut req: Request) -> Result<E::Output> {
+        if !self.routes.reads_body(req.method().as_str(), req.original_uri().path()) {
+            return self.inner.call(req).await;
+        }
         let too_large = || {
             poem::Error::from_string(
                 format!("The request body is larger than the limit of {} bytes.", self.max),

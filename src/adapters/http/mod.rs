@@ -2,7 +2,6 @@
 //! portal, wrapped in the middleware every response passes through.
 
 mod access_code;
-mod allow;
 mod approvals;
 mod audit;
 mod fleet;
@@ -10,6 +9,7 @@ mod ips;
 mod keys;
 pub mod oauth;
 mod quotas;
+mod routes;
 
 pub mod accounts;
 pub mod auth;
@@ -37,7 +37,7 @@ use crate::app::oauth::OAuthService;
 use crate::app::signups::SignupSwitch;
 use auth::{CookiePolicy, CsrfGuard};
 use limits::RateLimits;
-use middleware::{AllowedMethods, ApiErrors, BodyLimit, PanicToEnvelope, RequestContext, SecurityHeaders};
+use middleware::{ApiErrors, ApiRoutes, BodyLimit, PanicToEnvelope, RequestContext, SecurityHeaders};
 
 /// Largest request body the API reads (1 MiB): no Nimbus request needs more.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -128,12 +128,15 @@ pub fn spec_json() -> String {
 /// Every route Nimbus serves, with its middleware.
 pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 'static {
     let api = service();
-    let allowed = AllowedMethods::from_spec(&api.spec());
+    let routes = ApiRoutes::from_spec(&api.spec());
     let explorer = api.swagger_ui();
     let spec = api.spec_endpoint();
     let api = api
-        .with(BodyLimit { max: MAX_BODY_BYTES })
-        .with(ApiErrors { allowed })
+        .with(BodyLimit {
+            max: MAX_BODY_BYTES,
+            routes: routes.clone(),
+        })
+        .with(ApiErrors { routes })
         .with(CatchPanic::new().with_handler(PanicToEnvelope))
         .with(CsrfGuard {
             allowed_origins: options.cors_origins.clone(),
