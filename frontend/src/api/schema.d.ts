@@ -4946,7 +4946,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_list_Vm"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description `all` is not a boolean. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4955,10 +4955,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4967,10 +4964,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `admin_required` (`all=true` is for admins), `access_code_required` or `account_disabled`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4979,66 +4973,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5100,7 +5036,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Vm"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5109,10 +5045,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5121,10 +5054,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `quota_exceeded` (the message names the limit), `admin_required` (`owner_id` is for admins), `read_only_token`, `access_code_required`, `account_disabled` or `csrf_rejected`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5133,7 +5063,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
+            /** @description `key_not_found`: no such key in your vault. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5142,7 +5072,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            /** @description `hostname_taken`, `idempotency_conflict`, or `request_denied` (a replayed request an admin denied). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5169,16 +5099,6 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
                 headers: {
@@ -5188,10 +5108,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
+            /** @description Nimbus cannot build it now: `not_configured`, `no_template`, `no_capacity`, `pool_exhausted`, `proxmox_unavailable`, or the provision failed at a step and was rolled back (`code` says why). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5222,19 +5139,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Vm"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5243,10 +5148,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5255,7 +5157,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
+            /** @description No such machine of yours (`not_found`), or no private key is kept for it (`no_private_key`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5264,57 +5166,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5347,19 +5200,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Vm"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5368,10 +5209,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5389,7 +5227,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            /** @description The machine is busy, or cannot be deleted in its state (`code` is `conflict`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5398,48 +5236,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5469,19 +5267,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5490,10 +5276,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5502,7 +5285,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
+            /** @description No such machine of yours (`not_found`), or no private key is kept for it (`no_private_key`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5511,57 +5294,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5591,19 +5325,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_PrivateKeyView"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5612,10 +5334,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5624,7 +5343,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
+            /** @description No such machine of yours (`not_found`), or no private key is kept for it (`no_private_key`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5633,57 +5352,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5713,19 +5383,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Vm"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5734,10 +5392,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5746,7 +5401,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
+            /** @description No such machine of yours (`not_found`), or its saved key is gone (`key_not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5755,37 +5410,9 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            /** @description Only a rolled-back machine whose key is kept can be tried again, or `hostname_taken`. */
             409: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5801,10 +5428,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
+            /** @description Nimbus cannot build it now: `no_template`, `no_capacity`, `pool_exhausted` or `proxmox_unavailable`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5838,19 +5462,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Vm"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5859,10 +5471,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5880,37 +5489,9 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            /** @description The machine is busy, already in that state, or cannot do it in its state. */
             409: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5926,10 +5507,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
+            /** @description `proxmox_unavailable`: Proxmox cannot say whether the machine is running. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5963,19 +5541,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Vm"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5984,10 +5550,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6005,37 +5568,9 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            /** @description The machine is busy, already in that state, or cannot do it in its state. */
             409: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6051,10 +5586,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
+            /** @description `proxmox_unavailable`: Proxmox cannot say whether the machine is running. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6088,19 +5620,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Vm"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6109,10 +5629,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6130,37 +5647,9 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            /** @description The machine is busy, already in that state, or cannot do it in its state. */
             409: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6176,10 +5665,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
+            /** @description `proxmox_unavailable`: Proxmox cannot say whether the machine is running. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6213,19 +5699,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Vm"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6234,10 +5708,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6255,37 +5726,9 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            /** @description The machine is busy, already in that state, or cannot do it in its state. */
             409: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6301,10 +5744,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
+            /** @description `proxmox_unavailable`: Proxmox cannot say whether the machine is running. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6333,19 +5773,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_ProvisionCatalog"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6354,10 +5782,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6366,66 +5791,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6453,19 +5820,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_list_Vm"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6474,10 +5829,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6486,66 +5838,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6575,19 +5869,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Vm"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6596,10 +5878,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6617,37 +5896,9 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            /** @description Already approved, denied or withdrawn; its tier or OS is no longer offered; or `quota_exceeded`: the owner's quota has no room. */
             409: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6663,10 +5914,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
+            /** @description No node has room, or no template, right now (`no_capacity`, `no_template`); the request keeps waiting. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6701,7 +5949,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Vm"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6710,10 +5958,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6722,10 +5967,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6743,7 +5985,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
+            /** @description Already approved, denied or withdrawn. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6770,30 +6012,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6821,19 +6041,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_list_IpView"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6842,10 +6050,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6854,66 +6059,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6941,19 +6088,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_ReconcileReportView"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6962,10 +6097,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6974,66 +6106,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7061,19 +6135,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_ReconcileReportView"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7082,58 +6144,9 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7149,10 +6162,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
+            /** @description `proxmox_unavailable`: Proxmox could not be read, so nothing was reconciled. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7184,7 +6194,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_NodesView"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description `tier` or `os` names none Nimbus offers (`validation_failed`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7193,10 +6203,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7205,58 +6212,9 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7272,10 +6230,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
+            /** @description `proxmox_unavailable`: Proxmox cannot be read right now. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7304,19 +6259,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_list_ClusterVmView"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7325,58 +6268,9 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7392,10 +6286,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
+            /** @description `proxmox_unavailable`: Proxmox cannot be read right now. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7424,19 +6315,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_StatsView"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7445,10 +6324,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7457,66 +6333,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7546,7 +6364,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_MetricsView"];
                 };
             };
-            /** @description A field is invalid (`field` names it) or the body could not be read. */
+            /** @description `days` is not a whole number from 1 to 365. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7555,10 +6373,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Not signed in, the session ended, the token is invalid or expired, or the credentials
-             *     are wrong.
-             */
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7567,10 +6382,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /**
-             * @description Signed in but not allowed: `admin_required`, `read_only_token`, `session_required`,
-             *     `account_disabled`, `setup_token_invalid` or `csrf_rejected`.
-             */
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7579,66 +6391,8 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such record (other users' records answer this too). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The request conflicts with what exists (`email_taken`, `token_name_taken`, `last_admin`). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is larger than the API accepts. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The body is not JSON (`Content-Type: application/json`). */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Nimbus cannot do it right now: no capacity, the IP pool is exhausted, no template, or a
-             *     dependency (Proxmox) is down.
-             */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,8 +10,8 @@ use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 
 use super::auth::AdminOnly;
 use super::envelope::Envelope;
-use super::legacy::ApiError;
-use super::vms::{VmView, refused};
+use super::errors::{ApiError, statuses};
+use super::vms::VmView;
 use crate::app::provisioning::{ProvisionError, Provisioning};
 use crate::domain::ids::InstanceId;
 
@@ -49,8 +49,35 @@ pub enum DeniedResponse {
     Ok(Json<Envelope<VmView>>),
 }
 
-fn request_id(id: &str) -> Result<InstanceId, ApiError> {
-    id.parse().map_err(|_| refused(ProvisionError::NotFound))
+/// What each approval operation answers besides its success.
+mod op {
+    use super::statuses;
+
+    statuses! {
+        pub ListApprovals [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict, Unavailable];
+        pub ApproveVm [
+            Unauthorized,
+            Forbidden,
+            NotFound,
+            Conflict = "Already approved, denied or withdrawn; its tier or OS is no longer offered; or \
+                `quota_exceeded`: the owner's quota has no room.",
+            Unavailable = "No node has room, or no template, right now (`no_capacity`, `no_template`); the \
+                request keeps waiting.",
+        ] never [BadRequest];
+        pub DenyVm [
+            BadRequest,
+            Unauthorized,
+            Forbidden,
+            NotFound,
+            Conflict = "Already approved, denied or withdrawn.",
+            PayloadTooLarge,
+            UnsupportedMediaType,
+        ] never [Unavailable];
+    }
+}
+
+fn request_id(id: &str) -> Result<InstanceId, ProvisionError> {
+    id.parse().map_err(|_| ProvisionError::NotFound)
 }
 
 pub struct ApprovalsApi;
@@ -59,8 +86,12 @@ pub struct ApprovalsApi;
 impl ApprovalsApi {
     /// The approval queue (admins).
     #[oai(path = "/approvals", method = "get", operation_id = "list_approvals")]
-    async fn list(&self, admin: AdminOnly, vms: Data<&Arc<Provisioning>>) -> Result<QueueResponse, ApiError> {
-        let waiting = vms.approvals.pending(&admin.0).await.map_err(refused)?;
+    async fn list(
+        &self,
+        admin: AdminOnly,
+        vms: Data<&Arc<Provisioning>>,
+    ) -> Result<QueueResponse, ApiError<op::ListApprovals>> {
+        let waiting = vms.approvals.pending(&admin.0).await?;
         Ok(QueueResponse::Ok(Json(Envelope::ok(
             waiting.iter().map(VmView::from).collect(),
         ))))
@@ -75,18 +106,8 @@ impl ApprovalsApi {
         admin: AdminOnly,
         vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
-    ) -> Result<ApprovedResponse, ApiError> {
-        let state = vms
-            .approvals
-            .approve(&admin.0, request_id(&id.0)?)
-            .await
-            .map_err(|e| match e {
-                ProvisionError::OverQuota { .. } => {
-                    let b = super::vms::error_body(&e);
-                    ApiError::Conflict(Json(b))
-                }
-                other => refused(other),
-            })?;
+    ) -> Result<ApprovedResponse, ApiError<op::ApproveVm>> {
+        let state = vms.approvals.approve(&admin.0, request_id(&id.0)?).await?;
         Ok(ApprovedResponse::Accepted(Json(Envelope::ok(VmView::from(&state)))))
     }
 
@@ -98,12 +119,8 @@ impl ApprovalsApi {
         vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
         body: Json<DenyRequest>,
-    ) -> Result<DeniedResponse, ApiError> {
-        let state = vms
-            .approvals
-            .deny(&admin.0, request_id(&id.0)?, &body.reason)
-            .await
-            .map_err(refused)?;
+    ) -> Result<DeniedResponse, ApiError<op::DenyVm>> {
+        let state = vms.approvals.deny(&admin.0, request_id(&id.0)?, &body.reason).await?;
         Ok(DeniedResponse::Ok(Json(Envelope::ok(VmView::from(&state)))))
     }
 }

@@ -10,9 +10,9 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 
 use super::auth::AdminOnly;
-use super::envelope::{Envelope, ErrorBody};
-use super::legacy::ApiError;
-use crate::app::provisioning::{PoolEntry, ProvisionError, Provisioning, ReconcileReport};
+use super::envelope::Envelope;
+use super::errors::{ApiError, statuses};
+use crate::app::provisioning::{PoolEntry, Provisioning, ReconcileReport};
 use crate::domain::ip_pool::{AddressState, Conflict, Holder, Source};
 
 #[derive(Tags)]
@@ -184,14 +184,33 @@ pub enum ReconcileResponse {
     Ok(Json<Envelope<ReconcileReportView>>),
 }
 
+/// What each IP-pool operation answers besides its success.
+mod op {
+    use super::statuses;
+
+    statuses! {
+        pub ListIps [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict, Unavailable];
+        pub LastReconcile [Unauthorized, Forbidden];
+        pub ReconcileIps [
+            Unauthorized,
+            Forbidden,
+            Unavailable = "`proxmox_unavailable`: Proxmox could not be read, so nothing was reconciled.",
+        ] never [BadRequest, NotFound, Conflict];
+    }
+}
+
 pub struct IpsApi;
 
 #[OpenApi(tag = "IpTags::Ips")]
 impl IpsApi {
     /// The IP pool: every address with its state, source and holder (admins).
     #[oai(path = "/ips", method = "get", operation_id = "list_ips")]
-    async fn list(&self, _admin: AdminOnly, vms: Data<&Arc<Provisioning>>) -> Result<PoolResponse, ApiError> {
-        let entries = vms.fleet.pool_entries().await.map_err(super::vms::refused)?;
+    async fn list(
+        &self,
+        _admin: AdminOnly,
+        vms: Data<&Arc<Provisioning>>,
+    ) -> Result<PoolResponse, ApiError<op::ListIps>> {
+        let entries = vms.fleet.pool_entries().await?;
         Ok(PoolResponse::Ok(Json(Envelope::ok(
             entries.iter().map(IpView::from).collect(),
         ))))
@@ -200,26 +219,22 @@ impl IpsApi {
     /// The last reconcile pass's report, scheduled or manual (admins); `at` is absent before the
     /// first pass.
     #[oai(path = "/ips/reconcile", method = "get", operation_id = "last_reconcile")]
-    async fn last(&self, _admin: AdminOnly, vms: Data<&Arc<Provisioning>>) -> Result<ReconcileResponse, ApiError> {
+    async fn last(
+        &self,
+        _admin: AdminOnly,
+        vms: Data<&Arc<Provisioning>>,
+    ) -> Result<ReconcileResponse, ApiError<op::LastReconcile>> {
         Ok(ReconcileResponse::Ok(Json(Envelope::ok(vms.reconcile.last().into()))))
     }
 
     /// Reconcile the IP pool with Proxmox now (admins); answers the report.
     #[oai(path = "/ips/reconcile", method = "post", operation_id = "reconcile_ips")]
-    async fn reconcile(&self, _admin: AdminOnly, vms: Data<&Arc<Provisioning>>) -> Result<ReconcileResponse, ApiError> {
-        match vms.reconcile.run_now().await {
-            Ok(report) => Ok(ReconcileResponse::Ok(Json(Envelope::ok(report.into())))),
-            Err(ProvisionError::ProxmoxUnavailable(m)) => {
-                tracing::warn!(error = %m, "manual reconcile could not read Proxmox");
-                Err(ApiError::Unavailable(Json(ErrorBody::new(
-                    "proxmox_unavailable",
-                    "Proxmox could not be read, so nothing was reconciled. Try again in a minute.",
-                ))))
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "manual reconcile failed");
-                Err(ApiError::Internal(Json(ErrorBody::internal())))
-            }
-        }
+    async fn reconcile(
+        &self,
+        _admin: AdminOnly,
+        vms: Data<&Arc<Provisioning>>,
+    ) -> Result<ReconcileResponse, ApiError<op::ReconcileIps>> {
+        let report = vms.reconcile.run_now().await?;
+        Ok(ReconcileResponse::Ok(Json(Envelope::ok(report.into()))))
     }
 }

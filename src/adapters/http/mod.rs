@@ -15,7 +15,6 @@ pub mod accounts;
 pub mod auth;
 pub mod envelope;
 pub mod errors;
-mod legacy;
 pub mod limits;
 pub mod middleware;
 mod spa;

@@ -10,7 +10,7 @@ use super::provision_error::ProvisionError;
 use super::provision_form::{KeyChoice, Request};
 use super::runner::Runner;
 use super::shared::Shared;
-use super::submissions::over_quota;
+use super::submissions::quota_message;
 use super::views::{Views, VmState};
 use crate::app::accounts::Caller;
 use crate::app::quotas::limits_with_source;
@@ -95,7 +95,12 @@ impl Approvals {
         match self.shared.ports.store.decide_provision(&record, limits).await {
             Ok(()) => {}
             Err(DecideError::NotPending) => return Err(already_decided()),
-            Err(DecideError::OverQuota(breach)) => return Err(over_quota(breach, Some(&owner))),
+            Err(DecideError::OverQuota(breach)) => {
+                return Err(ProvisionError::ApprovalOverQuota {
+                    limit: breach.limit_name(),
+                    message: quota_message(&breach, Some(&owner)),
+                });
+            }
             Err(DecideError::Store(e)) => return Err(e.into()),
         }
         self.audit_decision(caller, &record, AuditAction::VmApproved, String::new())

@@ -15,6 +15,10 @@ pub enum ProvisionError {
     /// The owner's quota has no room; the message names the limit, the use and what to do.
     #[error("{message}")]
     OverQuota { limit: &'static str, message: String },
+    /// The owner's quota has no room for a request an admin approves: it conflicts with what the
+    /// owner has now (the request keeps waiting).
+    #[error("{message}")]
+    ApprovalOverQuota { limit: &'static str, message: String },
     #[error(
         "This Idempotency-Key was already used for a different request. Send the same request again, or use a new key for a new machine."
     )]
@@ -32,6 +36,9 @@ pub enum ProvisionError {
     ProxmoxUnavailable(String),
     #[error("There is no such machine.")]
     NotFound,
+    /// The machine's generated private key is not kept (or not its caller's to read).
+    #[error("No private key is kept for this machine.")]
+    NoPrivateKey,
     #[error("Only admins can see every machine.")]
     AdminOnly,
     #[error("Only admins can provision a machine for someone else. Leave owner_id out to provision for yourself.")]
@@ -68,7 +75,7 @@ impl ProvisionError {
             Self::HostnameTaken(_) => "hostname_taken",
             Self::KeyNotFound => "key_not_found",
             Self::ApprovalRequired(_) => "approval_required",
-            Self::OverQuota { .. } => "quota_exceeded",
+            Self::OverQuota { .. } | Self::ApprovalOverQuota { .. } => "quota_exceeded",
             Self::IdempotencyConflict => "idempotency_conflict",
             Self::NotConfigured(_) => "not_configured",
             Self::NoTemplate(_) => "no_template",
@@ -76,6 +83,7 @@ impl ProvisionError {
             Self::PoolExhausted(_) => "pool_exhausted",
             Self::ProxmoxUnavailable(_) => "proxmox_unavailable",
             Self::NotFound => "not_found",
+            Self::NoPrivateKey => "no_private_key",
             Self::AdminOnly | Self::OnBehalfAdminOnly => "admin_required",
             Self::Conflict(_) => "conflict",
             Self::Denied(_) => "request_denied",

@@ -340,6 +340,14 @@ impl Submissions {
 
 /// A quota refusal in words for whoever is asking: the member, or the admin acting for `owner`.
 pub(super) fn over_quota(breach: QuotaBreach, owner: Option<&User>) -> ProvisionError {
+    ProvisionError::OverQuota {
+        limit: breach.limit_name(),
+        message: quota_message(&breach, owner),
+    }
+}
+
+/// What the breach is and what to do about it, for the member or the admin acting for `owner`.
+pub(super) fn quota_message(breach: &QuotaBreach, owner: Option<&User>) -> String {
     let what_to_do = match owner {
         None => "Delete a machine you no longer need, choose a smaller tier, or ask an admin to raise your quota."
             .to_owned(),
@@ -348,8 +356,5 @@ pub(super) fn over_quota(breach: QuotaBreach, owner: Option<&User>) -> Provision
             user.name
         ),
     };
-    ProvisionError::OverQuota {
-        limit: breach.limit_name(),
-        message: format!("{breach} {what_to_do}"),
-    }
+    format!("{breach} {what_to_do}")
 }

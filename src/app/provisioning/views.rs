@@ -308,20 +308,19 @@ impl Views {
     /// The generated key kept for this VM, for its owner.
     pub async fn private_key(&self, caller: &Caller, id: InstanceId) -> Result<(String, String), ProvisionError> {
         let record = self.shared.owned(caller, id).await?;
-        let no_key = || ProvisionError::Conflict("No private key is kept for this machine.".into());
         if record.owner() != caller.user.id {
             return Err(ProvisionError::NotFound);
         }
         let key = match (record.key.origin, record.key.kept, record.key.key_id) {
             (KeyOrigin::Generated, true, Some(key)) => key,
-            _ => return Err(no_key()),
+            _ => return Err(ProvisionError::NoPrivateKey),
         };
         self.shared
             .ports
             .vault
             .private_key(caller, key)
             .await
-            .map_err(|_| no_key())
+            .map_err(|_| ProvisionError::NoPrivateKey)
     }
 
     /// The tiers, OSes and key default the Provision form offers the caller.

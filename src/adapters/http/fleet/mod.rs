@@ -10,9 +10,8 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi, Tags};
 
 use super::auth::AdminOnly;
-use super::envelope::{Envelope, ErrorBody};
-use super::legacy::ApiError;
-use super::vms::refused;
+use super::envelope::Envelope;
+use super::errors::{ApiError, statuses};
 use crate::app::provisioning::Provisioning;
 
 mod views;
@@ -53,6 +52,31 @@ pub enum MetricsResponse {
     Ok(Json<Envelope<MetricsView>>),
 }
 
+/// What each fleet operation answers besides its success.
+mod op {
+    use super::statuses;
+
+    statuses! {
+        pub ListNodes [
+            BadRequest = "`tier` or `os` names none Nimbus offers (`validation_failed`).",
+            Unauthorized,
+            Forbidden,
+            Unavailable = "`proxmox_unavailable`: Proxmox cannot be read right now.",
+        ] never [NotFound, Conflict];
+        pub ListClusterVms [
+            Unauthorized,
+            Forbidden,
+            Unavailable = "`proxmox_unavailable`: Proxmox cannot be read right now.",
+        ] never [BadRequest, NotFound, Conflict];
+        pub GetClusterStats [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict, Unavailable];
+        pub GetProvisionMetrics [
+            BadRequest = "`days` is not a whole number from 1 to 365.",
+            Unauthorized,
+            Forbidden,
+        ] never [NotFound, Conflict, Unavailable];
+    }
+}
+
 pub struct FleetApi;
 
 #[OpenApi(tag = "FleetTags::Fleet")]
@@ -67,12 +91,8 @@ impl FleetApi {
         vms: Data<&Arc<Provisioning>>,
         tier: Query<Option<String>>,
         os: Query<Option<String>>,
-    ) -> Result<NodesResponse, ApiError> {
-        let (tier, os, nodes) = vms
-            .fleet
-            .node_reports(tier.0.as_deref(), os.0.as_deref())
-            .await
-            .map_err(refused)?;
+    ) -> Result<NodesResponse, ApiError<op::ListNodes>> {
+        let (tier, os, nodes) = vms.fleet.node_reports(tier.0.as_deref(), os.0.as_deref()).await?;
         Ok(NodesResponse::Ok(Json(Envelope::ok(NodesView {
             tier,
             os,
@@ -87,8 +107,8 @@ impl FleetApi {
         &self,
         _admin: AdminOnly,
         vms: Data<&Arc<Provisioning>>,
-    ) -> Result<ClusterVmsResponse, ApiError> {
-        let guests = vms.fleet.cluster_guests().await.map_err(refused)?;
+    ) -> Result<ClusterVmsResponse, ApiError<op::ListClusterVms>> {
+        let guests = vms.fleet.cluster_guests().await?;
         Ok(ClusterVmsResponse::Ok(Json(Envelope::ok(
             guests.iter().map(ClusterVmView::from).collect(),
         ))))
@@ -97,8 +117,12 @@ impl FleetApi {
     /// The overview's figures: machines, approvals, the IP pool, average provision time, and the
     /// cluster's usage (admins).
     #[oai(path = "/cluster/stats", method = "get", operation_id = "get_cluster_stats")]
-    async fn stats(&self, _admin: AdminOnly, vms: Data<&Arc<Provisioning>>) -> Result<StatsResponse, ApiError> {
-        let stats = vms.fleet.fleet_stats().await.map_err(refused)?;
+    async fn stats(
+        &self,
+        _admin: AdminOnly,
+        vms: Data<&Arc<Provisioning>>,
+    ) -> Result<StatsResponse, ApiError<op::GetClusterStats>> {
+        let stats = vms.fleet.fleet_stats().await?;
         Ok(StatsResponse::Ok(Json(Envelope::ok(stats.into()))))
     }
 
@@ -110,14 +134,12 @@ impl FleetApi {
         _admin: AdminOnly,
         vms: Data<&Arc<Provisioning>>,
         days: Query<Option<u32>>,
-    ) -> Result<MetricsResponse, ApiError> {
+    ) -> Result<MetricsResponse, ApiError<op::GetProvisionMetrics>> {
         let days = days.0.unwrap_or(7);
         if !(1..=365).contains(&days) {
-            return Err(ApiError::BadRequest(Json(
-                ErrorBody::new("validation_failed", "days: use a whole number from 1 to 365.").with_field("days"),
-            )));
+            return Err(ApiError::invalid("days", "days: use a whole number from 1 to 365."));
         }
-        let m = vms.fleet.metrics(days).await.map_err(refused)?;
+        let m = vms.fleet.metrics(days).await?;
         Ok(MetricsResponse::Ok(Json(Envelope::ok(m.into()))))
     }
 }

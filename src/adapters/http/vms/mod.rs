@@ -17,12 +17,12 @@ use poem_openapi::{ApiResponse, OpenApi, Tags};
 
 use self::pending::CreateResponse;
 use self::stream::Follower;
+pub use self::views::VmView;
 use self::views::{CatalogView, ProvisionRequest, ResultView};
-pub use self::views::{VmView, body as error_body, refused};
 use super::auth::SignedIn;
-use super::envelope::{Envelope, ErrorBody};
+use super::envelope::Envelope;
+use super::errors::{ApiError, statuses};
 use super::keys::PrivateKeyView;
-use super::legacy::ApiError;
 use crate::app::provisioning::{ProvisionError, Provisioning, idempotency_key};
 use crate::domain::ids::{InstanceId, UserId};
 use crate::domain::provisioning::{Phase, PowerAction};
@@ -97,8 +97,66 @@ pub enum VmKeyResponse {
     Ok(Json<Envelope<PrivateKeyView>>),
 }
 
-fn vm_id(id: &str) -> Result<InstanceId, ApiError> {
-    id.parse().map_err(|_| refused(ProvisionError::NotFound))
+/// What each VM operation answers besides its success.
+mod op {
+    use super::statuses;
+
+    statuses! {
+        pub CreateVm [
+            BadRequest,
+            Unauthorized,
+            Forbidden = "Not allowed: `quota_exceeded` (the message names the limit), `admin_required` (`owner_id` \
+                is for admins), `read_only_token`, `access_code_required`, `account_disabled` or `csrf_rejected`.",
+            NotFound = "`key_not_found`: no such key in your vault.",
+            Conflict = "`hostname_taken`, `idempotency_conflict`, or `request_denied` (a replayed request an admin \
+                denied).",
+            PayloadTooLarge,
+            UnsupportedMediaType,
+            Unavailable = "Nimbus cannot build it now: `not_configured`, `no_template`, `no_capacity`, \
+                `pool_exhausted`, `proxmox_unavailable`, or the provision failed at a step and was rolled back \
+                (`code` says why).",
+        ];
+        pub ListVms [
+            BadRequest = "`all` is not a boolean.",
+            Unauthorized,
+            Forbidden = "Not allowed: `admin_required` (`all=true` is for admins), `access_code_required` or \
+                `account_disabled`.",
+        ] never [NotFound, Conflict, Unavailable];
+        /// Reading one machine, its events or its kept private key.
+        pub VmLookup [
+            Unauthorized,
+            Forbidden,
+            NotFound = "No such machine of yours (`not_found`), or no private key is kept for it \
+                (`no_private_key`).",
+        ] never [BadRequest, Conflict, Unavailable];
+        pub RetryVm [
+            Unauthorized,
+            Forbidden,
+            NotFound = "No such machine of yours (`not_found`), or its saved key is gone (`key_not_found`).",
+            Conflict = "Only a rolled-back machine whose key is kept can be tried again, or `hostname_taken`.",
+            Unavailable = "Nimbus cannot build it now: `no_template`, `no_capacity`, `pool_exhausted` or \
+                `proxmox_unavailable`.",
+        ] never [BadRequest];
+        pub DeleteVm [
+            Unauthorized,
+            Forbidden,
+            NotFound,
+            Conflict = "The machine is busy, or cannot be deleted in its state (`code` is `conflict`).",
+        ] never [BadRequest, Unavailable];
+        /// Start, shut down, stop or reboot.
+        pub PowerVm [
+            Unauthorized,
+            Forbidden,
+            NotFound,
+            Conflict = "The machine is busy, already in that state, or cannot do it in its state.",
+            Unavailable = "`proxmox_unavailable`: Proxmox cannot say whether the machine is running.",
+        ] never [BadRequest];
+        pub GetCatalog [Unauthorized, Forbidden];
+    }
+}
+
+fn vm_id(id: &str) -> Result<InstanceId, ProvisionError> {
+    id.parse().map_err(|_| ProvisionError::NotFound)
 }
 
 fn accepted(state: &crate::app::provisioning::VmState) -> ActionResponse {
@@ -110,12 +168,8 @@ async fn act(
     caller: &SignedIn,
     id: &str,
     action: PowerAction,
-) -> Result<ActionResponse, ApiError> {
-    let state = vms
-        .lifecycle
-        .power(&caller.0, vm_id(id)?, action)
-        .await
-        .map_err(refused)?;
+) -> Result<ActionResponse, ApiError<op::PowerVm>> {
+    let state = vms.lifecycle.power(&caller.0, vm_id(id)?, action).await?;
     Ok(accepted(&state))
 }
 
@@ -144,17 +198,14 @@ impl VmsApi {
         /// ASCII characters; a UUID is a good choice).
         #[oai(name = "Idempotency-Key")]
         key: Header<Option<String>>,
-    ) -> Result<CreateResponse, ApiError> {
-        let key = key.0.as_deref().map(idempotency_key).transpose().map_err(refused)?;
+    ) -> Result<CreateResponse, ApiError<op::CreateVm>> {
+        let key = key.0.as_deref().map(idempotency_key).transpose()?;
         let caller = caller.0;
         let form = request.0;
         let owner = match form.owner_id.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
             None => None,
             Some(raw) => Some(raw.parse::<UserId>().map_err(|_| {
-                refused(ProvisionError::invalid(
-                    "owner_id",
-                    "This is not an account id. Pick a member from the list.",
-                ))
+                ProvisionError::invalid("owner_id", "This is not an account id. Pick a member from the list.")
             })?),
         };
         let accepted = match owner {
@@ -162,10 +213,9 @@ impl VmsApi {
                 vms.submissions.submit_for(&caller, owner, form.into(), key).await
             }
             _ => vms.submissions.submit(&caller, form.into(), key).await,
-        }
-        .map_err(refused)?;
+        }?;
         let ndjson = wants_ndjson(&accept.0);
-        let state = vms.views.get(&caller, accepted.id).await.map_err(refused)?;
+        let state = vms.views.get(&caller, accepted.id).await?;
         if state.record.provision.phase == Phase::PendingApproval {
             let view = VmView::from(&state);
             return Ok(if ndjson {
@@ -180,7 +230,7 @@ impl VmsApi {
                 stream::ndjson(follower),
             )))));
         }
-        let result = stream::wait(follower).await.map_err(refused)?;
+        let result = stream::wait(follower).await?;
         Ok(CreateResponse::Done(Box::new(if accepted.replay {
             ProvisionResponse::Replayed(Json(Envelope::ok(result)))
         } else {
@@ -197,12 +247,8 @@ impl VmsApi {
         vms: Data<&Arc<Provisioning>>,
         /// Every owner's machines (admins only).
         all: Query<Option<bool>>,
-    ) -> Result<VmsResponse, ApiError> {
-        let list = vms
-            .views
-            .list(&caller.0, all.0.unwrap_or(false))
-            .await
-            .map_err(refused)?;
+    ) -> Result<VmsResponse, ApiError<op::ListVms>> {
+        let list = vms.views.list(&caller.0, all.0.unwrap_or(false)).await?;
         Ok(VmsResponse::Ok(Json(Envelope::ok(
             list.iter().map(VmView::from).collect(),
         ))))
@@ -215,8 +261,8 @@ impl VmsApi {
         caller: SignedIn,
         vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
-    ) -> Result<VmResponse, ApiError> {
-        let state = vms.views.get(&caller.0, vm_id(&id.0)?).await.map_err(refused)?;
+    ) -> Result<VmResponse, ApiError<op::VmLookup>> {
+        let state = vms.views.get(&caller.0, vm_id(&id.0)?).await?;
         Ok(VmResponse::Ok(Json(Envelope::ok(VmView::from(&state)))))
     }
 
@@ -228,9 +274,9 @@ impl VmsApi {
         caller: SignedIn,
         vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
-    ) -> Result<EventsResponse, ApiError> {
+    ) -> Result<EventsResponse, ApiError<op::VmLookup>> {
         let id = vm_id(&id.0)?;
-        vms.views.get(&caller.0, id).await.map_err(refused)?;
+        vms.views.get(&caller.0, id).await?;
         let follower = Follower::new(vms.views.clone(), caller.0, id);
         Ok(EventsResponse::Stream(Binary(stream::events(follower))))
     }
@@ -242,15 +288,8 @@ impl VmsApi {
         caller: SignedIn,
         vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
-    ) -> Result<VmKeyResponse, ApiError> {
-        let (key_name, private_key) = vms
-            .views
-            .private_key(&caller.0, vm_id(&id.0)?)
-            .await
-            .map_err(|e| match e {
-                ProvisionError::Conflict(m) => ApiError::NotFound(Json(ErrorBody::new("no_private_key", m))),
-                other => refused(other),
-            })?;
+    ) -> Result<VmKeyResponse, ApiError<op::VmLookup>> {
+        let (key_name, private_key) = vms.views.private_key(&caller.0, vm_id(&id.0)?).await?;
         Ok(VmKeyResponse::Ok(Json(Envelope::ok(PrivateKeyView {
             key_name,
             private_key,
@@ -264,9 +303,9 @@ impl VmsApi {
         caller: SignedIn,
         vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
-    ) -> Result<RetryResponse, ApiError> {
-        let accepted = vms.submissions.retry(&caller.0, vm_id(&id.0)?).await.map_err(refused)?;
-        let state = vms.views.get(&caller.0, accepted.id).await.map_err(refused)?;
+    ) -> Result<RetryResponse, ApiError<op::RetryVm>> {
+        let accepted = vms.submissions.retry(&caller.0, vm_id(&id.0)?).await?;
+        let state = vms.views.get(&caller.0, accepted.id).await?;
         Ok(RetryResponse::Accepted(Json(Envelope::ok(VmView::from(&state)))))
     }
 
@@ -279,8 +318,8 @@ impl VmsApi {
         caller: SignedIn,
         vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
-    ) -> Result<ActionResponse, ApiError> {
-        let state = vms.lifecycle.delete(&caller.0, vm_id(&id.0)?).await.map_err(refused)?;
+    ) -> Result<ActionResponse, ApiError<op::DeleteVm>> {
+        let state = vms.lifecycle.delete(&caller.0, vm_id(&id.0)?).await?;
         Ok(accepted(&state))
     }
 
@@ -291,7 +330,7 @@ impl VmsApi {
         caller: SignedIn,
         vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
-    ) -> Result<ActionResponse, ApiError> {
+    ) -> Result<ActionResponse, ApiError<op::PowerVm>> {
         act(&vms, &caller, &id, PowerAction::Start).await
     }
 
@@ -303,7 +342,7 @@ impl VmsApi {
         caller: SignedIn,
         vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
-    ) -> Result<ActionResponse, ApiError> {
+    ) -> Result<ActionResponse, ApiError<op::PowerVm>> {
         act(&vms, &caller, &id, PowerAction::Shutdown).await
     }
 
@@ -314,7 +353,7 @@ impl VmsApi {
         caller: SignedIn,
         vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
-    ) -> Result<ActionResponse, ApiError> {
+    ) -> Result<ActionResponse, ApiError<op::PowerVm>> {
         act(&vms, &caller, &id, PowerAction::Stop).await
     }
 
@@ -325,13 +364,17 @@ impl VmsApi {
         caller: SignedIn,
         vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
-    ) -> Result<ActionResponse, ApiError> {
+    ) -> Result<ActionResponse, ApiError<op::PowerVm>> {
         act(&vms, &caller, &id, PowerAction::Reboot).await
     }
 
     /// The tiers, OS templates and key default the Provision form offers you.
     #[oai(path = "/catalog", method = "get", operation_id = "get_catalog")]
-    async fn catalog(&self, caller: SignedIn, vms: Data<&Arc<Provisioning>>) -> Result<CatalogResponse, ApiError> {
+    async fn catalog(
+        &self,
+        caller: SignedIn,
+        vms: Data<&Arc<Provisioning>>,
+    ) -> Result<CatalogResponse, ApiError<op::GetCatalog>> {
         Ok(CatalogResponse::Ok(Json(Envelope::ok(
             vms.views.catalog(&caller.0).await.into(),
         ))))

@@ -1,12 +1,13 @@
 //! The shapes of the VM API: the request, a VM with its timeline, the seed's provision result,
-//! the catalog, and the mapping of the provisioner's refusals to statuses.
+//! the catalog, and the one mapping of the provisioning use cases' refusals to statuses (for the
+//! VM, approval, IP-pool and fleet operations).
 
 use chrono::{DateTime, Utc};
 use poem_openapi::Object;
-use poem_openapi::payload::Json;
 
 use super::super::envelope::ErrorBody;
-use super::super::legacy::ApiError;
+use super::super::errors::status::{BadRequest, Conflict, Forbidden, NotFound, Unavailable};
+use super::super::errors::{ApiError, Covers};
 use crate::app::provisioning::{Catalog, ProvisionError, ProvisionForm, VmResult, VmState};
 use crate::domain::provisioning::Phase;
 
@@ -348,29 +349,31 @@ pub fn body(e: &ProvisionError) -> ErrorBody {
     }
 }
 
-/// A refusal as its documented status.
-pub fn refused(e: ProvisionError) -> ApiError {
-    let b = body(&e);
-    match e {
-        ProvisionError::Invalid { .. } => ApiError::BadRequest(Json(b)),
-        ProvisionError::ApprovalRequired(_)
-        | ProvisionError::AdminOnly
-        | ProvisionError::OnBehalfAdminOnly
-        | ProvisionError::OverQuota { .. } => ApiError::Forbidden(Json(b)),
-        ProvisionError::KeyNotFound | ProvisionError::NotFound => ApiError::NotFound(Json(b)),
-        ProvisionError::HostnameTaken(_)
-        | ProvisionError::IdempotencyConflict
-        | ProvisionError::Conflict(_)
-        | ProvisionError::Denied(_) => ApiError::Conflict(Json(b)),
-        ProvisionError::NotConfigured(_)
-        | ProvisionError::NoTemplate(_)
-        | ProvisionError::NoCapacity(_)
-        | ProvisionError::PoolExhausted(_)
-        | ProvisionError::ProxmoxUnavailable(_)
-        | ProvisionError::Failed { .. } => ApiError::Unavailable(Json(b)),
-        ProvisionError::Internal(cause) => {
-            tracing::error!(error = %cause, "provisioning failed unexpectedly");
-            ApiError::Internal(Json(ErrorBody::internal()))
+impl<S> From<ProvisionError> for ApiError<S>
+where
+    S: Covers<BadRequest> + Covers<Forbidden> + Covers<NotFound> + Covers<Conflict> + Covers<Unavailable>,
+{
+    fn from(e: ProvisionError) -> Self {
+        let b = body(&e);
+        match e {
+            ProvisionError::Invalid { .. } => Self::bad_request(b),
+            ProvisionError::ApprovalRequired(_)
+            | ProvisionError::AdminOnly
+            | ProvisionError::OnBehalfAdminOnly
+            | ProvisionError::OverQuota { .. } => Self::forbidden(b),
+            ProvisionError::KeyNotFound | ProvisionError::NotFound | ProvisionError::NoPrivateKey => Self::not_found(b),
+            ProvisionError::HostnameTaken(_)
+            | ProvisionError::IdempotencyConflict
+            | ProvisionError::Conflict(_)
+            | ProvisionError::Denied(_)
+            | ProvisionError::ApprovalOverQuota { .. } => Self::conflict(b),
+            ProvisionError::NotConfigured(_)
+            | ProvisionError::NoTemplate(_)
+            | ProvisionError::NoCapacity(_)
+            | ProvisionError::PoolExhausted(_)
+            | ProvisionError::ProxmoxUnavailable(_)
+            | ProvisionError::Failed { .. } => Self::unavailable(b),
+            ProvisionError::Internal(cause) => Self::unexpected("provisioning failed unexpectedly", cause),
         }
     }
 }
