@@ -319,3 +319,6 @@ impl<S> From<ApiError<S>> for poem::Error {
         poem::Error::from_response(e.into_response())
     }
 }
+
+#[cfg(test)]
+mod tests;
