@@ -5428,7 +5428,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Nimbus cannot build it now: `no_template`, `no_capacity`, `pool_exhausted` or `proxmox_unavailable`. */
+            /** @description Nimbus cannot build it now: `not_configured`, `no_template`, `no_capacity`, `pool_exhausted` or `proxmox_unavailable`. */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -134,8 +134,8 @@ mod op {
             Forbidden,
             NotFound = "No such machine of yours (`not_found`), or its saved key is gone (`key_not_found`).",
             Conflict = "Only a rolled-back machine whose key is kept can be tried again, or `hostname_taken`.",
-            Unavailable = "Nimbus cannot build it now: `no_template`, `no_capacity`, `pool_exhausted` or \
-                `proxmox_unavailable`.",
+            Unavailable = "Nimbus cannot build it now: `not_configured`, `no_template`, `no_capacity`, \
+                `pool_exhausted` or `proxmox_unavailable`.",
         ] never [BadRequest];
         pub DeleteVm [
             Unauthorized,
