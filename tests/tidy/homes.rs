@@ -60,10 +60,7 @@ const SHARED_HOMES: &[(&str, &str)] = &[
 ];
 
 /// Types whose methods are spread over more than one file, each with the reason.
-const SPREAD_TYPES: &[(&str, &str)] = &[(
-    "AccountService",
-    "sign-in and authentication in service.rs, account management in manage.rs; to be split in two types",
-)];
+const SPREAD_TYPES: &[(&str, &str)] = &[];
 
 /// `IpReconcile` → `ip_reconcile`.
 fn snake(name: &str) -> String {

@@ -46,6 +46,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub struct ApiServices {
     pub health: Arc<HealthService>,
     pub accounts: Arc<AccountService>,
+    pub management: Arc<crate::app::accounts::AccountManagement>,
     pub limits: Arc<RateLimits>,
     pub audit: Arc<Auditor>,
     pub gate: Arc<AccessGate>,
@@ -142,6 +143,7 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         })
         .data(services.health.clone())
         .data(services.accounts.clone())
+        .data(services.management.clone())
         .data(services.limits.clone())
         .data(services.audit.clone())
         .data(services.gate.clone())

@@ -1,11 +1,11 @@
 //! Accounts use cases: registration (with the first-admin rule and the setup token), sign-in,
 //! sessions, API tokens, authentication of every request, and the admin's user management.
-//! `service.rs` holds sign-up/sign-in/authentication, `manage.rs` the account and admin pages'
-//! operations, `secrets.rs` the random secrets and their digests, `session_purge.rs` the job that removes
+//! `service.rs` holds sign-up/sign-in/authentication, `account_management.rs` (`AccountManagement`) the
+//! account and admin pages' operations, `secrets.rs` the random secrets and their digests, `session_purge.rs` the job that removes
 //! expired sessions and tokens.
 
+mod account_management;
 mod errors;
-mod manage;
 pub mod secrets;
 mod service;
 mod session_purge;
@@ -13,8 +13,8 @@ mod session_purge;
 #[cfg(test)]
 mod tests;
 
+pub use account_management::{AccountManagement, CreatedToken, TokenView};
 pub use errors::{AccountError, AuthRejection};
-pub use manage::{CreatedToken, TokenView};
 pub use service::{
     AccountService, AuthOutcome, AuthSettings, BootReport, Caller, ClientInfo, Credential, Registration, Via,
 };

@@ -6,15 +6,15 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::AccountService;
+use super::AccountManagement;
 use crate::app::jobs::{Job, JobReport};
 
 pub struct SessionPurge {
-    accounts: Arc<AccountService>,
+    accounts: Arc<AccountManagement>,
 }
 
 impl SessionPurge {
-    pub fn new(accounts: Arc<AccountService>) -> Self {
+    pub fn new(accounts: Arc<AccountManagement>) -> Self {
         Self { accounts }
     }
 }

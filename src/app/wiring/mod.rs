@@ -20,7 +20,7 @@ use crate::adapters::secrets::AesGcmSecrets;
 use crate::adapters::ssh_keys::OpenSshCodec;
 use crate::adapters::store::sqlite::SqliteStore;
 use crate::app::access_code::AccessGate;
-use crate::app::accounts::{AccountService, AuthSettings, SessionPurge};
+use crate::app::accounts::{AccountManagement, AccountService, AuthSettings, SessionPurge};
 use crate::app::audit::Auditor;
 use crate::app::config::{Config, Mode, ProxmoxConfig, ProxmoxTrust, SimProfile};
 use crate::app::health::HealthService;
@@ -104,6 +104,7 @@ impl App {
             .boot()
             .await
             .map_err(|e| anyhow::anyhow!("cannot check the admin accounts: {e}"))?;
+        let management = Arc::new(AccountManagement::new(accounts.clone()));
         if let Some(user) = &boot.promoted {
             tracing::warn!(user = %user.id, email = %user.email, "no active admin existed: the oldest active account was made admin");
         }
@@ -157,6 +158,7 @@ impl App {
         let services = ApiServices {
             health: Arc::new(HealthService::new(shared.clone(), proxmox.clone())),
             accounts: accounts.clone(),
+            management: management.clone(),
             limits: limits.clone(),
             audit: audit.clone(),
             gate: Arc::new(
@@ -180,7 +182,7 @@ impl App {
         let mut jobs = Vec::new();
         if let Some(interval) = config.auth.purge_interval {
             jobs.push(jobs::spawn(
-                Arc::new(SessionPurge::new(accounts.clone())),
+                Arc::new(SessionPurge::new(management.clone())),
                 interval,
                 clock.clone(),
                 board.clone(),
@@ -206,6 +208,11 @@ impl App {
     /// The accounts use cases.
     pub fn accounts(&self) -> &Arc<AccountService> {
         &self.services.accounts
+    }
+
+    /// What people do with their accounts, and admins with everyone's.
+    pub fn account_management(&self) -> &Arc<AccountManagement> {
+        &self.services.management
     }
 
     /// The HTTP endpoint serving the API and the portal.

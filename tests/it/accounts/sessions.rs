@@ -215,7 +215,7 @@ async fn last_used_is_written_at_most_once_a_minute_and_the_purge_removes_ended_
     assert_ne!(second, first);
 
     let other = login(&app, "ada@lab.example").await;
-    let accounts = app.running.as_ref().unwrap().app().accounts().clone();
+    let accounts = app.running.as_ref().unwrap().app().account_management().clone();
     assert_eq!(accounts.purge(clock.now_for_test()).await.unwrap(), (0, 0));
     clock.advance(Duration::minutes(61));
     assert_eq!(accounts.purge(clock.now_for_test()).await.unwrap().0, 2);

@@ -234,7 +234,7 @@ async fn boot_makes_the_oldest_active_account_admin_when_no_admin_is_left() {
         .as_ref()
         .unwrap()
         .app()
-        .accounts()
+        .account_management()
         .list_users()
         .await
         .unwrap();

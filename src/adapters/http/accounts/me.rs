@@ -13,7 +13,7 @@ use super::super::envelope::Envelope;
 use super::super::errors::{ApiError, statuses};
 use super::AccountTags;
 use super::views::{Deleted, MeView, SessionInfo, SignedOut};
-use crate::app::accounts::{AccountService, Caller};
+use crate::app::accounts::{AccountManagement, Caller};
 
 #[derive(Debug, Object)]
 pub struct RenameRequest {
@@ -98,7 +98,7 @@ impl MeApi {
     async fn update(
         &self,
         caller: SignedIn,
-        accounts: Data<&Arc<AccountService>>,
+        accounts: Data<&Arc<AccountManagement>>,
         body: Json<RenameRequest>,
     ) -> Result<MeResponse, ApiError<op::UpdateMe>> {
         let user = accounts.rename(&caller.0, &body.name).await?;
@@ -111,7 +111,7 @@ impl MeApi {
         &self,
         caller: SignedIn,
         req: &Request,
-        accounts: Data<&Arc<AccountService>>,
+        accounts: Data<&Arc<AccountManagement>>,
         cookies: Data<&CookiePolicy>,
         body: Json<PasswordChange>,
     ) -> Result<PasswordResponse, ApiError<op::ChangePassword>> {
@@ -134,7 +134,7 @@ impl MeApi {
     async fn sessions(
         &self,
         caller: SignedIn,
-        accounts: Data<&Arc<AccountService>>,
+        accounts: Data<&Arc<AccountManagement>>,
     ) -> Result<SessionsResponse, ApiError<op::ListSessions>> {
         let current = caller.0.session_id();
         let list = accounts
@@ -151,7 +151,7 @@ impl MeApi {
     async fn end_session(
         &self,
         caller: SignedIn,
-        accounts: Data<&Arc<AccountService>>,
+        accounts: Data<&Arc<AccountManagement>>,
         id: Path<String>,
     ) -> Result<DeletedResponse, ApiError<op::EndSession>> {
         let uuid = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::no_such("session"))?;

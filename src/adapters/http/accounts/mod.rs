@@ -27,7 +27,7 @@ use super::envelope::{Envelope, ErrorBody};
 use super::errors::{ApiError, statuses};
 use super::limits::{Action, RateLimits};
 use crate::app::access_code::AccessGate;
-use crate::app::accounts::{AccountService, Registration};
+use crate::app::accounts::{AccountManagement, AccountService, Registration};
 use crate::app::signups::SignupSwitch;
 
 #[derive(Tags)]
@@ -217,7 +217,7 @@ impl AuthApi {
     async fn logout_all(
         &self,
         caller: SignedInUngated,
-        accounts: Data<&Arc<AccountService>>,
+        accounts: Data<&Arc<AccountManagement>>,
         cookies: Data<&CookiePolicy>,
     ) -> Result<SignOutResponse, ApiError<op::LogoutAll>> {
         let ended = accounts.logout_all(&caller.0).await?;

@@ -15,7 +15,7 @@ use super::super::limits::{Action, RateLimits};
 use super::AccountTags;
 use super::me::DeletedResponse;
 use super::views::{ApiTokenView, CreatedToken, Deleted, ScopeView};
-use crate::app::accounts::AccountService;
+use crate::app::accounts::AccountManagement;
 
 #[derive(Debug, Object)]
 pub struct CreateTokenRequest {
@@ -71,7 +71,7 @@ impl TokensApi {
     async fn list(
         &self,
         caller: SignedIn,
-        accounts: Data<&Arc<AccountService>>,
+        accounts: Data<&Arc<AccountManagement>>,
     ) -> Result<TokensResponse, ApiError<op::ListTokens>> {
         let tokens = accounts.list_tokens(&caller.0).await?;
         Ok(TokensResponse::Ok(Json(Envelope::ok(
@@ -85,7 +85,7 @@ impl TokensApi {
         &self,
         caller: SignedIn,
         req: &Request,
-        accounts: Data<&Arc<AccountService>>,
+        accounts: Data<&Arc<AccountManagement>>,
         limits: Data<&Arc<RateLimits>>,
         body: Json<CreateTokenRequest>,
     ) -> Result<CreatedTokenResponse, ApiError<op::CreateToken>> {
@@ -108,7 +108,7 @@ impl TokensApi {
     async fn revoke(
         &self,
         caller: SignedIn,
-        accounts: Data<&Arc<AccountService>>,
+        accounts: Data<&Arc<AccountManagement>>,
         id: Path<String>,
     ) -> Result<DeletedResponse, ApiError<op::RevokeToken>> {
         let uuid = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::no_such("API token"))?;

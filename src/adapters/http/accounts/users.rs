@@ -12,7 +12,7 @@ use super::super::envelope::Envelope;
 use super::super::errors::{ApiError, statuses};
 use super::AccountTags;
 use super::views::{RoleView, StatusView, UserView};
-use crate::app::accounts::AccountService;
+use crate::app::accounts::AccountManagement;
 use crate::domain::ids::UserId;
 use crate::ports::accounts::StandingUpdate;
 
@@ -64,7 +64,7 @@ impl UsersApi {
     async fn list(
         &self,
         _admin: AdminOnly,
-        accounts: Data<&Arc<AccountService>>,
+        accounts: Data<&Arc<AccountManagement>>,
     ) -> Result<UsersResponse, ApiError<op::ListUsers>> {
         let users = accounts.list_users().await?;
         Ok(UsersResponse::Ok(Json(Envelope::ok(
@@ -78,7 +78,7 @@ impl UsersApi {
     async fn update(
         &self,
         admin: AdminOnly,
-        accounts: Data<&Arc<AccountService>>,
+        accounts: Data<&Arc<AccountManagement>>,
         id: Path<String>,
         body: Json<UserUpdate>,
     ) -> Result<UserResponse, ApiError<op::UpdateUser>> {

@@ -1,6 +1,8 @@
 //! What signed-in people do with their account (name, password, sessions, API tokens) and what
 //! admins do with everyone's (roles and standing), plus the purge of expired credentials.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
@@ -29,12 +31,23 @@ pub struct CreatedToken {
     pub secret: String,
 }
 
-impl AccountService {
+/// What signed-in people do with their own account and admins with everyone's; it signs people
+/// in again through the `AccountService` when a password change ends their other sessions.
+pub struct AccountManagement {
+    accounts: Arc<AccountService>,
+}
+
+impl AccountManagement {
+    pub fn new(accounts: Arc<AccountService>) -> Self {
+        Self { accounts }
+    }
+
     pub async fn rename(&self, caller: &Caller, name: &str) -> Result<User, AccountError> {
         let name = DisplayName::parse(name).map_err(|e| AccountError::invalid("name", e))?;
         Ok(self
+            .accounts
             .store
-            .rename_user(caller.user.id, name.as_str(), self.clock.now())
+            .rename_user(caller.user.id, name.as_str(), self.accounts.clock.now())
             .await?)
     }
 
@@ -52,40 +65,46 @@ impl AccountService {
             return Err(AccountError::SessionRequired("change the password"));
         }
         let stored = self
+            .accounts
             .store
             .get_user(caller.user.id)
             .await?
             .ok_or(AccountError::NotFound("account"))?;
         if stored.password_hash.is_some() {
             let current = current.unwrap_or_default().to_string();
-            if !self.verify(current, stored.password_hash).await? {
+            if !self.accounts.verify(current, stored.password_hash).await? {
                 return Err(AccountError::WrongCurrentPassword);
             }
         }
-        self.settings
+        self.accounts
+            .settings
             .passwords
             .check(new, &caller.user.email, &caller.user.name)
             .map_err(|e| AccountError::invalid("new_password", e))?;
-        let hash = self.hash(new.to_string()).await?;
+        let hash = self.accounts.hash(new.to_string()).await?;
         let ended = self
+            .accounts
             .store
-            .set_password(caller.user.id, &hash, None, self.clock.now())
+            .set_password(caller.user.id, &hash, None, self.accounts.clock.now())
             .await?;
-        let entry = self.audit.entry(AuditAction::PasswordChanged).by(&caller.user);
+        let entry = self.accounts.audit.entry(AuditAction::PasswordChanged).by(&caller.user);
         let entry = entry.on("user", caller.user.id, caller.user.email.to_string());
         let detail = format!("{} other sessions ended", ended.saturating_sub(1));
-        self.audit.record(entry.from(client.ip.as_deref()).detail(detail)).await;
-        let secret = self.start_session(&caller.user, client).await?;
+        self.accounts
+            .audit
+            .record(entry.from(client.ip.as_deref()).detail(detail))
+            .await;
+        let secret = self.accounts.start_session(&caller.user, client).await?;
         // The caller's own session was among those ended; it is not counted as "other".
         Ok((ended.saturating_sub(1), secret))
     }
 
     pub async fn list_sessions(&self, caller: &Caller) -> Result<Vec<SessionRecord>, AccountError> {
-        Ok(self.store.list_sessions(caller.user.id).await?)
+        Ok(self.accounts.store.list_sessions(caller.user.id).await?)
     }
 
     pub async fn end_session(&self, caller: &Caller, id: Uuid) -> Result<(), AccountError> {
-        if self.store.delete_session(caller.user.id, id).await? {
+        if self.accounts.store.delete_session(caller.user.id, id).await? {
             Ok(())
         } else {
             Err(AccountError::NotFound("session"))
@@ -94,12 +113,16 @@ impl AccountService {
 
     /// Ends every session of the caller, the current one included.
     pub async fn logout_all(&self, caller: &Caller) -> Result<u64, AccountError> {
-        let ended = self.store.delete_sessions_of(caller.user.id, None).await?;
-        let entry = self.audit.entry(AuditAction::SignedOutEverywhere).by(&caller.user);
+        let ended = self.accounts.store.delete_sessions_of(caller.user.id, None).await?;
+        let entry = self
+            .accounts
+            .audit
+            .entry(AuditAction::SignedOutEverywhere)
+            .by(&caller.user);
         let entry = entry
             .from(caller.ip.as_deref())
             .detail(format!("{ended} sessions ended"));
-        self.audit.record(entry).await;
+        self.accounts.audit.record(entry).await;
         Ok(ended)
     }
 
@@ -109,12 +132,12 @@ impl AccountService {
             created_at: session.created_at,
             last_used_at: session.last_used_at,
         };
-        self.settings.sessions.ends_at(times)
+        self.accounts.settings.sessions.ends_at(times)
     }
 
     pub async fn list_tokens(&self, caller: &Caller) -> Result<Vec<TokenView>, AccountError> {
-        let now = self.clock.now();
-        let tokens = self.store.list_tokens(caller.user.id).await?;
+        let now = self.accounts.clock.now();
+        let tokens = self.accounts.store.list_tokens(caller.user.id).await?;
         Ok(tokens.into_iter().map(|record| view(record, now)).collect())
     }
 
@@ -135,7 +158,7 @@ impl AccountService {
             Some(days) => TokenExpiry::days(days).map_err(|e| AccountError::invalid("expires_in_days", e))?,
             None => TokenExpiry::default(),
         };
-        let now = self.clock.now();
+        let now = self.accounts.clock.now();
         let secret = secrets::token_secret();
         let record = TokenRecord {
             id: Uuid::new_v4(),
@@ -147,15 +170,16 @@ impl AccountService {
             expires_at: expiry.expires_at(now),
             last_used_at: None,
         };
-        self.store
+        self.accounts
+            .store
             .create_token(record.clone(), &secrets::digest(&secret))
             .await?;
-        let entry = self.audit.entry(AuditAction::TokenCreated).by(&caller.user);
+        let entry = self.accounts.audit.entry(AuditAction::TokenCreated).by(&caller.user);
         let entry = entry
             .on("token", record.id, record.name.clone())
             .from(caller.ip.as_deref());
         let detail = format!("{}, expires {}", scope.as_str(), record.expires_at.format("%Y-%m-%d"));
-        self.audit.record(entry.detail(detail)).await;
+        self.accounts.audit.record(entry.detail(detail)).await;
         Ok(CreatedToken {
             token: view(record, now),
             secret,
@@ -163,16 +187,16 @@ impl AccountService {
     }
 
     pub async fn revoke_token(&self, caller: &Caller, id: Uuid) -> Result<(), AccountError> {
-        let tokens = self.store.list_tokens(caller.user.id).await?;
+        let tokens = self.accounts.store.list_tokens(caller.user.id).await?;
         let name = tokens
             .into_iter()
             .find(|t| t.id == id)
             .map(|t| t.name)
             .unwrap_or_default();
-        if self.store.delete_token(caller.user.id, id).await? {
-            let entry = self.audit.entry(AuditAction::TokenRevoked).by(&caller.user);
+        if self.accounts.store.delete_token(caller.user.id, id).await? {
+            let entry = self.accounts.audit.entry(AuditAction::TokenRevoked).by(&caller.user);
             let entry = entry.on("token", id, name).from(caller.ip.as_deref());
-            self.audit.record(entry).await;
+            self.accounts.audit.record(entry).await;
             Ok(())
         } else {
             Err(AccountError::NotFound("API token"))
@@ -180,7 +204,7 @@ impl AccountService {
     }
 
     pub async fn list_users(&self) -> Result<Vec<User>, AccountError> {
-        Ok(self.store.list_users().await?)
+        Ok(self.accounts.store.list_users().await?)
     }
 
     /// An admin changes someone's role or standing. The user's sessions end (their privileges
@@ -192,10 +216,11 @@ impl AccountService {
         update: StandingUpdate,
     ) -> Result<User, AccountError> {
         let keep = (target == caller.user.id).then(|| caller.session_id()).flatten();
-        let before = self.store.get_user(target).await?.map(|c| c.user);
+        let before = self.accounts.store.get_user(target).await?.map(|c| c.user);
         let user = self
+            .accounts
             .store
-            .update_standing(target, update, keep, self.clock.now())
+            .update_standing(target, update, keep, self.accounts.clock.now())
             .await
             .map_err(|e| match AccountError::from(e) {
                 AccountError::NotFound(_) => AccountError::NotFound("user"),
@@ -207,11 +232,11 @@ impl AccountService {
                 (AuditAction::StatusChanged, before.status.as_str(), user.status.as_str()),
             ];
             for (action, from, to) in changes.into_iter().filter(|(_, from, to)| from != to) {
-                let entry = self.audit.entry(action).by(&caller.user);
+                let entry = self.accounts.audit.entry(action).by(&caller.user);
                 let entry = entry
                     .on("user", user.id, user.email.to_string())
                     .from(caller.ip.as_deref());
-                self.audit.record(entry.detail(format!("{from} → {to}"))).await;
+                self.accounts.audit.record(entry.detail(format!("{from} → {to}"))).await;
             }
         }
         Ok(user)
@@ -220,8 +245,9 @@ impl AccountService {
     /// Deletes sessions past their idle or absolute limit and tokens expired for a while.
     /// Returns (sessions, tokens) removed.
     pub async fn purge(&self, now: DateTime<Utc>) -> Result<(u64, u64), AccountError> {
-        let policy = self.settings.sessions;
+        let policy = self.accounts.settings.sessions;
         Ok(self
+            .accounts
             .store
             .purge_expired(
                 policy.idle_cutoff(now),
