@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::store::StoreError;
 use crate::domain::cluster::NodeName;
 use crate::domain::ids::{InstanceId, UserId};
-use crate::domain::provisioning::Provision;
+use crate::domain::provisioning::{FailureCode, Provision};
 use crate::domain::quota::{QuotaBreach, QuotaLimits, Usage};
 use crate::domain::vmid::VmId;
 
@@ -86,8 +86,8 @@ pub struct ProvisionRecord {
     pub finished_at: Option<DateTime<Utc>>,
     /// Set on a retry: the provision this one repeats.
     pub retry_of: Option<InstanceId>,
-    /// The machine code of a failure (`no_capacity`, `pool_exhausted`, `provision_failed`, ...).
-    pub failure_code: Option<String>,
+    /// Why the provision failed, once it has.
+    pub failure_code: Option<FailureCode>,
     /// How a finished VM differs from what Proxmox reports: `vanished` (gone from the cluster)
     /// or `address_changed` (configured with another address); `None` when they agree.
     pub drift: Option<String>,

@@ -8,7 +8,7 @@ use super::provision_form::Request;
 use super::run::{Outcome, Run};
 use super::shared::Shared;
 use crate::domain::cluster::{GuestFigures, StorageFigures};
-use crate::domain::provisioning::{Event, Step};
+use crate::domain::provisioning::{Event, FailureCode, Step};
 use crate::domain::scoring::{ClusterView, InFlight, PlacementDecision, evaluate};
 use crate::domain::tier::Tier;
 use crate::domain::vmid::VmId;
@@ -100,7 +100,7 @@ pub(super) async fn pick_node(s: &Shared, record: &ProvisionRecord) -> Outcome {
     let spec = &record.provision.spec;
     let Ok(tier) = s.tiers.find(spec.tier.as_str()).cloned() else {
         return Outcome::Fail {
-            code: "provision_failed",
+            code: FailureCode::ProvisionFailed,
             reason: format!("The tier {} no longer exists.", spec.tier.as_str()),
         };
     };
@@ -134,7 +134,7 @@ pub(super) async fn pick_node(s: &Shared, record: &ProvisionRecord) -> Outcome {
             Outcome::Event(Event::NodePicked { node })
         }
         None => Outcome::Fail {
-            code: "no_capacity",
+            code: FailureCode::NoCapacity,
             reason: no_room(tier.name().as_str(), &decision.refusal().unwrap_or_default()),
         },
     }
@@ -156,7 +156,7 @@ pub(super) async fn choose_vmid(s: &Shared, record: &ProvisionRecord, run: &mut 
                 Ok(next) => wanted = Some(next),
                 Err(_) => {
                     return Outcome::Fail {
-                        code: "provision_failed",
+                        code: FailureCode::ProvisionFailed,
                         reason: "Proxmox has no free VMID left.".into(),
                     };
                 }
@@ -166,7 +166,7 @@ pub(super) async fn choose_vmid(s: &Shared, record: &ProvisionRecord, run: &mut 
                 Ok(next) => wanted = Some(next),
                 Err(_) => {
                     return Outcome::Fail {
-                        code: "provision_failed",
+                        code: FailureCode::ProvisionFailed,
                         reason: "Proxmox has no free VMID left.".into(),
                     };
                 }
@@ -200,10 +200,8 @@ pub(super) async fn placeable(s: &Shared, request: &Request, pending: bool) -> R
     if !s.templates().available(os) {
         let _ = s.refresh_templates().await;
         if !s.templates().available(os) {
-            return Err(ProvisionError::NoTemplate(format!(
-                "No node has a {} template yet. Choose another OS, or ask an admin to run the template bootstrap.",
-                request.os.label()
-            )));
+            let cause = format!("No node has a {} template yet.", request.os.label());
+            return Err(ProvisionError::NoTemplate(FailureCode::NoTemplate.message_for(&cause)));
         }
     }
     if pending {
@@ -213,7 +211,6 @@ pub(super) async fn placeable(s: &Shared, request: &Request, pending: bool) -> R
 }
 
 fn no_room(tier: &str, details: &str) -> String {
-    format!(
-        "There is no room for a {tier} machine on the cluster right now. Choose a smaller tier or ask an admin to free capacity. Details: {details}."
-    )
+    let cause = format!("There is no room for a {tier} machine on the cluster right now.");
+    format!("{} Details: {details}.", FailureCode::NoCapacity.message_for(&cause))
 }

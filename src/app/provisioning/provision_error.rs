@@ -1,6 +1,8 @@
 //! What can go wrong with a provision request, each with the field it concerns and a message
 //! that says what to do.
 
+use crate::domain::provisioning::FailureCode;
+
 /// A refusal of a request, or a provision that failed after it was accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProvisionError {
@@ -52,7 +54,7 @@ pub enum ProvisionError {
     /// taken down.
     #[error("{message}")]
     Failed {
-        code: &'static str,
+        code: FailureCode,
         step: &'static str,
         message: String,
     },
@@ -78,16 +80,16 @@ impl ProvisionError {
             Self::OverQuota { .. } | Self::ApprovalOverQuota { .. } => "quota_exceeded",
             Self::IdempotencyConflict => "idempotency_conflict",
             Self::NotConfigured(_) => "not_configured",
-            Self::NoTemplate(_) => "no_template",
-            Self::NoCapacity(_) => "no_capacity",
-            Self::PoolExhausted(_) => "pool_exhausted",
+            Self::NoTemplate(_) => FailureCode::NoTemplate.as_str(),
+            Self::NoCapacity(_) => FailureCode::NoCapacity.as_str(),
+            Self::PoolExhausted(_) => FailureCode::PoolExhausted.as_str(),
             Self::ProxmoxUnavailable(_) => "proxmox_unavailable",
             Self::NotFound => "not_found",
             Self::NoPrivateKey => "no_private_key",
             Self::AdminOnly | Self::OnBehalfAdminOnly => "admin_required",
             Self::Conflict(_) => "conflict",
             Self::Denied(_) => "request_denied",
-            Self::Failed { code, .. } => code,
+            Self::Failed { code, .. } => code.as_str(),
             Self::Internal(_) => "internal",
         }
     }

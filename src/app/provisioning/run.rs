@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::shared::Shared;
-use crate::domain::provisioning::{Event, Step};
+use crate::domain::provisioning::{Event, FailureCode, Step};
 use crate::ports::ProxmoxError;
 
 /// What one look at a provision produced.
@@ -15,7 +15,7 @@ pub(super) enum Outcome {
     Event(Event),
     /// The current step failed for good: record why (`code` for the API) and roll back.
     Fail {
-        code: &'static str,
+        code: FailureCode,
         reason: String,
     },
     /// Nothing to record yet; look again.
@@ -48,7 +48,7 @@ impl Run {
         }
         tracing::warn!(error = %err, step = ?step, "provision step failed");
         Outcome::Fail {
-            code: "provision_failed",
+            code: FailureCode::ProvisionFailed,
             reason: explain(step, &err),
         }
     }

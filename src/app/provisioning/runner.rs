@@ -159,7 +159,7 @@ impl Runner {
                     Event::ActionFailed { reason }
                 }
                 Outcome::Fail { code, reason } => {
-                    record.failure_code = Some(code.to_owned());
+                    record.failure_code = Some(code);
                     Event::StepFailed { reason }
                 }
                 Outcome::Again => continue,

@@ -12,7 +12,7 @@ use crate::domain::clone_mode::CloneMode;
 use crate::domain::cloud_init::GuestSettings;
 use crate::domain::cluster::NodeName;
 use crate::domain::marker;
-use crate::domain::provisioning::{Event, Step};
+use crate::domain::provisioning::{Event, FailureCode, Step};
 use crate::domain::vmid::VmId;
 use crate::ports::ProxmoxError;
 use crate::ports::pool::Contest;
@@ -26,8 +26,9 @@ pub(super) async fn reserve_ip(s: &Shared, record: &ProvisionRecord) -> Outcome 
     let id = record.id();
     if record.key.public_key.is_empty() {
         return Outcome::Fail {
-            code: "key_not_saved",
-            reason: "The SSH key for this machine was not saved before Nimbus restarted. Try again.".into(),
+            code: FailureCode::KeyNotSaved,
+            reason: FailureCode::KeyNotSaved
+                .message_for("The SSH key for this machine was not saved before Nimbus restarted."),
         };
     }
     let ttl = chrono::Duration::from_std(s.settings.verify_ttl).unwrap_or_default();
@@ -37,8 +38,8 @@ pub(super) async fn reserve_ip(s: &Shared, record: &ProvisionRecord) -> Outcome 
             Ok(Some(ip)) => ip,
             Ok(None) => {
                 return Outcome::Fail {
-                    code: "pool_exhausted",
-                    reason: "Every address in the IP pool is in use. Delete a machine you no longer need, or ask an admin to widen the pool.".into(),
+                    code: FailureCode::PoolExhausted,
+                    reason: FailureCode::PoolExhausted.message(),
                 };
             }
             Err(e) => return store_trouble(e),
@@ -67,7 +68,7 @@ pub(super) async fn reserve_ip(s: &Shared, record: &ProvisionRecord) -> Outcome 
         }
     }
     Outcome::Fail {
-        code: "pool_exhausted",
+        code: FailureCode::PoolExhausted,
         reason: "Every free address Nimbus tried is already used by something on the network. An admin should run an IP reconcile and check the pool.".into(),
     }
 }
@@ -81,7 +82,7 @@ pub(super) async fn issue_clone(s: &Shared, record: &ProvisionRecord, run: &mut 
     let p = &record.provision;
     let (Some(node), Some(vmid)) = (p.held.node.clone(), p.held.vmid) else {
         return Outcome::Fail {
-            code: "provision_failed",
+            code: FailureCode::ProvisionFailed,
             reason: "The machine lost its node or VMID before cloning.".into(),
         };
     };
@@ -101,7 +102,7 @@ pub(super) async fn issue_clone(s: &Shared, record: &ProvisionRecord, run: &mut 
     }
     let Some(template) = s.templates().for_node(&p.spec.os, &node).cloned() else {
         return Outcome::Fail {
-            code: "no_template",
+            code: FailureCode::NoTemplate,
             reason: format!("The node {node} has no {} template any more. Try again.", p.spec.os),
         };
     };
@@ -231,7 +232,7 @@ pub(super) async fn wait_ready(s: &Shared, record: &ProvisionRecord, run: &mut R
 /// A record missing what its phase implies (a manual edit): fail it rather than guess.
 fn lost() -> Outcome {
     Outcome::Fail {
-        code: "provision_failed",
-        reason: "The machine's record is missing its address, node or VMID. Try again.".into(),
+        code: FailureCode::ProvisionFailed,
+        reason: FailureCode::ProvisionFailed.message_for("The machine's record is missing its address, node or VMID."),
     }
 }

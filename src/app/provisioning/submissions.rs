@@ -14,7 +14,7 @@ use crate::app::accounts::Caller;
 use crate::app::quotas::limits_with_source;
 use crate::domain::audit::AuditAction;
 use crate::domain::ids::{InstanceId, UserId};
-use crate::domain::provisioning::{Event, Phase, Provision, ProvisionSpec};
+use crate::domain::provisioning::{Event, FailureCode, Phase, Provision, ProvisionSpec};
 use crate::domain::quota::{QuotaBreach, Usage};
 use crate::ports::accounts::User;
 use crate::ports::provisions::{CreateError, Idempotency, KeyOrigin, ProvisionRecord, Review};
@@ -253,10 +253,7 @@ impl Submissions {
         }
         let rows = self.shared.ports.pool.pool_rows().await?;
         if !rows.iter().any(|r| r.is_free()) {
-            return Err(ProvisionError::PoolExhausted(
-                "Every address in the IP pool is in use. Delete a machine you no longer need, or ask an admin to widen the pool."
-                    .into(),
-            ));
+            return Err(ProvisionError::PoolExhausted(FailureCode::PoolExhausted.message()));
         }
         Ok(())
     }
@@ -280,9 +277,11 @@ impl Submissions {
             }
             Err(e) => {
                 tracing::error!(vm = %record.id(), error = %e, "cannot save the machine's key");
-                let reason = "The SSH key for this machine could not be saved. Try again.".to_owned();
-                let _ = record.provision.apply(Event::StepFailed { reason }, now);
-                record.failure_code = Some("key_not_saved".into());
+                let code = FailureCode::KeyNotSaved;
+                let _ = record
+                    .provision
+                    .apply(Event::StepFailed { reason: code.message() }, now);
+                record.failure_code = Some(code);
             }
         }
         record.updated_at = now;

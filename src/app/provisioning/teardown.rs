@@ -7,7 +7,7 @@ use chrono::Utc;
 use super::run::{Outcome, Run, explain};
 use super::shared::Shared;
 use crate::domain::marker;
-use crate::domain::provisioning::{Event, Phase, Undo};
+use crate::domain::provisioning::{Event, FailureCode, Phase, Undo};
 use crate::domain::upid::Upid;
 use crate::ports::ProxmoxError;
 use crate::ports::provisions::ProvisionRecord;
@@ -83,7 +83,7 @@ pub(super) async fn poll(s: &Shared, record: &ProvisionRecord, run: &mut Run, up
                     exit_status: exit.as_text(),
                 };
                 Outcome::Fail {
-                    code: "provision_failed",
+                    code: FailureCode::ProvisionFailed,
                     reason: explain(step, &err),
                 }
             }

@@ -11,7 +11,7 @@ use super::provision_error::ProvisionError;
 use super::shared::Shared;
 use crate::app::accounts::Caller;
 use crate::domain::ids::InstanceId;
-use crate::domain::provisioning::{Phase, PowerState, StatusWord, Step};
+use crate::domain::provisioning::{FailureCode, Phase, PowerState, StatusWord, Step};
 use crate::domain::role::Role;
 use crate::domain::vmid::VmId;
 use crate::ports::provisions::{KeyOrigin, ProvisionRecord};
@@ -373,13 +373,7 @@ impl Views {
     }
 }
 
-/// The machine code of a failure.
-pub fn failure_code(record: &ProvisionRecord) -> &'static str {
-    match record.failure_code.as_deref() {
-        Some("no_capacity") => "no_capacity",
-        Some("pool_exhausted") => "pool_exhausted",
-        Some("no_template") => "no_template",
-        Some("key_not_saved") => "key_not_saved",
-        _ => "provision_failed",
-    }
+/// The machine code of a failure (the generic one for records failed before codes were kept).
+pub fn failure_code(record: &ProvisionRecord) -> FailureCode {
+    record.failure_code.unwrap_or(FailureCode::ProvisionFailed)
 }

@@ -7,6 +7,7 @@
 //! state; an event the state does not accept is an error and changes nothing.
 
 mod event;
+mod failure_code;
 #[cfg(test)]
 mod failure_tests;
 #[cfg(test)]
@@ -31,6 +32,7 @@ use super::upid::Upid;
 use super::vmid::VmId;
 
 pub use event::Event;
+pub use failure_code::FailureCode;
 pub use next::{Next, PowerState, StatusWord};
 pub use transition::TransitionError;
 

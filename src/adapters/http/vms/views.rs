@@ -232,7 +232,7 @@ impl From<&VmState> for VmView {
             | Phase::RolledBack { failure } => Some(FailureView {
                 step: failure.step.as_str().to_owned(),
                 reason: failure.reason.clone(),
-                code: crate::app::provisioning::failure_code(r).to_owned(),
+                code: crate::app::provisioning::failure_code(r).as_str().to_owned(),
             }),
             _ => None,
         };

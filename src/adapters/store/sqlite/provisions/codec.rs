@@ -12,7 +12,7 @@ use super::phase::{PhaseDoc, phase_in, phase_out};
 use crate::domain::cluster::NodeName;
 use crate::domain::hostname::Hostname;
 use crate::domain::ids::{InstanceId, UserId};
-use crate::domain::provisioning::{Held, Provision, ProvisionSpec, Step, StepRecord};
+use crate::domain::provisioning::{FailureCode, Held, Provision, ProvisionSpec, Step, StepRecord};
 use crate::domain::tier::TierName;
 use crate::domain::vmid::VmId;
 use crate::ports::StoreError;
@@ -100,6 +100,15 @@ pub(super) fn step_in(s: &str) -> Result<Step, StoreError> {
     Step::parse(s).ok_or_else(|| corrupt("step", s))
 }
 
+/// A stored failure code. One this version does not know (written by a newer one, or edited by
+/// hand) reads as the generic code rather than making the record unreadable.
+fn failure_code_in(id: Uuid, text: &str) -> FailureCode {
+    FailureCode::parse(text).unwrap_or_else(|| {
+        tracing::warn!(vm = %id, code = text, "unknown stored failure code; reading it as provision_failed");
+        FailureCode::ProvisionFailed
+    })
+}
+
 /// The record as its JSON document.
 pub(super) fn encode(r: &ProvisionRecord) -> String {
     let p = &r.provision;
@@ -152,7 +161,7 @@ pub(super) fn encode(r: &ProvisionRecord) -> String {
         updated_at: r.updated_at,
         finished_at: r.finished_at,
         retry_of: r.retry_of.map(|i| i.as_uuid()),
-        failure_code: r.failure_code.clone(),
+        failure_code: r.failure_code.map(|c| c.as_str().to_owned()),
         drift: r.drift.clone(),
         review: ReviewDoc {
             reason: r.review.reason.clone(),
@@ -220,7 +229,7 @@ pub(super) fn decode(text: &str) -> Result<ProvisionRecord, StoreError> {
         updated_at: doc.updated_at,
         finished_at: doc.finished_at,
         retry_of: doc.retry_of.map(InstanceId::from_uuid),
-        failure_code: doc.failure_code,
+        failure_code: doc.failure_code.map(|text| failure_code_in(doc.id, &text)),
         drift: doc.drift,
         review: Review {
             reason: doc.review.reason,

@@ -4,6 +4,8 @@
 mod codec;
 mod phase;
 #[cfg(test)]
+mod stored_text_tests;
+#[cfg(test)]
 mod tests;
 
 use async_trait::async_trait;

@@ -19,17 +19,17 @@ use crate::ports::provisions::{
     CreateError, Idempotency, KeyOrigin, KeyUse, ProvisionRecord, ProvisionStore, StepDetail,
 };
 
-fn t0() -> DateTime<Utc> {
+pub(super) fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap()
 }
 
-async fn fresh() -> (tempfile::TempDir, SqliteStore) {
+pub(super) async fn fresh() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("nimbus.db")).await.unwrap();
     (dir, store)
 }
 
-fn record(host: &str, owner: UserId, key: Option<&str>) -> ProvisionRecord {
+pub(super) fn record(host: &str, owner: UserId, key: Option<&str>) -> ProvisionRecord {
     let spec = ProvisionSpec {
         owner,
         hostname: Hostname::parse(host).unwrap(),
