@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::store::StoreError;
 use crate::domain::cluster::NodeName;
 use crate::domain::ids::{InstanceId, UserId};
-use crate::domain::provisioning::{FailureCode, Provision};
+use crate::domain::provisioning::{Drift, FailureCode, Provision};
 use crate::domain::quota::{QuotaBreach, QuotaLimits, Usage};
 use crate::domain::vmid::VmId;
 
@@ -88,9 +88,8 @@ pub struct ProvisionRecord {
     pub retry_of: Option<InstanceId>,
     /// Why the provision failed, once it has.
     pub failure_code: Option<FailureCode>,
-    /// How a finished VM differs from what Proxmox reports: `vanished` (gone from the cluster)
-    /// or `address_changed` (configured with another address); `None` when they agree.
-    pub drift: Option<String>,
+    /// How a finished VM differs from what Proxmox reports; `None` when they agree.
+    pub drift: Option<Drift>,
     /// The request's reason and who made and decided it.
     pub review: Review,
 }

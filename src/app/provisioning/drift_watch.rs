@@ -1,7 +1,7 @@
-//! Drift detection: a finished VM is compared with what Proxmox reports. One that vanished from
-//! the cluster, moved to another node (followed: the record takes the new node), or was
-//! configured with another address gets a drift mark and a note the owner and admins see. Nimbus
-//! never "repairs" a VM it did not just build: it reports.
+//! Drift detection: each finished VM is compared with what Proxmox reports. The job only looks
+//! and records: what a look means (vanished, moved and followed, configured with another
+//! address, matching again) is decided by the domain's drift rule, and recorded through the
+//! state machine.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -13,21 +13,8 @@ use super::provision_error::ProvisionError;
 use super::runner::Runner;
 use super::shared::Shared;
 use crate::app::jobs::{Job, JobReport};
+use crate::domain::provisioning::{Sighting, find_drift};
 use crate::ports::proxmox::{ClusterResource, ResourceKind};
-
-/// The note for each kind of drift.
-fn note(drift: &str, detail: &str) -> String {
-    match drift {
-        "vanished" => {
-            "The VM no longer exists in Proxmox: it was removed outside Nimbus. Delete it here to free its address."
-                .to_owned()
-        }
-        "address_changed" => format!(
-            "The VM is now configured with another address ({detail}) than Nimbus gave it; SSH details here may be wrong."
-        ),
-        _ => detail.to_owned(),
-    }
-}
 
 /// The drift detection job.
 pub struct DriftWatch {
@@ -92,41 +79,24 @@ impl DriftWatch {
             let Some(vmid) = record.provision.held.vmid else {
                 continue;
             };
-            let before = (record.drift.clone(), record.provision.held.node.clone());
-            let mut notes = Vec::new();
-            match guests.get(&vmid) {
-                None => record.drift = Some("vanished".into()),
-                Some(node) => {
-                    if record.provision.held.node.as_ref() != Some(node) {
-                        notes.push(format!(
-                            "The VM moved to node {node} (migrated in Proxmox); Nimbus follows it there."
-                        ));
-                        record.provision.held.node = Some(node.clone());
-                    }
-                    let configured = snapshot.claims.iter().find(|c| c.vmid == vmid).map(|c| c.addr);
-                    record.drift = match configured {
-                        Some(addr) if Some(addr) != record.provision.held.ip => {
-                            notes.push(note("address_changed", &addr.to_string()));
-                            Some("address_changed".into())
-                        }
-                        _ => None,
-                    };
-                }
-            }
-            if record.drift.as_deref() == Some("vanished") && before.0.as_deref() != Some("vanished") {
-                notes.push(note("vanished", ""));
-            }
-            if (record.drift.clone(), record.provision.held.node.clone()) == before {
+            let seen = match guests.get(&vmid) {
+                None => Sighting::Absent,
+                Some(node) => Sighting::Present {
+                    node: node.clone(),
+                    address: snapshot.claims.iter().find(|c| c.vmid == vmid).map(|c| c.addr),
+                },
+            };
+            let Some(found) = find_drift(&record.provision, record.drift, &seen) else {
+                continue;
+            };
+            if let Err(e) = record.provision.apply(found.event(), now) {
+                tracing::warn!(vm = %record.id(), error = %e, "cannot record drift");
                 continue;
             }
-            if record.drift.is_none() && before.0.is_some() {
-                notes.push("The VM matches Proxmox again.".into());
+            for note in &found.notes {
+                tracing::warn!(vm = %record.id(), %note, "drift");
             }
-            for n in notes {
-                tracing::warn!(vm = %record.id(), note = %n, "drift");
-                // A soft note on a finished VM: the state machine keeps notes for its owner.
-                record.provision.notes.push(n);
-            }
+            record.drift = found.drift;
             record.updated_at = now;
             self.shared.ports.store.save_provision(&record).await?;
             self.shared.hub.publish(&record);

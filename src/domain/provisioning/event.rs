@@ -71,6 +71,12 @@ pub enum Event {
         reason: String,
     },
     DeleteRequested,
+    /// A look at Proxmox found a finished VM changed outside Nimbus: it was migrated to
+    /// `moved_to` (followed), and its owner is told `notes`.
+    DriftObserved {
+        moved_to: Option<NodeName>,
+        notes: Vec<String>,
+    },
 }
 
 impl Event {
@@ -97,6 +103,7 @@ impl Event {
             Self::PowerRequested { .. } => "power_requested",
             Self::ActionFailed { .. } => "action_failed",
             Self::DeleteRequested => "delete_requested",
+            Self::DriftObserved { .. } => "drift_observed",
         }
     }
 }

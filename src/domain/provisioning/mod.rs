@@ -6,6 +6,9 @@
 //! same task) instead of repeating the action. [`Provision::apply`] is the only way to change a
 //! state; an event the state does not accept is an error and changes nothing.
 
+mod drift;
+#[cfg(test)]
+mod drift_tests;
 mod event;
 mod failure_code;
 #[cfg(test)]
@@ -31,6 +34,7 @@ use super::tier::TierName;
 use super::upid::Upid;
 use super::vmid::VmId;
 
+pub use drift::{Drift, DriftFinding, Sighting, find_drift};
 pub use event::Event;
 pub use failure_code::FailureCode;
 pub use next::{Next, PowerState, StatusWord};

@@ -131,6 +131,10 @@ fn events(p: &Provision) -> Vec<Event> {
             reason: "failed".into(),
         },
         Event::DeleteRequested,
+        Event::DriftObserved {
+            moved_to: Some(super::tests::node()),
+            notes: vec!["moved".into()],
+        },
     ]
 }
 
@@ -169,7 +173,10 @@ const ACCEPTED: &[(&str, &[&str])] = &[
         &["step_done", "soft_step_failed", "step_failed"],
     ),
     ("injecting_gpu_env", &["step_done", "soft_step_failed", "step_failed"]),
-    ("ready", &["power_start", "power_shutdown", "delete_requested"]),
+    (
+        "ready",
+        &["power_start", "power_shutdown", "delete_requested", "drift_observed"],
+    ),
     (
         "ready+unconfirmed",
         &[
@@ -177,6 +184,7 @@ const ACCEPTED: &[(&str, &[&str])] = &[
             "power_start",
             "power_shutdown",
             "delete_requested",
+            "drift_observed",
         ],
     ),
     ("failed", &["rollback_started"]),

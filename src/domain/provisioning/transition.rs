@@ -300,6 +300,12 @@ impl Provision {
                 self.notes.push(reason.clone());
                 self.phase = P::Ready;
             }
+            (P::Ready, E::DriftObserved { moved_to, notes }) => {
+                if let Some(node) = moved_to {
+                    self.held.node = Some(node.clone());
+                }
+                self.notes.extend(notes.iter().cloned());
+            }
             (P::Ready, E::DeleteRequested) => {
                 let remaining = self.undo_on_failure();
                 self.phase = if remaining.is_empty() {

@@ -6,6 +6,7 @@ use nimbus::adapters::proxmox::sim::Scenario;
 use nimbus::domain::cluster::NodeName;
 use nimbus::domain::ids::InstanceId;
 use nimbus::domain::ip_pool::{AddressState, Holder};
+use nimbus::domain::provisioning::Drift;
 use nimbus::domain::vmid::VmId;
 use nimbus::ports::proxmox::{CloneRequest, ConfigChange, PowerOp, TaskState};
 use nimbus::ports::{AddressPool, Clock, Proxmox};
@@ -168,7 +169,7 @@ async fn a_vm_removed_behind_nimbus_back_shows_as_vanished() {
     wait_task(&sim, &upid).await;
     assert_eq!(vms.drift.pass(sim.clock.now()).await.unwrap(), 1);
     let r = sim.record(id).await;
-    assert_eq!(r.drift.as_deref(), Some("vanished"));
+    assert_eq!(r.drift, Some(Drift::Vanished));
     assert!(r.provision.notes.last().unwrap().contains("removed outside Nimbus"));
     let state = vms.views.get(&sim.caller, id).await.unwrap();
     assert_eq!(state.status.as_str(), "unknown", "no live state for a VM that is gone");

@@ -258,7 +258,7 @@ impl From<&VmState> for VmView {
             unconfirmed: p.unconfirmed,
             warning: s.warning.clone(),
             notes: p.notes.clone(),
-            drift: r.drift.clone(),
+            drift: r.drift.map(|d| d.as_str().to_owned()),
             failure,
             steps,
             requested_at: p.requested_at,

@@ -12,7 +12,7 @@ use super::phase::{PhaseDoc, phase_in, phase_out};
 use crate::domain::cluster::NodeName;
 use crate::domain::hostname::Hostname;
 use crate::domain::ids::{InstanceId, UserId};
-use crate::domain::provisioning::{FailureCode, Held, Provision, ProvisionSpec, Step, StepRecord};
+use crate::domain::provisioning::{Drift, FailureCode, Held, Provision, ProvisionSpec, Step, StepRecord};
 use crate::domain::tier::TierName;
 use crate::domain::vmid::VmId;
 use crate::ports::StoreError;
@@ -109,6 +109,16 @@ fn failure_code_in(id: Uuid, text: &str) -> FailureCode {
     })
 }
 
+/// A stored drift. One this version does not know reads as none: the next drift pass marks the
+/// VM again if it still differs from Proxmox.
+fn drift_in(id: Uuid, text: &str) -> Option<Drift> {
+    let drift = Drift::parse(text);
+    if drift.is_none() {
+        tracing::warn!(vm = %id, drift = text, "unknown stored drift; reading it as none");
+    }
+    drift
+}
+
 /// The record as its JSON document.
 pub(super) fn encode(r: &ProvisionRecord) -> String {
     let p = &r.provision;
@@ -162,7 +172,7 @@ pub(super) fn encode(r: &ProvisionRecord) -> String {
         finished_at: r.finished_at,
         retry_of: r.retry_of.map(|i| i.as_uuid()),
         failure_code: r.failure_code.map(|c| c.as_str().to_owned()),
-        drift: r.drift.clone(),
+        drift: r.drift.map(|d| d.as_str().to_owned()),
         review: ReviewDoc {
             reason: r.review.reason.clone(),
             created_by: r.review.created_by.map(|u| u.as_uuid()),
@@ -230,7 +240,7 @@ pub(super) fn decode(text: &str) -> Result<ProvisionRecord, StoreError> {
         finished_at: doc.finished_at,
         retry_of: doc.retry_of.map(InstanceId::from_uuid),
         failure_code: doc.failure_code.map(|text| failure_code_in(doc.id, &text)),
-        drift: doc.drift,
+        drift: doc.drift.and_then(|text| drift_in(doc.id, &text)),
         review: Review {
             reason: doc.review.reason,
             created_by: doc.review.created_by.map(UserId::from_uuid),

@@ -1,5 +1,5 @@
-//! Records written by earlier versions still read back: the failure code is kept as the same
-//! text it always was, and each stored text reads as the code it names.
+//! Records written by earlier versions still read back: the failure code and the drift are kept
+//! as the same text they always were, and each stored text reads as the value it names.
 
 use sea_orm::{ConnectionTrait, Statement};
 use uuid::Uuid;
@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::tests::{fresh, record, t0};
 use crate::adapters::store::sqlite::SqliteStore;
 use crate::domain::ids::{InstanceId, UserId};
-use crate::domain::provisioning::{Event, FailureCode};
+use crate::domain::provisioning::{Drift, Event, FailureCode};
 use crate::ports::provisions::{ProvisionRecord, ProvisionStore};
 
 /// Rewrites one field of the stored document as `text`, the way an older version left it.
@@ -76,4 +76,24 @@ async fn an_unknown_stored_failure_code_reads_as_the_generic_one_instead_of_brea
     store_as(&store, r.id(), "failure_code", "disk_on_fire").await;
     let back = store.get_provision(r.id()).await.unwrap().unwrap();
     assert_eq!(back.failure_code, Some(FailureCode::ProvisionFailed));
+}
+
+#[tokio::test]
+async fn a_drift_stored_as_text_by_an_earlier_version_reads_back_as_that_drift() {
+    let (_d, store) = fresh().await;
+    let r = failed_record(&store).await;
+    for (text, drift) in [
+        ("vanished", Drift::Vanished),
+        ("address_changed", Drift::AddressChanged),
+    ] {
+        store_as(&store, r.id(), "drift", text).await;
+        let back = store.get_provision(r.id()).await.unwrap().unwrap();
+        assert_eq!(back.drift, Some(drift), "stored as {text}");
+    }
+    store_as(&store, r.id(), "drift", "melted").await;
+    let back = store.get_provision(r.id()).await.unwrap().unwrap();
+    assert_eq!(
+        back.drift, None,
+        "an unknown drift reads as none; the next pass marks it again"
+    );
 }
