@@ -102,9 +102,9 @@ impl Quotas {
         let mut usage: BTreeMap<UserId, Usage> = BTreeMap::new();
         for r in self.provisions.all_provisions().await? {
             let p = &r.provision;
-            if p.phase.counts_toward_quota() {
-                let used = usage.entry(p.spec.owner).or_default();
-                *used = used.plus(Usage::one(p.spec.vcpus, p.spec.memory_mib, p.spec.disk_gib));
+            if p.phase().counts_toward_quota() {
+                let used = usage.entry(p.spec().owner).or_default();
+                *used = used.plus(Usage::one(p.spec().vcpus, p.spec().memory_mib, p.spec().disk_gib));
             }
         }
         let users = self

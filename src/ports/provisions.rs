@@ -78,7 +78,7 @@ pub struct ProvisionRecord {
     /// The login user cloud-init creates.
     pub username: String,
     pub key: KeyUse,
-    /// One entry per completed step, aligned with `provision.steps`.
+    /// One entry per completed step, aligned with `provision.steps()`.
     pub details: Vec<StepDetail>,
     pub idempotency: Option<Idempotency>,
     pub updated_at: DateTime<Utc>,
@@ -108,11 +108,11 @@ pub struct Review {
 
 impl ProvisionRecord {
     pub fn id(&self) -> InstanceId {
-        self.provision.id
+        self.provision.id()
     }
 
     pub fn owner(&self) -> UserId {
-        self.provision.spec.owner
+        self.provision.spec().owner
     }
 }
 

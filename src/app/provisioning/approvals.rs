@@ -47,9 +47,9 @@ impl Approvals {
             .all_provisions()
             .await?
             .into_iter()
-            .filter(|r| r.provision.phase == Phase::PendingApproval)
+            .filter(|r| *r.provision.phase() == Phase::PendingApproval)
             .collect();
-        waiting.sort_by_key(|r| r.provision.requested_at);
+        waiting.sort_by_key(|r| r.provision.requested_at());
         let mut out = Vec::with_capacity(waiting.len());
         for r in waiting {
             out.push(self.views.view(Arc::new(r)).await);
@@ -62,7 +62,7 @@ impl Approvals {
             return Err(ProvisionError::AdminOnly);
         }
         let record = self.shared.owned(caller, id).await?;
-        if record.provision.phase != Phase::PendingApproval {
+        if *record.provision.phase() != Phase::PendingApproval {
             return Err(already_decided());
         }
         Ok(record)
@@ -152,7 +152,7 @@ impl Approvals {
 
     /// The checked request a stored spec stands for (to check capacity at approval).
     fn request_of(&self, record: &ProvisionRecord) -> Result<Request, ProvisionError> {
-        let spec = &record.provision.spec;
+        let spec = record.provision.spec();
         let gone =
             |what: &str| ProvisionError::Conflict(format!("The request's {what} is no longer offered; deny it."));
         Ok(Request {
@@ -171,7 +171,7 @@ impl Approvals {
     }
 
     async fn audit_decision(&self, caller: &Caller, record: &ProvisionRecord, action: AuditAction, detail: String) {
-        let spec = &record.provision.spec;
+        let spec = record.provision.spec();
         let entry = self
             .shared
             .ports

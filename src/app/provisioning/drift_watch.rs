@@ -76,7 +76,7 @@ impl DriftWatch {
             if self.runner.is_running(record.id()) {
                 continue;
             }
-            let Some(vmid) = record.provision.held.vmid else {
+            let Some(vmid) = record.provision.held().vmid else {
                 continue;
             };
             let seen = match guests.get(&vmid) {

@@ -202,8 +202,8 @@ impl Fleet {
         let owners = self.shared.owner_names().await;
         let mut by_vmid = BTreeMap::new();
         for r in self.shared.ports.store.all_provisions().await? {
-            if r.provision.phase.holds_hostname()
-                && let Some(vmid) = r.provision.held.vmid
+            if r.provision.phase().holds_hostname()
+                && let Some(vmid) = r.provision.held().vmid
             {
                 by_vmid.insert(vmid, Arc::new(r));
             }
@@ -245,7 +245,7 @@ impl Fleet {
                     let r = records.get(&id)?;
                     Some((
                         id,
-                        r.provision.spec.hostname.as_str().to_owned(),
+                        r.provision.spec().hostname.as_str().to_owned(),
                         owners.get(&r.owner()).cloned(),
                     ))
                 }),
@@ -261,13 +261,13 @@ impl Fleet {
         let mut stats = FleetStats::default();
         for r in self.shared.ports.store.all_provisions().await? {
             let p = &r.provision;
-            match p.phase {
+            match p.phase() {
                 Phase::PendingApproval => stats.pending_approvals += 1,
                 Phase::Ready | Phase::Power { .. } => {
                     stats.machines_active += 1;
-                    stats.machines_new_this_week += u32::from(p.requested_at >= week_ago);
+                    stats.machines_new_this_week += u32::from(p.requested_at() >= week_ago);
                 }
-                ref phase if !phase.is_at_rest() && p.phase.step().is_some() => stats.machines_in_progress += 1,
+                phase if !phase.is_at_rest() && phase.step().is_some() => stats.machines_in_progress += 1,
                 _ => {}
             }
         }

@@ -66,7 +66,7 @@ impl Lifecycle {
 
     /// The VM's power state right now, `Unknown` when Proxmox cannot say.
     async fn live_power(&self, record: &ProvisionRecord) -> PowerState {
-        let held = &record.provision.held;
+        let held = record.provision.held();
         let (Some(proxmox), Some(node), Some(vmid)) = (&self.shared.ports.proxmox, &held.node, held.vmid) else {
             return PowerState::Unknown;
         };
@@ -110,7 +110,7 @@ impl Lifecycle {
 
 /// Issues the power action the VM's state asks for.
 pub(super) async fn power_step(s: &Shared, record: &ProvisionRecord, run: &mut Run, action: PowerAction) -> Outcome {
-    let held = &record.provision.held;
+    let held = record.provision.held();
     let (Some(node), Some(vmid)) = (&held.node, held.vmid) else {
         return Outcome::Event(Event::ActionFailed {
             reason: "The machine's record names no node or VMID.".into(),

@@ -97,7 +97,7 @@ pub(super) async fn check_capacity(s: &Shared, request: &Request) -> Result<(), 
 /// Scores the nodes on fresh telemetry plus in-flight placements, and records the pick under
 /// the same lock, so concurrent provisions see each other's placements.
 pub(super) async fn pick_node(s: &Shared, record: &ProvisionRecord) -> Outcome {
-    let spec = &record.provision.spec;
+    let spec = record.provision.spec();
     let Ok(tier) = s.tiers.find(spec.tier.as_str()).cloned() else {
         return Outcome::Fail {
             code: FailureCode::ProvisionFailed,
@@ -181,7 +181,7 @@ pub(super) async fn choose_vmid(s: &Shared, record: &ProvisionRecord, run: &mut 
         f.vmid = Some(vmid);
     }
     drop(placing);
-    if let Some(ip) = record.provision.held.ip {
+    if let Some(ip) = record.provision.held().ip {
         let now = s.ports.clock.now();
         let _ = s
             .ports

@@ -37,18 +37,18 @@ pub struct ProvisionMetrics {
 
 /// When the provision's work started: its approval, or its request.
 pub(super) fn started(r: &ProvisionRecord) -> DateTime<Utc> {
-    r.review.decided_at.unwrap_or(r.provision.requested_at)
+    r.review.decided_at.unwrap_or(r.provision.requested_at())
 }
 
 fn succeeded(r: &ProvisionRecord) -> bool {
-    r.provision.steps.iter().any(|s| s.step == Step::WaitReady)
+    r.provision.steps().iter().any(|s| s.step == Step::WaitReady)
 }
 
 fn failed(r: &ProvisionRecord) -> bool {
     !succeeded(r)
         && (r.failure_code.is_some()
             || matches!(
-                r.provision.phase,
+                r.provision.phase(),
                 Phase::Failed { .. }
                     | Phase::RollingBack { .. }
                     | Phase::RollbackPending { .. }
@@ -62,7 +62,7 @@ fn ms(d: Duration) -> u64 {
 
 /// Time from start to running of a provision that succeeded.
 pub(super) fn time_to_ready(r: &ProvisionRecord) -> Option<u64> {
-    let ready = r.provision.steps.iter().find(|s| s.step == Step::WaitReady)?;
+    let ready = r.provision.steps().iter().find(|s| s.step == Step::WaitReady)?;
     Some(ms(ready.at - started(r)))
 }
 
@@ -98,15 +98,15 @@ impl ProvisionMetrics {
                 totals.extend(time_to_ready(r));
             } else if failed(r) {
                 m.failed += 1;
-            } else if matches!(p.phase, Phase::Denied { .. }) {
+            } else if matches!(p.phase(), Phase::Denied { .. }) {
                 m.denied += 1;
-            } else if p.phase == Phase::PendingApproval {
+            } else if *p.phase() == Phase::PendingApproval {
                 m.pending += 1;
-            } else if !p.phase.is_at_rest() {
+            } else if !p.phase().is_at_rest() {
                 m.in_progress += 1;
             }
             let mut previous = started(r);
-            for s in &p.steps {
+            for s in p.steps() {
                 let slot = STEP_ORDER.iter().position(|o| *o == s.step).unwrap_or(usize::MAX);
                 per_step
                     .entry(slot)

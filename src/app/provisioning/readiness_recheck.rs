@@ -52,7 +52,7 @@ impl ReadinessRecheck {
         }
         let ready = self.shared.ports.store.ready_provisions().await?;
         let (mut checked, mut confirmed) = (0, 0);
-        for mut record in ready.into_iter().filter(|r| r.provision.unconfirmed) {
+        for mut record in ready.into_iter().filter(|r| r.provision.unconfirmed()) {
             if self.runner.is_running(record.id()) {
                 continue;
             }

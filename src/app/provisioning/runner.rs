@@ -28,7 +28,7 @@ pub struct Runner {
 
 /// What a step had in hand when it completed, for the timeline.
 fn detail(step: Step, record: &ProvisionRecord) -> StepDetail {
-    let held = &record.provision.held;
+    let held = record.provision.held();
     match step {
         Step::ReserveIp | Step::Configure | Step::WaitReady => StepDetail {
             ip: held.ip,
@@ -77,22 +77,22 @@ impl Runner {
         let mut placing = s.placing.lock().await;
         for record in &open {
             let p = &record.provision;
-            if let (Some(node), Some(_)) = (&p.held.node, p.phase.step()) {
+            if let (Some(node), Some(_)) = (&p.held().node, p.phase().step()) {
                 placing.insert(
                     record.id(),
                     InFlight {
                         node: node.clone(),
-                        vmid: p.held.vmid,
-                        vcpus: p.spec.vcpus,
-                        mem_bytes: p.spec.memory_mib * crate::domain::cluster::MIB,
-                        disk_bytes: p.spec.disk_gib * crate::domain::cluster::GIB,
+                        vmid: p.held().vmid,
+                        vcpus: p.spec().vcpus,
+                        mem_bytes: p.spec().memory_mib * crate::domain::cluster::MIB,
+                        disk_bytes: p.spec().disk_gib * crate::domain::cluster::GIB,
                     },
                 );
             }
         }
         drop(placing);
         for record in open {
-            tracing::info!(vm = %record.id(), phase = record.provision.phase.word(), "resuming a provision");
+            tracing::info!(vm = %record.id(), phase = record.provision.phase().word(), "resuming a provision");
             s.hub.publish(&record);
             self.spawn(record.id());
         }
@@ -142,7 +142,7 @@ impl Runner {
         s.hub.publish(&record);
         let mut run = Run::default();
         loop {
-            let word = record.provision.phase.word();
+            let word = record.provision.phase().word();
             if let Some(checkpoint) = &self.checkpoint {
                 checkpoint(id, word, false).await;
             }
@@ -155,7 +155,7 @@ impl Runner {
             let event = match outcome {
                 Outcome::Event(e) => e,
                 // A power action that fails leaves the VM as it was, with a note saying why.
-                Outcome::Fail { reason, .. } if matches!(record.provision.phase, Phase::Power { .. }) => {
+                Outcome::Fail { reason, .. } if matches!(record.provision.phase(), Phase::Power { .. }) => {
                     Event::ActionFailed { reason }
                 }
                 Outcome::Fail { code, reason } => {
@@ -170,7 +170,7 @@ impl Runner {
             if !self.record(&mut record, event).await {
                 break;
             }
-            if record.provision.phase.is_at_rest() {
+            if record.provision.phase().is_at_rest() {
                 break;
             }
         }
@@ -218,12 +218,12 @@ impl Runner {
             tracing::error!(vm = %id, event = event.name(), error = %e, "a provision refused an event; stopping its run");
             return false;
         }
-        while record.details.len() < record.provision.steps.len() {
-            let step = record.provision.steps[record.details.len()].step;
+        while record.details.len() < record.provision.steps().len() {
+            let step = record.provision.steps()[record.details.len()].step;
             record.details.push(detail(step, record));
         }
         record.updated_at = now;
-        if record.provision.phase.is_at_rest() && record.finished_at.is_none() {
+        if record.provision.phase().is_at_rest() && record.finished_at.is_none() {
             record.finished_at = Some(now);
         }
         self.side_effects(record, &event).await;
@@ -247,15 +247,15 @@ impl Runner {
         let id = record.id();
         let now = s.ports.clock.now();
         let p = &record.provision;
-        if let (Some(ip), Some(step)) = (p.held.ip, p.phase.step())
+        if let (Some(ip), Some(step)) = (p.held().ip, p.phase().step())
             && step != Step::ReserveIp
             && let Err(e) = s.ports.pool.lease(id, ip, LeaseChange::Renew, now).await
         {
             tracing::warn!(vm = %id, error = %e, "cannot renew the address's lease");
         }
-        match (&p.phase, event) {
+        match (p.phase(), event) {
             (Phase::Ready, _) => {
-                if let (Some(ip), Some(vmid)) = (p.held.ip, p.held.vmid)
+                if let (Some(ip), Some(vmid)) = (p.held().ip, p.held().vmid)
                     && let Err(e) = s.ports.pool.lease(id, ip, LeaseChange::Allocate(vmid), now).await
                 {
                     tracing::error!(vm = %id, error = %e, "cannot allocate the address to the finished machine");

@@ -110,7 +110,7 @@ impl Shared {
             .await?
             .ok_or(ProvisionError::NotFound)?;
         let visible = record.owner() == caller.user.id || caller.user.role == Role::Admin;
-        if !visible || record.provision.phase == Phase::Deleted {
+        if !visible || *record.provision.phase() == Phase::Deleted {
             return Err(ProvisionError::NotFound);
         }
         Ok(record)

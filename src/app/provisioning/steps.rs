@@ -80,7 +80,7 @@ fn store_trouble(e: crate::ports::StoreError) -> Outcome {
 
 pub(super) async fn issue_clone(s: &Shared, record: &ProvisionRecord, run: &mut Run) -> Outcome {
     let p = &record.provision;
-    let (Some(node), Some(vmid)) = (p.held.node.clone(), p.held.vmid) else {
+    let (Some(node), Some(vmid)) = (p.held().node.clone(), p.held().vmid) else {
         return Outcome::Fail {
             code: FailureCode::ProvisionFailed,
             reason: "The machine lost its node or VMID before cloning.".into(),
@@ -93,17 +93,17 @@ pub(super) async fn issue_clone(s: &Shared, record: &ProvisionRecord, run: &mut 
             run.poll_pause(s).await;
             return Outcome::Again;
         }
-        Ok(config) if marker::is_mine(config.get("description"), p.id) => {
+        Ok(config) if marker::is_mine(config.get("description"), p.id()) => {
             return Outcome::Event(Event::StepDone);
         }
         Ok(_) => return super::placement::choose_vmid(s, record, run).await,
         Err(ProxmoxError::NotFound(_)) => {}
         Err(e) => return run.trouble(s, Some(Step::Clone), e).await,
     }
-    let Some(template) = s.templates().for_node(&p.spec.os, &node).cloned() else {
+    let Some(template) = s.templates().for_node(&p.spec().os, &node).cloned() else {
         return Outcome::Fail {
             code: FailureCode::NoTemplate,
-            reason: format!("The node {node} has no {} template any more. Try again.", p.spec.os),
+            reason: format!("The node {node} has no {} template any more. Try again.", p.spec().os),
         };
     };
     if run.clone_permit.is_none() {
@@ -114,8 +114,8 @@ pub(super) async fn issue_clone(s: &Shared, record: &ProvisionRecord, run: &mut 
         node: template.node.clone(),
         vmid: template.vmid,
         newid: vmid,
-        name: Some(p.spec.hostname.as_str().to_owned()),
-        description: Some(marker::describe(p.id, &p.spec.hostname)),
+        name: Some(p.spec().hostname.as_str().to_owned()),
+        description: Some(marker::describe(p.id(), &p.spec().hostname)),
         full: Some(full),
         target: (template.node != node).then(|| node.clone()),
         storage: full.then(|| s.settings.disk_storage.clone().unwrap_or(template.storage.clone())),
@@ -128,7 +128,7 @@ pub(super) async fn issue_clone(s: &Shared, record: &ProvisionRecord, run: &mut 
 }
 
 fn placed(record: &ProvisionRecord) -> Option<(NodeName, VmId, Ipv4Addr)> {
-    let h = &record.provision.held;
+    let h = record.provision.held();
     Some((h.node.clone()?, h.vmid?, h.ip?))
 }
 
@@ -139,7 +139,7 @@ pub(super) async fn apply_config(s: &Shared, record: &ProvisionRecord, run: &mut
     let Some(plan) = &s.settings.network else {
         return lost();
     };
-    let spec = &record.provision.spec;
+    let spec = record.provision.spec();
     let settings = GuestSettings {
         user: &record.username,
         ssh_public_key: &record.key.public_key,
@@ -169,9 +169,9 @@ pub(super) async fn resize(s: &Shared, record: &ProvisionRecord, run: &mut Run) 
     };
     let disk = s
         .templates()
-        .for_node(&record.provision.spec.os, &node)
+        .for_node(&record.provision.spec().os, &node)
         .map_or_else(|| "scsi0".to_owned(), |t| t.disk.clone());
-    let want = record.provision.spec.disk_gib * crate::domain::cluster::GIB;
+    let want = record.provision.spec().disk_gib * crate::domain::cluster::GIB;
     match s.proxmox().vm_status(&node, vmid).await {
         Ok(st) if st.maxdisk >= want => return Outcome::Event(Event::StepDone),
         Ok(_) => {}

@@ -207,15 +207,15 @@ impl Submissions {
                     id,
                     format!(
                         "{} for {}",
-                        record.provision.spec.hostname.as_str(),
+                        record.provision.spec().hostname.as_str(),
                         caller.user.email.as_str()
                     ),
                 )
                 .from(actor.ip.as_deref())
-                .detail(format!("tier {}", record.provision.spec.tier.as_str()));
+                .detail(format!("tier {}", record.provision.spec().tier.as_str()));
             self.shared.ports.audit.record(entry).await;
         }
-        if record.provision.phase == Phase::PendingApproval {
+        if *record.provision.phase() == Phase::PendingApproval {
             return Ok(Accepted { id, replay: false });
         }
         // Published before the run starts, so whoever follows the VM from now on finds its channel.
@@ -267,7 +267,7 @@ impl Submissions {
         save: Option<Save>,
     ) -> Result<(), ProvisionError> {
         let Some(save) = save else { return Ok(()) };
-        let hostname = record.provision.spec.hostname.as_str().to_owned();
+        let hostname = record.provision.spec().hostname.as_str().to_owned();
         let now = self.shared.ports.clock.now();
         match keys::save_key(&self.shared, caller, &hostname, &mut record.key, save).await {
             Ok(private) => {
@@ -295,7 +295,7 @@ impl Submissions {
         if record.owner() != caller.user.id {
             return Err(ProvisionError::NotFound);
         }
-        if !matches!(record.provision.phase, Phase::RolledBack { .. }) {
+        if !matches!(record.provision.phase(), Phase::RolledBack { .. }) {
             return Err(ProvisionError::Conflict(
                 "Only a machine whose provisioning failed and was rolled back can be tried again.".into(),
             ));
@@ -305,7 +305,7 @@ impl Submissions {
                 "This machine's generated key was to be shown only once. Provision it again from the form to get a new key.".into(),
             ));
         }
-        let spec = &record.provision.spec;
+        let spec = record.provision.spec();
         let key = match (record.key.origin, record.key.key_id) {
             (KeyOrigin::Generated, _) => KeyChoice::Generate { keep: record.key.kept },
             (_, Some(key_id)) => KeyChoice::Saved(key_id),

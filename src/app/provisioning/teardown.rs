@@ -34,18 +34,18 @@ fn attempts(phase: &Phase) -> u32 {
 
 /// When to try a teardown again: 2 s doubling per attempt, at most a minute.
 fn retry_at(s: &Shared, record: &ProvisionRecord) -> chrono::DateTime<Utc> {
-    let n = attempts(&record.provision.phase).min(5);
+    let n = attempts(record.provision.phase()).min(5);
     let secs = (2i64 << n).min(MAX_BACKOFF_SECS);
     s.ports.clock.now() + chrono::Duration::seconds(secs)
 }
 
 /// Polls the task the provision waits on; never repeats the action behind it.
 pub(super) async fn poll(s: &Shared, record: &ProvisionRecord, run: &mut Run, upid: &Upid) -> Outcome {
-    let phase = &record.provision.phase;
+    let phase = record.provision.phase();
     let step = phase.step();
     if matches!(phase, Phase::Cloning { .. })
         && run.clone_permit.is_none()
-        && let Some(node) = record.provision.held.node.clone()
+        && let Some(node) = record.provision.held().node.clone()
     {
         run.clone_permit = s.slot(&node).acquire_owned().await.ok();
     }
@@ -102,7 +102,7 @@ pub(super) async fn poll(s: &Shared, record: &ProvisionRecord, run: &mut Run, up
 }
 
 async fn already_running(s: &Shared, record: &ProvisionRecord) -> bool {
-    let held = &record.provision.held;
+    let held = record.provision.held();
     let (Some(node), Some(vmid)) = (&held.node, held.vmid) else {
         return false;
     };

@@ -169,9 +169,9 @@ impl Views {
 
     fn state(&self, record: Snapshot, power: &Powers) -> VmState {
         let p = &record.provision;
-        let live = match p.phase {
+        let live = match p.phase() {
             Phase::Ready => Some(
-                p.held
+                p.held()
                     .vmid
                     .and_then(|v| power.states.get(&v).copied())
                     .filter(|_| power.fresh)
@@ -182,11 +182,11 @@ impl Views {
         VmState {
             status_at: live.and(power.at),
             status: p.status(live),
-            current_step: p.phase.step(),
-            warning: p.unconfirmed.then(|| UNCONFIRMED.to_owned()),
+            current_step: p.phase().step(),
+            warning: p.unconfirmed().then(|| UNCONFIRMED.to_owned()),
             // A retry of a machine whose generated key was shown once would make a key nobody
             // sees: such a machine is provisioned again from the form instead.
-            can_retry: matches!(p.phase, Phase::RolledBack { .. })
+            can_retry: matches!(p.phase(), Phase::RolledBack { .. })
                 && (record.key.origin != KeyOrigin::Generated || record.key.kept),
             private_key_available: record.key.origin == KeyOrigin::Generated
                 && record.key.kept
@@ -209,7 +209,7 @@ impl Views {
         } else {
             self.shared.ports.store.provisions_of(caller.user.id).await?
         };
-        let power = if records.iter().any(|r| r.provision.phase == Phase::Ready) {
+        let power = if records.iter().any(|r| *r.provision.phase() == Phase::Ready) {
             self.power_states().await
         } else {
             Powers::default()
@@ -229,7 +229,7 @@ impl Views {
 
     /// The API view of a snapshot.
     pub async fn view(&self, record: Snapshot) -> VmState {
-        let power = if record.provision.phase == Phase::Ready {
+        let power = if *record.provision.phase() == Phase::Ready {
             self.power_states().await
         } else {
             Powers::default()
@@ -256,7 +256,7 @@ impl Views {
     /// failed; `None` while it is still being built.
     pub async fn outcome(&self, caller: &Caller, record: &ProvisionRecord) -> Option<Result<VmResult, ProvisionError>> {
         let p = &record.provision;
-        match &p.phase {
+        match p.phase() {
             Phase::Ready => Some(Ok(self.result(caller, record).await)),
             Phase::Failed { failure, .. }
             | Phase::RollingBack { failure, .. }
@@ -285,23 +285,23 @@ impl Views {
                 .await
                 .ok()
                 .map(|(_, text)| text),
-            (KeyOrigin::Generated, false, _) => self.shared.hub.take_once(p.id),
+            (KeyOrigin::Generated, false, _) => self.shared.hub.take_once(p.id()),
             _ => None,
         };
         VmResult {
-            id: p.id,
-            vmid: p.held.vmid,
-            hostname: p.spec.hostname.as_str().to_owned(),
-            ip: p.held.ip,
+            id: p.id(),
+            vmid: p.held().vmid,
+            hostname: p.spec().hostname.as_str().to_owned(),
+            ip: p.held().ip,
             username: record.username.clone(),
-            os: p.spec.os.clone(),
-            tier: p.spec.tier.as_str().to_owned(),
-            node: p.held.node.as_ref().map(|n| n.as_str().to_owned()),
+            os: p.spec().os.clone(),
+            tier: p.spec().tier.as_str().to_owned(),
+            node: p.held().node.as_ref().map(|n| n.as_str().to_owned()),
             ssh_private_key: private,
             key_name: record.key.key_name.clone(),
             key_kept: record.key.kept,
-            unconfirmed: p.unconfirmed,
-            warning: p.unconfirmed.then(|| UNCONFIRMED.to_owned()),
+            unconfirmed: p.unconfirmed(),
+            warning: p.unconfirmed().then(|| UNCONFIRMED.to_owned()),
         }
     }
 

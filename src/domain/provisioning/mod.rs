@@ -6,6 +6,7 @@
 //! same task) instead of repeating the action. [`Provision::apply`] is the only way to change a
 //! state; an event the state does not accept is an error and changes nothing.
 
+mod access;
 mod drift;
 #[cfg(test)]
 mod drift_tests;
@@ -34,6 +35,7 @@ use super::tier::TierName;
 use super::upid::Upid;
 use super::vmid::VmId;
 
+pub use access::StoredProvision;
 pub use drift::{Drift, DriftFinding, Sighting, find_drift};
 pub use event::Event;
 pub use failure_code::FailureCode;
@@ -321,20 +323,21 @@ pub struct StepRecord {
     pub at: DateTime<Utc>,
 }
 
-/// One VM's whole record, as stored.
+/// One VM's whole record, as stored. Its fields are read through accessors and changed only by
+/// [`Provision::apply`]; a store rebuilds one with [`Provision::restore`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Provision {
-    pub id: InstanceId,
-    pub spec: ProvisionSpec,
-    pub phase: Phase,
-    pub held: Held,
+    id: InstanceId,
+    spec: ProvisionSpec,
+    phase: Phase,
+    held: Held,
     /// Readiness was not confirmed in time; a later check clears it.
-    pub unconfirmed: bool,
+    unconfirmed: bool,
     /// Soft problems the user should know about (tunnel or GPU setup failed, last power action
-    /// failed), newest last.
-    pub notes: Vec<String>,
-    pub steps: Vec<StepRecord>,
-    pub requested_at: DateTime<Utc>,
+    /// failed, drift), newest last.
+    notes: Vec<String>,
+    steps: Vec<StepRecord>,
+    requested_at: DateTime<Utc>,
 }
 
 impl Provision {

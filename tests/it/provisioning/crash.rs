@@ -71,7 +71,7 @@ async fn a_crash_at_any_step_of_concurrent_provisions_recovers_cleanly() {
     let ids = scenario(&sim, &vms).await;
     sim.settle(&vms, &ids).await;
     sim.check().await;
-    let phases: Vec<&str> = sim.records().await.iter().map(|r| r.provision.phase.word()).collect();
+    let phases: Vec<&str> = sim.records().await.iter().map(|r| r.provision.phase().word()).collect();
     assert_eq!(phases.iter().filter(|p| **p == "ready").count(), 2, "{phases:?}");
     assert_eq!(phases.iter().filter(|p| **p == "rolled_back").count(), 1, "{phases:?}");
     let points = points.lock().unwrap().clone();
@@ -113,10 +113,10 @@ async fn a_crash_at_any_step_of_concurrent_provisions_recovers_cleanly() {
         sim.settle(&second, &ids).await;
         sim.check().await;
         let records = sim.records().await;
-        let ready = records.iter().filter(|r| r.provision.phase == Phase::Ready).count();
+        let ready = records.iter().filter(|r| *r.provision.phase() == Phase::Ready).count();
         let why: Vec<String> = records
             .iter()
-            .filter_map(|r| match &r.provision.phase {
+            .filter_map(|r| match r.provision.phase() {
                 Phase::RolledBack { failure } => Some(format!("{}: {}", failure.step, failure.reason)),
                 _ => None,
             })

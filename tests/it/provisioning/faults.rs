@@ -32,8 +32,8 @@ async fn run_with(fault: Fault, scope: FaultScope) -> (Sim, nimbus::ports::provi
 }
 
 fn failed_at(record: &nimbus::ports::provisions::ProvisionRecord, step: Step, words: &str) {
-    let Phase::RolledBack { failure } = &record.provision.phase else {
-        panic!("expected a rollback, got {}", record.provision.phase.word())
+    let Phase::RolledBack { failure } = record.provision.phase() else {
+        panic!("expected a rollback, got {}", record.provision.phase().word())
     };
     assert_eq!(failure.step, step);
     assert!(failure.reason.contains(words), "{}", failure.reason);
@@ -56,7 +56,7 @@ async fn a_refused_clone_rolls_back_and_says_so() {
     )
     .await;
     failed_at(&r, Step::Clone, "cloning the template");
-    let Phase::RolledBack { failure } = &r.provision.phase else {
+    let Phase::RolledBack { failure } = r.provision.phase() else {
         unreachable!()
     };
     assert!(!failure.reason.contains(&message));
@@ -118,7 +118,7 @@ async fn passing_hiccups_are_retried() {
         let transient = !matches!(fault, Fault::ApiError { .. });
         let (_, r) = run_with(fault.clone(), scope).await;
         if transient {
-            assert_eq!(r.provision.phase, Phase::Ready, "{fault:?} is survived");
+            assert_eq!(*r.provision.phase(), Phase::Ready, "{fault:?} is survived");
         } else {
             failed_at(&r, Step::Resize, "resizing the disk");
         }
@@ -179,8 +179,8 @@ async fn a_config_lock_on_the_new_vm_is_waited_out() {
         lock: "backup".into(),
     };
     let (_, r) = run_with(lock, FaultScope::lasting(chrono::Duration::seconds(5))).await;
-    assert_eq!(r.provision.phase, Phase::Ready, "the lock is waited out");
-    assert_eq!(r.provision.held.vmid, Some(vmid));
+    assert_eq!(*r.provision.phase(), Phase::Ready, "the lock is waited out");
+    assert_eq!(r.provision.held().vmid, Some(vmid));
 }
 
 #[tokio::test]
@@ -199,7 +199,7 @@ async fn a_slow_cluster_only_makes_the_provision_slower() {
         FaultScope::UntilCleared,
     )
     .await;
-    assert_eq!(r.provision.phase, Phase::Ready);
+    assert_eq!(*r.provision.phase(), Phase::Ready);
 }
 
 #[tokio::test]
@@ -213,9 +213,9 @@ async fn a_late_or_hung_agent_still_ends_in_a_confirmed_vm() {
         Fault::AgentHang { vmid },
     ] {
         let (_, r) = run_with(fault.clone(), FaultScope::UntilCleared).await;
-        assert_eq!(r.provision.phase, Phase::Ready, "{fault:?}");
+        assert_eq!(*r.provision.phase(), Phase::Ready, "{fault:?}");
         assert!(
-            !r.provision.unconfirmed,
+            !r.provision.unconfirmed(),
             "{fault:?}: confirmed within the ready timeout"
         );
     }
@@ -225,8 +225,8 @@ async fn a_late_or_hung_agent_still_ends_in_a_confirmed_vm() {
 async fn a_silent_agent_falls_back_to_tcp_22() {
     for fault in [Fault::AgentNever { vmid: None }] {
         let (_, r) = run_with(fault, FaultScope::UntilCleared).await;
-        assert_eq!(r.provision.phase, Phase::Ready);
-        assert!(!r.provision.unconfirmed, "TCP 22 confirmed readiness");
+        assert_eq!(*r.provision.phase(), Phase::Ready);
+        assert!(!r.provision.unconfirmed(), "TCP 22 confirmed readiness");
     }
 }
 
@@ -269,7 +269,7 @@ async fn rollback_waits_out(fault: Fault) {
             .unwrap()
             .unwrap()
             .provision
-            .phase
+            .phase()
             .word()
             == "rollback_pending"
         {
@@ -283,7 +283,10 @@ async fn rollback_waits_out(fault: Fault) {
     sim.cluster.clear_faults();
     sim.settle(&vms, &[id]).await;
     sim.check().await;
-    assert!(matches!(sim.record(id).await.provision.phase, Phase::RolledBack { .. }));
+    assert!(matches!(
+        sim.record(id).await.provision.phase(),
+        Phase::RolledBack { .. }
+    ));
 }
 
 #[tokio::test]

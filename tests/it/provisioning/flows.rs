@@ -29,11 +29,11 @@ async fn concurrent_provisions_all_run_on_distinct_addresses_and_vms() {
     sim.check().await;
     let records = sim.records().await;
     assert_eq!(records.len(), 6);
-    let nodes: std::collections::BTreeSet<_> = records.iter().filter_map(|r| r.provision.held.node.clone()).collect();
+    let nodes: std::collections::BTreeSet<_> = records.iter().filter_map(|r| r.provision.held().node.clone()).collect();
     assert!(nodes.len() >= 2, "in-flight placements spread the VMs: {nodes:?}");
     for r in &records {
-        assert_eq!(r.provision.phase, Phase::Ready);
-        let steps: Vec<Step> = r.provision.steps.iter().map(|s| s.step).collect();
+        assert_eq!(*r.provision.phase(), Phase::Ready);
+        let steps: Vec<Step> = r.provision.steps().iter().map(|s| s.step).collect();
         assert_eq!(
             steps,
             [
@@ -46,8 +46,8 @@ async fn concurrent_provisions_all_run_on_distinct_addresses_and_vms() {
                 Step::WaitReady
             ]
         );
-        assert_eq!(r.details[0].ip, r.provision.held.ip);
-        assert_eq!(r.details[2].vmid, r.provision.held.vmid);
+        assert_eq!(r.details[0].ip, r.provision.held().ip);
+        assert_eq!(r.details[2].vmid, r.provision.held().vmid);
     }
 }
 
@@ -62,9 +62,9 @@ async fn the_vm_gets_its_address_key_hardware_and_absolute_disk_size() {
     sim.settle(&vms, &[id]).await;
     let r = sim.record(id).await;
     let (node, vmid, ip) = (
-        r.provision.held.node.clone().unwrap(),
-        r.provision.held.vmid.unwrap(),
-        r.provision.held.ip.unwrap(),
+        r.provision.held().node.clone().unwrap(),
+        r.provision.held().vmid.unwrap(),
+        r.provision.held().ip.unwrap(),
     );
     let proxmox = sim.cluster.proxmox();
     let config = proxmox.vm_config(&node, vmid).await.unwrap();
@@ -107,7 +107,7 @@ async fn a_taken_vmid_is_skipped_and_the_provision_still_runs() {
         .unwrap()
         .id;
     sim.settle(&vms, &[id]).await;
-    assert_eq!(sim.record(id).await.provision.phase, Phase::Ready);
+    assert_eq!(*sim.record(id).await.provision.phase(), Phase::Ready);
     sim.check().await;
 }
 
@@ -145,8 +145,8 @@ async fn a_readiness_timeout_keeps_the_vm_running_but_unconfirmed() {
         .id;
     sim.settle(&vms, &[id]).await;
     let r = sim.record(id).await;
-    assert_eq!(r.provision.phase, Phase::Ready);
-    assert!(r.provision.unconfirmed);
+    assert_eq!(*r.provision.phase(), Phase::Ready);
+    assert!(r.provision.unconfirmed());
     sim.check().await;
     assert_eq!(
         vms.recheck.pass().await.unwrap(),
@@ -157,7 +157,7 @@ async fn a_readiness_timeout_keeps_the_vm_running_but_unconfirmed() {
     let report = vms.recheck.tick(sim.clock.now()).await;
     assert_eq!(report.outcome, JobOutcome::Ok);
     assert!(report.summary.contains("1 answered"), "{}", report.summary);
-    assert!(!sim.record(id).await.provision.unconfirmed);
+    assert!(!sim.record(id).await.provision.unconfirmed());
 }
 
 #[tokio::test]
@@ -181,7 +181,7 @@ async fn shared_storage_templates_serve_every_node() {
         .records()
         .await
         .iter()
-        .map(|r| r.provision.held.node.as_ref().unwrap().as_str().to_owned())
+        .map(|r| r.provision.held().node.as_ref().unwrap().as_str().to_owned())
         .collect();
     assert!(
         nodes.len() >= 2,
@@ -202,7 +202,7 @@ async fn linked_clones_are_made_on_the_templates_storage() {
         .unwrap()
         .id;
     sim.settle(&vms, &[id]).await;
-    assert_eq!(sim.record(id).await.provision.phase, Phase::Ready);
+    assert_eq!(*sim.record(id).await.provision.phase(), Phase::Ready);
     sim.check().await;
 }
 
@@ -231,7 +231,7 @@ async fn a_request_waiting_for_approval_survives_a_restart_and_is_built_once_app
     big.tier = "xl".into();
     big.reason = Some("training run".into());
     let id = first.submissions.submit(&ada, big, None).await.unwrap().id;
-    assert_eq!(sim.record(id).await.provision.phase, Phase::PendingApproval);
+    assert_eq!(*sim.record(id).await.provision.phase(), Phase::PendingApproval);
     assert!(!first.runner.is_running(id), "nothing runs for a request that waits");
     assert!(sim.store_rows_free().await, "and nothing is reserved");
     first.runner.shut_down();
@@ -253,10 +253,10 @@ async fn a_request_waiting_for_approval_survives_a_restart_and_is_built_once_app
     second.approvals.approve(&sim.caller, id).await.unwrap();
     sim.settle(&second, &[id]).await;
     let built = sim.record(id).await;
-    assert_eq!(built.provision.phase, Phase::Ready);
+    assert_eq!(*built.provision.phase(), Phase::Ready);
     assert_eq!(built.review.decided_by, Some(sim.caller.user.id));
-    let vmid = built.provision.held.vmid.expect("a VM");
-    let node = built.provision.held.node.clone().expect("a node");
+    let vmid = built.provision.held().vmid.expect("a VM");
+    let node = built.provision.held().node.clone().expect("a node");
     let config = sim.cluster.proxmox().vm_config(&node, vmid).await.unwrap();
     assert_eq!(config.get("cores"), Some("8"), "an xl machine");
 }

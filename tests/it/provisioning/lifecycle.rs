@@ -23,13 +23,13 @@ async fn running(sim: &Sim, hostname: &str) -> (Arc<Provisioning>, InstanceId) {
         .unwrap()
         .id;
     sim.settle(&vms, &[id]).await;
-    assert_eq!(sim.record(id).await.provision.phase, Phase::Ready);
+    assert_eq!(*sim.record(id).await.provision.phase(), Phase::Ready);
     (vms, id)
 }
 
 async fn power_of(sim: &Sim, id: InstanceId) -> PowerStatus {
     let r = sim.record(id).await;
-    let held = &r.provision.held;
+    let held = r.provision.held();
     let proxmox = sim.cluster.proxmox();
     proxmox
         .vm_status(held.node.as_ref().unwrap(), held.vmid.unwrap())
@@ -71,8 +71,8 @@ async fn power_actions_follow_the_live_state_and_wait_for_their_task() {
     sim.settle(&vms, &[id]).await;
     assert_eq!(power_of(&sim, id).await, PowerStatus::Stopped);
     let r = sim.record(id).await;
-    assert_eq!(r.provision.phase, Phase::Ready);
-    assert!(r.provision.notes.is_empty(), "{:?}", r.provision.notes);
+    assert_eq!(*r.provision.phase(), Phase::Ready);
+    assert!(r.provision.notes().is_empty(), "{:?}", r.provision.notes());
     sim.check().await;
 }
 
@@ -80,7 +80,7 @@ async fn power_actions_follow_the_live_state_and_wait_for_their_task() {
 async fn a_shutdown_the_guest_ignores_leaves_a_note_suggesting_stop() {
     let sim = Sim::new(Scenario::default_cluster(1)).await;
     let (vms, id) = running(&sim, "stubborn").await;
-    let vmid = sim.record(id).await.provision.held.vmid.unwrap();
+    let vmid = sim.record(id).await.provision.held().vmid.unwrap();
     sim.cluster
         .inject(Fault::GuestIgnoresAcpi { vmid }, FaultScope::UntilCleared);
     vms.lifecycle
@@ -89,11 +89,11 @@ async fn a_shutdown_the_guest_ignores_leaves_a_note_suggesting_stop() {
         .unwrap();
     sim.settle(&vms, &[id]).await;
     let r = sim.record(id).await;
-    assert_eq!(r.provision.phase, Phase::Ready);
+    assert_eq!(*r.provision.phase(), Phase::Ready);
     assert!(
-        r.provision.notes.last().unwrap().contains("Use Stop"),
+        r.provision.notes().last().unwrap().contains("Use Stop"),
         "{:?}",
-        r.provision.notes
+        r.provision.notes()
     );
     assert_eq!(power_of(&sim, id).await, PowerStatus::Running);
     vms.lifecycle.power(&sim.caller, id, PowerAction::Stop).await.unwrap();
@@ -107,15 +107,15 @@ async fn delete_removes_the_vm_its_address_and_its_generated_key() {
     let (vms, id) = running(&sim, "gone").await;
     let r = sim.record(id).await;
     let (node, vmid, key) = (
-        r.provision.held.node.clone().unwrap(),
-        r.provision.held.vmid.unwrap(),
+        r.provision.held().node.clone().unwrap(),
+        r.provision.held().vmid.unwrap(),
         r.key.key_id.unwrap(),
     );
     let state = vms.lifecycle.delete(&sim.caller, id).await.unwrap();
     assert_eq!(state.status.as_str(), "deleting");
     sim.settle(&vms, &[id]).await;
     assert_eq!(
-        sim.store.get_provision(id).await.unwrap().unwrap().provision.phase,
+        *sim.store.get_provision(id).await.unwrap().unwrap().provision.phase(),
         Phase::Deleted
     );
     assert!(
@@ -148,7 +148,7 @@ async fn a_delete_waits_out_an_outage_and_finishes() {
     let (vms, id) = running(&sim, "patient").await;
     sim.cluster.inject(Fault::QuorumLost, FaultScope::UntilCleared);
     vms.lifecycle.delete(&sim.caller, id).await.unwrap();
-    let waited = |r: &nimbus::ports::provisions::ProvisionRecord| matches!(&r.provision.phase, Phase::Deleting { teardown, .. } if teardown.attempts > 0);
+    let waited = |r: &nimbus::ports::provisions::ProvisionRecord| matches!(r.provision.phase(), Phase::Deleting { teardown, .. } if teardown.attempts > 0);
     for _ in 0..200 {
         if waited(&sim.store.get_provision(id).await.unwrap().unwrap()) {
             break;
@@ -160,17 +160,17 @@ async fn a_delete_waits_out_an_outage_and_finishes() {
     assert!(
         waited(&r),
         "the delete met the outage and waits: {:?}",
-        r.provision.phase
+        r.provision.phase()
     );
     assert_eq!(r.provision.status(None).as_str(), "deleting");
     assert!(
-        sim.cluster.node_of(r.provision.held.vmid.unwrap()).is_some(),
+        sim.cluster.node_of(r.provision.held().vmid.unwrap()).is_some(),
         "nothing was lost meanwhile"
     );
     sim.cluster.clear_faults();
     sim.settle(&vms, &[id]).await;
     assert_eq!(
-        sim.store.get_provision(id).await.unwrap().unwrap().provision.phase,
+        *sim.store.get_provision(id).await.unwrap().unwrap().provision.phase(),
         Phase::Deleted
     );
     sim.check().await;
@@ -180,14 +180,14 @@ async fn a_delete_waits_out_an_outage_and_finishes() {
 async fn a_delete_interrupted_by_a_restart_finishes_after_it() {
     let sim = Sim::new(Scenario::default_cluster(1)).await;
     let (vms, id) = running(&sim, "restart").await;
-    let vmid = sim.record(id).await.provision.held.vmid.unwrap();
+    let vmid = sim.record(id).await.provision.held().vmid.unwrap();
     vms.lifecycle.delete(&sim.caller, id).await.unwrap();
     vms.runner.shut_down();
     let again = sim.provisioner(None);
     again.runner.start().await.unwrap();
     sim.settle(&again, &[id]).await;
     assert_eq!(
-        sim.store.get_provision(id).await.unwrap().unwrap().provision.phase,
+        *sim.store.get_provision(id).await.unwrap().unwrap().provision.phase(),
         Phase::Deleted
     );
     assert!(sim.cluster.node_of(vmid).is_none());

@@ -81,7 +81,7 @@ async fn a_foreign_guest_on_a_pool_address_is_adopted_and_never_handed_out() {
         .id;
     sim.settle(&vms, &[id]).await;
     assert_eq!(
-        sim.record(id).await.provision.held.ip.unwrap().to_string(),
+        sim.record(id).await.provision.held().ip.unwrap().to_string(),
         "127.88.0.11"
     );
     sim.check().await;
@@ -161,7 +161,10 @@ async fn a_vm_removed_behind_nimbus_back_shows_as_vanished() {
     sim.settle(&vms, &[id]).await;
     assert_eq!(vms.drift.pass(sim.clock.now()).await.unwrap(), 0, "nothing drifted yet");
     let r = sim.record(id).await;
-    let (node, vmid) = (r.provision.held.node.clone().unwrap(), r.provision.held.vmid.unwrap());
+    let (node, vmid) = (
+        r.provision.held().node.clone().unwrap(),
+        r.provision.held().vmid.unwrap(),
+    );
     let proxmox = sim.cluster.proxmox();
     let upid = proxmox.power(&node, vmid, PowerOp::Stop).await.unwrap();
     wait_task(&sim, &upid).await;
@@ -170,7 +173,7 @@ async fn a_vm_removed_behind_nimbus_back_shows_as_vanished() {
     assert_eq!(vms.drift.pass(sim.clock.now()).await.unwrap(), 1);
     let r = sim.record(id).await;
     assert_eq!(r.drift, Some(Drift::Vanished));
-    assert!(r.provision.notes.last().unwrap().contains("removed outside Nimbus"));
+    assert!(r.provision.notes().last().unwrap().contains("removed outside Nimbus"));
     let state = vms.views.get(&sim.caller, id).await.unwrap();
     assert_eq!(state.status.as_str(), "unknown", "no live state for a VM that is gone");
     assert_eq!(vms.drift.pass(sim.clock.now()).await.unwrap(), 0, "reported once");
@@ -220,7 +223,7 @@ async fn a_lan_host_on_a_free_address_is_found_by_the_sweep_and_skipped() {
         .id;
     sim.settle(&vms, &[id]).await;
     assert_eq!(
-        sim.record(id).await.provision.held.ip.unwrap().to_string(),
+        sim.record(id).await.provision.held().ip.unwrap().to_string(),
         "127.88.0.11"
     );
     sim.check().await;

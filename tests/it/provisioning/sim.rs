@@ -217,7 +217,7 @@ impl Sim {
             .records()
             .await
             .iter()
-            .map(|r| r.provision.phase.word().to_owned())
+            .map(|r| r.provision.phase().word().to_owned())
             .collect();
         panic!("provisions did not settle: {phases:?}");
     }
@@ -229,16 +229,16 @@ impl Sim {
         let records = self.records().await;
         let mut ready: BTreeMap<InstanceId, &ProvisionRecord> = BTreeMap::new();
         for r in &records {
-            match &r.provision.phase {
+            match r.provision.phase() {
                 Phase::Ready => {
                     ready.insert(r.id(), r);
                 }
                 Phase::RolledBack { failure } => {
                     assert!(!failure.reason.is_empty());
-                    assert_eq!(r.provision.held.ip, None, "a rolled-back provision holds no address");
-                    assert_eq!(r.provision.held.vmid, None, "a rolled-back provision holds no VM");
+                    assert_eq!(r.provision.held().ip, None, "a rolled-back provision holds no address");
+                    assert_eq!(r.provision.held().vmid, None, "a rolled-back provision holds no VM");
                 }
-                other => panic!("{} ended {}", r.provision.spec.hostname.as_str(), other.word()),
+                other => panic!("{} ended {}", r.provision.spec().hostname.as_str(), other.word()),
             }
         }
         let proxmox = self.cluster.proxmox();
@@ -256,7 +256,7 @@ impl Sim {
             let record = ready
                 .get(&owner)
                 .unwrap_or_else(|| panic!("orphan VM {} of provision {owner}", g.vmid.get()));
-            assert_eq!(record.provision.held.vmid, Some(g.vmid), "the record names its VM");
+            assert_eq!(record.provision.held().vmid, Some(g.vmid), "the record names its VM");
             assert!(seen.insert(owner), "two VMs carry the marker of {owner}");
         }
         assert_eq!(seen.len(), ready.len(), "every running provision has its VM");
@@ -272,8 +272,8 @@ impl Sim {
                     let record = ready
                         .get(instance)
                         .unwrap_or_else(|| panic!("{} held for a VM that is not running", row.addr));
-                    assert_eq!(record.provision.held.ip, Some(row.addr));
-                    assert_eq!(record.provision.held.vmid, Some(*vmid));
+                    assert_eq!(record.provision.held().ip, Some(row.addr));
+                    assert_eq!(record.provision.held().vmid, Some(*vmid));
                     assert!(holders.insert(*instance), "{instance} holds two addresses");
                 }
                 AddressState::Allocated { .. } => {}

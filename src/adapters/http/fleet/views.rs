@@ -153,7 +153,7 @@ impl From<&ClusterGuest> for ClusterVmView {
     fn from(c: &ClusterGuest) -> Self {
         let g = &c.guest;
         let record = c.record.as_ref();
-        let spec = record.map(|(r, _)| &r.provision.spec);
+        let spec = record.map(|(r, _)| r.provision.spec());
         Self {
             vmid: g.vmid.get(),
             name: g.name.clone(),
@@ -178,7 +178,7 @@ impl From<&ClusterGuest> for ClusterVmView {
             id: record.map(|(r, _)| r.id().to_string()),
             hostname: spec.map(|s| s.hostname.as_str().to_owned()),
             tier: spec.map(|s| s.tier.as_str().to_owned()),
-            ip: record.and_then(|(r, _)| r.provision.held.ip).map(|i| i.to_string()),
+            ip: record.and_then(|(r, _)| r.provision.held().ip).map(|i| i.to_string()),
             owner_id: spec.map(|s| s.owner.to_string()),
             owner_name: record.and_then(|(_, o)| o.as_ref()).map(|o| o.name.clone()),
         }

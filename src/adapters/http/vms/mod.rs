@@ -216,7 +216,7 @@ impl VmsApi {
         }?;
         let ndjson = wants_ndjson(&accept.0);
         let state = vms.views.get(&caller, accepted.id).await?;
-        if state.record.provision.phase == Phase::PendingApproval {
+        if *state.record.provision.phase() == Phase::PendingApproval {
             let view = VmView::from(&state);
             return Ok(if ndjson {
                 CreateResponse::Done(Box::new(ProvisionResponse::Stream(Binary(stream::pending(view)))))

@@ -197,7 +197,7 @@ pub fn events(mut follower: Follower) -> Body {
                 Ok(Seen::State(s)) => {
                     let view = VmView::from(&follower.views().view(s.clone()).await);
                     let data = serde_json::to_string(&to_json(&view)).unwrap_or_default();
-                    let end = s.provision.phase.is_at_rest();
+                    let end = s.provision.phase().is_at_rest();
                     (format!("event: vm\ndata: {data}\n\n"), end)
                 }
                 Ok(Seen::Quiet) => (": keep-alive\n\n".to_owned(), false),

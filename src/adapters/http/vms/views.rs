@@ -206,9 +206,9 @@ impl From<&VmState> for VmView {
     fn from(s: &VmState) -> Self {
         let r = &s.record;
         let p = &r.provision;
-        let mut previous = p.requested_at;
+        let mut previous = p.requested_at();
         let steps = p
-            .steps
+            .steps()
             .iter()
             .enumerate()
             .map(|(i, step)| {
@@ -225,7 +225,7 @@ impl From<&VmState> for VmView {
                 }
             })
             .collect();
-        let failure = match &p.phase {
+        let failure = match p.phase() {
             Phase::Failed { failure, .. }
             | Phase::RollingBack { failure, .. }
             | Phase::RollbackPending { failure, .. }
@@ -237,38 +237,38 @@ impl From<&VmState> for VmView {
             _ => None,
         };
         Self {
-            id: p.id.to_string(),
-            hostname: p.spec.hostname.as_str().to_owned(),
-            tier: p.spec.tier.as_str().to_owned(),
-            os: p.spec.os.clone(),
-            vcpus: p.spec.vcpus,
-            memory_mib: p.spec.memory_mib,
-            disk_gib: p.spec.disk_gib,
+            id: p.id().to_string(),
+            hostname: p.spec().hostname.as_str().to_owned(),
+            tier: p.spec().tier.as_str().to_owned(),
+            os: p.spec().os.clone(),
+            vcpus: p.spec().vcpus,
+            memory_mib: p.spec().memory_mib,
+            disk_gib: p.spec().disk_gib,
             status: s.status.as_str().to_owned(),
             status_at: s.status_at,
-            phase: p.phase.word().to_owned(),
+            phase: p.phase().word().to_owned(),
             current_step: s.current_step.map(|st| st.as_str().to_owned()),
-            ip: p.held.ip.map(|i| i.to_string()),
-            node: p.held.node.as_ref().map(|n| n.as_str().to_owned()),
-            vmid: p.held.vmid.map(|v| v.get()),
+            ip: p.held().ip.map(|i| i.to_string()),
+            node: p.held().node.as_ref().map(|n| n.as_str().to_owned()),
+            vmid: p.held().vmid.map(|v| v.get()),
             username: r.username.clone(),
             key_name: r.key.key_name.clone(),
             key_origin: r.key.origin.as_str().to_owned(),
             private_key_available: s.private_key_available,
-            unconfirmed: p.unconfirmed,
+            unconfirmed: p.unconfirmed(),
             warning: s.warning.clone(),
-            notes: p.notes.clone(),
+            notes: p.notes().to_vec(),
             drift: r.drift.map(|d| d.as_str().to_owned()),
             failure,
             steps,
-            requested_at: p.requested_at,
+            requested_at: p.requested_at(),
             finished_at: r.finished_at,
             can_retry: s.can_retry,
-            owner_id: p.spec.owner.to_string(),
+            owner_id: p.spec().owner.to_string(),
             owner_name: s.owner.as_ref().map(|o| o.name.clone()),
             owner_email: s.owner.as_ref().map(|o| o.email.clone()),
             reason: r.review.reason.clone(),
-            denied_reason: match &p.phase {
+            denied_reason: match p.phase() {
                 Phase::Denied { reason } => Some(reason.clone()),
                 _ => None,
             },

@@ -12,7 +12,9 @@ use super::phase::{PhaseDoc, phase_in, phase_out};
 use crate::domain::cluster::NodeName;
 use crate::domain::hostname::Hostname;
 use crate::domain::ids::{InstanceId, UserId};
-use crate::domain::provisioning::{Drift, FailureCode, Held, Provision, ProvisionSpec, Step, StepRecord};
+use crate::domain::provisioning::{
+    Drift, FailureCode, Held, Provision, ProvisionSpec, Step, StepRecord, StoredProvision,
+};
 use crate::domain::tier::TierName;
 use crate::domain::vmid::VmId;
 use crate::ports::StoreError;
@@ -123,7 +125,7 @@ fn drift_in(id: Uuid, text: &str) -> Option<Drift> {
 pub(super) fn encode(r: &ProvisionRecord) -> String {
     let p = &r.provision;
     let steps = p
-        .steps
+        .steps()
         .iter()
         .enumerate()
         .map(|(i, s)| {
@@ -138,27 +140,27 @@ pub(super) fn encode(r: &ProvisionRecord) -> String {
         })
         .collect();
     let doc = Doc {
-        id: p.id.as_uuid(),
-        owner: p.spec.owner.as_uuid(),
-        hostname: p.spec.hostname.as_str().to_owned(),
-        tier: p.spec.tier.as_str().to_owned(),
-        vcpus: p.spec.vcpus,
-        memory_mib: p.spec.memory_mib,
-        disk_gib: p.spec.disk_gib,
-        os: p.spec.os.clone(),
-        expose_ssh: p.spec.expose_ssh,
-        gpu_env: p.spec.gpu_env,
-        phase: phase_out(&p.phase),
+        id: p.id().as_uuid(),
+        owner: p.spec().owner.as_uuid(),
+        hostname: p.spec().hostname.as_str().to_owned(),
+        tier: p.spec().tier.as_str().to_owned(),
+        vcpus: p.spec().vcpus,
+        memory_mib: p.spec().memory_mib,
+        disk_gib: p.spec().disk_gib,
+        os: p.spec().os.clone(),
+        expose_ssh: p.spec().expose_ssh,
+        gpu_env: p.spec().gpu_env,
+        phase: phase_out(p.phase()),
         held: HeldDoc {
-            ip: p.held.ip,
-            node: p.held.node.as_ref().map(|n| n.as_str().to_owned()),
-            vmid: p.held.vmid.map(VmId::get),
-            tunnel: p.held.tunnel.clone(),
+            ip: p.held().ip,
+            node: p.held().node.as_ref().map(|n| n.as_str().to_owned()),
+            vmid: p.held().vmid.map(VmId::get),
+            tunnel: p.held().tunnel.clone(),
         },
-        unconfirmed: p.unconfirmed,
-        notes: p.notes.clone(),
+        unconfirmed: p.unconfirmed(),
+        notes: p.notes().to_vec(),
         steps,
-        requested_at: p.requested_at,
+        requested_at: p.requested_at(),
         username: r.username.clone(),
         key: KeyDoc {
             origin: r.key.origin.as_str().to_owned(),
@@ -199,7 +201,7 @@ pub(super) fn decode(text: &str) -> Result<ProvisionRecord, StoreError> {
             vmid: s.vmid.map(vmid_in).transpose()?,
         });
     }
-    let provision = Provision {
+    let provision = Provision::restore(StoredProvision {
         id: InstanceId::from_uuid(doc.id),
         spec: ProvisionSpec {
             owner: UserId::from_uuid(doc.owner),
@@ -223,7 +225,7 @@ pub(super) fn decode(text: &str) -> Result<ProvisionRecord, StoreError> {
         notes: doc.notes,
         steps,
         requested_at: doc.requested_at,
-    };
+    });
     Ok(ProvisionRecord {
         provision,
         username: doc.username,

@@ -52,13 +52,13 @@ fn db(e: DbErr) -> StoreError {
 fn to_row(r: &ProvisionRecord) -> row::Model {
     let p = &r.provision;
     row::Model {
-        id: p.id.to_string(),
-        owner_id: p.spec.owner.to_string(),
-        hostname: p.spec.hostname.as_str().to_owned(),
-        live: p.phase.holds_hostname(),
-        settled: p.phase.is_at_rest(),
+        id: p.id().to_string(),
+        owner_id: p.spec().owner.to_string(),
+        hostname: p.spec().hostname.as_str().to_owned(),
+        live: p.phase().holds_hostname(),
+        settled: p.phase().is_at_rest(),
         idem_key: r.idempotency.as_ref().map(|i| i.key.clone()),
-        requested_at: p.requested_at,
+        requested_at: p.requested_at(),
         state: codec::encode(r),
     }
 }
@@ -71,14 +71,14 @@ fn usage_in(records: &[ProvisionRecord]) -> Usage {
     records
         .iter()
         .map(|r| &r.provision)
-        .filter(|p| p.phase.counts_toward_quota())
+        .filter(|p| p.phase().counts_toward_quota())
         .fold(Usage::default(), |sum, p| {
-            sum.plus(Usage::one(p.spec.vcpus, p.spec.memory_mib, p.spec.disk_gib))
+            sum.plus(Usage::one(p.spec().vcpus, p.spec().memory_mib, p.spec().disk_gib))
         })
 }
 
 fn asks(r: &ProvisionRecord) -> Usage {
-    let s = &r.provision.spec;
+    let s = r.provision.spec();
     Usage::one(s.vcpus, s.memory_mib, s.disk_gib)
 }
 
@@ -137,7 +137,7 @@ impl ProvisionStore for SqliteStore {
                             let used = codec::decode(&used.state);
                             return Ok(Admit::Refused(match used {
                                 Ok(used) => CreateError::KeyUsed {
-                                    existing: used.provision.id,
+                                    existing: used.provision.id(),
                                     digest: used.idempotency.map(|i| i.digest).or(digest).unwrap_or_default(),
                                 },
                                 Err(e) => CreateError::Store(e),
@@ -152,7 +152,8 @@ impl ProvisionStore for SqliteStore {
                     if taken > 0 && model.live {
                         return Ok(Admit::Refused(CreateError::HostnameTaken));
                     }
-                    if record.provision.phase.counts_toward_quota() || record.provision.phase == Phase::PendingApproval
+                    if record.provision.phase().counts_toward_quota()
+                        || *record.provision.phase() == Phase::PendingApproval
                     {
                         match quota_check(txn, &record, quota.as_ref()).await? {
                             Ok(Ok(())) => {}
@@ -180,11 +181,11 @@ impl ProvisionStore for SqliteStore {
                     return Ok(Err(DecideError::NotPending));
                 };
                 match codec::decode(&stored.state) {
-                    Ok(s) if s.provision.phase == Phase::PendingApproval => {}
+                    Ok(s) if *s.provision.phase() == Phase::PendingApproval => {}
                     Ok(_) => return Ok(Err(DecideError::NotPending)),
                     Err(e) => return Ok(Err(DecideError::Store(e))),
                 }
-                if record.provision.phase.counts_toward_quota() {
+                if record.provision.phase().counts_toward_quota() {
                     match quota_check(txn, &record, quota.as_ref()).await? {
                         Ok(Ok(())) => {}
                         Ok(Err(breach)) => return Ok(Err(DecideError::OverQuota(breach))),
@@ -237,7 +238,7 @@ impl ProvisionStore for SqliteStore {
         let records = from_rows(rows)?;
         Ok(records
             .into_iter()
-            .filter(|r| r.provision.phase != Phase::Deleted)
+            .filter(|r| *r.provision.phase() != Phase::Deleted)
             .collect())
     }
 
@@ -249,7 +250,7 @@ impl ProvisionStore for SqliteStore {
             .map_err(db)?;
         Ok(from_rows(rows)?
             .into_iter()
-            .filter(|r| r.provision.phase != Phase::Deleted)
+            .filter(|r| *r.provision.phase() != Phase::Deleted)
             .collect())
     }
 
@@ -283,7 +284,7 @@ impl ProvisionStore for SqliteStore {
             .map_err(db)?;
         Ok(from_rows(rows)?
             .into_iter()
-            .filter(|r| r.provision.phase == Phase::Ready)
+            .filter(|r| *r.provision.phase() == Phase::Ready)
             .collect())
     }
 
@@ -299,7 +300,7 @@ impl ProvisionStore for SqliteStore {
             Some(m) => {
                 let r = codec::decode(&m.state)?;
                 Ok(Some((
-                    r.provision.id,
+                    r.provision.id(),
                     r.idempotency.map(|i| i.digest).unwrap_or_default(),
                 )))
             }

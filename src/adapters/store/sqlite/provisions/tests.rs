@@ -83,7 +83,7 @@ async fn a_record_round_trips_through_every_stage_it_reaches() {
     ];
     for e in events {
         r.provision.apply(e, t0()).unwrap();
-        r.details.resize(r.provision.steps.len(), StepDetail::default());
+        r.details.resize(r.provision.steps().len(), StepDetail::default());
         store.save_provision(&r).await.unwrap();
         assert_eq!(store.get_provision(r.id()).await.unwrap().unwrap(), r);
     }
@@ -110,7 +110,7 @@ async fn a_record_round_trips_through_every_stage_it_reaches() {
     store.save_provision(&r).await.unwrap();
     let back = store.get_provision(r.id()).await.unwrap().unwrap();
     assert_eq!(back, r);
-    assert_eq!(back.provision.phase.word(), "rollback_pending");
+    assert_eq!(back.provision.phase().word(), "rollback_pending");
     assert_eq!(store.unsettled_provisions().await.unwrap().len(), 1);
 }
 
@@ -131,7 +131,7 @@ async fn live_hostnames_are_unique_and_freed_by_a_rollback() {
         .apply(Event::StepFailed { reason: "no".into() }, t0())
         .unwrap();
     first.provision.apply(Event::RollbackStarted, t0()).unwrap();
-    assert_eq!(first.provision.phase.word(), "rolled_back");
+    assert_eq!(first.provision.phase().word(), "rolled_back");
     store.save_provision(&first).await.unwrap();
     assert!(!store.hostname_in_use("db").await.unwrap());
     store.create_provision(&second, None).await.unwrap();
