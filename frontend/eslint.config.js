@@ -1,9 +1,17 @@
-// Lint rules for the SPA: type-aware typescript-eslint plus the React hooks/compiler rules.
+// Lint rules for the SPA: type-aware typescript-eslint plus the React hooks/compiler rules, and
+// one layout rule: API calls go through the area modules in src/api/.
 import js from '@eslint/js'
 import reactHooks from 'eslint-plugin-react-hooks'
 import { defineConfig } from 'eslint/config'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
+
+/** Components and hooks call the API through an area module (api/vms.ts, api/keys.ts, ...). */
+const throughAreaModules = {
+  regex: '(^|/)api/client$',
+  importNames: ['api'],
+  message: 'Call the API through a function in an area module under src/api/ (see api/vms.ts).',
+}
 
 export default defineConfig(
   { ignores: ['dist', 'node_modules', 'src/api/schema.d.ts'] },
@@ -23,6 +31,11 @@ export default defineConfig(
     rules: {
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
     },
+  },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/api/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [throughAreaModules] }] },
   },
   {
     files: ['eslint.config.js'],

@@ -1,9 +1,10 @@
 // The calls the admin pages make: the fleet's figures, every owner's machines, the approval
 // queue and its decisions, the nodes as placement sees them, the IP pool and its reconcile,
-// and the quota settings. (Power actions and delete are the same calls as a member's: vms.ts.)
+// the users and their role and status, the audit log, and the quota settings. (Power actions
+// and delete are the same calls as a member's: vms.ts; Settings → Authentication: settings.ts.)
 import { settle } from './call'
 import { api } from './client'
-import type { QuotaLimits } from './types'
+import type { AuditQuery, QuotaLimits, UserUpdate } from './types'
 
 export const loadFleetStats = (signal: AbortSignal) => settle(api.GET('/cluster/stats', { signal }))
 
@@ -37,6 +38,14 @@ export const loadLastReconcile = (signal: AbortSignal) => settle(api.GET('/ips/r
 export const reconcileNow = () => settle(api.POST('/ips/reconcile'))
 
 export const loadUsers = (signal: AbortSignal) => settle(api.GET('/users', { signal }))
+
+/** Changes one user's role or status; refused (409 `last_admin`) when no active admin would be left. */
+export const updateUser = (id: string, change: UserUpdate) =>
+  settle(api.PATCH('/users/{id}', { params: { path: { id } }, body: change }))
+
+/** One page of the audit log, newest first; `before` is the previous page's `next_before`. */
+export const loadAuditPage = (query: AuditQuery, signal?: AbortSignal) =>
+  settle(api.GET('/audit', { params: { query }, signal }))
 
 export const loadQuotas = (signal: AbortSignal) => settle(api.GET('/quotas', { signal }))
 

@@ -13,18 +13,26 @@ type BodyOf<Response> = Response extends { content: infer C } ? C[keyof C] : nev
 /** The `data` of an operation's success envelope. */
 export type DataOf<Operation> = BodyOf<SuccessOf<Operation>> extends { data: infer D } ? D : never
 
+/** The JSON body an operation takes. */
+type RequestOf<Operation> = Operation extends { requestBody?: { content: infer C } } ? C[keyof C] : never
+
+export type Health = DataOf<paths['/health']['get']>
 export type AuthStatus = DataOf<paths['/auth/status']['get']>
+export type NewAccount = RequestOf<paths['/auth/register']['post']>
 export type Me = DataOf<paths['/me']['get']>
 export type User = DataOf<paths['/users']['get']>[number]
 export type SessionInfo = DataOf<paths['/me/sessions']['get']>[number]
 export type ApiToken = DataOf<paths['/tokens']['get']>[number]
 export type CreatedToken = DataOf<paths['/tokens']['post']>
+export type NewToken = RequestOf<paths['/tokens']['post']>
 export type TokenScope = ApiToken['scope']
 export type Role = User['role']
+export type UserUpdate = RequestOf<paths['/users/{id}']['patch']>
 export type UserStatus = User['status']
 export type AuditPage = DataOf<paths['/audit']['get']>
 export type AuditEntry = AuditPage['entries'][number]
 export type AuditAction = AuditEntry['action']
+export type AuditQuery = NonNullable<paths['/audit']['get']['parameters']['query']>
 export type AccessCodeSettings = DataOf<paths['/settings/access-code']['get']>
 export type Providers = DataOf<paths['/auth/providers']['get']>
 export type Identity = DataOf<paths['/me/identities']['get']>[number]
@@ -35,6 +43,7 @@ export type OAuthSettingsUpdate =
 export type SshKey = DataOf<paths['/keys']['get']>[number]
 export type CreatedKey = DataOf<paths['/keys']['post']>
 export type NewKey = paths['/keys']['post']['requestBody']['content']['application/json; charset=utf-8']
+export type KeyUpdate = RequestOf<paths['/keys/{id}']['patch']>
 export type PrivateKeyFile = DataOf<paths['/keys/{id}/private-key']['get']>
 
 export type Catalog = DataOf<paths['/catalog']['get']>

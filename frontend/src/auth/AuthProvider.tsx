@@ -4,8 +4,9 @@
 // notes when a call says the access code must be entered first (the guards send them to /verify).
 import { createContext, type ReactNode, use, useCallback, useEffect, useMemo, useState } from 'react'
 import { Outlet } from 'react-router'
-import { type Outcome, settle } from '../api/call'
-import { api, onAccessCodeRequired, onSessionEnded } from '../api/client'
+import { loadAuthStatus, signOut as signOutOnServer } from '../api/auth'
+import type { Outcome } from '../api/call'
+import { onAccessCodeRequired, onSessionEnded } from '../api/client'
 import type { ApiFailure } from '../api/failure'
 import type { AuthStatus, Me } from '../api/types'
 
@@ -59,8 +60,6 @@ function noticeFor(code: string): string {
     : 'Your session ended. Sign in again.'
 }
 
-const fetchStatus = (signal?: AbortSignal) => settle(api.GET('/auth/status', { signal }))
-
 function withStatus(current: AuthState, outcome: Outcome<AuthStatus>): AuthState {
   if (!outcome.ok) return { ...current, status: 'ready', failure: outcome.failure }
   const { user, has_admin, setup_token_required, access_code_required, signups_open } = outcome.data
@@ -82,7 +81,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     const controller = new AbortController()
-    void fetchStatus(controller.signal).then((outcome) => {
+    void loadAuthStatus(controller.signal).then((outcome) => {
       if (!controller.signal.aborted) setState((current) => withStatus(current, outcome))
     })
     return () => {
@@ -91,7 +90,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [])
 
   const refresh = useCallback(async () => {
-    const outcome = await fetchStatus()
+    const outcome = await loadAuthStatus()
     setState((current) => withStatus(current, outcome))
   }, [])
 
@@ -120,7 +119,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   )
 
   const signOut = useCallback(async () => {
-    const outcome = await settle(api.POST('/auth/logout'))
+    const outcome = await signOutOnServer()
     if (!outcome.ok) return outcome.failure
     setState((current) => ({
       ...current,

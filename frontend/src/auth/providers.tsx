@@ -1,8 +1,6 @@
 // GitHub and Google sign-in, as the pages that offer it need it: names, marks, which ones
 // an admin has set up, and where the browser goes to start. Starting is a full navigation
 // to the API (never a fetch): it answers with a redirect to the provider.
-import { settle } from '../api/call'
-import { api } from '../api/client'
 import type { Provider } from '../api/types'
 
 export const PROVIDERS: readonly Provider[] = ['github', 'google']
@@ -17,9 +15,6 @@ export function providerName(provider: string | null): string {
 export function asProvider(value: string | null): Provider | null {
   return value === 'github' || value === 'google' ? value : null
 }
-
-/** Which providers are set up (public; for the sign-in and account pages). */
-export const loadProviders = (signal: AbortSignal) => settle(api.GET('/auth/providers', { signal }))
 
 /** `/api/auth/github?next=/account`: sign in and come back to `next`. */
 export function signInWithUrl(provider: Provider, next: string): string {

@@ -4,19 +4,17 @@
 // way you have to sign in (409 last_sign_in_method).
 import { Fragment, useState } from 'react'
 import { useLocation } from 'react-router'
-import { settle } from '../../api/call'
-import { api } from '../../api/client'
+import { loadIdentities, unlinkIdentity } from '../../api/account'
+import { loadProviders } from '../../api/auth'
 import type { ApiFailure } from '../../api/failure'
 import type { Identity, Provider } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
-import { PROVIDERS, ProviderIcon, linkUrl, loadProviders, providerName } from '../../auth/providers'
+import { PROVIDERS, ProviderIcon, linkUrl, providerName } from '../../auth/providers'
 import { Confirm } from '../../ui/Confirm'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { Loading, Panel } from '../../ui/Panel'
 import { dangerChipButton, ghostButton, primaryButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
-
-const loadIdentities = (signal: AbortSignal) => settle(api.GET('/me/identities', { signal }))
 
 /** The 409 in words: what it means and what to do about it. */
 function explain(failure: ApiFailure, provider: Provider): ApiFailure {
@@ -74,7 +72,7 @@ export function LinkedSignInsSection() {
     setBusy(true)
     setFailure(null)
     setDone(null)
-    const outcome = await settle(api.DELETE('/me/identities/{provider}', { params: { path: { provider } } }))
+    const outcome = await unlinkIdentity(provider)
     setBusy(false)
     setUnlinking(null)
     if (!outcome.ok) {

@@ -2,8 +2,7 @@
 // Nimbus then signs out every other session (a stolen cookie stops working) and keeps this one,
 // so the user stays where they are.
 import { type SubmitEvent, useState } from 'react'
-import { settle } from '../../api/call'
-import { api } from '../../api/client'
+import { changePassword } from '../../api/account'
 import { PasswordRules, passwordProblem } from '../../auth/passwordRules'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { Field } from '../../ui/Field'
@@ -47,11 +46,7 @@ export function PasswordSection({ email, hasPassword, onChanged }: PasswordSecti
     if (rejected) return
     setSaving(true)
     form.reset()
-    const outcome = await settle(
-      api.POST('/me/password', {
-        body: hasPassword ? { current_password: current, new_password: next } : { new_password: next },
-      }),
-    )
+    const outcome = await changePassword(next, hasPassword ? current : null)
     setSaving(false)
     if (!outcome.ok) {
       form.fail(outcome.failure)

@@ -1,8 +1,7 @@
 // Who you are to Nimbus: email (fixed: it is how you sign in), role, member since,
 // and the one thing you can change here, your name.
 import { type SubmitEvent, useState } from 'react'
-import { settle } from '../../api/call'
-import { api } from '../../api/client'
+import { saveMyName } from '../../api/account'
 import type { Me } from '../../api/types'
 import { useAuth } from '../../auth/AuthProvider'
 import { FailureAlert } from '../../ui/FailureAlert'
@@ -29,7 +28,7 @@ export function ProfileSection({ user }: { user: Me }) {
     setSaving(true)
     setSaved(false)
     form.reset()
-    const outcome = await settle(api.PATCH('/me', { body: { name: name.trim() } }))
+    const outcome = await saveMyName(name.trim())
     setSaving(false)
     if (!outcome.ok) {
       form.fail(outcome.failure)

@@ -2,8 +2,8 @@
 // session can be ended on its own; "Sign out everywhere" ends all of them, this one
 // included, and so returns to the sign-in page.
 import { useState } from 'react'
-import { settle } from '../../api/call'
-import { api } from '../../api/client'
+import { loadSessions, signOutSession } from '../../api/account'
+import { signOutEverywhere } from '../../api/auth'
 import type { ApiFailure } from '../../api/failure'
 import type { SessionInfo } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
@@ -14,8 +14,6 @@ import { shortUserAgent } from '../../ui/format'
 import { Loading, Panel } from '../../ui/Panel'
 import { badge, chipButton, ghostButton, primaryButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
-
-const loadSessions = (signal: AbortSignal) => settle(api.GET('/me/sessions', { signal }))
 
 function SessionRow({
   session,
@@ -65,7 +63,7 @@ export function SessionsSection({ version }: { version: number }) {
   async function endSession(session: SessionInfo) {
     setEnding(session.id)
     setFailure(null)
-    const outcome = await settle(api.DELETE('/me/sessions/{id}', { params: { path: { id: session.id } } }))
+    const outcome = await signOutSession(session.id)
     setEnding(null)
     if (!outcome.ok) {
       setFailure({ lead: 'Could not sign out that session', failure: outcome.failure })
@@ -77,7 +75,7 @@ export function SessionsSection({ version }: { version: number }) {
   async function endEverywhere() {
     setEndingAll(true)
     setFailure(null)
-    const outcome = await settle(api.POST('/auth/logout-all'))
+    const outcome = await signOutEverywhere()
     setEndingAll(false)
     if (!outcome.ok) {
       setConfirmingAll(false)

@@ -1,8 +1,7 @@
 // Personal API tokens: for scripts and OpenAPI clients that cannot hold a cookie.
 // Each has a scope and an expiry; the secret is shown once, right after creation.
 import { type SubmitEvent, Fragment, useId, useState } from 'react'
-import { settle } from '../../api/call'
-import { api } from '../../api/client'
+import { createToken, loadTokens, revokeToken } from '../../api/account'
 import type { ApiFailure } from '../../api/failure'
 import type { ApiToken, CreatedToken, TokenScope } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
@@ -14,8 +13,6 @@ import { badge, dangerChipButton, input, label, primaryButton } from '../../ui/s
 import { Time } from '../../ui/Time'
 import { useFormErrors } from '../../ui/useFormErrors'
 import { NewTokenSecret } from './NewTokenSecret'
-
-const loadTokens = (signal: AbortSignal) => settle(api.GET('/tokens', { signal }))
 
 const FIELDS = ['name'] as const
 const EXPIRY_DAYS = [7, 30, 90, 365] as const
@@ -43,9 +40,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => 
     if (form.reject({ name: name.trim() === '' && 'Give the token a name, e.g. “laptop scripts”.' })) return
     setCreating(true)
     form.reset()
-    const outcome = await settle(
-      api.POST('/tokens', { body: { name: name.trim(), scope, expires_in_days: days } }),
-    )
+    const outcome = await createToken({ name: name.trim(), scope, expires_in_days: days })
     setCreating(false)
     if (!outcome.ok) {
       form.fail(outcome.failure)
@@ -179,7 +174,7 @@ export function TokensSection() {
   async function revoke(token: ApiToken) {
     setBusy(true)
     setFailure(null)
-    const outcome = await settle(api.DELETE('/tokens/{id}', { params: { path: { id: token.id } } }))
+    const outcome = await revokeToken(token.id)
     setBusy(false)
     setRevoking(null)
     if (!outcome.ok) {

@@ -3,8 +3,8 @@
 // entries come a page at a time through the API's keyset cursor (`next_before`).
 import { type SubmitEvent, useEffect, useId, useRef, useState } from 'react'
 import { useSearchParams } from 'react-router'
-import { type Outcome, settle } from '../../api/call'
-import { api } from '../../api/client'
+import { loadAuditPage } from '../../api/admin'
+import type { Outcome } from '../../api/call'
 import type { ApiFailure } from '../../api/failure'
 import type { AuditAction, AuditEntry, AuditPage as AuditPageData } from '../../api/types'
 import { FailureAlert } from '../../ui/FailureAlert'
@@ -24,9 +24,7 @@ interface Filters {
 }
 
 function fetchPage(filters: Filters, before: number | undefined, signal?: AbortSignal): Promise<Outcome<AuditPageData>> {
-  return settle(
-    api.GET('/audit', { params: { query: { ...filters, before, limit: PAGE_SIZE } }, signal }),
-  )
+  return loadAuditPage({ ...filters, before, limit: PAGE_SIZE }, signal)
 }
 
 type ListState =

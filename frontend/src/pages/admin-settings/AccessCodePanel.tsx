@@ -3,10 +3,10 @@
 // code); "New code" replaces the code and "Ask everyone again" keeps it, and both raise the
 // version, so every member enters the code again. Admins never have to.
 import { useId, useRef, useState } from 'react'
-import { type Outcome, settle } from '../../api/call'
-import { api } from '../../api/client'
+import type { Outcome } from '../../api/call'
 import type { ApiFailure } from '../../api/failure'
 import type { AccessCodeSettings } from '../../api/types'
+import { askForAccessCodeAgain, loadAccessCode, rotateAccessCode, saveAccessCodeEnabled } from '../../api/settings'
 import { useLoad } from '../../api/useLoad'
 import { Confirm } from '../../ui/Confirm'
 import { CopyButton } from '../../ui/CopyButton'
@@ -14,8 +14,6 @@ import { FailureAlert } from '../../ui/FailureAlert'
 import { Loading, Panel } from '../../ui/Panel'
 import { ghostButton, primaryButton } from '../../ui/styles'
 import { Switch } from '../../ui/Switch'
-
-const loadGate = (signal: AbortSignal) => settle(api.GET('/settings/access-code', { signal }))
 
 type Action = 'toggle' | 'rotate' | 'bump'
 
@@ -50,7 +48,7 @@ export function AccessCodePanel() {
   const switchLabelId = useId()
   const switchHintId = useId()
   const codeRef = useRef<HTMLElement>(null)
-  const { state, reload, update } = useLoad(loadGate)
+  const { state, reload, update } = useLoad(loadAccessCode)
   const [busy, setBusy] = useState<Action | null>(null)
   const [confirming, setConfirming] = useState<'rotate' | 'bump' | null>(null)
   const [failure, setFailure] = useState<{ action: Action; failure: ApiFailure } | null>(null)
@@ -72,12 +70,11 @@ export function AccessCodePanel() {
   }
 
   function toggle(enabled: boolean) {
-    void run('toggle', () => settle(api.PUT('/settings/access-code', { body: { enabled } })))
+    void run('toggle', () => saveAccessCodeEnabled(enabled))
   }
 
   function confirmed(action: 'rotate' | 'bump') {
-    const path = action === 'rotate' ? '/settings/access-code/rotate' : '/settings/access-code/bump'
-    void run(action, () => settle(api.POST(path)))
+    void run(action, action === 'rotate' ? rotateAccessCode : askForAccessCodeAgain)
   }
 
   return (

@@ -3,9 +3,8 @@
 // are write-only: Nimbus never sends them back, and an empty secret field keeps the stored one.
 // Each provider needs the callback URL shown here registered on its side.
 import { type SubmitEvent, useId, useRef, useState } from 'react'
-import { settle } from '../../api/call'
-import { api } from '../../api/client'
 import type { OAuthSettings, OAuthSettingsUpdate, Provider } from '../../api/types'
+import { loadOAuthSettings, saveOAuthSettings } from '../../api/settings'
 import { useLoad } from '../../api/useLoad'
 import { ProviderIcon, providerName } from '../../auth/providers'
 import { CopyButton } from '../../ui/CopyButton'
@@ -15,8 +14,6 @@ import { Loading, Panel } from '../../ui/Panel'
 import { badge, input, label, primaryButton } from '../../ui/styles'
 import { TextAreaField } from '../../ui/TextAreaField'
 import { useFormErrors } from '../../ui/useFormErrors'
-
-const loadOAuth = (signal: AbortSignal) => settle(api.GET('/settings/oauth', { signal }))
 
 const FIELDS = [
   'github_client_id',
@@ -127,7 +124,7 @@ function ProvidersForm({ settings, onSaved, onEdit }: ProvidersFormProps) {
     if (googleSecret.trim() !== '') body.google_client_secret = googleSecret.trim()
     setSaving(true)
     form.reset()
-    const outcome = await settle(api.PUT('/settings/oauth', { body }))
+    const outcome = await saveOAuthSettings(body)
     setSaving(false)
     if (!outcome.ok) {
       form.fail(outcome.failure)
@@ -241,7 +238,7 @@ function ProvidersForm({ settings, onSaved, onEdit }: ProvidersFormProps) {
 }
 
 export function ProvidersPanel() {
-  const { state, reload, update } = useLoad(loadOAuth)
+  const { state, reload, update } = useLoad(loadOAuthSettings)
   // Bumped after a save so the form starts again from what Nimbus stored (secrets emptied).
   const [saves, setSaves] = useState(0)
   const [saved, setSaved] = useState(false)

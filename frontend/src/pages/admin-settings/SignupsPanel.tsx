@@ -1,16 +1,13 @@
 // Whether new people may create accounts on their own (with a password or with GitHub/Google).
 // Closing sign-ups does not touch existing accounts.
 import { useId, useState } from 'react'
-import { settle } from '../../api/call'
-import { api } from '../../api/client'
+import { loadSignups, saveSignups } from '../../api/settings'
 import type { ApiFailure } from '../../api/failure'
 import { useLoad } from '../../api/useLoad'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { Loading, Panel } from '../../ui/Panel'
 import { primaryButton } from '../../ui/styles'
 import { Switch } from '../../ui/Switch'
-
-const loadSignups = (signal: AbortSignal) => settle(api.GET('/settings/signups', { signal }))
 
 export function SignupsPanel() {
   const labelId = useId()
@@ -24,7 +21,7 @@ export function SignupsPanel() {
     setBusy(true)
     setFailure(null)
     setDone(null)
-    const outcome = await settle(api.PUT('/settings/signups', { body: { open } }))
+    const outcome = await saveSignups(open)
     setBusy(false)
     if (!outcome.ok) {
       setFailure(outcome.failure)

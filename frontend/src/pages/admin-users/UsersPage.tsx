@@ -2,8 +2,7 @@
 // them: role (admin/member) and status (active/disabled). Each change is confirmed
 // first; Nimbus refuses one that would leave no active admin (409 last_admin).
 import { Fragment, useState } from 'react'
-import { settle } from '../../api/call'
-import { api } from '../../api/client'
+import { loadUsers, updateUser } from '../../api/admin'
 import type { ApiFailure } from '../../api/failure'
 import type { Role, User, UserStatus } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
@@ -13,8 +12,6 @@ import { FailureAlert } from '../../ui/FailureAlert'
 import { Loading, PageHeader, Panel } from '../../ui/Panel'
 import { badge, chipButton, dangerChipButton, primaryButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
-
-const loadUsers = (signal: AbortSignal) => settle(api.GET('/users', { signal }))
 
 type Change = { role: Role } | { status: UserStatus }
 
@@ -130,9 +127,7 @@ export function UsersPage() {
   async function apply({ user, change }: Pending) {
     setBusy(true)
     setFailure(null)
-    const outcome = await settle(
-      api.PATCH('/users/{id}', { params: { path: { id: user.id } }, body: change }),
-    )
+    const outcome = await updateUser(user.id, change)
     setBusy(false)
     setPending(null)
     if (!outcome.ok) {

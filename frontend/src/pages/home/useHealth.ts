@@ -1,12 +1,8 @@
 // Asks the portal whether it is healthy (GET /api/health) and lets the user retry.
 import { useCallback, useEffect, useState } from 'react'
-import { api, type paths } from '../../api/client'
-import { type ApiFailure, failureFromException, failureFromResponse } from '../../api/failure'
-
-// Keyed by whatever media type the spec names (poem-openapi says
-// `application/json; charset=utf-8`), so only the body's shape matters here.
-type HealthContent = paths['/health']['get']['responses'][200]['content']
-export type Health = HealthContent[keyof HealthContent]['data']
+import type { ApiFailure } from '../../api/failure'
+import { loadHealth } from '../../api/system'
+import type { Health } from '../../api/types'
 
 export type HealthState =
   | { phase: 'checking' }
@@ -15,13 +11,10 @@ export type HealthState =
   | { phase: 'failed'; failure: ApiFailure; retrying: boolean }
 
 async function checkHealth(signal: AbortSignal): Promise<HealthState> {
-  try {
-    const { data, error, response } = await api.GET('/health', { signal })
-    if (data) return { phase: 'ok', health: data.data }
-    return { phase: 'failed', failure: failureFromResponse(error, response), retrying: false }
-  } catch (exception) {
-    return { phase: 'failed', failure: failureFromException(exception), retrying: false }
-  }
+  const outcome = await loadHealth(signal)
+  return outcome.ok
+    ? { phase: 'ok', health: outcome.data }
+    : { phase: 'failed', failure: outcome.failure, retrying: false }
 }
 
 export function useHealth(): { state: HealthState; retry: () => void } {

@@ -2,8 +2,7 @@
 // Nimbus should keep it, the private half too (it must match, without a passphrase). The name is
 // suggested from the file name or the key's comment until the person types their own.
 import { type SubmitEvent, useState } from 'react'
-import { settle } from '../../api/call'
-import { api } from '../../api/client'
+import { createKey } from '../../api/keys'
 import type { NewKey, SshKey } from '../../api/types'
 import { CheckboxField } from '../../ui/CheckboxField'
 import { FailureAlert } from '../../ui/FailureAlert'
@@ -69,7 +68,7 @@ export function AddKeyForm({ onAdded }: { onAdded: (key: SshKey) => void }) {
     if (normaliseKeyText(privateKey) !== '') body.private_key = `${normaliseKeyText(privateKey)}\n`
     setBusy(true)
     form.reset()
-    const outcome = await settle(api.POST('/keys', { body }))
+    const outcome = await createKey(body)
     setBusy(false)
     if (!outcome.ok) {
       form.fail(outcome.failure)

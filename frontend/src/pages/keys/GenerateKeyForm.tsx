@@ -1,8 +1,7 @@
 // Generate an Ed25519 key pair in Nimbus. By default Nimbus keeps the private half (encrypted)
 // so it can be downloaded again; unticked, the private half is handed over once and never stored.
 import { type SubmitEvent, useState } from 'react'
-import { settle } from '../../api/call'
-import { api } from '../../api/client'
+import { createKey } from '../../api/keys'
 import type { CreatedKey } from '../../api/types'
 import { CheckboxField } from '../../ui/CheckboxField'
 import { FailureAlert } from '../../ui/FailureAlert'
@@ -33,17 +32,13 @@ export function GenerateKeyForm({ onGenerated }: GenerateKeyFormProps) {
     if (form.reject({ name: nameProblem(trimmed) })) return
     setBusy(true)
     form.reset()
-    const outcome = await settle(
-      api.POST('/keys', {
-        body: {
-          name: trimmed,
-          ...(label.trim() === '' ? {} : { label: label.trim() }),
-          generate: true,
-          keep_private_key: keep,
-          set_default: makeDefault,
-        },
-      }),
-    )
+    const outcome = await createKey({
+      name: trimmed,
+      ...(label.trim() === '' ? {} : { label: label.trim() }),
+      generate: true,
+      keep_private_key: keep,
+      set_default: makeDefault,
+    })
     setBusy(false)
     if (!outcome.ok) {
       form.fail(outcome.failure)

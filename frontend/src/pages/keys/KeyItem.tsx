@@ -2,8 +2,7 @@
 // default and whether Nimbus keeps its private half, and what can be done with it. Rename, add
 // the private half and delete open in place under the key; download and make default act at once.
 import { type SubmitEvent, useEffect, useId, useRef, useState } from 'react'
-import { settle } from '../../api/call'
-import { api } from '../../api/client'
+import { deleteKey, keepPrivateKey, loadKeyPrivateKey, makeDefaultKey, updateKey } from '../../api/keys'
 import type { ApiFailure } from '../../api/failure'
 import type { SshKey } from '../../api/types'
 import { Confirm } from '../../ui/Confirm'
@@ -47,7 +46,7 @@ function RenameForm({ sshKey, onSaved, onCancel }: { sshKey: SshKey; onSaved: (k
     }
     setBusy(true)
     form.reset()
-    const outcome = await settle(api.PATCH('/keys/{id}', { params: { path: { id: sshKey.id } }, body }))
+    const outcome = await updateKey(sshKey.id, body)
     setBusy(false)
     if (!outcome.ok) {
       form.fail(outcome.failure)
@@ -128,9 +127,7 @@ function AttachForm({ sshKey, onSaved, onCancel }: { sshKey: SshKey; onSaved: (k
     if (form.reject({ private_key: problem })) return
     setBusy(true)
     form.reset()
-    const outcome = await settle(
-      api.POST('/keys/{id}/private-key', { params: { path: { id: sshKey.id } }, body: { private_key: `${text}\n` } }),
-    )
+    const outcome = await keepPrivateKey(sshKey.id, `${text}\n`)
     setBusy(false)
     if (!outcome.ok) {
       form.fail(outcome.failure)
@@ -220,9 +217,7 @@ export function KeyItem({ sshKey, onChanged, onDeleted }: KeyItemProps) {
   async function download() {
     open('idle')
     setBusy('download')
-    const outcome = await settle(
-      api.GET('/keys/{id}/private-key', { params: { path: { id: sshKey.id } } }),
-    )
+    const outcome = await loadKeyPrivateKey(sshKey.id)
     setBusy(null)
     if (!outcome.ok) {
       setFailure({ lead: 'Could not download the private key', failure: outcome.failure })
@@ -235,7 +230,7 @@ export function KeyItem({ sshKey, onChanged, onDeleted }: KeyItemProps) {
   async function makeDefault() {
     open('idle')
     setBusy('default')
-    const outcome = await settle(api.POST('/keys/{id}/default', { params: { path: { id: sshKey.id } } }))
+    const outcome = await makeDefaultKey(sshKey.id)
     setBusy(null)
     if (!outcome.ok) {
       setFailure({ lead: 'Could not make it the default', failure: outcome.failure })
@@ -248,7 +243,7 @@ export function KeyItem({ sshKey, onChanged, onDeleted }: KeyItemProps) {
   async function remove() {
     setBusy('delete')
     setFailure(null)
-    const outcome = await settle(api.DELETE('/keys/{id}', { params: { path: { id: sshKey.id } } }))
+    const outcome = await deleteKey(sshKey.id)
     setBusy(null)
     if (!outcome.ok) {
       setMode('idle')

@@ -3,8 +3,7 @@
 // have; download a kept private half again, pick the default, rename, add a private half later,
 // delete. Each person sees only their own keys.
 import { useState } from 'react'
-import { settle } from '../../api/call'
-import { api } from '../../api/client'
+import { loadKeys } from '../../api/keys'
 import type { SshKey } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
 import { FailureAlert } from '../../ui/FailureAlert'
@@ -16,8 +15,6 @@ import { GenerateKeyForm } from './GenerateKeyForm'
 import { KeyItem } from './KeyItem'
 import { type Generated, NewPrivateKey } from './NewPrivateKey'
 import { sortKeys } from './keyText'
-
-const loadKeys = (signal: AbortSignal) => settle(api.GET('/keys', { signal }))
 
 /** `changed` as Nimbus now has it; when it became the default, no other key is. */
 function withKey(keys: SshKey[], changed: SshKey): SshKey[] {

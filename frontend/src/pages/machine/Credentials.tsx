@@ -3,9 +3,8 @@
 // where the private half is (shown once and never stored, on the Keys page, or only with you).
 import { useId, useRef, useState } from 'react'
 import { Link } from 'react-router'
-import { settle } from '../../api/call'
-import { api } from '../../api/client'
 import type { ApiFailure } from '../../api/failure'
+import { loadKeys } from '../../api/keys'
 import type { Vm } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
 import { loadVmPrivateKey } from '../../api/vms'
@@ -50,8 +49,6 @@ export function CopyCell({ label, value, copyLabel, wide = false }: CopyCellProp
 }
 
 const NOT_KEPT = 'The private key was shown once when the machine was created and is not stored.'
-
-const loadKeys = (signal: AbortSignal) => settle(api.GET('/keys', { signal }))
 
 /**
  * Where the private half of the machine's saved or pasted vault key `name` is, when Nimbus

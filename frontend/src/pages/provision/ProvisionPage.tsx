@@ -3,8 +3,8 @@
 // Admins also get the accounts they can provision for (`?for=<id>` picks one) and their quotas.
 import { useSearchParams } from 'react-router'
 import { loadQuotas, loadUsers } from '../../api/admin'
-import { type Outcome, settle } from '../../api/call'
-import { api } from '../../api/client'
+import type { Outcome } from '../../api/call'
+import { loadKeys } from '../../api/keys'
 import { useLoad } from '../../api/useLoad'
 import { loadCatalog, loadMyQuota } from '../../api/vms'
 import { useAuth } from '../../auth/AuthProvider'
@@ -17,7 +17,7 @@ import { type ProvisionChoices, ProvisionForm, ProvisionHeader } from './Provisi
 async function loadMemberChoices(signal: AbortSignal): Promise<Outcome<ProvisionChoices>> {
   const [catalog, keys, quota] = await Promise.all([
     loadCatalog(signal),
-    settle(api.GET('/keys', { signal })),
+    loadKeys(signal),
     loadMyQuota(signal),
   ])
   if (!catalog.ok) return catalog

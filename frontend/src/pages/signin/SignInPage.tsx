@@ -4,13 +4,12 @@
 // form behind an "or": plain links to the API, which hands the browser on to the provider.
 import { type SubmitEvent, useState } from 'react'
 import { Link, Navigate, useSearchParams } from 'react-router'
-import { settle } from '../../api/call'
-import { api } from '../../api/client'
+import { loadProviders, signIn } from '../../api/auth'
 import type { Providers } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
 import { useAuth } from '../../auth/AuthProvider'
 import { safeNext } from '../../auth/next'
-import { PROVIDERS, ProviderIcon, loadProviders, providerName, signInWithUrl } from '../../auth/providers'
+import { PROVIDERS, ProviderIcon, providerName, signInWithUrl } from '../../auth/providers'
 import { AuthCard, authLink } from '../../layout/AuthCard'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { Field } from '../../ui/Field'
@@ -69,7 +68,7 @@ export function SignInPage() {
     if (rejected) return
     setSubmitting(true)
     form.reset()
-    const outcome = await settle(api.POST('/auth/login', { body: { email: email.trim(), password } }))
+    const outcome = await signIn(email.trim(), password)
     if (!outcome.ok) {
       setSubmitting(false)
       form.fail(outcome.failure)

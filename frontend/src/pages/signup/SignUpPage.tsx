@@ -3,8 +3,7 @@
 // nobody else on the LAN can take that seat. The API signs the new user in right away.
 import { type SubmitEvent, useState } from 'react'
 import { Link, Navigate, useSearchParams } from 'react-router'
-import { settle } from '../../api/call'
-import { api } from '../../api/client'
+import { signUp } from '../../api/auth'
 import { useAuth } from '../../auth/AuthProvider'
 import { AuthPending } from '../../auth/guards'
 import { safeNext, signInPath } from '../../auth/next'
@@ -53,7 +52,7 @@ export function SignUpPage() {
       password,
       ...(needsSetupToken ? { setup_token: setupToken.trim() } : {}),
     }
-    const outcome = await settle(api.POST('/auth/register', { body }))
+    const outcome = await signUp(body)
     if (!outcome.ok) {
       setSubmitting(false)
       form.fail(outcome.failure)

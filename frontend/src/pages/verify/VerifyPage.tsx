@@ -4,9 +4,8 @@
 // admin rotates it or asks everyone again; signing out is the other way off this page.
 import { type SubmitEvent, useState } from 'react'
 import { Navigate, useNavigate, useSearchParams } from 'react-router'
-import { settle } from '../../api/call'
+import { verifyAccessCode } from '../../api/auth'
 import type { ApiFailure } from '../../api/failure'
-import { api } from '../../api/client'
 import { useAuth } from '../../auth/AuthProvider'
 import { AuthPending } from '../../auth/guards'
 import { safeNext, signInPath } from '../../auth/next'
@@ -51,7 +50,7 @@ export function VerifyPage() {
     if (form.reject({ code: typed === '' && 'Enter the access code.' })) return
     setSubmitting(true)
     form.reset()
-    const outcome = await settle(api.POST('/access-code/verify', { body: { code: typed } }))
+    const outcome = await verifyAccessCode(typed)
     if (!outcome.ok) {
       setSubmitting(false)
       form.fail(aboutTheCode(outcome.failure))
