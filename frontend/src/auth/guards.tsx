@@ -4,7 +4,7 @@
 import { useId, useState } from 'react'
 import { Link, Navigate, Outlet, useLocation } from 'react-router'
 import { BrandMark } from '../layout/BrandMark'
-import { FailureAlert } from '../ui/FailureAlert'
+import { LoadFailed } from '../ui/LoadStatus'
 import { primaryButton } from '../ui/styles'
 import { useAuth } from './AuthProvider'
 import { signInPath, verifyPath } from './next'
@@ -26,21 +26,18 @@ function AuthUnavailable() {
   if (!auth.failure) return null
   return (
     <div className="mx-auto mt-6 max-w-[480px]">
-      <FailureAlert failure={auth.failure} lead="Could not check your session">
-        <button
-          type="button"
-          disabled={retrying}
-          onClick={() => {
-            setRetrying(true)
-            void auth.refresh().finally(() => {
-              setRetrying(false)
-            })
-          }}
-          className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}
-        >
-          {retrying ? 'Retrying…' : 'Retry'}
-        </button>
-      </FailureAlert>
+      <LoadFailed
+        failure={auth.failure}
+        lead="Could not check your session"
+        focus
+        retrying={retrying}
+        onRetry={() => {
+          setRetrying(true)
+          void auth.refresh().finally(() => {
+            setRetrying(false)
+          })
+        }}
+      />
     </div>
   )
 }

@@ -12,8 +12,9 @@ import { useLoad } from '../../api/useLoad'
 import { PROVIDERS, ProviderIcon, linkUrl, providerName } from '../../auth/providers'
 import { Confirm } from '../../ui/Confirm'
 import { FailureAlert } from '../../ui/FailureAlert'
-import { Loading, Panel } from '../../ui/Panel'
-import { dangerChipButton, ghostButton, primaryButton } from '../../ui/styles'
+import { LoadStatus } from '../../ui/LoadStatus'
+import { Panel } from '../../ui/Panel'
+import { dangerChipButton, ghostButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
 
 /** The 409 in words: what it means and what to do about it. */
@@ -109,14 +110,7 @@ export function LinkedSignInsSection() {
           <FailureAlert failure={failure} lead="Could not unlink" />
         </div>
       )}
-      {state.phase === 'loading' && <Loading what="linked sign-ins" />}
-      {state.phase === 'failed' && (
-        <FailureAlert failure={state.failure} lead="Could not load your linked sign-ins" focus={false}>
-          <button type="button" onClick={reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-            Retry
-          </button>
-        </FailureAlert>
-      )}
+      <LoadStatus state={state} what="linked sign-ins" failedLead="Could not load your linked sign-ins" onRetry={reload} />
       {state.phase === 'ok' && state.data.length === 0 && (
         <p className="text-[13px] text-ink-3">
           {providers.phase === 'ok' && !PROVIDERS.some((provider) => providers.data[provider])

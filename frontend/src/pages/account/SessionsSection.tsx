@@ -11,8 +11,9 @@ import { useAuth } from '../../auth/AuthProvider'
 import { Confirm } from '../../ui/Confirm'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { shortUserAgent } from '../../ui/format'
-import { Loading, Panel } from '../../ui/Panel'
-import { badge, chipButton, ghostButton, primaryButton } from '../../ui/styles'
+import { LoadStatus } from '../../ui/LoadStatus'
+import { Panel } from '../../ui/Panel'
+import { badge, chipButton, ghostButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
 
 function SessionRow({
@@ -124,14 +125,7 @@ export function SessionsSection({ version }: { version: number }) {
           <FailureAlert failure={failure.failure} lead={failure.lead} />
         </div>
       )}
-      {state.phase === 'loading' && <Loading what="sessions" />}
-      {state.phase === 'failed' && (
-        <FailureAlert failure={state.failure} lead="Could not load your sessions" focus={false}>
-          <button type="button" onClick={reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-            Retry
-          </button>
-        </FailureAlert>
-      )}
+      <LoadStatus state={state} what="sessions" failedLead="Could not load your sessions" onRetry={reload} />
       {state.phase === 'ok' && (
         <ul aria-label="Sessions">
           {state.data.map((session) => (

@@ -8,7 +8,8 @@ import { useLoad } from '../../api/useLoad'
 import { Confirm } from '../../ui/Confirm'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { Field } from '../../ui/Field'
-import { Loading, Panel } from '../../ui/Panel'
+import { LoadStatus } from '../../ui/LoadStatus'
+import { Panel } from '../../ui/Panel'
 import { badge, dangerChipButton, input, label, primaryButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
 import { useFormErrors } from '../../ui/useFormErrors'
@@ -205,14 +206,7 @@ export function TokensSection() {
           />
         )}
         {failure && <FailureAlert failure={failure} lead="Could not revoke the token" />}
-        {state.phase === 'loading' && <Loading what="tokens" />}
-        {state.phase === 'failed' && (
-          <FailureAlert failure={state.failure} lead="Could not load your tokens" focus={false}>
-            <button type="button" onClick={reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-              Retry
-            </button>
-          </FailureAlert>
-        )}
+        <LoadStatus state={state} what="tokens" failedLead="Could not load your tokens" onRetry={reload} />
         {state.phase === 'ok' && state.data.length === 0 && (
           <p className="text-[13px] text-ink-3">No tokens yet. Create one below.</p>
         )}

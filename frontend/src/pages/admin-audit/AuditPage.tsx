@@ -9,8 +9,9 @@ import type { ApiFailure } from '../../api/failure'
 import type { AuditAction, AuditEntry, AuditPage as AuditPageData } from '../../api/types'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { formatDateTime } from '../../ui/format'
-import { Loading, PageHeader, Panel } from '../../ui/Panel'
-import { chipButton, ghostButton, input, label, primaryButton } from '../../ui/styles'
+import { LoadStatus } from '../../ui/LoadStatus'
+import { PageHeader, Panel } from '../../ui/Panel'
+import { chipButton, ghostButton, input, label } from '../../ui/styles'
 import { Time } from '../../ui/Time'
 import { auditActionLabel, auditActionLabels, auditActions, isAuditAction, isRefusal } from './auditActions'
 
@@ -264,21 +265,14 @@ export function AuditPage() {
         )}
 
         <div className="mt-6" aria-busy={shown === null}>
-          {shown === null && <Loading what="the audit log" />}
-          {shown?.phase === 'failed' && (
-            <FailureAlert failure={shown.failure} lead="Could not load the audit log" focus={false}>
-              <button
-                type="button"
-                onClick={() => {
-                  setList(null)
-                  setAttempt((n) => n + 1)
-                }}
-                className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}
-              >
-                Retry
-              </button>
-            </FailureAlert>
-          )}
+          <LoadStatus
+            state={shown ?? { phase: 'loading' }}
+            what="the audit log"
+            onRetry={() => {
+              setList(null)
+              setAttempt((n) => n + 1)
+            }}
+          />
           {shown?.phase === 'ok' && shown.entries.length === 0 && (
             <p className="rounded-xl border border-dashed border-line-2 px-5 py-8 text-center text-[13px] text-ink-3">
               {filtered ? 'Nothing recorded matches these filters.' : 'Nothing recorded yet.'}

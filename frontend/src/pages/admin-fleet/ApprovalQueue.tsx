@@ -7,8 +7,9 @@ import type { ApiFailure } from '../../api/failure'
 import type { Vm } from '../../api/types'
 import type { LoadState } from '../../api/useLoad'
 import { FailureAlert } from '../../ui/FailureAlert'
-import { Loading, Panel } from '../../ui/Panel'
-import { badge, chipButton, inkChipButton, primaryButton } from '../../ui/styles'
+import { LoadStatus } from '../../ui/LoadStatus'
+import { Panel } from '../../ui/Panel'
+import { badge, chipButton, inkChipButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
 import { DenyDialog } from './DenyDialog'
 
@@ -57,14 +58,7 @@ export function ApprovalQueue({ state, onRetry, onDecided }: ApprovalQueueProps)
       <p role="status" className="mb-4 text-[13px] text-good empty:hidden">
         {done}
       </p>
-      {state.phase === 'loading' && <Loading what="the approval queue" />}
-      {state.phase === 'failed' && (
-        <FailureAlert failure={state.failure} lead="Could not load the approval queue" focus={false}>
-          <button type="button" onClick={onRetry} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-            Retry
-          </button>
-        </FailureAlert>
-      )}
+      <LoadStatus state={state} what="the approval queue" onRetry={onRetry} />
       {state.phase === 'ok' && state.data.length === 0 && (
         <p className="text-[13px] text-ink-3">Nothing waiting for you.</p>
       )}

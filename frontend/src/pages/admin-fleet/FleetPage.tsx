@@ -7,7 +7,8 @@ import { loadAllVms, loadApprovals, loadFleetStats, loadProvisionMetrics } from 
 import { useLoad } from '../../api/useLoad'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { saveTextFile } from '../../ui/files'
-import { Loading, PageHeader, Panel } from '../../ui/Panel'
+import { LoadStatus } from '../../ui/LoadStatus'
+import { PageHeader, Panel } from '../../ui/Panel'
 import { ghostButton, primaryButton } from '../../ui/styles'
 import type { ActionFailure } from '../machines/MachineRow'
 import { useMachines } from '../machines/useMachines'
@@ -88,14 +89,7 @@ export function FleetPage() {
             Lost touch with Nimbus ({machines.stale.message}); trying again…
           </p>
         )}
-        {machines.state.phase === 'loading' && <Loading what="every machine" />}
-        {machines.state.phase === 'failed' && (
-          <FailureAlert failure={machines.state.failure} lead="Could not load the machines" focus={false}>
-            <button type="button" onClick={machines.reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-              Retry
-            </button>
-          </FailureAlert>
-        )}
+        <LoadStatus state={machines.state} what="every machine" failedLead="Could not load the machines" onRetry={machines.reload} />
         {all && (
           <MachinesTable
             all={all}

@@ -3,10 +3,9 @@
 import type { ReactNode } from 'react'
 import type { ProvisionMetrics } from '../../api/types'
 import type { LoadState } from '../../api/useLoad'
-import { FailureAlert } from '../../ui/FailureAlert'
+import { LoadStatus } from '../../ui/LoadStatus'
 import { Meter } from '../../ui/Meter'
-import { Loading, Panel } from '../../ui/Panel'
-import { primaryButton } from '../../ui/styles'
+import { Panel } from '../../ui/Panel'
 import { formatPercent } from '../../ui/units'
 import { formatElapsed, stepLabel } from '../machine/steps'
 
@@ -70,14 +69,7 @@ function Metrics({ metrics }: { metrics: ProvisionMetrics }) {
 export function MetricsPanel({ state, onRetry }: { state: LoadState<ProvisionMetrics>; onRetry: () => void }) {
   return (
     <Panel title="Provisioning" description="How the last 7 days’ requests went, and how long each step takes.">
-      {state.phase === 'loading' && <Loading what="the provisioning figures" />}
-      {state.phase === 'failed' && (
-        <FailureAlert failure={state.failure} lead="Could not load the provisioning figures" focus={false}>
-          <button type="button" onClick={onRetry} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-            Retry
-          </button>
-        </FailureAlert>
-      )}
+      <LoadStatus state={state} what="the provisioning figures" onRetry={onRetry} />
       {state.phase === 'ok' && <Metrics metrics={state.data} />}
     </Panel>
   )

@@ -5,9 +5,7 @@ import { useId } from 'react'
 import { Link } from 'react-router'
 import type { FleetStats, Vm } from '../../api/types'
 import type { LoadState } from '../../api/useLoad'
-import { FailureAlert } from '../../ui/FailureAlert'
-import { Loading } from '../../ui/Panel'
-import { primaryButton } from '../../ui/styles'
+import { LoadStatus } from '../../ui/LoadStatus'
 import { formatBytes, formatPercent, fullness, share } from '../../ui/units'
 import { formatElapsed } from '../machine/steps'
 import { tierName } from '../machine/vmState'
@@ -55,22 +53,7 @@ function ClusterLine({ cluster }: { cluster: FleetStats['cluster'] }) {
 }
 
 export function StatCards({ state, approvals, onRetry }: { state: LoadState<FleetStats>; approvals: Vm[] | null; onRetry: () => void }) {
-  if (state.phase === 'loading') {
-    return (
-      <div className="glass px-6 py-4">
-        <Loading what="the fleet’s figures" />
-      </div>
-    )
-  }
-  if (state.phase === 'failed') {
-    return (
-      <FailureAlert failure={state.failure} lead="Could not load the fleet’s figures" focus={false}>
-        <button type="button" onClick={onRetry} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-          Retry
-        </button>
-      </FailureAlert>
-    )
-  }
+  if (state.phase !== 'ok') return <LoadStatus state={state} what="the fleet’s figures" onRetry={onRetry} card />
   const stats = state.data
   const { pool } = stats
   const used = pool.allocated + pool.reserved

@@ -5,11 +5,10 @@ import { useSearchParams } from 'react-router'
 import { loadPool } from '../../api/admin'
 import type { PoolAddress, PoolCounts } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
-import { FailureAlert } from '../../ui/FailureAlert'
+import { LoadStatus } from '../../ui/LoadStatus'
 import { SegmentedBar } from '../../ui/Meter'
-import { Loading, PageHeader, Panel } from '../../ui/Panel'
+import { PageHeader, Panel } from '../../ui/Panel'
 import { SelectField } from '../../ui/SelectField'
-import { primaryButton } from '../../ui/styles'
 import { poolSegments } from '../admin-fleet/PoolCard'
 import { AddressTable } from './AddressTable'
 import { ReconcilePanel } from './ReconcilePanel'
@@ -60,14 +59,7 @@ export function IpPoolPage() {
             : undefined
         }
       >
-        {state.phase === 'loading' && <Loading what="the pool" />}
-        {state.phase === 'failed' && (
-          <FailureAlert failure={state.failure} lead="Could not load the pool" focus={false}>
-            <button type="button" onClick={reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-              Retry
-            </button>
-          </FailureAlert>
-        )}
+        <LoadStatus state={state} what="the pool" onRetry={reload} />
         {state.phase === 'ok' && <SegmentedBar label="IP pool" segments={poolSegments(counts)} />}
       </Panel>
       <ReconcilePanel onReconciled={reload} />

@@ -7,7 +7,8 @@ import type { ApiFailure } from '../../api/failure'
 import type { ReconcileReport } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
 import { FailureAlert } from '../../ui/FailureAlert'
-import { Loading, Panel } from '../../ui/Panel'
+import { LoadStatus } from '../../ui/LoadStatus'
+import { Panel } from '../../ui/Panel'
 import { primaryButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
 
@@ -80,14 +81,7 @@ export function ReconcilePanel({ onReconciled }: { onReconciled: () => void }) {
           <FailureAlert failure={failure} lead="Could not reconcile" />
         </div>
       )}
-      {state.phase === 'loading' && <Loading what="the last report" />}
-      {state.phase === 'failed' && (
-        <FailureAlert failure={state.failure} lead="Could not load the last report" focus={false}>
-          <button type="button" onClick={reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-            Retry
-          </button>
-        </FailureAlert>
-      )}
+      <LoadStatus state={state} what="the last report" onRetry={reload} />
       {state.phase === 'ok' && <Report report={state.data} />}
     </Panel>
   )

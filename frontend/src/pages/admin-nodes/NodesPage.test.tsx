@@ -121,6 +121,6 @@ describe('admin nodes page', () => {
     const alert = await screen.findByRole('alert')
     expect(alert.textContent).toContain('Could not read the nodes: Proxmox did not answer: connection refused.')
     expect(alert.textContent).toContain('Proxmox is unreachable right now.')
-    expect(within(alert).getByRole('button', { name: 'Try again' })).toBeTruthy()
+    expect(within(alert).getByRole('button', { name: 'Retry' })).toBeTruthy()
   })
 })

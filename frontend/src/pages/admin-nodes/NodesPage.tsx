@@ -6,10 +6,9 @@ import { useSearchParams } from 'react-router'
 import { loadNodes } from '../../api/admin'
 import { useLoad } from '../../api/useLoad'
 import { loadCatalog } from '../../api/vms'
-import { FailureAlert } from '../../ui/FailureAlert'
-import { Loading, PageHeader } from '../../ui/Panel'
+import { LoadStatus } from '../../ui/LoadStatus'
+import { PageHeader } from '../../ui/Panel'
 import { SelectField } from '../../ui/SelectField'
-import { primaryButton } from '../../ui/styles'
 import { tierName } from '../machine/vmState'
 import { NodeCard } from './NodeCard'
 
@@ -89,28 +88,14 @@ export function NodesPage() {
         <p className="pb-3 text-[12.5px] text-ink-3">The next machine of this kind goes to the node ranked first.</p>
       </div>
 
-      {state.phase === 'loading' && (
-        <div className="glass px-6 py-4">
-          <Loading what="the nodes" />
-        </div>
-      )}
-      {state.phase === 'failed' && (
-        <FailureAlert
-          failure={state.failure}
-          lead="Could not read the nodes"
-          focus={false}
-        >
-          {unreachable(state.failure.code, state.failure.kind) && (
-            <p className="mt-1.5">
-              Proxmox is unreachable right now. The nodes are read live from it, so this page fills in again once it
-              answers.
-            </p>
-          )}
-          <button type="button" onClick={reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-            Try again
-          </button>
-        </FailureAlert>
-      )}
+      <LoadStatus state={state} what="the nodes" failedLead="Could not read the nodes" onRetry={reload} card>
+        {state.phase === 'failed' && unreachable(state.failure.code, state.failure.kind) && (
+          <p className="mt-1.5">
+            Proxmox is unreachable right now. The nodes are read live from it, so this page fills in again once it
+            answers.
+          </p>
+        )}
+      </LoadStatus>
       {report?.nodes.length === 0 && <p className="text-[13px] text-ink-3">Proxmox reports no nodes.</p>}
       {report && report.nodes.length > 0 && (
         <ul aria-label="Nodes" className="grid gap-4 lg:grid-cols-2">

@@ -11,8 +11,9 @@ import { useLoad } from '../../api/useLoad'
 import { Confirm } from '../../ui/Confirm'
 import { CopyButton } from '../../ui/CopyButton'
 import { FailureAlert } from '../../ui/FailureAlert'
-import { Loading, Panel } from '../../ui/Panel'
-import { ghostButton, primaryButton } from '../../ui/styles'
+import { LoadStatus } from '../../ui/LoadStatus'
+import { Panel } from '../../ui/Panel'
+import { ghostButton } from '../../ui/styles'
 import { Switch } from '../../ui/Switch'
 
 type Action = 'toggle' | 'rotate' | 'bump'
@@ -82,14 +83,7 @@ export function AccessCodePanel() {
       title="Access code"
       description="A code you share with your members. They enter it once before using Nimbus, and again whenever you ask. Admins never need it."
     >
-      {state.phase === 'loading' && <Loading what="the access code" />}
-      {state.phase === 'failed' && (
-        <FailureAlert failure={state.failure} lead="Could not load the access code" focus={false}>
-          <button type="button" onClick={reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-            Retry
-          </button>
-        </FailureAlert>
-      )}
+      <LoadStatus state={state} what="the access code" onRetry={reload} />
       {state.phase === 'ok' && (
         <div className="space-y-5">
           <div className="flex items-start justify-between gap-4 rounded-xl border border-line bg-white/50 px-4 py-3.5">

@@ -10,7 +10,8 @@ import { ProviderIcon, providerName } from '../../auth/providers'
 import { CopyButton } from '../../ui/CopyButton'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { Field } from '../../ui/Field'
-import { Loading, Panel } from '../../ui/Panel'
+import { LoadStatus } from '../../ui/LoadStatus'
+import { Panel } from '../../ui/Panel'
 import { badge, input, label, primaryButton } from '../../ui/styles'
 import { TextAreaField } from '../../ui/TextAreaField'
 import { useFormErrors } from '../../ui/useFormErrors'
@@ -248,14 +249,7 @@ export function ProvidersPanel() {
       title="Sign-in providers"
       description="Let people sign in with GitHub or Google as well as a password. Changes apply at once."
     >
-      {state.phase === 'loading' && <Loading what="the providers" />}
-      {state.phase === 'failed' && (
-        <FailureAlert failure={state.failure} lead="Could not load the providers" focus={false}>
-          <button type="button" onClick={reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-            Retry
-          </button>
-        </FailureAlert>
-      )}
+      <LoadStatus state={state} what="the providers" onRetry={reload} />
       {state.phase === 'ok' && (
         <>
           <ProvidersForm

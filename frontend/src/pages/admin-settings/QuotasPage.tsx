@@ -3,9 +3,8 @@
 // against its limits, with its own limits to edit or reset.
 import { loadQuotas, saveQuotaDefaults } from '../../api/admin'
 import { useLoad } from '../../api/useLoad'
-import { FailureAlert } from '../../ui/FailureAlert'
-import { Loading, PageHeader, Panel } from '../../ui/Panel'
-import { primaryButton } from '../../ui/styles'
+import { LoadStatus } from '../../ui/LoadStatus'
+import { PageHeader, Panel } from '../../ui/Panel'
 import { MemberQuotas } from './MemberQuotas'
 import { QuotaForm } from './QuotaForm'
 
@@ -22,18 +21,7 @@ export function QuotasPage() {
         }
         lead="How much each member may run at once, and which sizes need an admin’s approval. Admins are not limited."
       />
-      {state.phase === 'loading' && (
-        <div className="glass px-6 py-4">
-          <Loading what="the quotas" />
-        </div>
-      )}
-      {state.phase === 'failed' && (
-        <FailureAlert failure={state.failure} lead="Could not load the quotas" focus={false}>
-          <button type="button" onClick={reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-            Retry
-          </button>
-        </FailureAlert>
-      )}
+      <LoadStatus state={state} what="the quotas" onRetry={reload} card />
       {state.phase === 'ok' && (
         <>
           <Panel title="Defaults" description="What every member gets unless they have limits of their own.">

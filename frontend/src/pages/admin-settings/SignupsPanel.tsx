@@ -5,8 +5,8 @@ import { loadSignups, saveSignups } from '../../api/settings'
 import type { ApiFailure } from '../../api/failure'
 import { useLoad } from '../../api/useLoad'
 import { FailureAlert } from '../../ui/FailureAlert'
-import { Loading, Panel } from '../../ui/Panel'
-import { primaryButton } from '../../ui/styles'
+import { LoadStatus } from '../../ui/LoadStatus'
+import { Panel } from '../../ui/Panel'
 import { Switch } from '../../ui/Switch'
 
 export function SignupsPanel() {
@@ -33,14 +33,7 @@ export function SignupsPanel() {
 
   return (
     <Panel title="New accounts" description="Whether people can create their own accounts on this Nimbus.">
-      {state.phase === 'loading' && <Loading what="the sign-up setting" />}
-      {state.phase === 'failed' && (
-        <FailureAlert failure={state.failure} lead="Could not load the sign-up setting" focus={false}>
-          <button type="button" onClick={reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-            Retry
-          </button>
-        </FailureAlert>
-      )}
+      <LoadStatus state={state} what="the sign-up setting" onRetry={reload} />
       {state.phase === 'ok' && (
         <div className="space-y-4">
           <div className="flex items-start justify-between gap-4 rounded-xl border border-line bg-white/50 px-4 py-3.5">

@@ -9,8 +9,9 @@ import { useLoad } from '../../api/useLoad'
 import { useAuth } from '../../auth/AuthProvider'
 import { Confirm } from '../../ui/Confirm'
 import { FailureAlert } from '../../ui/FailureAlert'
-import { Loading, PageHeader, Panel } from '../../ui/Panel'
-import { badge, chipButton, dangerChipButton, primaryButton } from '../../ui/styles'
+import { LoadStatus } from '../../ui/LoadStatus'
+import { PageHeader, Panel } from '../../ui/Panel'
+import { badge, chipButton, dangerChipButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
 
 type Change = { role: Role } | { status: UserStatus }
@@ -161,14 +162,7 @@ export function UsersPage() {
             <FailureAlert failure={failure.failure} lead={`Could not change ${failure.name}`} />
           </div>
         )}
-        {state.phase === 'loading' && <Loading what="users" />}
-        {state.phase === 'failed' && (
-          <FailureAlert failure={state.failure} lead="Could not load the users" focus={false}>
-            <button type="button" onClick={reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-              Retry
-            </button>
-          </FailureAlert>
-        )}
+        <LoadStatus state={state} what="users" failedLead="Could not load the users" onRetry={reload} />
         {state.phase === 'ok' && (
           <div className="overflow-x-auto">
             <table className="w-full min-w-[820px] text-[13px]">

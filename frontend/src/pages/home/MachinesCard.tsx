@@ -3,9 +3,9 @@
 import { Link } from 'react-router'
 import { useLoad } from '../../api/useLoad'
 import { loadVms } from '../../api/vms'
-import { FailureAlert } from '../../ui/FailureAlert'
-import { Loading, Panel } from '../../ui/Panel'
-import { chipButton, primaryButton } from '../../ui/styles'
+import { LoadStatus } from '../../ui/LoadStatus'
+import { Panel } from '../../ui/Panel'
+import { chipButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
 import { StatusBadge } from '../machine/StatusBadge'
 import { machinePath } from '../machine/vmState'
@@ -23,14 +23,7 @@ export function MachinesCard() {
         </Link>
       }
     >
-      {state.phase === 'loading' && <Loading what="your machines" />}
-      {state.phase === 'failed' && (
-        <FailureAlert failure={state.failure} lead="Could not load your machines" focus={false}>
-          <button type="button" onClick={reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-            Retry
-          </button>
-        </FailureAlert>
-      )}
+      <LoadStatus state={state} what="your machines" onRetry={reload} />
       {state.phase === 'ok' && state.data.length === 0 && (
         <p className="text-[13px] text-ink-3">
           No machines yet.{' '}

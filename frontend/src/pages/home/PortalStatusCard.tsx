@@ -1,7 +1,7 @@
 // Glass card on the home page answering "is Nimbus up, and which version is it?".
 import { useId } from 'react'
-import type { ApiFailure } from '../../api/failure'
 import { useAuth } from '../../auth/AuthProvider'
+import { LoadFailed } from '../../ui/LoadStatus'
 import { type HealthState, useHealth } from './useHealth'
 
 type Tone = 'good' | 'warn' | 'bad' | 'idle'
@@ -72,42 +72,6 @@ function ProxmoxValue({ state }: { state: HealthState }) {
   )
 }
 
-function FailureNotice({
-  failure,
-  retrying,
-  onRetry,
-}: {
-  failure: ApiFailure
-  retrying: boolean
-  onRetry: () => void
-}) {
-  const lead = failure.kind === 'unreachable' ? 'Nimbus did not answer' : 'Nimbus reported a problem'
-  const details = [failure.code, failure.requestId && `request ${failure.requestId}`].filter(Boolean)
-  return (
-    <div
-      role="alert"
-      className="mt-5 rounded-xl border border-bad/20 bg-bad/[0.06] p-4 text-[13px] text-ink-2"
-    >
-      <p>
-        <span className="font-medium text-bad">{lead}:</span> {failure.message}
-      </p>
-      {details.length > 0 && (
-        <p className="mt-1 font-mono text-[11px] text-ink-3">{details.join(' · ')}</p>
-      )}
-      <button
-        type="button"
-        onClick={() => {
-          if (!retrying) onRetry()
-        }}
-        aria-disabled={retrying}
-        className="mt-3 inline-flex h-9 items-center gap-2 rounded-control bg-ink px-4 text-[13px] font-medium text-white shadow-primary transition hover:-translate-y-px aria-disabled:cursor-progress aria-disabled:opacity-70 aria-disabled:hover:translate-y-0"
-      >
-        {retrying ? 'Retrying…' : 'Retry'}
-      </button>
-    </div>
-  )
-}
-
 export function PortalStatusCard() {
   const titleId = useId()
   const { state, retry } = useHealth()
@@ -168,7 +132,15 @@ export function PortalStatusCard() {
       </dl>
 
       {state.phase === 'failed' && (
-        <FailureNotice failure={state.failure} retrying={state.retrying} onRetry={retry} />
+        <div className="mt-5">
+          <LoadFailed
+            failure={state.failure}
+            // Unreachable: FailureAlert says "Nimbus did not answer".
+            lead={state.failure.kind === 'refused' ? 'Nimbus reported a problem' : undefined}
+            retrying={state.retrying}
+            onRetry={retry}
+          />
+        </div>
       )}
     </section>
   )

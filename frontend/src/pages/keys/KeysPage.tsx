@@ -6,10 +6,9 @@ import { useState } from 'react'
 import { loadKeys } from '../../api/keys'
 import type { SshKey } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
-import { FailureAlert } from '../../ui/FailureAlert'
 import { saveTextFile } from '../../ui/files'
-import { Loading, PageHeader, Panel } from '../../ui/Panel'
-import { primaryButton } from '../../ui/styles'
+import { LoadStatus } from '../../ui/LoadStatus'
+import { PageHeader, Panel } from '../../ui/Panel'
 import { AddKeyForm } from './AddKeyForm'
 import { GenerateKeyForm } from './GenerateKeyForm'
 import { KeyItem } from './KeyItem'
@@ -61,14 +60,7 @@ export function KeysPage() {
               }}
             />
           )}
-          {state.phase === 'loading' && <Loading what="your keys" />}
-          {state.phase === 'failed' && (
-            <FailureAlert failure={state.failure} lead="Could not load your keys" focus={false}>
-              <button type="button" onClick={reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-                Retry
-              </button>
-            </FailureAlert>
-          )}
+          <LoadStatus state={state} what="your keys" onRetry={reload} />
           {state.phase === 'ok' && state.data.length === 0 && (
             <p className="text-[13px] text-ink-3">
               No keys yet. Generate one below, or add the public key you already use.

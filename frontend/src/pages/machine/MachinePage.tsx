@@ -8,8 +8,7 @@ import type { Vm } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
 import { loadVm } from '../../api/vms'
 import { useAuth } from '../../auth/AuthProvider'
-import { FailureAlert } from '../../ui/FailureAlert'
-import { Loading } from '../../ui/Panel'
+import { LoadStatus } from '../../ui/LoadStatus'
 import { ghostButton, primaryButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
 import { CopyCell, PrivateKeySection, sshCommand } from './Credentials'
@@ -113,22 +112,11 @@ function MachineView({ id }: { id: string }) {
   const titleId = useId()
   useRequestWatch(state.phase === 'ok' ? state.data : null, update)
 
-  if (state.phase === 'loading') {
-    return (
-      <div className="glass mx-auto max-w-[720px] px-7 py-6">
-        <Loading what="the machine" />
-      </div>
-    )
-  }
-  if (state.phase === 'failed') {
-    if (state.failure.code === 'not_found') return <MachineNotFound />
+  if (state.phase !== 'ok') {
+    if (state.phase === 'failed' && state.failure.code === 'not_found') return <MachineNotFound />
     return (
       <div className="mx-auto max-w-[720px]">
-        <FailureAlert failure={state.failure} lead="Could not load the machine" focus={false}>
-          <button type="button" onClick={reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-            Retry
-          </button>
-        </FailureAlert>
+        <LoadStatus state={state} what="the machine" onRetry={reload} card />
       </div>
     )
   }

@@ -8,7 +8,7 @@ import type { ApiFailure } from '../../api/failure'
 import type { Vm } from '../../api/types'
 import { retryVm } from '../../api/vms'
 import { FailureAlert } from '../../ui/FailureAlert'
-import { Loading } from '../../ui/Panel'
+import { LoadStatus } from '../../ui/LoadStatus'
 import { ghostButton, primaryButton } from '../../ui/styles'
 import { BuildCard, type BuildOutcome } from './BuildCard'
 import { MachineNotFound } from './MachineNotFound'
@@ -94,22 +94,11 @@ function ProgressView({ id, onRetry }: { id: string; onRetry: () => void }) {
     }
   }, [state, id, navigate])
 
-  if (state.phase === 'loading') {
-    return (
-      <div className="glass mx-auto max-w-[560px] px-7 py-6">
-        <Loading what="the machine" />
-      </div>
-    )
-  }
-  if (state.phase === 'failed') {
-    if (state.failure.code === 'not_found') return <MachineNotFound />
+  if (state.phase !== 'ok') {
+    if (state.phase === 'failed' && state.failure.code === 'not_found') return <MachineNotFound />
     return (
       <div className="mx-auto max-w-[560px]">
-        <FailureAlert failure={state.failure} lead="Could not load the machine" focus={false}>
-          <button type="button" onClick={onRetry} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-            Retry
-          </button>
-        </FailureAlert>
+        <LoadStatus state={state} what="the machine" onRetry={onRetry} card />
       </div>
     )
   }

@@ -4,7 +4,8 @@
 import { useEffect, useState } from 'react'
 import { Link } from 'react-router'
 import { FailureAlert } from '../../ui/FailureAlert'
-import { Loading, PageHeader } from '../../ui/Panel'
+import { LoadStatus } from '../../ui/LoadStatus'
+import { PageHeader } from '../../ui/Panel'
 import { primaryButton } from '../../ui/styles'
 import { type ActionFailure, MachineRow } from './MachineRow'
 import { useMachines } from './useMachines'
@@ -73,18 +74,7 @@ export function MachinesPage() {
         {gone.length > 0 && `Deleted ${gone.join(', ')}.`}
       </p>
 
-      {state.phase === 'loading' && (
-        <div className="glass px-7 py-5">
-          <Loading what="your machines" />
-        </div>
-      )}
-      {state.phase === 'failed' && (
-        <FailureAlert failure={state.failure} lead="Could not load your machines" focus={false}>
-          <button type="button" onClick={reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-            Retry
-          </button>
-        </FailureAlert>
-      )}
+      <LoadStatus state={state} what="your machines" onRetry={reload} card />
       {state.phase === 'ok' && state.data.length === 0 && <Empty />}
       {state.phase === 'ok' && state.data.length > 0 && (
         <ul aria-label="My machines" className="space-y-3">

@@ -8,9 +8,7 @@ import { loadKeys } from '../../api/keys'
 import { useLoad } from '../../api/useLoad'
 import { loadCatalog, loadMyQuota } from '../../api/vms'
 import { useAuth } from '../../auth/AuthProvider'
-import { FailureAlert } from '../../ui/FailureAlert'
-import { Loading } from '../../ui/Panel'
-import { primaryButton } from '../../ui/styles'
+import { LoadStatus } from '../../ui/LoadStatus'
 import { type ProvisionChoices, ProvisionForm, ProvisionHeader } from './ProvisionForm'
 
 /** The catalog and keys are needed; the quota only informs the form (Nimbus checks it anyway). */
@@ -47,18 +45,13 @@ export function ProvisionPage() {
   return (
     <div className="space-y-8">
       <ProvisionHeader />
-      {state.phase === 'loading' && (
-        <div className="glass p-6">
-          <Loading what="the sizes and systems on offer" />
-        </div>
-      )}
-      {state.phase === 'failed' && (
-        <FailureAlert failure={state.failure} lead="Could not load the form" focus={false}>
-          <button type="button" onClick={reload} className={`${primaryButton} mt-3 h-9 px-4 text-[13px]`}>
-            Retry
-          </button>
-        </FailureAlert>
-      )}
+      <LoadStatus
+        state={state}
+        what="the sizes and systems on offer"
+        failedLead="Could not load the form"
+        onRetry={reload}
+        card
+      />
     </div>
   )
 }
