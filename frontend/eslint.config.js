@@ -1,5 +1,6 @@
 // Lint rules for the SPA: type-aware typescript-eslint plus the React hooks/compiler rules, and
-// one layout rule: API calls go through the area modules in src/api/.
+// two layout rules: API calls go through the area modules in src/api/, and a page's folder is
+// not a library for other pages (what several use lives in src/ui/, src/vm/ or src/keys/).
 import js from '@eslint/js'
 import reactHooks from 'eslint-plugin-react-hooks'
 import { defineConfig } from 'eslint/config'
@@ -36,6 +37,24 @@ export default defineConfig(
     files: ['src/**/*.{ts,tsx}'],
     ignores: ['src/api/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [throughAreaModules] }] },
+  },
+  {
+    files: ['src/pages/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            throughAreaModules,
+            {
+              // `../other-page/...`; `./` and `../../ui/...` stay allowed.
+              regex: '^\\.\\./[^.]',
+              message: 'Another page’s folder is not a library: move what both use to src/ui/, src/vm/ or src/keys/.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['eslint.config.js'],

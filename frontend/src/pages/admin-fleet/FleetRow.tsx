@@ -8,9 +8,15 @@ import { deleteVm, powerVm } from '../../api/vms'
 import { Confirm } from '../../ui/Confirm'
 import { badge, chipButton, dangerChipButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
-import { StatusBadge } from '../machine/StatusBadge'
-import { actionLabel, actionsFor, actionVerb, confirmationFor, type MachineAction } from '../machines/actions'
-import type { ActionFailure } from '../machines/MachineRow'
+import {
+  type ActionFailure,
+  actionLabel,
+  actionsFor,
+  actionVerb,
+  confirmationFor,
+  type MachineAction,
+} from '../../vm/actions'
+import { StatusBadge } from '../../vm/StatusBadge'
 
 /** Columns of the table, for the confirmation row's span. */
 export const FLEET_COLUMNS = ['Hostname', 'Owner', 'Tier', 'IP', 'Node', 'Status', 'Age'] as const

@@ -3,11 +3,11 @@
 // Export CSV downloads exactly the rows shown here.
 import { useId } from 'react'
 import type { Vm } from '../../api/types'
-import { input, label as labelClass, chipButton } from '../../ui/styles'
 import { SelectField } from '../../ui/SelectField'
-import { FLEET_COLUMNS, FleetRow } from './FleetRow'
+import { input, label as labelClass, chipButton } from '../../ui/styles'
+import type { ActionFailure } from '../../vm/actions'
 import { type MachineFilters, ownersOf, STATUSES } from './filters'
-import type { ActionFailure } from '../machines/MachineRow'
+import { FLEET_COLUMNS, FleetRow } from './FleetRow'
 
 interface MachinesTableProps {
   all: Vm[]

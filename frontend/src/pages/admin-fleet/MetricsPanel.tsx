@@ -7,7 +7,7 @@ import { LoadStatus } from '../../ui/LoadStatus'
 import { Meter } from '../../ui/Meter'
 import { Panel } from '../../ui/Panel'
 import { formatPercent } from '../../ui/units'
-import { formatElapsed, stepLabel } from '../machine/steps'
+import { formatElapsed, stepLabel } from '../../vm/steps'
 
 function Figure({ term, children }: { term: string; children: ReactNode }) {
   return (

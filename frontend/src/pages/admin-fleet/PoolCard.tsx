@@ -2,18 +2,10 @@
 // the counts, and the way to the IP pool page (every address, reconcile).
 import { Link } from 'react-router'
 import type { PoolCounts } from '../../api/types'
-import { type Segment, SegmentedBar } from '../../ui/Meter'
+import { SegmentedBar } from '../../ui/Meter'
 import { Panel } from '../../ui/Panel'
 import { ghostButton } from '../../ui/styles'
-
-/** The pool's parts in the bar's order and colours. */
-export function poolSegments(pool: PoolCounts): Segment[] {
-  return [
-    { label: 'Allocated', value: pool.allocated, tone: 'peach' },
-    { label: 'Reserved', value: pool.reserved, tone: 'grey' },
-    { label: 'Free', value: pool.free, tone: 'free' },
-  ]
-}
+import { poolSegments } from '../../vm/pool'
 
 export function PoolCard({ pool }: { pool: PoolCounts }) {
   return (

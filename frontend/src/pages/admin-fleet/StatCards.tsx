@@ -7,8 +7,8 @@ import type { FleetStats, Vm } from '../../api/types'
 import type { LoadState } from '../../api/useLoad'
 import { LoadStatus } from '../../ui/LoadStatus'
 import { formatBytes, formatPercent, fullness, share } from '../../ui/units'
-import { formatElapsed } from '../machine/steps'
-import { tierName } from '../machine/vmState'
+import { formatElapsed } from '../../vm/steps'
+import { tierName } from '../../vm/vmState'
 
 function StatCard({ label, value, note }: { label: string; value: string; note: string }) {
   const id = useId()

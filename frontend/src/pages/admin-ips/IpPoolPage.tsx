@@ -9,7 +9,7 @@ import { LoadStatus } from '../../ui/LoadStatus'
 import { SegmentedBar } from '../../ui/Meter'
 import { PageHeader, Panel } from '../../ui/Panel'
 import { SelectField } from '../../ui/SelectField'
-import { poolSegments } from '../admin-fleet/PoolCard'
+import { poolSegments } from '../../vm/pool'
 import { AddressTable } from './AddressTable'
 import { ReconcilePanel } from './ReconcilePanel'
 

@@ -9,7 +9,7 @@ import { loadCatalog } from '../../api/vms'
 import { LoadStatus } from '../../ui/LoadStatus'
 import { PageHeader } from '../../ui/Panel'
 import { SelectField } from '../../ui/SelectField'
-import { tierName } from '../machine/vmState'
+import { tierName } from '../../vm/vmState'
 import { NodeCard } from './NodeCard'
 
 /** Proxmox did not answer (503 `proxmox_unavailable`), or Nimbus itself did not. */

@@ -8,7 +8,7 @@ import type { MemberQuota, QuotaLimits } from '../../api/types'
 import { Confirm } from '../../ui/Confirm'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { badge, chipButton } from '../../ui/styles'
-import { formatMemory } from '../machine/vmState'
+import { formatMemory } from '../../vm/vmState'
 import { QuotaForm } from './QuotaForm'
 
 type Limit = number | null | undefined

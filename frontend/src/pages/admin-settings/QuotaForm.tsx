@@ -9,7 +9,7 @@ import { Field } from '../../ui/Field'
 import { SelectField } from '../../ui/SelectField'
 import { ghostButton, primaryButton } from '../../ui/styles'
 import { useFormErrors } from '../../ui/useFormErrors'
-import { tierName } from '../machine/vmState'
+import { tierName } from '../../vm/vmState'
 import { APPROVAL_TIERS, draftFrom, limitsFrom, QUOTA_FIELDS, type QuotaDraft, type QuotaField } from './quotaDraft'
 
 interface QuotaFormProps {

@@ -7,8 +7,8 @@ import { LoadStatus } from '../../ui/LoadStatus'
 import { Panel } from '../../ui/Panel'
 import { chipButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
-import { StatusBadge } from '../machine/StatusBadge'
-import { machinePath } from '../machine/vmState'
+import { StatusBadge } from '../../vm/StatusBadge'
+import { machinePath } from '../../vm/vmState'
 
 export function MachinesCard() {
   const { state, reload } = useLoad(loadVms)

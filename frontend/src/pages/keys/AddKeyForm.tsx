@@ -4,13 +4,13 @@
 import { type SubmitEvent, useState } from 'react'
 import { createKey } from '../../api/keys'
 import type { NewKey, SshKey } from '../../api/types'
+import { keyComment, nameProblem, normaliseKeyText, privateKeyProblem, publicKeyProblem, toKeyName } from '../../keys/keyText'
 import { CheckboxField } from '../../ui/CheckboxField'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { Field } from '../../ui/Field'
 import { primaryButton } from '../../ui/styles'
 import { useFormErrors } from '../../ui/useFormErrors'
 import { KeyTextArea, NameHint, PRIVATE_KEY_LIMIT, PUBLIC_KEY_LIMIT } from './KeyTextFields'
-import { keyComment, nameProblem, normaliseKeyText, privateKeyProblem, publicKeyProblem, toKeyName } from './keyText'
 
 const FIELDS = ['public_key', 'private_key', 'name', 'label'] as const
 

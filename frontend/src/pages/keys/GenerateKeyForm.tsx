@@ -3,13 +3,13 @@
 import { type SubmitEvent, useState } from 'react'
 import { createKey } from '../../api/keys'
 import type { CreatedKey } from '../../api/types'
+import { nameProblem } from '../../keys/keyText'
 import { CheckboxField } from '../../ui/CheckboxField'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { Field } from '../../ui/Field'
 import { primaryButton } from '../../ui/styles'
 import { useFormErrors } from '../../ui/useFormErrors'
 import { NameHint } from './KeyTextFields'
-import { nameProblem } from './keyText'
 
 const FIELDS = ['name', 'label'] as const
 

@@ -2,9 +2,10 @@
 // default and whether Nimbus keeps its private half, and what can be done with it. Rename, add
 // the private half and delete open in place under the key; download and make default act at once.
 import { type SubmitEvent, useEffect, useId, useRef, useState } from 'react'
-import { deleteKey, keepPrivateKey, loadKeyPrivateKey, makeDefaultKey, updateKey } from '../../api/keys'
 import type { ApiFailure } from '../../api/failure'
+import { deleteKey, keepPrivateKey, loadKeyPrivateKey, makeDefaultKey, updateKey } from '../../api/keys'
 import type { SshKey } from '../../api/types'
+import { describeType, nameProblem, normaliseKeyText, privateKeyProblem } from '../../keys/keyText'
 import { Confirm } from '../../ui/Confirm'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { Field } from '../../ui/Field'
@@ -13,7 +14,6 @@ import { badge, chipButton, dangerChipButton, ghostButton, primaryButton } from 
 import { Time } from '../../ui/Time'
 import { useFormErrors } from '../../ui/useFormErrors'
 import { KeyTextArea, NameHint, PRIVATE_KEY_LIMIT } from './KeyTextFields'
-import { describeType, nameProblem, normaliseKeyText, privateKeyProblem } from './keyText'
 
 type Mode = 'idle' | 'rename' | 'attach' | 'delete'
 

@@ -1,9 +1,9 @@
 // Pieces the Keys page's forms share: the name rule under every name field, and a key textarea
 // that can also be filled from a file (read here, size-checked, never uploaded as a file).
 import type { ReactNode, Ref } from 'react'
+import { NAME_RULE } from '../../keys/keyText'
 import { FileButton } from '../../ui/FileButton'
 import { TextAreaField } from '../../ui/TextAreaField'
-import { NAME_RULE } from './keyText'
 
 /** Public key files are one line; 16 KiB is far above any real one. */
 export const PUBLIC_KEY_LIMIT = 16 * 1024

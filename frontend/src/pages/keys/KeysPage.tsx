@@ -6,6 +6,7 @@ import { useState } from 'react'
 import { loadKeys } from '../../api/keys'
 import type { SshKey } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
+import { sortKeys } from '../../keys/keyText'
 import { saveTextFile } from '../../ui/files'
 import { LoadStatus } from '../../ui/LoadStatus'
 import { PageHeader, Panel } from '../../ui/Panel'
@@ -13,7 +14,6 @@ import { AddKeyForm } from './AddKeyForm'
 import { GenerateKeyForm } from './GenerateKeyForm'
 import { KeyItem } from './KeyItem'
 import { type Generated, NewPrivateKey } from './NewPrivateKey'
-import { sortKeys } from './keyText'
 
 /** `changed` as Nimbus now has it; when it became the default, no other key is. */
 function withKey(keys: SshKey[], changed: SshKey): SshKey[] {

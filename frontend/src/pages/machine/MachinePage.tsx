@@ -11,12 +11,13 @@ import { useAuth } from '../../auth/AuthProvider'
 import { LoadStatus } from '../../ui/LoadStatus'
 import { ghostButton, primaryButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
-import { CopyCell, PrivateKeySection, sshCommand } from './Credentials'
+import { CopyCell, sshCommand } from '../../vm/CopyCell'
+import { StatusBadge } from '../../vm/StatusBadge'
+import { formatSpecs, isBuilding, isFailed, isRequest, tierName } from '../../vm/vmState'
 import { MachineNotFound } from './MachineNotFound'
+import { PrivateKeySection } from './PrivateKeySection'
 import { DeniedNotice, PendingNotice } from './RequestNotice'
-import { StatusBadge } from './StatusBadge'
 import { useRequestWatch } from './useRequestWatch'
-import { formatSpecs, isBuilding, isFailed, isRequest, tierName } from './vmState'
 
 function Facts({ vm }: { vm: Vm }) {
   const rows: [string, ReactNode][] = [

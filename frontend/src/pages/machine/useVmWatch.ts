@@ -7,7 +7,7 @@ import type { ApiFailure } from '../../api/failure'
 import type { Vm } from '../../api/types'
 import { subscribeVm } from '../../api/vmEvents'
 import { loadVm } from '../../api/vms'
-import { isSettled } from './vmState'
+import { isSettled } from '../../vm/vmState'
 
 export type WatchState =
   | { phase: 'loading' }

@@ -3,9 +3,9 @@
 import type { ReactNode } from 'react'
 import type { Vm } from '../../api/types'
 import { Time } from '../../ui/Time'
-import { CopyCell, sshCommand } from '../machine/Credentials'
-import { stepLabel, timelineFromVm } from '../machine/steps'
-import { Timeline } from '../machine/Timeline'
+import { CopyCell, sshCommand } from '../../vm/CopyCell'
+import { stepLabel, timelineFromVm } from '../../vm/steps'
+import { Timeline } from '../../vm/Timeline'
 
 const ORIGINS: Record<string, string> = {
   generated: 'generated for it',

@@ -5,21 +5,23 @@
 // the rest in place.
 import { useEffect, useId, useRef, useState } from 'react'
 import { Link } from 'react-router'
-import type { ApiFailure } from '../../api/failure'
 import type { Vm } from '../../api/types'
 import { deleteVm, powerVm } from '../../api/vms'
 import { Confirm } from '../../ui/Confirm'
 import { badge, chipButton, dangerChipButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
-import { StatusBadge } from '../machine/StatusBadge'
-import { formatSpecs, machinePath } from '../machine/vmState'
-import { actionLabel, actionsFor, actionVerb, confirmationFor, type MachineAction, statusAge } from './actions'
+import {
+  type ActionFailure,
+  actionLabel,
+  actionsFor,
+  actionVerb,
+  confirmationFor,
+  type MachineAction,
+  statusAge,
+} from '../../vm/actions'
+import { StatusBadge } from '../../vm/StatusBadge'
+import { formatSpecs, machinePath } from '../../vm/vmState'
 import { MachineDetails } from './MachineDetails'
-
-export interface ActionFailure {
-  lead: string
-  failure: ApiFailure
-}
 
 interface MachineRowProps {
   vm: Vm

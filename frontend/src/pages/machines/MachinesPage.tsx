@@ -7,8 +7,9 @@ import { FailureAlert } from '../../ui/FailureAlert'
 import { LoadStatus } from '../../ui/LoadStatus'
 import { PageHeader } from '../../ui/Panel'
 import { primaryButton } from '../../ui/styles'
-import { type ActionFailure, MachineRow } from './MachineRow'
-import { useMachines } from './useMachines'
+import { type ActionFailure } from '../../vm/actions'
+import { useMachines } from '../../vm/useMachines'
+import { MachineRow } from './MachineRow'
 
 /** How often the "checked 5 s ago" words are brought up to date. */
 const TICK_MS = 1_000

@@ -5,7 +5,7 @@
 import { type ReactNode, type Ref, useId } from 'react'
 import type { CatalogOs, CatalogTier } from '../../api/types'
 import { label as labelClass } from '../../ui/styles'
-import { formatMemory, tierName } from '../machine/vmState'
+import { formatMemory, tierName } from '../../vm/vmState'
 import { RadioCard } from './RadioCard'
 
 interface GroupProps {

@@ -6,7 +6,7 @@ import type { ApiFailure } from '../../api/failure'
 import type { CatalogOs, CatalogTier, SshKey } from '../../api/types'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { primaryButton } from '../../ui/styles'
-import { formatMemory } from '../machine/vmState'
+import { formatMemory } from '../../vm/vmState'
 import type { KeyChoiceState } from './KeyChoice'
 
 interface SummaryProps {

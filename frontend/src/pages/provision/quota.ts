@@ -2,7 +2,7 @@
 // left in words ("Room for 3 more machines · 6 vCPU · 10 GiB · 200 GB"). A limit the API leaves
 // out (or sends as null) is no limit.
 import type { CatalogTier, QuotaHeadroom, QuotaStatus } from '../../api/types'
-import { formatMemory } from '../machine/vmState'
+import { formatMemory } from '../../vm/vmState'
 
 type Room = number | null | undefined
 

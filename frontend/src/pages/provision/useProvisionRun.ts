@@ -12,7 +12,7 @@ import { type ApiFailure, failureFromException } from '../../api/failure'
 import { newIdempotencyKey, startProvision } from '../../api/provisionStream'
 import type { NewVm, VmResult } from '../../api/types'
 import { saveTextFile } from '../../ui/files'
-import type { StreamedStep } from '../machine/steps'
+import type { StreamedStep } from '../../vm/steps'
 
 export interface OneTimeRun {
   hostname: string

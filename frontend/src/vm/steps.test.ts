@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildingVm } from '../../test/vms'
+import { buildingVm } from '../test/vms'
 import { formatElapsed, timelineFromStream, timelineFromVm } from './steps'
 
 const states = (steps: { step: string; state: string }[]) => steps.map(({ step, state }) => `${step}:${state}`)

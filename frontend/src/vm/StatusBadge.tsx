@@ -1,6 +1,6 @@
 // A VM's status word as a small coloured badge with a dot: green when running, red when it
 // failed, a breathing dot while something is under way.
-import { badge } from '../../ui/styles'
+import { badge } from '../ui/styles'
 
 type Tone = 'good' | 'warn' | 'bad' | 'neutral'
 

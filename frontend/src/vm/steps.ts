@@ -2,8 +2,8 @@
 // done (with how long it took and what it produced), under way, failed or still to come. Built
 // either from a VM (the progress page) or from the lines of the provision stream (the Provision
 // page, when the private key exists only in that stream).
-import type { StreamStepDetail } from '../../api/provisionStream'
-import type { Vm, VmStepDetail } from '../../api/types'
+import type { StreamStepDetail } from '../api/provisionStream'
+import type { Vm, VmStepDetail } from '../api/types'
 import { isBuilding, isFailed } from './vmState'
 
 export type StepState = 'done' | 'current' | 'failed' | 'pending'

@@ -1,6 +1,6 @@
 // What a VM's status and phase words mean for the pages: still being built, failed (and whether
 // the clean-up is still running), settled (nothing more will happen on its own), and how big it is.
-import type { Vm } from '../../api/types'
+import type { Vm } from '../api/types'
 
 /** Phases of a failed provision before everything it did has been undone. */
 const CLEANING_UP = new Set(['failed', 'rolling_back', 'rollback_pending'])

@@ -2,12 +2,19 @@
 // confirmation says (deleting a request waiting for approval withdraws it; deleting a denied one
 // dismisses it); which statuses are on their way somewhere (the list keeps refreshing while any
 // machine is in one); and how long ago a status was read from Proxmox.
-import type { Vm } from '../../api/types'
-import type { PowerAction } from '../../api/vms'
-import { formatRelative } from '../../ui/format'
-import { isBuilt } from '../machine/vmState'
+import type { ApiFailure } from '../api/failure'
+import type { Vm } from '../api/types'
+import type { PowerAction } from '../api/vms'
+import { formatRelative } from '../ui/format'
+import { isBuilt } from './vmState'
 
 export type MachineAction = PowerAction | 'delete'
+
+/** An action Nimbus refused, as the list pages show it above the list. */
+export interface ActionFailure {
+  lead: string
+  failure: ApiFailure
+}
 
 /** Statuses that change on their own: the page asks again until none is left. */
 const TRANSITIONAL = new Set(['provisioning', 'starting', 'stopping', 'rebooting', 'deleting'])

@@ -2,7 +2,7 @@
 // suggested from a file name or a key's comment, and friendly words for the usual mix-ups
 // (a private key in the public field, a public key in the private one, a passphrase, PuTTY).
 // Nimbus checks everything again; these only save a round trip and explain the fix.
-import type { SshKey } from '../../api/types'
+import type { SshKey } from '../api/types'
 
 /** 1–64 characters: lower-case letters, digits, '.', '_', '-', starting and ending with a letter or digit. */
 const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$/

@@ -3,11 +3,11 @@
 // rebooting, deleting, being built, waiting for an admin's approval), and not at all once none is. An action's answer replaces its machine at once; a read that was already
 // under way when it came is dropped, so it cannot put back the status from before the action.
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { Outcome } from '../../api/call'
-import type { ApiFailure } from '../../api/failure'
-import type { Vm } from '../../api/types'
-import { useLoad } from '../../api/useLoad'
-import { loadVms } from '../../api/vms'
+import type { Outcome } from '../api/call'
+import type { ApiFailure } from '../api/failure'
+import type { Vm } from '../api/types'
+import { useLoad } from '../api/useLoad'
+import { loadVms } from '../api/vms'
 import { isTransitional, isWaiting } from './actions'
 
 export const POLL_MS = 2_000

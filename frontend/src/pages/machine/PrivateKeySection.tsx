@@ -1,7 +1,6 @@
-// Pieces of a machine's credentials: a value with its own Copy button (hostname, address, the
-// ssh command), and the private key section, which downloads a key Nimbus keeps or says plainly
-// where the private half is (shown once and never stored, on the Keys page, or only with you).
-import { useId, useRef, useState } from 'react'
+// A machine's private key section: downloads a key Nimbus keeps, or says plainly where the
+// private half is (shown once and never stored, on the Keys page, or only with you).
+import { useState } from 'react'
 import { Link } from 'react-router'
 import type { ApiFailure } from '../../api/failure'
 import { loadKeys } from '../../api/keys'
@@ -9,44 +8,9 @@ import type { Vm } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
 import { loadVmPrivateKey } from '../../api/vms'
 import { useAuth } from '../../auth/AuthProvider'
-import { CopyButton } from '../../ui/CopyButton'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { saveTextFile } from '../../ui/files'
-import { chipButton, ghostButton } from '../../ui/styles'
-
-/** `ssh ubuntu@10.0.0.7`, or with `-i ~/.ssh/<key>` when the key file has a known name. */
-export function sshCommand(username: string, ip: string, keyName?: string | null): string {
-  return keyName ? `ssh -i ~/.ssh/${keyName} ${username}@${ip}` : `ssh ${username}@${ip}`
-}
-
-interface CopyCellProps {
-  label: string
-  value: string
-  /** Names the Copy button: "Copy the IP address". */
-  copyLabel: string
-  wide?: boolean
-}
-
-/** A labelled value in mono with a Copy chip; the label names the value for screen readers. */
-export function CopyCell({ label, value, copyLabel, wide = false }: CopyCellProps) {
-  const labelId = useId()
-  const shown = useRef<HTMLElement>(null)
-  return (
-    <div className={`min-w-0 rounded-xl border border-line-2 bg-white/70 px-4 py-3 ${wide ? 'sm:col-span-full' : ''}`}>
-      <p id={labelId} className="eyebrow text-[10.5px]">
-        {label}
-      </p>
-      <div className="mt-1 flex items-center justify-between gap-3">
-        <code ref={shown} aria-labelledby={labelId} className="min-w-0 font-mono text-[13.5px] break-all text-ink">
-          {value}
-        </code>
-        <div className="flex shrink-0 items-center gap-2">
-          <CopyButton key={value} text={value} shown={shown} label={copyLabel} className={chipButton} />
-        </div>
-      </div>
-    </div>
-  )
-}
+import { ghostButton } from '../../ui/styles'
 
 const NOT_KEPT = 'The private key was shown once when the machine was created and is not stored.'
 
