@@ -2,6 +2,7 @@
 // (the same frame as the token scope choices). The whole card toggles it; the checkbox is named
 // by its label alone and described by the line below (and by an error under it, if any).
 import { type ReactNode, type Ref, useId } from 'react'
+import { FieldNotes, useFieldNotes } from './FieldNotes'
 
 interface CheckboxFieldProps {
   label: string
@@ -18,9 +19,8 @@ interface CheckboxFieldProps {
 
 export function CheckboxField({ label, description, checked, onChange, name, disabled = false, error, ref }: CheckboxFieldProps) {
   const labelId = useId()
-  const descriptionId = useId()
-  const errorId = useId()
-  const describedBy = [description ? descriptionId : null, error ? errorId : null].filter(Boolean).join(' ')
+  // The description is the hint, drawn inside the card; only the error goes under it.
+  const { notes, describedBy, invalid } = useFieldNotes(description, error)
   const card = (
     <label className="flex cursor-pointer items-start gap-3 rounded-control border border-line-2 bg-white/85 px-3.5 py-3 transition-colors hover:border-line-strong has-checked:border-ink/60 has-focus-visible:outline-2 has-focus-visible:outline-ink has-disabled:cursor-not-allowed has-disabled:bg-white/50 has-disabled:hover:border-line-2">
       <input
@@ -30,8 +30,8 @@ export function CheckboxField({ label, description, checked, onChange, name, dis
         checked={checked}
         disabled={disabled}
         aria-labelledby={labelId}
-        aria-describedby={describedBy || undefined}
-        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        aria-invalid={invalid}
         onChange={(event) => {
           onChange(event.target.checked)
         }}
@@ -42,7 +42,7 @@ export function CheckboxField({ label, description, checked, onChange, name, dis
           {label}
         </span>
         {description && (
-          <span id={descriptionId} className="block text-[12.5px] text-ink-3">
+          <span id={notes.hintId} className="block text-[12.5px] text-ink-3">
             {description}
           </span>
         )}
@@ -53,11 +53,7 @@ export function CheckboxField({ label, description, checked, onChange, name, dis
   return (
     <div>
       {card}
-      {error && (
-        <p id={errorId} role="alert" className="mt-1.5 text-[12.5px] leading-normal font-medium text-bad">
-          {error}
-        </p>
-      )}
+      <FieldNotes errorId={notes.errorId} hintId={notes.hintId} error={error} />
     </div>
   )
 }

@@ -1,6 +1,7 @@
 // A labelled drop-down in the portal's input style (the chevron drawn over a plain <select>, so
 // the browser's own keyboard handling and picker stay). An error is announced and describes it.
-import { type ReactNode, type Ref, type SelectHTMLAttributes, useId } from 'react'
+import type { ReactNode, Ref, SelectHTMLAttributes } from 'react'
+import { FieldNotes, useFieldNotes } from './FieldNotes'
 import { input, label as labelClass } from './styles'
 
 interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id' | 'className'> {
@@ -16,10 +17,7 @@ interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>,
 }
 
 export function SelectField({ label, hint, error, ref, mono = false, className = '', children, ...selectProps }: SelectFieldProps) {
-  const id = useId()
-  const hintId = `${id}-hint`
-  const errorId = `${id}-error`
-  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ')
+  const { id, notes, describedBy, invalid } = useFieldNotes(hint, error)
   return (
     <div className={className}>
       <label htmlFor={id} className={labelClass}>
@@ -29,8 +27,8 @@ export function SelectField({ label, hint, error, ref, mono = false, className =
         <select
           ref={ref}
           id={id}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={describedBy || undefined}
+          aria-invalid={invalid}
+          aria-describedby={describedBy}
           className={`${input} appearance-none pr-9 ${mono ? 'font-mono text-[12.5px]' : ''}`}
           {...selectProps}
         >
@@ -44,16 +42,7 @@ export function SelectField({ label, hint, error, ref, mono = false, className =
           <path d="M3 4.5 6 7.5 9 4.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
         </svg>
       </div>
-      {hint && (
-        <div id={hintId} className="mt-1.5 text-[12.5px] leading-normal text-ink-3">
-          {hint}
-        </div>
-      )}
-      {error && (
-        <p id={errorId} role="alert" className="mt-1.5 text-[12.5px] leading-normal font-medium text-bad">
-          {error}
-        </p>
-      )}
+      <FieldNotes {...notes} />
     </div>
   )
 }

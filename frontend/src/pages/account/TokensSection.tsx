@@ -10,7 +10,8 @@ import { FailureAlert } from '../../ui/FailureAlert'
 import { Field } from '../../ui/Field'
 import { LoadStatus } from '../../ui/LoadStatus'
 import { Panel } from '../../ui/Panel'
-import { badge, dangerChipButton, input, label, primaryButton } from '../../ui/styles'
+import { SelectField } from '../../ui/SelectField'
+import { badge, dangerChipButton, label, primaryButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
 import { useFormErrors } from '../../ui/useFormErrors'
 import { NewTokenSecret } from './NewTokenSecret'
@@ -28,7 +29,6 @@ export function scopeLabel(scope: TokenScope): string {
 
 function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => void }) {
   const scopeLegendId = useId()
-  const expiryId = useId()
   const [name, setName] = useState('')
   const [scope, setScope] = useState<TokenScope>('read_write')
   const [days, setDays] = useState<number>(30)
@@ -68,34 +68,19 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => 
           placeholder="e.g. laptop scripts"
           required
         />
-        <div>
-          <label htmlFor={expiryId} className={label}>
-            Expires after
-          </label>
-          <div className="relative mt-1.5">
-            <select
-              id={expiryId}
-              value={days}
-              onChange={(event) => {
-                setDays(Number(event.target.value))
-              }}
-              className={`${input} appearance-none pr-9`}
-            >
-              {EXPIRY_DAYS.map((n) => (
-                <option key={n} value={n}>
-                  {n} days
-                </option>
-              ))}
-            </select>
-            <svg
-              aria-hidden="true"
-              viewBox="0 0 12 12"
-              className="pointer-events-none absolute top-1/2 right-3.5 size-3 -translate-y-1/2 text-ink-3"
-            >
-              <path d="M3 4.5 6 7.5 9 4.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
-            </svg>
-          </div>
-        </div>
+        <SelectField
+          label="Expires after"
+          value={days}
+          onChange={(event) => {
+            setDays(Number(event.target.value))
+          }}
+        >
+          {EXPIRY_DAYS.map((n) => (
+            <option key={n} value={n}>
+              {n} days
+            </option>
+          ))}
+        </SelectField>
       </div>
       <fieldset className="mt-4" aria-labelledby={scopeLegendId}>
         <legend id={scopeLegendId} className={label}>

@@ -1,17 +1,19 @@
 // Admin → Audit log: who did what, newest first. Filters live in the address (`action`,
 // `actor`, `q`) so a filtered view can be shared and the Back button undoes a filter; older
 // entries come a page at a time through the API's keyset cursor (`next_before`).
-import { type SubmitEvent, useEffect, useId, useRef, useState } from 'react'
+import { type SubmitEvent, useEffect, useRef, useState } from 'react'
 import { useSearchParams } from 'react-router'
 import { loadAuditPage } from '../../api/admin'
 import type { Outcome } from '../../api/call'
 import type { ApiFailure } from '../../api/failure'
 import type { AuditAction, AuditEntry, AuditPage as AuditPageData } from '../../api/types'
 import { FailureAlert } from '../../ui/FailureAlert'
+import { Field } from '../../ui/Field'
 import { formatDateTime } from '../../ui/format'
 import { LoadStatus } from '../../ui/LoadStatus'
 import { PageHeader, Panel } from '../../ui/Panel'
-import { chipButton, ghostButton, input, label } from '../../ui/styles'
+import { SelectField } from '../../ui/SelectField'
+import { chipButton, ghostButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
 import { auditActionLabel, auditActionLabels, auditActions, isAuditAction, isRefusal } from './auditActions'
 
@@ -35,7 +37,6 @@ type ListState =
 type OlderState = { key: string; phase: 'loading' } | { key: string; phase: 'failed'; failure: ApiFailure }
 
 function SearchForm({ initial, onSearch }: { initial: string; onSearch: (q: string) => void }) {
-  const id = useId()
   const [draft, setDraft] = useState(initial)
   return (
     <form
@@ -47,63 +48,44 @@ function SearchForm({ initial, onSearch }: { initial: string; onSearch: (q: stri
       }}
       className="min-w-[240px] flex-1"
     >
-      <label htmlFor={id} className={label}>
-        Search
-      </label>
-      <div className="mt-1.5 flex gap-2">
-        <input
-          id={id}
-          type="search"
-          name="q"
-          value={draft}
-          placeholder="An email, a user or token name…"
-          spellCheck={false}
-          autoComplete="off"
-          onChange={(event) => {
-            setDraft(event.target.value)
-          }}
-          className={input}
-        />
-        <button type="submit" className={`${ghostButton} shrink-0`}>
-          Search
-        </button>
-      </div>
+      <Field
+        label="Search"
+        type="search"
+        name="q"
+        value={draft}
+        placeholder="An email, a user or token name…"
+        spellCheck={false}
+        autoComplete="off"
+        onChange={(event) => {
+          setDraft(event.target.value)
+        }}
+        addon={
+          <button type="submit" className={`${ghostButton} shrink-0`}>
+            Search
+          </button>
+        }
+      />
     </form>
   )
 }
 
 function ActionFilter({ value, onChange }: { value: AuditAction | undefined; onChange: (next: string) => void }) {
-  const id = useId()
   return (
-    <div className="w-full sm:w-[280px]">
-      <label htmlFor={id} className={label}>
-        Action
-      </label>
-      <div className="relative mt-1.5">
-        <select
-          id={id}
-          value={value ?? ''}
-          onChange={(event) => {
-            onChange(event.target.value)
-          }}
-          className={`${input} appearance-none pr-9`}
-        >
-          <option value="">All actions</option>
-          {auditActions.map((action) => (
-            <option key={action} value={action}>
-              {auditActionLabels[action]} ({action})
-            </option>
-          ))}
-        </select>
-        <svg
-          aria-hidden="true"
-          viewBox="0 0 12 12"
-          className="pointer-events-none absolute top-1/2 right-3.5 size-3 -translate-y-1/2 text-ink-3"
-        >
-          <path d="M3 4.5 6 7.5 9 4.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
-        </svg>
-      </div>
-    </div>
+    <SelectField
+      label="Action"
+      className="w-full sm:w-[280px]"
+      value={value ?? ''}
+      onChange={(event) => {
+        onChange(event.target.value)
+      }}
+    >
+      <option value="">All actions</option>
+      {auditActions.map((action) => (
+        <option key={action} value={action}>
+          {auditActionLabels[action]} ({action})
+        </option>
+      ))}
+    </SelectField>
   )
 }
 

@@ -1,10 +1,10 @@
 // "All machines" on the Fleet page: every owner's machines, filtered by a search (hostname, owner,
 // address), a status and an owner. The filters are the page's (they live in its address), so
 // Export CSV downloads exactly the rows shown here.
-import { useId } from 'react'
 import type { Vm } from '../../api/types'
+import { Field } from '../../ui/Field'
 import { SelectField } from '../../ui/SelectField'
-import { input, label as labelClass, chipButton } from '../../ui/styles'
+import { chipButton } from '../../ui/styles'
 import type { ActionFailure } from '../../vm/actions'
 import { type MachineFilters, ownersOf, STATUSES } from './filters'
 import { FLEET_COLUMNS, FleetRow } from './FleetRow'
@@ -19,27 +19,21 @@ interface MachinesTableProps {
 }
 
 function Filters({ all, filters, onFilters }: Pick<MachinesTableProps, 'all' | 'filters' | 'onFilters'>) {
-  const searchId = useId()
   const owners = ownersOf(all)
   return (
     <div role="search" aria-label="Filter the machines" className="flex flex-wrap items-end gap-3">
-      <div className="min-w-[220px] flex-1">
-        <label htmlFor={searchId} className={labelClass}>
-          Search
-        </label>
-        <input
-          id={searchId}
-          type="search"
-          value={filters.q}
-          placeholder="Hostname, owner or address"
-          spellCheck={false}
-          autoComplete="off"
-          onChange={(event) => {
-            onFilters({ ...filters, q: event.target.value })
-          }}
-          className={`${input} mt-1.5`}
-        />
-      </div>
+      <Field
+        label="Search"
+        className="min-w-[220px] flex-1"
+        type="search"
+        value={filters.q}
+        placeholder="Hostname, owner or address"
+        spellCheck={false}
+        autoComplete="off"
+        onChange={(event) => {
+          onFilters({ ...filters, q: event.target.value })
+        }}
+      />
       <SelectField
         label="Status"
         className="w-full sm:w-[190px]"

@@ -2,7 +2,7 @@
 // people in with, and who may use them (GitHub organisations, Google email domains). Secrets
 // are write-only: Nimbus never sends them back, and an empty secret field keeps the stored one.
 // Each provider needs the callback URL shown here registered on its side.
-import { type SubmitEvent, useId, useRef, useState } from 'react'
+import { type SubmitEvent, useRef, useState } from 'react'
 import type { OAuthSettings, OAuthSettingsUpdate, Provider } from '../../api/types'
 import { loadOAuthSettings, saveOAuthSettings } from '../../api/settings'
 import { useLoad } from '../../api/useLoad'
@@ -12,7 +12,7 @@ import { FailureAlert } from '../../ui/FailureAlert'
 import { Field } from '../../ui/Field'
 import { LoadStatus } from '../../ui/LoadStatus'
 import { Panel } from '../../ui/Panel'
-import { badge, input, label, primaryButton } from '../../ui/styles'
+import { badge, primaryButton } from '../../ui/styles'
 import { TextAreaField } from '../../ui/TextAreaField'
 import { useFormErrors } from '../../ui/useFormErrors'
 
@@ -45,34 +45,22 @@ const domain = (item: string) => item.replace(/^@/, '').toLowerCase()
 const org = (item: string) => item.replace(/^@/, '')
 
 function CallbackUrl({ provider, hint }: { provider: Provider; hint: string }) {
-  const id = useId()
-  const hintId = useId()
   const field = useRef<HTMLInputElement>(null)
   const url = callbackUrl(provider)
   return (
-    <div>
-      <label htmlFor={id} className={label}>
-        Callback URL
-      </label>
-      <div className="mt-1.5 flex items-center gap-2">
-        <input
-          ref={field}
-          id={id}
-          readOnly
-          value={url}
-          aria-describedby={hintId}
-          spellCheck={false}
-          onFocus={(event) => {
-            event.currentTarget.select()
-          }}
-          className={`${input} font-mono text-[12.5px]`}
-        />
-        <CopyButton text={url} shown={field} label={`Copy the ${providerName(provider)} callback URL`} />
-      </div>
-      <p id={hintId} className="mt-1.5 text-[12.5px] leading-normal text-ink-3">
-        {hint}
-      </p>
-    </div>
+    <Field
+      ref={field}
+      label="Callback URL"
+      mono
+      readOnly
+      value={url}
+      hint={hint}
+      spellCheck={false}
+      onFocus={(event) => {
+        event.currentTarget.select()
+      }}
+      addon={<CopyButton text={url} shown={field} label={`Copy the ${providerName(provider)} callback URL`} />}
+    />
   )
 }
 

@@ -3,10 +3,9 @@
 // or shown once and never stored. The text under the choice says which applies. A machine an
 // admin makes for someone else gets that person's default key, a pasted one, or a generated one
 // kept for them; a request that waits for approval keeps a generated key too.
-import { useId } from 'react'
 import type { SshKey } from '../../api/types'
 import { CheckboxField } from '../../ui/CheckboxField'
-import { input, label as labelClass } from '../../ui/styles'
+import { SelectField } from '../../ui/SelectField'
 import { TextAreaField } from '../../ui/TextAreaField'
 import { RadioCard } from './RadioCard'
 import { ChoiceGroup } from './SizeAndSystem'
@@ -46,45 +45,24 @@ function SavedKeySelect({ keys, value, onChange, error, register }: {
   error: string | undefined
   register: (element: HTMLSelectElement | null) => void
 }) {
-  const id = useId()
-  const errorId = useId()
   return (
-    <div className="pl-7">
-      <label htmlFor={id} className={labelClass}>
-        Key
-      </label>
-      <div className="relative mt-1.5">
-        <select
-          ref={register}
-          id={id}
-          value={value}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? errorId : undefined}
-          onChange={(event) => {
-            onChange(event.target.value)
-          }}
-          className={`${input} appearance-none pr-9 font-mono text-[12.5px]`}
-        >
-          {keys.map((key) => (
-            <option key={key.id} value={key.id}>
-              {keyOption(key)}
-            </option>
-          ))}
-        </select>
-        <svg
-          aria-hidden="true"
-          viewBox="0 0 12 12"
-          className="pointer-events-none absolute top-1/2 right-3.5 size-3 -translate-y-1/2 text-ink-3"
-        >
-          <path d="M3 4.5 6 7.5 9 4.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
-        </svg>
-      </div>
-      {error && (
-        <p id={errorId} role="alert" className="mt-1.5 text-[12.5px] font-medium text-bad">
-          {error}
-        </p>
-      )}
-    </div>
+    <SelectField
+      ref={register}
+      label="Key"
+      mono
+      className="pl-7"
+      value={value}
+      error={error}
+      onChange={(event) => {
+        onChange(event.target.value)
+      }}
+    >
+      {keys.map((key) => (
+        <option key={key.id} value={key.id}>
+          {keyOption(key)}
+        </option>
+      ))}
+    </SelectField>
   )
 }
 
