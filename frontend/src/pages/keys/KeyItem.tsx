@@ -1,182 +1,20 @@
 // One key in the list: what it is (type, fingerprint, where it came from), whether it is the
 // default and whether Nimbus keeps its private half, and what can be done with it. Rename, add
 // the private half and delete open in place under the key; download and make default act at once.
-import { type SubmitEvent, useEffect, useId, useRef, useState } from 'react'
+import { useId, useRef, useState } from 'react'
 import type { ApiFailure } from '../../api/failure'
-import { deleteKey, keepPrivateKey, loadKeyPrivateKey, makeDefaultKey, updateKey } from '../../api/keys'
+import { deleteKey, loadKeyPrivateKey, makeDefaultKey } from '../../api/keys'
 import type { SshKey } from '../../api/types'
-import { describeType, nameProblem, normaliseKeyText, privateKeyProblem } from '../../keys/keyText'
+import { describeType } from '../../keys/keyText'
 import { Confirm } from '../../ui/Confirm'
 import { FailureAlert } from '../../ui/FailureAlert'
-import { Field } from '../../ui/Field'
 import { saveTextFile } from '../../ui/files'
-import { badge, chipButton, dangerChipButton, ghostButton, primaryButton } from '../../ui/styles'
+import { badge, chipButton, dangerChipButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
-import { useFormErrors } from '../../ui/useFormErrors'
-import { KeyTextArea, NameHint, PRIVATE_KEY_LIMIT } from './KeyTextFields'
+import { AttachPrivateKeyForm } from './AttachPrivateKeyForm'
+import { RenameKeyForm } from './RenameKeyForm'
 
 type Mode = 'idle' | 'rename' | 'attach' | 'delete'
-
-const RENAME_FIELDS = ['name', 'label'] as const
-
-function RenameForm({ sshKey, onSaved, onCancel }: { sshKey: SshKey; onSaved: (key: SshKey) => void; onCancel: () => void }) {
-  const [name, setName] = useState(sshKey.name)
-  const [label, setLabel] = useState(sshKey.label ?? '')
-  const [busy, setBusy] = useState(false)
-  const form = useFormErrors(RENAME_FIELDS)
-  const nameRef = useRef<HTMLInputElement>(null)
-
-  useEffect(() => {
-    nameRef.current?.focus()
-    nameRef.current?.select()
-  }, [])
-
-  async function handleSubmit(event: SubmitEvent<HTMLFormElement>) {
-    event.preventDefault()
-    if (busy) return
-    const trimmed = name.trim()
-    if (form.reject({ name: nameProblem(trimmed) })) return
-    // Only what changed; an emptied label clears it.
-    const body: { name?: string; label?: string } = {}
-    if (trimmed !== sshKey.name) body.name = trimmed
-    if (label.trim() !== (sshKey.label ?? '')) body.label = label.trim()
-    if (body.name === undefined && body.label === undefined) {
-      onCancel()
-      return
-    }
-    setBusy(true)
-    form.reset()
-    const outcome = await updateKey(sshKey.id, body)
-    setBusy(false)
-    if (!outcome.ok) {
-      form.fail(outcome.failure)
-      return
-    }
-    onSaved(outcome.data)
-  }
-
-  return (
-    <form
-      noValidate
-      aria-label={`Rename ${sshKey.name}`}
-      onSubmit={(event) => void handleSubmit(event)}
-      onKeyDown={(event) => {
-        if (event.key === 'Escape' && !busy) onCancel()
-      }}
-      className="mt-3 space-y-4 rounded-xl border border-line-2 bg-white/90 p-4"
-    >
-      <div className="grid gap-4 md:grid-cols-2">
-        <Field
-          ref={(element) => {
-            nameRef.current = element
-            form.register('name')(element)
-          }}
-          label="Name"
-          name="rename-name"
-          autoComplete="off"
-          spellCheck={false}
-          autoCapitalize="none"
-          mono
-          value={name}
-          hint={<NameHint />}
-          error={form.errors.name}
-          onChange={(event) => {
-            setName(event.target.value)
-            form.clear('name')
-          }}
-        />
-        <Field
-          {...form.bind('label', label, setLabel)}
-          label="Label (optional)"
-          name="rename-label"
-          autoComplete="off"
-          placeholder="e.g. Work laptop"
-          hint="Leave it empty to remove the label."
-        />
-      </div>
-      {form.failure && <FailureAlert failure={form.failure} lead="Could not save the key" />}
-      <div className="flex flex-wrap gap-2">
-        <button type="button" onClick={onCancel} disabled={busy} className={`${ghostButton} h-9 px-4 text-[13px]`}>
-          Cancel
-        </button>
-        <button type="submit" disabled={busy} className={`${primaryButton} h-9 px-4 text-[13px]`}>
-          {busy ? 'Saving…' : 'Save'}
-        </button>
-      </div>
-    </form>
-  )
-}
-
-const ATTACH_FIELDS = ['private_key'] as const
-
-function AttachForm({ sshKey, onSaved, onCancel }: { sshKey: SshKey; onSaved: (key: SshKey) => void; onCancel: () => void }) {
-  const [privateKey, setPrivateKey] = useState('')
-  const [busy, setBusy] = useState(false)
-  const form = useFormErrors(ATTACH_FIELDS)
-  const fieldRef = useRef<HTMLTextAreaElement>(null)
-
-  useEffect(() => {
-    fieldRef.current?.focus()
-  }, [])
-
-  async function handleSubmit(event: SubmitEvent<HTMLFormElement>) {
-    event.preventDefault()
-    if (busy) return
-    const text = normaliseKeyText(privateKey)
-    const problem = text === '' ? 'Paste the private key, or upload its file.' : privateKeyProblem(text)
-    if (form.reject({ private_key: problem })) return
-    setBusy(true)
-    form.reset()
-    const outcome = await keepPrivateKey(sshKey.id, `${text}\n`)
-    setBusy(false)
-    if (!outcome.ok) {
-      form.fail(outcome.failure)
-      return
-    }
-    onSaved(outcome.data)
-  }
-
-  return (
-    <form
-      noValidate
-      aria-label={`Add the private half of ${sshKey.name}`}
-      onSubmit={(event) => void handleSubmit(event)}
-      onKeyDown={(event) => {
-        if (event.key === 'Escape' && !busy) onCancel()
-      }}
-      className="mt-3 space-y-4 rounded-xl border border-line-2 bg-white/90 p-4"
-    >
-      <KeyTextArea
-        ref={(element) => {
-          fieldRef.current = element
-          form.register('private_key')(element)
-        }}
-        label="Private key"
-        name="attach-private-key"
-        rows={5}
-        placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
-        hint={`The private half of “${sshKey.name}”: it must match this key and have no passphrase. Nimbus keeps it encrypted, and you can download it from this page.`}
-        value={privateKey}
-        error={form.errors.private_key}
-        upload={{ label: 'Upload key file', limit: PRIVATE_KEY_LIMIT, what: 'a private key file' }}
-        onText={(text) => {
-          setPrivateKey(text)
-          form.clear('private_key')
-        }}
-        onFileError={(message) => form.reject({ private_key: message })}
-      />
-      {form.failure && <FailureAlert failure={form.failure} lead="Could not keep the private half" />}
-      <div className="flex flex-wrap gap-2">
-        <button type="button" onClick={onCancel} disabled={busy} className={`${ghostButton} h-9 px-4 text-[13px]`}>
-          Cancel
-        </button>
-        <button type="submit" disabled={busy} className={`${primaryButton} h-9 px-4 text-[13px]`}>
-          {busy ? 'Saving…' : 'Keep the private half'}
-        </button>
-      </div>
-    </form>
-  )
-}
 
 function deleteWarning(sshKey: SshKey): string {
   const parts = ['Machines that already have this key keep working: deleting it here does not take it off them.']
@@ -358,7 +196,7 @@ export function KeyItem({ sshKey, onChanged, onDeleted }: KeyItemProps) {
         </div>
       )}
       {mode === 'rename' && (
-        <RenameForm
+        <RenameKeyForm
           sshKey={sshKey}
           onCancel={() => {
             close()
@@ -370,7 +208,7 @@ export function KeyItem({ sshKey, onChanged, onDeleted }: KeyItemProps) {
         />
       )}
       {mode === 'attach' && (
-        <AttachForm
+        <AttachPrivateKeyForm
           sshKey={sshKey}
           onCancel={() => {
             close()
