@@ -1203,6 +1203,21 @@ test('the admin filters the fleet and exports exactly the machines shown as CSV'
   }
 })
 
+test('the background covers a page taller than the window, not just its first screenful', async ({ page, base }) => {
+  await ensureAdminSignedIn(page, base)
+  await page.goto(`${base}/admin/nodes`)
+  await page.getByRole('list', { name: 'Nodes' }).waitFor()
+  const sizes = await page.evaluate(() => ({
+    page: document.documentElement.scrollHeight,
+    window: window.innerHeight,
+    backdrop: document.querySelector('[data-backdrop]')?.getBoundingClientRect().height ?? 0,
+  }))
+  assert(sizes.page > sizes.window, `the Nodes page (${sizes.page} px) is no taller than the window (${sizes.window} px)`)
+  // scrollHeight is rounded to whole pixels.
+  assert(sizes.backdrop >= sizes.page - 1, `the background is ${sizes.backdrop} px tall on a ${sizes.page} px page`)
+  await screenshot(page, 'admin-nodes')
+})
+
 // ---------------------------------------------------------------------------
 // Runner
 // ---------------------------------------------------------------------------

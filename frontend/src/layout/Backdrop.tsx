@@ -1,5 +1,7 @@
-// The fixed, slowly drifting colour blobs and film grain behind every screen.
-// Purely decorative: hidden from assistive tech, still under reduced motion.
+// The slowly drifting colour blobs and film grain behind every screen, over the whole page:
+// the layer fills its layout's root (at least the viewport's height, and as tall as the page),
+// not the viewport, which on a tall page (Nodes, Fleet, Provision) left everything below the
+// first screenful bare. Purely decorative: hidden from assistive tech, still under reduced motion.
 //
 // Each blob is a radial gradient rather than a circle under `filter: blur(110px)`:
 // the look is the same, but a gradient is painted once and then only moved by the
@@ -19,7 +21,7 @@ const blobs = [
 
 export function Backdrop() {
   return (
-    <div aria-hidden="true" className="pointer-events-none fixed inset-0 -z-10 overflow-hidden">
+    <div aria-hidden="true" data-backdrop className="pointer-events-none absolute inset-0 -z-10 overflow-hidden">
       {blobs.map((placement) => (
         <div
           key={placement}
