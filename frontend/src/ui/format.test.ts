@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatRelative, shortUserAgent } from './format'
+import { formatElapsed, formatRelative, shortUserAgent } from './format'
 
 describe('shortUserAgent', () => {
   it.each([
@@ -17,6 +17,18 @@ describe('shortUserAgent', () => {
     ['SomeRobot/1.0 (a very long description that goes on and on)', 'SomeRobot/1.0 (a very long description…'],
   ])('%s → %s', (userAgent, expected) => {
     expect(shortUserAgent(userAgent)).toBe(expected)
+  })
+})
+
+describe('formatElapsed', () => {
+  it.each([
+    [12, '12 ms'],
+    [3100, '3.1 s'],
+    [42_400, '42 s'],
+    [65_000, '1 min 5 s'],
+    [120_000, '2 min'],
+  ])('%d ms reads %s', (ms, text) => {
+    expect(formatElapsed(ms)).toBe(text)
   })
 })
 

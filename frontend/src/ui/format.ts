@@ -1,4 +1,4 @@
-// Dates and user agents the way people read them.
+// Dates, durations and user agents the way people read them.
 
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
@@ -35,6 +35,17 @@ export function formatRelative(iso: string, now: number = Date.now()): string {
     if (Math.abs(seconds) >= size) return relativeFormat.format(Math.round(seconds / size), unit)
   }
   return relativeFormat.format(Math.round(seconds / 60), 'minute')
+}
+
+/** "12 ms", "3.1 s", "42 s", "1 min 5 s". */
+export function formatElapsed(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  const seconds = ms / 1000
+  if (seconds < 10) return `${seconds.toFixed(1)} s`
+  if (seconds < 60) return `${Math.round(seconds)} s`
+  const whole = Math.round(seconds)
+  const rest = whole % 60
+  return rest === 0 ? `${whole / 60} min` : `${Math.floor(whole / 60)} min ${rest} s`
 }
 
 const browsers: [RegExp, string][] = [

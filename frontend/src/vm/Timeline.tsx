@@ -1,7 +1,8 @@
 // The provisioning steps as a list: a check and what each finished step took and produced,
 // a spinner on the one under way, a cross on the one that failed, the rest greyed. A polite live
 // region, so a screen reader hears each step finish without leaving what it was reading.
-import { detailParts, formatElapsed, type StepState, type TimelineStep } from './steps'
+import { formatElapsed } from '../ui/format'
+import { detailParts, type StepState, type TimelineStep } from './steps'
 
 const SPOKEN: Record<StepState, string> = {
   done: 'done',

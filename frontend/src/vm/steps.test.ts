@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { buildingVm } from '../test/vms'
-import { formatElapsed, timelineFromStream, timelineFromVm } from './steps'
+import { timelineFromStream, timelineFromVm } from './steps'
 
 const states = (steps: { step: string; state: string }[]) => steps.map(({ step, state }) => `${step}:${state}`)
 
@@ -36,15 +36,5 @@ describe('timeline', () => {
     const failed = timelineFromStream(lines, { failed: 'place_vm', finished: true })
     expect(states(failed).slice(0, 3)).toEqual(['reserve_ip:done', 'place_vm:failed', 'clone:pending'])
     expect(failed[0]).toMatchObject({ elapsedMs: 12, detail: { ip: '10.0.0.7' } })
-  })
-
-  it.each([
-    [12, '12 ms'],
-    [3100, '3.1 s'],
-    [42_400, '42 s'],
-    [65_000, '1 min 5 s'],
-    [120_000, '2 min'],
-  ])('%d ms reads %s', (ms, text) => {
-    expect(formatElapsed(ms)).toBe(text)
   })
 })

@@ -97,17 +97,6 @@ export function timelineFromStream(
   return build(done, [null, failed, ...expect], failed, !finished)
 }
 
-/** "12 ms", "3.1 s", "42 s", "1 min 5 s". */
-export function formatElapsed(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`
-  const seconds = ms / 1000
-  if (seconds < 10) return `${seconds.toFixed(1)} s`
-  if (seconds < 60) return `${Math.round(seconds)} s`
-  const whole = Math.round(seconds)
-  const rest = whole % 60
-  return rest === 0 ? `${whole / 60} min` : `${Math.floor(whole / 60)} min ${rest} s`
-}
-
 /** What a finished step produced, in the order people read it: "10.0.0.7", "atlas", "VMID 100". */
 export function detailParts(detail: VmStepDetail): string[] {
   const parts: string[] = []

@@ -3,11 +3,12 @@
 import type { ReactNode } from 'react'
 import type { ProvisionMetrics } from '../../api/types'
 import type { LoadState } from '../../api/useLoad'
+import { formatElapsed } from '../../ui/format'
 import { LoadStatus } from '../../ui/LoadStatus'
 import { Meter } from '../../ui/Meter'
 import { Panel } from '../../ui/Panel'
 import { formatPercent } from '../../ui/units'
-import { formatElapsed, stepLabel } from '../../vm/steps'
+import { stepLabel } from '../../vm/steps'
 
 function Figure({ term, children }: { term: string; children: ReactNode }) {
   return (

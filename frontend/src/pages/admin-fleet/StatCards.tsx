@@ -5,9 +5,9 @@ import { useId } from 'react'
 import { Link } from 'react-router'
 import type { FleetStats, Vm } from '../../api/types'
 import type { LoadState } from '../../api/useLoad'
+import { formatElapsed } from '../../ui/format'
 import { LoadStatus } from '../../ui/LoadStatus'
 import { formatBytes, formatPercent, fullness, share } from '../../ui/units'
-import { formatElapsed } from '../../vm/steps'
 import { tierName } from '../../vm/vmState'
 
 function StatCard({ label, value, note }: { label: string; value: string; note: string }) {
