@@ -71,6 +71,7 @@ export const routes: RouteObject[] = [
                       { path: 'ips', element: adminPage(() => import('./pages/admin-ips/IpPoolPage').then((m) => m.IpPoolPage)) },
                       { path: 'users', element: adminPage(() => import('./pages/admin-users/UsersPage').then((m) => m.UsersPage)) },
                       { path: 'audit', element: adminPage(() => import('./pages/admin-audit/AuditPage').then((m) => m.AuditPage)) },
+                      { path: 'system', element: adminPage(() => import('./pages/admin-system/SystemPage').then((m) => m.SystemPage)) },
                       {
                         path: 'settings',
                         element: <SettingsLayout />,

@@ -1218,6 +1218,37 @@ test('the background covers a page taller than the window, not just its first sc
   await screenshot(page, 'admin-nodes')
 })
 
+test('the admin opens Admin → System and sees the background jobs with their last runs', async ({ page, base }) => {
+  await ensureAdminSignedIn(page, base)
+  const problems = watchProblems(page)
+  const response = await page.request.get(`${base}/api/system/jobs`)
+  assert(response.status() === 200, `GET /api/system/jobs answered ${response.status()}`)
+  const { jobs } = (await response.json()).data
+  assert(jobs.length > 0, 'Nimbus lists no background jobs')
+
+  await page.goto(`${base}/admin/fleet`)
+  await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'System', exact: true }).click()
+  await waitForValue('path after opening System', () => pathOf(page), '/admin/system')
+  const list = page.getByRole('list', { name: 'Background jobs' })
+  await list.waitFor()
+  const titles = (await list.getByRole('heading').allTextContents()).map((text) => text.trim())
+  assert(
+    JSON.stringify(titles) === JSON.stringify(jobs.map((job) => job.title)),
+    `the page lists ${JSON.stringify(titles)}, the API ${JSON.stringify(jobs.map((job) => job.title))}`,
+  )
+  // Each says when it last ran, or that it has not run yet (a job first runs one interval after
+  // start); one the API saw run before the page opened has run for the page too.
+  for (const job of jobs) {
+    const lastRun = await textOf(definition(list.getByRole('listitem', { name: job.title, exact: true }), 'Last run'))
+    const words = lastRun === 'Never run yet' || /^(just now|\d+ \w+ ago|a minute ago)$/.test(lastRun)
+    assert(words && !(job.last_run_at && lastRun === 'Never run yet'), `${job.name}: last run "${lastRun}"`)
+  }
+  await page.getByRole('button', { name: 'Refresh', exact: true }).click()
+  await waitForValue('the Refresh button after its answer', async () => textOf(page.getByRole('button', { name: /^Refresh/ })), 'Refresh')
+  await screenshot(page, 'admin-system')
+  assert(problems.length === 0, `the System page reported:\n    ${problems.join('\n    ')}`)
+})
+
 // ---------------------------------------------------------------------------
 // Runner
 // ---------------------------------------------------------------------------

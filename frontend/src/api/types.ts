@@ -69,3 +69,6 @@ export type ReconcileReport = DataOf<paths['/ips/reconcile']['get']>
 export type FleetStats = DataOf<paths['/cluster/stats']['get']>
 export type PoolCounts = FleetStats['pool']
 export type ProvisionMetrics = DataOf<paths['/metrics/provisions']['get']>
+export type JobsReport = DataOf<paths['/system/jobs']['get']>
+export type Job = JobsReport['jobs'][number]
+export type JobOutcome = NonNullable<Job['outcome']>

@@ -1,5 +1,5 @@
-// The admin pages' own row of tabs (Fleet, Nodes, IP pool, Users, Audit log, Settings) above
-// whichever one is open.
+// The admin pages' own row of tabs (Fleet, Nodes, IP pool, Users, Audit log, System, Settings)
+// above whichever one is open.
 // The top bar keeps a single "Admin" entry; this is where an admin moves between its pages.
 import { NavLink, Outlet } from 'react-router'
 
@@ -9,6 +9,7 @@ const adminItems: { to: string; label: string }[] = [
   { to: '/admin/ips', label: 'IP pool' },
   { to: '/admin/users', label: 'Users' },
   { to: '/admin/audit', label: 'Audit log' },
+  { to: '/admin/system', label: 'System' },
   { to: '/admin/settings', label: 'Settings' },
 ]
 

@@ -197,6 +197,7 @@ describe('admin audit log page', () => {
       'IP pool',
       'Users',
       'Audit log',
+      'System',
       'Settings',
     ])
     await user.click(within(adminNav).getByRole('link', { name: 'Audit log' }))
