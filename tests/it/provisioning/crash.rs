@@ -13,7 +13,7 @@ use nimbus::app::provisioning::{Checkpoint, Provisioning};
 use nimbus::domain::ids::InstanceId;
 use nimbus::domain::provisioning::Phase;
 
-use super::sim::{Sim, form};
+use super::sim::{Mode, Sim, form};
 
 type Point = (&'static str, bool);
 
@@ -64,7 +64,7 @@ fn crash_at(point: Point, crashed: Arc<AtomicBool>) -> Checkpoint {
 
 #[tokio::test]
 async fn a_crash_at_any_step_of_concurrent_provisions_recovers_cleanly() {
-    let sim = Sim::new(Scenario::default_cluster(2)).await;
+    let sim = Sim::new(Scenario::default_cluster(2), Mode::Chaos).await;
     let points = Arc::new(Mutex::new(Vec::new()));
     let vms = sim.provisioner(Some(recorder(points.clone())));
     vms.runner.start().await.unwrap();
@@ -91,7 +91,7 @@ async fn a_crash_at_any_step_of_concurrent_provisions_recovers_cleanly() {
     }
 
     for point in points {
-        let sim = Sim::new(Scenario::default_cluster(2)).await;
+        let sim = Sim::new(Scenario::default_cluster(2), Mode::Chaos).await;
         let crashed = Arc::new(AtomicBool::new(false));
         let first = sim.provisioner(Some(crash_at(point, crashed.clone())));
         first.runner.start().await.unwrap();
