@@ -100,7 +100,14 @@ pub(super) async fn issue_clone(s: &Shared, record: &ProvisionRecord, run: &mut 
         Err(ProxmoxError::NotFound(_)) => {}
         Err(e) => return run.trouble(s, Some(Step::Clone), e).await,
     }
-    let Some(template) = s.templates().for_node(&p.spec().os, &node).cloned() else {
+    let mut template = s.templates().for_node(&p.spec().os, &node).cloned();
+    if template.is_none() {
+        // The list may come from a discovery that could not read this node (it was down when
+        // the process started, and has answered since): look again before giving up.
+        let _ = s.refresh_templates().await;
+        template = s.templates().for_node(&p.spec().os, &node).cloned();
+    }
+    let Some(template) = template else {
         return Outcome::Fail {
             code: FailureCode::NoTemplate,
             reason: format!("The node {node} has no {} template any more. Try again.", p.spec().os),
