@@ -31,12 +31,17 @@ pub fn replay(seed: u64) -> String {
     format!("SIM_SEED={seed} (replay: SIM_SEED={seed} cargo test --test it provisioning::)")
 }
 
-/// Prints the seed when the test holding it fails, whatever failed.
+/// Prints the seed when the test holding it fails, whatever failed (once per test thread, even
+/// when the test holds several).
 pub struct SeedGuard(pub u64);
+
+thread_local! {
+    static PRINTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 
 impl Drop for SeedGuard {
     fn drop(&mut self) {
-        if std::thread::panicking() {
+        if std::thread::panicking() && !PRINTED.replace(true) {
             eprintln!("{}", replay(self.0));
         }
     }
@@ -69,7 +74,8 @@ pub struct Planned {
 }
 
 /// The faults a seed schedules: one to four incidents, each one the provisioner is built to
-/// survive, with quiet gaps between them so that one step meets at most one incident.
+/// survive, with quiet gaps of 20–90 s between them (longer than the longest backoff, so a retry
+/// always lands between two incidents).
 ///
 /// - lost quorum for 2–12 s: writes fail as unavailable, which a step retries with backoff
 ///   (1, 2, 4, 8, 16 s: an outage shorter than 30 s is ridden out);
@@ -112,7 +118,7 @@ pub fn plan(seed: u64, nodes: &[NodeName]) -> Vec<Planned> {
             FaultScope::lasting(Duration::milliseconds(lasts))
         };
         planned.push(Planned { at, fault, scope });
-        at += Duration::milliseconds(lasts + draw.between(40_000, 90_000));
+        at += Duration::milliseconds(lasts + draw.between(20_000, 90_000));
     }
     planned
 }
