@@ -33,7 +33,8 @@ enum Bug {
 struct BrokenPool {
     inner: SqliteStore,
     bug: Bug,
-    first: Mutex<Option<Ipv4Addr>>,
+    /// The first address handed out; held across the reservation, so two at once see it.
+    first: tokio::sync::Mutex<Option<Ipv4Addr>>,
 }
 
 #[async_trait]
@@ -43,13 +44,14 @@ impl AddressPool for BrokenPool {
     }
 
     async fn reserve(&self, provision: InstanceId, now: DateTime<Utc>) -> Result<Option<Ipv4Addr>, StoreError> {
+        let mut first = self.first.lock().await;
         if self.bug == Bug::HandsOutTwice
-            && let Some(ip) = *self.first.lock().unwrap()
+            && let Some(ip) = *first
         {
             return Ok(Some(ip));
         }
         let ip = self.inner.reserve(provision, now).await?;
-        *self.first.lock().unwrap() = ip;
+        *first = ip;
         Ok(ip)
     }
 
@@ -98,7 +100,7 @@ fn broken(sim: &Sim, bug: Bug) -> Arc<dyn AddressPool> {
     Arc::new(BrokenPool {
         inner: sim.store.clone(),
         bug,
-        first: Mutex::new(None),
+        first: tokio::sync::Mutex::new(None),
     })
 }
 
