@@ -1,7 +1,7 @@
 //! The invariants of a simulation, checked at every checkpoint of every run, as the settle loop
 //! moves the clock, and once more when a test ends: no address held twice, no VMID held twice, no
-//! orphan VM, no leaked address, every operation progressing, and at the end every provision at
-//! rest with exactly what it should hold. A broken invariant is recorded with what was seen and
+//! orphan VM, no leaked address, every operation progressing (`progress.rs`), and at the end
+//! every provision at rest with exactly what it should hold (`at_rest.rs`). A broken invariant is recorded with what was seen and
 //! the seed; the harness fails the test with it (at the next settle or check, or when the
 //! simulation is dropped), since a panic inside a run would only end that run.
 //!
@@ -28,6 +28,7 @@ use nimbus::domain::vmid::VmId;
 use nimbus::ports::provisions::ProvisionRecord;
 use nimbus::ports::{AddressPool, Clock, ProvisionStore};
 
+use super::progress::Progress;
 use super::seed::replay;
 
 pub const ADDRESS_TWICE: &str = "no address held twice";
@@ -38,11 +39,6 @@ pub const PROGRESS: &str = "every operation progresses";
 pub const AT_REST: &str = "every provision ends at rest holding what it should";
 pub const READABLE: &str = "the store can be read";
 
-/// Checkpoints of one run in a row in the same phase before it counts as stuck (a task is polled
-/// at least once a second, the longest waits are two minutes).
-const MAX_CHECKPOINTS: u32 = 600;
-/// Simulated time a provision may spend in one phase.
-const MAX_QUIET: chrono::Duration = chrono::Duration::minutes(15);
 /// Violations kept (the same one is seen again at every later checkpoint).
 const KEEP: usize = 20;
 
@@ -65,24 +61,18 @@ impl fmt::Display for Violation {
     }
 }
 
-struct Progress {
-    word: &'static str,
-    since: DateTime<Utc>,
-    checkpoints: u32,
-}
-
 /// Watches one simulation: its store, its cluster and its clock.
 pub struct Watch {
     seed: u64,
-    store: SqliteStore,
+    pub(super) store: SqliteStore,
     cluster: SimCluster,
-    clock: Arc<ManualClock>,
+    pub(super) clock: Arc<ManualClock>,
     epoch: DateTime<Utc>,
-    progress: Mutex<HashMap<InstanceId, Progress>>,
+    pub(super) progress: Mutex<HashMap<InstanceId, Progress>>,
     broken: Mutex<Vec<Violation>>,
 }
 
-fn name(r: &ProvisionRecord) -> String {
+pub(super) fn name(r: &ProvisionRecord) -> String {
     format!("{} ({})", r.provision.spec().hostname.as_str(), r.id())
 }
 
@@ -99,7 +89,7 @@ fn tearing_down(phase: &Phase) -> bool {
 }
 
 /// Nothing may be held for a provision in this phase.
-fn released(phase: &Phase) -> bool {
+pub(super) fn released(phase: &Phase) -> bool {
     matches!(
         phase,
         Phase::PendingApproval | Phase::Denied { .. } | Phase::RolledBack { .. } | Phase::Deleted
@@ -125,10 +115,10 @@ fn row_holder(state: &AddressState) -> Option<InstanceId> {
 }
 
 /// A guest as the checks see it.
-struct Guest {
-    vmid: VmId,
-    owner: Option<InstanceId>,
-    ip: Option<Ipv4Addr>,
+pub(super) struct Guest {
+    pub(super) vmid: VmId,
+    pub(super) owner: Option<InstanceId>,
+    pub(super) ip: Option<Ipv4Addr>,
 }
 
 impl Watch {
@@ -145,7 +135,7 @@ impl Watch {
         }
     }
 
-    fn report(&self, invariant: &'static str, seen: String) {
+    pub(super) fn report(&self, invariant: &'static str, seen: String) {
         let v = Violation {
             invariant,
             seen,
@@ -184,77 +174,7 @@ impl Watch {
         self.scan().await;
     }
 
-    /// Counts a run passing its checkpoint in the phase `word`.
-    fn progressed(&self, id: InstanceId, word: &'static str) {
-        let now = self.clock.now();
-        let mut progress = self.progress.lock().unwrap_or_else(|p| p.into_inner());
-        let p = progress.entry(id).or_insert(Progress {
-            word,
-            since: now,
-            checkpoints: 0,
-        });
-        if p.word != word {
-            *p = Progress {
-                word,
-                since: now,
-                checkpoints: 0,
-            };
-        }
-        p.checkpoints += 1;
-        if p.checkpoints > MAX_CHECKPOINTS {
-            let seen = format!(
-                "provision {id} passed its checkpoint in '{word}' {} times in a row ({} s of simulated time) without its phase changing",
-                p.checkpoints,
-                (now - p.since).num_seconds()
-            );
-            drop(progress);
-            self.report(PROGRESS, seen);
-        }
-    }
-
-    /// As the clock moves: a provision whose phase has not changed for too long in simulated
-    /// time is stuck (its run may not even reach a checkpoint any more).
-    pub async fn stalled(&self) {
-        let now = self.clock.now();
-        let suspects: Vec<(InstanceId, &'static str, DateTime<Utc>)> = self
-            .progress
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-            .filter(|(_, p)| now - p.since > MAX_QUIET)
-            .map(|(id, p)| (*id, p.word, p.since))
-            .collect();
-        for (id, word, since) in suspects {
-            let phase = match self.store.get_provision(id).await {
-                Ok(Some(r)) => r.provision.phase().clone(),
-                _ => continue,
-            };
-            let mut progress = self.progress.lock().unwrap_or_else(|p| p.into_inner());
-            if phase.is_at_rest() {
-                progress.remove(&id);
-            } else if phase.word() != word {
-                progress.insert(
-                    id,
-                    Progress {
-                        word: phase.word(),
-                        since: now,
-                        checkpoints: 0,
-                    },
-                );
-            } else {
-                drop(progress);
-                self.report(
-                    PROGRESS,
-                    format!(
-                        "provision {id} has been '{word}' for {} s of simulated time",
-                        (now - since).num_seconds()
-                    ),
-                );
-            }
-        }
-    }
-
-    async fn records(&self) -> Option<Vec<ProvisionRecord>> {
+    pub(super) async fn records(&self) -> Option<Vec<ProvisionRecord>> {
         match self.store.provisions_since(self.epoch).await {
             Ok(r) => Some(r),
             Err(e) => {
@@ -264,7 +184,7 @@ impl Watch {
         }
     }
 
-    fn guests(&self) -> Vec<Guest> {
+    pub(super) fn guests(&self) -> Vec<Guest> {
         self.cluster
             .vm_configs()
             .into_iter()
@@ -393,94 +313,6 @@ impl Watch {
         }
         for (owner, vms) in marked.iter().filter(|(_, v)| v.len() > 1) {
             self.report(VMID_TWICE, format!("{} has VMs {vms:?}", who(*owner)));
-        }
-    }
-
-    /// Once every run has stopped: every provision is at rest; a rolled-back one holds nothing;
-    /// each running one has exactly its VM (with its marker) and its address; nothing else is
-    /// held. Then the invariants of every moment.
-    pub async fn at_rest(&self) {
-        self.scan().await;
-        let Some(records) = self.records().await else { return };
-        let mut ready: BTreeMap<InstanceId, &ProvisionRecord> = BTreeMap::new();
-        for r in &records {
-            let phase = r.provision.phase();
-            if !phase.is_at_rest() {
-                self.report(AT_REST, format!("{} ended {}", name(r), phase.word()));
-            }
-            if let Phase::RolledBack { failure } = phase
-                && failure.reason.is_empty()
-            {
-                self.report(AT_REST, format!("{} was rolled back without a reason", name(r)));
-            }
-            if released(phase) && (r.provision.held().ip.is_some() || r.provision.held().vmid.is_some()) {
-                self.report(
-                    AT_REST,
-                    format!(
-                        "{} is {} but its record still holds {:?}",
-                        name(r),
-                        phase.word(),
-                        r.provision.held()
-                    ),
-                );
-            }
-            if *phase == Phase::Ready {
-                ready.insert(r.id(), r);
-            }
-        }
-        let mut vms: BTreeMap<InstanceId, VmId> = BTreeMap::new();
-        for g in self.guests() {
-            let Some(owner) = g.owner else { continue };
-            match ready.get(&owner) {
-                Some(r) if r.provision.held().vmid != Some(g.vmid) => self.report(
-                    AT_REST,
-                    format!(
-                        "VM {} carries the marker of {}, whose record names {:?}",
-                        g.vmid,
-                        name(r),
-                        r.provision.held().vmid
-                    ),
-                ),
-                Some(_) => {
-                    vms.insert(owner, g.vmid);
-                }
-                None => self.report(
-                    AT_REST,
-                    format!("VM {} of {owner} is not a running provision's", g.vmid),
-                ),
-            }
-        }
-        let mut addrs: BTreeMap<InstanceId, Ipv4Addr> = BTreeMap::new();
-        for row in self.store.pool_rows().await.unwrap_or_default() {
-            match &row.state {
-                AddressState::Reserved(r) => {
-                    self.report(AT_REST, format!("{} is still reserved for {}", row.addr, r.provision))
-                }
-                AddressState::Allocated {
-                    holder: Holder::Local { instance, vmid },
-                    ..
-                } => match ready.get(instance) {
-                    Some(r) if r.provision.held().ip == Some(row.addr) && r.provision.held().vmid == Some(*vmid) => {
-                        addrs.insert(*instance, row.addr);
-                    }
-                    _ => self.report(
-                        AT_REST,
-                        format!(
-                            "{} is allocated to {instance} (VM {vmid}), which does not run with it",
-                            row.addr
-                        ),
-                    ),
-                },
-                _ => {}
-            }
-        }
-        for (id, r) in &ready {
-            if !vms.contains_key(id) {
-                self.report(AT_REST, format!("{} runs without its VM", name(r)));
-            }
-            if !addrs.contains_key(id) {
-                self.report(AT_REST, format!("{} runs without its address in the pool", name(r)));
-            }
         }
     }
 }
