@@ -1,6 +1,6 @@
 //! The harness's own tests: it can fail. Deliberately broken address pools (one hands an address
-//! that is already reserved to a second provision, one forgets to release) make runs break an
-//! invariant, and the checker must catch it at a checkpoint and name the seed. If the checker
+//! that is already reserved to a second provision, one forgets to release, one never answers)
+//! make runs break an invariant, and the checker must catch it and name the seed. If the checker
 //! ever stops catching these, these tests fail.
 
 use std::net::Ipv4Addr;
@@ -17,7 +17,7 @@ use nimbus::ports::AddressPool;
 use nimbus::ports::StoreError;
 use nimbus::ports::pool::{Contest, LeaseChange, LeaseError};
 
-use super::invariants::{ADDRESS_TWICE, LEAK, Violation};
+use super::invariants::{ADDRESS_TWICE, LEAK, PROGRESS, Violation};
 use super::sim::{Mode, Sim, form};
 
 /// How a pool is broken.
@@ -27,6 +27,8 @@ enum Bug {
     HandsOutTwice,
     /// A release says it gave the address back but does not.
     ForgetsReleases,
+    /// A reservation never answers.
+    Hangs,
 }
 
 /// The real pool with one bug.
@@ -44,6 +46,9 @@ impl AddressPool for BrokenPool {
     }
 
     async fn reserve(&self, provision: InstanceId, now: DateTime<Utc>) -> Result<Option<Ipv4Addr>, StoreError> {
+        if self.bug == Bug::Hangs {
+            return std::future::pending().await;
+        }
         let mut first = self.first.lock().await;
         if self.bug == Bug::HandsOutTwice
             && let Some(ip) = *first
@@ -191,5 +196,44 @@ async fn a_release_that_is_dropped_is_caught_as_a_leak_at_the_next_checkpoint() 
     sim.wait_settled(&vms, &[next]).await;
     let hit = caught(&sim, LEAK);
     assert!(hit.seen.contains("leaky") && hit.seen.contains("rolled_back"), "{hit}");
+    vms.runner.shut_down();
+}
+
+#[tokio::test]
+async fn a_run_that_hangs_is_reported_by_name_as_not_progressing() {
+    let sim = Sim::new(Scenario::default_cluster(1), Mode::Chaos).await;
+    let passed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = passed.clone();
+    let gate: Checkpoint = Arc::new(move |_, word, _| {
+        if word == "requested" {
+            seen.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        Box::pin(async {})
+    });
+    let vms = sim.provisioner_over(broken(&sim, Bug::Hangs), Some(gate));
+    vms.runner.start().await.unwrap();
+    let id = vms
+        .submissions
+        .submit(&sim.caller, form("stuck"), None)
+        .await
+        .unwrap()
+        .id;
+    for _ in 0..1_000 {
+        if passed.load(std::sync::atomic::Ordering::SeqCst) {
+            break;
+        }
+        tokio::task::yield_now().await;
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    assert!(passed.load(std::sync::atomic::Ordering::SeqCst), "the run started");
+    sim.watch.stalled().await;
+    assert!(sim.watch.violations().is_empty(), "not stuck yet");
+    sim.clock.advance(chrono::Duration::minutes(16));
+    sim.watch.stalled().await;
+    let hit = caught(&sim, PROGRESS);
+    assert!(
+        hit.seen.contains("stuck") && hit.seen.contains(&id.to_string()) && hit.seen.contains("requested"),
+        "{hit}"
+    );
     vms.runner.shut_down();
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use nimbus::domain::ids::InstanceId;
 use nimbus::ports::{Clock, ProvisionStore};
 
-use super::invariants::{PROGRESS, Watch};
+use super::invariants::{PROGRESS, Watch, name};
 
 /// Checkpoints of one run in a row in the same phase before it counts as stuck (a task is polled
 /// at least once a second, the longest waits are two minutes).
@@ -63,8 +63,8 @@ impl Watch {
             .map(|(id, p)| (*id, p.word, p.since))
             .collect();
         for (id, word, since) in suspects {
-            let phase = match self.store.get_provision(id).await {
-                Ok(Some(r)) => r.provision.phase().clone(),
+            let (phase, who) = match self.store.get_provision(id).await {
+                Ok(Some(r)) => (r.provision.phase().clone(), name(&r)),
                 _ => continue,
             };
             let mut progress = self.progress.lock().unwrap_or_else(|p| p.into_inner());
@@ -84,7 +84,7 @@ impl Watch {
                 self.report(
                     PROGRESS,
                     format!(
-                        "provision {id} has been '{word}' for {} s of simulated time",
+                        "{who} has been '{word}' for {} s of simulated time",
                         (now - since).num_seconds()
                     ),
                 );
