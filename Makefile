@@ -104,7 +104,7 @@ SOAK_LOG ?= $(CARGO_TARGET_DIR)/soak
 
 soak:
 	$(CARGO) test --locked --test it --no-run
-	@mkdir -p $(SOAK_LOG); clean=0; failed=""; \
+	@mkdir -p $(SOAK_LOG); rm -f $(SOAK_LOG)/seed-*.log; clean=0; failed=""; \
 	for seed in $$(seq $(SEED_FROM) $$(( $(SEED_FROM) + $(SEEDS) - 1 ))); do \
 	  if SIM_SEED=$$seed $(CARGO) test --locked --quiet --test it provisioning:: >$(SOAK_LOG)/seed-$$seed.log 2>&1; then \
 	    clean=$$((clean + 1)); rm -f $(SOAK_LOG)/seed-$$seed.log; \
