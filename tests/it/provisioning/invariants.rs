@@ -20,6 +20,7 @@ use chrono::{DateTime, Utc};
 use nimbus::adapters::clock::ManualClock;
 use nimbus::adapters::proxmox::sim::SimCluster;
 use nimbus::adapters::store::sqlite::SqliteStore;
+use nimbus::domain::cluster::NodeName;
 use nimbus::domain::ids::InstanceId;
 use nimbus::domain::ip_pool::{AddressState, Holder};
 use nimbus::domain::marker;
@@ -27,6 +28,7 @@ use nimbus::domain::provisioning::Phase;
 use nimbus::domain::vmid::VmId;
 use nimbus::ports::provisions::ProvisionRecord;
 use nimbus::ports::{AddressPool, Clock, ProvisionStore};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 
 use super::progress::Progress;
 use super::seed::replay;
@@ -70,7 +72,15 @@ pub struct Watch {
     epoch: DateTime<Utc>,
     pub(super) progress: Mutex<HashMap<InstanceId, Progress>>,
     broken: Mutex<Vec<Violation>>,
+    /// A connection of the watch's own, whose `PRAGMA data_version` moves whenever anyone
+    /// commits: a checkpoint where neither the database nor the cluster changed since the last
+    /// scan skips reading the same state again.
+    probe: DatabaseConnection,
+    last: Mutex<Option<Seen>>,
 }
+
+/// What the last scan saw: the database's version and every VM's config.
+type Seen = (i64, Vec<(VmId, NodeName, BTreeMap<String, String>)>);
 
 pub(super) fn name(r: &ProvisionRecord) -> String {
     format!("{} ({})", r.provision.spec().hostname.as_str(), r.id())
@@ -122,9 +132,16 @@ pub(super) struct Guest {
 }
 
 impl Watch {
-    pub fn new(seed: u64, store: SqliteStore, cluster: SimCluster, clock: Arc<ManualClock>) -> Self {
+    pub async fn open(seed: u64, store: SqliteStore, cluster: SimCluster, clock: Arc<ManualClock>) -> Self {
         let epoch = clock.now() - chrono::Duration::days(1);
+        let mut options = ConnectOptions::new(format!("sqlite://{}?mode=ro", store.path().display()));
+        options.max_connections(1).min_connections(1).sqlx_logging(false);
+        let probe = Database::connect(options)
+            .await
+            .expect("a read-only connection to the database");
         Self {
+            probe,
+            last: Mutex::new(None),
             seed,
             store,
             cluster,
@@ -171,7 +188,28 @@ impl Watch {
         if !after {
             self.progressed(id, word);
         }
-        self.scan().await;
+        if self.changed().await {
+            self.scan().await;
+        }
+    }
+
+    /// Whether the database or the cluster changed since the last scan (then remembered as seen).
+    async fn changed(&self) -> bool {
+        let version = self
+            .probe
+            .query_one_raw(Statement::from_string(DbBackend::Sqlite, "PRAGMA data_version"))
+            .await
+            .ok()
+            .flatten()
+            .and_then(|row| row.try_get_by_index::<i64>(0).ok());
+        let Some(version) = version else { return true };
+        let now = (version, self.cluster.vm_configs());
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        if last.as_ref() == Some(&now) {
+            return false;
+        }
+        *last = Some(now);
+        true
     }
 
     pub(super) async fn records(&self) -> Option<Vec<ProvisionRecord>> {

@@ -126,7 +126,7 @@ impl Sim {
         let cluster = SimCluster::new(scenario, profile, seed, clock.clone());
         let schedule = (mode == Mode::Chaos)
             .then(|| Arc::new(Schedule::new(cluster.clone(), clock.now(), seed::plan(seed, &nodes))));
-        let watch = Arc::new(Watch::new(seed, store.clone(), cluster.clone(), clock.clone()));
+        let watch = Arc::new(Watch::open(seed, store.clone(), cluster.clone(), clock.clone()).await);
         let user = store
             .create_user(
                 NewUser {
