@@ -178,12 +178,31 @@ async fn shared_storage_templates_serve_every_node() {
     }
     sim.settle(&vms, &ids).await;
     sim.check().await;
-    let nodes: std::collections::BTreeSet<String> = sim
-        .records()
-        .await
-        .iter()
-        .map(|r| r.provision.held().node.as_ref().unwrap().as_str().to_owned())
-        .collect();
+    let records = sim.records().await;
+    let mut nodes = std::collections::BTreeSet::new();
+    for r in &records {
+        assert_eq!(
+            *r.provision.phase(),
+            Phase::Ready,
+            "{}",
+            r.provision.spec().hostname.as_str()
+        );
+        let (node, vmid) = (
+            r.provision.held().node.clone().unwrap(),
+            r.provision.held().vmid.unwrap(),
+        );
+        let disk = sim.cluster.proxmox().vm_config(&node, vmid).await.unwrap();
+        if node.as_str() != "pve1" {
+            // The disk storage (local-lvm) is not shared: a clone to another node goes onto the
+            // template's shared storage, the only place Proxmox clones across nodes to.
+            assert!(
+                disk.get("scsi0").unwrap().starts_with("ceph-pool:"),
+                "{:?}",
+                disk.get("scsi0")
+            );
+        }
+        nodes.insert(node.as_str().to_owned());
+    }
     assert!(
         nodes.len() >= 2,
         "clones land on nodes other than the template's: {nodes:?}"
