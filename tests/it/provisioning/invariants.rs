@@ -253,11 +253,16 @@ impl Watch {
         let mut ips: BTreeMap<Ipv4Addr, Vec<String>> = BTreeMap::new();
         let mut vmids: BTreeMap<VmId, Vec<String>> = BTreeMap::new();
         for r in records.iter().filter(|r| holding(&r.provision.phase())) {
+            let named = format!("{} in {}", name(r), r.provision.phase().word());
             if let Some(ip) = r.provision.held().ip {
-                ips.entry(ip).or_default().push(name(r));
+                ips.entry(ip).or_default().push(named.clone());
             }
-            if let Some(vmid) = r.provision.held().vmid {
-                vmids.entry(vmid).or_default().push(name(r));
+            // A failed provision no longer claims its VMID (its rollback destroys only a VM
+            // carrying its marker), so another may take it if its clone never existed.
+            if let Some(vmid) = r.provision.held().vmid
+                && !matches!(r.provision.phase(), Phase::Failed { .. })
+            {
+                vmids.entry(vmid).or_default().push(named);
             }
         }
         for (ip, names) in ips.iter().filter(|(_, n)| n.len() > 1) {

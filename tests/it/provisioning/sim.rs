@@ -280,6 +280,14 @@ impl Sim {
     /// scheduled faults still active, so what the test does next meets a healthy cluster.
     pub async fn settle(&self, vms: &Provisioning, ids: &[InstanceId]) {
         let settled = self.wait_settled(vms, ids).await;
+        if !self.watch.violations().is_empty() {
+            // What the cluster did last, for whoever reads the failure.
+            let log = self.cluster.event_log();
+            eprintln!(
+                "the cluster's last events:\n{}",
+                log[log.len().saturating_sub(60)..].join("\n")
+            );
+        }
         self.watch.assert_clean();
         if !settled {
             let phases: Vec<String> = self
