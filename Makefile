@@ -12,7 +12,7 @@ NPM ?= npm
 DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/nimbus
 RELEASE_BIN := $(CARGO_TARGET_DIR)/release/nimbus
 
-.PHONY: help demo test build lint bench wrk openapi frontend frontend-deps browser-deps chromium \
+.PHONY: help demo test build lint bench wrk openapi soak frontend frontend-deps browser-deps chromium \
         test-rust test-frontend test-api-client test-api-conformance test-proxmoxer test-browser clean
 
 help:
@@ -22,6 +22,7 @@ help:
 	@echo "make lint    clippy (warnings denied), rustfmt check, eslint"
 	@echo "make bench   benchmarks (start-up, memory, provisioning, 100 at once, scoring, ...): docs/benchmarks.md"
 	@echo "make openapi regenerate openapi/nimbus.json and the TypeScript client"
+	@echo "make soak    the simulation tests over SEEDS seeds (default $(SEEDS), from SEED_FROM=$(SEED_FROM)); lists failing seeds"
 
 # --- frontend -------------------------------------------------------------------------------
 
@@ -93,6 +94,26 @@ test-browser: frontend browser-deps chromium
 	NIMBUS_BIN=$(DEBUG_BIN) node tests/browser/run.mjs
 
 # --- development ----------------------------------------------------------------------------
+
+# The simulation tests (tests/it/provisioning) once per seed, each run with its own SIM_SEED: the
+# seed drives the simulated cluster's jitter and its schedule of faults. `make test` runs them with
+# the default seed only.
+SEEDS ?= 20
+SEED_FROM ?= 1
+SOAK_LOG ?= $(CARGO_TARGET_DIR)/soak
+
+soak:
+	$(CARGO) test --locked --test it --no-run
+	@mkdir -p $(SOAK_LOG); rm -f $(SOAK_LOG)/seed-*.log; clean=0; failed=""; \
+	for seed in $$(seq $(SEED_FROM) $$(( $(SEED_FROM) + $(SEEDS) - 1 ))); do \
+	  if SIM_SEED=$$seed $(CARGO) test --locked --quiet --test it provisioning:: >$(SOAK_LOG)/seed-$$seed.log 2>&1; then \
+	    clean=$$((clean + 1)); rm -f $(SOAK_LOG)/seed-$$seed.log; \
+	  else failed="$$failed $$seed"; echo "SIM_SEED=$$seed failed (log: $(SOAK_LOG)/seed-$$seed.log)"; fi; \
+	done; \
+	echo "make soak: $$clean of $(SEEDS) seeds ran clean"; \
+	if [ -n "$$failed" ]; then \
+	  echo "failing seeds:$$failed"; \
+	  echo "replay one with: SIM_SEED=<seed> cargo test --test it provisioning::"; exit 1; fi
 
 openapi: frontend-deps
 	$(CARGO) run --quiet --locked --bin nimbus -- openapi > openapi/nimbus.json

@@ -100,16 +100,37 @@ pub(super) async fn issue_clone(s: &Shared, record: &ProvisionRecord, run: &mut 
         Err(ProxmoxError::NotFound(_)) => {}
         Err(e) => return run.trouble(s, Some(Step::Clone), e).await,
     }
-    let Some(template) = s.templates().for_node(&p.spec().os, &node).cloned() else {
+    let mut template = s.templates().for_node(&p.spec().os, &node).cloned();
+    if template.is_none() {
+        // The list may come from a discovery that could not read this node (it was down when
+        // the process started, and has answered since): look again before giving up.
+        let _ = s.refresh_templates().await;
+        template = s.templates().for_node(&p.spec().os, &node).cloned();
+    }
+    let Some(template) = template else {
         return Outcome::Fail {
             code: FailureCode::NoTemplate,
             reason: format!("The node {node} has no {} template any more. Try again.", p.spec().os),
         };
     };
+    let full = s.settings.clone_mode == CloneMode::Full;
+    let target = (template.node != node).then(|| node.clone());
+    let storage = match &s.settings.disk_storage {
+        // Proxmox clones to another node only onto shared storage: a disk storage that is not
+        // shared gives way to the template's, which is (it serves this node).
+        Some(st) if full && target.is_some() && *st != template.storage => {
+            match s.proxmox().storage_status(&node, st).await {
+                Ok(status) if status.shared => st.clone(),
+                Err(e) if e.is_transient() => return run.trouble(s, Some(Step::Clone), e).await,
+                _ => template.storage.clone(),
+            }
+        }
+        Some(st) => st.clone(),
+        None => template.storage.clone(),
+    };
     if run.clone_permit.is_none() {
         run.clone_permit = s.slot(&node).acquire_owned().await.ok();
     }
-    let full = s.settings.clone_mode == CloneMode::Full;
     let request = CloneRequest {
         node: template.node.clone(),
         vmid: template.vmid,
@@ -117,8 +138,8 @@ pub(super) async fn issue_clone(s: &Shared, record: &ProvisionRecord, run: &mut 
         name: Some(p.spec().hostname.as_str().to_owned()),
         description: Some(marker::describe(p.id(), &p.spec().hostname)),
         full: Some(full),
-        target: (template.node != node).then(|| node.clone()),
-        storage: full.then(|| s.settings.disk_storage.clone().unwrap_or(template.storage.clone())),
+        target,
+        storage: full.then_some(storage),
     };
     match s.proxmox().clone_vm(&request).await {
         Ok(upid) => Outcome::Event(Event::TaskStarted { upid }),

@@ -8,12 +8,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use nimbus::adapters::proxmox::sim::{Fault, FaultScope, Op, Scenario};
+use nimbus::adapters::proxmox::sim::{Fault, FaultScope, OfflineMode, Op, Scenario};
 use nimbus::app::provisioning::{Checkpoint, Provisioning};
+use nimbus::domain::cluster::NodeName;
 use nimbus::domain::ids::InstanceId;
 use nimbus::domain::provisioning::Phase;
 
-use super::sim::{Sim, form};
+use super::sim::{Mode, Sim, form};
 
 type Point = (&'static str, bool);
 
@@ -64,7 +65,7 @@ fn crash_at(point: Point, crashed: Arc<AtomicBool>) -> Checkpoint {
 
 #[tokio::test]
 async fn a_crash_at_any_step_of_concurrent_provisions_recovers_cleanly() {
-    let sim = Sim::new(Scenario::default_cluster(2)).await;
+    let sim = Sim::new(Scenario::default_cluster(2), Mode::Chaos).await;
     let points = Arc::new(Mutex::new(Vec::new()));
     let vms = sim.provisioner(Some(recorder(points.clone())));
     vms.runner.start().await.unwrap();
@@ -75,7 +76,7 @@ async fn a_crash_at_any_step_of_concurrent_provisions_recovers_cleanly() {
     assert_eq!(phases.iter().filter(|p| **p == "ready").count(), 2, "{phases:?}");
     assert_eq!(phases.iter().filter(|p| **p == "rolled_back").count(), 1, "{phases:?}");
     let points = points.lock().unwrap().clone();
-    for needed in [
+    let needed = [
         "requested",
         "ip_reserved",
         "placed",
@@ -86,24 +87,32 @@ async fn a_crash_at_any_step_of_concurrent_provisions_recovers_cleanly() {
         "waiting_ready",
         "failed",
         "rolling_back",
-    ] {
+    ];
+    for needed in needed {
         assert!(points.contains(&(needed, false)), "{needed} was passed: {points:?}");
     }
 
     for point in points {
-        let sim = Sim::new(Scenario::default_cluster(2)).await;
+        let sim = Sim::new(Scenario::default_cluster(2), Mode::Chaos).await;
         let crashed = Arc::new(AtomicBool::new(false));
         let first = sim.provisioner(Some(crash_at(point, crashed.clone())));
         first.runner.start().await.unwrap();
         let ids = scenario(&sim, &first).await;
         for _ in 0..10_000 {
-            if crashed.load(Ordering::SeqCst) {
+            if crashed.load(Ordering::SeqCst) || ids.iter().all(|id| !first.runner.is_running(*id)) {
                 break;
             }
             sim.clock.advance(chrono::Duration::milliseconds(100));
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
-        assert!(crashed.load(Ordering::SeqCst), "the run reached {point:?}");
+        if !crashed.load(Ordering::SeqCst) {
+            // A point that depends on timing (a rollback waiting out a scheduled fault) may not be
+            // met again: the runs then simply finish. Every step of the path is always met.
+            assert!(!needed.contains(&point.0), "the run reached {point:?}");
+            sim.settle(&first, &ids).await;
+            sim.check().await;
+            continue;
+        }
         tokio::time::sleep(Duration::from_millis(5)).await;
         first.runner.shut_down();
         drop(first);
@@ -131,4 +140,43 @@ async fn a_crash_at_any_step_of_concurrent_provisions_recovers_cleanly() {
             "crash at {point:?}: no provision was lost or duplicated"
         );
     }
+}
+
+#[tokio::test]
+async fn a_provision_resumed_while_its_node_is_down_finds_its_template_once_the_node_is_back() {
+    // No scheduled faults: the test places its own outage around the restart.
+    let sim = Sim::new(Scenario::default_cluster(1), Mode::Realistic).await;
+    let crashed = Arc::new(AtomicBool::new(false));
+    let first = sim.provisioner(Some(crash_at(("placed", false), crashed.clone())));
+    first.runner.start().await.unwrap();
+    let id = first
+        .submissions
+        .submit(&sim.caller, form("patient"), None)
+        .await
+        .unwrap()
+        .id;
+    for _ in 0..1_000 {
+        if crashed.load(Ordering::SeqCst) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    assert!(crashed.load(Ordering::SeqCst), "the run was placed");
+    first.runner.shut_down();
+    drop(first);
+
+    // The new process starts while the node is down, so discovery cannot read its templates.
+    let node = NodeName::parse("pve1").unwrap();
+    let outage = Fault::NodeOffline {
+        node,
+        mode: OfflineMode::NoRoute,
+    };
+    sim.cluster
+        .inject(outage, FaultScope::lasting(chrono::Duration::seconds(5)));
+    let second = sim.provisioner(None);
+    second.runner.start().await.unwrap();
+    sim.settle(&second, &[id]).await;
+    let r = sim.record(id).await;
+    assert_eq!(*r.provision.phase(), Phase::Ready, "{:?}", r.provision.phase());
+    sim.check().await;
 }

@@ -8,11 +8,11 @@ use nimbus::domain::provisioning::{Phase, Step};
 use nimbus::ports::Clock;
 use nimbus::ports::Proxmox;
 
-use super::sim::{Sim, form};
+use super::sim::{Mode, Sim, form};
 
 #[tokio::test]
 async fn concurrent_provisions_all_run_on_distinct_addresses_and_vms() {
-    let sim = Sim::new(Scenario::default_cluster(3)).await;
+    let sim = Sim::new(Scenario::default_cluster(3), Mode::Chaos).await;
     let vms = sim.provisioner(None);
     vms.runner.start().await.unwrap();
     let mut ids = Vec::new();
@@ -53,7 +53,7 @@ async fn concurrent_provisions_all_run_on_distinct_addresses_and_vms() {
 
 #[tokio::test]
 async fn the_vm_gets_its_address_key_hardware_and_absolute_disk_size() {
-    let sim = Sim::new(Scenario::default_cluster(2)).await;
+    let sim = Sim::new(Scenario::default_cluster(2), Mode::Chaos).await;
     let vms = sim.provisioner(None);
     vms.runner.start().await.unwrap();
     let mut f = form("db-1");
@@ -96,7 +96,7 @@ async fn the_vm_gets_its_address_key_hardware_and_absolute_disk_size() {
 
 #[tokio::test]
 async fn a_taken_vmid_is_skipped_and_the_provision_still_runs() {
-    let sim = Sim::new(Scenario::default_cluster(2)).await;
+    let sim = Sim::new(Scenario::default_cluster(2), Mode::Chaos).await;
     sim.cluster.inject(Fault::NextIdCollision, FaultScope::Once);
     let vms = sim.provisioner(None);
     vms.runner.start().await.unwrap();
@@ -113,7 +113,7 @@ async fn a_taken_vmid_is_skipped_and_the_provision_still_runs() {
 
 #[tokio::test]
 async fn a_hostname_in_use_is_refused_before_anything_is_reserved() {
-    let sim = Sim::new(Scenario::default_cluster(2)).await;
+    let sim = Sim::new(Scenario::default_cluster(2), Mode::Chaos).await;
     let vms = sim.provisioner(None);
     vms.runner.start().await.unwrap();
     let first = vms.submissions.submit(&sim.caller, form("same"), None);
@@ -132,7 +132,8 @@ async fn a_hostname_in_use_is_refused_before_anything_is_reserved() {
 
 #[tokio::test]
 async fn a_readiness_timeout_keeps_the_vm_running_but_unconfirmed() {
-    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    // No scheduled faults: the test silences the VMID it predicts, which a taken `nextid` would move.
+    let sim = Sim::new(Scenario::default_cluster(1), Mode::Realistic).await;
     let vms = sim.provisioner(None);
     vms.runner.start().await.unwrap();
     let vmid = sim.cluster.proxmox().next_vmid(None).await.unwrap();
@@ -162,7 +163,7 @@ async fn a_readiness_timeout_keeps_the_vm_running_but_unconfirmed() {
 
 #[tokio::test]
 async fn shared_storage_templates_serve_every_node() {
-    let sim = Sim::new(Scenario::default_cluster(3).shared_templates()).await;
+    let sim = Sim::new(Scenario::default_cluster(3).shared_templates(), Mode::Chaos).await;
     let vms = sim.provisioner(None);
     vms.runner.start().await.unwrap();
     let mut ids = Vec::new();
@@ -177,12 +178,31 @@ async fn shared_storage_templates_serve_every_node() {
     }
     sim.settle(&vms, &ids).await;
     sim.check().await;
-    let nodes: std::collections::BTreeSet<String> = sim
-        .records()
-        .await
-        .iter()
-        .map(|r| r.provision.held().node.as_ref().unwrap().as_str().to_owned())
-        .collect();
+    let records = sim.records().await;
+    let mut nodes = std::collections::BTreeSet::new();
+    for r in &records {
+        assert_eq!(
+            *r.provision.phase(),
+            Phase::Ready,
+            "{}",
+            r.provision.spec().hostname.as_str()
+        );
+        let (node, vmid) = (
+            r.provision.held().node.clone().unwrap(),
+            r.provision.held().vmid.unwrap(),
+        );
+        let disk = sim.cluster.proxmox().vm_config(&node, vmid).await.unwrap();
+        if node.as_str() != "pve1" {
+            // The disk storage (local-lvm) is not shared: a clone to another node goes onto the
+            // template's shared storage, the only place Proxmox clones across nodes to.
+            assert!(
+                disk.get("scsi0").unwrap().starts_with("ceph-pool:"),
+                "{:?}",
+                disk.get("scsi0")
+            );
+        }
+        nodes.insert(node.as_str().to_owned());
+    }
     assert!(
         nodes.len() >= 2,
         "clones land on nodes other than the template's: {nodes:?}"
@@ -191,7 +211,7 @@ async fn shared_storage_templates_serve_every_node() {
 
 #[tokio::test]
 async fn linked_clones_are_made_on_the_templates_storage() {
-    let mut sim = Sim::new(Scenario::default_cluster(2)).await;
+    let mut sim = Sim::new(Scenario::default_cluster(2), Mode::Chaos).await;
     sim.settings.clone_mode = nimbus::domain::clone_mode::CloneMode::Linked;
     let vms = sim.provisioner(None);
     vms.runner.start().await.unwrap();
@@ -208,7 +228,7 @@ async fn linked_clones_are_made_on_the_templates_storage() {
 
 #[tokio::test]
 async fn a_cluster_without_templates_refuses_with_no_template() {
-    let sim = Sim::new(Scenario::empty(2)).await;
+    let sim = Sim::new(Scenario::empty(2), Mode::Chaos).await;
     let vms = sim.provisioner(None);
     vms.runner.start().await.unwrap();
     let refused = vms
@@ -223,7 +243,7 @@ async fn a_cluster_without_templates_refuses_with_no_template() {
 
 #[tokio::test]
 async fn a_request_waiting_for_approval_survives_a_restart_and_is_built_once_approved() {
-    let sim = Sim::new(Scenario::default_cluster(2)).await;
+    let sim = Sim::new(Scenario::default_cluster(2), Mode::Chaos).await;
     let ada = sim.member("ada@lab.example").await;
     let first = sim.provisioner(None);
     first.runner.start().await.unwrap();

@@ -11,7 +11,7 @@ use nimbus::domain::provisioning::{Phase, PowerAction};
 use nimbus::ports::proxmox::PowerStatus;
 use nimbus::ports::{AddressPool, ProvisionStore, Proxmox};
 
-use super::sim::{Sim, form};
+use super::sim::{Mode, Sim, form};
 
 async fn running(sim: &Sim, hostname: &str) -> (Arc<Provisioning>, InstanceId) {
     let vms = sim.provisioner(None);
@@ -40,7 +40,7 @@ async fn power_of(sim: &Sim, id: InstanceId) -> PowerStatus {
 
 #[tokio::test]
 async fn power_actions_follow_the_live_state_and_wait_for_their_task() {
-    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    let sim = Sim::new(Scenario::default_cluster(1), Mode::Chaos).await;
     let (vms, id) = running(&sim, "web").await;
     let refused = vms
         .lifecycle
@@ -78,7 +78,7 @@ async fn power_actions_follow_the_live_state_and_wait_for_their_task() {
 
 #[tokio::test]
 async fn a_shutdown_the_guest_ignores_leaves_a_note_suggesting_stop() {
-    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    let sim = Sim::new(Scenario::default_cluster(1), Mode::Chaos).await;
     let (vms, id) = running(&sim, "stubborn").await;
     let vmid = sim.record(id).await.provision.held().vmid.unwrap();
     sim.cluster
@@ -103,7 +103,7 @@ async fn a_shutdown_the_guest_ignores_leaves_a_note_suggesting_stop() {
 
 #[tokio::test]
 async fn delete_removes_the_vm_its_address_and_its_generated_key() {
-    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    let sim = Sim::new(Scenario::default_cluster(1), Mode::Chaos).await;
     let (vms, id) = running(&sim, "gone").await;
     let r = sim.record(id).await;
     let (node, vmid, key) = (
@@ -144,7 +144,7 @@ async fn delete_removes_the_vm_its_address_and_its_generated_key() {
 
 #[tokio::test]
 async fn a_delete_waits_out_an_outage_and_finishes() {
-    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    let sim = Sim::new(Scenario::default_cluster(1), Mode::Chaos).await;
     let (vms, id) = running(&sim, "patient").await;
     sim.cluster.inject(Fault::QuorumLost, FaultScope::UntilCleared);
     vms.lifecycle.delete(&sim.caller, id).await.unwrap();
@@ -178,7 +178,7 @@ async fn a_delete_waits_out_an_outage_and_finishes() {
 
 #[tokio::test]
 async fn a_delete_interrupted_by_a_restart_finishes_after_it() {
-    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    let sim = Sim::new(Scenario::default_cluster(1), Mode::Chaos).await;
     let (vms, id) = running(&sim, "restart").await;
     let vmid = sim.record(id).await.provision.held().vmid.unwrap();
     vms.lifecycle.delete(&sim.caller, id).await.unwrap();
@@ -196,7 +196,7 @@ async fn a_delete_interrupted_by_a_restart_finishes_after_it() {
 
 #[tokio::test]
 async fn a_status_proxmox_cannot_confirm_turns_unknown_once_it_is_stale_and_says_its_age() {
-    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    let sim = Sim::new(Scenario::default_cluster(1), Mode::Chaos).await;
     let (vms, id) = running(&sim, "quiet").await;
     let fresh = vms.views.get(&sim.caller, id).await.unwrap();
     assert_eq!(fresh.status.as_str(), "running");

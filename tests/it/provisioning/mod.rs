@@ -1,8 +1,14 @@
-//! The provisioner over the simulated cluster: whole flows, faults and crashes, in simulated time.
+//! The provisioner over the simulated cluster: whole flows, faults and crashes, in simulated time,
+//! with the seed from `SIM_SEED` and the invariants checked at every step of every run.
 
+mod at_rest;
 mod crash;
 mod faults;
 mod flows;
+mod harness;
+mod invariants;
 mod lifecycle;
+mod progress;
 mod reconcile;
+mod seed;
 mod sim;

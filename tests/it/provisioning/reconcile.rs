@@ -11,7 +11,7 @@ use nimbus::domain::vmid::VmId;
 use nimbus::ports::proxmox::{CloneRequest, ConfigChange, PowerOp, TaskState};
 use nimbus::ports::{AddressPool, Clock, Proxmox};
 
-use super::sim::{Sim, form};
+use super::sim::{Mode, Sim, form};
 
 async fn wait_task(sim: &Sim, upid: &nimbus::domain::upid::Upid) {
     let proxmox = sim.cluster.proxmox();
@@ -55,7 +55,7 @@ async fn foreign_vm(sim: &Sim, vmid: u32, ip: &str) {
 
 #[tokio::test]
 async fn a_foreign_guest_on_a_pool_address_is_adopted_and_never_handed_out() {
-    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    let sim = Sim::new(Scenario::default_cluster(1), Mode::Chaos).await;
     let vms = sim.provisioner(None);
     vms.runner.start().await.unwrap();
     foreign_vm(&sim, 500, "127.88.0.10").await;
@@ -89,7 +89,8 @@ async fn a_foreign_guest_on_a_pool_address_is_adopted_and_never_handed_out() {
 
 #[tokio::test]
 async fn a_reservation_nobody_owns_expires() {
-    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    // Nothing is provisioned here, so there is no run for scheduled faults to meet.
+    let sim = Sim::new(Scenario::default_cluster(1), Mode::Realistic).await;
     let vms = sim.provisioner(None);
     vms.runner.start().await.unwrap();
     let ghost = InstanceId::from_uuid(uuid::Uuid::new_v4());
@@ -113,7 +114,8 @@ async fn a_reservation_nobody_owns_expires() {
 
 #[tokio::test]
 async fn a_vanished_holder_is_vacated_only_after_the_miss_threshold() {
-    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    // Nothing is provisioned here, so there is no run for scheduled faults to meet.
+    let sim = Sim::new(Scenario::default_cluster(1), Mode::Realistic).await;
     let vms = sim.provisioner(None);
     vms.runner.start().await.unwrap();
     foreign_vm(&sim, 501, "127.88.0.12").await;
@@ -149,7 +151,7 @@ async fn a_vanished_holder_is_vacated_only_after_the_miss_threshold() {
 
 #[tokio::test]
 async fn a_vm_removed_behind_nimbus_back_shows_as_vanished() {
-    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    let sim = Sim::new(Scenario::default_cluster(1), Mode::Chaos).await;
     let vms = sim.provisioner(None);
     vms.runner.start().await.unwrap();
     let id = vms
@@ -185,7 +187,7 @@ async fn a_vm_removed_behind_nimbus_back_shows_as_vanished() {
 
 #[tokio::test]
 async fn a_lan_host_on_a_free_address_is_found_by_the_sweep_and_skipped() {
-    let sim = Sim::new(Scenario::default_cluster(1)).await;
+    let sim = Sim::new(Scenario::default_cluster(1), Mode::Chaos).await;
     let vms = sim.provisioner(None);
     vms.runner.start().await.unwrap();
     sim.cluster.add_lan_host("127.88.0.10".parse().unwrap(), &[443]);

@@ -2,8 +2,11 @@
 //! face of the simulator, its LAN, and a manual clock that the runs themselves move forward
 //! when they wait — so a run is fast and repeatable. A test can build a second provisioner over
 //! the same database and cluster, as a restarted process would.
+//!
+//! The seed comes from `SIM_SEED` (see `seed.rs`) and is printed when a test fails. Every run's
+//! checkpoint checks the invariants (see `invariants.rs`); a test fails at its next settle or
+//! check, or when its `Sim` is dropped, if any was broken.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,23 +26,42 @@ use nimbus::app::provisioning::{Checkpoint, ProvisionForm, ProvisionPorts, Provi
 use nimbus::domain::account::Email;
 use nimbus::domain::clone_mode::CloneMode;
 use nimbus::domain::ids::{InstanceId, UserId};
-use nimbus::domain::ip_pool::{AddressState, Holder, NetworkPlan, PoolRange, PrefixLen};
-use nimbus::domain::marker;
-use nimbus::domain::provisioning::Phase;
+use nimbus::domain::ip_pool::{NetworkPlan, PoolRange, PrefixLen};
 use nimbus::domain::scoring::ScoringPolicy;
 use nimbus::domain::vmid::VmId;
 use nimbus::ports::accounts::{AccountStore, AdminSeat, NewUser};
 use nimbus::ports::provisions::{ProvisionRecord, ProvisionStore};
-use nimbus::ports::proxmox::{ClusterResource, ResourceKind};
-use nimbus::ports::{AddressPool, Clock, Proxmox};
+use nimbus::ports::{AddressPool, Clock};
 
-/// Waiting moves the manual clock instead of sleeping.
-pub struct Advance(pub Arc<ManualClock>);
+use super::invariants::Watch;
+use super::seed::{self, Schedule, SeedGuard};
+
+/// How a test's cluster behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The realistic profile (durations with seeded jitter) and the seed's schedule of faults the
+    /// provisioner must survive: for flows whose outcome no such fault may change.
+    Chaos,
+    /// The realistic profile without scheduled faults: for tests that inject their own fault and
+    /// assert its effect, or that predict a VMID.
+    Realistic,
+    /// Fixed durations without jitter or scheduled faults: for assertions tied to exact timing.
+    Bench,
+}
+
+/// Waiting moves the manual clock instead of sleeping, and plays the fault schedule.
+pub struct Advance {
+    clock: Arc<ManualClock>,
+    schedule: Option<Arc<Schedule>>,
+}
 
 #[async_trait]
 impl Pace for Advance {
     async fn pause(&self, d: Duration) {
-        self.0.advance(chrono::Duration::from_std(d).unwrap());
+        self.clock.advance(chrono::Duration::from_std(d).unwrap());
+        if let Some(s) = &self.schedule {
+            s.tick(self.clock.now());
+        }
         tokio::task::yield_now().await;
     }
 }
@@ -53,6 +75,19 @@ pub struct Sim {
     vault: Arc<KeyVault>,
     audit: Arc<Auditor>,
     pub settings: ProvisionSettings,
+    pub seed: u64,
+    pub watch: Arc<Watch>,
+    schedule: Option<Arc<Schedule>>,
+    _guard: SeedGuard,
+}
+
+/// A violation found at a checkpoint fails the test even if it never settles or checks again.
+impl Drop for Sim {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            self.watch.assert_clean();
+        }
+    }
 }
 
 pub fn network() -> NetworkPlan {
@@ -77,11 +112,21 @@ pub fn form(hostname: &str) -> ProvisionForm {
 }
 
 impl Sim {
-    pub async fn new(scenario: Scenario) -> Self {
+    pub async fn new(scenario: Scenario, mode: Mode) -> Self {
+        let seed = seed::from_env();
+        let guard = SeedGuard(seed);
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("nimbus.db")).await.unwrap();
         let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 29, 9, 0, 0).unwrap()));
-        let cluster = SimCluster::new(scenario, Profile::Bench, 7, clock.clone());
+        let nodes: Vec<_> = scenario.nodes.iter().map(|n| n.name.clone()).collect();
+        let profile = match mode {
+            Mode::Bench => Profile::Bench,
+            Mode::Chaos | Mode::Realistic => Profile::Realistic,
+        };
+        let cluster = SimCluster::new(scenario, profile, seed, clock.clone());
+        let schedule = (mode == Mode::Chaos)
+            .then(|| Arc::new(Schedule::new(cluster.clone(), clock.now(), seed::plan(seed, &nodes))));
+        let watch = Arc::new(Watch::open(seed, store.clone(), cluster.clone(), clock.clone()).await);
         let user = store
             .create_user(
                 NewUser {
@@ -138,6 +183,10 @@ impl Sim {
             caller,
             vault,
             settings,
+            seed,
+            watch,
+            schedule,
+            _guard: guard,
         }
     }
 
@@ -152,22 +201,44 @@ impl Sim {
         self.store.pool_rows().await.unwrap().iter().all(|r| r.is_free())
     }
 
-    /// A provisioner over this database and cluster, as one process would build it.
+    /// A provisioner over this database and cluster, as one process would build it. Its
+    /// checkpoint hook checks the invariants, then runs `checkpoint` if there is one.
     pub fn provisioner(&self, checkpoint: Option<Checkpoint>) -> Arc<Provisioning> {
+        self.provisioner_over(Arc::new(self.store.clone()), checkpoint)
+    }
+
+    /// The same over another address pool (a deliberately broken one, for the harness's own test).
+    pub fn provisioner_over(&self, pool: Arc<dyn AddressPool>, checkpoint: Option<Checkpoint>) -> Arc<Provisioning> {
         let ports = ProvisionPorts {
             proxmox: Some(Arc::new(self.cluster.proxmox())),
             store: Arc::new(self.store.clone()),
             quotas: Arc::new(self.store.clone()),
             accounts: Arc::new(self.store.clone()),
             audit: self.audit.clone(),
-            pool: Arc::new(self.store.clone()),
+            pool,
             lan: Arc::new(SimLan(self.cluster.clone())),
             vault: self.vault.clone(),
             codec: Arc::new(OpenSshCodec),
             clock: self.clock.clone(),
-            pace: Arc::new(Advance(self.clock.clone())),
+            pace: Arc::new(Advance {
+                clock: self.clock.clone(),
+                schedule: self.schedule.clone(),
+            }),
         };
-        Arc::new(Provisioning::new(ports, self.settings.clone(), checkpoint))
+        let (watch, schedule, clock) = (self.watch.clone(), self.schedule.clone(), self.clock.clone());
+        let hook: Checkpoint = Arc::new(move |id, word, after| {
+            let (watch, schedule, clock, inner) = (watch.clone(), schedule.clone(), clock.clone(), checkpoint.clone());
+            Box::pin(async move {
+                if let Some(s) = &schedule {
+                    s.tick(clock.now());
+                }
+                watch.at_checkpoint(id, word, after).await;
+                if let Some(inner) = inner {
+                    inner(id, word, after).await;
+                }
+            })
+        });
+        Arc::new(Provisioning::new(ports, self.settings.clone(), Some(hook)))
     }
 
     /// A second account, a member (the first, `caller`, is the admin).
@@ -204,81 +275,66 @@ impl Sim {
         self.store.get_provision(id).await.unwrap().unwrap()
     }
 
-    /// Waits (bounded, in simulated time) until no provision of `vms` is still running.
+    /// Waits (bounded, in simulated time) until no provision of `vms` is still running; fails the
+    /// test if an invariant broke meanwhile or a provision never settles. Then clears the
+    /// scheduled faults still active, so what the test does next meets a healthy cluster.
     pub async fn settle(&self, vms: &Provisioning, ids: &[InstanceId]) {
-        for _ in 0..20_000 {
+        let settled = self.wait_settled(vms, ids).await;
+        if !self.watch.violations().is_empty() {
+            // What the cluster did last, for whoever reads the failure.
+            let log = self.cluster.event_log();
+            eprintln!(
+                "the cluster's last events:\n{}",
+                log[log.len().saturating_sub(60)..].join("\n")
+            );
+        }
+        self.watch.assert_clean();
+        if !settled {
+            let phases: Vec<String> = self
+                .records()
+                .await
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} {}",
+                        r.provision.spec().hostname.as_str(),
+                        r.provision.phase().word()
+                    )
+                })
+                .collect();
+            panic!("provisions did not settle: {phases:?}; {}", seed::replay(self.seed));
+        }
+    }
+
+    /// [`Sim::settle`] without failing: whether every run ended within the bound.
+    pub async fn wait_settled(&self, vms: &Provisioning, ids: &[InstanceId]) -> bool {
+        for n in 0..20_000 {
             if ids.iter().all(|id| !vms.runner.is_running(*id)) {
-                return;
+                if let Some(s) = &self.schedule {
+                    s.calm();
+                }
+                return true;
+            }
+            if !self.watch.violations().is_empty() {
+                return false;
             }
             self.clock.advance(chrono::Duration::milliseconds(100));
+            if let Some(s) = &self.schedule {
+                s.tick(self.clock.now());
+            }
+            if n % 50 == 0 {
+                self.watch.stalled().await;
+            }
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
-        let phases: Vec<String> = self
-            .records()
-            .await
-            .iter()
-            .map(|r| r.provision.phase().word().to_owned())
-            .collect();
-        panic!("provisions did not settle: {phases:?}");
+        false
     }
 
     /// The invariants after any run, interrupted or not: every provision ended running or rolled
     /// back; every VM on the cluster (templates aside) is a running provision's, once, with its
     /// marker; every held address belongs to exactly one running provision.
     pub async fn check(&self) {
-        let records = self.records().await;
-        let mut ready: BTreeMap<InstanceId, &ProvisionRecord> = BTreeMap::new();
-        for r in &records {
-            match r.provision.phase() {
-                Phase::Ready => {
-                    ready.insert(r.id(), r);
-                }
-                Phase::RolledBack { failure } => {
-                    assert!(!failure.reason.is_empty());
-                    assert_eq!(r.provision.held().ip, None, "a rolled-back provision holds no address");
-                    assert_eq!(r.provision.held().vmid, None, "a rolled-back provision holds no VM");
-                }
-                other => panic!("{} ended {}", r.provision.spec().hostname.as_str(), other.word()),
-            }
-        }
-        let proxmox = self.cluster.proxmox();
-        let mut seen = BTreeSet::new();
-        for row in proxmox.cluster_resources(Some(ResourceKind::Vm)).await.unwrap() {
-            let ClusterResource::Guest(g) = row else { continue };
-            if g.template {
-                continue;
-            }
-            let config = proxmox.vm_config(&g.node, g.vmid).await.unwrap();
-            // A VM without the marker is someone else's (Nimbus clones carry it from the first call).
-            let Some(owner) = config.get("description").and_then(marker::find) else {
-                continue;
-            };
-            let record = ready
-                .get(&owner)
-                .unwrap_or_else(|| panic!("orphan VM {} of provision {owner}", g.vmid.get()));
-            assert_eq!(record.provision.held().vmid, Some(g.vmid), "the record names its VM");
-            assert!(seen.insert(owner), "two VMs carry the marker of {owner}");
-        }
-        assert_eq!(seen.len(), ready.len(), "every running provision has its VM");
-        let mut holders = BTreeSet::new();
-        for row in self.store.pool_rows().await.unwrap() {
-            match &row.state {
-                AddressState::Free => {}
-                AddressState::Reserved(r) => panic!("{} is still reserved for {}", row.addr, r.provision),
-                AddressState::Allocated {
-                    holder: Holder::Local { instance, vmid },
-                    ..
-                } => {
-                    let record = ready
-                        .get(instance)
-                        .unwrap_or_else(|| panic!("{} held for a VM that is not running", row.addr));
-                    assert_eq!(record.provision.held().ip, Some(row.addr));
-                    assert_eq!(record.provision.held().vmid, Some(*vmid));
-                    assert!(holders.insert(*instance), "{instance} holds two addresses");
-                }
-                AddressState::Allocated { .. } => {}
-            }
-        }
-        assert_eq!(holders.len(), ready.len(), "every running provision holds its address");
+        self.watch.at_rest().await;
+        self.watch.assert_clean();
     }
 }

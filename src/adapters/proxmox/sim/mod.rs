@@ -91,6 +91,16 @@ impl SimCluster {
         self.at_now().vms.get(&vmid).map(|vm| vm.node.clone())
     }
 
+    /// Every VM (templates included) with its node and config as they really are, read past any
+    /// injected fault: for checks that must see the truth while the cluster misbehaves.
+    pub fn vm_configs(&self) -> Vec<(VmId, crate::domain::cluster::NodeName, BTreeMap<String, String>)> {
+        let m = self.at_now();
+        m.vms
+            .values()
+            .map(|vm| (vm.vmid, vm.node.clone(), vm.config.clone()))
+            .collect()
+    }
+
     /// Whether `ip` answers a TCP connection on `port` on the simulated LAN right now.
     pub fn lan_answers(&self, ip: IpAddr, port: u16) -> bool {
         self.at_now().lan_answers(ip, port)
