@@ -252,7 +252,7 @@ impl Watch {
 
         let mut ips: BTreeMap<Ipv4Addr, Vec<String>> = BTreeMap::new();
         let mut vmids: BTreeMap<VmId, Vec<String>> = BTreeMap::new();
-        for r in records.iter().filter(|r| holding(&r.provision.phase())) {
+        for r in records.iter().filter(|r| holding(r.provision.phase())) {
             let named = format!("{} in {}", name(r), r.provision.phase().word());
             if let Some(ip) = r.provision.held().ip {
                 ips.entry(ip).or_default().push(named.clone());
@@ -283,7 +283,7 @@ impl Watch {
                 self.report(ADDRESS_TWICE, format!("{} holds {addrs:?} in the pool", who(*id)));
             }
             let settled = match by_id.get(id) {
-                Some(r) => released(&r.provision.phase()).then(|| r.provision.phase().word().to_owned()),
+                Some(r) => released(r.provision.phase()).then(|| r.provision.phase().word().to_owned()),
                 // Created after the records were read? Then it has a record now.
                 None => match self.store.get_provision(*id).await {
                     Ok(Some(_)) => None,
@@ -311,7 +311,7 @@ impl Watch {
                     ORPHAN,
                     format!("VM {} carries the marker of {owner}, which has no record", g.vmid),
                 ),
-                Some(r) if released(&r.provision.phase()) => self.report(
+                Some(r) if released(r.provision.phase()) => self.report(
                     ORPHAN,
                     format!(
                         "VM {} carries the marker of {}, which is {}",
@@ -324,7 +324,7 @@ impl Watch {
             }
             // The address of a VM whose provision holds it is that provision's in the pool.
             if let Some(ip) = g.ip
-                && by_id.get(&owner).is_some_and(|r| holding(&r.provision.phase()))
+                && by_id.get(&owner).is_some_and(|r| holding(r.provision.phase()))
                 && let Some(row) = rows.iter().find(|row| row.addr == ip)
                 && row_holder(&row.state) != Some(owner)
             {
