@@ -28,8 +28,8 @@ impl Job for ReadinessRecheck {
         "Re-check machines whose readiness was not confirmed"
     }
 
-    async fn tick(&self, _now: DateTime<Utc>) -> JobReport {
-        match self.pass().await {
+    async fn tick(&self, now: DateTime<Utc>) -> JobReport {
+        match self.pass(now).await {
             Ok((0, 0)) => JobReport::quiet("No machine is waiting for its readiness to be confirmed."),
             Ok((checked, 0)) => JobReport::quiet(format!("{checked} unconfirmed machines checked; none answered yet.")),
             Ok((checked, confirmed)) => JobReport::changed(format!(
@@ -45,8 +45,8 @@ impl ReadinessRecheck {
         Self { shared, runner }
     }
 
-    /// One pass: how many unconfirmed machines were checked, and how many answered.
-    pub async fn pass(&self) -> Result<(usize, usize), crate::ports::StoreError> {
+    /// One pass at `now`: how many unconfirmed machines were checked, and how many answered.
+    pub async fn pass(&self, now: DateTime<Utc>) -> Result<(usize, usize), crate::ports::StoreError> {
         if self.shared.ports.proxmox.is_none() {
             return Ok((0, 0));
         }
@@ -58,7 +58,7 @@ impl ReadinessRecheck {
             }
             checked += 1;
             if steps::answers(&self.shared, &record).await
-                && self.runner.record(&mut record, Event::ReadinessConfirmed).await
+                && self.runner.record_at(&mut record, Event::ReadinessConfirmed, now).await
             {
                 tracing::info!(vm = %record.id(), "a machine confirmed its readiness late; warning cleared");
                 confirmed += 1;

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use tokio::task::JoinHandle;
 
 use super::provision_error::ProvisionError;
@@ -211,8 +212,13 @@ impl Runner {
 
     /// Applies an event, stores the record and publishes it. False when the run must stop.
     pub(super) async fn record(&self, record: &mut ProvisionRecord, event: Event) -> bool {
+        let now = self.shared.ports.clock.now();
+        self.record_at(record, event, now).await
+    }
+
+    /// As [`Runner::record`], for an event that happened at `now` (a job's tick).
+    pub(super) async fn record_at(&self, record: &mut ProvisionRecord, event: Event, now: DateTime<Utc>) -> bool {
         let s = &self.shared;
-        let now = s.ports.clock.now();
         let id = record.id();
         if let Err(e) = record.provision.apply(event.clone(), now) {
             tracing::error!(vm = %id, event = event.name(), error = %e, "a provision refused an event; stopping its run");
@@ -226,7 +232,7 @@ impl Runner {
         if record.provision.phase().is_at_rest() && record.finished_at.is_none() {
             record.finished_at = Some(now);
         }
-        self.side_effects(record, &event).await;
+        self.side_effects(record, &event, now).await;
         for attempt in 1..=3u64 {
             match s.ports.store.save_provision(record).await {
                 Ok(()) => break,
@@ -242,10 +248,9 @@ impl Runner {
     }
 
     /// What else changes with an event: the pool, in-flight placements, kept keys.
-    async fn side_effects(&self, record: &mut ProvisionRecord, event: &Event) {
+    async fn side_effects(&self, record: &mut ProvisionRecord, event: &Event, now: DateTime<Utc>) {
         let s = &self.shared;
         let id = record.id();
-        let now = s.ports.clock.now();
         let p = &record.provision;
         if let (Some(ip), Some(step)) = (p.held().ip, p.phase().step())
             && step != Step::ReserveIp

@@ -24,6 +24,7 @@ impl Job for TemplateDiscovery {
         "Discover the OS templates on the cluster"
     }
 
+    /// Discovery has no time in it: what the cluster holds now is the answer.
     async fn tick(&self, _now: DateTime<Utc>) -> JobReport {
         if self.shared.ports.proxmox.is_none() {
             return JobReport::quiet("No Proxmox cluster is configured.");

@@ -150,15 +150,18 @@ async fn a_readiness_timeout_keeps_the_vm_running_but_unconfirmed() {
     assert!(r.provision.unconfirmed());
     sim.check().await;
     assert_eq!(
-        vms.recheck.pass().await.unwrap(),
+        vms.recheck.pass(sim.clock.now()).await.unwrap(),
         (1, 0),
         "still silent: the warning stays"
     );
     sim.cluster.clear_faults();
-    let report = vms.recheck.tick(sim.clock.now()).await;
+    let at = sim.clock.now() + chrono::Duration::minutes(5);
+    let report = vms.recheck.tick(at).await;
     assert_eq!(report.outcome, JobOutcome::Ok);
     assert!(report.summary.contains("1 answered"), "{}", report.summary);
-    assert!(!sim.record(id).await.provision.unconfirmed());
+    let confirmed = sim.record(id).await;
+    assert!(!confirmed.provision.unconfirmed());
+    assert_eq!(confirmed.updated_at, at, "the job records the time it was given");
 }
 
 #[tokio::test]
