@@ -258,6 +258,25 @@ caller_extractor!(
 );
 
 caller_extractor!(
+    /// A signed-in caller with full credentials: a session or a read-write token (not a
+    /// read-only token, even for a read), past the access-code gate. For reads that hand out
+    /// secrets, such as private keys.
+    FullCredential,
+    |req, caller| {
+        if caller.read_only() {
+            return Err(refuse(
+                StatusCode::FORBIDDEN,
+                ErrorBody::new(
+                    "read_only_token",
+                    "A read-only API token cannot download private keys. Sign in, or use a read-write token.",
+                ),
+            ));
+        }
+        gate(req, caller)
+    }
+);
+
+caller_extractor!(
     /// Any signed-in caller, whether or not they passed the access-code gate (their own account
     /// basics and the gate itself).
     SignedInUngated,

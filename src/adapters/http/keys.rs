@@ -9,7 +9,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
 
 use super::accounts::views::Deleted;
-use super::auth::SignedIn;
+use super::auth::{FullCredential, SignedIn};
 use super::envelope::{Envelope, ErrorBody};
 use super::errors::status::{BadRequest, Conflict, NotFound};
 use super::errors::{ApiError, Covers, statuses};
@@ -310,7 +310,7 @@ impl KeysApi {
     #[oai(path = "/:id/private-key", method = "get", operation_id = "get_private_key")]
     async fn private_key(
         &self,
-        caller: SignedIn,
+        caller: FullCredential,
         vault: Data<&Arc<KeyVault>>,
         id: Path<String>,
     ) -> Result<PrivateKeyResponse, ApiError<op::KeyLookup>> {

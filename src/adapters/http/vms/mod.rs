@@ -19,7 +19,7 @@ use self::pending::CreateResponse;
 use self::stream::Follower;
 pub use self::views::VmView;
 use self::views::{CatalogView, ProvisionRequest, ResultView};
-use super::auth::SignedIn;
+use super::auth::{FullCredential, SignedIn};
 use super::envelope::Envelope;
 use super::errors::{ApiError, statuses};
 use super::keys::PrivateKeyView;
@@ -285,7 +285,7 @@ impl VmsApi {
     #[oai(path = "/vms/:id/private-key", method = "get", operation_id = "get_vm_private_key")]
     async fn private_key(
         &self,
-        caller: SignedIn,
+        caller: FullCredential,
         vms: Data<&Arc<Provisioning>>,
         id: Path<String>,
     ) -> Result<VmKeyResponse, ApiError<op::VmLookup>> {
