@@ -13,6 +13,7 @@ mod routes;
 
 pub mod accounts;
 pub mod auth;
+mod csrf;
 pub mod envelope;
 pub mod errors;
 pub mod limits;
@@ -34,7 +35,8 @@ use crate::app::health::HealthService;
 use crate::app::keys::KeyVault;
 use crate::app::oauth::OAuthService;
 use crate::app::signups::SignupSwitch;
-use auth::{CookiePolicy, CsrfGuard};
+use auth::CookiePolicy;
+use csrf::CsrfGuard;
 use limits::RateLimits;
 use middleware::{ApiErrors, ApiRoutes, BodyLimit, PanicToEnvelope, RequestContext, SecurityHeaders};
 
