@@ -69,6 +69,9 @@ impl KeyCodec for OpenSshCodec {
                 KeyParseError::NotPublic
             }
         })?;
+        if key.comment().chars().any(char::is_control) {
+            return Err(KeyParseError::ControlCharacter);
+        }
         describe(&key)
     }
 

@@ -54,6 +54,10 @@ pub enum KeyParseError {
         "This private key is protected by a passphrase. Nimbus can only keep unprotected keys: remove the passphrase on a copy (ssh-keygen -p -f COPY) or keep only the public key here."
     )]
     Encrypted,
+    #[error(
+        "The key's comment holds a control character (such as a carriage return or an escape). Paste the key as one line with a plain comment, for example 'ssh-ed25519 AAAA… you@laptop'."
+    )]
+    ControlCharacter,
     #[error("{0} keys are not accepted. Use Ed25519 (recommended), ECDSA or RSA of at least 3072 bits.")]
     Unsupported(String),
     #[error("The key could not be made: {0}")]
@@ -62,7 +66,9 @@ pub enum KeyParseError {
 
 #[cfg_attr(test, mockall::automock)]
 pub trait KeyCodec: Send + Sync {
-    /// Reads an authorized_keys line. Errors: `NotPublic`, `PrivateInPublicField`, `Unsupported`.
+    /// Reads an authorized_keys line. Errors: `NotPublic`, `PrivateInPublicField`, `Unsupported`,
+    /// `ControlCharacter` (a comment with a carriage return, an escape or any other control
+    /// character, which would break the line it is written into).
     fn parse_public(&self, text: &str) -> Result<PublicKeyInfo, KeyParseError>;
 
     /// Reads an OpenSSH private key. Errors: `NotPrivate`, `PublicInPrivateField`, `Encrypted`,

@@ -120,6 +120,13 @@ async fn keys_are_added_generated_defaulted_renamed_and_deleted() {
     app.stop().await;
 }
 
+/// The fixture's Ed25519 key with another comment.
+fn with_comment(comment: &str) -> String {
+    let line = fixture("ed25519.pub");
+    let mut fields = line.split_whitespace();
+    format!("{} {} {comment}", fields.next().unwrap(), fields.next().unwrap())
+}
+
 #[tokio::test]
 async fn a_private_half_must_match_be_unprotected_and_in_openssh_format() {
     let app = TestApp::spawn_with(Mode::Demo, NO_LIMITS).await;
@@ -166,6 +173,16 @@ async fn a_private_half_must_match_be_unprotected_and_in_openssh_format() {
             "private key",
         ),
         (json!({"name": "x"}), "public_key", "public key"),
+        (
+            json!({"name": "x", "public_key": with_comment("you\r@laptop")}),
+            "public_key",
+            "control character",
+        ),
+        (
+            json!({"name": "x", "public_key": with_comment("you@laptop\u{1b}[2J")}),
+            "public_key",
+            "control character",
+        ),
         (
             json!({"name": "Bad Name", "public_key": fixture("ed25519.pub")}),
             "name",

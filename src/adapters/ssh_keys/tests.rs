@@ -30,6 +30,33 @@ fn public_keys_parse_with_ssh_keygen_fingerprints_and_sizes() {
 }
 
 #[test]
+fn comments_with_control_characters_are_refused_but_a_windows_line_end_is_not() {
+    let line = fixture("ed25519.pub");
+    let mut fields = line.split_whitespace();
+    let (algorithm, body) = (fields.next().unwrap(), fields.next().unwrap());
+    for comment in [
+        "you\r@laptop",
+        "a\rb",
+        "x\u{7f}",
+        "bell\u{7}",
+        "esc\u{1b}[1m",
+        "tab\there",
+        "n\u{85}l",
+    ] {
+        assert_eq!(
+            OpenSshCodec.parse_public(&format!("{algorithm} {body} {comment}")),
+            Err(KeyParseError::ControlCharacter),
+            "{comment:?}"
+        );
+    }
+    let pasted = OpenSshCodec
+        .parse_public(&format!("{algorithm} {body} you@laptop\r\n"))
+        .unwrap();
+    assert_eq!(pasted.comment, "you@laptop");
+    assert!(!pasted.line.chars().any(char::is_control), "{:?}", pasted.line);
+}
+
+#[test]
 fn wrong_texts_in_the_public_field_get_a_reason() {
     let codec = OpenSshCodec;
     assert_eq!(codec.parse_public("hello"), Err(KeyParseError::NotPublic));

@@ -228,6 +228,12 @@ async fn bad_fields_are_named_and_change_nothing() {
             "ssh_pubkey",
         ),
         (
+            json!({"hostname": "ok", "tier": "small", "os_template": "debian-12",
+                "ssh_pubkey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFs6JPryV1wcIJJDdBb9ZlV19EqzTCcO53zzM1RFnJ3g a\rruncmd"}),
+            400,
+            "ssh_pubkey",
+        ),
+        (
             json!({"hostname": "ok", "tier": "small", "os_template": "debian-12", "generate_key": true, "public_tunnel": true}),
             400,
             "public_tunnel",
