@@ -23,6 +23,7 @@ pub fn builtin_defaults() -> QuotaLimits {
         max_memory_mib: Some(32 * 1024),
         max_disk_gib: Some(500),
         approval_above: None,
+        max_pending: Some(3),
     }
 }
 
@@ -225,11 +226,12 @@ pub async fn limits_with_source(
 fn describe(l: &QuotaLimits) -> String {
     let show = |v: Option<u64>| v.map_or_else(|| "no limit".to_owned(), |v| v.to_string());
     format!(
-        "machines {}, vCPUs {}, memory MiB {}, disk GB {}, approval above {}",
+        "machines {}, vCPUs {}, memory MiB {}, disk GB {}, waiting requests {}, approval above {}",
         show(l.max_vms.map(u64::from)),
         show(l.max_vcpus.map(u64::from)),
         show(l.max_memory_mib),
         show(l.max_disk_gib),
+        show(l.max_pending.map(u64::from)),
         l.approval_above.as_ref().map_or("xl only", |t| t.as_str()),
     )
 }

@@ -2059,6 +2059,11 @@ export interface components {
             max_disk_gib?: number;
             /** @description Tiers larger than this one need an admin's approval (xl always does); absent for none. */
             approval_above?: string;
+            /**
+             * Format: uint64
+             * @description Requests waiting for an admin's approval at once (0 to 1000).
+             */
+            max_pending?: number;
         };
         /**
          * QuotaOverview

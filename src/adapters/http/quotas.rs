@@ -42,6 +42,9 @@ pub struct LimitsView {
     /// Tiers larger than this one need an admin's approval (xl always does); absent for none.
     #[oai(skip_serializing_if_is_none)]
     pub approval_above: Option<String>,
+    /// Requests waiting for an admin's approval at once (0 to 1000).
+    #[oai(skip_serializing_if_is_none)]
+    pub max_pending: Option<u64>,
 }
 
 impl From<&QuotaLimits> for LimitsView {
@@ -52,6 +55,7 @@ impl From<&QuotaLimits> for LimitsView {
             max_memory_mib: l.max_memory_mib,
             max_disk_gib: l.max_disk_gib,
             approval_above: l.approval_above.as_ref().map(|t| t.as_str().to_owned()),
+            max_pending: l.max_pending.map(u64::from),
         }
     }
 }
@@ -63,6 +67,7 @@ impl LimitsView {
             self.max_vcpus,
             self.max_memory_mib,
             self.max_disk_gib,
+            self.max_pending,
             self.approval_above.as_deref(),
             &TierCatalog::builtin(),
         )

@@ -348,6 +348,9 @@ pub(super) fn over_quota(breach: QuotaBreach, owner: Option<&User>) -> Provision
 /// What the breach is and what to do about it, for the member or the admin acting for `owner`.
 pub(super) fn quota_message(breach: &QuotaBreach, owner: Option<&User>) -> String {
     let what_to_do = match owner {
+        None if matches!(breach, QuotaBreach::Pending { .. }) => {
+            "Wait for an admin to decide on one, or withdraw a request you no longer need (delete it).".to_owned()
+        }
         None => "Delete a machine you no longer need, choose a smaller tier, or ask an admin to raise your quota."
             .to_owned(),
         Some(user) => format!(

@@ -4,7 +4,9 @@
 //!
 //! Usage counts every machine that exists or is being built (not requests waiting for approval,
 //! denied requests or rolled-back provisions). A request is admitted when usage plus the request
-//! stays within every limit; a refusal names the first limit it would break.
+//! stays within every limit; a refusal names the first limit it would break. Requests waiting for
+//! approval count toward no machine limit, so they have a cap of their own (`max_pending`): a
+//! waiting request holds its hostname, and without a cap one member could hold thousands.
 
 use std::fmt;
 
@@ -20,6 +22,8 @@ pub struct QuotaLimits {
     /// Tiers larger than this one need an admin's approval (on top of tiers that always do);
     /// `None` adds no such rule.
     pub approval_above: Option<TierName>,
+    /// Requests waiting for an admin's approval at once.
+    pub max_pending: Option<u32>,
 }
 
 /// What a member's machines take up, or what one request asks for.
@@ -63,6 +67,7 @@ pub enum QuotaBreach {
     Vcpus { limit: u32, used: u32, asked: u32 },
     MemoryMib { limit: u64, used: u64, asked: u64 },
     DiskGib { limit: u64, used: u64, asked: u64 },
+    Pending { limit: u32, waiting: u32 },
 }
 
 impl QuotaBreach {
@@ -73,6 +78,7 @@ impl QuotaBreach {
             Self::Vcpus { .. } => "max_vcpus",
             Self::MemoryMib { .. } => "max_memory_mib",
             Self::DiskGib { .. } => "max_disk_gib",
+            Self::Pending { .. } => "max_pending",
         }
     }
 }
@@ -109,6 +115,12 @@ impl fmt::Display for QuotaBreach {
             Self::DiskGib { limit, used, asked } => write!(
                 f,
                 "The quota allows {limit} GB of disk in total; {used} GB is in use and this machine needs {asked} GB."
+            ),
+            Self::Pending { limit, waiting } => write!(
+                f,
+                "The quota allows {limit} request{} waiting for an admin's approval at once, and {waiting} {} waiting.",
+                if limit == 1 { "" } else { "s" },
+                if waiting == 1 { "is" } else { "are" }
             ),
         }
     }
@@ -152,6 +164,14 @@ impl QuotaLimits {
             });
         }
         Ok(())
+    }
+
+    /// Whether one more request may wait for approval beside the `waiting` ones.
+    pub fn admit_request(&self, waiting: u32) -> Result<(), QuotaBreach> {
+        match self.max_pending {
+            Some(limit) if waiting >= limit => Err(QuotaBreach::Pending { limit, waiting }),
+            _ => Ok(()),
+        }
     }
 
     /// Whether a member launching `tier` must wait for an admin: the tier always needs approval,
@@ -215,6 +235,7 @@ impl QuotaLimits {
         max_vcpus: Option<u64>,
         max_memory_mib: Option<u64>,
         max_disk_gib: Option<u64>,
+        max_pending: Option<u64>,
         approval_above: Option<&str>,
         catalog: &TierCatalog,
     ) -> Result<Self, QuotaError> {
@@ -245,6 +266,7 @@ impl QuotaLimits {
             max_memory_mib: within("max_memory_mib", max_memory_mib, 1 << 30)?,
             max_disk_gib: within("max_disk_gib", max_disk_gib, 1 << 30)?,
             approval_above,
+            max_pending: within("max_pending", max_pending, 1_000)?.map(|v| v as u32),
         })
     }
 }

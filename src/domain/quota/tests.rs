@@ -11,6 +11,7 @@ fn limits() -> QuotaLimits {
         max_memory_mib: Some(6 * 1024),
         max_disk_gib: Some(100),
         approval_above: None,
+        max_pending: Some(2),
     }
 }
 
@@ -111,14 +112,32 @@ fn headroom_is_what_is_left_and_never_negative() {
 #[test]
 fn admin_input_is_checked_and_names_the_field() {
     let catalog = TierCatalog::builtin();
-    let ok = QuotaLimits::checked(Some(5), None, Some(4096), None, Some(" large "), &catalog).unwrap();
+    let ok = QuotaLimits::checked(Some(5), None, Some(4096), None, Some(3), Some(" large "), &catalog).unwrap();
     assert_eq!(ok.max_vms, Some(5));
     assert_eq!(ok.approval_above.as_ref().map(|t| t.as_str()), Some("large"));
-    let blank = QuotaLimits::checked(None, None, None, None, Some(""), &catalog).unwrap();
+    let blank = QuotaLimits::checked(None, None, None, None, None, Some(""), &catalog).unwrap();
     assert_eq!(blank, QuotaLimits::default());
-    let e = QuotaLimits::checked(Some(20_000), None, None, None, None, &catalog).unwrap_err();
+    let e = QuotaLimits::checked(Some(20_000), None, None, None, None, None, &catalog).unwrap_err();
     assert_eq!(e.field(), "max_vms");
-    let e = QuotaLimits::checked(None, None, None, None, Some("huge"), &catalog).unwrap_err();
+    assert_eq!(ok.max_pending, Some(3));
+    let e = QuotaLimits::checked(None, None, None, None, Some(1_001), None, &catalog).unwrap_err();
+    assert_eq!(e.field(), "max_pending");
+    let e = QuotaLimits::checked(None, None, None, None, None, Some("huge"), &catalog).unwrap_err();
     assert_eq!(e.field(), "approval_above");
     assert!(e.to_string().contains("small, medium, large, xl"));
+}
+
+#[test]
+fn waiting_requests_are_capped_on_their_own() {
+    let l = limits();
+    assert_eq!(l.admit_request(0), Ok(()));
+    assert_eq!(l.admit_request(1), Ok(()));
+    let breach = l.admit_request(2).unwrap_err();
+    assert_eq!(breach, QuotaBreach::Pending { limit: 2, waiting: 2 });
+    assert_eq!(breach.limit_name(), "max_pending");
+    assert_eq!(
+        breach.to_string(),
+        "The quota allows 2 requests waiting for an admin's approval at once, and 2 are waiting."
+    );
+    assert_eq!(QuotaLimits::default().admit_request(10_000), Ok(()), "no limit");
 }

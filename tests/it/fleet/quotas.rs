@@ -314,3 +314,79 @@ async fn an_admin_provisions_for_a_member_who_then_owns_it_within_their_quota() 
     assert_eq!(audit.body["data"]["entries"].as_array().map(Vec::len), Some(1));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn requests_waiting_for_approval_are_capped_per_member_and_a_decision_frees_a_place() {
+    let (app, admin) = with_admin().await;
+    let (_, bearer) = member(&app, "ada@lab.example", "Ada").await;
+    let (_, bob) = member(&app, "bob@lab.example", "Bob").await;
+    let mut waiting = Vec::new();
+    for i in 0..3 {
+        let filed = as_(
+            &app,
+            &bearer,
+            Method::POST,
+            "/api/vms",
+            Some(vm(&format!("big-{i}"), "xl")),
+        )
+        .await;
+        assert_eq!(filed.status, 202, "{}", filed.body);
+        waiting.push(filed.body["data"]["id"].as_str().unwrap().to_owned());
+    }
+    let fourth = as_(&app, &bearer, Method::POST, "/api/vms", Some(vm("big-3", "xl"))).await;
+    assert_eq!(
+        (fourth.status.as_u16(), fourth.code()),
+        (403, "quota_exceeded"),
+        "{}",
+        fourth.body
+    );
+    let message = fourth.body["error"].as_str().unwrap();
+    assert!(message.contains("allows 3 requests waiting"), "{message}");
+    assert!(message.contains("withdraw a request"), "{message}");
+    let theirs = as_(&app, &bob, Method::POST, "/api/vms", Some(vm("bobs-big", "xl"))).await;
+    assert_eq!(
+        theirs.status, 202,
+        "another member has places of their own: {}",
+        theirs.body
+    );
+    let admins = as_(&app, &admin, Method::POST, "/api/vms", Some(vm("admins-own", "small"))).await;
+    assert_eq!(admins.status, 201, "{}", admins.body);
+    let queue = as_(&app, &admin, Method::GET, "/api/approvals", None).await;
+    assert_eq!(
+        queue.body["data"].as_array().unwrap().len(),
+        4,
+        "the refused one never queued"
+    );
+
+    let path = format!("/api/approvals/{}/deny", waiting[0]);
+    let denied = as_(&app, &admin, Method::POST, &path, Some(json!({"reason": "not now"}))).await;
+    assert_eq!(denied.status, 200, "{}", denied.body);
+    let now = as_(&app, &bearer, Method::POST, "/api/vms", Some(vm("big-3", "xl"))).await;
+    assert_eq!(now.status, 202, "a decision frees a place: {}", now.body);
+
+    let defaults = as_(
+        &app,
+        &admin,
+        Method::PUT,
+        "/api/quotas/defaults",
+        Some(json!({"max_pending": 5000})),
+    )
+    .await;
+    assert_eq!(
+        (defaults.status.as_u16(), &defaults.body["field"]),
+        (400, &json!("max_pending"))
+    );
+    let defaults = as_(
+        &app,
+        &admin,
+        Method::PUT,
+        "/api/quotas/defaults",
+        Some(json!({"max_pending": 4})),
+    )
+    .await;
+    assert_eq!(defaults.status, 200, "{}", defaults.body);
+    assert_eq!(defaults.body["data"]["max_pending"], 4, "{}", defaults.body);
+    let fifth = as_(&app, &bearer, Method::POST, "/api/vms", Some(vm("big-4", "xl"))).await;
+    assert_eq!(fifth.status, 202, "the admin's default now allows four: {}", fifth.body);
+    app.stop().await;
+}

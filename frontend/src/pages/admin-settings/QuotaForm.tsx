@@ -28,6 +28,7 @@ const NUMBERS: { field: Exclude<QuotaField, 'approval_above'>; label: string; mo
   { field: 'max_vcpus', label: 'Max vCPUs', mode: 'numeric' },
   { field: 'max_memory_mib', label: 'Max memory (GiB)', mode: 'decimal' },
   { field: 'max_disk_gib', label: 'Max disk (GB)', mode: 'numeric' },
+  { field: 'max_pending', label: 'Requests waiting for approval', mode: 'numeric' },
 ]
 
 export function QuotaForm({ name, initial, submitLabel, save, onSaved, onCancel }: QuotaFormProps) {

@@ -8,6 +8,7 @@ describe('quota drafts', () => {
       max_vcpus: '16',
       max_memory_mib: '32',
       max_disk_gib: '500',
+      max_pending: '',
       approval_above: '',
     })
     expect(draftFrom({ max_memory_mib: 1536, approval_above: 'medium', max_vms: null } as never)).toMatchObject({
@@ -19,18 +20,25 @@ describe('quota drafts', () => {
 
   it('sends memory in MiB and leaves empty fields out (no limit)', () => {
     expect(
-      limitsFrom({ max_vms: ' 3 ', max_vcpus: '', max_memory_mib: '0.5', max_disk_gib: '200', approval_above: 'large' }),
-    ).toEqual({ ok: true, limits: { max_vms: 3, max_memory_mib: 512, max_disk_gib: 200, approval_above: 'large' } })
-    expect(limitsFrom({ max_vms: '', max_vcpus: '', max_memory_mib: '', max_disk_gib: '', approval_above: '' })).toEqual({
+      limitsFrom({
+        max_vms: ' 3 ',
+        max_vcpus: '',
+        max_memory_mib: '0.5',
+        max_disk_gib: '200',
+        max_pending: '2',
+        approval_above: 'large',
+      }),
+    ).toEqual({ ok: true, limits: { max_vms: 3, max_memory_mib: 512, max_disk_gib: 200, max_pending: 2, approval_above: 'large' } })
+    expect(limitsFrom({ max_vms: '', max_vcpus: '', max_memory_mib: '', max_disk_gib: '', max_pending: '', approval_above: '' })).toEqual({
       ok: true,
       limits: {},
     })
   })
 
   it('says which fields are not numbers', () => {
-    const outcome = limitsFrom({ max_vms: '2.5', max_vcpus: '-1', max_memory_mib: 'lots', max_disk_gib: '10', approval_above: '' })
+    const outcome = limitsFrom({ max_vms: '2.5', max_vcpus: '-1', max_memory_mib: 'lots', max_disk_gib: '10', max_pending: 'x', approval_above: '' })
     expect(outcome.ok).toBe(false)
     if (outcome.ok) return
-    expect(Object.keys(outcome.errors)).toEqual(['max_vms', 'max_vcpus', 'max_memory_mib'])
+    expect(Object.keys(outcome.errors)).toEqual(['max_vms', 'max_vcpus', 'max_memory_mib', 'max_pending'])
   })
 })

@@ -3,7 +3,14 @@
 // under the API's own field names so Nimbus's refusals land in the same places.
 import type { QuotaLimits } from '../../api/types'
 
-export const QUOTA_FIELDS = ['max_vms', 'max_vcpus', 'max_memory_mib', 'max_disk_gib', 'approval_above'] as const
+export const QUOTA_FIELDS = [
+  'max_vms',
+  'max_vcpus',
+  'max_memory_mib',
+  'max_disk_gib',
+  'max_pending',
+  'approval_above',
+] as const
 export type QuotaField = (typeof QUOTA_FIELDS)[number]
 
 /** What the form shows: `max_memory_mib` holds GiB, as the person types it. */
@@ -31,6 +38,7 @@ export function draftFrom(limits: QuotaLimits | null | undefined): QuotaDraft {
     max_vcpus: shown(l.max_vcpus as Limit),
     max_memory_mib: typeof memory === 'number' ? gibFromMib(memory) : '',
     max_disk_gib: shown(l.max_disk_gib as Limit),
+    max_pending: shown(l.max_pending as Limit),
     approval_above: typeof l.approval_above === 'string' ? l.approval_above : '',
   }
 }
@@ -44,7 +52,7 @@ export type DraftOutcome = { ok: true; limits: QuotaLimits } | { ok: false; erro
 export function limitsFrom(draft: QuotaDraft): DraftOutcome {
   const errors: Partial<Record<QuotaField, string>> = {}
   const limits: QuotaLimits = {}
-  const whole = (field: 'max_vms' | 'max_vcpus' | 'max_disk_gib', what: string) => {
+  const whole = (field: 'max_vms' | 'max_vcpus' | 'max_disk_gib' | 'max_pending', what: string) => {
     const text = draft[field].trim()
     if (text === '') return
     if (WHOLE.test(text)) limits[field] = Number(text)
@@ -58,6 +66,7 @@ export function limitsFrom(draft: QuotaDraft): DraftOutcome {
     else errors.max_memory_mib = 'Use a number of GiB (like 32 or 0.5), or leave it empty for no limit.'
   }
   whole('max_disk_gib', 'GB')
+  whole('max_pending', 'requests')
   if (draft.approval_above !== '') limits.approval_above = draft.approval_above
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, limits }
 }

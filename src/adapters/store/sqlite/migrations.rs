@@ -17,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(super::keys_schema::CreateSshKeys),
             Box::new(super::provisions_schema::CreateProvisions),
             Box::new(super::quotas_schema::CreateQuotas),
+            Box::new(super::quotas_schema::AddPendingCap),
         ]
     }
 }

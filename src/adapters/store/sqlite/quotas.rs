@@ -26,6 +26,7 @@ mod row {
         pub max_memory_mib: Option<i64>,
         pub max_disk_gib: Option<i64>,
         pub approval_above: Option<String>,
+        pub max_pending: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -57,6 +58,7 @@ fn to_limits(m: &row::Model) -> Result<QuotaLimits, StoreError> {
             .as_deref()
             .map(|t| TierName::parse(t).map_err(|_| corrupt("approval_above")))
             .transpose()?,
+        max_pending: u32_of(m.max_pending, "max_pending")?,
     })
 }
 
@@ -69,6 +71,7 @@ fn to_row(scope: String, l: &QuotaLimits) -> row::Model {
         max_memory_mib: l.max_memory_mib.map(big),
         max_disk_gib: l.max_disk_gib.map(big),
         approval_above: l.approval_above.as_ref().map(|t| t.as_str().to_owned()),
+        max_pending: l.max_pending.map(i64::from),
     }
 }
 

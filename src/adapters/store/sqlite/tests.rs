@@ -140,3 +140,28 @@ async fn ping_answers_on_a_healthy_database() {
     let (_dir, store) = fresh().await;
     store.ping().await.unwrap();
 }
+
+#[tokio::test]
+async fn quota_rows_saved_before_the_pending_cap_existed_get_the_default_cap() {
+    use crate::ports::quotas::QuotaStore;
+    use sea_orm_migration::{MigrationName, MigratorTrait};
+
+    let (dir, store) = fresh().await;
+    let all = migrations::Migrator::migrations();
+    let added = all
+        .iter()
+        .position(|m| m.name() == quotas_schema::AddPendingCap.name())
+        .expect("the migration is listed");
+    let later = u32::try_from(all.len() - added).unwrap();
+    migrations::Migrator::down(&store.writer, Some(later)).await.unwrap();
+    store
+        .writer
+        .execute_unprepared("INSERT INTO quotas (scope, max_vms) VALUES ('default', 4)")
+        .await
+        .unwrap();
+    store.close().await;
+
+    let store = SqliteStore::open(&dir.path().join("nimbus.db")).await.unwrap();
+    let defaults = store.quota_defaults().await.unwrap().unwrap();
+    assert_eq!((defaults.max_vms, defaults.max_pending), (Some(4), Some(3)));
+}

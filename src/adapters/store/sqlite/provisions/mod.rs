@@ -97,7 +97,8 @@ async fn live_of(
     Ok(from_rows(rows))
 }
 
-/// Inside a write: whether the owner's quota has room for `record`.
+/// Inside a write: whether the owner's quota has room for `record` (and, for a request that
+/// will wait for approval, whether fewer than `max_pending` of theirs wait already).
 async fn quota_check(
     txn: &sea_orm::DatabaseTransaction,
     record: &ProvisionRecord,
@@ -109,6 +110,15 @@ async fn quota_check(
         Ok(others) => others,
         Err(e) => return Ok(Err(e)),
     };
+    if *record.provision.phase() == Phase::PendingApproval {
+        let waiting = others
+            .iter()
+            .filter(|r| *r.provision.phase() == Phase::PendingApproval)
+            .count();
+        if let Err(breach) = limits.admit_request(u32::try_from(waiting).unwrap_or(u32::MAX)) {
+            return Ok(Ok(Err(breach)));
+        }
+    }
     Ok(Ok(limits.admit(usage_in(&others), asks(record))))
 }
 
