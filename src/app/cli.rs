@@ -41,6 +41,13 @@ pub enum Command {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// Print the SHA-256 fingerprint of the certificate the Proxmox node at HOST[:PORT] (port 8006
+    /// unless given) presents, as the Proxmox UI shows it, for PROXMOX_TLS_FINGERPRINT. Compare it
+    /// with the one the node's UI shows (System → Certificates) before trusting it.
+    ProxmoxFingerprint {
+        /// The node: HOST, HOST:PORT, [IPv6]:PORT or an https:// URL.
+        target: String,
+    },
     /// Print the OpenAPI 3 document of the HTTP API on stdout.
     Openapi,
     /// Print the version.
@@ -96,6 +103,28 @@ pub fn main() -> ExitCode {
         Command::Demo => run(Mode::Demo),
         Command::RotateKey => maintenance(MaintenanceCommand::RotateKey),
         Command::Backup { out } => maintenance(MaintenanceCommand::Backup(out)),
+        Command::ProxmoxFingerprint { target } => proxmox_fingerprint(&target),
+    }
+}
+
+/// Prints the fingerprint of the certificate at `target`, alone on stdout.
+fn proxmox_fingerprint(target: &str) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("nimbus: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(crate::app::wiring::proxmox_fingerprint(target)) {
+        Ok(fingerprint) => {
+            println!("{fingerprint}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("nimbus: {e:#}");
+            ExitCode::FAILURE
+        }
     }
 }
 

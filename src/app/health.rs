@@ -13,6 +13,8 @@ pub const PROXMOX_PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 pub struct HealthReport {
     pub version: &'static str,
     pub proxmox: ProxmoxReach,
+    /// Proxmox's certificate is not checked (`PROXMOX_TLS_INSECURE=true`).
+    pub insecure_tls: bool,
 }
 
 /// Whether Proxmox answered the probe (`GET /version`).
@@ -38,6 +40,7 @@ pub struct HealthService {
     store: Arc<dyn Store>,
     proxmox: Option<Arc<dyn Proxmox>>,
     probe_timeout: Duration,
+    insecure_tls: bool,
 }
 
 impl HealthService {
@@ -46,7 +49,14 @@ impl HealthService {
             store,
             proxmox,
             probe_timeout: PROXMOX_PROBE_TIMEOUT,
+            insecure_tls: false,
         }
+    }
+
+    /// Reports that Proxmox's certificate is not checked (the operator's opt-out), so admins see it.
+    pub fn with_insecure_tls(mut self, insecure: bool) -> Self {
+        self.insecure_tls = insecure;
+        self
     }
 
     /// Errors: [`HealthError::Store`] when the database does not answer. An unreachable Proxmox is
@@ -66,6 +76,7 @@ impl HealthService {
         Ok(HealthReport {
             version: env!("CARGO_PKG_VERSION"),
             proxmox,
+            insecure_tls: self.insecure_tls,
         })
     }
 }
@@ -119,6 +130,13 @@ mod tests {
             matches!(&report.proxmox, ProxmoxReach::Unreachable { reason } if reason.contains("connection refused")),
             "{report:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn reports_that_proxmox_certificates_are_not_checked_only_when_told() {
+        assert!(!HealthService::new(store_ok(), None).check().await.unwrap().insecure_tls);
+        let insecure = HealthService::new(store_ok(), None).with_insecure_tls(true);
+        assert!(insecure.check().await.unwrap().insecure_tls);
     }
 
     #[tokio::test]

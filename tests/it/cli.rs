@@ -5,14 +5,14 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn nimbus(dir: &std::path::Path) -> Command {
+pub(super) fn nimbus(dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_nimbus"));
     // A clean environment: nothing from the developer's shell may configure the binary.
     cmd.env_clear().current_dir(dir).env("RUST_LOG", "info");
     cmd
 }
 
-fn failing(envs: &[(&str, &str)]) -> (i32, String) {
+pub(super) fn failing(envs: &[(&str, &str)]) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();
     let out = nimbus(dir.path())
         .arg("serve")
@@ -105,7 +105,7 @@ fn spawn_demo(dir: &std::path::Path, envs: &[(&str, &str)]) -> (std::process::Ch
 }
 
 /// Sends SIGTERM, waits (bounded) for a successful exit, and returns everything logged on stderr.
-fn terminate(mut child: std::process::Child) -> String {
+pub(super) fn terminate(mut child: std::process::Child) -> String {
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -282,6 +282,11 @@ fn serve_logs_a_one_time_setup_token_that_creates_the_first_admin() {
             ("PROXMOX_HOST", "https://127.0.0.1:9"),
             ("PROXMOX_TOKEN_ID", "root@pam!nimbus"),
             ("PROXMOX_TOKEN_SECRET", "unused-secret"),
+            // Never reached, so any pin will do.
+            (
+                "PROXMOX_TLS_FINGERPRINT",
+                "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF",
+            ),
             ("IP_POOL_START", "127.0.77.10"),
             ("IP_POOL_END", "127.0.77.200"),
             ("GATEWAY_IP", "127.0.77.1"),

@@ -17,6 +17,8 @@ struct Sim {
     url: String,
     token: String,
     lan: String,
+    /// The certificate's fingerprint, as the simulator prints it; `serve` pins it.
+    fingerprint: String,
 }
 
 fn lines_of(stream: impl std::io::Read + Send + 'static) -> Receiver<String> {
@@ -46,9 +48,9 @@ fn spawn_sim(dir: &std::path::Path) -> Sim {
         .spawn()
         .unwrap();
     let rx = lines_of(child.stdout.take().unwrap());
-    let (mut url, mut token, mut lan) = (String::new(), String::new(), String::new());
+    let (mut url, mut token, mut lan, mut fingerprint) = (String::new(), String::new(), String::new(), String::new());
     let deadline = Instant::now() + Duration::from_secs(20);
-    while url.is_empty() || token.is_empty() || lan.is_empty() {
+    while url.is_empty() || token.is_empty() || lan.is_empty() || fingerprint.is_empty() {
         let line = rx
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
             .expect("the simulator prints its banner");
@@ -61,8 +63,17 @@ fn spawn_sim(dir: &std::path::Path) -> Sim {
         if let Some(v) = line.trim().strip_prefix("lan: ") {
             lan = v.to_owned();
         }
+        if let Some(v) = line.trim().strip_prefix("fingerprint: ") {
+            fingerprint = v.to_owned();
+        }
     }
-    Sim { child, url, token, lan }
+    Sim {
+        child,
+        url,
+        token,
+        lan,
+        fingerprint,
+    }
 }
 
 /// Starts `nimbus serve` on `data` against the simulator; returns it, its URL and (on the first
@@ -76,6 +87,7 @@ fn spawn_serve(dir: &std::path::Path, sim: &Sim, first: bool) -> (Child, String,
             ("PROXMOX_HOST", sim.url.as_str()),
             ("PROXMOX_TOKEN_ID", token_id),
             ("PROXMOX_TOKEN_SECRET", secret),
+            ("PROXMOX_TLS_FINGERPRINT", sim.fingerprint.as_str()),
             ("NIMBUS_SIMULATED_LAN", sim.lan.as_str()),
             ("IP_POOL_START", "127.91.0.10"),
             ("IP_POOL_END", "127.91.0.60"),

@@ -12,6 +12,7 @@ mod oauth;
 mod openapi;
 mod provisioning;
 mod proxmox_contract;
+mod proxmox_trust;
 mod pve_fidelity;
 mod secrets;
 mod vms;

@@ -2012,6 +2012,12 @@ export interface components {
             version?: string;
             /** @description Why it is unreachable. */
             message?: string;
+            /**
+             * @description True when Nimbus accepts any certificate from Proxmox (`PROXMOX_TLS_INSECURE=true`): anyone
+             *     who can answer for its address could read the API token. Pin the certificate with
+             *     `PROXMOX_TLS_FINGERPRINT` or set `PROXMOX_CA_FILE`.
+             */
+            insecure_tls: boolean;
         };
         /**
          * @description Whether Proxmox answers.

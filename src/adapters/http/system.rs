@@ -53,6 +53,10 @@ pub struct ProxmoxHealth {
     /// Why it is unreachable.
     #[oai(skip_serializing_if_is_none)]
     pub message: Option<String>,
+    /// True when Nimbus accepts any certificate from Proxmox (`PROXMOX_TLS_INSECURE=true`): anyone
+    /// who can answer for its address could read the API token. Pin the certificate with
+    /// `PROXMOX_TLS_FINGERPRINT` or set `PROXMOX_CA_FILE`.
+    pub insecure_tls: bool,
 }
 
 /// What `GET /api/health` reports.
@@ -186,6 +190,7 @@ impl SystemApi {
                     state: ProxmoxState::Reachable,
                     version: Some(version),
                     message: None,
+                    insecure_tls: report.insecure_tls,
                 },
             ),
             ProxmoxReach::Unreachable { reason } => (
@@ -194,6 +199,7 @@ impl SystemApi {
                     state: ProxmoxState::Unreachable,
                     version: None,
                     message: Some(reason),
+                    insecure_tls: report.insecure_tls,
                 },
             ),
             ProxmoxReach::NotConfigured => (
@@ -202,6 +208,7 @@ impl SystemApi {
                     state: ProxmoxState::NotConfigured,
                     version: None,
                     message: Some("set PROXMOX_HOST, PROXMOX_TOKEN_ID and PROXMOX_TOKEN_SECRET".into()),
+                    insecure_tls: report.insecure_tls,
                 },
             ),
         };

@@ -26,6 +26,7 @@ pub const KEYS: &[&str] = &[
     "PROXMOX_TEMPLATE_BASE_VMID",
     "PROXMOX_TLS_FINGERPRINT",
     "PROXMOX_CA_FILE",
+    "PROXMOX_TLS_INSECURE",
     "IP_POOL_START",
     "IP_POOL_END",
     "IP_POOL_RESERVED",
@@ -157,6 +158,19 @@ pub enum ConfigError {
         .0.join(", ")
     )]
     Missing(Vec<&'static str>),
+    #[error(
+        "Nimbus does not know which certificate to trust from Proxmox at {host}: set PROXMOX_TLS_FINGERPRINT to \
+         the SHA-256 fingerprint of its certificate (run `nimbus proxmox-fingerprint {target}` and compare it with \
+         the one the Proxmox UI shows under the node's System → Certificates) or PROXMOX_CA_FILE to the PEM file of \
+         the CA that issued it; PROXMOX_TLS_INSECURE=true accepts any certificate, so anyone on the network could \
+         pose as Proxmox and read the API token"
+    )]
+    UntrustedProxmox { host: String, target: String },
+    #[error(
+        "PROXMOX_HOST={host} is plain http, so the API token would cross the network readable: use an https:// \
+         URL (Proxmox serves https on port 8006), or set PROXMOX_TLS_INSECURE=true to accept that risk"
+    )]
+    PlainHttpProxmox { host: String },
 }
 
 /// The whole configuration, parsed and validated.
@@ -221,12 +235,29 @@ impl Config {
         values::build(mode, &raw)
     }
 
-    /// Fails with the list of missing required settings, if any.
+    /// What `serve` needs beyond valid values: every required setting (else the list of the
+    /// missing ones), and a way to trust Proxmox — a pinned certificate or a CA, over https —
+    /// unless the operator opted out with `PROXMOX_TLS_INSECURE=true`.
     pub fn require_cluster_settings(&self) -> Result<(), ConfigError> {
-        if self.missing.is_empty() {
-            Ok(())
-        } else {
-            Err(ConfigError::Missing(self.missing.clone()))
+        if !self.missing.is_empty() {
+            return Err(ConfigError::Missing(self.missing.clone()));
+        }
+        let Some(proxmox) = &self.proxmox else {
+            return Ok(());
+        };
+        let host = proxmox.host.as_str().trim_end_matches('/').to_string();
+        match proxmox.tls {
+            ProxmoxTrust::Insecure => Ok(()),
+            _ if proxmox.host.scheme() != "https" => Err(ConfigError::PlainHttpProxmox { host }),
+            ProxmoxTrust::Missing => Err(ConfigError::UntrustedProxmox {
+                target: format!(
+                    "{}:{}",
+                    proxmox.host.host_str().unwrap_or_default(),
+                    proxmox.host.port_or_known_default().unwrap_or(8006)
+                ),
+                host,
+            }),
+            ProxmoxTrust::Fingerprint(_) | ProxmoxTrust::CaFile(_) => Ok(()),
         }
     }
 }

@@ -119,6 +119,15 @@ pub fn is_identifier(text: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+'))
 }
 
+/// `true` or `false` (also `1`/`0`, `yes`/`no`, `on`/`off`, any case).
+pub fn boolean(text: &str) -> Option<bool> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
 /// A DNS name made of RFC 1123 labels.
 pub fn is_dns_name(text: &str) -> bool {
     !text.is_empty()

@@ -56,8 +56,11 @@ pub struct ProxmoxConfig {
 /// Which server certificate Nimbus accepts from Proxmox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProxmoxTrust {
-    /// Any certificate (a fresh Proxmox node's is self-signed); the connection is still encrypted.
-    AnyCertificate,
+    /// Nothing was said: `serve` refuses to start (see [`super::Config::require_cluster_settings`]).
+    Missing,
+    /// Any certificate, and plain http (`PROXMOX_TLS_INSECURE=true`): the operator's explicit,
+    /// logged opt-out. Whoever can answer for the Proxmox address can read the API token.
+    Insecure,
     /// Only the certificate with this SHA-256 fingerprint (`PROXMOX_TLS_FINGERPRINT`).
     Fingerprint([u8; 32]),
     /// Only certificates issued by the CA in this PEM file (`PROXMOX_CA_FILE`).

@@ -9,6 +9,7 @@ use crate::domain::clone_mode::CloneMode;
 use crate::domain::netscan::NetscanMode;
 
 mod auth;
+mod proxmox_trust;
 
 const CLUSTER: &[(&str, &str)] = &[
     ("PROXMOX_HOST", "https://127.0.0.1:8006/"),

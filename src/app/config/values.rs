@@ -165,16 +165,25 @@ fn proxmox(raw: &Raw) -> Result<Option<ProxmoxConfig>, ConfigError> {
     let ca_file = raw.parse_opt("PROXMOX_CA_FILE", "the path of a PEM file", |t| {
         Some(std::path::PathBuf::from(t))
     })?;
-    let tls = match (fingerprint, ca_file) {
-        (Some(_), Some(_)) => {
+    let insecure = raw.parse_or("PROXMOX_TLS_INSECURE", false, "'true' or 'false'", parse::boolean)?;
+    let tls = match (fingerprint, ca_file, insecure) {
+        (Some(_), Some(_), _) => {
             return Err(raw.invalid(
                 "PROXMOX_CA_FILE",
                 "unset while PROXMOX_TLS_FINGERPRINT is set: pin either the certificate or its CA, not both",
             ));
         }
-        (Some(f), None) => ProxmoxTrust::Fingerprint(f),
-        (None, Some(path)) => ProxmoxTrust::CaFile(path),
-        (None, None) => ProxmoxTrust::AnyCertificate,
+        (Some(_), None, true) | (None, Some(_), true) => {
+            return Err(raw.invalid(
+                "PROXMOX_TLS_INSECURE",
+                "unset (or false) while PROXMOX_TLS_FINGERPRINT or PROXMOX_CA_FILE is set: a pinned certificate or \
+                 CA is checked, the insecure opt-out checks nothing",
+            ));
+        }
+        (Some(f), None, false) => ProxmoxTrust::Fingerprint(f),
+        (None, Some(path), false) => ProxmoxTrust::CaFile(path),
+        (None, None, true) => ProxmoxTrust::Insecure,
+        (None, None, false) => ProxmoxTrust::Missing,
     };
     Ok(match (host, token_id, secret) {
         (Some(host), Some(token_id), Some(token_secret)) => Some(ProxmoxConfig {

@@ -22,7 +22,7 @@ use crate::adapters::store::sqlite::SqliteStore;
 use crate::app::access_code::AccessGate;
 use crate::app::accounts::{AccountManagement, AccountService, AuthSettings, SessionPurge};
 use crate::app::audit::Auditor;
-use crate::app::config::{Config, Mode, ProxmoxConfig, ProxmoxTrust, SimProfile};
+use crate::app::config::{Config, Mode, ProxmoxTrust, SimProfile};
 use crate::app::health::HealthService;
 use crate::app::jobs::{self, JobBoard};
 use crate::app::keys::KeyVault;
@@ -38,7 +38,11 @@ use vms::{jobs as vms_jobs, provisioner};
 /// Setting key of this installation's random identity (marks the VMs it creates).
 pub const INSTANCE_ID_KEY: &str = "instance_id";
 
+mod proxmox;
 mod vms;
+
+use proxmox::connect;
+pub use proxmox::proxmox_fingerprint;
 
 /// Seed of the demo cluster: every demo starts from the same cluster.
 const DEMO_SEED: u64 = 2026;
@@ -156,7 +160,10 @@ impl App {
             tracing::info!(resumed, "resumed unfinished provisions");
         }
         let services = ApiServices {
-            health: Arc::new(HealthService::new(shared.clone(), proxmox.clone())),
+            health: Arc::new(
+                HealthService::new(shared.clone(), proxmox.clone())
+                    .with_insecure_tls(config.proxmox.as_ref().is_some_and(|p| p.tls == ProxmoxTrust::Insecure)),
+            ),
             accounts: accounts.clone(),
             management: management.clone(),
             limits: limits.clone(),
@@ -311,26 +318,6 @@ fn accounts(config: &Config, store: &SqliteStore, clock: Arc<dyn Clock>, audit: 
     };
     let store: Arc<dyn AccountStore> = Arc::new(store.clone());
     AccountService::new(store, Arc::new(Argon2idHasher::recommended()), clock, settings, audit)
-}
-
-/// The HTTP client for the configured cluster.
-fn connect(config: &ProxmoxConfig) -> anyhow::Result<Arc<dyn Proxmox>> {
-    let tls = match &config.tls {
-        ProxmoxTrust::AnyCertificate => TlsTrust::AcceptAny,
-        ProxmoxTrust::Fingerprint(f) => TlsTrust::Fingerprint(*f),
-        ProxmoxTrust::CaFile(path) => TlsTrust::CaPem(
-            std::fs::read_to_string(path)
-                .with_context(|| format!("PROXMOX_CA_FILE: cannot read {}", path.display()))?,
-        ),
-    };
-    let mut options = HttpProxmoxOptions::new(
-        config.host.clone(),
-        config.token_id.clone(),
-        config.token_secret.expose().to_owned(),
-    );
-    options.tls = tls;
-    let client = HttpProxmox::new(options).map_err(|e| anyhow::anyhow!("cannot set up the Proxmox client: {e}"))?;
-    Ok(Arc::new(client))
 }
 
 /// Starts the demo's five-node simulated cluster on a loopback port with a fresh token, and a

@@ -100,6 +100,12 @@ async fn health_shows_the_cluster_to_admins_only() {
             "{cred:?}: {:?}",
             health.body
         );
+        if shown {
+            assert_eq!(
+                health.body["data"]["proxmox"]["insecure_tls"], false,
+                "the demo pins its cluster"
+            );
+        }
     }
     app.stop().await;
 }

@@ -89,6 +89,27 @@ describe('home page', () => {
     expect(value?.getAttribute('data-tone')).toBe('bad')
   })
 
+  it('warns admins when Proxmox certificates are not checked, and only then', async () => {
+    const proxmox = { state: 'reachable', version: '8.4.1' }
+    serveFetch({
+      'GET /api/auth/status': authStatus(admin),
+      'GET /api/health': [
+        () => ok({ status: 'ok', version: '9.9.9', proxmox: { ...proxmox, insecure_tls: true } }),
+        () => ok({ status: 'ok', version: '9.9.9', proxmox: { ...proxmox, insecure_tls: false } }),
+      ],
+    })
+    const user = userEvent.setup()
+    renderAt('/')
+
+    const warning = await screen.findByText(/certificate is not checked/)
+    expect(warning.parentElement?.textContent).toContain('nimbus proxmox-fingerprint HOST')
+    await user.click(within(statusCard()).getByRole('button', { name: 'Check again' }))
+    await waitFor(() => {
+      expect(within(statusCard()).queryByText(/certificate is not checked/)).toBeNull()
+    })
+    expect(definition(statusCard(), 'Proxmox')).toBe('VE 8.4.1 · reachable')
+  })
+
   it('shows the server error message and re-checks when Retry is pressed', async () => {
     const user = userEvent.setup()
     const fetch = serveFetch({

@@ -72,6 +72,18 @@ function ProxmoxValue({ state }: { state: HealthState }) {
   )
 }
 
+// Shown to admins when the server accepts any certificate from Proxmox (PROXMOX_TLS_INSECURE=true).
+function InsecureTlsNote() {
+  return (
+    <p className="mt-4 rounded-lg border border-warn/30 bg-warn/5 px-3 py-2 text-[12.5px] leading-relaxed text-warn">
+      <strong className="font-semibold">Proxmox’s certificate is not checked</strong> (PROXMOX_TLS_INSECURE=true):
+      anyone who can answer for its address could read Nimbus’s API token. Pin it with{' '}
+      <code className="font-mono">PROXMOX_TLS_FINGERPRINT</code> (<code className="font-mono">nimbus proxmox-fingerprint HOST</code>{' '}
+      prints it) or set <code className="font-mono">PROXMOX_CA_FILE</code>.
+    </p>
+  )
+}
+
 export function PortalStatusCard() {
   const titleId = useId()
   const { state, retry } = useHealth()
@@ -130,6 +142,8 @@ export function PortalStatusCard() {
           </div>
         )}
       </dl>
+
+      {state.phase === 'ok' && state.health.proxmox?.insecure_tls === true && <InsecureTlsNote />}
 
       {state.phase === 'failed' && (
         <div className="mt-5">

@@ -2,6 +2,7 @@
 //! (`/api2/json`) over HTTPS with an API token.
 //!
 //! - `tls`: which server certificates to trust (any, a CA, or a pinned fingerprint);
+//! - `fingerprint`: reading the fingerprint of the certificate a node presents, to pin it;
 //! - `transport`: one call on the wire — auth header, parameters, timeouts, read retries, logging;
 //! - `wire`: form encoding, path segments, the `{"data": …}` envelope;
 //! - `classify`: Proxmox's error answers as [`ProxmoxError`]s;
@@ -10,6 +11,7 @@
 
 mod classify;
 mod decode;
+mod fingerprint;
 mod port;
 mod shapes;
 mod tls;
@@ -26,6 +28,7 @@ use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
+pub use fingerprint::{DEFAULT_PORT, FingerprintError, ProxmoxAddress, fetch_fingerprint};
 pub use tls::TlsTrust;
 pub use wait::poll_delays;
 pub use wire::encode_sshkeys;
@@ -121,6 +124,8 @@ impl HttpProxmox {
             .http1_only()
             .connect_timeout(options.connect_timeout)
             .no_proxy()
+            // A redirect would carry the API token to wherever it points; Proxmox never sends one.
+            .redirect(reqwest::redirect::Policy::none())
             .default_headers(headers)
             .user_agent(concat!("nimbus/", env!("CARGO_PKG_VERSION")))
             .build()

@@ -45,6 +45,8 @@ pub struct Answer {
     pub body: String,
     /// Never answer (to exercise timeouts).
     pub hang: bool,
+    /// A `Location` header (for redirects).
+    pub location: Option<String>,
 }
 
 impl Answer {
@@ -59,6 +61,7 @@ impl Answer {
             reason: reason.map(str::to_owned),
             body: body.to_owned(),
             hang: false,
+            location: None,
         }
     }
 
@@ -181,6 +184,11 @@ async fn answer(
         "content-type",
         "application/json;charset=UTF-8".parse().expect("header"),
     );
+    if let Some(location) = answer.location {
+        response
+            .headers_mut()
+            .insert("location", location.parse().expect("location header"));
+    }
     if let Some(reason) = answer.reason {
         let phrase = hyper::ext::ReasonPhrase::try_from(reason).expect("reason phrase");
         response.extensions_mut().insert(phrase);

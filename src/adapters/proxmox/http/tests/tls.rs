@@ -1,10 +1,12 @@
 //! TLS trust modes against a real handshake with a self-signed certificate on 127.0.0.1, the
-//! token header, and fingerprint parsing.
+//! token header, fingerprint parsing and reading, and redirects (never followed).
 
 use serde_json::json;
 
 use super::server::{Answer, TestServer};
-use crate::adapters::proxmox::http::{HttpProxmox, HttpProxmoxOptions, TlsTrust};
+use crate::adapters::proxmox::http::{
+    FingerprintError, HttpProxmox, HttpProxmoxOptions, ProxmoxAddress, TlsTrust, fetch_fingerprint,
+};
 use crate::ports::proxmox::{Proxmox, ProxmoxError, PveVersion};
 
 async fn version_server() -> TestServer {
@@ -142,4 +144,75 @@ fn malformed_fingerprints_are_refused() {
         assert!(TlsTrust::parse_fingerprint(&bad).is_err(), "{bad:?}");
     }
     assert!(TlsTrust::parse_fingerprint(&good).is_ok());
+}
+
+#[tokio::test]
+async fn a_redirect_is_never_followed_so_the_token_goes_nowhere_else() {
+    let elsewhere = version_server().await;
+    let target = format!("{}api2/json/version", elsewhere.url());
+    let redirecting = TestServer::start(move |_| {
+        let mut answer = Answer::status(302, None, "");
+        answer.location = Some(target.clone());
+        answer
+    })
+    .await;
+    let pve = HttpProxmox::new(redirecting.options(TlsTrust::AcceptAny)).expect("client");
+    let outcome = pve.version().await;
+    assert!(outcome.is_err(), "a redirect is not an answer: {outcome:?}");
+    assert_eq!(redirecting.requests().len(), 1);
+    assert!(elsewhere.requests().is_empty(), "the client followed the redirect");
+}
+
+#[tokio::test]
+async fn the_fingerprint_read_from_a_server_is_that_of_its_certificate() {
+    let server = version_server().await;
+    let address = ProxmoxAddress::parse(&server.addr.to_string()).expect("address");
+    let seen = fetch_fingerprint(&address, std::time::Duration::from_secs(10))
+        .await
+        .expect("fingerprint");
+    assert_eq!(seen, server.fingerprint());
+    assert!(server.requests().is_empty(), "reading the certificate sends no request");
+}
+
+#[tokio::test]
+async fn reading_a_fingerprint_where_nothing_listens_says_it_cannot_connect() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = ProxmoxAddress::parse(&listener.local_addr().expect("addr").to_string()).expect("address");
+    drop(listener);
+    let e = fetch_fingerprint(&address, std::time::Duration::from_secs(10))
+        .await
+        .expect_err("nobody listens");
+    assert!(matches!(e, FingerprintError::Connect { .. }), "{e:?}");
+}
+
+#[test]
+fn proxmox_addresses_default_to_port_8006_and_accept_urls_and_ipv6() {
+    let parsed = |text: &str| {
+        let a = ProxmoxAddress::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        (a.host, a.port)
+    };
+    assert_eq!(parsed("pve1.lan"), ("pve1.lan".into(), 8006));
+    assert_eq!(parsed("192.168.1.10:8443"), ("192.168.1.10".into(), 8443));
+    assert_eq!(parsed("https://pve1.lan:8006/"), ("pve1.lan".into(), 8006));
+    assert_eq!(parsed("[fd00::1]:8007"), ("fd00::1".into(), 8007));
+    assert_eq!(parsed("fd00::1"), ("fd00::1".into(), 8006));
+    assert_eq!(
+        ProxmoxAddress::parse("[fd00::1]").expect("ipv6").to_string(),
+        "[fd00::1]:8006"
+    );
+    for bad in [
+        "",
+        "pve1:0",
+        "pve1:99999",
+        "pve1:x",
+        "http://pve1",
+        "pve 1",
+        "[fd00::1",
+        "a..b",
+    ] {
+        assert!(
+            matches!(ProxmoxAddress::parse(bad), Err(FingerprintError::BadAddress(_))),
+            "{bad:?}"
+        );
+    }
 }
