@@ -235,6 +235,7 @@ test('home page shows the portal status, its version and the simulated Proxmox c
   await ensureAdminSignedIn(page, base)
   const anonymous = await fetchJson(`${base}/api/health`)
   assert(anonymous?.data?.proxmox === undefined, `/api/health tells anonymous callers about Proxmox: ${JSON.stringify(anonymous)}`)
+  assert(anonymous?.data?.version === undefined, `/api/health tells anonymous callers its version: ${JSON.stringify(anonymous)}`)
   // The admin's own view (the browser's cookie): it includes the cluster.
   const health = await (await page.request.get(`${base}/api/health`)).json()
   const version = health?.data?.version

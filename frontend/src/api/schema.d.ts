@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Report whether Nimbus is up and its version; admins also see whether Proxmox answers. */
+        /**
+         * Report whether Nimbus is up; signed-in callers also see its version, and admins whether
+         *     Proxmox answers.
+         */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -1589,8 +1592,11 @@ export interface components {
          */
         Health: {
             status: components["schemas"]["HealthStatus"];
-            /** @description The running Nimbus version. */
-            version: string;
+            /**
+             * @description The running Nimbus version; shown to signed-in callers only (a stranger learns nothing
+             *     to match against known flaws).
+             */
+            version?: string;
             /** @description The cluster as the probe saw it; shown to admins only. */
             proxmox?: components["schemas"]["ProxmoxHealth"] & unknown;
         };

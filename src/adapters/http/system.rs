@@ -1,4 +1,5 @@
-//! System operations: health (public and cheap; the Proxmox details are shown to admins only)
+//! System operations: health (public and cheap: strangers get the status only, signed-in callers
+//! the version, admins the Proxmox details)
 //! and the background jobs with their last reports (admins).
 
 use std::sync::Arc;
@@ -63,8 +64,10 @@ pub struct ProxmoxHealth {
 #[derive(Debug, Object)]
 pub struct Health {
     pub status: HealthStatus,
-    /// The running Nimbus version.
-    pub version: String,
+    /// The running Nimbus version; shown to signed-in callers only (a stranger learns nothing
+    /// to match against known flaws).
+    #[oai(skip_serializing_if_is_none)]
+    pub version: Option<String>,
     /// The cluster as the probe saw it; shown to admins only.
     #[oai(skip_serializing_if_is_none)]
     pub proxmox: Option<ProxmoxHealth>,
@@ -174,13 +177,15 @@ pub struct SystemApi;
 
 #[OpenApi]
 impl SystemApi {
-    /// Report whether Nimbus is up and its version; admins also see whether Proxmox answers.
+    /// Report whether Nimbus is up; signed-in callers also see its version, and admins whether
+    /// Proxmox answers.
     #[oai(path = "/health", method = "get", operation_id = "health", tag = "ApiTags::System")]
     async fn health(
         &self,
         caller: MaybeCaller,
         health: Data<&Arc<HealthService>>,
     ) -> Result<HealthResponse, ApiError<op::Health>> {
+        let signed_in = caller.0.is_some();
         let admin = caller.0.as_ref().is_some_and(|c| c.is_admin());
         let report = health.check().await?;
         let (status, proxmox) = match report.proxmox {
@@ -214,7 +219,7 @@ impl SystemApi {
         };
         Ok(HealthResponse::Ok(Json(Envelope::ok(Health {
             status,
-            version: report.version.to_string(),
+            version: signed_in.then(|| report.version.to_string()),
             proxmox: admin.then_some(proxmox),
         }))))
     }

@@ -83,7 +83,7 @@ async fn admins_change_roles_and_standing_but_never_remove_the_last_admin() {
 }
 
 #[tokio::test]
-async fn health_shows_the_cluster_to_admins_only() {
+async fn health_shows_the_version_to_the_signed_in_and_the_cluster_to_admins_only() {
     let app = TestApp::spawn().await;
     let (_, admin) = register(&app, "ada@lab.example", "Ada").await;
     let (_, member) = register(&app, "bob@lab.example", "Bob").await;
@@ -105,6 +105,15 @@ async fn health_shows_the_cluster_to_admins_only() {
                 health.body["data"]["proxmox"]["insecure_tls"], false,
                 "the demo pins its cluster"
             );
+        }
+        let version = &health.body["data"]["version"];
+        match cred {
+            Cred::None => assert!(
+                version.is_null(),
+                "anonymous callers get the status only: {:?}",
+                health.body
+            ),
+            _ => assert_eq!(version, env!("CARGO_PKG_VERSION"), "{cred:?}"),
         }
     }
     app.stop().await;
