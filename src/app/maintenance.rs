@@ -15,6 +15,11 @@ use super::secrets::{Cipher, KEY_FILE, KeySource, PENDING_KEY_FILE, SecretBox, l
 use crate::ports::store::Reseal;
 use crate::ports::{Clock, Store};
 
+/// Creates `dir` (and missing parents) owner-only, 0700; an existing directory is left as it is.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700).create(dir)
+}
+
 /// The lock file a running server holds in its data dir.
 pub const LOCK_FILE: &str = "nimbus.lock";
 
@@ -27,12 +32,12 @@ pub struct DataDirLock {
 impl DataDirLock {
     /// Takes the lock, or says who holds it.
     pub fn acquire(data_dir: &Path) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
+        create_private_dir(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
         let path = data_dir.join(LOCK_FILE);
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options
             .open(&path)
             .with_context(|| format!("cannot open {}", path.display()))?;
         match file.try_lock() {
@@ -111,7 +116,7 @@ pub struct Backup {
 
 /// Copies the database (consistently, while a server may run) and the key file into `out`.
 pub async fn backup(config: &Config, store: &dyn Store, out: &Path, stamp: &str) -> anyhow::Result<Backup> {
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    create_private_dir(out).with_context(|| format!("cannot create {}", out.display()))?;
     let database = out.join(format!("nimbus-{stamp}.db"));
     if database.exists() {
         bail!("{} already exists; choose another directory", database.display());

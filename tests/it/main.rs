@@ -4,6 +4,7 @@
 pub mod accounts;
 mod cli;
 mod crash_process;
+mod file_modes;
 mod fleet;
 mod helpers;
 mod http_surface;

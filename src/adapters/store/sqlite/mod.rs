@@ -11,6 +11,7 @@ mod accounts_schema;
 mod audit;
 mod audit_schema;
 mod entities;
+pub mod files;
 mod identities_schema;
 mod keys;
 mod keys_schema;
@@ -84,11 +85,11 @@ impl std::fmt::Debug for SqliteStore {
 pub(super) type TxFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, DbErr>> + Send + 'c>>;
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `path`, refuses a schema newer than this
-    /// binary, and applies pending migrations.
+    /// Opens (creating if needed, owner-only: see [`files`]) the database at `path`, refuses a
+    /// schema newer than this binary, and applies pending migrations.
     pub async fn open(path: &Path) -> Result<Self, OpenStoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| OpenStoreError::CreateDir {
+            files::create_private_dir(dir).map_err(|e| OpenStoreError::CreateDir {
                 dir: dir.to_path_buf(),
                 reason: e.to_string(),
             })?;
@@ -97,6 +98,7 @@ impl SqliteStore {
             path: path.to_path_buf(),
             reason: e.to_string(),
         };
+        files::make_database_private(path).map_err(|e| open_err(&e))?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)

@@ -90,11 +90,18 @@ impl SqliteStore {
     /// Writes a consistent copy of the database to `path` (SQLite's `VACUUM INTO`), safe while
     /// the server runs. The file must not exist yet.
     pub(super) async fn backup_rows(&self, path: &Path) -> Result<(), StoreError> {
+        // Made owner-only before SQLite writes a byte into it.
+        super::files::create_private_file(path)
+            .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", path.display())))?;
         let target = path.display().to_string().replace('\'', "''");
-        self.reader()
+        if let Err(e) = self
+            .reader()
             .execute_unprepared(&format!("VACUUM INTO '{target}'"))
             .await
-            .map_err(unavailable)?;
+        {
+            let _ = std::fs::remove_file(path);
+            return Err(unavailable(e));
+        }
         Ok(())
     }
 }
