@@ -9,6 +9,7 @@ mod fleet;
 mod helpers;
 mod http_surface;
 mod keys;
+mod migration_copy;
 mod oauth;
 mod openapi;
 mod provisioning;

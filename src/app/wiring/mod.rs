@@ -197,6 +197,15 @@ impl App {
             jobs.push(jobs::spawn(limits.clone(), interval, clock.clone(), board.clone()));
         }
         jobs.extend(vms_jobs(&config, &vms, &clock, &board));
+        // The start has succeeded: the copies earlier starts kept before migrating can go.
+        match store.remove_earlier_pre_migration_copies() {
+            Ok(removed) => {
+                for copy in removed {
+                    tracing::info!(copy = %copy.display(), "removed the copy kept from before the last migration");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot remove the copies kept from before the last migration"),
+        }
         Ok(Self {
             config,
             store,

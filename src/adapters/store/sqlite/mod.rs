@@ -15,6 +15,7 @@ pub mod files;
 mod identities_schema;
 mod keys;
 mod keys_schema;
+mod migration_copy;
 mod migrations;
 mod pool;
 mod provisions;
@@ -74,6 +75,8 @@ pub struct SqliteStore {
     reader: DatabaseConnection,
     writer: DatabaseConnection,
     path: PathBuf,
+    /// The copy this open wrote before migrating, if it migrated an existing database.
+    pre_migration_copy: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -115,7 +118,19 @@ impl SqliteStore {
             .map_err(|e| open_err(&e))?;
         let writer = SqlxSqliteConnector::from_sqlx_sqlite_pool(writer_pool);
 
-        check_schema_not_newer(&writer, path).await?;
+        let version = check_schema_not_newer(&writer, path).await?;
+        let target = Migrator::migrations().len();
+        let pre_migration_copy = if version > 0 && version < target {
+            let copy = migration_copy::write(&writer, path, version).await?;
+            tracing::info!(
+                copy = %copy.display(),
+                "the database is at schema v{version} and this Nimbus needs v{target}: copied it before migrating \
+                 (put the copy back to undo; it is removed at the next successful start)"
+            );
+            Some(copy)
+        } else {
+            None
+        };
         Migrator::up(&writer, None).await.map_err(|e| OpenStoreError::Migrate {
             path: path.to_path_buf(),
             reason: e.to_string(),
@@ -131,11 +146,18 @@ impl SqliteStore {
             reader,
             writer,
             path: path.to_path_buf(),
+            pre_migration_copy,
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Removes the copies earlier starts wrote before migrating (see `migration_copy`), keeping
+    /// the one this open wrote; call it once the start has succeeded. Returns the ones removed.
+    pub fn remove_earlier_pre_migration_copies(&self) -> std::io::Result<Vec<PathBuf>> {
+        migration_copy::remove_all_but(&self.path, self.pre_migration_copy.as_deref())
     }
 
     /// Runs `f` in one transaction on the single writer connection. Transactions queue for the
@@ -167,7 +189,9 @@ impl SqliteStore {
     }
 }
 
-async fn check_schema_not_newer(db: &DatabaseConnection, path: &Path) -> Result<(), OpenStoreError> {
+/// Refuses a database with a migration this binary does not know; returns its schema version
+/// (how many migrations it has applied, 0 for a new database).
+async fn check_schema_not_newer(db: &DatabaseConnection, path: &Path) -> Result<usize, OpenStoreError> {
     let open_err = |e: DbErr| OpenStoreError::Open {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -181,7 +205,7 @@ async fn check_schema_not_newer(db: &DatabaseConnection, path: &Path) -> Result<
         .map_err(open_err)?
         .is_some();
     if !has_table {
-        return Ok(());
+        return Ok(0);
     }
     let rows = db
         .query_all_raw(Statement::from_string(
@@ -191,6 +215,7 @@ async fn check_schema_not_newer(db: &DatabaseConnection, path: &Path) -> Result<
         .await
         .map_err(open_err)?;
     let known: Vec<String> = Migrator::migrations().iter().map(|m| m.name().to_string()).collect();
+    let version = rows.len();
     for row in rows {
         let version: String = row.try_get("", "version").map_err(open_err)?;
         if !known.contains(&version) {
@@ -201,7 +226,7 @@ async fn check_schema_not_newer(db: &DatabaseConnection, path: &Path) -> Result<
             });
         }
     }
-    Ok(())
+    Ok(version)
 }
 
 fn unavailable(e: DbErr) -> StoreError {
