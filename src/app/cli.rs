@@ -231,6 +231,13 @@ fn run(mode: Mode) -> ExitCode {
 }
 
 async fn serve(mode: Mode, config: Config) -> anyhow::Result<()> {
+    if mode == Mode::Serve && config.server.app_url.is_none() {
+        tracing::warn!(
+            "APP_URL is not set: links and the sign-in providers' callback URL are taken from each request's \
+             Host header, and cookies are Secure only when a proxy in TRUSTED_PROXIES says the browser used https; \
+             set APP_URL to the portal's public URL (e.g. https://nimbus.example.org)"
+        );
+    }
     let app = App::build(config).await?;
     let running = server::start(app).await?;
     let stop = server::shutdown_signal();

@@ -6,6 +6,7 @@ mod cli;
 mod crash_process;
 mod file_modes;
 mod fleet;
+mod forwarded;
 mod helpers;
 mod http_surface;
 mod keys;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use super::cli::{failing, nimbus};
 
 /// The cluster settings of a `serve` whose Proxmox is never reached (nothing listens on port 9).
-const UNREACHED_CLUSTER: &[(&str, &str)] = &[
+pub(super) const UNREACHED_CLUSTER: &[(&str, &str)] = &[
     ("PROXMOX_HOST", "https://127.0.0.1:9"),
     ("PROXMOX_TOKEN_ID", "root@pam!nimbus"),
     ("PROXMOX_TOKEN_SECRET", "unused-secret"),
@@ -45,7 +45,7 @@ fn read_until(rx: &Receiver<String>, wanted: &str, what: &str) -> Vec<String> {
     }
 }
 
-fn stop(mut child: Child) {
+pub(super) fn stop(mut child: Child) {
     let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
     let deadline = Instant::now() + Duration::from_secs(20);
     while child.try_wait().unwrap().is_none() {

@@ -1,7 +1,7 @@
 //! How the API learns who is calling: the session cookie or an `Authorization: Bearer` API
 //! token, resolved once per request by the [`SignedIn`] and [`AdminOnly`] extractors (which also
-//! declare the two security schemes in the spec). Also the cookie helpers, the client address,
-//! and the CSRF guard for browser writes.
+//! declare the two security schemes in the spec). Also the client's address and scheme (believed
+//! from trusted proxies only); the session cookie is in `cookies`, the CSRF guard in `csrf`.
 
 use std::sync::Arc;
 
@@ -10,55 +10,13 @@ use poem::{FromRequest, Request, RequestBody, Result};
 use poem_openapi::registry::{MetaSecurityScheme, Registry};
 use poem_openapi::{ApiExtractor, ApiExtractorType, ExtractParamOptions};
 
+pub use super::cookies::{CookiePolicy, SESSION_COOKIE, SessionCookies, cookie, session_cookie};
 use super::envelope::ErrorBody;
 use crate::app::access_code::AccessGate;
 use crate::app::accounts::{AccountService, AuthOutcome, AuthRejection, Caller, ClientInfo, Credential};
 
-/// The session cookie.
-pub const SESSION_COOKIE: &str = "nimbus_session";
 const SESSION_SCHEME: &str = "session";
 const TOKEN_SCHEME: &str = "token";
-
-/// How the session cookie is written.
-#[derive(Debug, Clone, Copy)]
-pub struct CookiePolicy {
-    /// `Secure` (the portal's public URL is https).
-    pub secure: bool,
-    /// `Max-Age` in seconds: the session's absolute lifetime.
-    pub max_age_secs: u64,
-}
-
-impl CookiePolicy {
-    pub fn set(&self, secret: &str) -> String {
-        let secure = if self.secure { "; Secure" } else { "" };
-        format!(
-            "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            self.max_age_secs
-        )
-    }
-
-    pub fn clear(&self) -> String {
-        let secure = if self.secure { "; Secure" } else { "" };
-        format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
-    }
-}
-
-/// The value of the session cookie, if the request carries one.
-pub fn session_cookie(req: &Request) -> Option<String> {
-    cookie(req, SESSION_COOKIE)
-}
-
-/// The value of the cookie `wanted`, if the request carries it.
-pub fn cookie(req: &Request, wanted: &str) -> Option<String> {
-    req.headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == wanted && !value.is_empty())
-        .map(|(_, value)| value.to_string())
-}
 
 /// The bearer token of `Authorization`, if any.
 pub(super) fn bearer(req: &Request) -> Option<String> {
@@ -97,6 +55,24 @@ impl TrustedProxies {
             .collect();
         hops.iter().rev().find(|ip| !self.trusts(ip)).copied().or(Some(peer))
     }
+}
+
+/// Whether the browser used https: only a trusted proxy's `X-Forwarded-Proto` can say so (Nimbus
+/// itself serves plain http). With several values the right-most counts, the one the proxy
+/// next to Nimbus wrote.
+pub fn request_is_https(req: &Request) -> bool {
+    let peer = req.remote_addr().as_socket_addr().map(|a| a.ip());
+    let proxies = req.data::<TrustedProxies>().cloned().unwrap_or_default();
+    if !peer.is_some_and(|ip| proxies.trusts(&ip)) {
+        return false;
+    }
+    req.headers()
+        .get_all("x-forwarded-proto")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
 }
 
 /// Where the request came from (the TCP peer, or the client behind a trusted proxy) and its
@@ -181,7 +157,10 @@ fn register_schemes(registry: &mut Registry) {
         SESSION_SCHEME,
         MetaSecurityScheme {
             ty: "apiKey",
-            description: Some("The browser session cookie set by sign-in."),
+            description: Some(
+                "The browser session cookie set by sign-in (named `__Host-nimbus_session` when the portal's public \
+                 URL is https).",
+            ),
             name: Some(SESSION_COOKIE),
             key_in: Some("cookie"),
             scheme: None,

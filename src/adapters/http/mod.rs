@@ -13,6 +13,7 @@ mod routes;
 
 pub mod accounts;
 pub mod auth;
+mod cookies;
 mod csrf;
 pub mod envelope;
 pub mod errors;

@@ -12,7 +12,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
 
 use super::accounts::views::Deleted;
-use super::auth::{AdminOnly, CookiePolicy, MaybeCaller, SignedIn, client_info, cookie};
+use super::auth::{AdminOnly, MaybeCaller, SessionCookies, SignedIn, client_info, cookie, request_is_https};
 use super::envelope::{Envelope, ErrorBody};
 use super::errors::status::{Conflict, NotFound};
 use super::errors::{ApiError, Covers, statuses};
@@ -28,7 +28,8 @@ enum OAuthTags {
     Providers,
 }
 
-/// The portal's public origin (APP_URL), when set; otherwise it is read off each request.
+/// The portal's public origin (APP_URL), when set; otherwise it is read off each request (the
+/// scheme https only when a trusted proxy says so).
 #[derive(Debug, Clone, Default)]
 pub struct PublicOrigin(pub Option<String>);
 
@@ -160,7 +161,8 @@ fn origin(req: &Request, public: &PublicOrigin) -> String {
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("127.0.0.1");
-    format!("http://{host}")
+    let scheme = if request_is_https(req) { "https" } else { "http" };
+    format!("{scheme}://{host}")
 }
 
 fn back(provider: Provider, outcome: &str, next: &str) -> String {
@@ -231,7 +233,7 @@ impl OAuthApi {
         caller: MaybeCaller,
         oauth: Data<&Arc<OAuthService>>,
         public: Data<&PublicOrigin>,
-        cookies: Data<&CookiePolicy>,
+        cookies: SessionCookies,
         provider: Path<ProviderView>,
         next: Query<Option<String>>,
         link: Query<Option<bool>>,
@@ -248,7 +250,7 @@ impl OAuthApi {
         let link_to = if linking { caller.0.as_ref() } else { None };
         match oauth.start(provider, link_to, Some(&next), &origin(req, &public)).await {
             Ok((url, state)) => {
-                let secure = if cookies.secure { "; Secure" } else { "" };
+                let secure = if cookies.secure() { "; Secure" } else { "" };
                 let flow =
                     format!("{FLOW_COOKIE}={state}; Path=/api/auth; HttpOnly; SameSite=Lax; Max-Age=600{secure}");
                 Ok(RedirectResponse::Found(url, Some(flow)))
@@ -268,7 +270,7 @@ impl OAuthApi {
         req: &Request,
         caller: MaybeCaller,
         oauth: Data<&Arc<OAuthService>>,
-        cookies: Data<&CookiePolicy>,
+        cookies: SessionCookies,
         provider: Path<ProviderView>,
         code: Query<Option<String>>,
         state: Query<Option<String>>,

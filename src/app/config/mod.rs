@@ -207,7 +207,8 @@ pub struct ServerConfig {
     pub port: u16,
     pub app_url: Option<url::Url>,
     pub cors_origins: Vec<String>,
-    /// Reverse proxies whose `X-Forwarded-For` names the real client (rate limits, audit).
+    /// Reverse proxies whose `X-Forwarded-For` names the real client (rate limits, audit) and whose
+    /// `X-Forwarded-Proto` says whether the browser used https (when `APP_URL` is unset).
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub app_env: String,
     pub log_format: LogFormat,

@@ -244,7 +244,7 @@ impl App {
                 .as_ref()
                 .map(|u| u.origin().ascii_serialization()),
             cookies: CookiePolicy {
-                secure: self.config.server.secure_cookies(),
+                public_https: self.config.server.app_url.as_ref().map(|u| u.scheme() == "https"),
                 max_age_secs: self.config.auth.session_max_age.as_secs(),
             },
         };

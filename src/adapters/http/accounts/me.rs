@@ -8,7 +8,7 @@ use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
-use super::super::auth::{CookiePolicy, SignedIn, SignedInUngated, client_info};
+use super::super::auth::{SessionCookies, SignedIn, SignedInUngated, client_info};
 use super::super::envelope::Envelope;
 use super::super::errors::{ApiError, statuses};
 use super::AccountTags;
@@ -112,7 +112,7 @@ impl MeApi {
         caller: SignedIn,
         req: &Request,
         accounts: Data<&Arc<AccountManagement>>,
-        cookies: Data<&CookiePolicy>,
+        cookies: SessionCookies,
         body: Json<PasswordChange>,
     ) -> Result<PasswordResponse, ApiError<op::ChangePassword>> {
         let (ended, secret) = accounts

@@ -22,7 +22,7 @@ pub use tokens::TokensApi;
 pub use users::UsersApi;
 use views::{AuthStatus, MeView, SignedOut, UserView};
 
-use super::auth::{CookiePolicy, MaybeCaller, SignedInUngated, client_info, session_cookie};
+use super::auth::{MaybeCaller, SessionCookies, SignedInUngated, client_info, session_cookie};
 use super::envelope::{Envelope, ErrorBody};
 use super::errors::{ApiError, statuses};
 use super::limits::{Action, RateLimits};
@@ -149,7 +149,7 @@ impl AuthApi {
         req: &Request,
         accounts: Data<&Arc<AccountService>>,
         limits: Data<&Arc<RateLimits>>,
-        cookies: Data<&CookiePolicy>,
+        cookies: SessionCookies,
         signups: Data<&Arc<SignupSwitch>>,
         body: Json<RegisterRequest>,
     ) -> Result<RegisterResponse, ApiError<op::Register>> {
@@ -183,7 +183,7 @@ impl AuthApi {
         req: &Request,
         accounts: Data<&Arc<AccountService>>,
         limits: Data<&Arc<RateLimits>>,
-        cookies: Data<&CookiePolicy>,
+        cookies: SessionCookies,
         body: Json<LoginRequest>,
     ) -> Result<SignInResponse, ApiError<op::Login>> {
         let client = client_info(req);
@@ -203,7 +203,7 @@ impl AuthApi {
         &self,
         req: &Request,
         accounts: Data<&Arc<AccountService>>,
-        cookies: Data<&CookiePolicy>,
+        cookies: SessionCookies,
     ) -> Result<SignOutResponse, ApiError<op::Logout>> {
         let ended = accounts.logout(session_cookie(req).as_deref()).await?;
         Ok(SignOutResponse::Ok(
@@ -218,7 +218,7 @@ impl AuthApi {
         &self,
         caller: SignedInUngated,
         accounts: Data<&Arc<AccountManagement>>,
-        cookies: Data<&CookiePolicy>,
+        cookies: SessionCookies,
     ) -> Result<SignOutResponse, ApiError<op::LogoutAll>> {
         let ended = accounts.logout_all(&caller.0).await?;
         Ok(SignOutResponse::Ok(
