@@ -77,7 +77,8 @@ pub struct ProviderIdentity {
 pub struct AccessPolicy {
     /// GitHub: when not empty, a member of one of these organisations only.
     pub github_orgs: Vec<String>,
-    /// Google: when not empty, a verified email in one of these domains only.
+    /// Google: when not empty, a Google Workspace account of one of these domains only (its
+    /// `hd` claim is one of them) whose verified email is in one of them.
     pub google_domains: Vec<String>,
 }
 
@@ -131,8 +132,12 @@ impl AccessPolicy {
                 }
             }
             Provider::Google if !self.google_domains.is_empty() => {
+                // Only Google Workspace accounts carry `hd`, and Google sets it, so it is what
+                // proves the organisation: a personal account can have an address at the
+                // domain too (made with that address), and then has no `hd`.
                 let domain = email.rsplit_once('@').map(|(_, d)| d.to_string()).unwrap_or_default();
-                let hd_ok = id.hosted_domain.as_ref().is_none_or(|hd| hd.to_lowercase() == domain);
+                let hd = id.hosted_domain.as_deref().map(str::to_lowercase);
+                let hd_ok = hd.is_some_and(|hd| self.google_domains.contains(&hd));
                 if !self.google_domains.contains(&domain) || !hd_ok {
                     return Err(Refusal::DomainNotAllowed);
                 }
@@ -200,7 +205,7 @@ mod tests {
     }
 
     #[test]
-    fn google_domains_use_the_verified_email_and_a_consistent_hd() {
+    fn google_domains_need_an_allowed_hd_claim_and_an_address_in_an_allowed_domain() {
         let policy = AccessPolicy {
             github_orgs: Vec::new(),
             google_domains: normalise_list(&["uni.example\nlab.example".into()]),
@@ -209,7 +214,20 @@ mod tests {
             policy.admit(&google("ada@uni.example", Some("uni.example"), true)),
             Ok(())
         );
-        assert_eq!(policy.admit(&google("ada@lab.example", None, true)), Ok(()));
+        assert_eq!(
+            policy.admit(&google("ada@lab.example", Some("LAB.example"), true)),
+            Ok(())
+        );
+        // A personal Google account that merely has an address at the domain carries no `hd`.
+        assert_eq!(
+            policy.admit(&google("ada@lab.example", None, true)),
+            Err(Refusal::DomainNotAllowed)
+        );
+        // A Workspace of another organisation, whatever address it shows.
+        assert_eq!(
+            policy.admit(&google("ada@lab.example", Some("evil.example"), true)),
+            Err(Refusal::DomainNotAllowed)
+        );
         assert_eq!(
             policy.admit(&google("ada@gmail.example", None, true)),
             Err(Refusal::DomainNotAllowed)

@@ -1867,7 +1867,10 @@ export interface components {
             google_client_secret?: string;
             /** @description Allowed GitHub organisations (empty: anyone). */
             github_orgs?: string[];
-            /** @description Allowed Google email domains (empty: anyone). */
+            /**
+             * @description Allowed Google Workspace domains: the account's `hd` claim and its email must both be in
+             *     one (a personal Google account with an address there is refused). Empty: anyone.
+             */
             google_domains?: string[];
         };
         /**

@@ -110,7 +110,8 @@ pub struct OAuthSettingsUpdate {
     pub google_client_secret: Option<String>,
     /// Allowed GitHub organisations (empty: anyone).
     pub github_orgs: Option<Vec<String>>,
-    /// Allowed Google email domains (empty: anyone).
+    /// Allowed Google Workspace domains: the account's `hd` claim and its email must both be in
+    /// one (a personal Google account with an address there is refused). Empty: anyone.
     pub google_domains: Option<Vec<String>>,
 }
 

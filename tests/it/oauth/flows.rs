@@ -213,6 +213,12 @@ async fn org_and_domain_lists_and_unverified_emails_are_enforced() {
         browse(&app, "google", None, "").await.error().as_deref(),
         Some("email_not_verified")
     );
+    // A personal Google account with an address at the domain: verified, but no `hd` claim.
+    provider.as_person(Person::new("g-4", "x", "alumnus@uni.example"));
+    assert_eq!(
+        browse(&app, "google", None, "").await.error().as_deref(),
+        Some("domain_not_allowed")
+    );
     let mut student = Person::new("g-3", "x", "student@uni.example");
     student.hd = Some("uni.example".into());
     provider.as_person(student);

@@ -207,7 +207,7 @@ function ProvidersForm({ settings, onSaved, onEdit }: ProvidersFormProps) {
               rows={3}
               spellCheck={false}
               placeholder="example.com"
-              hint="Email domains, one per line or separated by commas. Empty: any Google account with a verified email may sign in."
+              hint="Google Workspace domains, one per line or separated by commas: only accounts of these organisations may sign in, not personal Google accounts that merely use an address there. Empty: any Google account with a verified email may sign in."
               value={googleDomains}
               {...fieldProps('google_domains', setGoogleDomains)}
             />
