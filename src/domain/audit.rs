@@ -50,6 +50,11 @@ actions! {
     RoleChanged => "account.role_changed",
     /// An admin disabled or enabled an account.
     StatusChanged => "account.status_changed",
+    /// A provider sign-in met an account holding its verified address unproven (typed at
+    /// sign-up): refused, and the account flagged for admins.
+    EmailConflict => "account.email_conflict",
+    /// An admin took an unproven address off an account (replaced by a placeholder).
+    EmailReleased => "account.email_released",
     /// No active admin existed at start, so the oldest active account was made admin.
     PromotedAtBoot => "account.promoted_at_boot",
     /// An API token was created.

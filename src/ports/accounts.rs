@@ -27,6 +27,12 @@ pub struct User {
     pub access_code_version: Option<i64>,
     /// The account has a password (accounts made by GitHub or Google sign-in may not).
     pub has_password: bool,
+    /// A provider proved the address (it made the account, or a sign-in or link of the account
+    /// carried it verified). An address typed at sign-up is not proven: anyone can type one.
+    pub email_verified: bool,
+    /// When a provider sign-in with this (unproven) address was refused: someone else may own
+    /// it, and admins see the account flagged until the address is proven or released.
+    pub email_conflict_at: Option<DateTime<Utc>>,
 }
 
 /// A user with the stored password hash (sign-in only).
@@ -45,6 +51,8 @@ pub struct NewUser {
     pub name: String,
     /// `None` for an account that signs in with GitHub or Google only.
     pub password_hash: Option<String>,
+    /// A provider vouched for `email` (the account is made by a provider sign-in).
+    pub email_verified: bool,
     pub now: DateTime<Utc>,
 }
 
@@ -107,6 +115,8 @@ pub enum AccountStoreError {
     NotFound,
     #[error("a token with this name already exists")]
     TokenNameTaken,
+    #[error("the account is an admin's")]
+    AdminAccount,
     #[error("this provider identity is linked to another account")]
     IdentityInUse,
     #[error("the account already has an identity of this provider")]
@@ -244,6 +254,27 @@ pub trait AccountStore: Send + Sync {
 
     /// Unlinks the user's identity of `provider`; `false` when there was none. Errors: `Store`.
     async fn unlink_identity(&self, user: UserId, provider: Provider) -> Result<bool, AccountStoreError>;
+
+    /// Marks the account's address proven and clears its conflict flag, if the address is still
+    /// `email` (it may have been released meanwhile). Returns whether the account changed.
+    /// Errors: `Store`.
+    async fn prove_email(&self, user: UserId, email: &Email, now: DateTime<Utc>) -> Result<bool, AccountStoreError>;
+
+    /// Flags the account's address as claimed by a provider sign-in (keeping the first time
+    /// it was flagged), unless the address is proven. Errors: `NotFound`, `Store`.
+    async fn flag_email_conflict(&self, user: UserId, now: DateTime<Utc>) -> Result<User, AccountStoreError>;
+
+    /// Replaces a member's address with `placeholder` (unproven, unflagged) and ends every session
+    /// of the account, in one write. Returns the account as changed and how many sessions ended.
+    ///
+    /// Errors: `NotFound`; `AdminAccount` when the account is an admin's; `EmailTaken` when
+    /// `placeholder` is another account's; `Store`.
+    async fn release_email(
+        &self,
+        user: UserId,
+        placeholder: &Email,
+        now: DateTime<Utc>,
+    ) -> Result<(User, u64), AccountStoreError>;
 
     /// Revokes one token of `user`; `false` when it is not theirs or does not exist.
     /// Errors: `Store`.

@@ -276,6 +276,28 @@ export interface paths {
         patch: operations["update_user"];
         trace?: never;
     };
+    "/users/{id}/release-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a member's address off their account (admins): for an address typed at sign-up that
+         *     a GitHub or Google sign-in showed to be someone else's (`email_conflict`). The account
+         *     gets `released-<id>@nimbus.invalid` and its sessions end; the owner's provider sign-in
+         *     then creates their own account.
+         */
+        post: operations["release_email"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/settings/signups": {
         parameters: {
             query?: never;
@@ -1070,7 +1092,7 @@ export interface components {
          * @description A kind of recorded action.
          * @enum {string}
          */
-        AuditAction: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.signed_out_everywhere" | "account.password_changed" | "account.role_changed" | "account.status_changed" | "account.promoted_at_boot" | "token.created" | "token.revoked" | "settings.changed" | "access_code.rotated" | "access_code.failed" | "identity.linked" | "identity.unlinked" | "key.created" | "key.deleted" | "key.private_key_read" | "quota.changed" | "vm.approved" | "vm.denied" | "vm.created_on_behalf";
+        AuditAction: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.signed_out_everywhere" | "account.password_changed" | "account.role_changed" | "account.status_changed" | "account.email_conflict" | "account.email_released" | "account.promoted_at_boot" | "token.created" | "token.revoked" | "settings.changed" | "access_code.rotated" | "access_code.failed" | "identity.linked" | "identity.unlinked" | "key.created" | "key.deleted" | "key.private_key_read" | "quota.changed" | "vm.approved" | "vm.denied" | "vm.created_on_behalf";
         /**
          * AuditEntryView
          * @description One recorded action.
@@ -2348,6 +2370,14 @@ export interface components {
              * @description When a session or token of this account was last used (up to a minute stale).
              */
             last_seen_at?: string;
+            /** @description A GitHub or Google sign-in proved the address; an address typed at sign-up is unproven. */
+            email_verified: boolean;
+            /**
+             * @description A GitHub or Google sign-in with this (unproven) address was refused: its owner may not be
+             *     this account's. Clears when the account proves the address (links a provider with it);
+             *     otherwise an admin can release the address.
+             */
+            email_conflict: boolean;
         };
         /** @enum {string} */
         UserStatus: "active" | "disabled";
@@ -3460,6 +3490,73 @@ export interface operations {
             };
             /** @description The body is not JSON (`Content-Type: application/json`). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    release_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account as changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_User"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `admin_email`: an admin's address is never released; make the account a member first. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -56,6 +56,8 @@ action_view! {
     PasswordChanged => "account.password_changed",
     RoleChanged => "account.role_changed",
     StatusChanged => "account.status_changed",
+    EmailConflict => "account.email_conflict",
+    EmailReleased => "account.email_released",
     PromotedAtBoot => "account.promoted_at_boot",
     TokenCreated => "token.created",
     TokenRevoked => "token.revoked",

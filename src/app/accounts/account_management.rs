@@ -1,5 +1,6 @@
 //! What signed-in people do with their account (name, password, sessions, API tokens) and what
-//! admins do with everyone's (roles and standing), plus the purge of expired credentials.
+//! admins do with everyone's (roles and standing, releasing an unproven address), plus the purge
+//! of expired credentials.
 
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use uuid::Uuid;
 use super::errors::AccountError;
 use super::secrets;
 use super::service::{AccountService, Caller, ClientInfo};
-use crate::domain::account::{DisplayName, TokenExpiry, TokenName, TokenScope};
+use crate::domain::account::{DisplayName, Email, TokenExpiry, TokenName, TokenScope};
 use crate::domain::audit::AuditAction;
 use crate::domain::ids::UserId;
 use crate::ports::accounts::{SessionRecord, StandingUpdate, TokenRecord, User};
@@ -239,6 +240,36 @@ impl AccountManagement {
                 self.accounts.audit.record(entry.detail(format!("{from} → {to}"))).await;
             }
         }
+        Ok(user)
+    }
+
+    /// An admin takes a (member's) address off their account: it becomes a placeholder no one
+    /// can sign up or sign in with, and the account's sessions end. For an address someone
+    /// typed at sign-up that a provider sign-in showed to be another person's: that person's
+    /// sign-in then makes their own account. The account itself, its machines and its API
+    /// tokens stay (disable it too if it should not be used).
+    pub async fn release_email(&self, caller: &Caller, target: UserId) -> Result<User, AccountError> {
+        let store = &self.accounts.store;
+        let before = store
+            .get_user(target)
+            .await?
+            .ok_or(AccountError::NotFound("user"))?
+            .user;
+        let placeholder = Email::released(&target);
+        let (user, ended) = store
+            .release_email(target, &placeholder, self.accounts.clock.now())
+            .await
+            .map_err(|e| match AccountError::from(e) {
+                AccountError::NotFound(_) => AccountError::NotFound("user"),
+                other => other,
+            })?;
+        let proven = if before.email_verified { "proven" } else { "unproven" };
+        let entry = self.accounts.audit.entry(AuditAction::EmailReleased).by(&caller.user);
+        let entry = entry
+            .on("user", user.id, before.email.to_string())
+            .from(caller.ip.as_deref());
+        let detail = format!("{} ({proven}) → {}; {ended} sessions ended", before.email, user.email);
+        self.accounts.audit.record(entry.detail(detail)).await;
         Ok(user)
     }
 

@@ -26,6 +26,11 @@ pub enum AccountError {
     NotFound(&'static str),
     #[error("Nimbus needs at least one active admin. Make someone else an admin first.")]
     LastAdmin,
+    #[error(
+        "An admin's address cannot be released. Make the account a member first, if it is not the \
+         address's owner."
+    )]
+    AdminEmail,
     #[error("You already have a token with this name. Choose another name or revoke the old token.")]
     TokenNameTaken,
     #[error("This needs a signed-in browser session: API tokens cannot {0}.")]
@@ -52,6 +57,7 @@ impl From<AccountStoreError> for AccountError {
             AccountStoreError::LastAdmin => Self::LastAdmin,
             AccountStoreError::NotFound => Self::NotFound("account"),
             AccountStoreError::TokenNameTaken => Self::TokenNameTaken,
+            AccountStoreError::AdminAccount => Self::AdminEmail,
             AccountStoreError::IdentityInUse | AccountStoreError::ProviderAlreadyLinked => {
                 Self::Internal(format!("unexpected identity conflict: {e}"))
             }

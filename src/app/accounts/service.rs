@@ -8,7 +8,7 @@ use super::errors::{AccountError, AuthRejection};
 use super::secrets;
 use crate::app::audit::Auditor;
 use crate::domain::account::{
-    DisplayName, Email, PasswordPolicy, SessionPolicy, SessionState, SessionTimes, TokenScope, UserStatus,
+    DisplayName, Email, EmailError, PasswordPolicy, SessionPolicy, SessionState, SessionTimes, TokenScope, UserStatus,
 };
 use crate::domain::audit::AuditAction;
 use crate::domain::ids::UserId;
@@ -157,8 +157,12 @@ impl AccountService {
     }
 
     /// Creates an account and signs it in. Returns the account and the new session's secret.
+    /// Nimbus sends no mail, so the typed address stays unproven until a provider proves it.
     pub async fn register(&self, form: Registration, client: ClientInfo) -> Result<(User, String), AccountError> {
         let email = Email::parse(&form.email).map_err(|e| AccountError::invalid("email", e))?;
+        if email.is_reserved() {
+            return Err(AccountError::invalid("email", EmailError::Reserved));
+        }
         let name = DisplayName::parse(&form.name).map_err(|e| AccountError::invalid("name", e))?;
         self.settings
             .passwords
@@ -172,6 +176,7 @@ impl AccountService {
             email,
             name: name.as_str().to_string(),
             password_hash: Some(hash),
+            email_verified: false,
             now,
         };
         let ip = client.ip.clone();

@@ -32,6 +32,8 @@ fn user(role: Role, status: UserStatus) -> User {
         last_seen_at: None,
         access_code_version: None,
         has_password: true,
+        email_verified: false,
+        email_conflict_at: None,
     }
 }
 

@@ -4,6 +4,8 @@
 //! the providers' settings (client ids; secrets sealed; allow-lists), seeded once from the
 //! environment.
 
+mod errors;
+mod outcome;
 mod settings;
 
 use std::collections::HashMap;
@@ -12,6 +14,8 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
+pub use errors::OAuthError;
+pub use outcome::{Outcome, safe_next};
 pub use settings::{OAuthSettings, SettingsUpdate, SettingsView};
 
 use super::accounts::{AccountService, Caller, ClientInfo};
@@ -41,22 +45,6 @@ struct Flow {
     link_to: Option<UserId>,
     next: String,
     expires: DateTime<Utc>,
-}
-
-/// How a callback ended. Refusals carry the code the portal's page explains.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    SignedIn { session: String },
-    Linked,
-    Refused(&'static str),
-}
-
-/// Only paths inside the portal are followed after sign-in.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
-    }
 }
 
 pub struct OAuthService {
@@ -221,6 +209,7 @@ impl OAuthService {
                 let entry = self.audit.entry(AuditAction::IdentityLinked).by(&caller.user);
                 let entry = entry.on("identity", identity.provider, identity.login.clone());
                 self.audit.record(entry.from(client.ip.as_deref())).await;
+                self.prove(&caller.user, identity).await;
                 Outcome::Linked
             }
             Err(AccountStoreError::IdentityInUse) => Outcome::Refused("identity_in_use"),
@@ -234,8 +223,11 @@ impl OAuthService {
 
     async fn sign_in(&self, identity: &ProviderIdentity, client: ClientInfo) -> Outcome {
         let user = match self.store.find_identity(identity.provider, &identity.subject).await {
-            Ok(Some((_, user))) => user,
-            Ok(None) => match self.create(identity).await {
+            Ok(Some((_, user))) => {
+                self.prove(&user, identity).await;
+                user
+            }
+            Ok(None) => match self.create(identity, &client).await {
                 Ok(user) => user,
                 Err(code) => return Outcome::Refused(code),
             },
@@ -262,16 +254,42 @@ impl OAuthService {
         }
     }
 
+    /// A sign-in or link whose (verified, as the policy admitted it) address is the account's
+    /// proves the account's address. A failure is logged: the sign-in itself stands.
+    async fn prove(&self, user: &User, identity: &ProviderIdentity) {
+        let Some(email) = identity.email.as_deref().and_then(|e| Email::parse(e).ok()) else {
+            return;
+        };
+        if !identity.email_verified || email != user.email || (user.email_verified && user.email_conflict_at.is_none())
+        {
+            return;
+        }
+        if let Err(e) = self.store.prove_email(user.id, &email, self.clock.now()).await {
+            tracing::error!(error = %e, user = %user.id, "marking an address proven failed");
+        }
+    }
+
     /// A new member from a provider identity. Never while no admin exists, never over an
-    /// existing account with the same email (that needs an explicit link).
-    async fn create(&self, identity: &ProviderIdentity) -> Result<User, &'static str> {
+    /// existing account with the same email (that needs an explicit link). When that account's
+    /// address was only typed at sign-up, someone may have taken another person's address: the
+    /// account is flagged for admins, who can release the address.
+    async fn create(&self, identity: &ProviderIdentity, client: &ClientInfo) -> Result<User, &'static str> {
         let email = identity
             .email
             .as_deref()
             .and_then(|e| Email::parse(e).ok())
             .ok_or("email_not_verified")?;
-        if matches!(self.store.find_user_by_email(&email).await, Ok(Some(_))) {
-            return Err("email_in_use");
+        match self.store.find_user_by_email(&email).await {
+            Ok(Some(existing)) if existing.user.email_verified => return Err("email_in_use"),
+            Ok(Some(existing)) => {
+                self.conflict(&existing.user, identity, client).await;
+                return Err("email_unproven");
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "reading accounts failed");
+                return Err("provider_error");
+            }
         }
         if !self.signups.is_open() {
             return Err("signups_closed");
@@ -289,6 +307,7 @@ impl OAuthService {
             email,
             name,
             password_hash: None,
+            email_verified: true,
             now: self.clock.now(),
         };
         match self
@@ -312,6 +331,24 @@ impl OAuthService {
                 Err("provider_error")
             }
         }
+    }
+
+    /// Flags `account` (its unproven address met a provider's verified one) and audits it.
+    async fn conflict(&self, account: &User, identity: &ProviderIdentity, client: &ClientInfo) {
+        if let Err(e) = self.store.flag_email_conflict(account.id, self.clock.now()).await {
+            tracing::error!(error = %e, user = %account.id, "flagging an address conflict failed");
+        }
+        let entry = self
+            .audit
+            .entry(AuditAction::EmailConflict)
+            .by_email(account.email.as_str());
+        let entry = entry.on("user", account.id, account.email.to_string());
+        let detail = format!(
+            "{} sign-in of {} refused: it proves this address, which the account only typed at sign-up",
+            identity.provider.label(),
+            identity.login
+        );
+        self.audit.record(entry.from(client.ip.as_deref()).detail(detail)).await;
     }
 
     fn record(&self, identity: &ProviderIdentity, user: UserId) -> IdentityRecord {
@@ -350,29 +387,5 @@ impl OAuthService {
         let entry = entry.on("identity", provider, provider.label());
         self.audit.record(entry.from(caller.ip.as_deref())).await;
         Ok(())
-    }
-}
-
-/// A refused or failed operation on the caller's linked identities or the providers' settings.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum OAuthError {
-    #[error("This account has no identity of that provider linked.")]
-    NotLinked,
-    #[error("This is the only way to sign in to this account. Link another provider first.")]
-    LastSignInMethod,
-    /// A dependency failed; the cause is logged, never shown.
-    #[error("internal failure: {0}")]
-    Internal(String),
-}
-
-impl From<AccountStoreError> for OAuthError {
-    fn from(e: AccountStoreError) -> Self {
-        Self::Internal(e.to_string())
-    }
-}
-
-impl From<crate::ports::StoreError> for OAuthError {
-    fn from(e: crate::ports::StoreError) -> Self {
-        Self::Internal(e.to_string())
     }
 }

@@ -121,6 +121,8 @@ fn caller() -> Caller {
             last_seen_at: None,
             access_code_version: None,
             has_password: true,
+            email_verified: false,
+            email_conflict_at: None,
         },
         via: Via::Session { id: Uuid::from_u128(2) },
         ip: None,

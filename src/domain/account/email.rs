@@ -4,6 +4,9 @@
 
 use std::fmt;
 
+/// Where released addresses go (see [`Email::released`]).
+const RELEASED_DOMAIN: &str = "nimbus.invalid";
+
 /// A normalised email address.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Email(String);
@@ -17,6 +20,8 @@ pub enum EmailError {
     TooLong,
     #[error("Enter an email address like name@example.org.")]
     Malformed,
+    #[error("Addresses at .invalid are reserved and reach nobody. Enter your own email address.")]
+    Reserved,
 }
 
 impl Email {
@@ -51,6 +56,19 @@ impl Email {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The address an admin puts on an account in place of one they released: at `.invalid`
+    /// (RFC 2606), which no mailbox, provider or sign-up can have, and unique per account.
+    pub fn released(account: &crate::domain::ids::UserId) -> Self {
+        Self(format!("released-{account}@{RELEASED_DOMAIN}"))
+    }
+
+    /// The address is at the reserved `.invalid` domain: a released account's placeholder, never
+    /// a person's address, so sign-up refuses it.
+    pub fn is_reserved(&self) -> bool {
+        let domain = self.0.rsplit_once('@').map_or("", |(_, d)| d);
+        domain == "invalid" || domain.ends_with(".invalid")
     }
 
     /// The part before the `@`, used to refuse passwords built from the address.
@@ -96,6 +114,19 @@ mod tests {
         assert_eq!(Email::parse(&long), Err(EmailError::TooLong));
         let long_local = format!("{}@lab.example", "a".repeat(65));
         assert_eq!(Email::parse(&long_local), Err(EmailError::Malformed));
+    }
+
+    #[test]
+    fn a_released_address_is_a_reserved_address_unique_to_its_account() {
+        let a = crate::domain::ids::UserId::from_uuid(uuid::Uuid::from_u128(1));
+        let b = crate::domain::ids::UserId::from_uuid(uuid::Uuid::from_u128(2));
+        let released = Email::released(&a);
+        assert_eq!(Email::parse(released.as_str()), Ok(released.clone()), "it reads back");
+        assert!(released.is_reserved());
+        assert_ne!(released, Email::released(&b));
+        assert!(Email::parse("ada@nimbus.invalid").unwrap().is_reserved());
+        assert!(!Email::parse("ada@invalid.example").unwrap().is_reserved());
+        assert!(!Email::parse("ada@lab.example").unwrap().is_reserved());
     }
 
     #[test]

@@ -91,7 +91,11 @@ async fn an_email_of_an_existing_account_is_refused_until_the_owner_links_it() {
     let (_, ada) = register(&app, "ada@lab.example", "Ada").await;
     provider.as_person(Person::new("77", "ada-gh", "ada@lab.example"));
     let refused = browse(&app, "github", None, "").await;
-    assert_eq!(refused.error().as_deref(), Some("email_in_use"));
+    assert_eq!(
+        refused.error().as_deref(),
+        Some("email_unproven"),
+        "an address typed at sign-up is not proven"
+    );
 
     let linked = browse(&app, "github", Some(&ada), "link=true").await;
     assert_eq!(linked.location, "/auth/callback?provider=github&result=linked&next=%2F");

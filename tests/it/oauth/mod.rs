@@ -3,6 +3,7 @@
 
 mod flows;
 mod provider;
+mod squatting;
 
 use reqwest::Method;
 use serde_json::json;

@@ -10,6 +10,8 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'account.password_changed': 'Password changed',
   'account.role_changed': 'Role changed',
   'account.status_changed': 'Account enabled or disabled',
+  'account.email_conflict': 'Sign-in met an unproven address',
+  'account.email_released': 'Email address released',
   'account.promoted_at_boot': 'Made admin at start-up',
   'token.created': 'API token created',
   'token.revoked': 'API token revoked',
@@ -31,7 +33,7 @@ export const auditActionLabels: Record<AuditAction, string> = {
 export const auditActions = Object.keys(auditActionLabels) as AuditAction[]
 
 /** Actions that record something refused: drawn in red so they stand out. */
-const refusals = new Set<string>(['auth.sign_in_failed', 'access_code.failed'])
+const refusals = new Set<string>(['auth.sign_in_failed', 'access_code.failed', 'account.email_conflict'])
 
 export function isRefusal(action: string): boolean {
   return refusals.has(action)

@@ -22,10 +22,11 @@ function describedBy(element: HTMLElement): string {
   return document.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent ?? ''
 }
 
+const unproven = { email_verified: false, email_conflict: false }
 const users: User[] = [
-  { id: admin.id, email: admin.email, name: admin.name, role: 'admin', status: 'active', created_at: admin.created_at },
-  { id: member.id, email: member.email, name: member.name, role: 'member', status: 'active', created_at: member.created_at },
-  { id: 'u-cleo', email: 'cleo@example.com', name: 'Cleo Gone', role: 'member', status: 'disabled', created_at: member.created_at },
+  { ...unproven, id: admin.id, email: admin.email, name: admin.name, role: 'admin', status: 'active', created_at: admin.created_at },
+  { ...unproven, id: member.id, email: member.email, name: member.name, role: 'member', status: 'active', created_at: member.created_at },
+  { ...unproven, id: 'u-cleo', email: 'cleo@example.com', name: 'Cleo Gone', role: 'member', status: 'disabled', created_at: member.created_at },
 ]
 
 afterEach(() => {

@@ -24,6 +24,7 @@ where
             AccountError::AccountDisabled => Self::forbidden(body("account_disabled")),
             AccountError::NotFound(_) => Self::not_found(body("not_found")),
             AccountError::LastAdmin => Self::conflict(body("last_admin")),
+            AccountError::AdminEmail => Self::conflict(body("admin_email")),
             AccountError::TokenNameTaken => Self::conflict(body("token_name_taken").with_field("name")),
             AccountError::SessionRequired(_) => Self::forbidden(body("session_required")),
             AccountError::Internal(cause) => Self::unexpected("account operation failed", cause),

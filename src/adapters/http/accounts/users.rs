@@ -1,4 +1,4 @@
-//! The admin's view of accounts: list them, change roles and standing.
+//! The admin's view of accounts: list them, change roles and standing, release an address.
 
 use std::sync::Arc;
 
@@ -52,6 +52,12 @@ mod op {
             PayloadTooLarge,
             UnsupportedMediaType,
         ];
+        pub ReleaseEmail [
+            Unauthorized,
+            Forbidden,
+            NotFound,
+            Conflict = "`admin_email`: an admin's address is never released; make the account a member first.",
+        ] never [BadRequest];
     }
 }
 
@@ -88,6 +94,22 @@ impl UsersApi {
             status: body.status.map(Into::into),
         };
         let user = accounts.update_standing(&admin.0, target, update).await?;
+        Ok(UserResponse::Ok(Json(Envelope::ok(UserView::from(&user)))))
+    }
+
+    /// Take a member's address off their account (admins): for an address typed at sign-up that
+    /// a GitHub or Google sign-in showed to be someone else's (`email_conflict`). The account
+    /// gets `released-<id>@nimbus.invalid` and its sessions end; the owner's provider sign-in
+    /// then creates their own account.
+    #[oai(path = "/:id/release-email", method = "post", operation_id = "release_email")]
+    async fn release_email(
+        &self,
+        admin: AdminOnly,
+        accounts: Data<&Arc<AccountManagement>>,
+        id: Path<String>,
+    ) -> Result<UserResponse, ApiError<op::ReleaseEmail>> {
+        let target: UserId = id.parse().map_err(|_| ApiError::no_such("user"))?;
+        let user = accounts.release_email(&admin.0, target).await?;
         Ok(UserResponse::Ok(Json(Envelope::ok(UserView::from(&user)))))
     }
 }

@@ -111,6 +111,12 @@ pub struct UserView {
     /// When a session or token of this account was last used (up to a minute stale).
     #[oai(skip_serializing_if_is_none)]
     pub last_seen_at: Option<DateTime<Utc>>,
+    /// A GitHub or Google sign-in proved the address; an address typed at sign-up is unproven.
+    pub email_verified: bool,
+    /// A GitHub or Google sign-in with this (unproven) address was refused: its owner may not be
+    /// this account's. Clears when the account proves the address (links a provider with it);
+    /// otherwise an admin can release the address.
+    pub email_conflict: bool,
 }
 
 impl From<&User> for UserView {
@@ -123,6 +129,8 @@ impl From<&User> for UserView {
             status: u.status.into(),
             created_at: u.created_at,
             last_seen_at: u.last_seen_at,
+            email_verified: u.email_verified,
+            email_conflict: u.email_conflict_at.is_some(),
         }
     }
 }

@@ -40,6 +40,8 @@ pub mod user {
         pub updated_at: ChronoDateTimeUtc,
         pub last_seen_at: Option<ChronoDateTimeUtc>,
         pub access_code_version: Option<i64>,
+        pub email_verified: bool,
+        pub email_conflict_at: Option<ChronoDateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

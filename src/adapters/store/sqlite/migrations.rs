@@ -18,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(super::provisions_schema::CreateProvisions),
             Box::new(super::quotas_schema::CreateQuotas),
             Box::new(super::quotas_schema::AddPendingCap),
+            Box::new(super::email_proof_schema::ProveEmails),
         ]
     }
 }

@@ -10,6 +10,7 @@ mod accounts;
 mod accounts_schema;
 mod audit;
 mod audit_schema;
+mod email_proof_schema;
 mod entities;
 pub mod files;
 mod identities_schema;

@@ -165,3 +165,93 @@ async fn quota_rows_saved_before_the_pending_cap_existed_get_the_default_cap() {
     let defaults = store.quota_defaults().await.unwrap().unwrap();
     assert_eq!((defaults.max_vms, defaults.max_pending), (Some(4), Some(3)));
 }
+
+#[tokio::test]
+async fn migrating_proves_the_addresses_of_accounts_a_provider_made_or_vouched_for_and_no_others() {
+    use sea_orm_migration::{MigrationName, MigratorTrait};
+
+    let (dir, store) = fresh().await;
+    // Back to the schema before addresses were proven, with the accounts of that time.
+    let all = Migrator::migrations();
+    let added = all
+        .iter()
+        .position(|m| m.name() == email_proof_schema::ProveEmails.name())
+        .expect("the migration is listed");
+    let later = u32::try_from(all.len() - added).unwrap();
+    Migrator::down(&store.writer, Some(later)).await.unwrap();
+    let when = "2026-11-28 12:00:00+00:00";
+    for (id, email, hash, role) in [
+        (
+            "00000000-0000-0000-0000-000000000001",
+            "admin@lab.example",
+            Some("$argon2id$x"),
+            "admin",
+        ),
+        (
+            "00000000-0000-0000-0000-000000000002",
+            "typed@lab.example",
+            Some("$argon2id$x"),
+            "member",
+        ),
+        (
+            "00000000-0000-0000-0000-000000000003",
+            "made@lab.example",
+            None,
+            "member",
+        ),
+        (
+            "00000000-0000-0000-0000-000000000004",
+            "linked@lab.example",
+            Some("$argon2id$x"),
+            "member",
+        ),
+        (
+            "00000000-0000-0000-0000-000000000005",
+            "other@lab.example",
+            Some("$argon2id$x"),
+            "member",
+        ),
+    ] {
+        let hash = hash.map_or("NULL".to_string(), |h| format!("'{h}'"));
+        store
+            .writer
+            .execute_unprepared(&format!(
+                "INSERT INTO users (id, email, name, password_hash, role, status, created_at, updated_at) \
+                 VALUES ('{id}', '{email}', 'N', {hash}, '{role}', 'active', '{when}', '{when}')"
+            ))
+            .await
+            .unwrap();
+    }
+    for (user, email) in [
+        ("00000000-0000-0000-0000-000000000004", "Linked@Lab.Example"),
+        ("00000000-0000-0000-0000-000000000005", "someone-else@lab.example"),
+    ] {
+        store
+            .writer
+            .execute_unprepared(&format!(
+                "INSERT INTO identities (provider, subject, user_id, login, email, linked_at) \
+                 VALUES ('github', '{user}', '{user}', 'x', '{email}', '{when}')"
+            ))
+            .await
+            .unwrap();
+    }
+    store.close().await;
+
+    let store = SqliteStore::open(&dir.path().join("nimbus.db")).await.unwrap();
+    let proven: Vec<(String, bool)> = crate::ports::AccountStore::list_users(&store)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| (u.email.to_string(), u.email_verified))
+        .collect();
+    assert_eq!(
+        proven,
+        [
+            ("admin@lab.example".to_string(), false),
+            ("linked@lab.example".to_string(), true),
+            ("made@lab.example".to_string(), true),
+            ("other@lab.example".to_string(), false),
+            ("typed@lab.example".to_string(), false),
+        ]
+    );
+}

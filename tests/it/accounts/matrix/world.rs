@@ -9,7 +9,7 @@ use nimbus::adapters::clock::ManualClock;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::super::{Cred, PASSWORD, call, login, token};
+use super::super::{Cred, PASSWORD, call, login, register, token};
 use super::table::Persona;
 use crate::helpers::TestApp;
 
@@ -117,6 +117,12 @@ impl World {
                 token(&self.app, &session, &self.unique("victim"), "read_write").await.0
             }
             "update_user" => self.member_id.clone(),
+            // A fresh account each call: a released address can no longer sign in.
+            "release_email" => {
+                register(&self.app, &format!("{}@lab.example", self.unique("squat")), "Squat")
+                    .await
+                    .0
+            }
             // The other member's, so the member's own lifted quota stays as set up.
             "set_member_quota" | "reset_member_quota" => self.other_id.clone(),
             "approve_vm" | "deny_vm" => {

@@ -1,7 +1,9 @@
-//! The `AccountStore` port on SQLite: users (`users.rs`), sessions and API tokens
-//! (`credentials.rs`), row mapping (`rows.rs`).
+//! The `AccountStore` port on SQLite: users (`users.rs`), whether their addresses are proven
+//! (`email_proof.rs`), sessions and API tokens (`credentials.rs`), provider identities
+//! (`identities.rs`), row mapping (`rows.rs`).
 
 mod credentials;
+mod email_proof;
 mod identities;
 mod rows;
 mod users;
@@ -150,6 +152,23 @@ impl AccountStore for SqliteStore {
 
     async fn unlink_identity(&self, user: UserId, provider: Provider) -> Result<bool, AccountStoreError> {
         self.unlink_identity_row(user, provider).await
+    }
+
+    async fn prove_email(&self, user: UserId, email: &Email, now: DateTime<Utc>) -> Result<bool, AccountStoreError> {
+        self.prove_email_row(user, email.clone(), now).await
+    }
+
+    async fn flag_email_conflict(&self, user: UserId, now: DateTime<Utc>) -> Result<User, AccountStoreError> {
+        self.flag_email_conflict_row(user, now).await
+    }
+
+    async fn release_email(
+        &self,
+        user: UserId,
+        placeholder: &Email,
+        now: DateTime<Utc>,
+    ) -> Result<(User, u64), AccountStoreError> {
+        self.release_email_row(user, placeholder.clone(), now).await
     }
 
     async fn delete_token(&self, user: UserId, id: Uuid) -> Result<bool, AccountStoreError> {

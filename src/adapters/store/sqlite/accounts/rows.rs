@@ -45,6 +45,8 @@ pub(super) fn to_user(m: &user::Model) -> Result<User, AccountStoreError> {
         last_seen_at: m.last_seen_at,
         access_code_version: m.access_code_version,
         has_password: m.password_hash.is_some(),
+        email_verified: m.email_verified,
+        email_conflict_at: m.email_conflict_at,
     })
 }
 

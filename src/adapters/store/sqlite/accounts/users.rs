@@ -70,6 +70,8 @@ pub(super) async fn insert_user(
         updated_at: Set(new.now),
         last_seen_at: Set(Some(new.now)),
         access_code_version: Set(None),
+        email_verified: Set(new.email_verified),
+        email_conflict_at: Set(None),
     };
     Ok(Ok(row.insert(txn).await?))
 }
