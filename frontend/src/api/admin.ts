@@ -43,6 +43,11 @@ export const loadUsers = (signal: AbortSignal) => settle(api.GET('/users', { sig
 export const updateUser = (id: string, change: UserUpdate) =>
   settle(api.PATCH('/users/{id}', { params: { path: { id } }, body: change }))
 
+/** Takes a member's address off their account (a placeholder replaces it, their sessions end);
+ * refused (409 `admin_email`) for an admin. */
+export const releaseEmail = (id: string) =>
+  settle(api.POST('/users/{id}/release-email', { params: { path: { id } } }))
+
 /** One page of the audit log, newest first; `before` is the previous page's `next_before`. */
 export const loadAuditPage = (query: AuditQuery, signal?: AbortSignal) =>
   settle(api.GET('/audit', { params: { query }, signal }))

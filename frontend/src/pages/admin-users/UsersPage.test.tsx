@@ -11,6 +11,8 @@ const adaRow = {
   status: 'active',
   created_at: admin.created_at,
   last_seen_at: '2025-03-01T09:00:00Z',
+  email_verified: false,
+  email_conflict: false,
 }
 const bobRow = {
   id: member.id,
@@ -19,6 +21,8 @@ const bobRow = {
   role: 'member',
   status: 'active',
   created_at: member.created_at,
+  email_verified: false,
+  email_conflict: false,
 }
 
 function usersPage(extra: Parameters<typeof serveFetch>[0] = {}) {
@@ -112,6 +116,47 @@ describe('admin users page', () => {
 
     expect(await within(await row(/Bob Member/)).findByRole('button', { name: 'Enable: Bob Member' })).toBeTruthy()
     expect(fetch.calls('PATCH /api/users/u-bob')[0]?.body).toEqual({ status: 'disabled' })
+  })
+
+  it('flags a conflicting address and releases it after confirming', async () => {
+    const user = userEvent.setup()
+    const released = { ...bobRow, email: 'released-u-bob@nimbus.invalid' }
+    const fetch = serveFetch({
+      'GET /api/auth/status': authStatus(admin),
+      'GET /api/users': () => ok([adaRow, { ...bobRow, email_conflict: true }]),
+      'POST /api/users/u-bob/release-email': () => ok(released),
+    })
+    renderAt('/admin/users')
+
+    const bob = await row(/Bob Member/)
+    expect(within(bob).getByText('conflict')).toBeTruthy()
+    expect(within(await row(/Ada Lovelace/)).queryByRole('button', { name: /Release email/ })).toBeNull()
+    await user.click(within(bob).getByRole('button', { name: 'Release email: Bob Member' }))
+    const dialog = screen.getByRole('alertdialog', { name: 'Release bob@example.com from Bob Member?' })
+    expect(dialog.textContent).toContain('signed out everywhere')
+    expect(fetch.calls('POST /api/users/u-bob/release-email')).toHaveLength(0)
+    await user.click(within(dialog).getByRole('button', { name: 'Release email' }))
+
+    await waitFor(async () => {
+      expect((await row(/Bob Member/)).textContent).toContain('released-u-bob@nimbus.invalid')
+    })
+    const after = await row(/Bob Member/)
+    expect(within(after).queryByText('conflict')).toBeNull()
+    expect(within(after).queryByRole('button', { name: /Release email/ })).toBeNull()
+    expect(fetch.calls('POST /api/users/u-bob/release-email')).toHaveLength(1)
+    expect(screen.queryByRole('alertdialog')).toBeNull()
+  })
+
+  it('offers no release for an address a provider proved', async () => {
+    serveFetch({
+      'GET /api/auth/status': authStatus(admin),
+      'GET /api/users': () => ok([adaRow, { ...bobRow, email_verified: true }]),
+    })
+    renderAt('/admin/users')
+
+    const bob = await row(/Bob Member/)
+    expect(within(bob).getByRole('button', { name: 'Disable: Bob Member' })).toBeTruthy()
+    expect(within(bob).queryByRole('button', { name: /Release email/ })).toBeNull()
   })
 
   it('re-reads who is signed in after an admin demotes themself', async () => {

@@ -1,8 +1,10 @@
-// Admin → Users: everyone with an account, and the two switches an admin has over
-// them: role (admin/member) and status (active/disabled). Each change is confirmed
-// first; Nimbus refuses one that would leave no active admin (409 last_admin).
+// Admin → Users: everyone with an account, and the switches an admin has over them:
+// role (admin/member), status (active/disabled) and, for a member's address nobody has
+// proven, releasing it. Each change is confirmed first; Nimbus refuses one that would
+// leave no active admin (409 last_admin). An address a GitHub or Google sign-in showed
+// to be someone else's carries a "conflict" badge.
 import { Fragment, useState } from 'react'
-import { loadUsers, updateUser } from '../../api/admin'
+import { loadUsers, releaseEmail, updateUser } from '../../api/admin'
 import type { ApiFailure } from '../../api/failure'
 import type { Role, User, UserStatus } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
@@ -14,16 +16,29 @@ import { PageHeader, Panel } from '../../ui/Panel'
 import { badge, chipButton, dangerChipButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
 
-type Change = { role: Role } | { status: UserStatus }
+type Change = { role: Role } | { status: UserStatus } | { release: 'email' }
 
 interface Pending {
   user: User
   change: Change
 }
 
+/** A member's address that nobody proved and that is not already a released placeholder. */
+function releasable(user: User): boolean {
+  return user.role === 'member' && !user.email_verified && !user.email.endsWith('.invalid')
+}
+
 /** What the confirmation says for a change, and whether it takes something away. */
 function describe({ user, change }: Pending, isSelf: boolean) {
   const who = isSelf ? 'yourself' : user.name
+  if ('release' in change) {
+    return {
+      title: `Release ${user.email} from ${user.name}?`,
+      body: 'The account gets a placeholder address and is signed out everywhere: it can no longer sign in with this address and its password. Whoever proves the address with GitHub or Google then gets their own account. The account keeps its machines and API tokens; disable it too if it should not be used.',
+      confirm: 'Release email',
+      tone: 'danger' as const,
+    }
+  }
   if ('role' in change) {
     return change.role === 'admin'
       ? {
@@ -76,7 +91,19 @@ function UserRow({
           {isSelf && <span className={badge('good')}>you</span>}
         </span>
       </th>
-      <td className="py-3 pr-4 font-mono text-[12px] text-ink-2">{user.email}</td>
+      <td className="py-3 pr-4 font-mono text-[12px] text-ink-2">
+        <span className="flex flex-wrap items-center gap-2">
+          {user.email}
+          {user.email_conflict && (
+            <span
+              className={badge('bad')}
+              title="A GitHub or Google sign-in proved this address is someone's, and this account only typed it at sign-up. If its owner cannot link that sign-in, release the address."
+            >
+              conflict
+            </span>
+          )}
+        </span>
+      </td>
       <td className="py-3 pr-4">
         <span className={badge(user.role === 'admin' ? 'ink' : 'neutral')}>{user.role}</span>
       </td>
@@ -111,6 +138,18 @@ function UserRow({
           >
             {disabled ? 'Enable' : 'Disable'}
           </button>
+          {releasable(user) && (
+            <button
+              type="button"
+              aria-label={`Release email: ${user.name}`}
+              onClick={() => {
+                onChange({ release: 'email' })
+              }}
+              className={user.email_conflict ? dangerChipButton : chipButton}
+            >
+              Release email
+            </button>
+          )}
         </span>
       </td>
     </tr>
@@ -128,7 +167,7 @@ export function UsersPage() {
   async function apply({ user, change }: Pending) {
     setBusy(true)
     setFailure(null)
-    const outcome = await updateUser(user.id, change)
+    const outcome = 'release' in change ? await releaseEmail(user.id) : await updateUser(user.id, change)
     setBusy(false)
     setPending(null)
     if (!outcome.ok) {

@@ -70,6 +70,16 @@ describe('provider callback page', () => {
     expect(router.state.location.pathname).toBe('/signin')
   })
 
+  it('explains an unproven address: the owner signs in and links, anyone else asks an admin', async () => {
+    serveFetch({ 'GET /api/auth/status': authStatus(null) })
+    renderAt('/auth/callback?provider=google&error=email_unproven')
+
+    const card = await screen.findByRole('region', { name: 'Not signed in.' })
+    expect(card.textContent).toContain(
+      'A Nimbus account with this address already exists, but its owner has not proven it. If it is yours, sign in with its password and link Google from your Account page; if not, ask an admin to release the address',
+    )
+  })
+
   it('explains that the first account needs an email and password', async () => {
     serveFetch({ 'GET /api/auth/status': authStatus(null, { has_admin: false }) })
     renderAt('/auth/callback?provider=google&error=no_admin_yet')
@@ -98,6 +108,7 @@ describe('provider callback page', () => {
       'org_not_allowed',
       'domain_not_allowed',
       'email_in_use',
+      'email_unproven',
       'no_admin_yet',
       'account_disabled',
       'identity_in_use',

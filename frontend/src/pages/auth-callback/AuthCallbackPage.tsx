@@ -28,6 +28,8 @@ export function callbackErrorMessage(code: string, name: string): string {
       return 'The email domain of your Google account is not one this Nimbus allows. Use your organisation’s Google account, or ask an admin.'
     case 'email_in_use':
       return `A Nimbus account with the same email address already exists, and Nimbus never joins accounts by email alone. Sign in with your email and password, then link ${name} from the Account page; after that, either way works.`
+    case 'email_unproven':
+      return `A Nimbus account with this address already exists, but its owner has not proven it. If it is yours, sign in with its password and link ${name} from your Account page; if not, ask an admin to release the address, then sign in with ${name} again.`
     case 'no_admin_yet':
       return `Nobody has set up this Nimbus yet. The first account becomes the administrator and must be created with an email and password; ${name} sign-in works once it exists.`
     case 'signups_closed':
