@@ -5,3 +5,5 @@ pub mod adapters;
 pub mod app;
 pub mod domain;
 pub mod ports;
+#[cfg(test)]
+mod tests;

@@ -18,13 +18,15 @@ const VERSION: &str = "access_code.version";
 const CODE: &str = "access_code";
 
 /// The gate as admins see it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct GateState {
     pub enabled: bool,
     /// The current code (8 digits), once one was made.
     pub code: Option<String>,
     pub version: i64,
 }
+
+crate::domain::redact::debug_redacted!(GateState { enabled, version } secret { code });
 
 #[derive(Debug, thiserror::Error)]
 pub enum GateError {

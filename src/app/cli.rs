@@ -54,7 +54,7 @@ pub enum Command {
     Version,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(clap::Args)]
 pub struct SimProxmoxArgs {
     /// Address to listen on; loopback only. Port 0 picks a free port.
     #[arg(long, default_value = "127.0.0.1:8006")]
@@ -82,6 +82,8 @@ pub struct SimProxmoxArgs {
     #[arg(long)]
     pub legacy_errors: bool,
 }
+
+crate::domain::redact::debug_redacted!(SimProxmoxArgs { listen, profile, nodes, seed, empty, http, legacy_errors } secret { token });
 
 /// Parses the process arguments and runs the command.
 pub fn main() -> ExitCode {

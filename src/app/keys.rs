@@ -14,7 +14,7 @@ use crate::ports::ssh_keys::{KeyParseError, KeyRecord, KeyStoreError, PrivateKey
 use crate::ports::{Clock, KeyCodec, KeyStore, SecretSlot, Secrets};
 
 /// What the add/generate form sends.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct NewKey {
     pub name: String,
     pub label: Option<String>,
@@ -25,6 +25,8 @@ pub struct NewKey {
     pub keep_private_key: bool,
     pub set_default: bool,
 }
+
+crate::domain::redact::debug_redacted!(NewKey { name, label, public_key, generate, keep_private_key, set_default } secret { private_key });
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {

@@ -52,13 +52,14 @@ impl DataDirLock {
 }
 
 /// What a rotation did, for the command's output.
-#[derive(Debug)]
 pub struct Rotation {
     pub resealed: u64,
     /// The new key to put in `NIMBUS_ENCRYPTION_KEY` when the old one came from there.
     pub new_env_key: Option<String>,
     pub key_file: Option<PathBuf>,
 }
+
+crate::domain::redact::debug_redacted!(Rotation { resealed, key_file } secret { new_env_key });
 
 /// Re-seals every secret under a new key. The new key file is written before the database
 /// switches (as `nimbus.key.new`), so a crash at any point leaves a key that opens the data.

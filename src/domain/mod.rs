@@ -21,6 +21,7 @@ pub(crate) mod proptest_config;
 pub mod provisioning;
 pub mod quota;
 pub mod rate_limit;
+pub mod redact;
 pub mod role;
 pub mod scoring;
 pub mod stats;

@@ -36,15 +36,17 @@ pub struct User {
 }
 
 /// A user with the stored password hash (sign-in only).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct UserCredentials {
     pub user: User,
     /// The PHC string of the password hash; `None` for accounts without a password.
     pub password_hash: Option<String>,
 }
 
+crate::domain::redact::debug_redacted!(UserCredentials { user } secret { password_hash });
+
 /// A new account. Its role is decided by the store inside the write (see `create_user`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct NewUser {
     pub id: UserId,
     pub email: Email,
@@ -55,6 +57,8 @@ pub struct NewUser {
     pub email_verified: bool,
     pub now: DateTime<Utc>,
 }
+
+crate::domain::redact::debug_redacted!(NewUser { id, email, name, email_verified, now } secret { password_hash });
 
 /// A GitHub or Google identity linked to an account.
 #[derive(Debug, Clone, PartialEq, Eq)]

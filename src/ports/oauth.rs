@@ -13,20 +13,16 @@ pub struct ProviderApp {
     pub client_secret: String,
 }
 
-impl std::fmt::Debug for ProviderApp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProviderApp")
-            .field("client_id", &self.client_id)
-            .finish()
-    }
-}
+crate::domain::redact::debug_redacted!(ProviderApp { client_id } secret { client_secret });
 
 /// Where to send the browser, and the PKCE verifier to keep until the callback.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Authorization {
     pub url: String,
     pub pkce_verifier: String,
 }
+
+crate::domain::redact::debug_redacted!(Authorization { url } secret { pkce_verifier });
 
 /// Why the provider did not tell who signed in.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

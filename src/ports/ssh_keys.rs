@@ -29,11 +29,7 @@ pub struct PrivateKeyInfo {
     pub openssh: String,
 }
 
-impl std::fmt::Debug for PrivateKeyInfo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PrivateKeyInfo").field("public", &self.public).finish()
-    }
-}
+crate::domain::redact::debug_redacted!(PrivateKeyInfo { public } secret { openssh });
 
 /// Why a key text was not accepted. `Display` is the sentence the form shows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

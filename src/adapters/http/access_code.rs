@@ -30,13 +30,15 @@ pub struct AccessCodeStatus {
     pub verified: bool,
 }
 
-#[derive(Debug, Object)]
+#[derive(Object)]
 pub struct VerifyRequest {
     pub code: String,
 }
 
+crate::domain::redact::debug_redacted!(VerifyRequest {  } secret { code });
+
 /// The gate as admins see it.
-#[derive(Debug, Clone, Object)]
+#[derive(Clone, Object)]
 pub struct AccessCodeSettings {
     pub enabled: bool,
     /// The current code, once one exists.
@@ -45,6 +47,8 @@ pub struct AccessCodeSettings {
     /// Raised by every rotation: members must enter the code of the current version.
     pub version: i64,
 }
+
+crate::domain::redact::debug_redacted!(AccessCodeSettings { enabled, version } secret { code });
 
 impl From<GateState> for AccessCodeSettings {
     fn from(s: GateState) -> Self {

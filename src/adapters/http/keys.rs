@@ -76,7 +76,7 @@ impl From<&KeyRecord> for KeyView {
 }
 
 /// A new key: a public key (with its private half, optionally), or `generate: true`.
-#[derive(Debug, Object)]
+#[derive(Object)]
 pub struct NewKeyRequest {
     /// 1–64 lower-case letters, digits, `.`, `_`, `-` (e.g. `laptop`, `id_ed25519`).
     pub name: String,
@@ -94,13 +94,17 @@ pub struct NewKeyRequest {
     pub set_default: Option<bool>,
 }
 
+crate::domain::redact::debug_redacted!(NewKeyRequest { name, label, public_key, generate, keep_private_key, set_default } secret { private_key });
+
 /// A key just made; `private_key` only for a generated key.
-#[derive(Debug, Clone, Object)]
+#[derive(Clone, Object)]
 pub struct CreatedKey {
     pub key: KeyView,
     #[oai(skip_serializing_if_is_none)]
     pub private_key: Option<String>,
 }
+
+crate::domain::redact::debug_redacted!(CreatedKey { key } secret { private_key });
 
 #[derive(Debug, Object)]
 pub struct KeyUpdate {
@@ -109,17 +113,21 @@ pub struct KeyUpdate {
     pub label: Option<String>,
 }
 
-#[derive(Debug, Object)]
+#[derive(Object)]
 pub struct AttachPrivate {
     pub private_key: String,
 }
 
+crate::domain::redact::debug_redacted!(AttachPrivate {  } secret { private_key });
+
 /// A private half, for its owner.
-#[derive(Debug, Clone, Object)]
+#[derive(Clone, Object)]
 pub struct PrivateKeyView {
     pub key_name: String,
     pub private_key: String,
 }
+
+crate::domain::redact::debug_redacted!(PrivateKeyView { key_name } secret { private_key });
 
 #[derive(ApiResponse)]
 pub enum KeysResponse {

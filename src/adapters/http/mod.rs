@@ -1,12 +1,12 @@
 //! The HTTP adapter: the poem-openapi API under `/api`, its spec and explorer, and the embedded
 //! portal, wrapped in the middleware every response passes through.
 
-mod access_code;
+pub(crate) mod access_code;
 mod approvals;
 mod audit;
 mod fleet;
 mod ips;
-mod keys;
+pub(crate) mod keys;
 pub mod oauth;
 mod quotas;
 mod routes;
@@ -21,7 +21,7 @@ pub mod limits;
 pub mod middleware;
 mod spa;
 mod system;
-mod vms;
+pub(crate) mod vms;
 
 use std::sync::Arc;
 

@@ -102,7 +102,7 @@ impl From<SettingsView> for OAuthSettingsView {
 }
 
 /// Changes to the providers' settings; omitted fields (and empty secrets) keep their value.
-#[derive(Debug, Object)]
+#[derive(Object)]
 pub struct OAuthSettingsUpdate {
     pub github_client_id: Option<String>,
     pub github_client_secret: Option<String>,
@@ -114,6 +114,8 @@ pub struct OAuthSettingsUpdate {
     /// one (a personal Google account with an address there is refused). Empty: anyone.
     pub google_domains: Option<Vec<String>>,
 }
+
+crate::domain::redact::debug_redacted!(OAuthSettingsUpdate { github_client_id, google_client_id, github_orgs, google_domains } secret { github_client_secret, google_client_secret });
 
 #[derive(ApiResponse)]
 pub enum ProvidersResponse {

@@ -26,11 +26,13 @@ pub struct TokenView {
 }
 
 /// A token just made: the only time its secret exists outside the caller's hands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct CreatedToken {
     pub token: TokenView,
     pub secret: String,
 }
+
+crate::domain::redact::debug_redacted!(CreatedToken { token } secret { secret });
 
 /// What signed-in people do with their own account and admins with everyone's; it signs people
 /// in again through the `AccountService` when a password change ends their other sessions.

@@ -12,6 +12,7 @@ use crate::domain::account::{
 };
 use crate::domain::audit::AuditAction;
 use crate::domain::ids::UserId;
+use crate::domain::redact::Redacted;
 use crate::domain::role::Role;
 use crate::ports::accounts::{AdminSeat, NewUser, SessionRecord, User};
 use crate::ports::{AccountStore, Clock, PasswordHasher};
@@ -33,7 +34,7 @@ pub struct ClientInfo {
 }
 
 /// A sign-up form.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Registration {
     pub email: String,
     pub name: String,
@@ -41,13 +42,25 @@ pub struct Registration {
     pub setup_token: Option<String>,
 }
 
+crate::domain::redact::debug_redacted!(Registration { email, name } secret { password, setup_token });
+
 /// Credentials a request presented.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum Credential {
     /// The session cookie's value.
     Session(String),
     /// An `Authorization: Bearer` token.
     Bearer(String),
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (kind, secret) = match self {
+            Self::Session(secret) => ("Session", secret),
+            Self::Bearer(secret) => ("Bearer", secret),
+        };
+        f.debug_tuple(kind).field(&Redacted(secret)).finish()
+    }
 }
 
 /// How the caller proved who they are.
@@ -365,10 +378,12 @@ impl AccountService {
 }
 
 /// What the boot-time check did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct BootReport {
     /// The account made admin because none existed.
     pub promoted: Option<User>,
     /// The setup token to print, while no admin exists in `serve`.
     pub setup_token: Option<String>,
 }
+
+crate::domain::redact::debug_redacted!(BootReport { promoted } secret { setup_token });

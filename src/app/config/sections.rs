@@ -28,7 +28,7 @@ impl Secret {
 
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(..)")
+        write!(f, "Secret({})", crate::domain::redact::REDACTED)
     }
 }
 
@@ -38,7 +38,7 @@ pub struct EncryptionKey(pub [u8; 32]);
 
 impl std::fmt::Debug for EncryptionKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("EncryptionKey(..)")
+        write!(f, "EncryptionKey({})", crate::domain::redact::REDACTED)
     }
 }
 

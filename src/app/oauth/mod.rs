@@ -34,8 +34,8 @@ const FLOW_LIFETIME: Duration = Duration::minutes(10);
 /// At most this many sign-ins wait at once (older ones are dropped).
 const MAX_FLOWS: usize = 10_000;
 
-/// A started sign-in.
-#[derive(Debug, Clone)]
+/// A started sign-in. Not `Debug`: it holds the PKCE verifier.
+#[derive(Clone)]
 struct Flow {
     provider: Provider,
     verifier: String,

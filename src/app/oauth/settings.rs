@@ -28,7 +28,7 @@ const ORGS: &str = "oauth.github.orgs";
 const DOMAINS: &str = "oauth.google.domains";
 
 /// What an admin changes; `None` keeps a value, an empty secret keeps the stored one.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct SettingsUpdate {
     pub github_client_id: Option<String>,
     pub github_client_secret: Option<String>,
@@ -37,6 +37,8 @@ pub struct SettingsUpdate {
     pub github_orgs: Option<Vec<String>>,
     pub google_domains: Option<Vec<String>>,
 }
+
+crate::domain::redact::debug_redacted!(SettingsUpdate { github_client_id, google_client_id, github_orgs, google_domains } secret { github_client_secret, google_client_secret });
 
 /// The settings as admins see them (secrets only as "configured").
 #[derive(Debug, Clone, PartialEq, Eq)]

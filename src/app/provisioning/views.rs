@@ -41,7 +41,7 @@ pub struct Owner {
 }
 
 /// The seed's provision result, plus Nimbus's id.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct VmResult {
     pub id: InstanceId,
     pub vmid: Option<VmId>,
@@ -57,6 +57,8 @@ pub struct VmResult {
     pub unconfirmed: bool,
     pub warning: Option<String>,
 }
+
+crate::domain::redact::debug_redacted!(VmResult { id, vmid, hostname, ip, username, os, tier, node, key_name, key_kept, unconfirmed, warning } secret { ssh_private_key });
 
 #[derive(Debug, Clone)]
 pub struct TierOption {

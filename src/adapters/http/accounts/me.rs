@@ -20,13 +20,15 @@ pub struct RenameRequest {
     pub name: String,
 }
 
-#[derive(Debug, Object)]
+#[derive(Object)]
 pub struct PasswordChange {
     /// Required when the account has a password (`Me.has_password`).
     pub current_password: Option<String>,
     /// At least 10 characters and not a common password.
     pub new_password: String,
 }
+
+crate::domain::redact::debug_redacted!(PasswordChange {  } secret { current_password, new_password });
 
 #[derive(ApiResponse)]
 pub enum MeResponse {

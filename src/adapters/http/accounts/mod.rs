@@ -3,7 +3,7 @@
 //! (`users.rs`). Shapes are in `views.rs`; `errors.rs` maps the use cases' refusals.
 
 mod errors;
-mod me;
+pub(crate) mod me;
 mod signups;
 mod tokens;
 mod users;
@@ -43,7 +43,7 @@ pub(super) enum AccountTags {
 }
 
 /// A new account.
-#[derive(Debug, Object)]
+#[derive(Object)]
 pub struct RegisterRequest {
     pub email: String,
     /// The name shown in the portal.
@@ -54,11 +54,15 @@ pub struct RegisterRequest {
     pub setup_token: Option<String>,
 }
 
-#[derive(Debug, Object)]
+crate::domain::redact::debug_redacted!(RegisterRequest { email, name } secret { password, setup_token });
+
+#[derive(Object)]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
 }
+
+crate::domain::redact::debug_redacted!(LoginRequest { email } secret { password });
 
 #[derive(ApiResponse)]
 pub enum RegisterResponse {

@@ -253,11 +253,13 @@ impl From<&TokenView> for ApiTokenView {
 }
 
 /// A token just created. `secret` is shown this once: Nimbus keeps only its hash.
-#[derive(Debug, Clone, Object)]
+#[derive(Clone, Object)]
 pub struct CreatedToken {
     pub token: ApiTokenView,
     pub secret: String,
 }
+
+crate::domain::redact::debug_redacted!(CreatedToken { token } secret { secret });
 
 /// How many sessions a sign-out ended.
 #[derive(Debug, Clone, Object)]

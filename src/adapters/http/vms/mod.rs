@@ -5,7 +5,7 @@
 
 mod pending;
 mod stream;
-mod views;
+pub(crate) mod views;
 
 use std::sync::Arc;
 

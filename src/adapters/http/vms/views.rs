@@ -57,7 +57,7 @@ impl From<ProvisionRequest> for ProvisionForm {
 }
 
 /// The provision result (the seed's fields plus Nimbus's `id`).
-#[derive(Debug, Clone, Object)]
+#[derive(Clone, Object)]
 #[oai(rename = "ProvisionResult")]
 pub struct ResultView {
     /// Nimbus's id of the machine (never the Proxmox VMID).
@@ -85,6 +85,8 @@ pub struct ResultView {
     #[oai(skip_serializing_if_is_none)]
     pub warning: Option<String>,
 }
+
+crate::domain::redact::debug_redacted!(ResultView { id, vmid, hostname, ip, username, os, tier, node, key_name, key_kept, unconfirmed, warning } secret { ssh_private_key });
 
 impl From<VmResult> for ResultView {
     fn from(r: VmResult) -> Self {

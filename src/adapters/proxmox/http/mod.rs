@@ -74,7 +74,7 @@ impl fmt::Debug for HttpProxmoxOptions {
         f.debug_struct("HttpProxmoxOptions")
             .field("base_url", &self.base_url.as_str())
             .field("token_id", &self.token_id)
-            .field("token_secret", &"<redacted>")
+            .field("token_secret", &crate::domain::redact::Redacted(&self.token_secret))
             .field("tls", &self.tls)
             .field("call_timeout", &self.call_timeout)
             .field("connect_timeout", &self.connect_timeout)

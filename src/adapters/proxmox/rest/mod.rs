@@ -78,11 +78,7 @@ impl std::fmt::Display for ApiToken {
     }
 }
 
-impl std::fmt::Debug for ApiToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ApiToken({}=..)", self.token_id)
-    }
-}
+crate::domain::redact::debug_redacted!(ApiToken { token_id } secret { secret });
 
 /// One request and its answer, as a client saw them (fidelity tests record these).
 #[derive(Debug, Clone, PartialEq)]
