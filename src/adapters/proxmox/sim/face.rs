@@ -47,7 +47,8 @@ impl SimProxmox {
 #[async_trait]
 impl Proxmox for SimProxmox {
     async fn version(&self) -> ProxmoxResult<PveVersion> {
-        self.call(Op::Read, |_| {
+        self.call(Op::Read, |m| {
+            *m.asked.entry("version").or_default() += 1;
             Ok(PveVersion {
                 version: "8.4.1".into(),
                 release: "8.4".into(),
@@ -66,7 +67,11 @@ impl Proxmox for SimProxmox {
     }
 
     async fn cluster_resources(&self, kind: Option<ResourceKind>) -> ProxmoxResult<Vec<ClusterResource>> {
-        self.call(Op::Read, |m| Ok(m.resources(kind))).await
+        self.call(Op::Read, |m| {
+            *m.asked.entry("cluster/resources").or_default() += 1;
+            Ok(m.resources(kind))
+        })
+        .await
     }
 
     async fn next_vmid(&self, wanted: Option<VmId>) -> ProxmoxResult<VmId> {

@@ -118,6 +118,12 @@ impl SimCluster {
         self.at_now().log.clone()
     }
 
+    /// How many times `path` (`version` or `cluster/resources`) was answered (calls an injected
+    /// fault refused are not counted).
+    pub fn asked(&self, path: &str) -> u64 {
+        self.at_now().asked.get(path).copied().unwrap_or(0)
+    }
+
     /// When the next task ends or guest boots, if anything is pending.
     pub fn next_due(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.at_now().next_due()

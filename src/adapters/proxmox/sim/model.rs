@@ -123,6 +123,9 @@ pub(super) struct Model {
     pub stats: BTreeMap<VmId, (String, bool, bool, DateTime<Utc>)>,
     pub stats_at: Option<DateTime<Utc>>,
     pub log: Vec<String>,
+    /// How many times each cluster-wide read was asked (`version`, `cluster/resources`), so
+    /// tests can see how often Nimbus asks.
+    pub asked: BTreeMap<&'static str, u64>,
 }
 
 impl Model {
@@ -145,6 +148,7 @@ impl Model {
             stats: BTreeMap::new(),
             stats_at: None,
             log: Vec::new(),
+            asked: BTreeMap::new(),
         }
     }
 
