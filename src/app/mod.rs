@@ -17,5 +17,7 @@ pub mod secrets;
 pub mod server;
 pub mod signups;
 pub mod sim_proxmox;
+pub mod single_flight;
+pub mod stream_budget;
 pub mod telemetry;
 pub mod wiring;

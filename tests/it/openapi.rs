@@ -58,8 +58,16 @@ fn spec_names_the_api_base_path() {
     assert_eq!(spec["info"]["version"], env!("CARGO_PKG_VERSION"));
 }
 
-/// The rate-limited operations (the only ones that may answer 429).
-const RATE_LIMITED: &[&str] = &["register", "login", "create_token", "verify_access_code"];
+/// The rate-limited operations and those that open a stream (each account has a budget of open
+/// streams): the only ones that may answer 429.
+const RATE_LIMITED: &[&str] = &[
+    "register",
+    "login",
+    "create_token",
+    "verify_access_code",
+    "create_vm",
+    "vm_events",
+];
 /// Public operations that still answer 401: wrong credentials.
 const PUBLIC_UNAUTHORIZED: &[&str] = &["login"];
 /// Operations that answer 400 for a parameter that is text in the spec (so its shape alone does

@@ -24,6 +24,10 @@ const SHARED_HOMES: &[(&str, &str)] = &[
     ),
     ("src/app/health.rs", "the health check, named after its route"),
     (
+        "src/app/stream_budget.rs",
+        "the budget and the guard each stream holds, read together",
+    ),
+    (
         "src/app/keys.rs",
         "the key vault, named after the Keys page and API group",
     ),

@@ -655,7 +655,8 @@ export interface paths {
         };
         /**
          * Follow a machine: server-sent events with its whole state on every change (re-attach
-         *     after a reload by opening it again).
+         *     after a reload by opening it again). Each open stream counts against your account's
+         *     budget of streams until it ends or you close it.
          */
         get: operations["vm_events"];
         put?: never;
@@ -1148,6 +1149,11 @@ export interface components {
          * @description The cluster's own figures.
          */
         ClusterFiguresView: {
+            /**
+             * Format: date-time
+             * @description When the cluster was read for these figures.
+             */
+            status_at: string;
             /** Format: uint32 */
             nodes_total: number;
             /** Format: uint32 */
@@ -1204,6 +1210,11 @@ export interface components {
             ip?: string;
             owner_id?: string;
             owner_name?: string;
+            /**
+             * Format: date-time
+             * @description When the cluster was read for `status` and the figures.
+             */
+            status_at: string;
         };
         /**
          * ConflictView
@@ -1876,6 +1887,12 @@ export interface components {
         NodesView: {
             tier: string;
             os: string;
+            /**
+             * Format: date-time
+             * @description When the cluster's guest and storage figures were read (they are reused for a few
+             *     seconds; Nimbus's own actions refresh them).
+             */
+            status_at: string;
             nodes: components["schemas"]["NodeView"][];
         };
         /**
@@ -5216,6 +5233,16 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `too_many_streams` (with `Accept: application/x-ndjson`): your account holds as many open streams (machine events, provision streams) as it may; close one and try again. Nothing was created. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description An unexpected failure; the body carries the request id. */
             500: {
                 headers: {
@@ -5402,9 +5429,19 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such machine of yours (`not_found`), or no private key is kept for it (`no_private_key`). */
+            /** @description No such machine of yours (`not_found`). */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `too_many_streams`: your account holds as many open streams (machine events, provision streams) as it may; close one (a browser tab, a command following a machine) and try again. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -57,6 +57,8 @@ pub struct ApiServices {
     pub keys: Arc<KeyVault>,
     pub signups: Arc<SignupSwitch>,
     pub vms: Arc<crate::app::provisioning::Provisioning>,
+    /// Each account's budget of open streams.
+    pub streams: Arc<crate::app::stream_budget::StreamBudget>,
     pub quotas: Arc<crate::app::quotas::Quotas>,
     /// The background jobs and their last reports.
     pub jobs: Arc<crate::app::jobs::JobBoard>,
@@ -154,6 +156,7 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         .data(services.keys.clone())
         .data(services.signups.clone())
         .data(services.vms.clone())
+        .data(services.streams.clone())
         .data(services.quotas.clone())
         .data(services.jobs.clone())
         .data(oauth::PublicOrigin(options.public_origin.clone()))

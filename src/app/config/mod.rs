@@ -46,6 +46,8 @@ pub const KEYS: &[&str] = &[
     "RECONCILE_INTERVAL_SECONDS",
     "RESERVATION_TTL_SECONDS",
     "VERIFY_CACHE_TTL_SECONDS",
+    "NIMBUS_CLUSTER_CACHE_SECONDS",
+    "NIMBUS_STREAMS_PER_ACCOUNT",
     "VACATE_MISS_THRESHOLD",
     "NIMBUS_NETSCAN_MODE",
     "NIMBUS_NETSCAN_INTERVAL_SECONDS",
@@ -95,6 +97,8 @@ pub const DEMO_KEYS: &[&str] = &[
     "NIMBUS_SIM_PROFILE",
     "NIMBUS_READY_TIMEOUT_SECONDS",
     "RECONCILE_INTERVAL_SECONDS",
+    "NIMBUS_CLUSTER_CACHE_SECONDS",
+    "NIMBUS_STREAMS_PER_ACCOUNT",
     "NIMBUS_CLONE_MODE",
     "NIMBUS_CLONE_CONCURRENCY_PER_NODE",
     "BIND_ADDR",
@@ -188,6 +192,8 @@ pub struct Config {
     pub reconcile: ReconcileConfig,
     pub netscan: NetscanConfig,
     pub readiness: ReadinessConfig,
+    /// What one caller may cost: how long cluster reads are reused, how many streams stay open.
+    pub load: LoadConfig,
     /// How fast `nimbus demo`'s simulated cluster runs (`NIMBUS_SIM_PROFILE`).
     pub sim_profile: SimProfile,
     pub encryption_key: Option<EncryptionKey>,

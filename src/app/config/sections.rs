@@ -112,6 +112,16 @@ pub struct ReconcileConfig {
     pub vacate_miss_threshold: Option<NonZeroU32>,
 }
 
+/// What one caller may cost Proxmox and the server.
+#[derive(Debug, Clone)]
+pub struct LoadConfig {
+    /// How long one read of the cluster's resources is reused by every reader (zero: each read
+    /// asks, but concurrent readers still share one).
+    pub cluster_max_age: Duration,
+    /// Long-lived streams (VM events, provision streams) one account may hold open at once.
+    pub streams_per_account: NonZeroUsize,
+}
+
 #[derive(Debug, Clone)]
 pub struct NetscanConfig {
     pub mode: NetscanMode,

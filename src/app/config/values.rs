@@ -42,6 +42,7 @@ pub(super) fn build(mode: Mode, raw: &Raw) -> Result<Config, ConfigError> {
         reconcile: reconcile(raw)?,
         netscan: netscan(raw)?,
         readiness: readiness(raw)?,
+        load: load(raw)?,
         sim_profile: raw.parse_or(
             "NIMBUS_SIM_PROFILE",
             SimProfile::default(),
@@ -305,6 +306,14 @@ fn reconcile(raw: &Raw) -> Result<ReconcileConfig, ConfigError> {
         reservation_ttl: Duration::from_secs(raw.number("RESERVATION_TTL_SECONDS", 600u64, 1..=86_400)?),
         verify_cache_ttl: Duration::from_secs(raw.number("VERIFY_CACHE_TTL_SECONDS", 5u64, 0..=3_600)?),
         vacate_miss_threshold: NonZeroU32::new(raw.number("VACATE_MISS_THRESHOLD", 3u32, 0..=1_000)?),
+    })
+}
+
+fn load(raw: &Raw) -> Result<LoadConfig, ConfigError> {
+    Ok(LoadConfig {
+        cluster_max_age: Duration::from_secs(raw.number("NIMBUS_CLUSTER_CACHE_SECONDS", 5u64, 0..=300)?),
+        streams_per_account: NonZeroUsize::new(raw.number("NIMBUS_STREAMS_PER_ACCOUNT", 8usize, 1..=1_024)?)
+            .expect("range starts at 1"),
     })
 }
 

@@ -14,7 +14,7 @@ use super::runner::Runner;
 use super::shared::Shared;
 use crate::app::jobs::{Job, JobReport};
 use crate::domain::provisioning::{Sighting, find_drift};
-use crate::ports::proxmox::{ClusterResource, ResourceKind};
+use crate::ports::proxmox::ClusterResource;
 
 /// The drift detection job.
 pub struct DriftWatch {
@@ -55,20 +55,20 @@ impl DriftWatch {
         let unavailable = |e: crate::ports::ProxmoxError| {
             ProvisionError::ProxmoxUnavailable(format!("Proxmox could not be read for drift detection: {e}"))
         };
-        let guests: BTreeMap<_, _> = proxmox
-            .cluster_resources(Some(ResourceKind::Vm))
-            .await
-            .map_err(unavailable)?
-            .into_iter()
+        // A fresh read: what the job records must not rest on an old picture.
+        let read = self.shared.cluster.read_fresh().await.map_err(unavailable)?;
+        let guests: BTreeMap<_, _> = read
+            .value
+            .iter()
             .filter_map(|r| match r {
-                ClusterResource::Guest(g) => Some((g.vmid, g.node)),
+                ClusterResource::Guest(g) => Some((g.vmid, g.node.clone())),
                 _ => None,
             })
             .collect();
         let snapshot = self
             .shared
             .verify
-            .snapshot(proxmox.as_ref(), now, chrono::Duration::zero())
+            .snapshot(&self.shared.cluster, proxmox.as_ref(), now, chrono::Duration::zero())
             .await
             .map_err(unavailable)?;
         let mut changed = 0;

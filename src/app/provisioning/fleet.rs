@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
 use super::placement;
 use super::provision_error::ProvisionError;
@@ -67,6 +67,8 @@ pub struct PoolCounts {
 /// The cluster's own figures (absent when Proxmox does not answer).
 #[derive(Debug, Clone, Default)]
 pub struct ClusterFigures {
+    /// When the cluster snapshot behind the guest and storage figures was read.
+    pub at: DateTime<Utc>,
     pub nodes_total: u32,
     pub nodes_online: u32,
     pub cpus: u32,
@@ -114,12 +116,13 @@ impl Fleet {
     }
 
     /// Every node with its usage and how placement judges it for a VM of `tier` (default: the
-    /// smallest) with `os` (default: the first OS that has a template).
+    /// smallest) with `os` (default: the first OS that has a template), and when the cluster
+    /// snapshot behind the guest figures was read.
     pub async fn node_reports(
         &self,
         tier: Option<&str>,
         os: Option<&str>,
-    ) -> Result<(String, String, Vec<NodeReport>), ProvisionError> {
+    ) -> Result<(String, String, Vec<NodeReport>, DateTime<Utc>), ProvisionError> {
         let tier = match tier.map(str::trim).filter(|t| !t.is_empty()) {
             Some(name) => self
                 .shared
@@ -190,12 +193,13 @@ impl Fleet {
                 })
             })
             .collect();
-        Ok((tier.name().as_str().to_owned(), os, reports))
+        Ok((tier.name().as_str().to_owned(), os, reports, t.at))
     }
 
-    /// Every guest on the cluster, Nimbus's own with their records.
-    pub async fn cluster_guests(&self) -> Result<Vec<ClusterGuest>, ProvisionError> {
-        let resources = self.shared.proxmox().cluster_resources(None).await.map_err(|e| {
+    /// Every guest on the cluster, Nimbus's own with their records, and when the cluster was
+    /// read.
+    pub async fn cluster_guests(&self) -> Result<(Vec<ClusterGuest>, DateTime<Utc>), ProvisionError> {
+        let read = self.shared.cluster.read().await.map_err(|e| {
             tracing::warn!(error = %e, "cannot list the cluster's guests");
             ProvisionError::ProxmoxUnavailable("Proxmox cannot be read right now. Try again in a minute.".into())
         })?;
@@ -208,10 +212,11 @@ impl Fleet {
                 by_vmid.insert(vmid, Arc::new(r));
             }
         }
-        let mut out: Vec<ClusterGuest> = resources
-            .into_iter()
+        let mut out: Vec<ClusterGuest> = read
+            .value
+            .iter()
             .filter_map(|r| match r {
-                ClusterResource::Guest(g) if !g.template => Some(g),
+                ClusterResource::Guest(g) if !g.template => Some(g.clone()),
                 _ => None,
             })
             .map(|guest| ClusterGuest {
@@ -222,7 +227,7 @@ impl Fleet {
             })
             .collect();
         out.sort_by_key(|g| g.guest.vmid);
-        Ok(out)
+        Ok((out, read.at))
     }
 
     /// The pool, in address order, with the machine holding each address.
@@ -308,6 +313,7 @@ impl Fleet {
     async fn cluster_figures(&self) -> Result<ClusterFigures, crate::ports::ProxmoxError> {
         let t = placement::telemetry(&self.shared).await?;
         let mut c = ClusterFigures {
+            at: t.at,
             nodes_total: t.nodes.len() as u32,
             ..ClusterFigures::default()
         };

@@ -1,18 +1,19 @@
 //! Verifying a reservation before a VM is configured with it: no Proxmox guest may already use
-//! the address (its `ipconfig0`), and nothing on the LAN may answer there. The guests' addresses
-//! are read from their configs and trusted for a short while, so concurrent provisions share one
-//! snapshot instead of each reading every config.
+//! the address (its `ipconfig0`), and nothing on the LAN may answer there. The guests come from
+//! the cluster snapshot; their addresses are read from their configs and trusted for a short
+//! while, so concurrent provisions share one snapshot instead of each reading every config.
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use chrono::{DateTime, Utc};
 
+use super::cluster_snapshot::ClusterSnapshot;
 use crate::domain::ids::InstanceId;
 use crate::domain::ip_pool::{Claim, ProxmoxSnapshot};
 use crate::domain::marker;
 use crate::domain::vmid::VmId;
-use crate::ports::proxmox::{ClusterResource, GuestKind, ResourceKind};
+use crate::ports::proxmox::{ClusterResource, GuestKind};
 use crate::ports::{Proxmox, ProxmoxResult};
 
 /// A guest configured with an address.
@@ -45,9 +46,11 @@ pub fn static_ipv4(ipconfig: &str) -> Option<Ipv4Addr> {
 }
 
 impl GuestAddresses {
-    /// Who uses `addr` among the cluster's guests, from a snapshot at most `ttl` old.
+    /// Who uses `addr` among the cluster's guests, from a snapshot at most `ttl` old (a zero
+    /// `ttl` refreshes with a fresh read of the cluster).
     pub async fn claim(
         &self,
+        cluster: &ClusterSnapshot,
         proxmox: &dyn Proxmox,
         addr: Ipv4Addr,
         now: DateTime<Utc>,
@@ -56,11 +59,15 @@ impl GuestAddresses {
         let mut cache = self.cache.lock().await;
         let stale = cache.as_ref().is_none_or(|s| now - s.at > ttl);
         if stale {
+            let read = if ttl <= chrono::Duration::zero() {
+                cluster.read_fresh().await?
+            } else {
+                cluster.read_within(ttl).await?
+            };
             let mut seen = cache.take().map(|s| s.seen).unwrap_or_default();
-            let guests = proxmox.cluster_resources(Some(ResourceKind::Vm)).await?;
             let mut fresh = BTreeMap::new();
             let mut complete = true;
-            for r in guests {
+            for r in read.value.iter() {
                 let ClusterResource::Guest(g) = r else { continue };
                 if g.template || g.kind != GuestKind::Qemu {
                     continue;
@@ -87,7 +94,7 @@ impl GuestAddresses {
             }
             let claims = fresh.values().flatten().cloned().collect();
             *cache = Some(Snapshot {
-                at: now,
+                at: read.at,
                 complete,
                 claims,
                 seen: fresh,
@@ -99,12 +106,13 @@ impl GuestAddresses {
     /// Every guest address claim, for reconcile: the snapshot at most `ttl` old.
     pub async fn snapshot(
         &self,
+        cluster: &ClusterSnapshot,
         proxmox: &dyn Proxmox,
         now: DateTime<Utc>,
         ttl: chrono::Duration,
     ) -> ProxmoxResult<ProxmoxSnapshot> {
         // Reading any address refreshes a stale snapshot.
-        self.claim(proxmox, Ipv4Addr::UNSPECIFIED, now, ttl).await?;
+        self.claim(cluster, proxmox, Ipv4Addr::UNSPECIFIED, now, ttl).await?;
         let cache = self.cache.lock().await;
         let Some(s) = cache.as_ref() else {
             return Ok(ProxmoxSnapshot::default());

@@ -72,7 +72,7 @@ impl IpReconcile {
         let snapshot = self
             .shared
             .verify
-            .snapshot(proxmox.as_ref(), now, chrono::Duration::zero())
+            .snapshot(&self.shared.cluster, proxmox.as_ref(), now, chrono::Duration::zero())
             .await
             .map_err(|e| {
                 ProvisionError::ProxmoxUnavailable(format!("Proxmox could not be read for the IP reconcile: {e}"))

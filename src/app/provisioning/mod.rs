@@ -14,6 +14,7 @@
 //! `Provisioning` builds them all over one `Shared`.
 
 mod approvals;
+mod cluster_snapshot;
 mod drift_watch;
 mod fleet;
 mod guest_addresses;
@@ -46,6 +47,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use approvals::Approvals;
+pub use cluster_snapshot::{ClusterRead, ClusterSnapshot};
 pub use drift_watch::DriftWatch;
 pub use fleet::{ClusterFigures, ClusterGuest, Fleet, FleetStats, NodeReport, PoolCounts, PoolEntry};
 pub use hub::Snapshot;
@@ -103,6 +105,11 @@ pub struct ProvisionSettings {
     pub netscan_mode: crate::domain::netscan::NetscanMode,
     /// Addresses probed at once by a sweep.
     pub netscan_concurrency: usize,
+    /// How long a read of the cluster's resources is reused (`NIMBUS_CLUSTER_CACHE_SECONDS`).
+    pub cluster_max_age: Duration,
+    /// The least time between two template discoveries a request for an OS without a template
+    /// may start.
+    pub discovery_every: Duration,
 }
 
 /// A test hook called around each step of a run with the provision's phase word: before the

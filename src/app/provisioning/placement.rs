@@ -17,8 +17,10 @@ use crate::ports::pool::LeaseChange;
 use crate::ports::provisions::ProvisionRecord;
 use crate::ports::proxmox::{ClusterResource, PowerStatus};
 
-/// Fresh figures for scoring.
+/// Figures for scoring: the nodes as asked now, the guests and storage from the cluster snapshot.
 pub(super) struct Telemetry {
+    /// When the cluster snapshot behind the guests and storage was read.
+    pub(super) at: chrono::DateTime<chrono::Utc>,
     pub(super) nodes: Vec<crate::domain::cluster::NodeFigures>,
     pub(super) guests: Vec<GuestFigures>,
     pub(super) storage: Vec<StorageFigures>,
@@ -32,7 +34,8 @@ pub(super) async fn telemetry(s: &Shared) -> Result<Telemetry, ProxmoxError> {
     let mut guests = Vec::new();
     let mut storage = Vec::new();
     let mut running = BTreeSet::new();
-    for r in p.cluster_resources(None).await? {
+    let read = s.cluster.read().await?;
+    for r in read.value.iter().cloned() {
         match r {
             ClusterResource::Guest(g) => {
                 if g.status == PowerStatus::Running {
@@ -57,6 +60,7 @@ pub(super) async fn telemetry(s: &Shared) -> Result<Telemetry, ProxmoxError> {
         }
     }
     Ok(Telemetry {
+        at: read.at,
         nodes,
         guests,
         storage,
@@ -105,7 +109,7 @@ pub(super) async fn pick_node(s: &Shared, record: &ProvisionRecord) -> Outcome {
         };
     };
     if !s.templates().available(&spec.os) {
-        let _ = s.refresh_templates().await;
+        s.discover_on_demand().await;
     }
     let t = match telemetry(s).await {
         Ok(t) => t,
@@ -192,13 +196,12 @@ pub(super) async fn choose_vmid(s: &Shared, record: &ProvisionRecord, run: &mut 
     Outcome::Event(Event::VmidChosen { vmid })
 }
 
-/// The no-capacity message, with the scoring details.
 /// What only the cluster can tell: a template for the OS, and (unless the request waits for
 /// approval, when capacity is checked at approval) a node with room for the tier.
 pub(super) async fn placeable(s: &Shared, request: &Request, pending: bool) -> Result<(), ProvisionError> {
     let os = request.os.key();
     if !s.templates().available(os) {
-        let _ = s.refresh_templates().await;
+        s.discover_on_demand().await;
         if !s.templates().available(os) {
             let cause = format!("No node has a {} template yet.", request.os.label());
             return Err(ProvisionError::NoTemplate(FailureCode::NoTemplate.message_for(&cause)));
@@ -210,6 +213,7 @@ pub(super) async fn placeable(s: &Shared, request: &Request, pending: bool) -> R
     check_capacity(s, request).await
 }
 
+/// The no-capacity message, with the details given.
 fn no_room(tier: &str, details: &str) -> String {
     let cause = format!("There is no room for a {tier} machine on the cluster right now.");
     format!("{} Details: {details}.", FailureCode::NoCapacity.message_for(&cause))

@@ -243,6 +243,10 @@ impl Runner {
                 Err(_) => s.ports.pace.pause(Duration::from_millis(200 * attempt)).await,
             }
         }
+        // A step's event follows its Proxmox call (a clone, a config, a start, a stop, a
+        // delete...): whoever reads the cluster next must see what it changed. Marking steps that
+        // changed nothing stale too costs one read.
+        s.cluster.invalidate();
         s.hub.publish(record);
         true
     }

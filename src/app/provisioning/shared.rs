@@ -1,7 +1,7 @@
 //! `Shared`: what every part of provisioning works on — the ports, the settings, the catalogues,
-//! and the little state the parts must agree on: the templates last discovered, placements not
-//! yet visible in Proxmox, the per-node clone slots, the guests' addresses cache and the hub runs
-//! publish to. The orchestrator, the read side and the background jobs each hold an `Arc` of it.
+//! and the little state the parts must agree on: the cluster snapshot every read goes through,
+//! the templates last discovered, placements not yet visible in Proxmox, the per-node clone
+//! slots, the guests' addresses cache and the hub runs publish to. The orchestrator, the read side and the background jobs each hold an `Arc` of it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use chrono::{DateTime, Utc};
 use tokio::sync::Semaphore;
 
+use super::cluster_snapshot::ClusterSnapshot;
 use super::guest_addresses::GuestAddresses;
 use super::hub::Hub;
 use super::provision_error::ProvisionError;
@@ -16,6 +17,7 @@ use super::templates::{self, Templates};
 use super::views::Owner;
 use super::{ProvisionPorts, ProvisionSettings};
 use crate::app::accounts::Caller;
+use crate::app::single_flight::SingleFlight;
 use crate::domain::cluster::NodeName;
 use crate::domain::ids::{InstanceId, UserId};
 use crate::domain::os_image::OsCatalog;
@@ -30,7 +32,12 @@ pub struct Shared {
     pub(super) settings: ProvisionSettings,
     pub(super) tiers: TierCatalog,
     pub(super) images: OsCatalog,
+    /// The one read of the cluster's resources every part shares.
+    pub(super) cluster: ClusterSnapshot,
     templates: RwLock<Templates>,
+    /// Discoveries started by requests for an OS without a template: one at a time, and at
+    /// most one per `discovery_every`.
+    on_demand: SingleFlight<usize, crate::ports::ProxmoxError>,
     /// Placements not yet visible in Proxmox, by provision; locked while a node is picked.
     pub(super) placing: tokio::sync::Mutex<BTreeMap<InstanceId, InFlight>>,
     slots: Mutex<HashMap<NodeName, Arc<Semaphore>>>,
@@ -44,6 +51,8 @@ impl Shared {
     pub fn new(ports: ProvisionPorts, settings: ProvisionSettings) -> Self {
         Self {
             started_at: ports.clock.now(),
+            cluster: ClusterSnapshot::new(ports.proxmox.clone(), ports.clock.clone(), settings.cluster_max_age),
+            on_demand: SingleFlight::new(ports.clock.clone(), true),
             ports,
             settings,
             tiers: TierCatalog::builtin(),
@@ -69,13 +78,25 @@ impl Shared {
         self.templates.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
+    /// Asks the cluster for its templates again (for a request naming an OS no node has), unless
+    /// a discovery of this kind started within `discovery_every`: a stream of such requests
+    /// costs Proxmox one discovery per interval, shared by the requests waiting for it.
+    pub(super) async fn discover_on_demand(&self) {
+        let every = chrono::Duration::from_std(self.settings.discovery_every).unwrap_or(chrono::Duration::MAX);
+        let _ = self.on_demand.get(every, || self.refresh_templates()).await;
+    }
+
     /// Asks the cluster for its templates again; keeps the last list when it cannot. Returns how
     /// many templates are known afterwards, or why the cluster could not be read.
     pub(super) async fn refresh_templates(&self) -> Result<usize, crate::ports::ProxmoxError> {
         let Some(proxmox) = &self.ports.proxmox else {
             return Ok(0);
         };
-        match templates::discover(proxmox.as_ref(), self.settings.template_base).await {
+        let discovered = match self.cluster.read_fresh().await {
+            Ok(read) => templates::discover(proxmox.as_ref(), &read.value, self.settings.template_base).await,
+            Err(e) => Err(e),
+        };
+        match discovered {
             Ok(found) => {
                 let count = found.sources().len();
                 let mut current = self.templates.write().unwrap_or_else(|p| p.into_inner());

@@ -44,7 +44,7 @@ pub(super) async fn reserve_ip(s: &Shared, record: &ProvisionRecord) -> Outcome 
             }
             Err(e) => return store_trouble(e),
         };
-        let claim = match s.verify.claim(s.proxmox(), ip, now, ttl).await {
+        let claim = match s.verify.claim(&s.cluster, s.proxmox(), ip, now, ttl).await {
             Ok(claim) => claim,
             Err(e) => return Run::default().trouble(s, Some(Step::ReserveIp), e).await,
         };

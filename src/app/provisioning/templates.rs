@@ -100,25 +100,24 @@ fn boot_disk(entries: &BTreeMap<String, String>) -> Option<(String, String)> {
     })
 }
 
-/// Asks the cluster for its templates.
-pub async fn discover(proxmox: &dyn Proxmox, base: VmId) -> ProxmoxResult<Templates> {
+/// Finds the templates among the cluster's `resources` (reading each candidate's config).
+pub async fn discover(proxmox: &dyn Proxmox, resources: &[ClusterResource], base: VmId) -> ProxmoxResult<Templates> {
     let images = OsCatalog::builtin();
-    let resources = proxmox.cluster_resources(None).await?;
     let mut shared = BTreeSet::new();
     let mut online = BTreeSet::new();
     let mut candidates = Vec::new();
     for r in resources {
         match r {
             ClusterResource::Storage(s) if s.shared => {
-                shared.insert(s.storage);
+                shared.insert(s.storage.clone());
             }
             ClusterResource::Node(n) if n.state == crate::ports::proxmox::NodeState::Online => {
-                online.insert(n.name);
+                online.insert(n.name.clone());
             }
             ClusterResource::Guest(g) if g.template && g.kind == GuestKind::Qemu => {
                 let name = g.name.clone().unwrap_or_default();
                 if let Some(image) = os_of(&images, &name, &g.tags, g.vmid, base) {
-                    candidates.push((image.key().to_owned(), g));
+                    candidates.push((image.key().to_owned(), g.clone()));
                 }
             }
             _ => {}

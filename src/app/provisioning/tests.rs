@@ -62,6 +62,8 @@ fn settings(network: bool) -> ProvisionSettings {
         reservation_ttl: Duration::from_secs(600),
         netscan_mode: crate::domain::netscan::NetscanMode::Tcp,
         netscan_concurrency: 8,
+        cluster_max_age: Duration::from_secs(5),
+        discovery_every: Duration::from_secs(30),
     }
 }
 

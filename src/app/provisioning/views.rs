@@ -2,7 +2,7 @@
 //! seed's result of a finished provision, the vaulted private key, and the form's options.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use tokio::sync::watch;
 
@@ -15,7 +15,7 @@ use crate::domain::provisioning::{FailureCode, Phase, PowerState, StatusWord, St
 use crate::domain::role::Role;
 use crate::domain::vmid::VmId;
 use crate::ports::provisions::{KeyOrigin, ProvisionRecord};
-use crate::ports::proxmox::{ClusterResource, PowerStatus, ResourceKind};
+use crate::ports::proxmox::{ClusterResource, PowerStatus};
 
 /// A VM as the API shows it.
 #[derive(Debug, Clone)]
@@ -105,16 +105,11 @@ pub const UNCONFIRMED: &str = "The machine was started but did not report its ad
 /// run, results, the kept private key and the Provision form's catalogue.
 pub struct Views {
     shared: Arc<Shared>,
-    /// The last cluster-wide read of power states.
-    power_cache: Mutex<Powers>,
 }
 
 impl Views {
     pub fn new(shared: Arc<Shared>) -> Self {
-        Self {
-            shared,
-            power_cache: Mutex::new(Powers::default()),
-        }
+        Self { shared }
     }
 
     /// Fills in each VM's owner (one account lookup for the lot).
@@ -126,46 +121,44 @@ impl Views {
         states
     }
 
-    /// Power states from one cluster-wide read, and when it was made. When Proxmox does not
+    /// Power states from the cluster snapshot, and when it was read. When Proxmox does not
     /// answer, the last read is used while it is younger than [`STALE_AFTER_SECS`]; older, every
     /// state is unknown and the time says how old the last known one is.
     async fn power_states(&self) -> Powers {
-        let Some(proxmox) = &self.shared.ports.proxmox else {
+        if self.shared.ports.proxmox.is_none() {
             return Powers::default();
-        };
-        let now = self.shared.ports.clock.now();
-        match proxmox.cluster_resources(Some(ResourceKind::Vm)).await {
-            Ok(rows) => {
-                let states: BTreeMap<VmId, PowerState> = rows
-                    .into_iter()
-                    .filter_map(|r| match r {
-                        ClusterResource::Guest(g) => Some((
-                            g.vmid,
-                            match g.status {
-                                PowerStatus::Running => PowerState::Running,
-                                PowerStatus::Stopped => PowerState::Stopped,
-                                _ => PowerState::Unknown,
-                            },
-                        )),
-                        _ => None,
-                    })
-                    .collect();
-                let read = Powers {
-                    at: Some(now),
-                    states,
-                    fresh: true,
-                };
-                *self.power_cache.lock().unwrap_or_else(|p| p.into_inner()) = read.clone();
-                read
-            }
+        }
+        let (read, fresh) = match self.shared.cluster.read().await {
+            Ok(read) => (read, true),
             Err(e) => {
                 tracing::warn!(error = %e, "cannot read power states; using the last ones while they are recent");
-                let mut last = self.power_cache.lock().unwrap_or_else(|p| p.into_inner()).clone();
-                last.fresh = last
-                    .at
-                    .is_some_and(|at| now - at <= chrono::Duration::seconds(STALE_AFTER_SECS));
-                last
+                let Some(last) = self.shared.cluster.last() else {
+                    return Powers::default();
+                };
+                let now = self.shared.ports.clock.now();
+                let recent = now - last.at <= chrono::Duration::seconds(STALE_AFTER_SECS);
+                (last, recent)
             }
+        };
+        let states = read
+            .value
+            .iter()
+            .filter_map(|r| match r {
+                ClusterResource::Guest(g) => Some((
+                    g.vmid,
+                    match g.status {
+                        PowerStatus::Running => PowerState::Running,
+                        PowerStatus::Stopped => PowerState::Stopped,
+                        _ => PowerState::Unknown,
+                    },
+                )),
+                _ => None,
+            })
+            .collect();
+        Powers {
+            at: Some(read.at),
+            states,
+            fresh,
         }
     }
 

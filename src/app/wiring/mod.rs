@@ -31,6 +31,7 @@ use crate::app::oauth::OAuthService;
 use crate::app::quotas::Quotas;
 use crate::app::secrets::{Cipher, SecretBox, load_key};
 use crate::app::signups::SignupSwitch;
+use crate::app::stream_budget::StreamBudget;
 use crate::domain::account::{PasswordPolicy, SessionPolicy};
 use crate::ports::{AccountStore, Clock, Proxmox, Secrets, Store};
 use vms::{jobs as vms_jobs, provisioner};
@@ -108,6 +109,7 @@ impl App {
             .boot()
             .await
             .map_err(|e| anyhow::anyhow!("cannot check the admin accounts: {e}"))?;
+        let streams = StreamBudget::new(config.load.streams_per_account.get());
         let management = Arc::new(AccountManagement::new(accounts.clone()));
         if let Some(user) = &boot.promoted {
             tracing::warn!(user = %user.id, email = %user.email, "no active admin existed: the oldest active account was made admin");
@@ -161,7 +163,7 @@ impl App {
         }
         let services = ApiServices {
             health: Arc::new(
-                HealthService::new(shared.clone(), proxmox.clone())
+                HealthService::new(shared.clone(), proxmox.clone(), clock.clone(), config.load.cluster_max_age)
                     .with_insecure_tls(config.proxmox.as_ref().is_some_and(|p| p.tls == ProxmoxTrust::Insecure)),
             ),
             accounts: accounts.clone(),
@@ -182,6 +184,7 @@ impl App {
             signups,
             keys,
             vms: vms.clone(),
+            streams,
             quotas,
             jobs: Arc::new(JobBoard::default()),
         };

@@ -20,6 +20,10 @@ use crate::domain::scoring::ScoringPolicy;
 use crate::domain::vmid::VmId;
 use crate::ports::{Clock, LanProbe, Proxmox};
 
+/// The least time between two template discoveries that requests for an OS without a template
+/// start (the periodic discovery runs regardless).
+const ON_DEMAND_DISCOVERY_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// How often the cluster is asked for its templates.
 const TEMPLATE_DISCOVERY_INTERVAL: std::time::Duration = std::time::Duration::from_secs(300);
 
@@ -74,6 +78,8 @@ pub(super) fn provisioner(
         reservation_ttl: config.reconcile.reservation_ttl,
         netscan_mode: config.netscan.mode,
         netscan_concurrency: config.netscan.concurrency.get(),
+        cluster_max_age: config.load.cluster_max_age,
+        discovery_every: ON_DEMAND_DISCOVERY_EVERY,
     };
     let ports = ProvisionPorts {
         proxmox,

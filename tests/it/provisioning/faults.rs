@@ -168,6 +168,8 @@ async fn a_full_storage_is_refused_with_the_reason_and_records_nothing() {
         },
         FaultScope::UntilCleared,
     );
+    // A change made outside Nimbus shows once the cluster snapshot read at start is too old.
+    sim.clock.advance(chrono::Duration::seconds(6));
     let refused = vms
         .submissions
         .submit(&sim.caller, form("web-1"), None)

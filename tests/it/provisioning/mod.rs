@@ -12,3 +12,4 @@ mod progress;
 mod reconcile;
 mod seed;
 mod sim;
+mod snapshot;

@@ -174,6 +174,8 @@ impl Sim {
             reservation_ttl: Duration::from_secs(600),
             netscan_mode: nimbus::domain::netscan::NetscanMode::Tcp,
             netscan_concurrency: 8,
+            cluster_max_age: Duration::from_secs(5),
+            discovery_every: Duration::from_secs(30),
         };
         Self {
             audit,

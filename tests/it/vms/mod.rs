@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use crate::accounts::{Cred, NO_LIMITS, call, register, token};
 
 mod lifecycle;
+mod load;
 mod more;
 use crate::helpers::TestApp;
 

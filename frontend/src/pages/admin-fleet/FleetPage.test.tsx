@@ -13,6 +13,7 @@ const stats: FleetStats = {
   pool: { first: '10.0.1.100', last: '10.0.1.200', total: 101, allocated: 33, reserved: 4, free: 64 },
   avg_provision_ms: 42_000,
   cluster: {
+    status_at: '2026-11-29T09:00:00Z',
     nodes_total: 5,
     nodes_online: 5,
     cpus: 48,

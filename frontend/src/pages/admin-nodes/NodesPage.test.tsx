@@ -47,7 +47,12 @@ const ember: NodeReport = {
   rejections: [{ code: 'offline', message: 'ember is offline.' }],
 }
 
-const report = (tier: string, os: string, nodes: NodeReport[]): NodesReport => ({ tier, os, nodes })
+const report = (tier: string, os: string, nodes: NodeReport[]): NodesReport => ({
+  tier,
+  os,
+  nodes,
+  status_at: '2026-11-29T09:00:00Z',
+})
 
 function card(name: string) {
   return screen.getByRole('listitem', { name: new RegExp(`^${name}`) })

@@ -61,6 +61,10 @@ pub mod status {
 
 const INTERNAL: &str = "An unexpected failure; the body carries the request id.";
 
+/// `Retry-After` of a refused stream: about the keep-alive interval, by which a stream whose
+/// client went away has been noticed.
+const STREAM_RETRY_AFTER_SECS: u64 = 15;
+
 /// One status an operation lists, with what the spec says about it.
 #[derive(Debug, Clone, Copy)]
 pub struct Listed {
@@ -249,6 +253,27 @@ impl<S: StatusSet> ApiError<S> {
         let mut refused = Self::refuse::<TooManyRequests>(body);
         if refused.status == StatusCode::TOO_MANY_REQUESTS {
             refused.retry_after = Some(secs);
+        }
+        refused
+    }
+
+    /// 429 `too_many_streams`: the account holds as many open streams as it may. `Retry-After`
+    /// is a guess (a stream usually ends within it); closing one frees a slot at once.
+    pub fn too_many_streams(full: crate::app::stream_budget::StreamsFull) -> Self
+    where
+        S: Covers<TooManyRequests>,
+    {
+        let body = ErrorBody::new(
+            "too_many_streams",
+            format!(
+                "Your account has {} streams open (machine events or provision progress), the most it may \
+                 hold at once is {}. Close a browser tab or a command following a machine, then try again.",
+                full.open, full.limit
+            ),
+        );
+        let mut refused = Self::refuse::<TooManyRequests>(body);
+        if refused.status == StatusCode::TOO_MANY_REQUESTS {
+            refused.retry_after = Some(STREAM_RETRY_AFTER_SECS);
         }
         refused
     }

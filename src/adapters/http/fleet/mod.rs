@@ -92,10 +92,11 @@ impl FleetApi {
         tier: Query<Option<String>>,
         os: Query<Option<String>>,
     ) -> Result<NodesResponse, ApiError<op::ListNodes>> {
-        let (tier, os, nodes) = vms.fleet.node_reports(tier.0.as_deref(), os.0.as_deref()).await?;
+        let (tier, os, nodes, at) = vms.fleet.node_reports(tier.0.as_deref(), os.0.as_deref()).await?;
         Ok(NodesResponse::Ok(Json(Envelope::ok(NodesView {
             tier,
             os,
+            status_at: at,
             nodes: nodes.iter().map(NodeView::from).collect(),
         }))))
     }
@@ -108,9 +109,9 @@ impl FleetApi {
         _admin: AdminOnly,
         vms: Data<&Arc<Provisioning>>,
     ) -> Result<ClusterVmsResponse, ApiError<op::ListClusterVms>> {
-        let guests = vms.fleet.cluster_guests().await?;
+        let (guests, at) = vms.fleet.cluster_guests().await?;
         Ok(ClusterVmsResponse::Ok(Json(Envelope::ok(
-            guests.iter().map(ClusterVmView::from).collect(),
+            guests.iter().map(|g| ClusterVmView::new(g, at)).collect(),
         ))))
     }
 

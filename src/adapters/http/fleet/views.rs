@@ -114,6 +114,9 @@ impl From<&NodeReport> for NodeView {
 pub struct NodesView {
     pub tier: String,
     pub os: String,
+    /// When the cluster's guest and storage figures were read (they are reused for a few
+    /// seconds; Nimbus's own actions refresh them).
+    pub status_at: DateTime<Utc>,
     pub nodes: Vec<NodeView>,
 }
 
@@ -147,10 +150,13 @@ pub struct ClusterVmView {
     pub owner_id: Option<String>,
     #[oai(skip_serializing_if_is_none)]
     pub owner_name: Option<String>,
+    /// When the cluster was read for `status` and the figures.
+    pub status_at: DateTime<Utc>,
 }
 
-impl From<&ClusterGuest> for ClusterVmView {
-    fn from(c: &ClusterGuest) -> Self {
+impl ClusterVmView {
+    /// The guest as the cluster read at `at` showed it.
+    pub fn new(c: &ClusterGuest, at: DateTime<Utc>) -> Self {
         let g = &c.guest;
         let record = c.record.as_ref();
         let spec = record.map(|(r, _)| r.provision.spec());
@@ -181,6 +187,7 @@ impl From<&ClusterGuest> for ClusterVmView {
             ip: record.and_then(|(r, _)| r.provision.held().ip).map(|i| i.to_string()),
             owner_id: spec.map(|s| s.owner.to_string()),
             owner_name: record.and_then(|(_, o)| o.as_ref()).map(|o| o.name.clone()),
+            status_at: at,
         }
     }
 }
@@ -188,6 +195,8 @@ impl From<&ClusterGuest> for ClusterVmView {
 /// The cluster's own figures.
 #[derive(Debug, Clone, Object)]
 pub struct ClusterFiguresView {
+    /// When the cluster was read for these figures.
+    pub status_at: DateTime<Utc>,
     pub nodes_total: u32,
     pub nodes_online: u32,
     pub cpus: u32,
@@ -239,6 +248,7 @@ impl From<FleetStats> for StatsView {
     fn from(s: FleetStats) -> Self {
         Self {
             cluster: s.cluster.map(|c| ClusterFiguresView {
+                status_at: c.at,
                 nodes_total: c.nodes_total,
                 nodes_online: c.nodes_online,
                 cpus: c.cpus,

@@ -3,6 +3,7 @@
 //! server-sent events, its kept private key, the retry of a failed provision, and the catalog the
 //! Provision form offers.
 
+mod op;
 mod pending;
 mod stream;
 pub(crate) mod views;
@@ -21,9 +22,10 @@ pub use self::views::VmView;
 use self::views::{CatalogView, ProvisionRequest, ResultView};
 use super::auth::{FullCredential, SignedIn};
 use super::envelope::Envelope;
-use super::errors::{ApiError, statuses};
+use super::errors::ApiError;
 use super::keys::PrivateKeyView;
 use crate::app::provisioning::{ProvisionError, Provisioning, idempotency_key};
+use crate::app::stream_budget::StreamBudget;
 use crate::domain::ids::{InstanceId, UserId};
 use crate::domain::provisioning::{Phase, PowerAction};
 
@@ -97,64 +99,6 @@ pub enum VmKeyResponse {
     Ok(Json<Envelope<PrivateKeyView>>),
 }
 
-/// What each VM operation answers besides its success.
-mod op {
-    use super::statuses;
-
-    statuses! {
-        pub CreateVm [
-            BadRequest,
-            Unauthorized,
-            Forbidden = "Not allowed: `quota_exceeded` (the message names the limit), `admin_required` (`owner_id` \
-                is for admins), `read_only_token`, `access_code_required`, `account_disabled` or `csrf_rejected`.",
-            NotFound = "`key_not_found`: no such key in your vault.",
-            Conflict = "`hostname_taken`, `idempotency_conflict`, or `request_denied` (a replayed request an admin \
-                denied).",
-            PayloadTooLarge,
-            UnsupportedMediaType,
-            Unavailable = "Nimbus cannot build it now: `not_configured`, `no_template`, `no_capacity`, \
-                `pool_exhausted`, `proxmox_unavailable`, or the provision failed at a step and was rolled back \
-                (`code` says why).",
-        ];
-        pub ListVms [
-            BadRequest = "`all` is not a boolean.",
-            Unauthorized,
-            Forbidden = "Not allowed: `admin_required` (`all=true` is for admins), `access_code_required` or \
-                `account_disabled`.",
-        ] never [NotFound, Conflict, Unavailable];
-        /// Reading one machine, its events or its kept private key.
-        pub VmLookup [
-            Unauthorized,
-            Forbidden,
-            NotFound = "No such machine of yours (`not_found`), or no private key is kept for it \
-                (`no_private_key`).",
-        ] never [BadRequest, Conflict, Unavailable];
-        pub RetryVm [
-            Unauthorized,
-            Forbidden,
-            NotFound = "No such machine of yours (`not_found`), or its saved key is gone (`key_not_found`).",
-            Conflict = "Only a rolled-back machine whose key is kept can be tried again, or `hostname_taken`.",
-            Unavailable = "Nimbus cannot build it now: `not_configured`, `no_template`, `no_capacity`, \
-                `pool_exhausted` or `proxmox_unavailable`.",
-        ] never [BadRequest];
-        pub DeleteVm [
-            Unauthorized,
-            Forbidden,
-            NotFound,
-            Conflict = "The machine is busy, or cannot be deleted in its state (`code` is `conflict`).",
-        ] never [BadRequest, Unavailable];
-        /// Start, shut down, stop or reboot.
-        pub PowerVm [
-            Unauthorized,
-            Forbidden,
-            NotFound,
-            Conflict = "The machine is busy, already in that state, or cannot do it in its state.",
-            Unavailable = "`proxmox_unavailable`: Proxmox cannot say whether the machine is running.",
-        ] never [BadRequest];
-        pub GetCatalog [Unauthorized, Forbidden];
-    }
-}
-
 fn vm_id(id: &str) -> Result<InstanceId, ProvisionError> {
     id.parse().map_err(|_| ProvisionError::NotFound)
 }
@@ -190,6 +134,7 @@ impl VmsApi {
         &self,
         caller: SignedIn,
         vms: Data<&Arc<Provisioning>>,
+        streams: Data<&Arc<StreamBudget>>,
         request: Json<ProvisionRequest>,
         /// `application/x-ndjson` streams the steps as they complete.
         #[oai(name = "Accept")]
@@ -201,6 +146,14 @@ impl VmsApi {
     ) -> Result<CreateResponse, ApiError<op::CreateVm>> {
         let key = key.0.as_deref().map(idempotency_key).transpose()?;
         let caller = caller.0;
+        let ndjson = wants_ndjson(&accept.0);
+        // The stream's slot is taken before anything is created, so a refused stream leaves
+        // nothing behind.
+        let slot = if ndjson {
+            Some(streams.acquire(caller.user.id).map_err(ApiError::too_many_streams)?)
+        } else {
+            None
+        };
         let form = request.0;
         let owner = match form.owner_id.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
             None => None,
@@ -214,7 +167,6 @@ impl VmsApi {
             }
             _ => vms.submissions.submit(&caller, form.into(), key).await,
         }?;
-        let ndjson = wants_ndjson(&accept.0);
         let state = vms.views.get(&caller, accepted.id).await?;
         if *state.record.provision.phase() == Phase::PendingApproval {
             let view = VmView::from(&state);
@@ -225,9 +177,9 @@ impl VmsApi {
             });
         }
         let follower = Follower::new(vms.views.clone(), caller, accepted.id);
-        if ndjson {
+        if let Some(slot) = slot {
             return Ok(CreateResponse::Done(Box::new(ProvisionResponse::Stream(Binary(
-                stream::ndjson(follower),
+                stream::ndjson(follower, slot),
             )))));
         }
         let result = stream::wait(follower).await?;
@@ -267,18 +219,21 @@ impl VmsApi {
     }
 
     /// Follow a machine: server-sent events with its whole state on every change (re-attach
-    /// after a reload by opening it again).
+    /// after a reload by opening it again). Each open stream counts against your account's
+    /// budget of streams until it ends or you close it.
     #[oai(path = "/vms/:id/events", method = "get", operation_id = "vm_events")]
     async fn events(
         &self,
         caller: SignedIn,
         vms: Data<&Arc<Provisioning>>,
+        streams: Data<&Arc<StreamBudget>>,
         id: Path<String>,
-    ) -> Result<EventsResponse, ApiError<op::VmLookup>> {
+    ) -> Result<EventsResponse, ApiError<op::VmEvents>> {
         let id = vm_id(&id.0)?;
         vms.views.get(&caller.0, id).await?;
+        let slot = streams.acquire(caller.0.user.id).map_err(ApiError::too_many_streams)?;
         let follower = Follower::new(vms.views.clone(), caller.0, id);
-        Ok(EventsResponse::Stream(Binary(stream::events(follower))))
+        Ok(EventsResponse::Stream(Binary(stream::events(follower, slot))))
     }
 
     /// The generated private key kept for this machine (its owner only).

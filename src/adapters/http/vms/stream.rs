@@ -1,22 +1,76 @@
 //! Following a provision over HTTP: the NDJSON stream of `POST /vms`, the server-sent events of
 //! `GET /vms/{id}/events`, and the plain request that waits. All three read the same published
 //! states, so a dropped connection loses nothing: the run goes on and can be joined again.
+//!
+//! A stream holds a slot of its account's stream budget until it ends: when it is done, when
+//! the client goes away (noticed at once: the body's channel closes), or when an admin changes
+//! the account's role or standing.
 
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use poem::Body;
 use serde_json::json;
-use tokio::io::AsyncWriteExt;
-use tokio::sync::watch;
+use tokio::io::{AsyncRead, ReadBuf};
+use tokio::sync::{mpsc, watch};
 
 use super::views::{ResultView, VmView, body};
 use crate::app::accounts::Caller;
 use crate::app::provisioning::{ProvisionError, Snapshot, Views};
+use crate::app::stream_budget::StreamGuard;
 use crate::domain::ids::InstanceId;
 
 /// Keep-alive interval of long-lived streams.
 const HEARTBEAT: Duration = Duration::from_secs(15);
+
+/// What a stream says when an admin's change to the account ended it.
+const ENDED: &str = "Your account's role or standing changed, so this stream ended. Open it again to go on \
+    following the machine; its build goes on either way.";
+
+/// The reading end of a stream's channel, as the response body. When the client goes away the
+/// server drops the body, which closes the channel: the writer sees it at once, not at its next
+/// write, and gives its stream slot back.
+struct Channel {
+    rx: mpsc::Receiver<Vec<u8>>,
+    chunk: Vec<u8>,
+    read: usize,
+}
+
+impl AsyncRead for Channel {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        loop {
+            if self.read < self.chunk.len() {
+                let n = buf.remaining().min(self.chunk.len() - self.read);
+                let start = self.read;
+                buf.put_slice(&self.chunk[start..start + n]);
+                self.read += n;
+                return Poll::Ready(Ok(()));
+            }
+            match self.rx.poll_recv(cx) {
+                Poll::Ready(Some(chunk)) => {
+                    self.chunk = chunk;
+                    self.read = 0;
+                }
+                // Every sender is gone: the stream ended.
+                Poll::Ready(None) => return Poll::Ready(Ok(())),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+/// A body fed through a channel: what the sender sends, in order, until it is dropped.
+fn channel() -> (mpsc::Sender<Vec<u8>>, Body) {
+    let (tx, rx) = mpsc::channel(16);
+    let body = Body::from_async_read(Channel {
+        rx,
+        chunk: Vec::new(),
+        read: 0,
+    });
+    (tx, body)
+}
 
 /// Yields the states of one provision as they change.
 pub struct Follower {
@@ -101,15 +155,23 @@ fn to_json<T: poem_openapi::types::ToJSON>(v: &T) -> serde_json::Value {
 }
 
 /// The NDJSON stream of a provision: `accepted`, one `step` per completed step, then exactly one
-/// `result` or `error`.
-pub fn ndjson(mut follower: Follower) -> Body {
-    let (mut tx, rx) = tokio::io::duplex(64 * 1024);
+/// `result` or `error` (`stream_ended` when an admin's change to the account ended it).
+pub fn ndjson(mut follower: Follower, mut slot: StreamGuard) -> Body {
+    let (tx, answer) = channel();
     tokio::spawn(async move {
         let id = follower.id;
         let mut out = vec![line(json!({"type": "accepted", "id": id.to_string()}))];
         let mut sent = 0usize;
         loop {
-            let snapshot = match follower.next().await {
+            let seen = tokio::select! {
+                _ = tx.closed() => return,
+                _ = slot.ended() => {
+                    out.push(line(json!({"type": "error", "code": "stream_ended", "message": ENDED, "step": null})));
+                    break;
+                }
+                seen = follower.next() => seen,
+            };
+            let snapshot = match seen {
                 Ok(Seen::State(s)) => s,
                 Ok(Seen::Quiet) => continue,
                 Err(e) => {
@@ -162,20 +224,21 @@ pub fn ndjson(mut follower: Follower) -> Body {
                 None => false,
             };
             for chunk in out.drain(..) {
-                if tx.write_all(&chunk).await.is_err() {
+                if tx.send(chunk).await.is_err() {
                     return;
                 }
             }
-            if tx.flush().await.is_err() || done {
+            if done {
                 break;
             }
         }
         for chunk in out.drain(..) {
-            let _ = tx.write_all(&chunk).await;
+            if tx.send(chunk).await.is_err() {
+                return;
+            }
         }
-        let _ = tx.shutdown().await;
     });
-    Body::from_async_read(rx)
+    answer
 }
 
 /// The NDJSON answer to a request that waits for approval: `accepted`, then `pending_approval`
@@ -187,13 +250,21 @@ pub fn pending(view: VmView) -> Body {
     Body::from_bytes(bytes.into())
 }
 
-/// Server-sent events: `event: vm` with the whole VM on every change, until it settles.
-pub fn events(mut follower: Follower) -> Body {
-    let (mut tx, rx) = tokio::io::duplex(64 * 1024);
+/// Server-sent events: `event: vm` with the whole VM on every change, until it settles (or
+/// `event: error` with `stream_ended` when an admin's change to the account ended it).
+pub fn events(mut follower: Follower, mut slot: StreamGuard) -> Body {
+    let (tx, answer) = channel();
     tokio::spawn(async move {
-        let _ = tx.write_all(b"retry: 2000\n\n").await;
+        if tx.send(b"retry: 2000\n\n".to_vec()).await.is_err() {
+            return;
+        }
         loop {
-            let chunk = match follower.next().await {
+            let seen = tokio::select! {
+                _ = tx.closed() => return,
+                _ = slot.ended() => Err(None),
+                seen = follower.next() => seen.map_err(Some),
+            };
+            let (chunk, end) = match seen {
                 Ok(Seen::State(s)) => {
                     let view = VmView::from(&follower.views().view(s.clone()).await);
                     let data = serde_json::to_string(&to_json(&view)).unwrap_or_default();
@@ -202,23 +273,23 @@ pub fn events(mut follower: Follower) -> Body {
                 }
                 Ok(Seen::Quiet) => (": keep-alive\n\n".to_owned(), false),
                 Err(e) => {
-                    let b = body(&e);
-                    (
-                        format!(
-                            "event: error\ndata: {}\n\n",
-                            json!({"code": b.code, "message": b.error})
-                        ),
-                        true,
-                    )
+                    let (code, message) = match e {
+                        Some(e) => {
+                            let b = body(&e);
+                            (b.code, b.error)
+                        }
+                        None => ("stream_ended".to_owned(), ENDED.to_owned()),
+                    };
+                    let data = json!({"code": code, "message": message});
+                    (format!("event: error\ndata: {data}\n\n"), true)
                 }
             };
-            if tx.write_all(chunk.0.as_bytes()).await.is_err() || tx.flush().await.is_err() || chunk.1 {
+            if tx.send(chunk.into_bytes()).await.is_err() || end {
                 break;
             }
         }
-        let _ = tx.shutdown().await;
     });
-    Body::from_async_read(rx)
+    answer
 }
 
 /// Waits for the provision's end, as the plain JSON request does.
