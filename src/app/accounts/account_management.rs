@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::errors::AccountError;
 use super::secrets;
 use super::service::{AccountService, Caller, ClientInfo};
+use crate::app::stream_budget::StreamBudget;
 use crate::domain::account::{DisplayName, Email, TokenExpiry, TokenName, TokenScope};
 use crate::domain::audit::AuditAction;
 use crate::domain::ids::UserId;
@@ -38,11 +39,13 @@ crate::domain::redact::debug_redacted!(CreatedToken { token } secret { secret })
 /// in again through the `AccountService` when a password change ends their other sessions.
 pub struct AccountManagement {
     accounts: Arc<AccountService>,
+    /// The streams people hold open, ended when an admin changes their role or standing.
+    streams: Arc<StreamBudget>,
 }
 
 impl AccountManagement {
-    pub fn new(accounts: Arc<AccountService>) -> Self {
-        Self { accounts }
+    pub fn new(accounts: Arc<AccountService>, streams: Arc<StreamBudget>) -> Self {
+        Self { accounts, streams }
     }
 
     pub async fn rename(&self, caller: &Caller, name: &str) -> Result<User, AccountError> {
@@ -211,7 +214,8 @@ impl AccountManagement {
     }
 
     /// An admin changes someone's role or standing. The user's sessions end (their privileges
-    /// changed); when admins change themselves, their current session survives.
+    /// changed); when admins change themselves, their current session survives. The user's open
+    /// streams end too: each was opened under the old privileges.
     pub async fn update_standing(
         &self,
         caller: &Caller,
@@ -229,6 +233,12 @@ impl AccountManagement {
                 AccountError::NotFound(_) => AccountError::NotFound("user"),
                 other => other,
             })?;
+        if before
+            .as_ref()
+            .is_none_or(|b| b.role != user.role || b.status != user.status)
+        {
+            self.streams.end_streams_of(user.id);
+        }
         if let Some(before) = before {
             let changes = [
                 (AuditAction::RoleChanged, before.role.as_str(), user.role.as_str()),

@@ -209,7 +209,10 @@ async fn a_token_cannot_mint_tokens_or_change_the_password() {
     let mut store = MockAccountStore::new();
     store.expect_create_token().never();
     store.expect_set_password().never();
-    let accounts = AccountManagement::new(Arc::new(service(store, MockPasswordHasher::new(), clock(), false)));
+    let accounts = AccountManagement::new(
+        Arc::new(service(store, MockPasswordHasher::new(), clock(), false)),
+        crate::app::stream_budget::StreamBudget::new(8),
+    );
     let caller = Caller {
         user: user(Role::Admin, UserStatus::Active),
         via: Via::Token {

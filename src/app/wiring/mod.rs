@@ -110,7 +110,7 @@ impl App {
             .await
             .map_err(|e| anyhow::anyhow!("cannot check the admin accounts: {e}"))?;
         let streams = StreamBudget::new(config.load.streams_per_account.get());
-        let management = Arc::new(AccountManagement::new(accounts.clone()));
+        let management = Arc::new(AccountManagement::new(accounts.clone(), streams.clone()));
         if let Some(user) = &boot.promoted {
             tracing::warn!(user = %user.id, email = %user.email, "no active admin existed: the oldest active account was made admin");
         }

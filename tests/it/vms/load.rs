@@ -1,6 +1,6 @@
 //! What one caller may cost, over HTTP: concurrent listings of a slow cluster share one read,
-//! anonymous health checks ask Proxmox at most once per age window, and each account holds at
-//! most eight open streams.
+//! anonymous health checks ask Proxmox at most once per age window, each account holds at most
+//! eight open streams, and an admin's change to an account ends that account's streams.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,10 +10,10 @@ use nimbus::adapters::clock::ManualClock;
 use nimbus::adapters::proxmox::sim::{Fault, FaultScope, SimCluster};
 use nimbus::app::config::Mode;
 use reqwest::Method;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::{member, vm};
-use crate::accounts::{Cred, NO_LIMITS, call, register};
+use crate::accounts::{Cred, NO_LIMITS, call, register, token};
 use crate::helpers::TestApp;
 
 fn start() -> DateTime<Utc> {
@@ -161,6 +161,19 @@ async fn raw_events(app: &TestApp, bearer: &str, id: &str) -> tokio::net::TcpStr
     socket
 }
 
+/// Reads a stream to its end, which must come within a bound; returns what it said.
+async fn read_to_end(mut resp: reqwest::Response) -> String {
+    let mut text = String::new();
+    let ended = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(chunk) = resp.chunk().await.unwrap() {
+            text.push_str(std::str::from_utf8(&chunk).unwrap());
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream did not end: {text}");
+    text
+}
+
 #[tokio::test]
 async fn the_ninth_stream_of_an_account_is_refused_until_one_closes() {
     // The clock stands still, so every provision waits on its clone and its streams stay open.
@@ -224,4 +237,36 @@ async fn the_ninth_stream_of_an_account_is_refused_until_one_closes() {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     assert!(reopened.is_some(), "closing a stream frees its slot");
+}
+
+#[tokio::test]
+async fn an_admin_changing_a_members_role_or_standing_ends_their_open_streams() {
+    let (app, _clock) = app_at("bench").await;
+    let (_, admin_session) = register(&app, "admin@lab.example", "Admin").await;
+    let (_, admin) = token(&app, &admin_session, "admin", "read_write").await;
+    let (ada_id, ada_session) = register(&app, "ada@lab.example", "Ada").await;
+    let (_, ada) = token(&app, &ada_session, "cli", "read_write").await;
+    let (provision, id) = provision_streamed(&app, &ada, "web-1").await;
+    let follow = events(&app, &ada, &id).await;
+    assert_eq!(follow.status(), 200);
+
+    let change = |body: Value| {
+        let (app, admin, ada_id) = (&app, admin.clone(), ada_id.clone());
+        async move {
+            let path = format!("/api/users/{ada_id}");
+            let answer = call(app, Method::PATCH, &path, &Cred::Bearer(admin), Some(body)).await;
+            assert_eq!(answer.status, 200, "{:?}", answer.body);
+        }
+    };
+    change(json!({"role": "admin"})).await;
+    let said = read_to_end(follow).await;
+    assert!(said.contains("event: error") && said.contains("stream_ended"), "{said}");
+    let said = read_to_end(provision).await;
+    assert!(said.contains("\"code\":\"stream_ended\""), "{said}");
+
+    let follow = events(&app, &ada, &id).await;
+    assert_eq!(follow.status(), 200, "a new stream opens under the new role");
+    change(json!({"status": "disabled"})).await;
+    let said = read_to_end(follow).await;
+    assert!(said.contains("stream_ended"), "{said}");
 }
