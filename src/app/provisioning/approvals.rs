@@ -82,7 +82,7 @@ impl Approvals {
             .ok_or(ProvisionError::NotFound)?
             .user;
         let request = self.request_of(&record)?;
-        placement::placeable(&self.shared, &request, false).await?;
+        placement::placeable(&self.shared, &request, false, caller.is_admin()).await?;
         let (limits, _) = limits_with_source(self.shared.ports.quotas.as_ref(), &owner).await?;
         let now = self.shared.ports.clock.now();
         record

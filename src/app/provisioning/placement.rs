@@ -81,8 +81,9 @@ pub(super) fn decide(s: &Shared, tier: &Tier, os: &str, t: &Telemetry, in_flight
     PlacementDecision::new(tier, policy, evaluate(tier, &view, policy))
 }
 
-/// Refuses a request no node can take right now (before anything is recorded).
-pub(super) async fn check_capacity(s: &Shared, request: &Request) -> Result<(), ProvisionError> {
+/// Refuses a request no node can take right now (before anything is recorded). Only admins
+/// (`inside`) are told which node lacks what; members learn what the tier needs.
+pub(super) async fn check_capacity(s: &Shared, request: &Request, inside: bool) -> Result<(), ProvisionError> {
     let t = telemetry(s).await.map_err(|e| {
         tracing::warn!(error = %e, "cannot read the cluster to check capacity");
         ProvisionError::NoCapacity(
@@ -92,9 +93,17 @@ pub(super) async fn check_capacity(s: &Shared, request: &Request) -> Result<(), 
     })?;
     let in_flight: Vec<InFlight> = s.placing.lock().await.values().cloned().collect();
     let decision = decide(s, &request.tier, request.os.key(), &t, &in_flight);
-    match decision.refusal() {
+    let why = if inside {
+        decision.refusal()
+    } else {
+        decision.shortage()
+    };
+    match why {
         None => Ok(()),
-        Some(why) => Err(ProvisionError::NoCapacity(no_room(request.tier.name().as_str(), &why))),
+        Some(why) => {
+            tracing::info!(decision = %decision.summary(), "no room for a request");
+            Err(ProvisionError::NoCapacity(no_room(request.tier.name().as_str(), &why)))
+        }
     }
 }
 
@@ -137,9 +146,11 @@ pub(super) async fn pick_node(s: &Shared, record: &ProvisionRecord) -> Outcome {
             );
             Outcome::Event(Event::NodePicked { node })
         }
+        // The reason is stored and shown to the machine's owner, who may be a member: it names
+        // no node (the placement line above has them, for admins).
         None => Outcome::Fail {
             code: FailureCode::NoCapacity,
-            reason: no_room(tier.name().as_str(), &decision.refusal().unwrap_or_default()),
+            reason: no_room(tier.name().as_str(), &decision.shortage().unwrap_or_default()),
         },
     }
 }
@@ -197,8 +208,14 @@ pub(super) async fn choose_vmid(s: &Shared, record: &ProvisionRecord, run: &mut 
 }
 
 /// What only the cluster can tell: a template for the OS, and (unless the request waits for
-/// approval, when capacity is checked at approval) a node with room for the tier.
-pub(super) async fn placeable(s: &Shared, request: &Request, pending: bool) -> Result<(), ProvisionError> {
+/// approval, when capacity is checked at approval) a node with room for the tier. `inside`: the
+/// one asking is an admin, who is told which node lacks what.
+pub(super) async fn placeable(
+    s: &Shared,
+    request: &Request,
+    pending: bool,
+    inside: bool,
+) -> Result<(), ProvisionError> {
     let os = request.os.key();
     if !s.templates().available(os) {
         s.discover_on_demand().await;
@@ -210,7 +227,7 @@ pub(super) async fn placeable(s: &Shared, request: &Request, pending: bool) -> R
     if pending {
         return Ok(());
     }
-    check_capacity(s, request).await
+    check_capacity(s, request, inside).await
 }
 
 /// The no-capacity message, with the details given.

@@ -141,7 +141,7 @@ impl Submissions {
             }
         }
         let prepared = keys::prepare_key(&self.shared, &caller, &request.key).await?;
-        placement::placeable(&self.shared, &request, pending).await?;
+        placement::placeable(&self.shared, &request, pending, actor.is_admin()).await?;
         let now = self.shared.ports.clock.now();
         let id = InstanceId::from_uuid(uuid::Uuid::new_v4());
         let spec = ProvisionSpec {

@@ -141,13 +141,7 @@ impl PlacementDecision {
         if self.winner().is_some() {
             return None;
         }
-        let need = format!(
-            "{} vCPU, {} memory + {} buffer, {} GiB disk",
-            self.vcpus,
-            human_bytes((self.memory_mib * 1024 * 1024) as i64),
-            human_bytes((self.buffer_mib * 1024 * 1024) as i64),
-            self.disk_gib
-        );
+        let need = self.need();
         if self.assessments.is_empty() {
             return Some(format!(
                 "no node can take a {} VM ({need}): the cluster reported no nodes",
@@ -169,6 +163,28 @@ impl PlacementDecision {
             self.tier,
             nodes.join("; ")
         ))
+    }
+
+    /// Why nothing was picked without naming a node or its figures, for people who may not
+    /// see the cluster's inside; `None` when a node was.
+    ///
+    /// `no node can take a medium VM (2 vCPU, 2 GiB memory + 256 MiB buffer, 30 GiB disk)`
+    pub fn shortage(&self) -> Option<String> {
+        if self.winner().is_some() {
+            return None;
+        }
+        Some(format!("no node can take a {} VM ({})", self.tier, self.need()))
+    }
+
+    /// What the tier needs of a node.
+    fn need(&self) -> String {
+        format!(
+            "{} vCPU, {} memory + {} buffer, {} GiB disk",
+            self.vcpus,
+            human_bytes((self.memory_mib * 1024 * 1024) as i64),
+            human_bytes((self.buffer_mib * 1024 * 1024) as i64),
+            self.disk_gib
+        )
     }
 
     /// One log line: `winner=pve2 pve2=0.851 pve1=rejected(offline,no_template)`.

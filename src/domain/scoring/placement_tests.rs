@@ -72,6 +72,15 @@ fn a_refusal_says_what_was_needed_and_what_each_node_lacks() {
     );
     let empty = Case::new(vec![]).decide("small");
     assert!(empty.refusal().unwrap().ends_with("the cluster reported no nodes"));
+    assert_eq!(
+        d.shortage().unwrap(),
+        "no node can take a medium VM (2 vCPU, 2 GiB memory + 256 MiB buffer, 30 GiB disk)",
+        "the shortage names no node and no node's figures"
+    );
+    assert_eq!(
+        c.decide("small").shortage().is_some(),
+        c.decide("small").refusal().is_some()
+    );
 }
 
 #[test]

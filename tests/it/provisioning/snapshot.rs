@@ -1,6 +1,9 @@
 //! What reads cost Proxmox, over the simulator: listing machines shares one read of the cluster
 //! per age window and refreshes after Nimbus's own actions; requests for an OS without a template
-//! start at most one discovery per interval.
+//! start at most one discovery per interval; and a refusal for want of room tells members what
+//! the tier needs without naming a node.
+
+use std::sync::Arc;
 
 use nimbus::adapters::proxmox::sim::Scenario;
 use nimbus::app::provisioning::ProvisionError;
@@ -104,5 +107,37 @@ async fn requests_for_an_os_without_a_template_start_one_discovery_per_interval(
         sim.cluster.asked(RESOURCES),
         before + 2,
         "the next interval may discover again"
+    );
+}
+
+#[tokio::test]
+async fn members_see_what_the_tier_needs_but_no_node_in_a_no_capacity_refusal() {
+    let mut sim = Sim::new(Scenario::default_cluster(2), Mode::Bench).await;
+    sim.settings.scoring.excluded = ["pve1", "pve2"]
+        .iter()
+        .map(|n| nimbus::domain::cluster::NodeName::parse(n).unwrap())
+        .collect();
+    let vms: Arc<_> = sim.provisioner(None);
+    vms.runner.start().await.unwrap();
+    let member = sim.member("member@lab.example").await;
+    let refused = vms.submissions.submit(&member, form("web-1"), None).await.unwrap_err();
+    let ProvisionError::NoCapacity(message) = &refused else {
+        panic!("{refused:?}");
+    };
+    assert!(message.contains("no node can take a small VM ("), "{message}");
+    assert!(!message.contains("pve1") && !message.contains("pve2"), "{message}");
+    assert!(!message.contains("excluded"), "no node's verdict: {message}");
+
+    let refused = vms
+        .submissions
+        .submit(&sim.caller, form("web-2"), None)
+        .await
+        .unwrap_err();
+    let ProvisionError::NoCapacity(message) = &refused else {
+        panic!("{refused:?}");
+    };
+    assert!(
+        message.contains("pve1 excluded by an admin"),
+        "admins see each node: {message}"
     );
 }
