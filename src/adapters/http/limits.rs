@@ -1,54 +1,63 @@
-//! Rate limits on the account endpoints (sign-in, registration, token creation), per client
-//! address and per account, with governor's keyed GCRA limiters. A refusal carries how long to
-//! wait, which the API sends as `Retry-After`.
+//! Rate limits on the account endpoints (sign-in, registration, token creation, the access
+//! code), per client address and per account: GCRA budgets keyed by address (an IPv6 client by
+//! its /64) or account, each holding a bounded number of keys (`budget.rs`). Sign-in counts
+//! failures only (`sign_in.rs`). A refusal carries how long to wait, which the API sends as
+//! `Retry-After`. Time is the `Clock` port's, so tests drive it.
 
+mod budget;
+mod sign_in;
+
+use std::sync::Arc;
 use std::time::Duration;
 
-use governor::clock::{Clock as _, DefaultClock};
-use governor::state::keyed::DefaultKeyedStateStore;
-use governor::{Quota, RateLimiter};
+use budget::Budget;
+use sign_in::SignInLimits;
 
-use crate::domain::rate_limit::{Rate, RateLimitPolicy};
+use crate::domain::rate_limit::{Rate, RateLimitPolicy, address_key};
+use crate::ports::Clock;
 
-type Keyed = RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock>;
+/// At most this many keys per limit (about a MiB and a half each); beyond it the most recovered are
+/// forgotten, so no flood of emails or addresses grows memory.
+pub const MAX_KEYS_PER_LIMIT: usize = 20_000;
 
-/// The limited actions.
+/// The limited actions (sign-in has its own rules: see [`RateLimits::admit_sign_in`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
-    SignIn,
     Register,
     CreateToken,
     AccessCode,
 }
 
 struct Pair {
-    per_ip: Option<Keyed>,
-    per_account: Option<Keyed>,
+    per_ip: Option<Budget>,
+    per_account: Option<Budget>,
+}
+
+impl Pair {
+    fn budgets(&self) -> impl Iterator<Item = &Budget> {
+        [&self.per_ip, &self.per_account].into_iter().flatten()
+    }
 }
 
 /// Every limiter of the API.
 pub struct RateLimits {
-    signin: Pair,
+    signin: SignInLimits,
     register: Pair,
     tokens: Pair,
     access_code: Pair,
-    clock: DefaultClock,
-}
-
-fn limiter(rate: Option<Rate>) -> Option<Keyed> {
-    let rate = rate?;
-    let one = rate.per / rate.count.get();
-    let quota = Quota::with_period(one.max(Duration::from_millis(1)))?.allow_burst(rate.count);
-    Some(RateLimiter::keyed(quota))
+    clock: Arc<dyn Clock>,
 }
 
 impl RateLimits {
-    pub fn new(config: &RateLimitPolicy) -> Self {
+    pub fn new(config: &RateLimitPolicy, clock: Arc<dyn Clock>) -> Self {
+        Self::with_capacity(config, clock, MAX_KEYS_PER_LIMIT)
+    }
+
+    /// As `new`, holding at most `cap` keys per limit.
+    pub fn with_capacity(config: &RateLimitPolicy, clock: Arc<dyn Clock>, cap: usize) -> Self {
+        let limiter = |rate: Option<Rate>| rate.map(|rate| Budget::new(rate, cap));
         Self {
-            signin: Pair {
-                per_ip: limiter(config.signin_per_ip),
-                per_account: limiter(config.signin_per_account),
-            },
+            signin: SignInLimits::new(config, cap),
             register: Pair {
                 per_ip: limiter(config.register_per_ip),
                 per_account: limiter(config.register_per_account),
@@ -61,47 +70,77 @@ impl RateLimits {
                 per_ip: limiter(config.access_code_per_ip),
                 per_account: limiter(config.access_code_per_account),
             },
-            clock: DefaultClock::default(),
+            clock,
         }
+    }
+
+    fn pair(&self, action: Action) -> &Pair {
+        match action {
+            Action::Register => &self.register,
+            Action::CreateToken => &self.tokens,
+            Action::AccessCode => &self.access_code,
+        }
+    }
+
+    fn pairs(&self) -> [&Pair; 3] {
+        [&self.register, &self.tokens, &self.access_code]
     }
 
     /// Counts one attempt of `action` from `ip` on `account` (an email or a user id). Refused
     /// attempts return how long to wait (at least a second).
     pub fn check(&self, action: Action, ip: Option<&str>, account: &str) -> Result<(), Duration> {
-        let pair = match action {
-            Action::SignIn => &self.signin,
-            Action::Register => &self.register,
-            Action::CreateToken => &self.tokens,
-            Action::AccessCode => &self.access_code,
-        };
+        let pair = self.pair(action);
+        let now = self.clock.now();
         let keys = [
-            (pair.per_ip.as_ref(), ip.unwrap_or("unknown").to_string()),
+            (pair.per_ip.as_ref(), address_key(ip.unwrap_or("unknown"))),
             (pair.per_account.as_ref(), account.trim().to_lowercase()),
         ];
         for (limiter, key) in keys {
-            if let Some(limiter) = limiter
-                && let Err(not_until) = limiter.check_key(&key)
-            {
-                let wait = not_until.wait_time_from(self.clock.now());
-                return Err(wait.max(Duration::from_secs(1)));
+            if let Some(limiter) = limiter {
+                limiter.take(&key, now).map_err(at_least_a_second)?;
             }
         }
         Ok(())
     }
 
-    /// Forgets keys whose limits have fully recovered, so memory stays bounded.
-    pub fn sweep(&self) {
-        for pair in [&self.signin, &self.register, &self.tokens, &self.access_code] {
-            for limiter in [&pair.per_ip, &pair.per_account].into_iter().flatten() {
-                limiter.retain_recent();
-                limiter.shrink_to_fit();
-            }
+    /// Whether a sign-in from `ip` as `email` may check its password (it spends nothing: only
+    /// a failure counts, through [`Self::sign_in_failed`]).
+    pub fn admit_sign_in(&self, ip: Option<&str>, email: &str) -> Result<(), Duration> {
+        self.signin
+            .admit(ip, email, self.clock.now())
+            .map_err(at_least_a_second)
+    }
+
+    /// Counts a sign-in refused for a wrong email or password.
+    pub fn sign_in_failed(&self, ip: Option<&str>, email: &str) {
+        self.signin.failed(ip, email, self.clock.now());
+    }
+
+    /// A sign-in with the right password clears the failures of its (account, address) pair.
+    pub fn signed_in(&self, ip: Option<&str>, email: &str) {
+        self.signin.succeeded(ip, email);
+    }
+
+    /// Forgets keys whose limits have fully recovered by `now`.
+    pub fn sweep(&self, now: chrono::DateTime<chrono::Utc>) {
+        self.signin.sweep(now);
+        for budget in self.pairs().into_iter().flat_map(Pair::budgets) {
+            budget.sweep(now);
         }
+    }
+
+    /// How many keys every limit holds together (each limit holds at most its cap).
+    pub fn stored_keys(&self) -> usize {
+        let pairs: usize = self.pairs().into_iter().flat_map(Pair::budgets).map(Budget::len).sum();
+        pairs + self.signin.stored_keys()
     }
 }
 
-/// The job that forgets recovered rate-limit keys (it has no clock logic: the limiters keep
-/// their own time).
+fn at_least_a_second(wait: Duration) -> Duration {
+    wait.max(Duration::from_secs(1))
+}
+
+/// The job that forgets recovered rate-limit keys.
 #[async_trait::async_trait]
 impl crate::app::jobs::Job for RateLimits {
     fn name(&self) -> &'static str {
@@ -112,8 +151,8 @@ impl crate::app::jobs::Job for RateLimits {
         "Forget rate-limit counters that have recovered"
     }
 
-    async fn tick(&self, _now: chrono::DateTime<chrono::Utc>) -> crate::app::jobs::JobReport {
-        self.sweep();
+    async fn tick(&self, now: chrono::DateTime<chrono::Utc>) -> crate::app::jobs::JobReport {
+        self.sweep(now);
         crate::app::jobs::JobReport::quiet("Recovered rate-limit counters forgotten.")
     }
 }
@@ -124,95 +163,4 @@ pub fn retry_after_secs(wait: Duration) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::num::NonZeroU32;
-
-    use super::*;
-
-    fn rate(count: u32, secs: u64) -> Option<Rate> {
-        Some(Rate {
-            count: NonZeroU32::new(count).unwrap(),
-            per: Duration::from_secs(secs),
-        })
-    }
-
-    fn limits() -> RateLimits {
-        RateLimits::new(&RateLimitPolicy {
-            signin_per_ip: rate(5, 3600),
-            signin_per_account: rate(2, 3600),
-            register_per_ip: None,
-            register_per_account: None,
-            tokens_per_ip: rate(1, 3600),
-            tokens_per_account: None,
-            access_code_per_ip: None,
-            access_code_per_account: rate(2, 3600),
-        })
-    }
-
-    #[test]
-    fn an_account_is_limited_whatever_the_address() {
-        let limits = limits();
-        assert!(
-            limits
-                .check(Action::SignIn, Some("127.0.0.1"), "ada@lab.example")
-                .is_ok()
-        );
-        assert!(
-            limits
-                .check(Action::SignIn, Some("127.0.0.2"), "ADA@lab.example")
-                .is_ok()
-        );
-        let wait = limits
-            .check(Action::SignIn, Some("127.0.0.3"), "ada@lab.example")
-            .unwrap_err();
-        assert!(
-            wait >= Duration::from_secs(1) && wait <= Duration::from_secs(1800),
-            "{wait:?}"
-        );
-        assert!(
-            limits
-                .check(Action::SignIn, Some("127.0.0.3"), "bob@lab.example")
-                .is_ok()
-        );
-    }
-
-    #[test]
-    fn an_address_is_limited_whatever_the_account() {
-        let limits = limits();
-        for n in 0..5 {
-            let account = format!("user{n}@lab.example");
-            assert!(limits.check(Action::SignIn, Some("127.0.0.9"), &account).is_ok());
-        }
-        assert!(
-            limits
-                .check(Action::SignIn, Some("127.0.0.9"), "new@lab.example")
-                .is_err()
-        );
-        assert!(
-            limits
-                .check(Action::SignIn, Some("127.0.0.10"), "new@lab.example")
-                .is_ok()
-        );
-    }
-
-    #[test]
-    fn actions_have_separate_budgets_and_off_means_unlimited() {
-        let limits = limits();
-        assert!(limits.check(Action::CreateToken, Some("127.0.0.1"), "u1").is_ok());
-        assert!(limits.check(Action::CreateToken, Some("127.0.0.1"), "u1").is_err());
-        for _ in 0..100 {
-            assert!(
-                limits
-                    .check(Action::Register, Some("127.0.0.1"), "x@lab.example")
-                    .is_ok()
-            );
-        }
-        limits.sweep();
-    }
-
-    #[test]
-    fn retry_after_rounds_up() {
-        assert_eq!(retry_after_secs(Duration::from_millis(1500)), 2);
-        assert_eq!(retry_after_secs(Duration::from_secs(3)), 3);
-    }
-}
+mod tests;

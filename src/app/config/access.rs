@@ -32,7 +32,8 @@ pub(super) fn auth(raw: &Raw) -> Result<AuthConfig, ConfigError> {
         purge_interval: raw.interval("SESSION_PURGE_INTERVAL_SECONDS", 3600)?,
         rate_limits: RateLimitPolicy {
             signin_per_ip: rate("RATE_LIMIT_SIGNIN_PER_IP", "30/1m")?,
-            signin_per_account: rate("RATE_LIMIT_SIGNIN_PER_ACCOUNT", "10/15m")?,
+            signin_per_account: rate("RATE_LIMIT_SIGNIN_PER_ACCOUNT", "50/15m")?,
+            signin_per_account_and_ip: rate("RATE_LIMIT_SIGNIN_PER_ACCOUNT_AND_IP", "5/15m")?,
             register_per_ip: rate("RATE_LIMIT_REGISTER_PER_IP", "20/1h")?,
             register_per_account: rate("RATE_LIMIT_REGISTER_PER_ACCOUNT", "5/1h")?,
             tokens_per_ip: rate("RATE_LIMIT_TOKENS_PER_IP", "60/1h")?,

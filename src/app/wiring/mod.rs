@@ -114,7 +114,7 @@ impl App {
         if let Some(user) = &boot.promoted {
             tracing::warn!(user = %user.id, email = %user.email, "no active admin existed: the oldest active account was made admin");
         }
-        let limits = Arc::new(RateLimits::new(&config.auth.rate_limits));
+        let limits = Arc::new(RateLimits::new(&config.auth.rate_limits, clock.clone()));
         let signups = Arc::new(SignupSwitch::load(shared.clone(), audit.clone(), clock.clone()).await?);
         let oauth = Arc::new(OAuthService::new(
             Arc::new(oauth_client(&config)?),

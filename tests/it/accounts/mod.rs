@@ -8,6 +8,7 @@ mod gate;
 mod guards;
 mod matrix;
 mod sessions;
+mod signin_limits;
 mod signup;
 mod tokens;
 
@@ -22,6 +23,7 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub const NO_LIMITS: &[(&str, &str)] = &[
     ("RATE_LIMIT_SIGNIN_PER_IP", "off"),
     ("RATE_LIMIT_SIGNIN_PER_ACCOUNT", "off"),
+    ("RATE_LIMIT_SIGNIN_PER_ACCOUNT_AND_IP", "off"),
     ("RATE_LIMIT_REGISTER_PER_IP", "off"),
     ("RATE_LIMIT_REGISTER_PER_ACCOUNT", "off"),
     ("RATE_LIMIT_TOKENS_PER_IP", "off"),

@@ -27,7 +27,7 @@ use super::envelope::{Envelope, ErrorBody};
 use super::errors::{ApiError, statuses};
 use super::limits::{Action, RateLimits};
 use crate::app::access_code::AccessGate;
-use crate::app::accounts::{AccountManagement, AccountService, Registration};
+use crate::app::accounts::{AccountError, AccountManagement, AccountService, Registration};
 use crate::app::signups::SignupSwitch;
 
 #[derive(Tags)]
@@ -191,10 +191,20 @@ impl AuthApi {
         body: Json<LoginRequest>,
     ) -> Result<SignInResponse, ApiError<op::Login>> {
         let client = client_info(req);
+        let ip = client.ip.clone();
         limits
-            .check(Action::SignIn, client.ip.as_deref(), &body.email)
+            .admit_sign_in(ip.as_deref(), &body.email)
             .map_err(ApiError::rate_limited)?;
-        let (user, secret) = accounts.login(&body.email, &body.password, client).await?;
+        let (user, secret) = match accounts.login(&body.email, &body.password, client).await {
+            Ok(signed_in) => signed_in,
+            Err(e) => {
+                if matches!(e, AccountError::InvalidCredentials) {
+                    limits.sign_in_failed(ip.as_deref(), &body.email);
+                }
+                return Err(e.into());
+            }
+        };
+        limits.signed_in(ip.as_deref(), &body.email);
         Ok(SignInResponse::Ok(
             Json(Envelope::ok(UserView::from(&user))),
             cookies.set(&secret),

@@ -12,11 +12,18 @@ fn session_and_rate_limit_defaults() {
     assert_eq!(auth.session_idle, Duration::from_secs(7 * 86_400));
     assert_eq!(auth.session_max_age, Duration::from_secs(30 * 86_400));
     assert_eq!(auth.purge_interval, Some(Duration::from_secs(3600)));
-    let ten_per_quarter = Rate {
-        count: NonZeroU32::new(10).unwrap(),
-        per: Duration::from_secs(900),
+    let per_quarter = |count| {
+        Some(Rate {
+            count: NonZeroU32::new(count).unwrap(),
+            per: Duration::from_secs(900),
+        })
     };
-    assert_eq!(auth.rate_limits.signin_per_account, Some(ten_per_quarter));
+    assert_eq!(auth.rate_limits.signin_per_account_and_ip, per_quarter(5));
+    assert_eq!(
+        auth.rate_limits.signin_per_account,
+        per_quarter(50),
+        "looser than the pair"
+    );
 }
 
 #[test]
