@@ -76,9 +76,13 @@ const VALIDATES_TEXT: &[&str] = &["list_nodes"];
 /// Operations without an `{id}` that answer 404 for something else the request names.
 const NOT_FOUND_WITHOUT_ID: &[&str] = &["unlink_identity", "create_vm"];
 /// Operations with a dependency that can be down or out of room (503): health reports the
-/// database; the others need Proxmox (or room on the cluster or in the IP pool).
+/// database; the ones that hash a password need a free hashing slot; the others need Proxmox
+/// (or room on the cluster or in the IP pool).
 const MAY_BE_UNAVAILABLE: &[&str] = &[
     "health",
+    "login",
+    "register",
+    "change_password",
     "create_vm",
     "retry_vm",
     "start_vm",

@@ -2520,6 +2520,8 @@ export interface operations {
             /** @description `dependency_down`: the database does not answer. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2691,6 +2693,17 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `busy`: too many passwords are being checked at once; retry after the seconds in `Retry-After`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     login: {
@@ -2774,6 +2787,17 @@ export interface operations {
             /** @description An unexpected failure; the body carries the request id. */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `busy`: too many passwords are being checked at once; retry after the seconds in `Retry-After`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3065,6 +3089,17 @@ export interface operations {
             /** @description An unexpected failure; the body carries the request id. */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `busy`: too many passwords are being checked at once; retry after the seconds in `Retry-After`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5255,6 +5290,8 @@ export interface operations {
             /** @description Nimbus cannot build it now: `not_configured`, `no_template`, `no_capacity`, `pool_exhausted`, `proxmox_unavailable`, or the provision failed at a step and was rolled back (`code` says why). */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5585,6 +5622,8 @@ export interface operations {
             /** @description Nimbus cannot build it now: `not_configured`, `no_template`, `no_capacity`, `pool_exhausted` or `proxmox_unavailable`. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5664,6 +5703,8 @@ export interface operations {
             /** @description `proxmox_unavailable`: Proxmox cannot say whether the machine is running. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5743,6 +5784,8 @@ export interface operations {
             /** @description `proxmox_unavailable`: Proxmox cannot say whether the machine is running. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5822,6 +5865,8 @@ export interface operations {
             /** @description `proxmox_unavailable`: Proxmox cannot say whether the machine is running. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5901,6 +5946,8 @@ export interface operations {
             /** @description `proxmox_unavailable`: Proxmox cannot say whether the machine is running. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6071,6 +6118,8 @@ export interface operations {
             /** @description No node has room, or no template, right now (`no_capacity`, `no_template`); the request keeps waiting. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6319,6 +6368,8 @@ export interface operations {
             /** @description `proxmox_unavailable`: Proxmox could not be read, so nothing was reconciled. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6387,6 +6438,8 @@ export interface operations {
             /** @description `proxmox_unavailable`: Proxmox cannot be read right now. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6443,6 +6496,8 @@ export interface operations {
             /** @description `proxmox_unavailable`: Proxmox cannot be read right now. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -35,6 +35,12 @@ pub enum AccountError {
     TokenNameTaken,
     #[error("This needs a signed-in browser session: API tokens cannot {0}.")]
     SessionRequired(&'static str),
+    /// Too many passwords are being checked at once; `retry_after` says when to try again.
+    #[error(
+        "Nimbus is checking too many passwords at once. Try again in {} seconds.",
+        retry_after.as_secs().max(1)
+    )]
+    Busy { retry_after: std::time::Duration },
     /// A dependency failed; the cause is logged, never shown.
     #[error("internal failure: {0}")]
     Internal(String),

@@ -2,10 +2,11 @@
 //! sessions, API tokens, authentication of every request, and the admin's user management.
 //! `service.rs` holds sign-up/sign-in/authentication, `account_management.rs` (`AccountManagement`) the
 //! account and admin pages' operations, `secrets.rs` the random secrets and their digests, `session_purge.rs` the job that removes
-//! expired sessions and tokens.
+//! expired sessions and tokens, `hash_gate.rs` the bound on password hashing.
 
 mod account_management;
 mod errors;
+mod hash_gate;
 pub mod secrets;
 mod service;
 mod session_purge;
@@ -15,6 +16,7 @@ mod tests;
 
 pub use account_management::{AccountManagement, CreatedToken, TokenView};
 pub use errors::{AccountError, AuthRejection};
+pub use hash_gate::{HashGate, HashLimits, HashRefusal};
 pub use service::{
     AccountService, AuthOutcome, AuthSettings, BootReport, Caller, ClientInfo, Credential, Registration, Via,
 };

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
 use super::errors::{AccountError, AuthRejection};
+use super::hash_gate::{HashGate, HashLimits, HashRefusal};
 use super::secrets;
 use crate::app::audit::Auditor;
 use crate::domain::account::{
@@ -24,6 +25,8 @@ pub struct AuthSettings {
     pub passwords: PasswordPolicy,
     /// `nimbus serve`: the first account needs the setup token. `nimbus demo`: it does not.
     pub setup_token_required: bool,
+    /// How many password hashes run and wait at once.
+    pub hashing: HashLimits,
 }
 
 /// Where a request came from, kept with its session so people recognise their devices.
@@ -117,6 +120,7 @@ pub struct AccountService {
     pub(super) clock: Arc<dyn Clock>,
     pub(super) settings: AuthSettings,
     pub(super) audit: Arc<Auditor>,
+    hashing: Arc<HashGate>,
     /// Digest of the current setup token, while no admin exists in `serve`.
     setup: Mutex<Option<[u8; 32]>>,
 }
@@ -135,12 +139,18 @@ impl AccountService {
             clock,
             settings,
             audit,
+            hashing: Arc::new(HashGate::new(settings.hashing)),
             setup: Mutex::new(None),
         }
     }
 
     pub fn settings(&self) -> AuthSettings {
         self.settings
+    }
+
+    /// The gate every password hash and check goes through.
+    pub fn hashing(&self) -> &Arc<HashGate> {
+        &self.hashing
     }
 
     /// The boot-time check: when no active admin exists, the oldest active account becomes admin;
@@ -353,27 +363,39 @@ impl AccountService {
         }
     }
 
-    /// Hashes off the async executor (Argon2 takes tens of milliseconds of CPU).
+    /// Hashes off the async executor (Argon2 takes tens of milliseconds of CPU), through the
+    /// hashing gate.
     pub(super) async fn hash(&self, password: String) -> Result<String, AccountError> {
         let hasher = self.hasher.clone();
-        tokio::task::spawn_blocking(move || hasher.hash(&password))
-            .await
-            .map_err(|e| AccountError::Internal(e.to_string()))?
+        self.hashing
+            .run(move || hasher.hash(&password))
+            .await?
             .map_err(|e| AccountError::Internal(e.to_string()))
     }
 
-    /// Verifies off the async executor; with no stored hash it spends the same time and fails.
+    /// Verifies off the async executor, through the hashing gate; with no stored hash it spends
+    /// the same time and fails.
     pub(super) async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, AccountError> {
         let hasher = self.hasher.clone();
-        tokio::task::spawn_blocking(move || match hash {
-            Some(hash) => hasher.verify(&password, &hash),
-            None => {
-                hasher.verify_nothing(&password);
-                false
-            }
-        })
-        .await
-        .map_err(|e| AccountError::Internal(e.to_string()))
+        Ok(self
+            .hashing
+            .run(move || match hash {
+                Some(hash) => hasher.verify(&password, &hash),
+                None => {
+                    hasher.verify_nothing(&password);
+                    false
+                }
+            })
+            .await?)
+    }
+}
+
+impl From<HashRefusal> for AccountError {
+    fn from(refusal: HashRefusal) -> Self {
+        match refusal {
+            HashRefusal::Busy { retry_after } => Self::Busy { retry_after },
+            HashRefusal::Failed(cause) => Self::Internal(cause),
+        }
     }
 }
 

@@ -47,6 +47,11 @@ fn service(
         sessions: SessionPolicy::default(),
         passwords: PasswordPolicy::default(),
         setup_token_required: setup,
+        hashing: super::HashLimits {
+            concurrent: 2,
+            waiting: 16,
+            wait: std::time::Duration::from_secs(5),
+        },
     };
     let mut log = crate::ports::audit::MockAuditLog::new();
     log.expect_record().returning(|_| Ok(()));

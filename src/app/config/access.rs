@@ -26,7 +26,16 @@ pub(super) fn auth(raw: &Raw) -> Result<AuthConfig, ConfigError> {
             expected: "COUNT/PERIOD such as 10/1m, 20/15m or 5/1h, or 'off'".into(),
         })
     };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let hash_concurrency = raw.number("PASSWORD_HASH_CONCURRENCY", cores, 1..=1024)?;
+    // A class of thirty signing in at once must fit even on a two-core host; a waiting request
+    // holds no hashing memory, so the floor costs little.
+    let hash_queue = raw.number("PASSWORD_HASH_QUEUE", (8 * hash_concurrency).max(32), 0..=100_000)?;
+    let hash_wait = Duration::from_secs(raw.number("PASSWORD_HASH_WAIT_SECONDS", 5, 0..=600)?);
     Ok(AuthConfig {
+        hash_concurrency,
+        hash_queue,
+        hash_wait,
         session_idle,
         session_max_age,
         purge_interval: raw.interval("SESSION_PURGE_INTERVAL_SECONDS", 3600)?,

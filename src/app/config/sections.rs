@@ -190,4 +190,10 @@ pub struct AuthConfig {
     /// How often expired sessions and tokens are purged; `None` turns the purge off.
     pub purge_interval: Option<Duration>,
     pub rate_limits: RateLimitPolicy,
+    /// Password hashes running at once (default: one per core).
+    pub hash_concurrency: usize,
+    /// Password hashes waiting for a slot at once (default: 8 per core, at least 32).
+    pub hash_queue: usize,
+    /// How long a password hash waits for a slot before the request is answered 503.
+    pub hash_wait: Duration,
 }

@@ -20,7 +20,7 @@ use crate::adapters::secrets::AesGcmSecrets;
 use crate::adapters::ssh_keys::OpenSshCodec;
 use crate::adapters::store::sqlite::SqliteStore;
 use crate::app::access_code::AccessGate;
-use crate::app::accounts::{AccountManagement, AccountService, AuthSettings, SessionPurge};
+use crate::app::accounts::{AccountManagement, AccountService, AuthSettings, HashLimits, SessionPurge};
 use crate::app::audit::Auditor;
 use crate::app::config::{Config, Mode, ProxmoxTrust, SimProfile};
 use crate::app::health::HealthService;
@@ -327,6 +327,11 @@ fn accounts(config: &Config, store: &SqliteStore, clock: Arc<dyn Clock>, audit: 
         },
         passwords: PasswordPolicy::default(),
         setup_token_required: config.mode == Mode::Serve,
+        hashing: HashLimits {
+            concurrent: config.auth.hash_concurrency,
+            waiting: config.auth.hash_queue,
+            wait: config.auth.hash_wait,
+        },
     };
     let store: Arc<dyn AccountStore> = Arc::new(store.clone());
     AccountService::new(store, Arc::new(Argon2idHasher::recommended()), clock, settings, audit)

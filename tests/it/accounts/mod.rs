@@ -6,6 +6,7 @@ mod at_rest;
 mod audit;
 mod gate;
 mod guards;
+mod hashing;
 mod matrix;
 mod sessions;
 mod signin_limits;

@@ -2,13 +2,18 @@
 //! and codes, for every account operation (auth, me, tokens, users).
 
 use super::super::envelope::ErrorBody;
-use super::super::errors::status::{BadRequest, Conflict, Forbidden, NotFound, Unauthorized};
+use super::super::errors::status::{BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unavailable};
 use super::super::errors::{ApiError, Covers};
 use crate::app::accounts::AccountError;
 
 impl<S> From<AccountError> for ApiError<S>
 where
-    S: Covers<BadRequest> + Covers<Unauthorized> + Covers<Forbidden> + Covers<NotFound> + Covers<Conflict>,
+    S: Covers<BadRequest>
+        + Covers<Unauthorized>
+        + Covers<Forbidden>
+        + Covers<NotFound>
+        + Covers<Conflict>
+        + Covers<Unavailable>,
 {
     fn from(e: AccountError) -> Self {
         let text = e.to_string();
@@ -27,6 +32,7 @@ where
             AccountError::AdminEmail => Self::conflict(body("admin_email")),
             AccountError::TokenNameTaken => Self::conflict(body("token_name_taken").with_field("name")),
             AccountError::SessionRequired(_) => Self::forbidden(body("session_required")),
+            AccountError::Busy { retry_after } => Self::busy(text, retry_after),
             AccountError::Internal(cause) => Self::unexpected("account operation failed", cause),
         }
     }

@@ -65,7 +65,7 @@ mod op {
     statuses! {
         pub Me [Unauthorized, Forbidden];
         pub UpdateMe [BadRequest, Unauthorized, Forbidden, PayloadTooLarge, UnsupportedMediaType]
-            never [NotFound, Conflict];
+            never [NotFound, Conflict, Unavailable];
         pub ChangePassword [
             BadRequest,
             Unauthorized = "Not signed in, the session ended, or `invalid_credentials`: the current password is wrong \
@@ -74,10 +74,11 @@ mod op {
                 `access_code_required`, `account_disabled` or `csrf_rejected`.",
             PayloadTooLarge,
             UnsupportedMediaType,
+            Unavailable = "`busy`: too many passwords are being checked at once; retry after the seconds in `Retry-After`.",
         ] never [NotFound, Conflict];
-        pub ListSessions [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict];
+        pub ListSessions [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict, Unavailable];
         pub EndSession [Unauthorized, Forbidden, NotFound = "No such session of yours."]
-            never [BadRequest, Conflict];
+            never [BadRequest, Conflict, Unavailable];
     }
 }
 

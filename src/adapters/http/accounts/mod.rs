@@ -97,7 +97,7 @@ mod op {
     use super::statuses;
 
     statuses! {
-        pub AuthStatus [] never [BadRequest, Unauthorized, Forbidden, NotFound, Conflict];
+        pub AuthStatus [] never [BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Unavailable];
         pub Register [
             BadRequest,
             Forbidden = "Refused: `signups_closed`, `setup_token_invalid` (the first account needs the setup \
@@ -106,6 +106,7 @@ mod op {
             PayloadTooLarge,
             UnsupportedMediaType,
             TooManyRequests,
+            Unavailable = "`busy`: too many passwords are being checked at once; retry after the seconds in `Retry-After`.",
         ] never [Unauthorized, NotFound];
         pub Login [
             BadRequest,
@@ -114,10 +115,11 @@ mod op {
             PayloadTooLarge,
             UnsupportedMediaType,
             TooManyRequests,
+            Unavailable = "`busy`: too many passwords are being checked at once; retry after the seconds in `Retry-After`.",
         ] never [NotFound, Conflict];
         pub Logout [Forbidden = "`csrf_rejected`: a write from another site."]
-            never [BadRequest, Unauthorized, NotFound, Conflict];
-        pub LogoutAll [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict];
+            never [BadRequest, Unauthorized, NotFound, Conflict, Unavailable];
+        pub LogoutAll [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict, Unavailable];
     }
 }
 

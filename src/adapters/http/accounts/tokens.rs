@@ -46,7 +46,7 @@ mod op {
     use super::statuses;
 
     statuses! {
-        pub ListTokens [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict];
+        pub ListTokens [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict, Unavailable];
         pub CreateToken [
             BadRequest,
             Unauthorized,
@@ -56,9 +56,9 @@ mod op {
             PayloadTooLarge,
             UnsupportedMediaType,
             TooManyRequests,
-        ] never [NotFound];
+        ] never [NotFound, Unavailable];
         pub RevokeToken [Unauthorized, Forbidden, NotFound = "No such token of yours."]
-            never [BadRequest, Conflict];
+            never [BadRequest, Conflict, Unavailable];
     }
 }
 

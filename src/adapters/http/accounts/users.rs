@@ -42,7 +42,7 @@ mod op {
     use super::statuses;
 
     statuses! {
-        pub ListUsers [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict];
+        pub ListUsers [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict, Unavailable];
         pub UpdateUser [
             BadRequest,
             Unauthorized,
@@ -51,13 +51,13 @@ mod op {
             Conflict = "`last_admin`: Nimbus keeps one active admin.",
             PayloadTooLarge,
             UnsupportedMediaType,
-        ];
+        ] never [Unavailable];
         pub ReleaseEmail [
             Unauthorized,
             Forbidden,
             NotFound,
             Conflict = "`admin_email`: an admin's address is never released; make the account a member first.",
-        ] never [BadRequest];
+        ] never [BadRequest, Unavailable];
     }
 }
 

@@ -278,11 +278,42 @@ impl<S: StatusSet> ApiError<S> {
         refused
     }
 
+    /// 503 `busy`: Nimbus has no room for the work right now; `Retry-After` says when to retry.
+    pub fn busy(message: impl Into<String>, wait: Duration) -> Self
+    where
+        S: Covers<Unavailable>,
+    {
+        let mut refused = Self::unavailable(ErrorBody::new("busy", message));
+        if refused.status == StatusCode::SERVICE_UNAVAILABLE {
+            refused.retry_after = Some(retry_after_secs(wait));
+        }
+        refused
+    }
+
     /// The opaque 500 for a failure Nimbus did not expect; `what` and the cause go to the log.
     pub fn unexpected(what: &str, cause: impl fmt::Display) -> Self {
         tracing::error!(operation = S::NAME, error = %cause, "{what}");
         Self::answer(StatusCode::INTERNAL_SERVER_ERROR, ErrorBody::internal())
     }
+}
+
+/// `Retry-After`: always on 429; on 503 when the refusal is for a moment (`busy`).
+fn retry_after_header(code: u16) -> Vec<MetaHeader> {
+    let (required, description) = match code {
+        c if c == <TooManyRequests as Status>::CODE => (true, None),
+        c if c == <Unavailable as Status>::CODE => (
+            false,
+            Some("Seconds to wait before retrying, when Nimbus is only busy (`busy`)."),
+        ),
+        _ => return Vec::new(),
+    };
+    vec![MetaHeader {
+        name: "RETRY-AFTER".to_string(),
+        description: description.map(str::to_string),
+        required,
+        deprecated: false,
+        schema: u64::schema_ref(),
+    }]
 }
 
 fn error_content() -> Vec<poem_openapi::registry::MetaMediaType> {
@@ -308,17 +339,7 @@ impl<S: StatusSet> ApiResponse for ApiError<S> {
                 status: Some(l.code),
                 status_range: None,
                 content: error_content(),
-                headers: if l.code == <TooManyRequests as Status>::CODE {
-                    vec![MetaHeader {
-                        name: "RETRY-AFTER".to_string(),
-                        description: None,
-                        required: true,
-                        deprecated: false,
-                        schema: u64::schema_ref(),
-                    }]
-                } else {
-                    Vec::new()
-                },
+                headers: retry_after_header(l.code),
             })
             .collect();
         MetaResponses { responses }

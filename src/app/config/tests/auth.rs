@@ -86,3 +86,30 @@ fn trusted_proxies_are_addresses_or_networks() {
     let text = message(Env::cluster(&[("TRUSTED_PROXIES", "proxy.lan")]).serve().unwrap_err());
     assert!(text.contains("TRUSTED_PROXIES"), "{text}");
 }
+
+#[test]
+fn password_hashing_runs_a_hash_per_core_with_room_for_a_class_to_wait() {
+    let auth = Env::cluster(&[]).serve().unwrap().auth;
+    assert!(auth.hash_concurrency >= 1);
+    assert!(auth.hash_queue >= 8 * auth.hash_concurrency, "{}", auth.hash_queue);
+    assert!(auth.hash_concurrency + auth.hash_queue >= 30, "a class of thirty fits");
+    assert_eq!(auth.hash_wait, Duration::from_secs(5));
+    let env = Env::cluster(&[
+        ("PASSWORD_HASH_CONCURRENCY", "3"),
+        ("PASSWORD_HASH_QUEUE", "0"),
+        ("PASSWORD_HASH_WAIT_SECONDS", "2"),
+    ]);
+    let auth = env.serve().unwrap().auth;
+    assert_eq!(
+        (auth.hash_concurrency, auth.hash_queue, auth.hash_wait),
+        (3, 0, Duration::from_secs(2))
+    );
+    for (var, value) in [
+        ("PASSWORD_HASH_CONCURRENCY", "0"),
+        ("PASSWORD_HASH_QUEUE", "-1"),
+        ("PASSWORD_HASH_WAIT_SECONDS", "soon"),
+    ] {
+        let text = message(Env::cluster(&[(var, value)]).serve().unwrap_err());
+        assert!(text.contains(var), "{var}={value}: {text}");
+    }
+}
