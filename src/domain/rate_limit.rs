@@ -26,6 +26,10 @@ pub struct RateLimitPolicy {
     pub tokens_per_account: Option<Rate>,
     pub access_code_per_ip: Option<Rate>,
     pub access_code_per_account: Option<Rate>,
+    /// Password changes per account (every attempt counts).
+    pub password_per_account: Option<Rate>,
+    /// Provider sign-in starts per address: each leaves a pending sign-in in a bounded store.
+    pub oauth_start_per_ip: Option<Rate>,
 }
 
 /// Which clients share one per-address budget: an IPv4 address alone, an IPv6 address with its

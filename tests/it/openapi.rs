@@ -67,6 +67,8 @@ const RATE_LIMITED: &[&str] = &[
     "verify_access_code",
     "create_vm",
     "vm_events",
+    "change_password",
+    "oauth_start",
 ];
 /// Public operations that still answer 401: wrong credentials.
 const PUBLIC_UNAUTHORIZED: &[&str] = &["login"];

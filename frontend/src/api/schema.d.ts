@@ -162,7 +162,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change the password (browser sessions only). Every other session ends. */
+        /**
+         * Change the password (browser sessions only). Every other session ends and, unless
+         *     `revoke_tokens` is `false`, every API token is revoked. Limited per account.
+         */
         post: operations["change_password"];
         delete?: never;
         options?: never;
@@ -1397,6 +1400,15 @@ export interface components {
             data: components["schemas"]["OAuthSettingsView"];
         };
         /**
+         * Envelope_PasswordChanged
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_PasswordChanged: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["PasswordChanged"];
+        };
+        /**
          * Envelope_PrivateKeyView
          * @description A successful answer: `{"success": true, "data": …}`.
          */
@@ -1938,6 +1950,27 @@ export interface components {
             current_password?: string;
             /** @description At least 10 characters and not a common password. */
             new_password: string;
+            /**
+             * @description Also revoke every API token of the account (default `true`: a leaked password may have
+             *     made some).
+             */
+            revoke_tokens?: boolean;
+        };
+        /**
+         * PasswordChanged
+         * @description What a password change ended besides the old password.
+         */
+        PasswordChanged: {
+            /**
+             * Format: uint64
+             * @description Other sessions signed out (this one continues under a new cookie).
+             */
+            sessions_ended: number;
+            /**
+             * Format: uint64
+             * @description API tokens revoked (0 when asked to keep them).
+             */
+            tokens_revoked: number;
         };
         /**
          * PoolCountsView
@@ -3031,14 +3064,17 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Changed; other sessions ended and this one continues under a new cookie. */
+            /**
+             * @description Changed; other sessions ended (and, unless kept, API tokens revoked) and this one
+             *     continues under a new cookie.
+             */
             200: {
                 headers: {
                     "SET-COOKIE": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["Envelope_SignedOut"];
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_PasswordChanged"];
                 };
             };
             /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
@@ -3080,6 +3116,16 @@ export interface operations {
             /** @description The body is not JSON (`Content-Type: application/json`). */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4223,6 +4269,16 @@ export interface operations {
             /** @description The provider is not `github` or `google`, or `link` is not a boolean. */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many sign-ins started from this address; retry after the seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {

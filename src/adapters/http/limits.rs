@@ -1,5 +1,5 @@
 //! Rate limits on the account endpoints (sign-in, registration, token creation, the access
-//! code), per client address and per account: GCRA budgets keyed by address (an IPv6 client by
+//! code, password changes, provider sign-in starts), per client address and per account: GCRA budgets keyed by address (an IPv6 client by
 //! its /64) or account, each holding a bounded number of keys (`budget.rs`). Sign-in counts
 //! failures only (`sign_in.rs`). A refusal carries how long to wait, which the API sends as
 //! `Retry-After`. Time is the `Clock` port's, so tests drive it.
@@ -26,6 +26,8 @@ pub enum Action {
     Register,
     CreateToken,
     AccessCode,
+    ChangePassword,
+    OAuthStart,
 }
 
 struct Pair {
@@ -45,6 +47,8 @@ pub struct RateLimits {
     register: Pair,
     tokens: Pair,
     access_code: Pair,
+    password: Pair,
+    oauth_start: Pair,
     clock: Arc<dyn Clock>,
 }
 
@@ -70,6 +74,14 @@ impl RateLimits {
                 per_ip: limiter(config.access_code_per_ip),
                 per_account: limiter(config.access_code_per_account),
             },
+            password: Pair {
+                per_ip: None,
+                per_account: limiter(config.password_per_account),
+            },
+            oauth_start: Pair {
+                per_ip: limiter(config.oauth_start_per_ip),
+                per_account: None,
+            },
             clock,
         }
     }
@@ -79,11 +91,19 @@ impl RateLimits {
             Action::Register => &self.register,
             Action::CreateToken => &self.tokens,
             Action::AccessCode => &self.access_code,
+            Action::ChangePassword => &self.password,
+            Action::OAuthStart => &self.oauth_start,
         }
     }
 
-    fn pairs(&self) -> [&Pair; 3] {
-        [&self.register, &self.tokens, &self.access_code]
+    fn pairs(&self) -> [&Pair; 5] {
+        [
+            &self.register,
+            &self.tokens,
+            &self.access_code,
+            &self.password,
+            &self.oauth_start,
+        ]
     }
 
     /// Counts one attempt of `action` from `ip` on `account` (an email or a user id). Refused

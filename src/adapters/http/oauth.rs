@@ -16,6 +16,7 @@ use super::auth::{AdminOnly, MaybeCaller, SessionCookies, SignedIn, client_info,
 use super::envelope::{Envelope, ErrorBody};
 use super::errors::status::{Conflict, NotFound};
 use super::errors::{ApiError, Covers, statuses};
+use super::limits::{Action, RateLimits};
 use crate::app::oauth::{OAuthError, OAuthService, Outcome, SettingsUpdate, SettingsView};
 use crate::domain::oauth::Provider;
 
@@ -194,7 +195,10 @@ mod op {
 
     statuses! {
         pub AuthProviders [];
-        pub OAuthStart [BadRequest = "The provider is not `github` or `google`, or `link` is not a boolean."];
+        pub OAuthStart [
+            BadRequest = "The provider is not `github` or `google`, or `link` is not a boolean.",
+            TooManyRequests = "Too many sign-ins started from this address; retry after the seconds in `Retry-After`.",
+        ];
         pub OAuthCallback [BadRequest = "The provider is not `github` or `google`."];
         pub ListIdentities [Unauthorized, Forbidden] never [NotFound, Conflict];
         pub UnlinkIdentity [
@@ -237,10 +241,16 @@ impl OAuthApi {
         oauth: Data<&Arc<OAuthService>>,
         public: Data<&PublicOrigin>,
         cookies: SessionCookies,
+        limits: Data<&Arc<RateLimits>>,
         provider: Path<ProviderView>,
         next: Query<Option<String>>,
         link: Query<Option<bool>>,
     ) -> Result<RedirectResponse, ApiError<op::OAuthStart>> {
+        // Each start leaves a pending sign-in in a bounded store: a flood from one address is
+        // refused here, before it could push other people's out.
+        limits
+            .check(Action::OAuthStart, client_info(req).ip.as_deref(), "")
+            .map_err(ApiError::rate_limited)?;
         let provider: Provider = provider.0.into();
         let next = crate::app::oauth::safe_next(next.0.as_deref());
         let linking = link.0.unwrap_or(false);

@@ -35,6 +35,17 @@ pub struct CreatedToken {
 
 crate::domain::redact::debug_redacted!(CreatedToken { token } secret { secret });
 
+/// What a password change ended: other sessions, API tokens revoked, and the secret of the
+/// session that replaces the caller's.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PasswordChanged {
+    pub sessions_ended: u64,
+    pub tokens_revoked: u64,
+    pub secret: String,
+}
+
+crate::domain::redact::debug_redacted!(PasswordChanged { sessions_ended, tokens_revoked } secret { secret });
+
 /// What signed-in people do with their own account and admins with everyone's; it signs people
 /// in again through the `AccountService` when a password change ends their other sessions.
 pub struct AccountManagement {
@@ -59,14 +70,16 @@ impl AccountManagement {
 
     /// Changes the caller's password after checking the current one (an account that signs in
     /// with GitHub or Google only sets its first password without one); every other session
-    /// ends and this one is replaced by a fresh one. Returns (other sessions ended, new secret).
+    /// ends, this one is replaced by a fresh one and, with `revoke_tokens`, every API token of
+    /// the caller is revoked (a leaked password may have made some).
     pub async fn change_password(
         &self,
         caller: &Caller,
         current: Option<&str>,
         new: &str,
+        revoke_tokens: bool,
         client: ClientInfo,
-    ) -> Result<(u64, String), AccountError> {
+    ) -> Result<PasswordChanged, AccountError> {
         if caller.session_id().is_none() {
             return Err(AccountError::SessionRequired("change the password"));
         }
@@ -93,16 +106,35 @@ impl AccountManagement {
             .store
             .set_password(caller.user.id, &hash, None, self.accounts.clock.now())
             .await?;
+        let tokens_revoked = if revoke_tokens {
+            self.revoke_every_token(caller).await?
+        } else {
+            0
+        };
+        // The caller's own session was among those ended; it is not counted as "other".
+        let sessions_ended = ended.saturating_sub(1);
         let entry = self.accounts.audit.entry(AuditAction::PasswordChanged).by(&caller.user);
         let entry = entry.on("user", caller.user.id, caller.user.email.to_string());
-        let detail = format!("{} other sessions ended", ended.saturating_sub(1));
+        let detail = format!("{sessions_ended} other sessions ended, {tokens_revoked} API tokens revoked");
         self.accounts
             .audit
             .record(entry.from(client.ip.as_deref()).detail(detail))
             .await;
         let secret = self.accounts.start_session(&caller.user, client).await?;
-        // The caller's own session was among those ended; it is not counted as "other".
-        Ok((ended.saturating_sub(1), secret))
+        Ok(PasswordChanged {
+            sessions_ended,
+            tokens_revoked,
+            secret,
+        })
+    }
+
+    /// Revokes every API token of the caller; returns how many.
+    async fn revoke_every_token(&self, caller: &Caller) -> Result<u64, AccountError> {
+        let mut revoked = 0;
+        for token in self.accounts.store.list_tokens(caller.user.id).await? {
+            revoked += u64::from(self.accounts.store.delete_token(caller.user.id, token.id).await?);
+        }
+        Ok(revoked)
     }
 
     pub async fn list_sessions(&self, caller: &Caller) -> Result<Vec<SessionRecord>, AccountError> {

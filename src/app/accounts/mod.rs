@@ -14,7 +14,7 @@ mod session_purge;
 #[cfg(test)]
 mod tests;
 
-pub use account_management::{AccountManagement, CreatedToken, TokenView};
+pub use account_management::{AccountManagement, CreatedToken, PasswordChanged, TokenView};
 pub use errors::{AccountError, AuthRejection};
 pub use hash_gate::{HashGate, HashLimits, HashRefusal};
 pub use service::{

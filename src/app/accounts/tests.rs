@@ -231,7 +231,13 @@ async fn a_token_cannot_mint_tokens_or_change_the_password() {
         .await;
     assert!(matches!(mint, Err(AccountError::SessionRequired(_))));
     let change = accounts
-        .change_password(&caller, Some(GOOD), "another long passphrase", ClientInfo::default())
+        .change_password(
+            &caller,
+            Some(GOOD),
+            "another long passphrase",
+            true,
+            ClientInfo::default(),
+        )
         .await;
     assert!(matches!(change, Err(AccountError::SessionRequired(_))));
 }

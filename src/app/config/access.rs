@@ -49,6 +49,8 @@ pub(super) fn auth(raw: &Raw) -> Result<AuthConfig, ConfigError> {
             tokens_per_account: rate("RATE_LIMIT_TOKENS_PER_ACCOUNT", "30/1h")?,
             access_code_per_ip: rate("RATE_LIMIT_ACCESS_CODE_PER_IP", "30/15m")?,
             access_code_per_account: rate("RATE_LIMIT_ACCESS_CODE_PER_ACCOUNT", "5/15m")?,
+            password_per_account: rate("RATE_LIMIT_PASSWORD_PER_ACCOUNT", "10/1h")?,
+            oauth_start_per_ip: rate("RATE_LIMIT_OAUTH_START_PER_IP", "30/10m")?,
         },
     })
 }

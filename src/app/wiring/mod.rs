@@ -163,8 +163,13 @@ impl App {
         }
         let services = ApiServices {
             health: Arc::new(
-                HealthService::new(shared.clone(), proxmox.clone(), clock.clone(), config.load.cluster_max_age)
-                    .with_insecure_tls(config.proxmox.as_ref().is_some_and(|p| p.tls == ProxmoxTrust::Insecure)),
+                HealthService::new(
+                    shared.clone(),
+                    proxmox.clone(),
+                    clock.clone(),
+                    config.load.cluster_max_age,
+                )
+                .with_insecure_tls(config.proxmox.as_ref().is_some_and(|p| p.tls == ProxmoxTrust::Insecure)),
             ),
             accounts: accounts.clone(),
             management: management.clone(),

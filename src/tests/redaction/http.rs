@@ -35,7 +35,8 @@ pub(super) fn samples() -> Vec<(&'static str, String)> {
                 "{:?}",
                 PasswordChange {
                     current_password: Some(secret()),
-                    new_password: secret()
+                    new_password: secret(),
+                    revoke_tokens: Some(true),
                 }
             ),
         ),

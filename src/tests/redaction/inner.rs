@@ -9,7 +9,7 @@ use super::{SECRET, at, public_key, secret, token_view, user};
 use crate::adapters::proxmox::http::HttpProxmoxOptions;
 use crate::adapters::proxmox::rest::ApiToken;
 use crate::app::access_code::GateState;
-use crate::app::accounts::{BootReport, CreatedToken, Credential, Registration};
+use crate::app::accounts::{BootReport, CreatedToken, Credential, PasswordChanged, Registration};
 use crate::app::cli::SimProxmoxArgs;
 use crate::app::config::{Config, Mode, Sources};
 use crate::app::keys::NewKey;
@@ -118,6 +118,17 @@ pub(super) fn samples() -> Vec<(&'static str, String)> {
         ("Credential::Session", format!("{:?}", Credential::Session(secret()))),
         ("Credential::Bearer", format!("{:?}", Credential::Bearer(secret()))),
         ("CreatedToken", format!("{app_token:?}")),
+        (
+            "PasswordChanged",
+            format!(
+                "{:?}",
+                PasswordChanged {
+                    sessions_ended: 2,
+                    tokens_revoked: 1,
+                    secret: secret(),
+                }
+            ),
+        ),
         (
             "BootReport",
             format!(

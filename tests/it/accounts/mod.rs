@@ -8,6 +8,7 @@ mod gate;
 mod guards;
 mod hashing;
 mod matrix;
+mod password_change;
 mod sessions;
 mod signin_limits;
 mod signup;
@@ -29,6 +30,8 @@ pub const NO_LIMITS: &[(&str, &str)] = &[
     ("RATE_LIMIT_REGISTER_PER_ACCOUNT", "off"),
     ("RATE_LIMIT_TOKENS_PER_IP", "off"),
     ("RATE_LIMIT_TOKENS_PER_ACCOUNT", "off"),
+    ("RATE_LIMIT_PASSWORD_PER_ACCOUNT", "off"),
+    ("RATE_LIMIT_OAUTH_START_PER_IP", "off"),
 ];
 
 /// Credentials a test request carries.

@@ -4,6 +4,7 @@
 mod flows;
 mod provider;
 mod squatting;
+mod start_limit;
 
 use reqwest::Method;
 use serde_json::json;

@@ -11,8 +11,9 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 use super::super::auth::{SessionCookies, SignedIn, SignedInUngated, client_info};
 use super::super::envelope::Envelope;
 use super::super::errors::{ApiError, statuses};
+use super::super::limits::{Action, RateLimits};
 use super::AccountTags;
-use super::views::{Deleted, MeView, SessionInfo, SignedOut};
+use super::views::{Deleted, MeView, PasswordChangedView, SessionInfo};
 use crate::app::accounts::{AccountManagement, Caller};
 
 #[derive(Debug, Object)]
@@ -26,9 +27,12 @@ pub struct PasswordChange {
     pub current_password: Option<String>,
     /// At least 10 characters and not a common password.
     pub new_password: String,
+    /// Also revoke every API token of the account (default `true`: a leaked password may have
+    /// made some).
+    pub revoke_tokens: Option<bool>,
 }
 
-crate::domain::redact::debug_redacted!(PasswordChange {  } secret { current_password, new_password });
+crate::domain::redact::debug_redacted!(PasswordChange { revoke_tokens } secret { current_password, new_password });
 
 #[derive(ApiResponse)]
 pub enum MeResponse {
@@ -39,9 +43,13 @@ pub enum MeResponse {
 
 #[derive(ApiResponse)]
 pub enum PasswordResponse {
-    /// Changed; other sessions ended and this one continues under a new cookie.
+    /// Changed; other sessions ended (and, unless kept, API tokens revoked) and this one
+    /// continues under a new cookie.
     #[oai(status = 200)]
-    Ok(Json<Envelope<SignedOut>>, #[oai(header = "Set-Cookie")] String),
+    Ok(
+        Json<Envelope<PasswordChangedView>>,
+        #[oai(header = "Set-Cookie")] String,
+    ),
 }
 
 #[derive(ApiResponse)]
@@ -74,6 +82,7 @@ mod op {
                 `access_code_required`, `account_disabled` or `csrf_rejected`.",
             PayloadTooLarge,
             UnsupportedMediaType,
+            TooManyRequests,
             Unavailable = "`busy`: too many passwords are being checked at once; retry after the seconds in `Retry-After`.",
         ] never [NotFound, Conflict];
         pub ListSessions [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict, Unavailable];
@@ -108,27 +117,41 @@ impl MeApi {
         Ok(me(&Caller { user, ..caller.0 }))
     }
 
-    /// Change the password (browser sessions only). Every other session ends.
+    /// Change the password (browser sessions only). Every other session ends and, unless
+    /// `revoke_tokens` is `false`, every API token is revoked. Limited per account.
     #[oai(path = "/password", method = "post", operation_id = "change_password")]
     async fn change_password(
         &self,
         caller: SignedIn,
         req: &Request,
         accounts: Data<&Arc<AccountManagement>>,
+        limits: Data<&Arc<RateLimits>>,
         cookies: SessionCookies,
         body: Json<PasswordChange>,
     ) -> Result<PasswordResponse, ApiError<op::ChangePassword>> {
-        let (ended, secret) = accounts
+        let client = client_info(req);
+        limits
+            .check(
+                Action::ChangePassword,
+                client.ip.as_deref(),
+                &caller.0.user.id.to_string(),
+            )
+            .map_err(ApiError::rate_limited)?;
+        let changed = accounts
             .change_password(
                 &caller.0,
                 body.current_password.as_deref(),
                 &body.new_password,
-                client_info(req),
+                body.revoke_tokens.unwrap_or(true),
+                client,
             )
             .await?;
         Ok(PasswordResponse::Ok(
-            Json(Envelope::ok(SignedOut { sessions_ended: ended })),
-            cookies.set(&secret),
+            Json(Envelope::ok(PasswordChangedView {
+                sessions_ended: changed.sessions_ended,
+                tokens_revoked: changed.tokens_revoked,
+            })),
+            cookies.set(&changed.secret),
         ))
     }
 

@@ -267,6 +267,16 @@ pub struct SignedOut {
     pub sessions_ended: u64,
 }
 
+/// What a password change ended besides the old password.
+#[derive(Debug, Clone, Object)]
+#[oai(rename = "PasswordChanged")]
+pub struct PasswordChangedView {
+    /// Other sessions signed out (this one continues under a new cookie).
+    pub sessions_ended: u64,
+    /// API tokens revoked (0 when asked to keep them).
+    pub tokens_revoked: u64,
+}
+
 /// The id of what was deleted.
 #[derive(Debug, Clone, Object)]
 pub struct Deleted {

@@ -27,6 +27,8 @@ fn policy() -> RateLimitPolicy {
         tokens_per_account: None,
         access_code_per_ip: None,
         access_code_per_account: rate(2, 3600),
+        password_per_account: rate(1, 3600),
+        oauth_start_per_ip: rate(1, 3600),
     }
 }
 
@@ -179,6 +181,17 @@ fn actions_have_separate_budgets_and_off_means_unlimited() {
         );
     }
     assert!(limits.check(Action::AccessCode, Some("127.0.0.1"), "u1").is_ok());
+    assert!(limits.check(Action::ChangePassword, Some("127.0.0.1"), "u1").is_ok());
+    assert!(
+        limits.check(Action::ChangePassword, Some("127.0.0.2"), "u1").is_err(),
+        "password changes count per account"
+    );
+    assert!(limits.check(Action::OAuthStart, Some("127.0.0.1"), "").is_ok());
+    assert!(
+        limits.check(Action::OAuthStart, Some("127.0.0.1"), "").is_err(),
+        "sign-in starts count per address"
+    );
+    assert!(limits.check(Action::OAuthStart, Some("127.0.0.2"), "").is_ok());
 }
 
 #[test]
