@@ -8,12 +8,16 @@ export const saveMyName = (name: string) => settle(api.PATCH('/me', { body: { na
 
 /**
  * Changes the password (`current` is required once there is one; an account made by GitHub or
- * Google sign-in sets its first without). Answers how many other sessions were signed out.
+ * Google sign-in sets its first without), and with `revokeTokens` revokes every API token too.
+ * Answers how many other sessions were signed out and how many tokens were revoked.
  */
-export const changePassword = (next: string, current: string | null) =>
+export const changePassword = (next: string, current: string | null, revokeTokens: boolean) =>
   settle(
     api.POST('/me/password', {
-      body: current === null ? { new_password: next } : { current_password: current, new_password: next },
+      body:
+        current === null
+          ? { new_password: next, revoke_tokens: revokeTokens }
+          : { current_password: current, new_password: next, revoke_tokens: revokeTokens },
     }),
   )
 

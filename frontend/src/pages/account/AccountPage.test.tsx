@@ -72,11 +72,13 @@ describe('account page', () => {
     const user = userEvent.setup()
     const fetch = signedInAccount({
       'GET /api/me/sessions': [() => ok(sessions), () => ok(sessions.slice(0, 1))],
-      'POST /api/me/password': () => ok({ sessions_ended: 1 }),
+      'POST /api/me/password': () => ok({ sessions_ended: 1, tokens_revoked: 0 }),
     })
     renderAt('/account')
 
     const panel = await screen.findByRole('region', { name: 'Password' })
+    const revoke = within(panel).getByRole('checkbox', { name: 'Also revoke my API tokens' })
+    expect((revoke as HTMLInputElement).checked).toBe(true)
     await user.type(within(panel).getByLabelText('Current password'), 'old password here')
     await user.type(within(panel).getByLabelText('New password'), 'new password here')
     await user.type(within(panel).getByLabelText('Confirm new password'), 'new password here')
@@ -88,6 +90,7 @@ describe('account page', () => {
     expect(fetch.calls('POST /api/me/password')[0]?.body).toEqual({
       current_password: 'old password here',
       new_password: 'new password here',
+      revoke_tokens: true,
     })
     expect(within(panel).getByLabelText<HTMLInputElement>('Current password').value).toBe('')
     // The session list is read again: the other session is gone.
@@ -100,7 +103,7 @@ describe('account page', () => {
     const user = userEvent.setup()
     const fetch = signedInAccount({
       'GET /api/auth/status': authStatus({ ...admin, has_password: false }),
-      'POST /api/me/password': () => ok({ sessions_ended: 0 }),
+      'POST /api/me/password': () => ok({ sessions_ended: 0, tokens_revoked: 0 }),
     })
     renderAt('/account')
 
@@ -115,7 +118,46 @@ describe('account page', () => {
         'Password set: you can also sign in with your email. You stay signed in here; no other sessions were open.',
       ),
     ).toBeTruthy()
-    expect(fetch.calls('POST /api/me/password')[0]?.body).toEqual({ new_password: 'new password here' })
+    expect(fetch.calls('POST /api/me/password')[0]?.body).toEqual({
+      new_password: 'new password here',
+      revoke_tokens: true,
+    })
+  })
+
+  it('revokes the API tokens with a password change unless the box is unticked', async () => {
+    const user = userEvent.setup()
+    const fetch = signedInAccount({
+      'POST /api/me/password': [
+        () => ok({ sessions_ended: 0, tokens_revoked: 2 }),
+        () => ok({ sessions_ended: 0, tokens_revoked: 0 }),
+      ],
+    })
+    renderAt('/account')
+
+    const panel = await screen.findByRole('region', { name: 'Password' })
+    const change = async () => {
+      await user.type(within(panel).getByLabelText('Current password'), 'old password here')
+      await user.type(within(panel).getByLabelText('New password'), 'new password here')
+      await user.type(within(panel).getByLabelText('Confirm new password'), 'new password here')
+      await user.click(within(panel).getByRole('button', { name: 'Change password' }))
+    }
+    await change()
+    expect(
+      await within(panel).findByText(
+        'Password changed. You stay signed in here; no other sessions were open. 2 API tokens were revoked.',
+      ),
+    ).toBeTruthy()
+
+    await user.click(within(panel).getByRole('checkbox', { name: 'Also revoke my API tokens' }))
+    await change()
+    await waitFor(() => {
+      expect(fetch.calls('POST /api/me/password')).toHaveLength(2)
+    })
+    expect(fetch.calls('POST /api/me/password')[1]?.body).toEqual({
+      current_password: 'old password here',
+      new_password: 'new password here',
+      revoke_tokens: false,
+    })
   })
 
   it('shows a too-short new password under its field without calling the server', async () => {

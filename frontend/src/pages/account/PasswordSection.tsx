@@ -1,9 +1,11 @@
 // Change your password — or, for an account made by GitHub or Google sign-in, set a first one.
 // Nimbus then signs out every other session (a stolen cookie stops working) and keeps this one,
-// so the user stays where they are.
+// so the user stays where they are; unless unticked, it also revokes every API token (a leaked
+// password may have made some).
 import { type SubmitEvent, useState } from 'react'
 import { changePassword } from '../../api/account'
 import { PasswordRules, passwordProblem } from '../../auth/passwordRules'
+import { CheckboxField } from '../../ui/CheckboxField'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { Field } from '../../ui/Field'
 import { Panel } from '../../ui/Panel'
@@ -12,11 +14,16 @@ import { useFormErrors } from '../../ui/useFormErrors'
 
 const FIELDS = ['current_password', 'new_password', 'confirm'] as const
 
-function changedMessage(othersEnded: number, first: boolean): string {
+function changedMessage(othersEnded: number, tokensRevoked: number, first: boolean): string {
   const what = first ? 'Password set: you can also sign in with your email.' : 'Password changed.'
-  if (othersEnded === 0) return `${what} You stay signed in here; no other sessions were open.`
   const sessions = othersEnded === 1 ? '1 other session was' : `${othersEnded} other sessions were`
-  return `${what} You stay signed in here; ${sessions} signed out.`
+  const here =
+    othersEnded === 0
+      ? `${what} You stay signed in here; no other sessions were open.`
+      : `${what} You stay signed in here; ${sessions} signed out.`
+  if (tokensRevoked === 0) return here
+  const tokens = tokensRevoked === 1 ? '1 API token was' : `${tokensRevoked} API tokens were`
+  return `${here} ${tokens} revoked.`
 }
 
 interface PasswordSectionProps {
@@ -30,6 +37,7 @@ export function PasswordSection({ email, hasPassword, onChanged }: PasswordSecti
   const [current, setCurrent] = useState('')
   const [next, setNext] = useState('')
   const [confirm, setConfirm] = useState('')
+  const [revokeTokens, setRevokeTokens] = useState(true)
   const [saving, setSaving] = useState(false)
   const [done, setDone] = useState<string | null>(null)
   const form = useFormErrors(FIELDS)
@@ -46,7 +54,7 @@ export function PasswordSection({ email, hasPassword, onChanged }: PasswordSecti
     if (rejected) return
     setSaving(true)
     form.reset()
-    const outcome = await changePassword(next, hasPassword ? current : null)
+    const outcome = await changePassword(next, hasPassword ? current : null, revokeTokens)
     setSaving(false)
     if (!outcome.ok) {
       form.fail(outcome.failure)
@@ -55,7 +63,7 @@ export function PasswordSection({ email, hasPassword, onChanged }: PasswordSecti
     setCurrent('')
     setNext('')
     setConfirm('')
-    setDone(changedMessage(outcome.data.sessions_ended, !hasPassword))
+    setDone(changedMessage(outcome.data.sessions_ended, outcome.data.tokens_revoked, !hasPassword))
     onChanged()
   }
 
@@ -97,6 +105,13 @@ export function PasswordSection({ email, hasPassword, onChanged }: PasswordSecti
           name="confirm-password"
           autoComplete="new-password"
           required
+        />
+        <CheckboxField
+          label="Also revoke my API tokens"
+          description="Scripts using them stop working until you create new ones. Untick to keep them."
+          name="revoke-tokens"
+          checked={revokeTokens}
+          onChange={setRevokeTokens}
         />
         {form.failure && <FailureAlert failure={form.failure} lead="Could not change the password" />}
         <div className="flex flex-wrap items-center gap-3">
