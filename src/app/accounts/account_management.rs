@@ -7,9 +7,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
+use super::caller::Caller;
 use super::errors::AccountError;
 use super::secrets;
-use super::service::{AccountService, Caller, ClientInfo};
+use super::service::{AccountService, ClientInfo};
 use crate::app::stream_budget::StreamBudget;
 use crate::domain::account::{DisplayName, Email, TokenExpiry, TokenName, TokenScope};
 use crate::domain::audit::AuditAction;

@@ -5,6 +5,7 @@
 //! expired sessions and tokens, `hash_gate.rs` the bound on password hashing.
 
 mod account_management;
+mod caller;
 mod errors;
 mod hash_gate;
 pub mod secrets;
@@ -15,9 +16,8 @@ mod session_purge;
 mod tests;
 
 pub use account_management::{AccountManagement, CreatedToken, PasswordChanged, TokenView};
+pub use caller::{AuthOutcome, Caller, Credential, Via};
 pub use errors::{AccountError, AuthRejection};
 pub use hash_gate::{HashGate, HashLimits, HashRefusal};
-pub use service::{
-    AccountService, AuthOutcome, AuthSettings, BootReport, Caller, ClientInfo, Credential, Registration, Via,
-};
+pub use service::{AccountService, AuthSettings, BootReport, ClientInfo, Registration};
 pub use session_purge::SessionPurge;
