@@ -30,6 +30,8 @@ pub struct RateLimitPolicy {
     pub password_per_account: Option<Rate>,
     /// Provider sign-in starts per address: each leaves a pending sign-in in a bounded store.
     pub oauth_start_per_ip: Option<Rate>,
+    /// Machine requests per member account (admins are not limited).
+    pub vms_per_account: Option<Rate>,
 }
 
 /// Which clients share one per-address budget: an IPv4 address alone, an IPv6 address with its

@@ -5324,7 +5324,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `too_many_streams` (with `Accept: application/x-ndjson`): your account holds as many open streams (machine events, provision streams) as it may; close one and try again. Nothing was created. */
+            /** @description `rate_limited`: a member's account has made as many machine requests as it may for now (`Retry-After` says when to try again; admins are not limited), or `too_many_streams` (with `Accept: application/x-ndjson`): your account holds as many open streams (machine events, provision streams) as it may; close one and try again. Nothing was created. */
             429: {
                 headers: {
                     "RETRY-AFTER": number;

@@ -1,5 +1,5 @@
 //! Rate limits on the account endpoints (sign-in, registration, token creation, the access
-//! code, password changes, provider sign-in starts), per client address and per account: GCRA budgets keyed by address (an IPv6 client by
+//! code, password changes, provider sign-in starts, members' machine requests), per client address and per account: GCRA budgets keyed by address (an IPv6 client by
 //! its /64) or account, each holding a bounded number of keys (`budget.rs`). Sign-in counts
 //! failures only (`sign_in.rs`). A refusal carries how long to wait, which the API sends as
 //! `Retry-After`. Time is the `Clock` port's, so tests drive it.
@@ -28,6 +28,8 @@ pub enum Action {
     AccessCode,
     ChangePassword,
     OAuthStart,
+    /// A member's machine request (admins are not limited: callers skip the check for them).
+    CreateVm,
 }
 
 struct Pair {
@@ -49,6 +51,7 @@ pub struct RateLimits {
     access_code: Pair,
     password: Pair,
     oauth_start: Pair,
+    vms: Pair,
     clock: Arc<dyn Clock>,
 }
 
@@ -82,6 +85,10 @@ impl RateLimits {
                 per_ip: limiter(config.oauth_start_per_ip),
                 per_account: None,
             },
+            vms: Pair {
+                per_ip: None,
+                per_account: limiter(config.vms_per_account),
+            },
             clock,
         }
     }
@@ -93,16 +100,18 @@ impl RateLimits {
             Action::AccessCode => &self.access_code,
             Action::ChangePassword => &self.password,
             Action::OAuthStart => &self.oauth_start,
+            Action::CreateVm => &self.vms,
         }
     }
 
-    fn pairs(&self) -> [&Pair; 5] {
+    fn pairs(&self) -> [&Pair; 6] {
         [
             &self.register,
             &self.tokens,
             &self.access_code,
             &self.password,
             &self.oauth_start,
+            &self.vms,
         ]
     }
 

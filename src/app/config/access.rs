@@ -51,6 +51,7 @@ pub(super) fn auth(raw: &Raw) -> Result<AuthConfig, ConfigError> {
             access_code_per_account: rate("RATE_LIMIT_ACCESS_CODE_PER_ACCOUNT", "5/15m")?,
             password_per_account: rate("RATE_LIMIT_PASSWORD_PER_ACCOUNT", "10/1h")?,
             oauth_start_per_ip: rate("RATE_LIMIT_OAUTH_START_PER_IP", "30/10m")?,
+            vms_per_account: rate("RATE_LIMIT_VMS_PER_ACCOUNT", "30/1h")?,
         },
     })
 }

@@ -278,3 +278,53 @@ async fn behind_a_trusted_proxy_limits_and_the_audit_log_see_the_real_client() {
     assert_eq!(log.body["data"]["entries"][0]["ip"], "203.0.113.9");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn members_machine_requests_are_rate_limited_per_account_and_admins_are_not() {
+    let mut env: Vec<(&str, &str)> = NO_LIMITS
+        .iter()
+        .copied()
+        .filter(|(k, _)| *k != "RATE_LIMIT_VMS_PER_ACCOUNT")
+        .collect();
+    env.extend([
+        ("RATE_LIMIT_VMS_PER_ACCOUNT", "2/1h"),
+        ("NIMBUS_SIM_PROFILE", "instant"),
+    ]);
+    let app = TestApp::spawn_with(Mode::Demo, &env).await;
+    let admin = Cred::Cookie(register(&app, "admin@lab.example", "Admin").await.1);
+    let ada = Cred::Cookie(register(&app, "ada@lab.example", "Ada").await.1);
+    let bob = Cred::Cookie(register(&app, "bob@lab.example", "Bob").await.1);
+    let vm =
+        |name: &str| Some(json!({"hostname": name, "tier": "small", "os_template": "debian-12", "generate_key": true}));
+    for name in ["ada-1", "ada-2"] {
+        let made = call(&app, Method::POST, "/api/vms", &ada, vm(name)).await;
+        assert_eq!(made.status, 201, "{}", made.body);
+    }
+    let refused = call(&app, Method::POST, "/api/vms", &ada, vm("ada-3")).await;
+    assert_eq!(
+        (refused.status.as_u16(), refused.code()),
+        (429, "rate_limited"),
+        "{}",
+        refused.body
+    );
+    let wait: u64 = refused.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=1800).contains(&wait), "{wait}");
+    let mine = call(&app, Method::GET, "/api/vms", &ada, None).await;
+    assert_eq!(
+        mine.body["data"].as_array().unwrap().len(),
+        2,
+        "the refused request made nothing"
+    );
+
+    let theirs = call(&app, Method::POST, "/api/vms", &bob, vm("bob-1")).await;
+    assert_eq!(
+        theirs.status, 201,
+        "another member has a budget of their own: {}",
+        theirs.body
+    );
+    for i in 0..4 {
+        let made = call(&app, Method::POST, "/api/vms", &admin, vm(&format!("admin-{i}"))).await;
+        assert_eq!(made.status, 201, "admins are not limited: {}", made.body);
+    }
+    app.stop().await;
+}

@@ -32,6 +32,7 @@ pub const NO_LIMITS: &[(&str, &str)] = &[
     ("RATE_LIMIT_TOKENS_PER_ACCOUNT", "off"),
     ("RATE_LIMIT_PASSWORD_PER_ACCOUNT", "off"),
     ("RATE_LIMIT_OAUTH_START_PER_IP", "off"),
+    ("RATE_LIMIT_VMS_PER_ACCOUNT", "off"),
 ];
 
 /// Credentials a test request carries.

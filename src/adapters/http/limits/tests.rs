@@ -29,6 +29,7 @@ fn policy() -> RateLimitPolicy {
         access_code_per_account: rate(2, 3600),
         password_per_account: rate(1, 3600),
         oauth_start_per_ip: rate(1, 3600),
+        vms_per_account: rate(2, 3600),
     }
 }
 
@@ -192,6 +193,14 @@ fn actions_have_separate_budgets_and_off_means_unlimited() {
         "sign-in starts count per address"
     );
     assert!(limits.check(Action::OAuthStart, Some("127.0.0.2"), "").is_ok());
+    for ip in ["127.0.0.1", "127.0.0.2"] {
+        assert!(limits.check(Action::CreateVm, Some(ip), "u1").is_ok());
+    }
+    assert!(
+        limits.check(Action::CreateVm, Some("127.0.0.3"), "u1").is_err(),
+        "machine requests count per account"
+    );
+    assert!(limits.check(Action::CreateVm, Some("127.0.0.3"), "u2").is_ok());
 }
 
 #[test]

@@ -20,10 +20,11 @@ use self::pending::CreateResponse;
 use self::stream::Follower;
 pub use self::views::VmView;
 use self::views::{CatalogView, ProvisionRequest, ResultView};
-use super::auth::{FullCredential, SignedIn};
+use super::auth::{FullCredential, SignedIn, client_info};
 use super::envelope::Envelope;
 use super::errors::ApiError;
 use super::keys::PrivateKeyView;
+use super::limits::{Action, RateLimits};
 use crate::app::provisioning::{ProvisionError, Provisioning, idempotency_key};
 use crate::app::stream_budget::StreamBudget;
 use crate::domain::ids::{InstanceId, UserId};
@@ -130,11 +131,14 @@ impl VmsApi {
     /// Provision a machine. Every field is checked before anything is reserved; the build runs
     /// in the background and survives a dropped connection. Plain requests wait for the result.
     #[oai(path = "/vms", method = "post", operation_id = "create_vm")]
+    #[allow(clippy::too_many_arguments)] // each input of the operation is one extractor
     async fn create(
         &self,
         caller: SignedIn,
         vms: Data<&Arc<Provisioning>>,
         streams: Data<&Arc<StreamBudget>>,
+        limits: Data<&Arc<RateLimits>>,
+        req: &poem::Request,
         request: Json<ProvisionRequest>,
         /// `application/x-ndjson` streams the steps as they complete.
         #[oai(name = "Accept")]
@@ -146,6 +150,12 @@ impl VmsApi {
     ) -> Result<CreateResponse, ApiError<op::CreateVm>> {
         let key = key.0.as_deref().map(idempotency_key).transpose()?;
         let caller = caller.0;
+        if !caller.is_admin() {
+            let ip = client_info(req).ip;
+            limits
+                .check(Action::CreateVm, ip.as_deref(), &caller.user.id.to_string())
+                .map_err(ApiError::rate_limited)?;
+        }
         let ndjson = wants_ndjson(&accept.0);
         // The stream's slot is taken before anything is created, so a refused stream leaves
         // nothing behind.

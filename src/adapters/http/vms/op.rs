@@ -13,9 +13,10 @@ statuses! {
             denied).",
         PayloadTooLarge,
         UnsupportedMediaType,
-        TooManyRequests = "`too_many_streams` (with `Accept: application/x-ndjson`): your account holds as \
-            many open streams (machine events, provision streams) as it may; close one and try again. \
-            Nothing was created.",
+        TooManyRequests = "`rate_limited`: a member's account has made as many machine requests as it may for \
+            now (`Retry-After` says when to try again; admins are not limited), or `too_many_streams` (with \
+            `Accept: application/x-ndjson`): your account holds as many open streams (machine events, \
+            provision streams) as it may; close one and try again. Nothing was created.",
         Unavailable = "Nimbus cannot build it now: `not_configured`, `no_template`, `no_capacity`, \
             `pool_exhausted`, `proxmox_unavailable`, or the provision failed at a step and was rolled back \
             (`code` says why).",
