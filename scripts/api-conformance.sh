@@ -22,7 +22,8 @@ trap cleanup EXIT
 
 # Rate limits off: schemathesis signs in and registers far more often than a person.
 export RATE_LIMIT_SIGNIN_PER_IP=off RATE_LIMIT_SIGNIN_PER_ACCOUNT=off RATE_LIMIT_REGISTER_PER_IP=off \
-  RATE_LIMIT_REGISTER_PER_ACCOUNT=off RATE_LIMIT_TOKENS_PER_IP=off RATE_LIMIT_TOKENS_PER_ACCOUNT=off
+  RATE_LIMIT_REGISTER_PER_ACCOUNT=off RATE_LIMIT_TOKENS_PER_IP=off RATE_LIMIT_TOKENS_PER_ACCOUNT=off \
+  RATE_LIMIT_VMS_PER_ACCOUNT=off
 # Provisions complete at once, so generated requests that create machines do not wait.
 PORT=0 NIMBUS_SIM_PROFILE=instant NIMBUS_DATA_DIR="$dir/data" "$bin" demo >"$dir/stdout" 2>"$dir/stderr" &
 pid=$!

@@ -26,7 +26,8 @@ pub struct DemoApp {
     pub bearer: String,
 }
 
-/// Starts `nimbus demo` with `env` on top of a free port, a fresh data dir and sign-in limits off.
+/// Starts `nimbus demo` with `env` on top of a free port, a fresh data dir, and the sign-in and
+/// machine-request limits off.
 pub async fn start(env: &[(&str, &str)]) -> DemoApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut vars = BTreeMap::new();
@@ -34,6 +35,7 @@ pub async fn start(env: &[(&str, &str)]) -> DemoApp {
         ("PORT", "0"),
         ("RATE_LIMIT_SIGNIN_PER_IP", "off"),
         ("RATE_LIMIT_SIGNIN_PER_ACCOUNT", "off"),
+        ("RATE_LIMIT_VMS_PER_ACCOUNT", "off"),
     ]
     .iter()
     .chain(env)

@@ -171,6 +171,7 @@ impl Portal {
                 ("NIMBUS_NETSCAN_MODE", "off"),
                 ("RATE_LIMIT_SIGNIN_PER_IP", "off"),
                 ("RATE_LIMIT_SIGNIN_PER_ACCOUNT", "off"),
+                ("RATE_LIMIT_VMS_PER_ACCOUNT", "off"),
             ])
             .envs(env.iter().copied())
             .env("NIMBUS_DATA_DIR", dir.join("data"))
