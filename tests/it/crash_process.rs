@@ -5,80 +5,16 @@
 //! lacks, no address held twice, every operation finished.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-struct Sim {
-    child: Child,
-    url: String,
-    token: String,
-    lan: String,
-    /// The certificate's fingerprint, as the simulator prints it; `serve` pins it.
-    fingerprint: String,
-}
-
-fn lines_of(stream: impl std::io::Read + Send + 'static) -> Receiver<String> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stream).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    rx
-}
-
-fn spawn_sim(dir: &std::path::Path) -> Sim {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nimbus"))
-        .current_dir(dir)
-        .args([
-            "sim-proxmox",
-            "--listen",
-            "127.0.0.1:0",
-            "--profile",
-            "demo",
-            "--seed",
-            "11",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let rx = lines_of(child.stdout.take().unwrap());
-    let (mut url, mut token, mut lan, mut fingerprint) = (String::new(), String::new(), String::new(), String::new());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while url.is_empty() || token.is_empty() || lan.is_empty() || fingerprint.is_empty() {
-        let line = rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .expect("the simulator prints its banner");
-        if let Some(v) = line.trim().strip_prefix("listening: ") {
-            url = v.to_owned();
-        }
-        if let Some(v) = line.trim().strip_prefix("token: ") {
-            token = v.to_owned();
-        }
-        if let Some(v) = line.trim().strip_prefix("lan: ") {
-            lan = v.to_owned();
-        }
-        if let Some(v) = line.trim().strip_prefix("fingerprint: ") {
-            fingerprint = v.to_owned();
-        }
-    }
-    Sim {
-        child,
-        url,
-        token,
-        lan,
-        fingerprint,
-    }
-}
+use super::processes::{SimProcess, lines_of};
 
 /// Starts `nimbus serve` on `data` against the simulator; returns it, its URL and (on the first
 /// start) the setup token.
-fn spawn_serve(dir: &std::path::Path, sim: &Sim, first: bool) -> (Child, String, Option<String>) {
+fn spawn_serve(dir: &std::path::Path, sim: &SimProcess, first: bool) -> (Child, String, Option<String>) {
     let (token_id, secret) = sim.token.split_once('=').unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_nimbus"))
         .current_dir(dir)
@@ -141,7 +77,7 @@ fn settled(vm: &Value) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_server_resumes_and_the_cluster_matches_its_records() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = spawn_sim(dir.path());
+    let sim = SimProcess::spawn(dir.path(), &["--profile", "demo", "--seed", "11"]);
     let (mut serve, url, setup) = spawn_serve(dir.path(), &sim, true);
     let http = reqwest::Client::new();
     let register = http
@@ -290,7 +226,5 @@ async fn a_killed_server_resumes_and_the_cluster_matches_its_records() {
     );
     serve.kill().unwrap();
     let _ = serve.wait();
-    let mut sim = sim;
-    sim.child.kill().unwrap();
-    let _ = sim.child.wait();
+    sim.stop();
 }

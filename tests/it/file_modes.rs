@@ -1,25 +1,12 @@
 //! What Nimbus writes on disk is its own: the data dir it creates is 0700, and the database, its
 //! WAL and shared-memory files, the lock and every backup are 0600, whatever the umask.
 
-use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use nimbus::app::config::{Config, Mode, Sources};
 use nimbus::app::wiring::{self, App};
 
-fn config(dir: &Path) -> Config {
-    let env = BTreeMap::from([
-        ("NIMBUS_DATA_DIR".to_string(), dir.display().to_string()),
-        ("PORT".to_string(), "0".to_string()),
-    ]);
-    let sources = Sources {
-        env,
-        cwd: dir.to_path_buf(),
-        system_env_file: dir.join("none.env"),
-    };
-    Config::load(Mode::Serve, &sources).unwrap()
-}
+use crate::helpers::serve_config;
 
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path)
@@ -33,7 +20,7 @@ fn mode(path: &Path) -> u32 {
 async fn the_data_dir_is_private_and_the_database_and_backups_are_owner_only() {
     let parent = tempfile::tempdir().unwrap();
     let dir = parent.path().join("data");
-    let app = App::build(config(&dir)).await.unwrap();
+    let app = App::build(serve_config(&dir)).await.unwrap();
     app.secrets.put("oauth.github.client_secret", "s3cret").await.unwrap();
     assert_eq!(mode(&dir), 0o700, "the data dir");
     for file in [
@@ -46,7 +33,7 @@ async fn the_data_dir_is_private_and_the_database_and_backups_are_owner_only() {
         assert_eq!(mode(&dir.join(file)), 0o600, "{file}");
     }
     let out = parent.path().join("backups");
-    let backup = wiring::backup(&config(&dir), &out).await.unwrap();
+    let backup = wiring::backup(&serve_config(&dir), &out).await.unwrap();
     assert_eq!(mode(&out), 0o700, "the backup dir it made");
     assert_eq!(mode(&backup.database), 0o600, "the database copy");
     assert_eq!(mode(&backup.key.unwrap()), 0o600, "the key copy");
@@ -57,12 +44,12 @@ async fn the_data_dir_is_private_and_the_database_and_backups_are_owner_only() {
 async fn an_existing_database_readable_by_others_is_made_owner_only_at_start() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let app = App::build(config(dir.path())).await.unwrap();
+        let app = App::build(serve_config(dir.path())).await.unwrap();
         app.store.close().await;
     }
     let db = dir.path().join("nimbus.db");
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let app = App::build(config(dir.path())).await.unwrap();
+    let app = App::build(serve_config(dir.path())).await.unwrap();
     app.secrets.put("oauth.github.client_secret", "s3cret").await.unwrap();
     for file in ["nimbus.db", "nimbus.db-wal", "nimbus.db-shm"] {
         assert_eq!(mode(&dir.path().join(file)), 0o600, "{file}");

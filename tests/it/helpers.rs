@@ -72,3 +72,18 @@ impl TestApp {
         }
     }
 }
+
+/// The configuration `nimbus serve` loads with no cluster, a free port and `dir` as its data dir
+/// (for tests that build the app themselves, without serving).
+pub fn serve_config(dir: &std::path::Path) -> Config {
+    let env = BTreeMap::from([
+        ("NIMBUS_DATA_DIR".to_string(), dir.display().to_string()),
+        ("PORT".to_string(), "0".to_string()),
+    ]);
+    let sources = Sources {
+        env,
+        cwd: dir.to_path_buf(),
+        system_env_file: dir.join("none.env"),
+    };
+    Config::load(Mode::Serve, &sources).unwrap()
+}

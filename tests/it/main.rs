@@ -13,6 +13,7 @@ mod keys;
 mod migration_copy;
 mod oauth;
 mod openapi;
+mod processes;
 mod provisioning;
 mod proxmox_contract;
 mod proxmox_trust;

@@ -2,26 +2,13 @@
 //! (`nimbus.db.pre-migration-v<N>`, N the schema version it had), keeps the copy through that
 //! run and removes it at the next successful start; a start on a current schema copies nothing.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use nimbus::adapters::store::sqlite::Migrator;
-use nimbus::app::config::{Config, Mode, Sources};
 use nimbus::app::wiring::App;
 use sea_orm_migration::MigratorTrait;
 
-fn config(dir: &Path) -> Config {
-    let env = BTreeMap::from([
-        ("NIMBUS_DATA_DIR".to_string(), dir.display().to_string()),
-        ("PORT".to_string(), "0".to_string()),
-    ]);
-    let sources = Sources {
-        env,
-        cwd: dir.to_path_buf(),
-        system_env_file: dir.join("none.env"),
-    };
-    Config::load(Mode::Serve, &sources).unwrap()
-}
+use crate::helpers::serve_config;
 
 /// The pre-migration copies beside the database.
 fn copies(dir: &Path) -> Vec<PathBuf> {
@@ -48,7 +35,7 @@ async fn database_at(path: &Path, steps: u32) {
 }
 
 async fn start_and_stop(dir: &Path) {
-    let app = App::build(config(dir)).await.unwrap();
+    let app = App::build(serve_config(dir)).await.unwrap();
     app.store.close().await;
 }
 

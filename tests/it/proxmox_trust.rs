@@ -2,12 +2,11 @@
 //! the fingerprint to pin, `serve` refuses to start without a pin, a CA or the explicit opt-out,
 //! and the opt-out is logged at every start.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use super::cli::{failing, nimbus};
+use super::processes::{SimProcess, lines_of, read_until};
 
 /// The cluster settings of a `serve` whose Proxmox is never reached (nothing listens on port 9).
 pub(super) const UNREACHED_CLUSTER: &[(&str, &str)] = &[
@@ -18,32 +17,6 @@ pub(super) const UNREACHED_CLUSTER: &[(&str, &str)] = &[
     ("IP_POOL_END", "127.0.77.200"),
     ("GATEWAY_IP", "127.0.77.1"),
 ];
-
-fn lines_of(stream: impl std::io::Read + Send + 'static) -> Receiver<String> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stream).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    rx
-}
-
-/// Reads `rx` until a line holds `wanted` (bounded), returning every line read.
-fn read_until(rx: &Receiver<String>, wanted: &str, what: &str) -> Vec<String> {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let mut seen = Vec::new();
-    loop {
-        let line = rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .unwrap_or_else(|_| panic!("{what} within 20 s; got:\n{}", seen.join("\n")));
-        let done = line.contains(wanted);
-        seen.push(line);
-        if done {
-            return seen;
-        }
-    }
-}
 
 pub(super) fn stop(mut child: Child) {
     let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
@@ -75,29 +48,8 @@ pub(super) fn serve_until_listening(dir: &std::path::Path, envs: &[(&str, &str)]
 #[test]
 fn proxmox_fingerprint_prints_the_fingerprint_sim_proxmox_announces() {
     let dir = tempfile::tempdir().unwrap();
-    let mut sim = nimbus(dir.path())
-        .args([
-            "sim-proxmox",
-            "--listen",
-            "127.0.0.1:0",
-            "--profile",
-            "instant",
-            "--nodes",
-            "1",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let rx = lines_of(sim.stdout.take().unwrap());
-    let banner = read_until(&rx, "lan: ", "sim-proxmox prints its banner");
-    let value = |prefix: &str| {
-        banner
-            .iter()
-            .find_map(|l| l.trim().strip_prefix(prefix).map(str::to_owned))
-            .unwrap_or_else(|| panic!("no {prefix:?} in {banner:?}"))
-    };
-    let (url, announced) = (value("listening: "), value("fingerprint: "));
+    let sim = SimProcess::spawn(dir.path(), &["--profile", "instant", "--nodes", "1"]);
+    let (url, announced) = (sim.url.clone(), sim.fingerprint.clone());
     let address = url.strip_prefix("https://").unwrap().to_owned();
     for target in [address.as_str(), url.as_str()] {
         let out = nimbus(dir.path())
@@ -111,8 +63,7 @@ fn proxmox_fingerprint_prints_the_fingerprint_sim_proxmox_announces() {
             "{target}"
         );
     }
-    let _ = Command::new("kill").args(["-TERM", &sim.id().to_string()]).status();
-    let _ = sim.wait();
+    sim.stop();
 }
 
 #[test]

@@ -1,0 +1,82 @@
+//! Real child processes for the tests that run the `nimbus` binary: reading a process's lines with
+//! a bound, and a separate `nimbus sim-proxmox` with what its banner announces (URL, token,
+//! simulated LAN and the certificate's fingerprint, which `serve` pins).
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+/// Every line `stream` prints, as it prints them.
+pub fn lines_of(stream: impl std::io::Read + Send + 'static) -> Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    rx
+}
+
+/// Reads `rx` until a line holds `wanted` (within 20 s), returning every line read; panics with
+/// `what` and the lines seen otherwise.
+pub fn read_until(rx: &Receiver<String>, wanted: &str, what: &str) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen = Vec::new();
+    loop {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .unwrap_or_else(|_| panic!("{what} within 20 s; got:\n{}", seen.join("\n")));
+        let done = line.contains(wanted);
+        seen.push(line);
+        if done {
+            return seen;
+        }
+    }
+}
+
+/// A running `nimbus sim-proxmox` and what its banner announced.
+pub struct SimProcess {
+    pub child: Child,
+    pub url: String,
+    pub token: String,
+    pub lan: String,
+    /// The certificate's fingerprint, as the simulator prints it.
+    pub fingerprint: String,
+}
+
+impl SimProcess {
+    /// Starts `nimbus sim-proxmox --listen 127.0.0.1:0` in `dir` with `args` and reads its banner.
+    pub fn spawn(dir: &Path, args: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nimbus"))
+            .current_dir(dir)
+            .args(["sim-proxmox", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let rx = lines_of(child.stdout.take().unwrap());
+        let banner = read_until(&rx, "lan: ", "sim-proxmox prints its banner");
+        std::thread::spawn(move || for _ in rx {});
+        let value = |prefix: &str| {
+            banner
+                .iter()
+                .find_map(|l| l.trim().strip_prefix(prefix).map(str::to_owned))
+                .unwrap_or_else(|| panic!("no {prefix:?} in the banner {banner:?}"))
+        };
+        Self {
+            url: value("listening: "),
+            token: value("token: "),
+            lan: value("lan: "),
+            fingerprint: value("fingerprint: "),
+            child,
+        }
+    }
+
+    pub fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
