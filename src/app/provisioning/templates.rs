@@ -1,5 +1,6 @@
 //! Template discovery: which template each node clones for each OS. A template is recognised by
-//! its name `nimbus-<os>`, by the tag `nimbus-template` with the OS in its name, or by its VMID
+//! its name `nimbus-<os>` (or the Go version's `<os>-template`, so a migrated cluster keeps
+//! working), by the tag `nimbus-template` with the OS in its name, or by its VMID
 //! (base + the OS's offset). A template on shared storage serves every node; one on local storage
 //! serves only its own node. Discovery runs at boot and periodically, and feeds the `no_template`
 //! gate of node scoring.
@@ -69,7 +70,11 @@ impl Templates {
 
 /// Which OS a template is for, if it is one of Nimbus's.
 fn os_of<'a>(images: &'a OsCatalog, name: &str, tags: &[String], vmid: VmId, base: VmId) -> Option<&'a OsImage> {
-    let by_name = images.images().iter().find(|i| name == i.template_name());
+    let lowered = name.to_ascii_lowercase();
+    let by_name = images.images().iter().find(|i| {
+        // `<os>-template` is the Go version's name, so a cluster migrated from it keeps working.
+        name == i.template_name() || lowered.strip_suffix("-template") == Some(i.key())
+    });
     let tagged = tags.iter().any(|t| t == "nimbus-template");
     let by_tag = || {
         tagged
@@ -170,6 +175,11 @@ mod tests {
         assert_eq!(os("golden-ubuntu-22.04", &[], 300), None);
         assert_eq!(os("whatever", &[], 9003), Some("debian-11"));
         assert_eq!(os("whatever", &[], 9100), None);
+        // A cluster migrated from the Go version keeps its `<os>-template` templates.
+        assert_eq!(os("ubuntu-24.04-template", &[], 301), Some("ubuntu-24.04"));
+        assert_eq!(os("Debian-12-Template", &[], 302), Some("debian-12"));
+        assert_eq!(os("debian-12-template-old", &[], 303), None);
+        assert_eq!(os("my-debian-12-template", &[], 304), None);
     }
 
     #[test]
