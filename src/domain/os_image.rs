@@ -12,6 +12,39 @@ pub struct OsImage {
     template_offset: u32,
     image_url: &'static str,
     image_file: &'static str,
+    checksums: ChecksumFile,
+}
+
+/// How a published checksum list is hashed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DigestAlgorithm {
+    Sha256,
+    Sha512,
+}
+
+impl DigestAlgorithm {
+    /// The name Proxmox's `checksum-algorithm` takes.
+    pub fn proxmox_name(self) -> &'static str {
+        match self {
+            DigestAlgorithm::Sha256 => "sha256",
+            DigestAlgorithm::Sha512 => "sha512",
+        }
+    }
+
+    /// Length of a digest in hex digits.
+    pub fn hex_len(self) -> usize {
+        match self {
+            DigestAlgorithm::Sha256 => 64,
+            DigestAlgorithm::Sha512 => 128,
+        }
+    }
+}
+
+/// The checksum list a distribution publishes beside its cloud images.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChecksumFile {
+    pub url: &'static str,
+    pub algorithm: DigestAlgorithm,
 }
 
 /// The key a user sent names no OS in the catalogue.
@@ -60,6 +93,16 @@ impl OsImage {
         self.image_url
     }
 
+    /// The image's name in the distribution's checksum list (the last part of its URL).
+    pub fn upstream_file(&self) -> &'static str {
+        self.image_url.rsplit('/').next().unwrap_or(self.image_url)
+    }
+
+    /// Where the distribution publishes the image's checksum, and how it is hashed.
+    pub fn checksums(&self) -> ChecksumFile {
+        self.checksums
+    }
+
     /// File name on the import storage; Proxmox's `import` content accepts only `.qcow2/.raw/.vmdk/.ova`.
     pub fn image_file(&self) -> &'static str {
         self.image_file
@@ -83,6 +126,10 @@ impl OsCatalog {
                     template_offset: 0,
                     image_url: "https://cloud-images.ubuntu.com/releases/24.04/release/ubuntu-24.04-server-cloudimg-amd64.img",
                     image_file: "ubuntu-24.04-server-cloudimg-amd64.qcow2",
+                    checksums: ChecksumFile {
+                        url: "https://cloud-images.ubuntu.com/releases/24.04/release/SHA256SUMS",
+                        algorithm: DigestAlgorithm::Sha256,
+                    },
                 },
                 OsImage {
                     key: "ubuntu-22.04",
@@ -91,6 +138,10 @@ impl OsCatalog {
                     template_offset: 1,
                     image_url: "https://cloud-images.ubuntu.com/releases/22.04/release/ubuntu-22.04-server-cloudimg-amd64.img",
                     image_file: "ubuntu-22.04-server-cloudimg-amd64.qcow2",
+                    checksums: ChecksumFile {
+                        url: "https://cloud-images.ubuntu.com/releases/22.04/release/SHA256SUMS",
+                        algorithm: DigestAlgorithm::Sha256,
+                    },
                 },
                 OsImage {
                     key: "debian-12",
@@ -99,6 +150,10 @@ impl OsCatalog {
                     template_offset: 2,
                     image_url: "https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-genericcloud-amd64.qcow2",
                     image_file: "debian-12-genericcloud-amd64.qcow2",
+                    checksums: ChecksumFile {
+                        url: "https://cloud.debian.org/images/cloud/bookworm/latest/SHA512SUMS",
+                        algorithm: DigestAlgorithm::Sha512,
+                    },
                 },
                 OsImage {
                     key: "debian-11",
@@ -107,6 +162,10 @@ impl OsCatalog {
                     template_offset: 3,
                     image_url: "https://cloud.debian.org/images/cloud/bullseye/latest/debian-11-genericcloud-amd64.qcow2",
                     image_file: "debian-11-genericcloud-amd64.qcow2",
+                    checksums: ChecksumFile {
+                        url: "https://cloud.debian.org/images/cloud/bullseye/latest/SHA512SUMS",
+                        algorithm: DigestAlgorithm::Sha512,
+                    },
                 },
             ],
         }

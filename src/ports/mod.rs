@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod bakes;
 pub mod clock;
 pub mod lan;
 pub mod oauth;
@@ -18,6 +19,7 @@ pub mod store;
 
 pub use accounts::{AccountStore, AccountStoreError};
 pub use audit::AuditLog;
+pub use bakes::BakeStore;
 pub use clock::Clock;
 pub use lan::LanProbe;
 pub use oauth::{OAuthClient, OAuthError};

@@ -19,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(super::quotas_schema::CreateQuotas),
             Box::new(super::quotas_schema::AddPendingCap),
             Box::new(super::email_proof_schema::ProveEmails),
+            Box::new(super::bakes_schema::CreateTemplateBakes),
         ]
     }
 }

@@ -10,6 +10,8 @@ mod accounts;
 mod accounts_schema;
 mod audit;
 mod audit_schema;
+mod bakes;
+mod bakes_schema;
 mod email_proof_schema;
 mod entities;
 pub mod files;
