@@ -2,6 +2,7 @@
 //! adapter maps them to its port's error enum.
 
 pub mod clock;
+pub mod fetch;
 pub mod http;
 pub mod lan;
 pub mod oauth;

@@ -85,6 +85,12 @@ actions! {
     VmDenied => "vm.denied",
     /// An admin provisioned a machine for a member.
     VmCreatedOnBehalf => "vm.created_on_behalf",
+    /// An admin (or the command line) started a template bootstrap.
+    TemplatesBootstrapped => "templates.bootstrap",
+    /// An admin (or the command line) rebuilt templates that were already there (`force`).
+    TemplatesRebuilt => "templates.rebuild",
+    /// A template bootstrap ended; the detail counts what it made, skipped and failed.
+    TemplatesBootstrapFinished => "templates.bootstrap_finished",
 }
 
 /// The text names no known action.

@@ -73,6 +73,9 @@ action_view! {
     VmApproved => "vm.approved",
     VmDenied => "vm.denied",
     VmCreatedOnBehalf => "vm.created_on_behalf",
+    TemplatesBootstrapped => "templates.bootstrap",
+    TemplatesRebuilt => "templates.rebuild",
+    TemplatesBootstrapFinished => "templates.bootstrap_finished",
 }
 
 /// One recorded action.

@@ -57,6 +57,8 @@ pub struct ApiServices {
     pub keys: Arc<KeyVault>,
     pub signups: Arc<SignupSwitch>,
     pub vms: Arc<crate::app::provisioning::Provisioning>,
+    /// The template bootstrap.
+    pub bootstrap: Arc<crate::app::provisioning::bootstrap::Bootstrap>,
     /// Each account's budget of open streams.
     pub streams: Arc<crate::app::stream_budget::StreamBudget>,
     pub quotas: Arc<crate::app::quotas::Quotas>,

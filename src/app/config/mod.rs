@@ -6,6 +6,7 @@ mod access;
 mod parse;
 mod sections;
 mod sources;
+mod templates;
 mod values;
 
 #[cfg(test)]
@@ -16,6 +17,7 @@ use std::path::PathBuf;
 
 pub use sections::*;
 pub use sources::Sources;
+pub use templates::{ImageUrls, OVERRIDES as IMAGE_URL_OVERRIDES, TemplatesConfig};
 pub use values::demo_network;
 
 /// Every variable Nimbus reads. Anything else in the environment is ignored.
@@ -37,6 +39,20 @@ pub const KEYS: &[&str] = &[
     "NAMESERVER",
     "SEARCH_DOMAIN",
     "NIMBUS_VM_DISK_STORAGE",
+    "NIMBUS_IMAGE_STORAGE",
+    "NIMBUS_IMAGE_MIRROR",
+    "NIMBUS_IMAGE_URL_UBUNTU_24_04",
+    "NIMBUS_IMAGE_URL_UBUNTU_22_04",
+    "NIMBUS_IMAGE_URL_DEBIAN_12",
+    "NIMBUS_IMAGE_URL_DEBIAN_11",
+    "NIMBUS_CHECKSUM_URL_UBUNTU_24_04",
+    "NIMBUS_CHECKSUM_URL_UBUNTU_22_04",
+    "NIMBUS_CHECKSUM_URL_DEBIAN_12",
+    "NIMBUS_CHECKSUM_URL_DEBIAN_11",
+    "NIMBUS_BAKES_PER_NODE",
+    "NIMBUS_BOOTSTRAP_NODES_AT_ONCE",
+    "NIMBUS_BRIDGE",
+    "NIMBUS_BAKE_TIMEOUT_SECONDS",
     "NIMBUS_MEM_BUFFER_MIB",
     "NIMBUS_CPU_LOAD_FACTOR",
     "NIMBUS_CLONE_MODE",
@@ -216,6 +232,8 @@ pub struct Config {
     pub auth: AuthConfig,
     /// The sign-in providers' endpoints, when not the real GitHub and Google.
     pub oauth_endpoints: OAuthEndpointConfig,
+    /// The template bootstrap: image storage and sources, bakes per node.
+    pub templates: TemplatesConfig,
     /// Required settings that were not given (empty when everything is there).
     pub missing: Vec<&'static str>,
 }

@@ -65,6 +65,7 @@ pub(super) fn build(mode: Mode, raw: &Raw) -> Result<Config, ConfigError> {
         seeds: seeds(raw)?,
         auth: super::access::auth(raw)?,
         oauth_endpoints: super::access::oauth_endpoints(raw)?,
+        templates: super::templates::templates(raw)?,
         missing,
     })
 }

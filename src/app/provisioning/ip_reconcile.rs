@@ -88,6 +88,9 @@ impl IpReconcile {
         for record in &unsettled {
             provisions.insert(record.id(), ProvisionLiveness::Active);
         }
+        for run in self.shared.baking.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            provisions.insert(*run, ProvisionLiveness::Active);
+        }
         let policy = ReconcilePolicy {
             miss_threshold: self.shared.settings.vacate_after.unwrap_or(u32::MAX),
             lease: LeasePolicy {

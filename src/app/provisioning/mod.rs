@@ -14,6 +14,7 @@
 //! `Provisioning` builds them all over one `Shared`.
 
 mod approvals;
+pub mod bootstrap;
 mod cluster_snapshot;
 mod drift_watch;
 mod fleet;
@@ -150,9 +151,20 @@ pub struct Provisioning {
     pub drift: Arc<DriftWatch>,
     pub recheck: Arc<ReadinessRecheck>,
     pub discovery: Arc<TemplateDiscovery>,
+    shared: Arc<Shared>,
 }
 
 impl Provisioning {
+    /// The template bootstrap over the same ports, settings and discovered templates.
+    pub fn bootstrap(
+        &self,
+        settings: bootstrap::BootstrapSettings,
+        bakes: Arc<dyn crate::ports::BakeStore>,
+        fetch: Arc<dyn crate::ports::TextFetch>,
+    ) -> Arc<bootstrap::Bootstrap> {
+        Arc::new(bootstrap::Bootstrap::new(self.shared.clone(), settings, bakes, fetch))
+    }
+
     /// The parts over these ports and settings; `checkpoint` is the test hook (see
     /// [`Checkpoint`]).
     pub fn new(ports: ProvisionPorts, settings: ProvisionSettings, checkpoint: Option<Checkpoint>) -> Self {
@@ -168,7 +180,8 @@ impl Provisioning {
             sweep: Arc::new(LanSweep::new(shared.clone(), reconcile.clone())),
             drift: Arc::new(DriftWatch::new(shared.clone(), runner.clone())),
             recheck: Arc::new(ReadinessRecheck::new(shared.clone(), runner.clone())),
-            discovery: Arc::new(TemplateDiscovery::new(shared)),
+            discovery: Arc::new(TemplateDiscovery::new(shared.clone())),
+            shared,
             reconcile,
             views,
             runner,

@@ -45,6 +45,8 @@ pub struct Shared {
     pub(super) hub: Hub,
     /// When this process started (leases do not run while it is down).
     pub(super) started_at: DateTime<Utc>,
+    /// Template bakes under way, by run: their pool reservations are live like a provision's.
+    pub(super) baking: Mutex<std::collections::BTreeSet<InstanceId>>,
 }
 
 impl Shared {
@@ -62,6 +64,7 @@ impl Shared {
             slots: Mutex::new(HashMap::new()),
             verify: GuestAddresses::default(),
             hub: Hub::default(),
+            baking: Mutex::new(std::collections::BTreeSet::new()),
         }
     }
 

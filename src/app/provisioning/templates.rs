@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::domain::bootstrap::TemplateHealth;
 use crate::domain::cluster::NodeName;
 use crate::domain::os_image::{OsCatalog, OsImage};
 use crate::domain::vmid::VmId;
@@ -24,6 +25,8 @@ pub struct TemplateSource {
     pub disk: String,
     pub storage: String,
     pub shared: bool,
+    /// What its config says: baked, agent, cloud-init drive, serial console, tags, age.
+    pub health: TemplateHealth,
 }
 
 /// The templates found by the last discovery.
@@ -121,6 +124,10 @@ pub async fn discover(proxmox: &dyn Proxmox, resources: &[ClusterResource], base
             }
             ClusterResource::Guest(g) if g.template && g.kind == GuestKind::Qemu => {
                 let name = g.name.clone().unwrap_or_default();
+                // A replaced template waiting to be destroyed is never cloned again.
+                if name.ends_with("-retired") {
+                    continue;
+                }
                 if let Some(image) = os_of(&images, &name, &g.tags, g.vmid, base) {
                     candidates.push((image.key().to_owned(), g.clone()));
                 }
@@ -148,9 +155,18 @@ pub async fn discover(proxmox: &dyn Proxmox, resources: &[ClusterResource], base
             disk,
             shared: shared.contains(&storage),
             storage,
+            health: TemplateHealth::read(&config.entries),
         });
     }
-    sources.sort_by(|a, b| (a.os.as_str(), a.vmid).cmp(&(b.os.as_str(), b.vmid)));
+    // Where a node has several templates of one OS, the highest bake version comes first (then
+    // the lowest VMID: the one in use until a replacement is swapped in), so `for_node` picks it.
+    sources.sort_by(|a, b| {
+        (a.os.as_str(), std::cmp::Reverse(a.health.bake_version), a.vmid).cmp(&(
+            b.os.as_str(),
+            std::cmp::Reverse(b.health.bake_version),
+            b.vmid,
+        ))
+    });
     Ok(Templates { sources, online })
 }
 

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::adapters::clock::SystemClock;
+use crate::adapters::fetch::HttpFetch;
 use crate::adapters::http::auth::CookiePolicy;
 use crate::adapters::http::limits::RateLimits;
 use crate::adapters::http::{self, ApiServices, HttpOptions};
@@ -28,13 +29,14 @@ use crate::app::jobs::{self, JobBoard};
 use crate::app::keys::KeyVault;
 use crate::app::maintenance::{self, Backup, DataDirLock, Rotation};
 use crate::app::oauth::OAuthService;
+use crate::app::provisioning::bootstrap::TemplateRetirement;
 use crate::app::quotas::Quotas;
 use crate::app::secrets::{Cipher, SecretBox, load_key};
 use crate::app::signups::SignupSwitch;
 use crate::app::stream_budget::StreamBudget;
 use crate::domain::account::{PasswordPolicy, SessionPolicy};
 use crate::ports::{AccountStore, Clock, Proxmox, Secrets, Store};
-use vms::{jobs as vms_jobs, provisioner};
+use vms::{bootstrap_settings, jobs as vms_jobs, provisioner};
 
 /// Setting key of this installation's random identity (marks the VMs it creates).
 pub const INSTANCE_ID_KEY: &str = "instance_id";
@@ -47,6 +49,9 @@ pub use proxmox::proxmox_fingerprint;
 
 /// Seed of the demo cluster: every demo starts from the same cluster.
 const DEMO_SEED: u64 = 2026;
+
+/// How often replaced templates are checked for being free to destroy.
+const TEMPLATE_RETIREMENT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// The simulated cluster `nimbus demo` runs on, served over loopback HTTPS.
 pub struct DemoCluster {
@@ -161,6 +166,19 @@ impl App {
         if resumed > 0 {
             tracing::info!(resumed, "resumed unfinished provisions");
         }
+        let bootstrap = vms.bootstrap(
+            bootstrap_settings(&config),
+            Arc::new(store.clone()),
+            Arc::new(
+                HttpFetch::new(std::time::Duration::from_secs(60))
+                    .context("cannot set up the HTTP client for checksum lists")?,
+            ),
+        );
+        match bootstrap.recover().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(bakes = n, "resumed template bakes a restart interrupted"),
+            Err(e) => tracing::warn!(error = %e, "cannot read the template bakes a restart interrupted"),
+        }
         let services = ApiServices {
             health: Arc::new(
                 HealthService::new(
@@ -189,6 +207,7 @@ impl App {
             signups,
             keys,
             vms: vms.clone(),
+            bootstrap: bootstrap.clone(),
             streams,
             quotas,
             jobs: Arc::new(JobBoard::default()),
@@ -205,6 +224,12 @@ impl App {
             jobs.push(jobs::spawn(limits.clone(), interval, clock.clone(), board.clone()));
         }
         jobs.extend(vms_jobs(&config, &vms, &clock, &board));
+        jobs.push(jobs::spawn(
+            Arc::new(TemplateRetirement(bootstrap)),
+            TEMPLATE_RETIREMENT_INTERVAL,
+            clock.clone(),
+            board.clone(),
+        ));
         // The start has succeeded: the copies earlier starts kept before migrating can go.
         match store.remove_earlier_pre_migration_copies() {
             Ok(removed) => {

@@ -13,9 +13,11 @@ use crate::app::audit::Auditor;
 use crate::app::config::Config;
 use crate::app::jobs::{self, Job, JobBoard};
 use crate::app::keys::KeyVault;
+use crate::app::provisioning::bootstrap::{BootstrapSettings, ImageSource};
 use crate::app::provisioning::pace::Sleep;
 use crate::app::provisioning::{ProvisionPorts, ProvisionSettings, Provisioning};
 use crate::domain::cluster::NodeName;
+use crate::domain::os_image::OsCatalog;
 use crate::domain::scoring::ScoringPolicy;
 use crate::domain::vmid::VmId;
 use crate::ports::{Clock, LanProbe, Proxmox};
@@ -119,4 +121,38 @@ pub(super) fn jobs(
     }
     out.push(every(vms.discovery.clone(), TEMPLATE_DISCOVERY_INTERVAL));
     out
+}
+
+/// The template bootstrap's settings from configuration: images from the distributions, a
+/// mirror, or one URL pair per OS.
+pub(super) fn bootstrap_settings(config: &Config) -> BootstrapSettings {
+    let t = &config.templates;
+    let mut sources = std::collections::BTreeMap::new();
+    for image in OsCatalog::builtin().images() {
+        let source = match (t.urls.get(image.key()), &t.mirror) {
+            (Some(urls), _) => ImageSource {
+                image_url: urls.image.clone(),
+                checksum_url: urls.checksums.clone(),
+                ..ImageSource::upstream(image)
+            },
+            (None, Some(mirror)) => ImageSource::mirrored(image, mirror),
+            (None, None) => ImageSource::upstream(image),
+        };
+        sources.insert(image.key().to_owned(), source);
+    }
+    BootstrapSettings {
+        image_storage: t.image_storage.clone(),
+        disk_storage: config
+            .placement
+            .disk_storage
+            .clone()
+            .unwrap_or_else(|| "local-lvm".to_owned()),
+        bridge: t.bridge.clone(),
+        nodes_at_once: t.nodes_at_once as usize,
+        bakes_per_node: t.bakes_per_node as usize,
+        sources,
+        bake_timeout: t.bake_timeout,
+        download_timeout: std::time::Duration::from_secs(3600),
+        poll: std::time::Duration::from_millis(500),
+    }
 }

@@ -178,9 +178,24 @@ pub trait Proxmox: Send + Sync {
         content: Option<String>,
     ) -> ProxmoxResult<Vec<StorageItem>>;
 
-    /// `POST …/storage/{storage}/download-url`. Errors: `NotFound`, `InvalidParameters`
-    /// (file name, content type), `Refused` (storage not file based or not configured for it).
+    /// `POST …/storage/{storage}/download-url` (`checksum` + `checksum-algorithm` when the
+    /// request has a checksum): a `download` task. Errors: `NotFound`, `InvalidParameters`
+    /// (file name, content type, `import` before PVE 8.3), `Refused` (storage not file based or
+    /// not configured for it). Inside the task: `refusing to override existing file …`,
+    /// `checksum mismatch: got '…' != expect '…'`, `download failed: …` (no space, HTTP status).
     async fn download_url(&self, node: &NodeName, storage: &str, request: &DownloadRequest) -> ProxmoxResult<Upid>;
+
+    /// `POST …/storage/{storage}/upload` (multipart: `content=iso`, the file as the part
+    /// `filename`): an `imgcopy` task that stores `<storage>:iso/<filename>`, replacing a file of
+    /// that name as Proxmox does. Errors: `NotFound` (storage), `InvalidParameters` (`filename`:
+    /// `wrong file extension`, an ISO needs `.iso`/`.img`), `Refused` (storage not file based, or
+    /// not configured for `iso`). Inside the task: `import failed: … No space left on device`.
+    async fn upload_iso(&self, node: &NodeName, storage: &str, filename: &str, bytes: Vec<u8>) -> ProxmoxResult<Upid>;
+
+    /// `DELETE …/storage/{storage}/content/{volid}`: an `imgdel` task removing the volume.
+    /// Errors: `NotFound` (no such storage or volume), `InvalidParameters` (`volume`: a volid of
+    /// another storage).
+    async fn delete_volume(&self, node: &NodeName, storage: &str, volid: &str) -> ProxmoxResult<Upid>;
 
     /// `GET /nodes/{node}/tasks/{upid}/status`, polled on the node inside the UPID.
     /// Errors: `NotFound` (`no such task`).

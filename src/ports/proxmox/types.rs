@@ -261,9 +261,57 @@ pub struct StorageItem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DownloadRequest {
     pub url: String,
-    /// `iso`, `vztmpl` or `import`.
+    /// `iso`, `vztmpl` or `import` (`import` needs PVE 8.3 or later).
     pub content: String,
     pub filename: String,
+    /// Verified by Proxmox once the file is down; a mismatch fails the task.
+    pub checksum: Option<Checksum>,
+}
+
+/// The hash functions Proxmox verifies downloads with (`checksum-algorithm`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChecksumAlgorithm {
+    Md5,
+    Sha1,
+    Sha224,
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl ChecksumAlgorithm {
+    pub const ALL: [Self; 6] = [
+        Self::Md5,
+        Self::Sha1,
+        Self::Sha224,
+        Self::Sha256,
+        Self::Sha384,
+        Self::Sha512,
+    ];
+
+    /// The wire name, as in `checksum-algorithm=sha256`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Md5 => "md5",
+            Self::Sha1 => "sha1",
+            Self::Sha224 => "sha224",
+            Self::Sha256 => "sha256",
+            Self::Sha384 => "sha384",
+            Self::Sha512 => "sha512",
+        }
+    }
+
+    /// Reads a wire name; `None` for anything Proxmox does not know.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == text)
+    }
+}
+
+/// An expected checksum: the algorithm and the digest as hex (`checksum`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checksum {
+    pub algorithm: ChecksumAlgorithm,
+    pub value: String,
 }
 
 /// How a finished task ended, from its `exitstatus`.

@@ -12,6 +12,7 @@ fn import(filename: &str) -> DownloadRequest {
         url: IMAGE_URL.into(),
         content: "import".into(),
         filename: filename.into(),
+        checksum: None,
     }
 }
 

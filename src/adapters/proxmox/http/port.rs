@@ -216,6 +216,20 @@ impl Proxmox for HttpProxmox {
         self.upid_of(call).await
     }
 
+    async fn upload_iso(
+        &self,
+        _node: &NodeName,
+        _storage: &str,
+        _filename: &str,
+        _bytes: Vec<u8>,
+    ) -> ProxmoxResult<Upid> {
+        Err(ProxmoxError::Refused("ISO upload is not available yet".into()))
+    }
+
+    async fn delete_volume(&self, _node: &NodeName, _storage: &str, _volid: &str) -> ProxmoxResult<Upid> {
+        Err(ProxmoxError::Refused("volume deletion is not available yet".into()))
+    }
+
     async fn task_status(&self, upid: &Upid) -> ProxmoxResult<TaskStatus> {
         let call = Call::get(task_path(upid, "/status")).on(upid.node());
         shapes::task_status(&self.send(call).await?.data, upid)

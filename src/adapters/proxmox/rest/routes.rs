@@ -191,6 +191,7 @@ async fn route(ctx: &Context, method: &str, seg: &[&str], params: &Params) -> Ro
                 url: params.get("url").unwrap_or_default().to_owned(),
                 content: params.get("content").unwrap_or_default().to_owned(),
                 filename: params.get("filename").unwrap_or_default().to_owned(),
+                checksum: None,
             };
             let upid = px.download_url(&node, storage, &request).await?;
             Ok(Answer::data(upid_text(&upid)))

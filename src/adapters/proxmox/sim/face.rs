@@ -191,4 +191,18 @@ impl Proxmox for SimProxmox {
     async fn task_log(&self, upid: &Upid, start: u32, limit: u32) -> ProxmoxResult<TaskLog> {
         self.call(Op::Read, |m| m.task_log(upid, start, limit)).await
     }
+
+    async fn upload_iso(
+        &self,
+        _node: &NodeName,
+        _storage: &str,
+        _filename: &str,
+        _bytes: Vec<u8>,
+    ) -> ProxmoxResult<Upid> {
+        Err(ProxmoxError::Refused("ISO upload is not available yet".into()))
+    }
+
+    async fn delete_volume(&self, _node: &NodeName, _storage: &str, _volid: &str) -> ProxmoxResult<Upid> {
+        Err(ProxmoxError::Refused("volume deletion is not available yet".into()))
+    }
 }

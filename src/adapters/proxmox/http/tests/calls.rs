@@ -137,6 +137,7 @@ async fn each_endpoint_uses_its_method_path_and_parameters() {
         url: "https://example.invalid/n.qcow2".into(),
         content: "import".into(),
         filename: "n.qcow2".into(),
+        checksum: None,
     };
     p.download_url(&n, "local", &download).await.expect("download");
     let seen: Vec<(String, String, String)> = server
