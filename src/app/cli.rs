@@ -48,6 +48,11 @@ pub enum Command {
         /// The node: HOST, HOST:PORT, [IPv6]:PORT or an https:// URL.
         target: String,
     },
+    /// Build the OS templates (guest agent baked in) on every online node, or those named, with
+    /// live progress; the same as Admin → Templates → Bootstrap. Stop the server first (it holds
+    /// the data dir), or use the page or `POST /api/admin/bootstrap-templates`. Exits 1 if any
+    /// node × OS failed.
+    Bootstrap(crate::app::bootstrap_cli::BootstrapArgs),
     /// Print the OpenAPI 3 document of the HTTP API on stdout.
     Openapi,
     /// Print the version.
@@ -106,6 +111,7 @@ pub fn main() -> ExitCode {
         Command::RotateKey => maintenance(MaintenanceCommand::RotateKey),
         Command::Backup { out } => maintenance(MaintenanceCommand::Backup(out)),
         Command::ProxmoxFingerprint { target } => proxmox_fingerprint(&target),
+        Command::Bootstrap(args) => crate::app::bootstrap_cli::run(args),
     }
 }
 

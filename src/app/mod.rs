@@ -4,6 +4,7 @@
 pub mod access_code;
 pub mod accounts;
 pub mod audit;
+pub mod bootstrap_cli;
 pub mod cli;
 pub mod config;
 pub mod health;

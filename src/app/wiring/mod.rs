@@ -254,6 +254,11 @@ impl App {
         })
     }
 
+    /// The template bootstrap.
+    pub fn bootstrap(&self) -> &Arc<crate::app::provisioning::bootstrap::Bootstrap> {
+        &self.services.bootstrap
+    }
+
     /// The accounts use cases.
     pub fn accounts(&self) -> &Arc<AccountService> {
         &self.services.accounts

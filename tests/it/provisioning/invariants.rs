@@ -229,7 +229,12 @@ impl Watch {
             .filter(|(_, _, c)| c.get("template").map(String::as_str) != Some("1"))
             .map(|(vmid, _, c)| Guest {
                 vmid,
-                owner: c.get("description").and_then(|d| marker::find(d)),
+                // Only provisions' markers: a bake's VM belongs to the template bootstrap.
+                owner: c
+                    .get("description")
+                    .and_then(|d| marker::find_marker(d))
+                    .filter(|m| m.kind == marker::MarkerKind::Provision)
+                    .map(|m| m.id),
                 ip: c.get("ipconfig0").and_then(|i| static_ip(i)),
             })
             .collect()

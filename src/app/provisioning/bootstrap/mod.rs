@@ -49,6 +49,10 @@ pub struct Bootstrap {
     vmids: tokio::sync::Mutex<()>,
     /// One download of a file per storage at a time (a shared storage is downloaded to once).
     images: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// The running fan-out, so a test can stop it dead as a crash would.
+    task: Mutex<Option<tokio::task::AbortHandle>>,
+    /// What the last finished run ended with.
+    last: Mutex<Vec<crate::domain::bootstrap::BakeSlot>>,
 }
 
 impl Bootstrap {
@@ -67,6 +71,16 @@ impl Bootstrap {
             finished: tokio::sync::watch::channel(0).0,
             vmids: tokio::sync::Mutex::new(()),
             images: Mutex::new(HashMap::new()),
+            task: Mutex::new(None),
+            last: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Stops the running bakes where they are, without cleaning up: what `kill -9` does to a
+    /// process. For tests of recovery; the next `recover` on a new service picks them up.
+    pub fn halt(&self) {
+        if let Some(task) = self.task.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            task.abort();
         }
     }
 

@@ -128,8 +128,7 @@ impl Bootstrap {
             shared,
         };
         self.register(&slots);
-        let me = self.clone();
-        tokio::spawn(async move { me.run(slots).await });
+        self.spawn(slots);
         Ok(accepted)
     }
 
@@ -173,8 +172,7 @@ impl Bootstrap {
         let count = unfinished.len();
         tracing::info!(bakes = count, "resuming template bakes interrupted by a restart");
         self.register(&unfinished);
-        let me = self.clone();
-        tokio::spawn(async move { me.run(unfinished).await });
+        self.spawn(unfinished);
         Ok(count)
     }
 
@@ -198,19 +196,27 @@ impl Bootstrap {
                     let per_node = per_node.clone();
                     bakes.spawn(async move {
                         let _bake = per_node.acquire_owned().await;
-                        bake::run_slot(&me, slot).await;
+                        bake::run_slot(&me, slot).await
                     });
                 }
-                while bakes.join_next().await.is_some() {}
+                let mut done = Vec::new();
+                while let Some(joined) = bakes.join_next().await {
+                    done.extend(joined.ok());
+                }
+                done
             });
         }
-        while tasks.join_next().await.is_some() {}
+        let mut finished = Vec::new();
+        while let Some(joined) = tasks.join_next().await {
+            finished.extend(joined.unwrap_or_default());
+        }
         self.shared.baking.lock().unwrap_or_else(|p| p.into_inner()).clear();
         if let Err(e) = self.shared.refresh_templates().await {
             tracing::warn!(error = %e, "template discovery after the bootstrap failed");
         }
         self.retire_pending().await;
-        let summary = self.summary().await;
+        let summary = summary(&finished);
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = finished;
         tracing::info!(summary = %summary, "template bootstrap finished");
         let entry = self
             .shared
@@ -220,6 +226,12 @@ impl Bootstrap {
             .detail(summary);
         self.shared.ports.audit.record(entry).await;
         self.end_run();
+    }
+
+    fn spawn(self: &Arc<Self>, slots: Vec<BakeSlot>) {
+        let me = self.clone();
+        let handle = tokio::spawn(async move { me.run(slots).await });
+        *self.task.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle.abort_handle());
     }
 
     /// Marks the slots' pool reservations live for the IP reconcile, before any bake runs.
@@ -236,12 +248,20 @@ impl Bootstrap {
         self.finished.send_modify(|g| *g += 1);
     }
 
-    /// "3 created, 1 skipped, 1 failed (pve2 debian-12: checksum mismatch …)".
-    pub(super) async fn summary(&self) -> String {
-        let slots = self.bakes.bakes().await.unwrap_or_default();
+    /// The node × OS slots the last finished run ended with, and its one-line summary.
+    pub fn last_run(&self) -> (Vec<BakeSlot>, String) {
+        let last = self.last.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let line = summary(&last);
+        (last, line)
+    }
+}
+
+/// "3 created, 1 skipped, 1 failed (pve2 debian-12: checksum mismatch …)".
+pub(super) fn summary(slots: &[BakeSlot]) -> String {
+    {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         let mut failures = Vec::new();
-        for slot in &slots {
+        for slot in slots {
             let word = match &slot.phase {
                 BakePhase::Done { outcome } => match outcome {
                     crate::domain::bootstrap::Outcome::Created => "created",
