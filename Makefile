@@ -13,7 +13,7 @@ DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/nimbus
 RELEASE_BIN := $(CARGO_TARGET_DIR)/release/nimbus
 
 .PHONY: help demo test build lint bench wrk openapi soak frontend frontend-deps browser-deps chromium \
-        test-rust test-frontend test-api-client test-api-conformance test-proxmoxer test-browser clean
+        isoinfo test-rust test-frontend test-api-client test-api-conformance test-proxmoxer test-browser clean
 
 help:
 	@echo "make demo    build everything and run Nimbus on a simulated cluster at http://127.0.0.1:8080"
@@ -49,6 +49,10 @@ browser-deps: tests/browser/node_modules/.package-lock.json
 chromium:
 	@scripts/ensure-chromium.sh
 
+# isoinfo (Debian's genisoimage) reads the bake's cidata ISO in tests/it/cidata_iso.rs.
+isoinfo:
+	@scripts/ensure-isoinfo.sh
+
 # --- run --------------------------------------------------------------------------------------
 
 build: frontend
@@ -64,7 +68,7 @@ test: test-frontend test-api-client test-rust test-api-conformance test-proxmoxe
 	@echo "make test: all suites passed"
 
 # The portal is built first so the Rust tests and the browser tests see the real files.
-test-rust: frontend
+test-rust: frontend isoinfo
 	$(CARGO) test --locked --workspace
 
 test-frontend: frontend-deps

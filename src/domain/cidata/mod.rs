@@ -1,7 +1,8 @@
-//! The `cidata` seed of a template bake: an in-process ISO 9660 + Joliet writer (`iso9660.rs`), a
-//! reader for one file of such an image (`iso_read.rs`, used by the simulated guest), the bake
-//! recipe (`recipe.rs`: meta-data, user-data installing the guest agent, a static network-config)
-//! and the check of whether a user-data brings the guest agent up (`agent_check.rs`).
+//! The `cidata` seed of a template bake: an in-process ISO 9660 + Joliet writer (`iso9660.rs`,
+//! its field encodings in `iso_fields.rs`), a reader for one file of such an image (`iso_read.rs`,
+//! used by the simulated guest), the bake recipe (`recipe.rs`: meta-data, user-data installing the
+//! guest agent, a static network-config) and the check of whether a user-data brings the guest
+//! agent up (`agent_check.rs`).
 //!
 //! Proxmox's API cannot upload cloud-init snippets but can upload ISOs, so a bake boots its
 //! imported cloud image once with this ISO attached; cloud-init's NoCloud datasource finds it by
