@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod bootstrap;
 pub mod cidata;
 pub mod clone_mode;
 pub mod cloud_init;
