@@ -7,12 +7,8 @@
 
 use std::time::Duration;
 
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-
-use super::Bootstrap;
 use super::bake::Existing;
-use crate::app::jobs::{Job, JobReport};
+use super::bakery::Bakery;
 use crate::domain::bootstrap::{BakePhase, BakeSlot, baked_tags};
 use crate::domain::vmid::VmId;
 use crate::ports::proxmox::{ClusterResource, ConfigChange, GuestKind};
@@ -29,165 +25,133 @@ fn set(key: &str, value: String) -> ConfigChange {
     }
 }
 
-impl Bootstrap {
-    pub(super) async fn convert(&self, slot: &mut BakeSlot) -> Result<(), String> {
-        let vmid = slot.vmid.ok_or("the bake VM has no VMID")?;
-        let px = self.shared.proxmox();
-        self.enter(slot, BakePhase::Converting).await;
-        let detach = ConfigChange {
-            delete: vec!["ide2".to_owned()],
-            ..ConfigChange::default()
-        };
-        px.update_config_sync(&slot.node, vmid, &detach)
-            .await
-            .map_err(|e| format!("the bake ISO could not be detached: {e}"))?;
-        let finish = ConfigChange {
-            set: vec![
-                ("ide2".to_owned(), format!("{}:cloudinit", self.settings.disk_storage)),
-                ("tags".to_owned(), baked_tags(slot.bake_version)),
-                ("serial0".to_owned(), "socket".to_owned()),
-                ("agent".to_owned(), "enabled=1".to_owned()),
-            ],
-            ..ConfigChange::default()
-        };
-        px.update_config_sync(&slot.node, vmid, &finish)
-            .await
-            .map_err(|e| format!("the cloud-init drive could not be added: {e}"))?;
-        let upid = px
-            .convert_to_template(&slot.node, vmid)
-            .await
-            .map_err(|e| format!("the VM could not be converted to a template: {e}"))?;
-        slot.task = Some(upid.to_string());
-        self.save(slot).await;
-        self.wait_task(&upid, Duration::from_secs(600))
-            .await
-            .map_err(|e| format!("the VM could not be converted to a template: {e}"))?;
-        slot.task = None;
-        if let Some(addr) = slot.address
-            && self.shared.ports.pool.release(slot.run, addr).await.is_ok()
-        {
-            slot.address = None;
-        }
-        self.remove_iso(slot).await;
-        self.save(slot).await;
-        Ok(())
+pub(super) async fn convert(b: &Bakery, slot: &mut BakeSlot) -> Result<(), String> {
+    let vmid = slot.vmid.ok_or("the bake VM has no VMID")?;
+    let px = b.shared.proxmox();
+    b.enter(slot, BakePhase::Converting).await;
+    let detach = ConfigChange {
+        delete: vec!["ide2".to_owned()],
+        ..ConfigChange::default()
+    };
+    px.update_config_sync(&slot.node, vmid, &detach)
+        .await
+        .map_err(|e| format!("the bake ISO could not be detached: {e}"))?;
+    let finish = ConfigChange {
+        set: vec![
+            ("ide2".to_owned(), format!("{}:cloudinit", b.settings.disk_storage)),
+            ("tags".to_owned(), baked_tags(slot.bake_version)),
+            ("serial0".to_owned(), "socket".to_owned()),
+            ("agent".to_owned(), "enabled=1".to_owned()),
+        ],
+        ..ConfigChange::default()
+    };
+    px.update_config_sync(&slot.node, vmid, &finish)
+        .await
+        .map_err(|e| format!("the cloud-init drive could not be added: {e}"))?;
+    let upid = px
+        .convert_to_template(&slot.node, vmid)
+        .await
+        .map_err(|e| format!("the VM could not be converted to a template: {e}"))?;
+    slot.task = Some(upid.to_string());
+    b.save(slot).await;
+    b.wait_task(&upid, Duration::from_secs(600))
+        .await
+        .map_err(|e| format!("the VM could not be converted to a template: {e}"))?;
+    slot.task = None;
+    if let Some(addr) = slot.address
+        && b.shared.ports.pool.release(slot.run, addr).await.is_ok()
+    {
+        slot.address = None;
     }
+    super::bake::remove_iso(b, slot).await;
+    b.save(slot).await;
+    Ok(())
+}
 
-    /// Puts the new template in the old one's place.
-    pub(super) async fn swap(&self, slot: &mut BakeSlot, old: &Existing) -> Result<(), String> {
-        let vmid = slot.vmid.ok_or("the new template has no VMID")?;
-        let px = self.shared.proxmox();
-        px.update_config_sync(&old.node, old.vmid, &set("name", retired_name(&slot.os)))
-            .await
-            .map_err(|e| format!("the old template {} could not be renamed: {e}", old.vmid))?;
-        let canonical = format!("nimbus-{}", slot.os);
-        px.update_config_sync(&slot.node, vmid, &set("name", canonical.clone()))
-            .await
-            .map_err(|e| format!("the new template {vmid} could not be renamed: {e}"))?;
-        slot.name = canonical;
-        self.save(slot).await;
-        if let Err(e) = self.shared.refresh_templates().await {
-            tracing::warn!(error = %e, "template discovery after a swap failed");
-        }
-        self.retire_pending().await;
-        Ok(())
+/// Puts the new template in the old one's place.
+pub(super) async fn swap(b: &Bakery, slot: &mut BakeSlot, old: &Existing) -> Result<(), String> {
+    let vmid = slot.vmid.ok_or("the new template has no VMID")?;
+    let px = b.shared.proxmox();
+    px.update_config_sync(&old.node, old.vmid, &set("name", retired_name(&slot.os)))
+        .await
+        .map_err(|e| format!("the old template {} could not be renamed: {e}", old.vmid))?;
+    let canonical = format!("nimbus-{}", slot.os);
+    px.update_config_sync(&slot.node, vmid, &set("name", canonical.clone()))
+        .await
+        .map_err(|e| format!("the new template {vmid} could not be renamed: {e}"))?;
+    slot.name = canonical;
+    b.save(slot).await;
+    if let Err(e) = b.shared.refresh_templates().await {
+        tracing::warn!(error = %e, "template discovery after a swap failed");
     }
+    retire_pending(b).await;
+    Ok(())
+}
 
-    /// Destroys every retired template nothing depends on any more; returns (destroyed, kept).
-    pub async fn retire_pending(&self) -> (usize, Vec<VmId>) {
-        let Some(px) = self.shared.ports.proxmox.as_deref() else {
-            return (0, Vec::new());
-        };
-        let Ok(read) = self.shared.cluster.read_fresh().await else {
-            return (0, Vec::new());
-        };
-        let guests: Vec<_> = read
-            .value
-            .iter()
-            .filter_map(|r| match r {
-                ClusterResource::Guest(g) if g.kind == GuestKind::Qemu => Some(g.clone()),
-                _ => None,
-            })
-            .collect();
-        let retired: Vec<_> = guests
-            .iter()
-            .filter(|g| {
-                g.template
-                    && g.name
-                        .as_deref()
-                        .is_some_and(|n| n.starts_with("nimbus-") && n.ends_with("-retired"))
-            })
-            .collect();
-        let (mut destroyed, mut kept) = (0, Vec::new());
-        for t in retired {
-            let base = format!("base-{}-", t.vmid.get());
-            let mut depended = false;
-            for g in guests.iter().filter(|g| !g.template) {
-                match px.vm_config(&g.node, g.vmid).await {
-                    Ok(c) if c.entries.values().any(|v| v.contains(&base)) => depended = true,
-                    Ok(_) => {}
-                    Err(_) => depended = true,
-                }
-                if depended {
-                    break;
-                }
+/// Destroys every retired template nothing depends on any more; returns (destroyed, kept).
+pub(super) async fn retire_pending(b: &Bakery) -> (usize, Vec<VmId>) {
+    let Some(px) = b.shared.ports.proxmox.as_deref() else {
+        return (0, Vec::new());
+    };
+    let Ok(read) = b.shared.cluster.read_fresh().await else {
+        return (0, Vec::new());
+    };
+    let guests: Vec<_> = read
+        .value
+        .iter()
+        .filter_map(|r| match r {
+            ClusterResource::Guest(g) if g.kind == GuestKind::Qemu => Some(g.clone()),
+            _ => None,
+        })
+        .collect();
+    let retired: Vec<_> = guests
+        .iter()
+        .filter(|g| {
+            g.template
+                && g.name
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with("nimbus-") && n.ends_with("-retired"))
+        })
+        .collect();
+    let (mut destroyed, mut kept) = (0, Vec::new());
+    for t in retired {
+        let base = format!("base-{}-", t.vmid.get());
+        let mut depended = false;
+        for g in guests.iter().filter(|g| !g.template) {
+            match px.vm_config(&g.node, g.vmid).await {
+                Ok(c) if c.entries.values().any(|v| v.contains(&base)) => depended = true,
+                Ok(_) => {}
+                Err(_) => depended = true,
             }
-            let busy = px
-                .vm_status(&t.node, t.vmid)
-                .await
-                .map(|st| st.lock.is_some())
-                .unwrap_or(true);
-            if depended || busy {
-                kept.push(t.vmid);
-                continue;
+            if depended {
+                break;
             }
-            match px.delete_vm(&t.node, t.vmid).await {
-                Ok(upid) => match self.wait_task(&upid, Duration::from_secs(300)).await {
-                    Ok(()) => {
-                        tracing::info!(vmid = t.vmid.get(), node = %t.node, "retired template destroyed");
-                        destroyed += 1;
-                    }
-                    Err(e) => {
-                        tracing::warn!(vmid = t.vmid.get(), error = %e, "a retired template could not be destroyed");
-                        kept.push(t.vmid);
-                    }
-                },
+        }
+        let busy = px
+            .vm_status(&t.node, t.vmid)
+            .await
+            .map(|st| st.lock.is_some())
+            .unwrap_or(true);
+        if depended || busy {
+            kept.push(t.vmid);
+            continue;
+        }
+        match px.delete_vm(&t.node, t.vmid).await {
+            Ok(upid) => match b.wait_task(&upid, Duration::from_secs(300)).await {
+                Ok(()) => {
+                    tracing::info!(vmid = t.vmid.get(), node = %t.node, "retired template destroyed");
+                    destroyed += 1;
+                }
                 Err(e) => {
                     tracing::warn!(vmid = t.vmid.get(), error = %e, "a retired template could not be destroyed");
                     kept.push(t.vmid);
                 }
+            },
+            Err(e) => {
+                tracing::warn!(vmid = t.vmid.get(), error = %e, "a retired template could not be destroyed");
+                kept.push(t.vmid);
             }
         }
-        (destroyed, kept)
     }
-}
-
-/// The job that destroys retired templates once nothing depends on them.
-pub struct TemplateRetirement(pub std::sync::Arc<Bootstrap>);
-
-#[async_trait]
-impl Job for TemplateRetirement {
-    fn name(&self) -> &'static str {
-        "template_retirement"
-    }
-
-    fn title(&self) -> &'static str {
-        "Destroy replaced templates nothing depends on any more"
-    }
-
-    async fn tick(&self, _now: DateTime<Utc>) -> JobReport {
-        if self.0.is_running() || self.0.shared.ports.proxmox.is_none() {
-            return JobReport::quiet("Nothing to do now.");
-        }
-        let (destroyed, kept) = self.0.retire_pending().await;
-        let line = format!(
-            "{destroyed} retired templates destroyed; {} kept because VMs still depend on them.",
-            kept.len()
-        );
-        if destroyed > 0 {
-            JobReport::changed(line)
-        } else {
-            JobReport::quiet(line)
-        }
-    }
+    (destroyed, kept)
 }

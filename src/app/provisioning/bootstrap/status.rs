@@ -4,35 +4,9 @@
 
 use chrono::{DateTime, Utc};
 
+use super::cell_state::CellState;
 use crate::domain::cluster::NodeName;
 use crate::domain::vmid::VmId;
-
-/// A node × OS cell's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CellState {
-    /// A template is there (healthy or not: see `rebuild`).
-    Present,
-    /// No template and no bake under way.
-    Missing,
-    /// Waiting its turn in a running bootstrap.
-    Queued,
-    /// Being baked now.
-    Baking,
-    /// The last bake failed (see `reason`); no template (or the old one is still used).
-    Failed,
-}
-
-impl CellState {
-    pub fn key(self) -> &'static str {
-        match self {
-            CellState::Present => "present",
-            CellState::Missing => "missing",
-            CellState::Queued => "queued",
-            CellState::Baking => "baking",
-            CellState::Failed => "failed",
-        }
-    }
-}
 
 /// One node × OS.
 #[derive(Debug, Clone, PartialEq, Eq)]

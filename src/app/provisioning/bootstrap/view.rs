@@ -3,128 +3,127 @@
 
 use std::collections::BTreeMap;
 
-use super::Bootstrap;
+use super::bakery::Bakery;
+use super::cell_state::CellState;
 use super::request::BootstrapError;
-use super::status::{BootstrapStatus, CellState, NodeRow, OsColumn, TemplateCell};
+use super::status::{BootstrapStatus, NodeRow, OsColumn, TemplateCell};
 use crate::domain::bootstrap::{BakePhase, Outcome};
 use crate::domain::cidata::BAKE_VERSION;
 use crate::ports::proxmox::{ClusterResource, NodeState};
 
-impl Bootstrap {
-    /// Every node × OS with its template and its last bake.
-    pub async fn status(&self) -> Result<BootstrapStatus, BootstrapError> {
-        let s = &self.shared;
-        let px = s.ports.proxmox.as_deref().ok_or(BootstrapError::NoCluster)?;
-        let slots = self.bakes.bakes().await?;
-        let running = self.is_running();
-        let mut partial = false;
-        let mut nodes: Vec<NodeRow> = match px.nodes().await {
-            Ok(list) => list
-                .into_iter()
-                .map(|n| NodeRow {
-                    online: n.state == NodeState::Online,
-                    name: n.name,
-                })
-                .collect(),
-            Err(_) => {
-                partial = true;
-                Vec::new()
-            }
-        };
-        for slot in &slots {
-            if !nodes.iter().any(|n| n.name == slot.node) {
-                nodes.push(NodeRow {
-                    name: slot.node.clone(),
-                    online: false,
-                });
-            }
+/// Every node × OS with its template and its last bake.
+pub(super) async fn status(b: &Bakery) -> Result<BootstrapStatus, BootstrapError> {
+    let s = &b.shared;
+    let px = s.ports.proxmox.as_deref().ok_or(BootstrapError::NoCluster)?;
+    let slots = b.bakes.bakes().await?;
+    let running = b.is_running();
+    let mut partial = false;
+    let mut nodes: Vec<NodeRow> = match px.nodes().await {
+        Ok(list) => list
+            .into_iter()
+            .map(|n| NodeRow {
+                online: n.state == NodeState::Online,
+                name: n.name,
+            })
+            .collect(),
+        Err(_) => {
+            partial = true;
+            Vec::new()
         }
-        nodes.sort_by(|a, b| a.name.cmp(&b.name));
-        let by_cell: BTreeMap<_, _> = slots.iter().map(|sl| ((sl.node.clone(), sl.os.clone()), sl)).collect();
-        let templates = s.templates();
-        let now = s.ports.clock.now();
-        let mut cells = Vec::new();
-        for node in &nodes {
-            for image in s.images.images() {
-                let os = image.key().to_owned();
-                let slot = by_cell.get(&(node.name.clone(), os.clone())).copied();
-                let template = templates.for_node(&os, &node.name);
-                let in_progress = slot.is_some_and(|sl| !sl.phase.is_finished() && running);
-                let state = match (in_progress, slot.map(|sl| &sl.phase), template) {
-                    (true, Some(BakePhase::Queued), _) => CellState::Queued,
-                    (true, _, _) => CellState::Baking,
-                    (false, _, Some(_)) => CellState::Present,
-                    (false, Some(BakePhase::Failed { .. }), None) => CellState::Failed,
-                    _ => CellState::Missing,
-                };
-                let built_at = slot
-                    .filter(|sl| {
-                        matches!(
-                            sl.phase,
-                            BakePhase::Done {
-                                outcome: Outcome::Created | Outcome::Replaced
-                            }
-                        ) && template.is_some_and(|t| Some(t.vmid) == sl.vmid)
-                    })
-                    .and_then(|sl| sl.finished_at)
-                    .or_else(|| template.and_then(|t| t.health.created));
-                cells.push(TemplateCell {
-                    node: node.name.clone(),
-                    os,
-                    state,
-                    vmid: template.map(|t| t.vmid),
-                    shared: template.is_some_and(|t| t.shared),
-                    bake_version: template.and_then(|t| t.health.bake_version),
-                    built_at,
-                    phase: slot.map(|sl| sl.phase.key()),
-                    words: slot.map(|sl| sl.phase.words()),
-                    percent: slot.map(|sl| sl.phase.percent()),
-                    reason: slot.and_then(|sl| match &sl.phase {
-                        BakePhase::Failed { reason } => Some(reason.clone()),
-                        _ => None,
-                    }),
-                    last_run_at: slot.map(|sl| sl.queued_at),
-                    last_finished_at: slot.and_then(|sl| sl.finished_at),
-                    rebuild: template
-                        .and_then(|t| t.health.rebuild_reason(BAKE_VERSION, built_at, now))
-                        .map(|r| r.words()),
-                });
-            }
+    };
+    for slot in &slots {
+        if !nodes.iter().any(|n| n.name == slot.node) {
+            nodes.push(NodeRow {
+                name: slot.node.clone(),
+                online: false,
+            });
         }
-        let retired = match s.cluster.read_within(chrono::Duration::seconds(30)).await {
-            Ok(read) => read
-                .value
-                .iter()
-                .filter_map(|r| match r {
-                    ClusterResource::Guest(g)
-                        if g.template && g.name.as_deref().is_some_and(|n| n.ends_with("-retired")) =>
-                    {
-                        Some(g.vmid)
-                    }
-                    _ => None,
-                })
-                .collect(),
-            Err(_) => {
-                partial = true;
-                Vec::new()
-            }
-        };
-        Ok(BootstrapStatus {
-            running,
-            bake_version: BAKE_VERSION,
-            nodes,
-            oses: s
-                .images
-                .images()
-                .iter()
-                .map(|i| OsColumn {
-                    key: i.key().to_owned(),
-                    label: i.label().to_owned(),
-                })
-                .collect(),
-            cells,
-            retired,
-            partial,
-        })
     }
+    nodes.sort_by(|a, b| a.name.cmp(&b.name));
+    let by_cell: BTreeMap<_, _> = slots.iter().map(|sl| ((sl.node.clone(), sl.os.clone()), sl)).collect();
+    let templates = s.templates();
+    let now = s.ports.clock.now();
+    let mut cells = Vec::new();
+    for node in &nodes {
+        for image in s.images.images() {
+            let os = image.key().to_owned();
+            let slot = by_cell.get(&(node.name.clone(), os.clone())).copied();
+            let template = templates.for_node(&os, &node.name);
+            let in_progress = slot.is_some_and(|sl| !sl.phase.is_finished() && running);
+            let state = match (in_progress, slot.map(|sl| &sl.phase), template) {
+                (true, Some(BakePhase::Queued), _) => CellState::Queued,
+                (true, _, _) => CellState::Baking,
+                (false, _, Some(_)) => CellState::Present,
+                (false, Some(BakePhase::Failed { .. }), None) => CellState::Failed,
+                _ => CellState::Missing,
+            };
+            let built_at = slot
+                .filter(|sl| {
+                    matches!(
+                        sl.phase,
+                        BakePhase::Done {
+                            outcome: Outcome::Created | Outcome::Replaced
+                        }
+                    ) && template.is_some_and(|t| Some(t.vmid) == sl.vmid)
+                })
+                .and_then(|sl| sl.finished_at)
+                .or_else(|| template.and_then(|t| t.health.created));
+            cells.push(TemplateCell {
+                node: node.name.clone(),
+                os,
+                state,
+                vmid: template.map(|t| t.vmid),
+                shared: template.is_some_and(|t| t.shared),
+                bake_version: template.and_then(|t| t.health.bake_version),
+                built_at,
+                phase: slot.map(|sl| sl.phase.key()),
+                words: slot.map(|sl| sl.phase.words()),
+                percent: slot.map(|sl| sl.phase.percent()),
+                reason: slot.and_then(|sl| match &sl.phase {
+                    BakePhase::Failed { reason } => Some(reason.clone()),
+                    _ => None,
+                }),
+                last_run_at: slot.map(|sl| sl.queued_at),
+                last_finished_at: slot.and_then(|sl| sl.finished_at),
+                rebuild: template
+                    .and_then(|t| t.health.rebuild_reason(BAKE_VERSION, built_at, now))
+                    .map(|r| r.words()),
+            });
+        }
+    }
+    let retired = match s.cluster.read_within(chrono::Duration::seconds(30)).await {
+        Ok(read) => read
+            .value
+            .iter()
+            .filter_map(|r| match r {
+                ClusterResource::Guest(g)
+                    if g.template && g.name.as_deref().is_some_and(|n| n.ends_with("-retired")) =>
+                {
+                    Some(g.vmid)
+                }
+                _ => None,
+            })
+            .collect(),
+        Err(_) => {
+            partial = true;
+            Vec::new()
+        }
+    };
+    Ok(BootstrapStatus {
+        running,
+        bake_version: BAKE_VERSION,
+        nodes,
+        oses: s
+            .images
+            .images()
+            .iter()
+            .map(|i| OsColumn {
+                key: i.key().to_owned(),
+                label: i.label().to_owned(),
+            })
+            .collect(),
+        cells,
+        retired,
+        partial,
+    })
 }
