@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod fetch;
 pub mod http;
+pub mod image_server;
 pub mod lan;
 pub mod oauth;
 pub mod passwords;
