@@ -2,6 +2,7 @@
 //! with the seed from `SIM_SEED` and the invariants checked at every step of every run.
 
 mod at_rest;
+mod bootstrap;
 
 mod crash;
 mod faults;

@@ -73,7 +73,7 @@ async fn with_shared_disk_storage_one_template_per_os_serves_every_node() {
     assert_eq!(outcomes(&slots), vec!["created"; 4], "{summary}");
     assert_eq!(boot.templates().len(), 4);
     boot.assert_all_baked();
-    boot.vms.discovery.tick(chrono::Utc::now()).await;
+    nimbus::app::jobs::Job::tick(boot.vms.discovery.as_ref(), chrono::Utc::now()).await;
     let status = boot.bootstrap.status().await.unwrap();
     assert_eq!(status.cells.len(), 20);
     assert!(
@@ -142,7 +142,7 @@ async fn offline_nodes_are_left_out_and_said_so() {
 #[tokio::test]
 async fn a_checksum_mismatch_fails_that_os_cleanly_and_the_rest_is_baked() {
     let boot = Boot::new(Scenario::empty(2)).await;
-    boot.images.corrupt("debian-12");
+    boot.images.corrupt("debian-12").unwrap();
     let (slots, summary) = boot.run(BootstrapRequest::default()).await;
     let failed: Vec<_> = slots.iter().filter(|s| s.phase.key() == "failed").collect();
     assert_eq!(failed.len(), 2, "{summary}");

@@ -83,7 +83,7 @@ async fn force_swaps_in_a_new_template_and_retires_the_old_once_no_linked_clone_
     );
     assert_eq!(names[1].1, "nimbus-debian-12");
     boot.assert_all_baked();
-    boot.vms.discovery.tick(chrono::Utc::now()).await;
+    nimbus::app::jobs::Job::tick(boot.vms.discovery.as_ref(), chrono::Utc::now()).await;
     let status = boot.bootstrap.status().await.unwrap();
     let cell = status.cells.iter().find(|c| c.os == "debian-12").unwrap();
     assert_eq!(
