@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use nimbus::adapters::proxmox::rest::{ErrorFormat, Exchange as Recorded, Recorder};
-use nimbus::adapters::proxmox::sim::{Profile, Scenario};
+use nimbus::adapters::proxmox::sim::Profile;
 
 use super::HarnessKind;
 use super::http_face::HttpHarness;
@@ -27,10 +27,7 @@ fn converted(r: Recorded) -> Exchange {
 }
 
 async fn harness(kind: HarnessKind, recorder: &Recorder) -> HttpHarness {
-    let scenario = match kind {
-        HarnessKind::DefaultCluster => Scenario::default_cluster(3),
-        HarnessKind::SharedTemplates => Scenario::default_cluster(3).shared_templates(),
-    };
+    let scenario = kind.scenario();
     HttpHarness::with(scenario, Profile::Bench, ErrorFormat::Modern, Some(recorder.clone())).await
 }
 

@@ -36,10 +36,7 @@ pub struct HttpHarness {
 
 impl HttpHarness {
     pub async fn new(kind: HarnessKind, format: ErrorFormat) -> Self {
-        let scenario = match kind {
-            HarnessKind::DefaultCluster => Scenario::default_cluster(3),
-            HarnessKind::SharedTemplates => Scenario::default_cluster(3).shared_templates(),
-        };
+        let scenario = kind.scenario();
         Self::with(scenario, Profile::Bench, format, None).await
     }
 

@@ -13,6 +13,8 @@ mod cluster;
 mod config;
 mod faults;
 mod fidelity;
+mod file_server;
+mod guest_ops;
 mod http_face;
 mod journey;
 mod offline;
@@ -21,6 +23,7 @@ mod scopes;
 mod sim_face;
 mod storage;
 mod tasks;
+mod transfers;
 mod vm;
 mod wire;
 
@@ -55,6 +58,20 @@ pub enum HarnessKind {
     DefaultCluster,
     /// Three nodes; templates 9000..=9003 on the shared `ceph-pool`, living on pve1.
     SharedTemplates,
+    /// `DefaultCluster` on PVE 8.2.4, before the `import` content type.
+    OlderRelease,
+}
+
+impl HarnessKind {
+    /// The scenario a harness of this kind starts from.
+    pub fn scenario(self) -> nimbus::adapters::proxmox::sim::Scenario {
+        use nimbus::adapters::proxmox::sim::Scenario;
+        match self {
+            Self::DefaultCluster => Scenario::default_cluster(3),
+            Self::SharedTemplates => Scenario::default_cluster(3).shared_templates(),
+            Self::OlderRelease => Scenario::default_cluster(3).with_pve_version("8.2.4"),
+        }
+    }
 }
 
 /// Every contract function with the cluster it starts from. A face passes the name of a macro
@@ -124,6 +141,16 @@ macro_rules! contracts {
             scopes::a_for_fault_expires_with_simulated_time: DefaultCluster,
             scopes::an_until_cleared_fault_lasts_until_it_is_cleared: DefaultCluster,
             journey::a_vm_goes_from_template_to_reachable_and_back_to_nothing: DefaultCluster,
+            transfers::download_url_verifies_a_checksum_and_shows_progress_as_time_passes: DefaultCluster,
+            transfers::download_url_fails_off_loopback_and_on_an_http_error: DefaultCluster,
+            transfers::import_content_needs_pve_8_3_or_later: OlderRelease,
+            transfers::upload_iso_stores_an_iso_that_delete_volume_removes: DefaultCluster,
+            transfers::a_cdrom_holds_an_uploaded_iso_but_never_replaces_a_cloud_init_drive: DefaultCluster,
+            guest_ops::a_guest_cleans_cloud_init_and_powers_itself_off: DefaultCluster,
+            guest_ops::a_vm_created_from_a_cloud_image_runs_but_has_no_agent: DefaultCluster,
+            guest_ops::a_download_failure_fault_fails_the_download_task: DefaultCluster,
+            guest_ops::a_corrupted_download_fails_its_checksum: DefaultCluster,
+            guest_ops::a_full_storage_fails_downloads_and_uploads_with_no_space: DefaultCluster,
         }
     };
 }

@@ -29,10 +29,7 @@ pub struct SimHarness {
 
 impl SimHarness {
     pub fn new(kind: HarnessKind) -> Self {
-        let scenario = match kind {
-            HarnessKind::DefaultCluster => Scenario::default_cluster(3),
-            HarnessKind::SharedTemplates => Scenario::default_cluster(3).shared_templates(),
-        };
+        let scenario = kind.scenario();
         Self::with(scenario, Profile::Bench, SEED)
     }
 

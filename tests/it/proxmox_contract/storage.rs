@@ -3,13 +3,13 @@
 
 use nimbus::ports::proxmox::{DownloadRequest, PowerStatus, ProxmoxError, StorageStatus};
 
+use super::file_server::FileServer;
 use super::*;
 
-const IMAGE_URL: &str = "http://127.0.0.1:8080/noble-server-cloudimg-amd64.qcow2";
-
-fn import(filename: &str) -> DownloadRequest {
+/// A download of Ubuntu's cloud image from the test's loopback file server, stored as `filename`.
+pub fn import(files: &FileServer, filename: &str) -> DownloadRequest {
     DownloadRequest {
-        url: IMAGE_URL.into(),
+        url: files.url("noble-server-cloudimg-amd64.img"),
         content: "import".into(),
         filename: filename.into(),
         checksum: None,
@@ -94,9 +94,10 @@ pub async fn a_full_clone_takes_space_on_local_lvm_and_shows_in_its_content(h: &
 
 pub async fn download_url_puts_an_import_image_on_local_once(h: &dyn Harness) {
     let p = h.proxmox();
+    let files = FileServer::start().await;
     let before = status(h, "local").await;
     let upid = p
-        .download_url(&pve1(), "local", &import("noble.qcow2"))
+        .download_url(&pve1(), "local", &import(&files, "noble.qcow2"))
         .await
         .expect("download");
     assert_eq!(upid.kind(), "download");
@@ -112,7 +113,7 @@ pub async fn download_url_puts_an_import_image_on_local_once(h: &dyn Harness) {
     assert!(status(h, "local").await.avail < before.avail, "the image takes space");
 
     let again = p
-        .download_url(&pve1(), "local", &import("noble.qcow2"))
+        .download_url(&pve1(), "local", &import(&files, "noble.qcow2"))
         .await
         .expect("accepted");
     let error = wait_error(h, &again, "download over an existing file").await;
@@ -126,8 +127,9 @@ pub async fn download_url_puts_an_import_image_on_local_once(h: &dyn Harness) {
 
 pub async fn download_url_refuses_wrong_file_names_and_storages(h: &dyn Harness) {
     let p = h.proxmox();
+    let files = FileServer::start().await;
     let e = expect_err(
-        p.download_url(&pve1(), "local", &import("noble.img")).await,
+        p.download_url(&pve1(), "local", &import(&files, "noble.img")).await,
         ".img for import",
     );
     match &e {
@@ -135,12 +137,13 @@ pub async fn download_url_refuses_wrong_file_names_and_storages(h: &dyn Harness)
         other => panic!(".img for import gave {other:?}"),
     }
     let e = expect_err(
-        p.download_url(&pve1(), "local-lvm", &import("noble.qcow2")).await,
+        p.download_url(&pve1(), "local-lvm", &import(&files, "noble.qcow2"))
+            .await,
         "lvmthin",
     );
     assert!(matches!(e, ProxmoxError::Refused(_)), "{e:?}");
     let e = expect_err(
-        p.download_url(&pve1(), "nfs-9", &import("noble.qcow2")).await,
+        p.download_url(&pve1(), "nfs-9", &import(&files, "noble.qcow2")).await,
         "unknown storage",
     );
     assert!(matches!(e, ProxmoxError::NotFound(_)), "{e:?}");
@@ -153,8 +156,9 @@ pub async fn download_url_refuses_wrong_file_names_and_storages(h: &dyn Harness)
 
 pub async fn create_vm_makes_a_vm_from_an_imported_cloud_image(h: &dyn Harness) {
     let p = h.proxmox();
+    let files = FileServer::start().await;
     let upid = p
-        .download_url(&pve1(), "local", &import("noble.qcow2"))
+        .download_url(&pve1(), "local", &import(&files, "noble.qcow2"))
         .await
         .expect("download");
     wait_ok(h, &upid, "download").await;

@@ -73,6 +73,8 @@ const REQUIRED: &[(&str, &str)] = &[
     ("GET", "/nodes/{node}/storage/{storage}/status"),
     ("GET", "/nodes/{node}/storage/{storage}/content"),
     ("POST", "/nodes/{node}/storage/{storage}/download-url"),
+    ("POST", "/nodes/{node}/storage/{storage}/upload"),
+    ("DELETE", "/nodes/{node}/storage/{storage}/content/{volume}"),
     ("GET", "/nodes/{node}/tasks/{upid}/status"),
     ("GET", "/nodes/{node}/tasks/{upid}/log"),
 ];

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 
 use super::HttpProxmox;
 use super::shapes;
-use super::transport::Call;
+use super::transport::{Call, FilePart};
 use super::wire::{Params, config_params, power_params, segment, size_param};
 use crate::domain::cluster::NodeName;
 use crate::domain::upid::Upid;
@@ -206,28 +206,35 @@ impl Proxmox for HttpProxmox {
     }
 
     async fn download_url(&self, node: &NodeName, storage: &str, request: &DownloadRequest) -> ProxmoxResult<Upid> {
+        let checksum = request.checksum.as_ref();
         let params = Params::new()
             .add("url", &request.url)
             .add("content", &request.content)
-            .add("filename", &request.filename);
+            .add("filename", &request.filename)
+            .maybe("checksum", checksum.map(|c| c.value.as_str()))
+            .maybe("checksum-algorithm", checksum.map(|c| c.algorithm.as_str()));
         let call = Call::post(storage_path(node, storage, "/download-url"))
             .on(node)
             .params(params);
         self.upid_of(call).await
     }
 
-    async fn upload_iso(
-        &self,
-        _node: &NodeName,
-        _storage: &str,
-        _filename: &str,
-        _bytes: Vec<u8>,
-    ) -> ProxmoxResult<Upid> {
-        Err(ProxmoxError::Refused("ISO upload is not available yet".into()))
+    async fn upload_iso(&self, node: &NodeName, storage: &str, filename: &str, bytes: Vec<u8>) -> ProxmoxResult<Upid> {
+        let file = FilePart {
+            field: "filename",
+            file_name: filename.to_owned(),
+            bytes,
+        };
+        let call = Call::post(storage_path(node, storage, "/upload"))
+            .on(node)
+            .params(Params::new().add("content", "iso"))
+            .file(file);
+        self.upid_of(call).await
     }
 
-    async fn delete_volume(&self, _node: &NodeName, _storage: &str, _volid: &str) -> ProxmoxResult<Upid> {
-        Err(ProxmoxError::Refused("volume deletion is not available yet".into()))
+    async fn delete_volume(&self, node: &NodeName, storage: &str, volid: &str) -> ProxmoxResult<Upid> {
+        let call = Call::delete(storage_path(node, storage, &format!("/content/{}", segment(volid)))).on(node);
+        self.upid_of(call).await
     }
 
     async fn task_status(&self, upid: &Upid) -> ProxmoxResult<TaskStatus> {

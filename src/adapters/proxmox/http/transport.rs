@@ -1,5 +1,5 @@
 //! One call on the wire: parameters in the query (GET, DELETE) or a form body with a length
-//! (POST, PUT), a deadline for the whole call, retries for reads only, and the answer as a
+//! (POST, PUT; a multipart body when the call carries a file), a deadline for the whole call, retries for reads only, and the answer as a
 //! [`Reply`] or a classified [`ProxmoxError`].
 //!
 //! Only GETs are retried, and only after a transport failure or a 502/503/504: a retried write
@@ -32,7 +32,18 @@ pub(super) struct Call {
     /// Percent-encoded, starting with `/`.
     pub path: String,
     pub params: Params,
+    /// A file to send: the body becomes `multipart/form-data` with `params` as text parts first
+    /// and this as the last part.
+    pub file: Option<FilePart>,
     pub endpoint: Endpoint,
+}
+
+/// The file part of a multipart upload: the form field, the file's name and its bytes.
+#[derive(Debug, Clone)]
+pub(super) struct FilePart {
+    pub field: &'static str,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Call {
@@ -41,6 +52,7 @@ impl Call {
             method,
             path,
             params: Params::new(),
+            file: None,
             endpoint: Endpoint {
                 node: None,
                 agent: false,
@@ -66,6 +78,12 @@ impl Call {
 
     pub fn params(mut self, params: Params) -> Self {
         self.params = params;
+        self
+    }
+
+    /// Sends `file` in a multipart body after the parameters.
+    pub fn file(mut self, file: FilePart) -> Self {
+        self.file = Some(file);
         self
     }
 
@@ -152,6 +170,12 @@ impl HttpProxmox {
                 url.push_str(&call.params.encode());
             }
             self.client.request(call.method.clone(), url)
+        } else if let Some(file) = &call.file {
+            // Every part has a known length, so reqwest states the body's length: Proxmox
+            // refuses chunked requests, uploads included.
+            self.client
+                .request(call.method.clone(), url)
+                .multipart(call.params.multipart(file))
         } else {
             // A body of known length, stated even when empty: Proxmox refuses chunked requests.
             let body = call.params.encode();

@@ -48,6 +48,20 @@ impl Params {
         self.0.is_empty()
     }
 
+    /// `multipart/form-data`: each parameter as a text part, then `file`. Every part has a known
+    /// length, so the whole body has one.
+    pub fn multipart(&self, file: &super::transport::FilePart) -> reqwest::multipart::Form {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in &self.0 {
+            form = form.text(k.clone(), v.clone());
+        }
+        let part = reqwest::multipart::Part::bytes(file.bytes.clone())
+            .file_name(file.file_name.clone())
+            .mime_str("application/octet-stream")
+            .expect("a valid MIME type");
+        form.part(file.field, part)
+    }
+
     /// `application/x-www-form-urlencoded`: a space becomes `+`, `%` becomes `%25`, so a value
     /// that is itself percent-encoded (`sshkeys`) arrives double-encoded, as Proxmox wants.
     pub fn encode(&self) -> String {

@@ -5,10 +5,13 @@
 
 mod control;
 mod errors;
+mod multipart;
 mod params;
 mod routes;
 mod shapes;
+mod storage;
 mod tls;
+mod token;
 mod wire;
 
 use std::convert::Infallible;
@@ -29,62 +32,17 @@ use tokio::task::JoinHandle;
 
 pub use params::{Kind as ParamKind, Param};
 pub use tls::fingerprint_of;
+pub use token::ApiToken;
 pub use wire::{ErrorFormat, Params};
 
 use super::sim::SimCluster;
 use wire::Answer;
 
-/// A Proxmox API token: `USER@REALM!ID=SECRET`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiToken {
-    /// `root@pam!nimbus`.
-    pub token_id: String,
-    pub secret: String,
-}
-
-impl ApiToken {
-    /// Parses `USER@REALM!ID=SECRET`.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let (token_id, secret) = text
-            .rsplit_once('=')
-            .ok_or_else(|| format!("'{text}' is not USER@REALM!ID=SECRET: the '=SECRET' part is missing"))?;
-        let (user, id) = token_id
-            .split_once('!')
-            .ok_or_else(|| "the token needs a token id after '!', as in root@pam!nimbus=SECRET".to_owned())?;
-        if !user.contains('@') || user.starts_with('@') || user.ends_with('@') {
-            return Err(format!("'{user}' is not USER@REALM, as in root@pam"));
-        }
-        if id.is_empty() || secret.is_empty() {
-            return Err("the token id and the secret must not be empty".into());
-        }
-        Ok(Self {
-            token_id: token_id.to_owned(),
-            secret: secret.to_owned(),
-        })
-    }
-
-    /// `root@pam!nimbus` with a random secret.
-    pub fn random() -> Self {
-        Self {
-            token_id: "root@pam!nimbus".into(),
-            secret: uuid::Uuid::new_v4().to_string(),
-        }
-    }
-}
-
-impl std::fmt::Display for ApiToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}={}", self.token_id, self.secret)
-    }
-}
-
-crate::domain::redact::debug_redacted!(ApiToken { token_id } secret { secret });
-
 /// One request and its answer, as a client saw them (fidelity tests record these).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exchange {
     pub method: String,
-    /// After `/api2/json`, e.g. `/nodes/pve1/qemu/100/config`.
+    /// After `/api2/json`, as sent (percent-encoded), e.g. `/nodes/pve1/qemu/100/config`.
     pub path: String,
     /// Query and body parameters, decoded, in order: the query's first.
     pub params: Vec<(String, String)>,
@@ -265,17 +223,21 @@ async fn serve(
 
 async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let method = req.method().as_str().to_owned();
-    let path = wire::percent_decode(&req.uri().path().replace('+', "%2B"));
+    let raw_path = req.uri().path().to_owned();
+    let path = wire::percent_decode(&raw_path.replace('+', "%2B"));
     let query = wire::decode_form(req.uri().query().unwrap_or_default());
     let headers = req.headers().clone();
     let chunked = headers
         .get("transfer-encoding")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
-    let json_body = headers
+    let content_type = headers
         .get("content-type")
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/json"));
+        .unwrap_or_default()
+        .to_owned();
+    let json_body = content_type.to_ascii_lowercase().starts_with("application/json");
+    let upload_boundary = multipart::boundary(&content_type);
 
     if let Some(rest) = path.strip_prefix("/_sim") {
         let body = match Limited::new(req.into_body(), wire::MAX_BODY).collect().await {
@@ -295,7 +257,12 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
     if chunked {
         return Answer::not_implemented("chunked transfer encoding not supported").into_response();
     }
-    let body = match Limited::new(req.into_body(), wire::MAX_BODY).collect().await {
+    let limit = if upload_boundary.is_some() {
+        multipart::MAX_UPLOAD
+    } else {
+        wire::MAX_BODY
+    };
+    let body = match Limited::new(req.into_body(), limit).collect().await {
         Ok(b) => b.to_bytes(),
         Err(_) => return Answer::not_implemented("for data too large").into_response(),
     };
@@ -304,7 +271,19 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
     }
     let query_len = query.0.len();
     let mut params = query;
-    if !body.is_empty() {
+    let mut file = None;
+    if let Some(boundary) = &upload_boundary {
+        match multipart::parse(&body, boundary) {
+            Ok((mut fields, part)) => {
+                if let Some(part) = &part {
+                    fields.0.push((part.field.clone(), part.file_name.clone()));
+                }
+                params.merge_missing(fields);
+                file = part;
+            }
+            Err(e) => return Answer::invalid(&[(String::new(), e)], shared.routes.format).into_response(),
+        }
+    } else if !body.is_empty() {
         let from_body = if json_body {
             match wire::decode_json(&body) {
                 Ok(p) => p,
@@ -315,7 +294,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
         };
         params.merge_missing(from_body);
     }
-    let answer = routes::answer(&shared.routes, &method, &api_path, &params).await;
+    let answer = routes::answer(&shared.routes, &method, &api_path, &params, file).await;
     tracing::debug!(
         method,
         path = api_path,
@@ -325,7 +304,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
     if let Some(recorder) = &shared.recorder {
         recorder.push(Exchange {
             method: method.clone(),
-            path: api_path,
+            path: raw_path.strip_prefix("/api2/json").unwrap_or(&raw_path).to_owned(),
             params: params.0.clone(),
             query_len,
             json_body,
@@ -363,27 +342,4 @@ async fn authenticate(shared: &Shared, headers: &hyper::HeaderMap) -> Option<Ans
         tokio::time::sleep(shared.auth_failure_delay).await;
     }
     Some(Answer::empty(401, "Authentication failed!"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_parse_user_realm_id_and_secret() {
-        let t = ApiToken::parse("root@pam!nimbus=5e3c-secret").unwrap();
-        assert_eq!(t.token_id, "root@pam!nimbus");
-        assert_eq!(t.secret, "5e3c-secret");
-        assert_eq!(t.to_string(), "root@pam!nimbus=5e3c-secret");
-        assert!(!format!("{t:?}").contains("5e3c"));
-        for bad in [
-            "root@pam!nimbus",
-            "root!nimbus=x",
-            "root@pam=x",
-            "root@pam!=x",
-            "root@pam!n=",
-        ] {
-            assert!(ApiToken::parse(bad).is_err(), "{bad}");
-        }
-    }
 }

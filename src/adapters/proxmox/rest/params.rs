@@ -179,6 +179,24 @@ pub mod spec {
         opt("compression", Kind::Str),
         opt("verify-certificates", Kind::Bool),
     ];
+    /// `filename` is the file part's name, set by the multipart reader.
+    pub const UPLOAD: &[Param] = &[
+        req("content", Kind::Enum(&["iso", "vztmpl", "import"])),
+        req("filename", Kind::MaxLen(255)),
+        opt("checksum", Kind::Str),
+        opt(
+            "checksum-algorithm",
+            Kind::Enum(&["md5", "sha1", "sha224", "sha256", "sha384", "sha512"]),
+        ),
+        opt("tmpfilename", Kind::Str),
+    ];
+    pub const VOLUME_DELETE: &[Param] = &[opt(
+        "delay",
+        Kind::Int {
+            min: Some(1),
+            max: Some(30),
+        },
+    )];
     pub const TASK_LOG: &[Param] = &[
         opt("start", NON_NEGATIVE),
         opt("limit", NON_NEGATIVE),

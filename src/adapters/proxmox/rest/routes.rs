@@ -7,6 +7,7 @@
 use serde_json::{Value, json};
 
 use super::errors::{Call, error_answer};
+use super::multipart::FilePart;
 use super::params::{self, Param, spec};
 use super::shapes::*;
 use super::wire::{Answer, ErrorFormat, Params};
@@ -26,9 +27,9 @@ pub struct Context {
 }
 
 /// Answers one `/api2/json` request; `path` is the part after `/api2/json`.
-pub async fn answer(ctx: &Context, method: &str, path: &str, params: &Params) -> Answer {
+pub async fn answer(ctx: &Context, method: &str, path: &str, params: &Params, file: Option<FilePart>) -> Answer {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    match route(ctx, method, &segments, params).await {
+    match route(ctx, method, &segments, params, file).await {
         Ok(answer) => answer,
         Err(Refusal::Invalid(errors)) => Answer::invalid(&errors, ctx.format),
         Err(Refusal::Pve(call, e)) => error_answer(&e, call, ctx),
@@ -36,7 +37,7 @@ pub async fn answer(ctx: &Context, method: &str, path: &str, params: &Params) ->
     }
 }
 
-enum Refusal {
+pub(super) enum Refusal {
     Invalid(Vec<(String, String)>),
     Pve(Call, ProxmoxError),
     NoRoute,
@@ -48,13 +49,13 @@ impl From<ProxmoxError> for Refusal {
     }
 }
 
-type Routed = Result<Answer, Refusal>;
+pub(super) type Routed = Result<Answer, Refusal>;
 
-fn checked(params: &Params, spec: &[Param], config_keys: bool) -> Result<(), Refusal> {
+pub(super) fn checked(params: &Params, spec: &[Param], config_keys: bool) -> Result<(), Refusal> {
     params::check(params, spec, config_keys).map_err(Refusal::Invalid)
 }
 
-fn invalid(param: &str, message: &str) -> Refusal {
+pub(super) fn invalid(param: &str, message: &str) -> Refusal {
     Refusal::Invalid(vec![(param.to_owned(), message.to_owned())])
 }
 
@@ -76,11 +77,11 @@ fn number(params: &Params, key: &str) -> Option<u64> {
     params.get(key).and_then(|v| v.parse().ok())
 }
 
-fn upid_text(upid: &Upid) -> Value {
+pub(super) fn upid_text(upid: &Upid) -> Value {
     Value::String(upid.as_str().to_owned())
 }
 
-async fn route(ctx: &Context, method: &str, seg: &[&str], params: &Params) -> Routed {
+async fn route(ctx: &Context, method: &str, seg: &[&str], params: &Params, file: Option<FilePart>) -> Routed {
     let px = &ctx.proxmox;
     match (method, seg) {
         ("GET", ["version"]) => {
@@ -164,37 +165,9 @@ async fn route(ctx: &Context, method: &str, seg: &[&str], params: &Params) -> Ro
             }
             Ok(Answer::data(Value::Array(rows.iter().map(storage_row).collect())))
         }
-        ("GET", ["nodes", node, "storage", storage, "status"]) => {
-            checked(params, spec::NONE, false)?;
+        (_, ["nodes", node, "storage", storage, rest @ ..]) => {
             let node = node_param(node)?;
-            let status = px.storage_status(&node, storage).await.map_err(|e| match e {
-                ProxmoxError::NotFound(_) => invalid("storage", "No such storage."),
-                other => Refusal::from(other),
-            })?;
-            Ok(Answer::data(storage_row(&status)))
-        }
-        ("GET", ["nodes", node, "storage", storage, "content"]) => {
-            checked(params, spec::STORAGE_CONTENT, false)?;
-            let node = node_param(node)?;
-            let mut items = px
-                .storage_content(&node, storage, params.get("content").map(str::to_owned))
-                .await?;
-            if let Some(vmid) = params.get("vmid") {
-                items.retain(|i| i.vmid.is_some_and(|v| v.get().to_string() == vmid));
-            }
-            Ok(Answer::data(Value::Array(items.iter().map(storage_item).collect())))
-        }
-        ("POST", ["nodes", node, "storage", storage, "download-url"]) => {
-            checked(params, spec::DOWNLOAD_URL, false)?;
-            let node = node_param(node)?;
-            let request = DownloadRequest {
-                url: params.get("url").unwrap_or_default().to_owned(),
-                content: params.get("content").unwrap_or_default().to_owned(),
-                filename: params.get("filename").unwrap_or_default().to_owned(),
-                checksum: None,
-            };
-            let upid = px.download_url(&node, storage, &request).await?;
-            Ok(Answer::data(upid_text(&upid)))
+            super::storage::route(ctx, method, &node, storage, rest, params, file).await
         }
         ("GET", ["nodes", node, "tasks", upid, what @ ("status" | "log")]) => {
             let spec = if *what == "log" { spec::TASK_LOG } else { spec::NONE };

@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::faults::Fault;
 use super::model::Model;
-use super::vm::{ExecRecord, Vm};
+use super::vm::Vm;
 use crate::domain::cluster::NodeName;
 use crate::domain::vmid::VmId;
 use crate::ports::proxmox::{AgentInterface, ExecStatus, ProxmoxError, ProxmoxResult};
@@ -50,7 +50,9 @@ impl Model {
                 "VM {vmid} qmp command 'guest-ping' failed - got timeout"
             )));
         }
-        if !self.guest_up(&vm) {
+        // A guest image without the agent boots and answers on the network, but nothing
+        // answers the agent socket.
+        if !self.guest_up(&vm) || !vm.has_agent(self.now) {
             return Err(ProxmoxError::AgentUnavailable("QEMU guest agent is not running".into()));
         }
         let never = self
@@ -116,18 +118,7 @@ impl Model {
         if command.is_empty() {
             return Err(ProxmoxError::Refused("command or input-data (or both) required".into()));
         }
-        self.next_pid += 1;
-        let pid = self.next_pid;
-        let vm = self.vms.get_mut(&vmid).expect("checked above");
-        vm.execs.insert(
-            pid,
-            ExecRecord {
-                command: command.to_vec(),
-                exit_code: 0,
-            },
-        );
-        self.event(format!("agent exec on {vmid}: {}", command.join(" ")));
-        Ok(pid)
+        Ok(self.guest_exec(vmid, command))
     }
 
     pub fn agent_exec_status(&mut self, node: &NodeName, vmid: VmId, pid: u32) -> ProxmoxResult<ExecStatus> {
@@ -139,12 +130,8 @@ impl Model {
         Ok(ExecStatus {
             exited: true,
             exit_code: Some(record.exit_code),
-            // The simulated guest runs nothing, but `echo` answers so callers can check plumbing.
-            out: Some(match record.command.split_first() {
-                Some((cmd, args)) if cmd == "echo" => format!("{}\n", args.join(" ")),
-                _ => String::new(),
-            }),
-            err: None,
+            out: Some(record.out.clone()),
+            err: (!record.err.is_empty()).then(|| record.err.clone()),
         })
     }
 

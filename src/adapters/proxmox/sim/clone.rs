@@ -4,7 +4,7 @@
 use super::faults::{Fault, Op};
 use super::model::{Effect, Model};
 use super::profile::Work;
-use super::vm::{Power, Vm, format_size, is_disk_slot};
+use super::vm::{Vm, format_size, is_disk_slot};
 use crate::domain::cluster::NodeName;
 use crate::domain::upid::Upid;
 use crate::domain::vmid::VmId;
@@ -12,19 +12,7 @@ use crate::ports::proxmox::{CloneRequest, ProxmoxError, ProxmoxResult};
 
 impl Model {
     fn placeholder(&self, vmid: VmId, node: &NodeName, lock: &str) -> Vm {
-        Vm {
-            vmid,
-            node: node.clone(),
-            config: [("lock".to_owned(), lock.to_owned())].into(),
-            generation: 0,
-            power: Power::Stopped,
-            booted: None,
-            agent_at: None,
-            busy_until: None,
-            linked_from: None,
-            files: Default::default(),
-            execs: Default::default(),
-        }
+        Vm::new(vmid, node.clone(), [("lock".to_owned(), lock.to_owned())].into())
     }
 
     /// Free bytes of `storage` as seen from `node`, honouring the storage-full fault.
@@ -217,6 +205,8 @@ impl Model {
         vm.generation += 1;
         vm.node = target.clone();
         vm.linked_from = (!full).then_some(source);
+        // The clone's disk is a copy of the source's: it has an agent exactly when the source has.
+        vm.agent_installed = src.has_agent(self.now);
         Ok(())
     }
 
@@ -237,6 +227,8 @@ impl Model {
             entries.insert(k.clone(), value);
         }
         let mut vm = self.placeholder(vmid, node, "create");
+        let entries: Vec<(String, String)> = entries.into_iter().collect();
+        let entries = self.drive_values(&vm, &entries).map_err(super::drives::refusal)?;
         vm.config.extend(entries);
         self.vms.insert(vmid, vm);
         let upid = self.spawn(

@@ -25,10 +25,7 @@ impl Model {
                 *full,
                 storage.as_deref(),
             ),
-            Effect::Config { vmid, change } => {
-                self.apply_change(*vmid, change);
-                Ok(())
-            }
+            Effect::Config { vmid, change } => self.apply_change(*vmid, change),
             Effect::Resize { vmid, disk, bytes } => {
                 let vm = self.vms.get(vmid).ok_or("VM does not exist")?;
                 let (_, storage, _, current) = vm
@@ -73,8 +70,7 @@ impl Model {
             }
             Effect::Stop { vmid } => {
                 let vm = self.vms.get_mut(vmid).ok_or("VM does not exist")?;
-                vm.power = Power::Stopped;
-                vm.agent_at = None;
+                vm.power_off(now);
                 Ok(())
             }
             Effect::Reboot { vmid } => {
@@ -133,8 +129,19 @@ impl Model {
                 vm.generation += 1;
                 Ok(())
             }
-            Effect::Download { file } => {
+            Effect::Download { file, verdict } => {
+                verdict.clone()?;
                 self.files.push(file.clone());
+                Ok(())
+            }
+            Effect::Upload { file } => {
+                let node = file.node.clone();
+                self.files.retain(|f| !(f.volid == file.volid && f.node == node));
+                self.files.push(file.clone());
+                Ok(())
+            }
+            Effect::DeleteVolume { volid, node } => {
+                self.files.retain(|f| !(&f.volid == volid && f.on(node)));
                 Ok(())
             }
         }

@@ -42,20 +42,23 @@ impl SimProxmox {
         }
         result
     }
+
+    /// The second half of a call that already passed [`SimProxmox::call`]'s gate (a download
+    /// after its fetch).
+    fn resume<T>(&self, op: Op, f: impl FnOnce(&mut Model) -> ProxmoxResult<T>) -> ProxmoxResult<T> {
+        let mut m = self.sim.at_now();
+        let result = f(&mut m);
+        if let Err(e) = &result {
+            m.event(format!("{op:?} refused: {e}"));
+        }
+        result
+    }
 }
 
 #[async_trait]
 impl Proxmox for SimProxmox {
     async fn version(&self) -> ProxmoxResult<PveVersion> {
-        self.call(Op::Read, |m| {
-            *m.asked.entry("version").or_default() += 1;
-            Ok(PveVersion {
-                version: "8.4.1".into(),
-                release: "8.4".into(),
-                repoid: "2a5fa54a8503f96d".into(),
-            })
-        })
-        .await
+        self.call(Op::Read, |m| Ok(m.version())).await
     }
 
     async fn nodes(&self) -> ProxmoxResult<Vec<NodeInfo>> {
@@ -180,7 +183,21 @@ impl Proxmox for SimProxmox {
     }
 
     async fn download_url(&self, node: &NodeName, storage: &str, request: &DownloadRequest) -> ProxmoxResult<Upid> {
-        self.call(Op::Download, |m| m.download_url(node, storage, request))
+        // Refuse what Proxmox refuses before fetching anything, then fetch without holding the
+        // model: other calls go on meanwhile, as on a real node.
+        self.call(Op::Download, |m| m.check_download(node, storage, request))
+            .await?;
+        let fetched = super::fetch::fetch(&request.url).await;
+        self.resume(Op::Download, |m| m.download_url(node, storage, request, fetched))
+    }
+
+    async fn upload_iso(&self, node: &NodeName, storage: &str, filename: &str, bytes: Vec<u8>) -> ProxmoxResult<Upid> {
+        self.call(Op::Upload, |m| m.upload_iso(node, storage, filename, bytes))
+            .await
+    }
+
+    async fn delete_volume(&self, node: &NodeName, storage: &str, volid: &str) -> ProxmoxResult<Upid> {
+        self.call(Op::VolumeDelete, |m| m.delete_volume(node, storage, volid))
             .await
     }
 
@@ -190,19 +207,5 @@ impl Proxmox for SimProxmox {
 
     async fn task_log(&self, upid: &Upid, start: u32, limit: u32) -> ProxmoxResult<TaskLog> {
         self.call(Op::Read, |m| m.task_log(upid, start, limit)).await
-    }
-
-    async fn upload_iso(
-        &self,
-        _node: &NodeName,
-        _storage: &str,
-        _filename: &str,
-        _bytes: Vec<u8>,
-    ) -> ProxmoxResult<Upid> {
-        Err(ProxmoxError::Refused("ISO upload is not available yet".into()))
-    }
-
-    async fn delete_volume(&self, _node: &NodeName, _storage: &str, _volid: &str) -> ProxmoxResult<Upid> {
-        Err(ProxmoxError::Refused("volume deletion is not available yet".into()))
     }
 }

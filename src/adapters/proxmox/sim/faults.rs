@@ -27,6 +27,10 @@ pub enum Op {
     Delete,
     Template,
     Download,
+    /// `upload` of a file to a storage.
+    Upload,
+    /// Deleting a volume from a storage.
+    VolumeDelete,
     Agent,
 }
 
@@ -96,6 +100,20 @@ pub enum Fault {
         node: Option<NodeName>,
         storage: String,
     },
+    /// Downloads (on one node, or every node when `None`) fail inside their task with
+    /// `download failed: <reason>` (`Connection reset by peer` when no reason is given).
+    DownloadFailure {
+        #[serde(with = "wire::opt_node", default)]
+        node: Option<NodeName>,
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    /// Downloads (on one node, or every node when `None`) arrive corrupted: a checksum check
+    /// fails with `checksum mismatch`, and without one the damaged file is stored.
+    CorruptDownload {
+        #[serde(with = "wire::opt_node", default)]
+        node: Option<NodeName>,
+    },
     /// The next `nextid` answer is taken by another client right after it is given out.
     NextIdCollision,
     /// Every answer is delayed by this much real time.
@@ -117,7 +135,8 @@ pub enum Fault {
 }
 
 /// How long a fault lasts. `Once` and `Times` count the calls or tasks the fault actually fails
-/// (a refused token, a lost-quorum write, a lock timeout, an agent call, an injected error);
+/// (a refused token, a lost-quorum write, a lock timeout, an agent call, an injected error, a
+/// failed or corrupted download);
 /// faults that describe a condition rather than fail a call (a node offline, a silent VM, a full
 /// storage, a late agent, slowness, a guest ignoring ACPI, a config lock) last until cleared or,
 /// with `For`, for that long.

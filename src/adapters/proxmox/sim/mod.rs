@@ -8,10 +8,14 @@
 
 mod agent;
 mod clone;
+mod drives;
 mod effects;
 mod face;
 pub mod faults;
+mod fetch;
+mod files;
 mod gates;
+mod guest;
 mod model;
 mod profile;
 mod reads;
@@ -47,6 +51,7 @@ pub struct SimCluster {
 impl SimCluster {
     pub fn new(scenario: Scenario, profile: Profile, seed: u64, clock: Arc<dyn Clock>) -> Self {
         let mut model = Model::new(profile, seed, clock.now());
+        model.pve_version = scenario.pve_version.clone();
         install(&mut model, &scenario);
         model.event(format!(
             "cluster of {} nodes, {} VMs, profile {profile:?}, seed {seed}",
@@ -101,6 +106,17 @@ impl SimCluster {
             .collect()
     }
 
+    /// The flags of the last `cloud-init clean` the guest of `vmid` ran, if it ran one.
+    pub fn cloud_init_clean(&self, vmid: VmId) -> Option<Vec<String>> {
+        self.at_now().vms.get(&vmid).and_then(|vm| vm.cloud_init_clean.clone())
+    }
+
+    /// Whether the guest image of `vmid` has the QEMU guest agent right now.
+    pub fn agent_installed(&self, vmid: VmId) -> bool {
+        let m = self.at_now();
+        m.vms.get(&vmid).is_some_and(|vm| vm.has_agent(m.now))
+    }
+
     /// Whether `ip` answers a TCP connection on `port` on the simulated LAN right now.
     pub fn lan_answers(&self, ip: IpAddr, port: u16) -> bool {
         self.at_now().lan_answers(ip, port)
@@ -133,7 +149,8 @@ impl SimCluster {
 fn template_config(vmid: VmId, key: &str, storage: &str, disk_bytes: u64, mac: u64) -> BTreeMap<String, String> {
     let entries = [
         ("name", format!("nimbus-{key}")),
-        ("tags", "nimbus-template".to_owned()),
+        // Baked by the bake recipe's version 1; Proxmox keeps tags sorted.
+        ("tags", "nimbus-baked-v1;nimbus-template".to_owned()),
         ("template", "1".to_owned()),
         ("agent", "1".to_owned()),
         ("cores", "1".to_owned()),
@@ -167,7 +184,11 @@ fn install(model: &mut Model, scenario: &Scenario) {
     model.storages.push(Storage {
         name: "local".into(),
         plugin: "dir",
-        content: vec!["iso", "vztmpl", "import", "backup", "snippets"],
+        content: if model.has_import_content() {
+            vec!["iso", "vztmpl", "import", "backup", "snippets"]
+        } else {
+            vec!["iso", "vztmpl", "backup", "snippets"]
+        },
         shared: false,
         total: scenario
             .nodes
@@ -199,19 +220,14 @@ fn install(model: &mut Model, scenario: &Scenario) {
     let add = |model: &mut Model, vmid: u32, node: &crate::domain::cluster::NodeName, key: &str, storage: &str| {
         let vmid = VmId::new(vmid).expect("template VMID");
         let mac = model.rng.next_u64();
-        let vm = Vm {
+        let mut vm = Vm::new(
             vmid,
-            node: node.clone(),
-            config: template_config(vmid, key, storage, scenario.template_disk_bytes, mac),
-            generation: 1,
-            power: Power::Stopped,
-            booted: None,
-            agent_at: None,
-            busy_until: None,
-            linked_from: None,
-            files: BTreeMap::new(),
-            execs: BTreeMap::new(),
-        };
+            node.clone(),
+            template_config(vmid, key, storage, scenario.template_disk_bytes, mac),
+        );
+        vm.generation = 1;
+        // Scenario templates are baked: their image has the guest agent.
+        vm.agent_installed = true;
         model.vms.insert(vmid, vm);
     };
     install_guests(model, scenario, &names);
@@ -265,25 +281,14 @@ fn install_guests(model: &mut Model, scenario: &Scenario, names: &[crate::domain
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
         let running = i % 2 == 0;
-        model.vms.insert(
-            vmid,
-            Vm {
-                vmid,
-                node,
-                booted: running.then(|| config.clone()),
-                config,
-                generation: 1,
-                power: if running {
-                    Power::Running { since: now }
-                } else {
-                    Power::Stopped
-                },
-                agent_at: running.then_some(now),
-                busy_until: None,
-                linked_from: None,
-                files: BTreeMap::new(),
-                execs: BTreeMap::new(),
-            },
-        );
+        let mut vm = Vm::new(vmid, node, config);
+        vm.generation = 1;
+        vm.agent_installed = true;
+        if running {
+            vm.booted = Some(vm.config.clone());
+            vm.power = Power::Running { since: now };
+            vm.agent_at = Some(now);
+        }
+        model.vms.insert(vmid, vm);
     }
 }

@@ -2,6 +2,7 @@
 //! locks, faults and the event log. Operations live in `vm_ops.rs`, `agent.rs` and `reads.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use super::vm::Vm;
 use std::net::IpAddr;
@@ -42,7 +43,17 @@ pub(super) struct FileVolume {
     pub volid: String,
     pub content: String,
     pub format: String,
+    /// The simulated size (a cloud image counts as hundreds of MiB).
     pub size: u64,
+    /// The bytes really fetched or uploaded (tiny in tests), e.g. a `cidata` ISO a guest reads.
+    pub bytes: Arc<Vec<u8>>,
+}
+
+impl FileVolume {
+    /// Whether the file is visible from `node` (a shared storage is seen from every node).
+    pub fn on(&self, node: &NodeName) -> bool {
+        self.node.as_ref().is_none_or(|n| n == node)
+    }
 }
 
 /// What a task does to the model when it ends successfully.
@@ -84,8 +95,18 @@ pub(super) enum Effect {
     Create {
         vmid: VmId,
     },
+    /// A finished download: `verdict` is the checksum check made once the file is down.
     Download {
         file: FileVolume,
+        verdict: Result<(), String>,
+    },
+    /// An uploaded file, replacing one of the same name.
+    Upload {
+        file: FileVolume,
+    },
+    DeleteVolume {
+        volid: String,
+        node: NodeName,
     },
 }
 
@@ -99,10 +120,23 @@ pub(super) struct Task {
     pub effect: Effect,
     pub log: Vec<String>,
     pub exit: Option<ExitStatus>,
+    /// A download or upload: its log grows as simulated time passes.
+    pub transfer: Option<Transfer>,
+}
+
+/// What the log of a transfer task shows besides the lines it started with.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Transfer {
+    /// Bytes moved, shown as progress lines (`downloaded 25% (150.0 MiB of 600.0 MiB)`).
+    pub bytes: Option<u64>,
+    /// Lines written once the transfer is over (checksum check, "finished").
+    pub done: Vec<String>,
 }
 
 pub(super) struct Model {
     pub profile: Profile,
+    /// The simulated PVE release, e.g. `8.4.1`.
+    pub pve_version: String,
     pub rng: Rng,
     pub epoch: DateTime<Utc>,
     pub now: DateTime<Utc>,
@@ -132,6 +166,7 @@ impl Model {
     pub fn new(profile: Profile, seed: u64, now: DateTime<Utc>) -> Self {
         Self {
             profile,
+            pve_version: super::scenario::DEFAULT_PVE_VERSION.to_owned(),
             rng: Rng::new(seed),
             epoch: now,
             now,
@@ -245,6 +280,7 @@ impl Model {
                 effect,
                 log,
                 exit: None,
+                transfer: None,
             },
         );
         upid
@@ -261,10 +297,22 @@ impl Model {
     }
 
     /// The time of the next thing that will happen on its own (a task ending, an agent coming
-    /// up, a statistics push), if any.
+    /// up or being installed, a guest powering itself off), if any.
     pub fn next_due(&self) -> Option<DateTime<Utc>> {
         let tasks = self.pending.first().map(|(at, _)| *at).into_iter();
-        let agents = self.vms.values().filter_map(|v| v.agent_at).filter(|a| *a > self.now);
-        tasks.chain(agents).min()
+        let guests = self
+            .vms
+            .values()
+            .flat_map(|v| [v.agent_at, v.install_at, v.halt_at])
+            .flatten()
+            .filter(|a| *a > self.now);
+        tasks.chain(guests).min()
+    }
+
+    /// Whether the simulated release has the `import` content type (PVE 8.3 and later).
+    pub fn has_import_content(&self) -> bool {
+        let mut parts = self.pve_version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+        let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+        (major, minor) >= (8, 3)
     }
 }

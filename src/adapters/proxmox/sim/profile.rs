@@ -133,6 +133,16 @@ impl Profile {
         }
     }
 
+    /// From a guest's `poweroff` until the VM is stopped (zero: at once).
+    pub(super) fn halt_delay(self, rng: &mut Rng) -> Duration {
+        match self {
+            Self::Instant => Duration::zero(),
+            Self::Bench => Duration::seconds(3),
+            Self::Realistic => Duration::milliseconds(rng.between_ms(4_000, 8_000)),
+            Self::Demo => Duration::milliseconds(rng.between_ms(1_000, 2_000)),
+        }
+    }
+
     /// How often guest statistics reach `/cluster/resources` (zero: always fresh).
     pub(super) fn stats_interval(self) -> Duration {
         match self {

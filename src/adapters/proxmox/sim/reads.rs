@@ -7,7 +7,7 @@ use crate::domain::upid::Upid;
 use crate::domain::vmid::VmId;
 use crate::ports::proxmox::{
     ClusterResource, GuestKind, GuestResource, NodeInfo, NodeState, NodeStatus, PowerStatus, ProxmoxError,
-    ProxmoxResult, ResourceKind, StorageResource, TaskLog, TaskState, TaskStatus, VmConfig, VmStatus,
+    ProxmoxResult, PveVersion, ResourceKind, StorageResource, TaskLog, TaskState, TaskStatus, VmConfig, VmStatus,
 };
 
 impl Model {
@@ -81,7 +81,7 @@ impl Model {
             ],
             memory_total: spec.mem_bytes,
             memory_used: mem,
-            pve_version: "pve-manager/8.4.1/2a5fa54a8503f96d".into(),
+            pve_version: format!("pve-manager/{}/2a5fa54a8503f96d", self.pve_version),
             kernel: "Linux 6.8.12-9-pve".into(),
         })
     }
@@ -109,20 +109,28 @@ impl Model {
                 .map(|n| n.spec.name.clone())
                 .find(|n| self.node_online(n))
                 .expect("an online node");
-            let mut ghost = self.vms.values().next().cloned().expect("a VM to copy");
-            ghost.vmid = id;
-            ghost.node = node;
-            ghost.config = [
+            let config = [
                 ("name".to_owned(), format!("ghost-{id}")),
                 ("memory".to_owned(), "512".to_owned()),
             ]
             .into();
-            ghost.power = super::vm::Power::Stopped;
-            ghost.linked_from = None;
+            let mut ghost = super::vm::Vm::new(id, node, config);
+            ghost.generation = 1;
             self.vms.insert(id, ghost);
             self.event(format!("nextid {id} taken by another client"));
         }
         Ok(id)
+    }
+
+    /// `GET /version`: the simulated release.
+    pub fn version(&mut self) -> PveVersion {
+        *self.asked.entry("version").or_default() += 1;
+        let release: Vec<&str> = self.pve_version.split('.').take(2).collect();
+        PveVersion {
+            version: self.pve_version.clone(),
+            release: release.join("."),
+            repoid: "2a5fa54a8503f96d".into(),
+        }
     }
 
     pub fn vm_statuses(&self, node: &NodeName) -> ProxmoxResult<Vec<VmStatus>> {
@@ -269,12 +277,9 @@ impl Model {
             .tasks
             .get(upid.as_str())
             .ok_or_else(|| ProxmoxError::NotFound("no such task".into()))?;
-        let mut lines: Vec<String> = task
-            .log
-            .iter()
-            .filter(|l| task.exit.is_some() || !l.starts_with("TASK "))
-            .cloned()
-            .collect();
+        let mut lines: Vec<String> = task.log.iter().filter(|l| !l.starts_with("TASK ")).cloned().collect();
+        lines.extend(self.transfer_lines(upid.as_str()));
+        lines.extend(task.log.iter().filter(|l| l.starts_with("TASK ")).cloned());
         if lines.is_empty() {
             lines.push("no content".into());
         }

@@ -42,7 +42,13 @@ pub struct Scenario {
     pub template_disk_bytes: u64,
     /// Existing guests spread over the nodes (half of them running), VMIDs from 100.
     pub guests: usize,
+    /// The PVE release the cluster runs (`/version`, node status); before 8.3 there is no
+    /// `import` content type.
+    pub pve_version: String,
 }
+
+/// The release a simulated cluster runs unless a scenario says otherwise.
+pub const DEFAULT_PVE_VERSION: &str = "8.4.1";
 
 fn node(name: &str, cores: u32, mem_gib: u64, lvm_gib: u64, load: f64) -> NodeSpec {
     NodeSpec {
@@ -77,6 +83,7 @@ impl Scenario {
             template_base: 9000,
             template_disk_bytes: 3584 * 1024 * 1024,
             guests: 0,
+            pve_version: DEFAULT_PVE_VERSION.to_owned(),
         }
     }
 
@@ -112,6 +119,12 @@ impl Scenario {
     /// Adds `guests` existing VMs spread over the nodes.
     pub fn with_guests(mut self, guests: usize) -> Self {
         self.guests = guests;
+        self
+    }
+
+    /// Runs another PVE release, e.g. `8.2.4` (`major.minor.patch`).
+    pub fn with_pve_version(mut self, version: &str) -> Self {
+        self.pve_version = version.to_owned();
         self
     }
 

@@ -1,12 +1,9 @@
-//! Simulated storage: capacity and use per node (a shared storage is one pool), volume listings,
-//! and `download-url`.
+//! Simulated storage: capacity and use per node (a shared storage is one pool) and volume
+//! listings. Files put on a storage (download, upload, delete) are in `files.rs`.
 
-use super::faults::Op;
-use super::model::{Effect, FileVolume, Model};
-use super::profile::Work;
+use super::model::Model;
 use crate::domain::cluster::NodeName;
-use crate::domain::upid::Upid;
-use crate::ports::proxmox::{DownloadRequest, ProxmoxError, ProxmoxResult, StorageItem, StorageStatus};
+use crate::ports::proxmox::{ProxmoxError, ProxmoxResult, StorageItem, StorageStatus};
 
 impl Model {
     /// Capacity and use of `storage` as seen from `node`.
@@ -29,7 +26,7 @@ impl Model {
         let files: u64 = self
             .files
             .iter()
-            .filter(|f| f.storage == storage && (def.shared || f.node.as_ref() == Some(node)))
+            .filter(|f| f.storage == storage && f.on(node))
             .map(|f| f.size)
             .sum();
         (total, (disks + files).min(total))
@@ -90,11 +87,7 @@ impl Model {
                 }
             }
         }
-        for f in self
-            .files
-            .iter()
-            .filter(|f| f.storage == storage && (status.shared || f.node.as_ref() == Some(node)))
-        {
+        for f in self.files.iter().filter(|f| f.storage == storage && f.on(node)) {
             items.push(StorageItem {
                 volid: f.volid.clone(),
                 format: f.format.clone(),
@@ -106,93 +99,5 @@ impl Model {
         items.retain(|i| content.is_none_or(|c| c.split(',').any(|c| c == i.content)));
         items.sort_by(|a, b| a.volid.cmp(&b.volid));
         Ok(items)
-    }
-
-    pub fn download_url(&mut self, node: &NodeName, storage: &str, req: &DownloadRequest) -> ProxmoxResult<Upid> {
-        self.reach(node)?;
-        self.writable()?;
-        let status = self.storage_status(node, storage)?;
-        if status.plugin != "dir" && status.plugin != "nfs" {
-            return Err(ProxmoxError::Refused(format!(
-                "can't upload to storage type '{}', not a file based storage!",
-                status.plugin
-            )));
-        }
-        if !(req.url.starts_with("http://") || req.url.starts_with("https://")) {
-            return Err(ProxmoxError::invalid("url", "value does not match the regex pattern"));
-        }
-        if !status.content.iter().any(|c| c == &req.content) {
-            return Err(ProxmoxError::Refused(format!(
-                "storage '{storage}' is not configured for content-type '{}'",
-                req.content
-            )));
-        }
-        let name: String = req
-            .filename
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || "_.-".contains(c) {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let ext_ok = match req.content.as_str() {
-            "import" => [".qcow2", ".raw", ".vmdk", ".ova"].iter().any(|e| name.ends_with(e)),
-            "iso" => name.ends_with(".iso") || name.ends_with(".img"),
-            _ => name.contains(".tar"),
-        };
-        if !ext_ok {
-            let msg = if req.content == "import" {
-                "invalid filename or wrong extension"
-            } else {
-                "wrong file extension"
-            };
-            return Err(ProxmoxError::invalid("filename", msg));
-        }
-        let volid = format!("{storage}:{}/{name}", req.content);
-        let size = 600 * 1024 * 1024 + (name.len() as u64 % 7) * 50 * 1024 * 1024;
-        let shared = status.shared;
-        let exists = self
-            .files
-            .iter()
-            .any(|f| f.volid == volid && (shared || f.node.as_ref() == Some(node)));
-        let outcome = if exists {
-            Err(format!(
-                "refusing to override existing file '/var/lib/vz/template/{}/{name}'",
-                req.content
-            ))
-        } else if self.storage_free(storage, node) < size {
-            Err("download failed: No space left on device".to_owned())
-        } else {
-            Ok(())
-        };
-        let file = FileVolume {
-            storage: storage.into(),
-            node: (!shared).then(|| node.clone()),
-            volid,
-            content: req.content.clone(),
-            format: name.rsplit('.').next().unwrap_or("raw").into(),
-            size,
-        };
-        let log = vec![format!(
-            "downloading {} to /var/lib/vz/template/{}/{name}",
-            req.url, req.content
-        )];
-        Ok(self.spawn(
-            node,
-            "download",
-            &name,
-            None,
-            Work::Download { bytes: size },
-            Op::Download,
-            outcome,
-            Effect::Download { file },
-            log,
-        ))
     }
 }

@@ -1,5 +1,5 @@
-//! Moving simulated time forward: tasks end (and take effect) in time order, and guest statistics
-//! are pushed to `/cluster/resources` on their interval.
+//! Moving simulated time forward: tasks end (and take effect) in time order, guests that ran
+//! `poweroff` stop, and guest statistics are pushed to `/cluster/resources` on their interval.
 
 use chrono::{DateTime, Utc};
 
@@ -15,6 +15,20 @@ impl Model {
         loop {
             let next_task = self.pending.first().filter(|(at, _)| *at <= target).cloned();
             let next_push = self.next_push().filter(|p| *p <= target);
+            let next_halt = self
+                .vms
+                .values()
+                .filter_map(|v| v.halt_at)
+                .filter(|h| *h <= target)
+                .min();
+            // A guest powering itself off comes before a task or push due at the same time.
+            let first_other = [next_task.as_ref().map(|t| t.0), next_push].into_iter().flatten().min();
+            if let Some(halt) = next_halt
+                && first_other.is_none_or(|other| halt <= other)
+            {
+                self.halt_due(halt);
+                continue;
+            }
             let task_first = match (&next_task, next_push) {
                 (Some((at, _)), Some(push)) => *at <= push,
                 (Some(_), None) => true,

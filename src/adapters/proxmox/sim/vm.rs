@@ -16,8 +16,9 @@ pub(super) enum Power {
 
 #[derive(Debug, Clone)]
 pub(super) struct ExecRecord {
-    pub command: Vec<String>,
     pub exit_code: i32,
+    pub out: String,
+    pub err: String,
 }
 
 #[derive(Debug, Clone)]
@@ -37,9 +38,53 @@ pub(super) struct Vm {
     pub linked_from: Option<VmId>,
     pub files: BTreeMap<String, String>,
     pub execs: BTreeMap<u32, ExecRecord>,
+    /// Whether the guest image has the QEMU guest agent: baked templates and their clones do,
+    /// a fresh cloud image does not.
+    pub agent_installed: bool,
+    /// When the agent a `cidata` ISO asked for is installed and answering (during that boot).
+    pub install_at: Option<DateTime<Utc>>,
+    /// When a guest that ran `poweroff` stops.
+    pub halt_at: Option<DateTime<Utc>>,
+    /// The flags of the last `cloud-init clean` run in the guest, if any.
+    pub cloud_init_clean: Option<Vec<String>>,
 }
 
 impl Vm {
+    /// A VM as `create` or a scenario makes it: stopped, nothing booted, no agent in its image.
+    pub fn new(vmid: VmId, node: NodeName, config: BTreeMap<String, String>) -> Self {
+        Self {
+            vmid,
+            node,
+            config,
+            generation: 0,
+            power: Power::Stopped,
+            booted: None,
+            agent_at: None,
+            busy_until: None,
+            linked_from: None,
+            files: BTreeMap::new(),
+            execs: BTreeMap::new(),
+            agent_installed: false,
+            install_at: None,
+            halt_at: None,
+            cloud_init_clean: None,
+        }
+    }
+
+    /// Whether the guest image has the agent at `now` (installed, or its install has finished).
+    pub fn has_agent(&self, now: DateTime<Utc>) -> bool {
+        self.agent_installed || self.install_at.is_some_and(|at| at <= now)
+    }
+
+    /// The guest stops: an agent install that finished stays, one still running is lost.
+    pub fn power_off(&mut self, now: DateTime<Utc>) {
+        self.agent_installed = self.has_agent(now);
+        self.power = Power::Stopped;
+        self.agent_at = None;
+        self.install_at = None;
+        self.halt_at = None;
+    }
+
     pub fn is_template(&self) -> bool {
         self.config.get("template").is_some_and(|v| v == "1")
     }

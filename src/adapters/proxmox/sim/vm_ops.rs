@@ -179,7 +179,7 @@ impl Model {
             if stuck || busy {
                 return Err(ProxmoxError::LockTimeout { vmid });
             }
-            self.apply_change(vmid, change);
+            self.apply_change(vmid, change).map_err(super::drives::refusal)?;
             self.event(format!("config of {vmid} updated"));
             return Ok(None);
         }
@@ -200,9 +200,17 @@ impl Model {
         )))
     }
 
-    pub(super) fn apply_change(&mut self, vmid: VmId, change: &ConfigChange) {
-        let Some(vm) = self.vms.get_mut(&vmid) else { return };
-        for (k, v) in &change.set {
+    /// Writes `change` into the VM's config; drive values are checked first (nothing is written
+    /// when one is refused).
+    pub(super) fn apply_change(&mut self, vmid: VmId, change: &ConfigChange) -> Result<(), String> {
+        let Some(vm) = self.vms.get(&vmid) else {
+            return Err(format!("VM {vmid} does not exist"));
+        };
+        let set = self.drive_values(vm, &change.set)?;
+        let Some(vm) = self.vms.get_mut(&vmid) else {
+            return Err(format!("VM {vmid} does not exist"));
+        };
+        for (k, v) in &set {
             let value = if k == "tags" {
                 let mut tags: Vec<String> = v
                     .split([';', ',', ' '])
@@ -221,6 +229,7 @@ impl Model {
             vm.config.remove(k);
         }
         vm.generation += 1;
+        Ok(())
     }
 
     pub fn resize(&mut self, node: &NodeName, vmid: VmId, disk: &str, size: DiskSize) -> ProxmoxResult<Upid> {

@@ -137,9 +137,15 @@ async fn each_endpoint_uses_its_method_path_and_parameters() {
         url: "https://example.invalid/n.qcow2".into(),
         content: "import".into(),
         filename: "n.qcow2".into(),
-        checksum: None,
+        checksum: Some(Checksum {
+            algorithm: ChecksumAlgorithm::Sha256,
+            value: "ab12".into(),
+        }),
     };
     p.download_url(&n, "local", &download).await.expect("download");
+    p.delete_volume(&n, "local", "local:iso/seed.iso")
+        .await
+        .expect("delete volume");
     let seen: Vec<(String, String, String)> = server
         .requests()
         .into_iter()
@@ -169,7 +175,12 @@ async fn each_endpoint_uses_its_method_path_and_parameters() {
         (
             "POST",
             "/api2/json/nodes/pve1/storage/local/download-url".into(),
-            "url=https%3A%2F%2Fexample.invalid%2Fn.qcow2&content=import&filename=n.qcow2",
+            "url=https%3A%2F%2Fexample.invalid%2Fn.qcow2&content=import&filename=n.qcow2&checksum=ab12&checksum-algorithm=sha256",
+        ),
+        (
+            "DELETE",
+            "/api2/json/nodes/pve1/storage/local/content/local:iso%2Fseed.iso".into(),
+            "",
         ),
     ];
     assert_eq!(seen.len(), want.len());

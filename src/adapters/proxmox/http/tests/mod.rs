@@ -6,4 +6,5 @@ mod classify;
 mod decode;
 mod server;
 mod tls;
+mod upload;
 mod wire;

@@ -27,6 +27,8 @@ pub struct Seen {
     pub target: String,
     pub headers: hyper::HeaderMap,
     pub body: String,
+    /// The body as received (an upload is not text).
+    pub body_bytes: Vec<u8>,
 }
 
 impl Seen {
@@ -172,6 +174,7 @@ async fn answer(
         target: parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_default(),
         headers: parts.headers,
         body: String::from_utf8_lossy(&body).into_owned(),
+        body_bytes: body.to_vec(),
     };
     seen.lock().expect("lock").push(request.clone());
     let answer = handler(&request);
