@@ -149,3 +149,76 @@ pub async fn a_full_storage_fails_downloads_and_uploads_with_no_space(h: &dyn Ha
         .expect("accepted");
     wait_ok(h, &upid, "another node's storage has room").await;
 }
+
+/// A VM on pve1 made from the cloud image, with `iso` uploaded and in its CD-ROM, started.
+async fn booted_with_iso(h: &dyn Harness, vmid: u32, iso: Vec<u8>) -> VmId {
+    let p = h.proxmox();
+    let files = FileServer::start().await;
+    let upid = p
+        .download_url(&pve1(), "local", &import(&files, "noble.qcow2"))
+        .await
+        .expect("download");
+    wait_ok(h, &upid, "download").await;
+    let upid = p.upload_iso(&pve1(), "local", "seed.iso", iso).await.expect("upload");
+    wait_ok(h, &upid, "upload").await;
+    let config: Vec<(String, String)> = [
+        ("name", "bake-4"),
+        ("agent", "1"),
+        ("scsi0", "local-lvm:0,import-from=local:import/noble.qcow2"),
+        ("ide2", "local:iso/seed.iso,media=cdrom"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let upid = p.create_vm(&pve1(), id(vmid), &config).await.expect("create");
+    wait_ok(h, &upid, "create").await;
+    power_ok(h, id(vmid), PowerOp::Start).await;
+    id(vmid)
+}
+
+fn seed(user_data_installs_agent: bool) -> Vec<u8> {
+    use nimbus::domain::cidata::{BakeNetwork, bake_iso, write_iso};
+    let created = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+        .expect("instant")
+        .with_timezone(&chrono::Utc);
+    if user_data_installs_agent {
+        let network = BakeNetwork {
+            address: "127.77.0.70/24".parse().expect("address"),
+            gateway: "127.77.0.1".parse().expect("gateway"),
+            dns: vec![],
+        };
+        bake_iso("bake-4", "bake-4", &network, created).expect("bake ISO")
+    } else {
+        let files: [(&str, &[u8]); 2] = [("meta-data", b"instance-id: x\n"), ("user-data", b"#cloud-config\n")];
+        write_iso("cidata", &files, created).expect("plain ISO")
+    }
+}
+
+pub async fn a_cidata_iso_asking_for_the_agent_installs_it_during_the_boot(h: &dyn Harness) {
+    let vmid = booted_with_iso(h, 180, seed(true)).await;
+    wait_agent(h, vmid, 300)
+        .await
+        .expect("the agent comes up after boot and install");
+    let clean = run(h, vmid, &["cloud-init", "clean", "--logs", "--seed"]).await;
+    assert_eq!(clean.exit_code, Some(0));
+}
+
+pub async fn an_iso_without_the_agent_in_its_user_data_leaves_the_guest_without_one(h: &dyn Harness) {
+    let vmid = booted_with_iso(h, 181, seed(false)).await;
+    let agent = wait_agent(h, vmid, 300).await;
+    assert_eq!(
+        agent.map(|_| ()),
+        Err(ProxmoxError::AgentUnavailable("QEMU guest agent is not running".into()))
+    );
+}
+
+pub async fn a_bake_whose_agent_never_comes_up_stays_unavailable(h: &dyn Harness) {
+    h.inject(Fault::AgentNever { vmid: Some(id(182)) }, FaultScope::UntilCleared)
+        .await;
+    let vmid = booted_with_iso(h, 182, seed(true)).await;
+    let agent = wait_agent(h, vmid, 300).await;
+    assert_eq!(
+        agent.map(|_| ()),
+        Err(ProxmoxError::AgentUnavailable("QEMU guest agent is not running".into()))
+    );
+}

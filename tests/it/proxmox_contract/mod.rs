@@ -151,6 +151,9 @@ macro_rules! contracts {
             guest_ops::a_download_failure_fault_fails_the_download_task: DefaultCluster,
             guest_ops::a_corrupted_download_fails_its_checksum: DefaultCluster,
             guest_ops::a_full_storage_fails_downloads_and_uploads_with_no_space: DefaultCluster,
+            guest_ops::a_cidata_iso_asking_for_the_agent_installs_it_during_the_boot: DefaultCluster,
+            guest_ops::an_iso_without_the_agent_in_its_user_data_leaves_the_guest_without_one: DefaultCluster,
+            guest_ops::a_bake_whose_agent_never_comes_up_stays_unavailable: DefaultCluster,
         }
     };
 }

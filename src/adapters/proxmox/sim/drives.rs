@@ -1,7 +1,8 @@
 //! CD-ROM and cloud-init drives in a config change, as qemu-server's `create_disks` treats them:
 //! `ide2=<storage>:iso/<file>,media=cdrom` needs the ISO on that node's storage,
 //! `ide2=<storage>:cloudinit` becomes the VM's cloud-init drive (one per VM), and a CD-ROM set
-//! over an existing cloud-init drive is silently ignored (`delete=ide2` first).
+//! over an existing cloud-init drive is silently ignored (`delete=ide2` first). Also which ISOs a
+//! guest boots with.
 
 use super::model::Model;
 use super::vm::{Vm, is_disk_slot};
@@ -82,5 +83,14 @@ impl Model {
             .iter()
             .find(|f| f.volid == volid && f.content == "iso" && f.on(&vm.node))
             .map(|f| f.bytes.as_slice())
+    }
+
+    /// The ISOs in `vm`'s CD-ROM drives, as the guest finds them at boot.
+    pub(super) fn boot_isos(&self, vm: &Vm) -> Vec<&[u8]> {
+        vm.config
+            .iter()
+            .filter(|(k, v)| is_disk_slot(k) && is_cdrom(v) && !is_cloudinit(v))
+            .filter_map(|(_, v)| self.iso_bytes(vm, split_drive(v).0))
+            .collect()
     }
 }

@@ -62,10 +62,13 @@ impl Model {
                     return Err(format!("VM is locked ({lock})"));
                 }
                 let delay = self.agent_delay_for(*vmid);
+                let booted = now + delay.unwrap_or_else(chrono::Duration::zero);
+                let install_at = self.agent_install_at(*vmid, booted);
                 let vm = self.vms.get_mut(vmid).ok_or("VM does not exist")?;
                 vm.power = Power::Running { since: now };
                 vm.booted = Some(vm.config.clone());
                 vm.agent_at = delay.map(|d| now + d);
+                vm.install_at = install_at;
                 Ok(())
             }
             Effect::Stop { vmid } => {
@@ -75,12 +78,20 @@ impl Model {
             }
             Effect::Reboot { vmid } => {
                 let delay = self.agent_delay_for(*vmid);
+                if let Some(vm) = self.vms.get_mut(vmid) {
+                    // An install that finished stays; one cut short by the reboot starts over.
+                    vm.agent_installed = vm.has_agent(now);
+                    vm.install_at = None;
+                }
+                let booted = now + delay.unwrap_or_else(chrono::Duration::zero);
+                let install_at = self.agent_install_at(*vmid, booted);
                 let vm = self.vms.get_mut(vmid).ok_or("VM does not exist")?;
                 if !vm.running() {
                     return Err(format!("VM {vmid} not running"));
                 }
                 vm.power = Power::Running { since: now };
                 vm.agent_at = delay.map(|d| now + d);
+                vm.install_at = install_at;
                 Ok(())
             }
             Effect::Delete { vmid } => {

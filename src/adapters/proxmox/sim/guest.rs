@@ -1,5 +1,8 @@
 //! What runs inside a simulated guest: the commands `agent exec` understands (`cloud-init clean`,
-//! `poweroff`, `echo`; anything else exits 0 silently) and a guest powering itself off.
+//! `poweroff`, `echo`; anything else exits 0 silently), a guest powering itself off, and the
+//! agent install a `cidata` ISO's user-data asks for at boot.
+
+use chrono::Duration;
 
 use super::model::Model;
 use super::vm::ExecRecord;
@@ -122,6 +125,31 @@ impl Model {
         self.event(format!("guest {vmid} powered itself off"));
         true
     }
+
+    /// When, after a boot that ends at `booted`, the agent a boot ISO asks for is installed
+    /// and answering; `None` when the guest already has it or no ISO asks for it.
+    pub(super) fn agent_install_at(
+        &mut self,
+        vmid: VmId,
+        booted: chrono::DateTime<chrono::Utc>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        let vm = self.vms.get(&vmid)?;
+        if vm.has_agent(self.now) {
+            return None;
+        }
+        let asks = self.boot_isos(vm).into_iter().any(user_data_installs_agent);
+        if !asks {
+            return None;
+        }
+        let delay: Duration = self.profile.agent_install_delay(&mut self.rng);
+        Some(booted + delay)
+    }
+}
+
+/// Whether an ISO is a `cidata` seed whose user-data installs the QEMU guest agent.
+fn user_data_installs_agent(iso: &[u8]) -> bool {
+    crate::domain::cidata::read_iso_file(iso, "user-data")
+        .is_some_and(|data| crate::domain::cidata::installs_guest_agent(&String::from_utf8_lossy(&data)))
 }
 
 #[cfg(test)]

@@ -133,6 +133,16 @@ impl Profile {
         }
     }
 
+    /// From the end of a boot until the agent a `cidata` ISO asked for is installed and answering.
+    pub(super) fn agent_install_delay(self, rng: &mut Rng) -> Duration {
+        match self {
+            Self::Instant => Duration::zero(),
+            Self::Bench => Duration::seconds(30),
+            Self::Realistic => Duration::milliseconds(rng.between_ms(60_000, 120_000)),
+            Self::Demo => Duration::milliseconds(rng.between_ms(12_000, 24_000)),
+        }
+    }
+
     /// From a guest's `poweroff` until the VM is stopped (zero: at once).
     pub(super) fn halt_delay(self, rng: &mut Rng) -> Duration {
         match self {
