@@ -20,21 +20,38 @@ impl Clock for SystemClock {
 #[derive(Debug)]
 pub struct ManualClock {
     now: Mutex<DateTime<Utc>>,
+    /// Every move, for code waiting until a time (see [`ManualClock::until`]).
+    moved: tokio::sync::watch::Sender<DateTime<Utc>>,
 }
 
 impl ManualClock {
     pub fn new(start: DateTime<Utc>) -> Self {
-        Self { now: Mutex::new(start) }
+        Self {
+            now: Mutex::new(start),
+            moved: tokio::sync::watch::channel(start).0,
+        }
     }
 
     /// Moves the clock forward by `by` (a negative duration moves it back, for skew tests).
     pub fn advance(&self, by: Duration) {
         let mut now = self.now.lock().unwrap_or_else(|p| p.into_inner());
         *now += by;
+        self.moved.send_replace(*now);
     }
 
     pub fn set(&self, to: DateTime<Utc>) {
         *self.now.lock().unwrap_or_else(|p| p.into_inner()) = to;
+        self.moved.send_replace(to);
+    }
+
+    /// Returns once whoever drives the clock has moved it to `at` or later.
+    pub async fn until(&self, at: DateTime<Utc>) {
+        let mut moved = self.moved.subscribe();
+        while *moved.borrow_and_update() < at {
+            if moved.changed().await.is_err() {
+                return;
+            }
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use crate::domain::bootstrap::TemplateHealth;
 use crate::domain::cluster::NodeName;
 use crate::domain::os_image::{OsCatalog, OsImage};
 use crate::domain::vmid::VmId;
-use crate::ports::proxmox::{ClusterResource, GuestKind};
+use crate::ports::proxmox::ClusterResource;
 use crate::ports::{Proxmox, ProxmoxResult};
 
 /// One template found on the cluster.
@@ -113,45 +113,55 @@ pub async fn discover(proxmox: &dyn Proxmox, resources: &[ClusterResource], base
     let images = OsCatalog::builtin();
     let mut shared = BTreeSet::new();
     let mut online = BTreeSet::new();
-    let mut candidates = Vec::new();
     for r in resources {
         match r {
-            ClusterResource::Storage(s) if s.shared => {
-                shared.insert(s.storage.clone());
+            ClusterResource::Storage(st) if st.shared => {
+                shared.insert(st.storage.clone());
             }
             ClusterResource::Node(n) if n.state == crate::ports::proxmox::NodeState::Online => {
                 online.insert(n.name.clone());
             }
-            ClusterResource::Guest(g) if g.template && g.kind == GuestKind::Qemu => {
-                let name = g.name.clone().unwrap_or_default();
-                // A replaced template waiting to be destroyed is never cloned again.
-                if name.ends_with("-retired") {
-                    continue;
-                }
-                if let Some(image) = os_of(&images, &name, &g.tags, g.vmid, base) {
-                    candidates.push((image.key().to_owned(), g.clone()));
-                }
-            }
             _ => {}
         }
     }
+    // Each online node's own list is live, where `/cluster/resources` lags a statistics cycle: a
+    // template converted a moment ago (by the bootstrap) is offered at once.
+    let mut candidates = Vec::new();
+    for node in &online {
+        let vms = match proxmox.vms(node).await {
+            Ok(vms) => vms,
+            Err(e) => {
+                tracing::warn!(node = %node, error = %e, "cannot list a node's VMs for templates; skipping it");
+                continue;
+            }
+        };
+        for vm in vms.into_iter().filter(|v| v.template) {
+            // A replaced template waiting to be destroyed is never cloned again.
+            if vm.name.ends_with("-retired") {
+                continue;
+            }
+            if let Some(image) = os_of(&images, &vm.name, &vm.tags, vm.vmid, base) {
+                candidates.push((image.key().to_owned(), node.clone(), vm.vmid));
+            }
+        }
+    }
     let mut sources = Vec::new();
-    for (os, g) in candidates {
-        let config = match proxmox.vm_config(&g.node, g.vmid).await {
+    for (os, node, vmid) in candidates {
+        let config = match proxmox.vm_config(&node, vmid).await {
             Ok(c) => c,
             Err(e) => {
-                tracing::warn!(vmid = g.vmid.get(), node = %g.node, error = %e, "cannot read a template's config; skipping it");
+                tracing::warn!(vmid = vmid.get(), node = %node, error = %e, "cannot read a template's config; skipping it");
                 continue;
             }
         };
         let Some((disk, storage)) = boot_disk(&config.entries) else {
-            tracing::warn!(vmid = g.vmid.get(), node = %g.node, "template has no disk; skipping it");
+            tracing::warn!(vmid = vmid.get(), node = %node, "template has no disk; skipping it");
             continue;
         };
         sources.push(TemplateSource {
             os,
-            node: g.node,
-            vmid: g.vmid,
+            node,
+            vmid,
             disk,
             shared: shared.contains(&storage),
             storage,

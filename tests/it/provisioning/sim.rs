@@ -66,6 +66,21 @@ impl Pace for Advance {
     }
 }
 
+/// Waiting follows the manual clock that the test moves: for runs of many concurrent waiters
+/// (a bootstrap's bakes), where each moving the clock itself would make time race for the others.
+pub struct Follow {
+    clock: Arc<ManualClock>,
+}
+
+#[async_trait]
+impl Pace for Follow {
+    async fn pause(&self, d: Duration) {
+        self.clock
+            .until(self.clock.now() + chrono::Duration::from_std(d).unwrap())
+            .await;
+    }
+}
+
 pub struct Sim {
     pub _dir: tempfile::TempDir,
     pub store: SqliteStore,
@@ -210,8 +225,32 @@ impl Sim {
         self.provisioner_over(Arc::new(self.store.clone()), checkpoint)
     }
 
+    /// A provisioner whose waits follow the clock the test moves (see [`Follow`]).
+    pub fn provisioner_following(&self) -> Arc<Provisioning> {
+        self.build(
+            Arc::new(self.store.clone()),
+            None,
+            Arc::new(Follow {
+                clock: self.clock.clone(),
+            }),
+        )
+    }
+
     /// The same over another address pool (a deliberately broken one, for the harness's own test).
     pub fn provisioner_over(&self, pool: Arc<dyn AddressPool>, checkpoint: Option<Checkpoint>) -> Arc<Provisioning> {
+        let pace = Arc::new(Advance {
+            clock: self.clock.clone(),
+            schedule: self.schedule.clone(),
+        });
+        self.build(pool, checkpoint, pace)
+    }
+
+    fn build(
+        &self,
+        pool: Arc<dyn AddressPool>,
+        checkpoint: Option<Checkpoint>,
+        pace: Arc<dyn Pace>,
+    ) -> Arc<Provisioning> {
         let ports = ProvisionPorts {
             proxmox: Some(Arc::new(self.cluster.proxmox())),
             store: Arc::new(self.store.clone()),
@@ -223,10 +262,7 @@ impl Sim {
             vault: self.vault.clone(),
             codec: Arc::new(OpenSshCodec),
             clock: self.clock.clone(),
-            pace: Arc::new(Advance {
-                clock: self.clock.clone(),
-                schedule: self.schedule.clone(),
-            }),
+            pace,
         };
         let (watch, schedule, clock) = (self.watch.clone(), self.schedule.clone(), self.clock.clone());
         let hook: Checkpoint = Arc::new(move |id, word, after| {

@@ -10,8 +10,10 @@ use std::time::Duration;
 use super::bake::Existing;
 use super::bakery::Bakery;
 use crate::domain::bootstrap::{BakePhase, BakeSlot, baked_tags};
+use crate::domain::cluster::NodeName;
 use crate::domain::vmid::VmId;
-use crate::ports::proxmox::{ClusterResource, ConfigChange, GuestKind};
+use crate::ports::Proxmox;
+use crate::ports::proxmox::{ConfigChange, NodeState, VmStatus};
 
 /// The name an old template takes while it waits to be destroyed.
 pub(super) fn retired_name(os: &str) -> String {
@@ -93,32 +95,19 @@ pub(super) async fn retire_pending(b: &Bakery) -> (usize, Vec<VmId>) {
     let Some(px) = b.shared.ports.proxmox.as_deref() else {
         return (0, Vec::new());
     };
-    let Ok(read) = b.shared.cluster.read_fresh().await else {
+    let Some(guests) = live_guests(px).await else {
         return (0, Vec::new());
     };
-    let guests: Vec<_> = read
-        .value
-        .iter()
-        .filter_map(|r| match r {
-            ClusterResource::Guest(g) if g.kind == GuestKind::Qemu => Some(g.clone()),
-            _ => None,
-        })
-        .collect();
     let retired: Vec<_> = guests
         .iter()
-        .filter(|g| {
-            g.template
-                && g.name
-                    .as_deref()
-                    .is_some_and(|n| n.starts_with("nimbus-") && n.ends_with("-retired"))
-        })
+        .filter(|(_, g)| g.template && is_retired(&g.name))
         .collect();
     let (mut destroyed, mut kept) = (0, Vec::new());
-    for t in retired {
+    for (node, t) in retired {
         let base = format!("base-{}-", t.vmid.get());
         let mut depended = false;
-        for g in guests.iter().filter(|g| !g.template) {
-            match px.vm_config(&g.node, g.vmid).await {
+        for (g_node, g) in guests.iter().filter(|(_, g)| !g.template) {
+            match px.vm_config(g_node, g.vmid).await {
                 Ok(c) if c.entries.values().any(|v| v.contains(&base)) => depended = true,
                 Ok(_) => {}
                 Err(_) => depended = true,
@@ -128,7 +117,7 @@ pub(super) async fn retire_pending(b: &Bakery) -> (usize, Vec<VmId>) {
             }
         }
         let busy = px
-            .vm_status(&t.node, t.vmid)
+            .vm_status(node, t.vmid)
             .await
             .map(|st| st.lock.is_some())
             .unwrap_or(true);
@@ -136,10 +125,10 @@ pub(super) async fn retire_pending(b: &Bakery) -> (usize, Vec<VmId>) {
             kept.push(t.vmid);
             continue;
         }
-        match px.delete_vm(&t.node, t.vmid).await {
+        match px.delete_vm(node, t.vmid).await {
             Ok(upid) => match b.wait_task(&upid, Duration::from_secs(300)).await {
                 Ok(()) => {
-                    tracing::info!(vmid = t.vmid.get(), node = %t.node, "retired template destroyed");
+                    tracing::info!(vmid = t.vmid.get(), node = %node, "retired template destroyed");
                     destroyed += 1;
                 }
                 Err(e) => {
@@ -154,4 +143,23 @@ pub(super) async fn retire_pending(b: &Bakery) -> (usize, Vec<VmId>) {
         }
     }
     (destroyed, kept)
+}
+
+/// Whether a template's name marks it replaced.
+pub(super) fn is_retired(name: &str) -> bool {
+    name.starts_with("nimbus-") && name.ends_with("-retired")
+}
+
+/// Every VM of every online node, from each node's live list (`/cluster/resources` lags a
+/// statistics cycle behind a rename); `None` when the nodes cannot be listed.
+pub(super) async fn live_guests(px: &dyn Proxmox) -> Option<Vec<(NodeName, VmStatus)>> {
+    let nodes = px.nodes().await.ok()?;
+    let mut out = Vec::new();
+    for node in nodes.into_iter().filter(|n| n.state == NodeState::Online) {
+        // A node that cannot be listed is left out; its templates wait for the next pass.
+        if let Ok(vms) = px.vms(&node.name).await {
+            out.extend(vms.into_iter().map(|v| (node.name.clone(), v)));
+        }
+    }
+    Some(out)
 }

@@ -9,7 +9,7 @@ use super::request::BootstrapError;
 use super::status::{BootstrapStatus, NodeRow, OsColumn, TemplateCell};
 use crate::domain::bootstrap::{BakePhase, Outcome};
 use crate::domain::cidata::BAKE_VERSION;
-use crate::ports::proxmox::{ClusterResource, NodeState};
+use crate::ports::proxmox::NodeState;
 
 /// Every node × OS with its template and its last bake.
 pub(super) async fn status(b: &Bakery) -> Result<BootstrapStatus, BootstrapError> {
@@ -91,20 +91,13 @@ pub(super) async fn status(b: &Bakery) -> Result<BootstrapStatus, BootstrapError
             });
         }
     }
-    let retired = match s.cluster.read_within(chrono::Duration::seconds(30)).await {
-        Ok(read) => read
-            .value
-            .iter()
-            .filter_map(|r| match r {
-                ClusterResource::Guest(g)
-                    if g.template && g.name.as_deref().is_some_and(|n| n.ends_with("-retired")) =>
-                {
-                    Some(g.vmid)
-                }
-                _ => None,
-            })
+    let retired = match super::finish::live_guests(px).await {
+        Some(guests) => guests
+            .into_iter()
+            .filter(|(_, g)| g.template && super::finish::is_retired(&g.name))
+            .map(|(_, g)| g.vmid)
             .collect(),
-        Err(_) => {
+        None => {
             partial = true;
             Vec::new()
         }

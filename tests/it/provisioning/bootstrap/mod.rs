@@ -56,7 +56,9 @@ impl Boot {
         let mut sim = Sim::new(scenario, Mode::Realistic).await;
         sim.settings.disk_storage = Some(disk_storage.to_owned());
         let images = ImageServer::start("127.0.0.1:0".parse().unwrap()).await.unwrap();
-        let vms = sim.provisioner(None);
+        let vms = sim.provisioner_following();
+        // Seeds the address pool, as every start of the process does.
+        vms.runner.start().await.unwrap();
         let bootstrap = Self::service(&sim, &vms, &images, disk_storage);
         Self {
             sim,
@@ -87,11 +89,29 @@ impl Boot {
             if !bootstrap.is_running() {
                 return;
             }
-            self.sim.clock.advance(chrono::Duration::milliseconds(200));
-            tokio::task::yield_now().await;
+            self.step().await;
         }
         let slots = self.sim.store.bakes().await.unwrap();
         panic!("the bootstrap did not end: {slots:?}");
+    }
+
+    /// Moves simulated time on by 200 ms, giving the bakes a moment of real time for what they
+    /// do for real (SQLite, the image server) so simulated time never races ahead of it.
+    pub async fn step(&self) {
+        self.sim.clock.advance(chrono::Duration::milliseconds(200));
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+
+    /// Runs `work` while moving simulated time, for calls that wait on Proxmox tasks.
+    pub async fn driving<T>(&self, work: impl std::future::Future<Output = T>) -> T {
+        tokio::pin!(work);
+        for _ in 0..200_000 {
+            tokio::select! {
+                out = &mut work => return out,
+                () = self.step() => {}
+            }
+        }
+        panic!("the work did not end in simulated time");
     }
 
     /// Every template on the cluster: (node, vmid, name, health).

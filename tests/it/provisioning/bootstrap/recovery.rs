@@ -35,8 +35,7 @@ async fn a_bootstrap_killed_mid_bake_is_cleaned_up_and_finished_after_a_restart(
             baking = true;
             break;
         }
-        boot.sim.clock.advance(chrono::Duration::milliseconds(200));
-        tokio::task::yield_now().await;
+        boot.step().await;
     }
     assert!(baking, "a bake reached the guest agent step");
     boot.bootstrap.halt();
@@ -59,7 +58,7 @@ async fn a_bootstrap_killed_mid_bake_is_cleaned_up_and_finished_after_a_restart(
     }
     assert!(!boot.sim.store_rows_free().await);
 
-    let vms = boot.sim.provisioner(None);
+    let vms = boot.sim.provisioner_following();
     let restarted = Boot::service(&boot.sim, &vms, &boot.images, "local-lvm");
     assert!(restarted.recover().await.unwrap() > 0);
     boot.wait_idle(&restarted).await;

@@ -19,7 +19,7 @@ fn names_of(boot: &Boot) -> Vec<(u32, String)> {
 async fn force_swaps_in_a_new_template_and_retires_the_old_once_no_linked_clone_needs_it() {
     let mut boot = Boot::new(Scenario::empty(1)).await;
     boot.sim.settings.clone_mode = CloneMode::Linked;
-    boot.vms = boot.sim.provisioner(None);
+    boot.vms = boot.sim.provisioner_following();
     boot.bootstrap = Boot::service(&boot.sim, &boot.vms, &boot.images, "local-lvm");
     let only_debian = || BootstrapRequest {
         os: vec!["debian-12".into()],
@@ -69,8 +69,7 @@ async fn force_swaps_in_a_new_template_and_retires_the_old_once_no_linked_clone_
         if !boot.bootstrap.is_running() {
             break;
         }
-        boot.sim.clock.advance(chrono::Duration::milliseconds(200));
-        tokio::task::yield_now().await;
+        boot.step().await;
     }
     let (slots, summary) = boot.bootstrap.last_run();
     assert_eq!(outcomes(&slots), ["replaced"], "{summary}");
@@ -94,10 +93,10 @@ async fn force_swaps_in_a_new_template_and_retires_the_old_once_no_linked_clone_
     assert_eq!(status.retired.iter().map(|v| v.get()).collect::<Vec<_>>(), [old]);
 
     // Nothing changes while the clone exists; once it is gone the old template is destroyed.
-    assert_eq!(boot.bootstrap.retire_pending().await.0, 0);
+    assert_eq!(boot.driving(boot.bootstrap.retire_pending()).await.0, 0);
     boot.vms.lifecycle.delete(&boot.sim.caller, id).await.unwrap();
     boot.sim.settle(&boot.vms, &[id]).await;
-    let (destroyed, kept) = boot.bootstrap.retire_pending().await;
+    let (destroyed, kept) = boot.driving(boot.bootstrap.retire_pending()).await;
     assert_eq!((destroyed, kept.len()), (1, 0));
     assert_eq!(names_of(&boot), vec![names[1].clone()], "no orphan is left");
 }
