@@ -25,7 +25,7 @@ pub enum Command {
     /// Run the portal on 127.0.0.1 with demo defaults and a temporary data dir. Honours PORT,
     /// BIND_ADDR, DB_PATH, NIMBUS_DATA_DIR and LOG_FORMAT; ignores every cluster setting and reads
     /// no .env file, so it can never touch a real cluster or LAN.
-    Demo,
+    Demo(DemoArgs),
     /// Run the Proxmox VE simulator alone: a PVE-compatible API (`/api2/json`, HTTPS with a
     /// self-signed certificate, API-token authentication) over a simulated cluster, with its
     /// fault-control and LAN endpoints under `/_sim/`.
@@ -57,6 +57,14 @@ pub enum Command {
     Openapi,
     /// Print the version.
     Version,
+}
+
+#[derive(Debug, Default, clap::Args)]
+pub struct DemoArgs {
+    /// Start the simulated cluster with nodes and storages but no templates, to show the
+    /// template bootstrap from a bare cluster.
+    #[arg(long)]
+    pub empty: bool,
 }
 
 #[derive(clap::Args)]
@@ -105,9 +113,9 @@ pub fn main() -> ExitCode {
             println!("nimbus {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
         }
-        Command::Serve => run(Mode::Serve),
+        Command::Serve => run(Mode::Serve, DemoArgs::default()),
         Command::SimProxmox(args) => crate::app::sim_proxmox::run(args),
-        Command::Demo => run(Mode::Demo),
+        Command::Demo(args) => run(Mode::Demo, args),
         Command::RotateKey => maintenance(MaintenanceCommand::RotateKey),
         Command::Backup { out } => maintenance(MaintenanceCommand::Backup(out)),
         Command::ProxmoxFingerprint { target } => proxmox_fingerprint(&target),
@@ -202,11 +210,12 @@ fn config_failure(err: ConfigError) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn run(mode: Mode) -> ExitCode {
-    let config = match Config::load(mode, &Sources::from_process()) {
+fn run(mode: Mode, demo: DemoArgs) -> ExitCode {
+    let mut config = match Config::load(mode, &Sources::from_process()) {
         Ok(c) => c,
         Err(e) => return config_failure(e),
     };
+    config.empty_demo = mode == Mode::Demo && demo.empty;
     if mode == Mode::Serve
         && let Err(e) = config.require_cluster_settings()
     {
@@ -271,14 +280,21 @@ async fn serve(mode: Mode, config: Config) -> anyhow::Result<()> {
         } else {
             ""
         };
+        let templates = if app.config.empty_demo {
+            "  (no templates yet: run the template bootstrap)\n"
+        } else {
+            ""
+        };
         let cluster = app
             .demo
             .as_ref()
             .map(|d| {
                 format!(
-                    "  Proxmox (simulated, 5 nodes): {}api2/json  token {}\n",
+                    "  Proxmox (simulated, 5 nodes): {}api2/json  token {}\n{templates}  \
+                     Image mirror (stand-in): {}\n",
                     d.face.base_url(),
-                    d.face.token()
+                    d.face.token(),
+                    d.images.base_url()
                 )
             })
             .unwrap_or_default();

@@ -5,6 +5,7 @@ pub mod accounts;
 mod cidata_iso;
 mod cli;
 mod crash_process;
+mod demo_empty;
 mod file_modes;
 mod fleet;
 mod forwarded;

@@ -226,6 +226,9 @@ pub struct Config {
     pub load: LoadConfig,
     /// How fast `nimbus demo`'s simulated cluster runs (`NIMBUS_SIM_PROFILE`).
     pub sim_profile: SimProfile,
+    /// `nimbus demo --empty`: the simulated cluster starts with its nodes and storages but no
+    /// templates. Set by the command line, never by the environment.
+    pub empty_demo: bool,
     pub encryption_key: Option<EncryptionKey>,
     pub seeds: SeedConfig,
     /// Sessions, purging and rate limits.

@@ -54,6 +54,7 @@ pub(super) fn build(mode: Mode, raw: &Raw) -> Result<Config, ConfigError> {
                 _ => None,
             },
         )?,
+        empty_demo: false,
         encryption_key: raw.parse_opt(
             "NIMBUS_ENCRYPTION_KEY",
             "32 bytes in standard base64 (44 characters)",

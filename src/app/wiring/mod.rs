@@ -12,11 +12,12 @@ use crate::adapters::fetch::HttpFetch;
 use crate::adapters::http::auth::CookiePolicy;
 use crate::adapters::http::limits::RateLimits;
 use crate::adapters::http::{self, ApiServices, HttpOptions};
+use crate::adapters::image_server::ImageServer;
 use crate::adapters::oauth::{HttpOAuth, OAuthEndpoints};
 use crate::adapters::passwords::Argon2idHasher;
 use crate::adapters::proxmox::http::{HttpProxmox, HttpProxmoxOptions, TlsTrust};
 use crate::adapters::proxmox::rest::{ApiToken, RestFace, RestFaceOptions};
-use crate::adapters::proxmox::sim::{Profile, Scenario, SimCluster};
+use crate::adapters::proxmox::sim::{Profile, Scenario, SimCluster, TemplatePlacement};
 use crate::adapters::secrets::AesGcmSecrets;
 use crate::adapters::ssh_keys::OpenSshCodec;
 use crate::adapters::store::sqlite::SqliteStore;
@@ -53,10 +54,12 @@ const DEMO_SEED: u64 = 2026;
 /// How often replaced templates are checked for being free to destroy.
 const TEMPLATE_RETIREMENT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(300);
 
-/// The simulated cluster `nimbus demo` runs on, served over loopback HTTPS.
+/// The simulated cluster `nimbus demo` runs on, served over loopback HTTPS, and the loopback
+/// stand-in for the cloud-image mirrors its template bootstrap downloads from.
 pub struct DemoCluster {
     pub cluster: SimCluster,
     pub face: RestFace,
+    pub images: ImageServer,
 }
 
 /// Everything a running Nimbus holds.
@@ -69,6 +72,9 @@ pub struct App {
     pub proxmox: Option<Arc<dyn Proxmox>>,
     /// The simulated cluster, in `nimbus demo`.
     pub demo: Option<DemoCluster>,
+    /// The image mirror Nimbus serves itself (the demo's loopback stand-in, `None` otherwise),
+    /// under which each OS has `/{os_key}/{image file}` and its checksum file.
+    pub image_mirror: Option<url::Url>,
     /// The one-time token that creating the first admin needs (`nimbus serve` without an admin).
     pub setup_token: Option<String>,
     /// Named secrets, sealed under the master key.
@@ -102,11 +108,12 @@ impl App {
                     SimProfile::Bench => Profile::Bench,
                     SimProfile::Demo => Profile::Demo,
                 };
-                let (proxmox, demo) = start_demo_cluster(clock.clone(), profile).await?;
+                let (proxmox, demo) = start_demo_cluster(clock.clone(), profile, config.empty_demo).await?;
                 (Some(proxmox), Some(demo))
             }
             Mode::Serve => (config.proxmox.as_ref().map(connect).transpose()?, None),
         };
+        let image_mirror = demo.as_ref().map(|d| d.images.base_url());
         let shared: Arc<dyn Store> = Arc::new(store.clone());
         let audit = Arc::new(Auditor::new(Arc::new(store.clone()), clock.clone()));
         let accounts = Arc::new(accounts(&config, &store, clock.clone(), audit.clone()));
@@ -246,6 +253,7 @@ impl App {
             instance_id,
             proxmox,
             demo,
+            image_mirror,
             setup_token: boot.setup_token,
             secrets,
             services,
@@ -297,6 +305,7 @@ impl App {
         self.services.vms.runner.shut_down();
         if let Some(demo) = self.demo.take() {
             demo.face.stop().await;
+            demo.images.stop().await;
         }
     }
 }
@@ -372,14 +381,28 @@ fn accounts(config: &Config, store: &SqliteStore, clock: Arc<dyn Clock>, audit: 
     AccountService::new(store, Arc::new(Argon2idHasher::recommended()), clock, settings, audit)
 }
 
-/// Starts the demo's five-node simulated cluster on a loopback port with a fresh token, and a
-/// client pinned to its certificate, exactly as a production install talks to Proxmox.
+/// Starts the demo's five-node simulated cluster on a loopback port with a fresh token (without
+/// templates when `empty`), a client pinned to its certificate, exactly as a production install
+/// talks to Proxmox, and the stand-in image mirror on another loopback port.
 async fn start_demo_cluster(
     clock: Arc<dyn Clock>,
     profile: Profile,
+    empty: bool,
 ) -> anyhow::Result<(Arc<dyn Proxmox>, DemoCluster)> {
-    let cluster = SimCluster::new(Scenario::demo(), profile, DEMO_SEED, clock);
+    let scenario = if empty {
+        Scenario {
+            templates: TemplatePlacement::None,
+            ..Scenario::demo()
+        }
+    } else {
+        Scenario::demo()
+    };
+    let cluster = SimCluster::new(scenario, profile, DEMO_SEED, clock);
     let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let images = ImageServer::start(listen)
+        .await
+        .context("cannot start the stand-in image mirror")?;
+    tracing::info!(url = %images.base_url(), "the stand-in image mirror for the template bootstrap is listening");
     let face = RestFace::start(cluster.clone(), RestFaceOptions::new(listen, ApiToken::random()))
         .await
         .context("cannot start the simulated Proxmox cluster")?;
@@ -393,5 +416,5 @@ async fn start_demo_cluster(
     options.tls = TlsTrust::Fingerprint(fingerprint);
     let client =
         HttpProxmox::new(options).map_err(|e| anyhow::anyhow!("cannot connect to the simulated cluster: {e}"))?;
-    Ok((Arc::new(client), DemoCluster { cluster, face }))
+    Ok((Arc::new(client), DemoCluster { cluster, face, images }))
 }
