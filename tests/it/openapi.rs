@@ -95,6 +95,8 @@ const MAY_BE_UNAVAILABLE: &[&str] = &[
     "reconcile_ips",
     "list_nodes",
     "list_cluster_vms",
+    "bootstrap_templates",
+    "bootstrap_status",
 ];
 
 const ERROR_STATUSES: &[u16] = &[400, 401, 403, 404, 409, 413, 415, 429, 500, 503];

@@ -1038,6 +1038,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/bootstrap-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start the template bootstrap (admins): bake every missing template of the chosen OSes
+         *     (default all) on the chosen nodes (default every online node), or rebuild them all with
+         *     `force`. An empty body (`{}`) bakes everything missing. Answers at once; the bakes run
+         *     in the background.
+         */
+        post: operations["bootstrap_templates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/bootstrap-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The templates per node and OS (admins): present, missing, queued, baking (phase and
+         *     percent) or failed (the reason), with VMID, bake version, age and the last run.
+         */
+        get: operations["bootstrap_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1096,7 +1138,7 @@ export interface components {
          * @description A kind of recorded action.
          * @enum {string}
          */
-        AuditAction: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.signed_out_everywhere" | "account.password_changed" | "account.role_changed" | "account.status_changed" | "account.email_conflict" | "account.email_released" | "account.promoted_at_boot" | "token.created" | "token.revoked" | "settings.changed" | "access_code.rotated" | "access_code.failed" | "identity.linked" | "identity.unlinked" | "key.created" | "key.deleted" | "key.private_key_read" | "quota.changed" | "vm.approved" | "vm.denied" | "vm.created_on_behalf";
+        AuditAction: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.signed_out_everywhere" | "account.password_changed" | "account.role_changed" | "account.status_changed" | "account.email_conflict" | "account.email_released" | "account.promoted_at_boot" | "token.created" | "token.revoked" | "settings.changed" | "access_code.rotated" | "access_code.failed" | "identity.linked" | "identity.unlinked" | "key.created" | "key.deleted" | "key.private_key_read" | "quota.changed" | "vm.approved" | "vm.denied" | "vm.created_on_behalf" | "templates.bootstrap" | "templates.rebuild" | "templates.bootstrap_finished";
         /**
          * AuditEntryView
          * @description One recorded action.
@@ -1147,6 +1189,51 @@ export interface components {
         };
         /** @enum {string} */
         AuthVia: "session" | "token";
+        /**
+         * BootstrapBody
+         * @description Which templates to bake. Every field is optional; an empty body bakes every missing template.
+         */
+        BootstrapBody: {
+            /** @description OS keys (e.g. `debian-12`); absent or empty means every OS of the catalogue. */
+            os?: string[];
+            /** @description Node names; absent or empty means every online node. */
+            nodes?: string[];
+            /** @description Rebuild healthy templates too (the old one is retired once no VM depends on it). */
+            force?: boolean;
+        };
+        /**
+         * BootstrapStartedView
+         * @description A bootstrap that started; follow it with `GET /admin/bootstrap-status`.
+         */
+        BootstrapStartedView: {
+            queued: components["schemas"]["QueuedView"][];
+            /** @description Nodes left out because they are offline. */
+            offline: string[];
+            /** @description The VM disk storage is shared: one template per OS serves every node. */
+            shared: boolean;
+            /** @description What was started, in words. */
+            message: string;
+        };
+        /**
+         * BootstrapStatusView
+         * @description Every node × OS with its template and its last bake.
+         */
+        BootstrapStatusView: {
+            /** @description A bootstrap is running now. */
+            running: boolean;
+            /**
+             * Format: uint32
+             * @description The bake recipe's version new templates get.
+             */
+            bake_version: number;
+            nodes: components["schemas"]["TemplateNodeView"][];
+            oses: components["schemas"]["TemplateOsView"][];
+            cells: components["schemas"]["TemplateCellView"][];
+            /** @description Old templates kept (`-retired`) because a VM still depends on them. */
+            retired: number[];
+            /** @description The cluster could not be read: templates are shown as last known. */
+            partial: boolean;
+        };
         /**
          * ClusterFiguresView
          * @description The cluster's own figures.
@@ -1308,6 +1395,24 @@ export interface components {
             /** @description Always `true`. */
             success: boolean;
             data: components["schemas"]["AuthStatus"];
+        };
+        /**
+         * Envelope_BootstrapStartedView
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_BootstrapStartedView: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["BootstrapStartedView"];
+        };
+        /**
+         * Envelope_BootstrapStatusView
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_BootstrapStatusView: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["BootstrapStatusView"];
         };
         /**
          * Envelope_CreatedKey
@@ -2106,6 +2211,14 @@ export interface components {
          */
         ProxmoxState: "reachable" | "unreachable" | "not_configured";
         /**
+         * QueuedView
+         * @description One node × OS a started bootstrap queued.
+         */
+        QueuedView: {
+            node: string;
+            os: string;
+        };
+        /**
          * QuotaHeadroom
          * @description What may still be added under each limit; absent where there is no limit.
          */
@@ -2376,6 +2489,69 @@ export interface components {
             node?: string;
             /** Format: uint32 */
             vmid?: number;
+        };
+        /**
+         * @description A node × OS cell's state.
+         * @enum {string}
+         */
+        TemplateCellState: "present" | "missing" | "queued" | "baking" | "failed";
+        /**
+         * TemplateCellView
+         * @description One node × OS.
+         */
+        TemplateCellView: {
+            node: string;
+            os: string;
+            state: components["schemas"]["TemplateCellState"];
+            /**
+             * Format: uint32
+             * @description The template in use (on this node, or a shared one).
+             */
+            vmid?: number;
+            /** @description The template lives on shared storage and serves every node. */
+            shared: boolean;
+            /** Format: uint32 */
+            bake_version?: number;
+            /** Format: date-time */
+            built_at?: string;
+            /**
+             * Format: int64
+             * @description Whole days since it was built.
+             */
+            age_days?: number;
+            /** @description The running or last bake's phase key (`queued`, `downloading`, …, `done`, `failed`). */
+            phase?: string;
+            /** @description That phase in words. */
+            words?: string;
+            /**
+             * Format: uint8
+             * @description The bake's overall progress, 0 to 100.
+             */
+            percent?: number;
+            /** @description Why the last bake failed. */
+            reason?: string;
+            /** Format: date-time */
+            last_run_at?: string;
+            /** Format: date-time */
+            last_finished_at?: string;
+            /** @description Why the template should be rebuilt (unbaked, an old recipe, old), when it should. */
+            rebuild?: string;
+        };
+        /**
+         * TemplateNodeView
+         * @description One node of the cluster.
+         */
+        TemplateNodeView: {
+            name: string;
+            online: boolean;
+        };
+        /**
+         * TemplateOsView
+         * @description One OS of the catalogue.
+         */
+        TemplateOsView: {
+            key: string;
+            label: string;
         };
         /** TierView */
         TierView: {
@@ -6996,6 +7172,162 @@ export interface operations {
             /** @description An unexpected failure; the body carries the request id. */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    bootstrap_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["BootstrapBody"];
+            };
+        };
+        responses: {
+            /** @description Started: the bakes run in the background; follow them with `GET /admin/bootstrap-status`. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_BootstrapStartedView"];
+                };
+            };
+            /** @description `os` or `nodes` names something Nimbus does not know (`validation_failed`; `field` says which), or the body could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `bootstrap_running`: a bootstrap is already running; wait for it to finish. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_configured` (no cluster or no IP pool), `no_online_node`, or `proxmox_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    bootstrap_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every node × OS with its template and its last bake. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_BootstrapStatusView"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_configured`: no Proxmox cluster is configured. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -21,6 +21,7 @@ pub mod limits;
 pub mod middleware;
 mod spa;
 mod system;
+mod templates;
 pub(crate) mod vms;
 
 use std::sync::Arc;
@@ -98,6 +99,7 @@ type Apis = (
     ips::IpsApi,
     fleet::FleetApi,
     quotas::QuotasApi,
+    templates::TemplatesApi,
 );
 
 fn service() -> OpenApiService<Apis, ()> {
@@ -117,6 +119,7 @@ fn service() -> OpenApiService<Apis, ()> {
         ips::IpsApi,
         fleet::FleetApi,
         quotas::QuotasApi,
+        templates::TemplatesApi,
     );
     OpenApiService::new(apis, "Nimbus", env!("CARGO_PKG_VERSION"))
         .description("Self-hosted VM provisioning portal for Proxmox VE clusters.")
@@ -158,6 +161,7 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         .data(services.keys.clone())
         .data(services.signups.clone())
         .data(services.vms.clone())
+        .data(services.bootstrap.clone())
         .data(services.streams.clone())
         .data(services.quotas.clone())
         .data(services.jobs.clone())

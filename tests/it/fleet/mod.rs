@@ -14,6 +14,7 @@ use crate::vms::app;
 mod admin;
 mod approvals;
 mod quotas;
+mod templates;
 
 /// A fresh demo with its first account (the admin); returns the app and the admin's token.
 async fn with_admin() -> (TestApp, String) {

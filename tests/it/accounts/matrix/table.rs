@@ -319,5 +319,15 @@ pub fn table() -> BTreeMap<&'static str, [u16; 13]> {
             "reset_member_quota",
             [401, 403, 403, 200, 403, 403, 401, 200, 403, 403, 401, 403, 403],
         ),
+        // The template bootstrap: admins only; starting one is a write (read-only tokens and the
+        // CSRF guard refuse it).
+        (
+            "bootstrap_templates",
+            [401, 403, 403, 202, 403, 403, 401, 202, 403, 403, 401, 403, 403],
+        ),
+        (
+            "bootstrap_status",
+            [401, 403, 403, 200, 403, 403, 401, 200, 200, 403, 401, 403, 403],
+        ),
     ])
 }
