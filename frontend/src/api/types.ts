@@ -7,7 +7,9 @@ type SuccessOf<Operation> = Operation extends { responses: infer R }
     ? A
     : R extends { 201: infer B }
       ? B
-      : never
+      : R extends { 202: infer C }
+        ? C
+        : never
   : never
 type BodyOf<Response> = Response extends { content: infer C } ? C[keyof C] : never
 /** The `data` of an operation's success envelope. */
@@ -72,3 +74,8 @@ export type ProvisionMetrics = DataOf<paths['/metrics/provisions']['get']>
 export type JobsReport = DataOf<paths['/system/jobs']['get']>
 export type Job = JobsReport['jobs'][number]
 export type JobOutcome = NonNullable<Job['outcome']>
+export type BootstrapStatus = DataOf<paths['/admin/bootstrap-status']['get']>
+export type TemplateCell = BootstrapStatus['cells'][number]
+export type TemplateCellState = TemplateCell['state']
+export type BootstrapRequest = NonNullable<RequestOf<paths['/admin/bootstrap-templates']['post']>>
+export type BootstrapStarted = DataOf<paths['/admin/bootstrap-templates']['post']>

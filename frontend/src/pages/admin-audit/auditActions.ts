@@ -27,6 +27,9 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'vm.approved': 'Machine request approved',
   'vm.denied': 'Machine request denied',
   'vm.created_on_behalf': 'Machine provisioned for a member',
+  'templates.bootstrap': 'Template bootstrap started',
+  'templates.rebuild': 'Templates rebuilt',
+  'templates.bootstrap_finished': 'Template bootstrap finished',
 }
 
 /** Every action, in the order the filter lists them. */

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
-import { authStatus, definition, member, ok, refusal, renderAt, serveFetch } from '../../test/harness'
+import { admin, authStatus, definition, member, ok, refusal, renderAt, serveFetch } from '../../test/harness'
 import {
   buildingVm,
   catalog,
@@ -69,6 +69,28 @@ describe('provision page', () => {
     // In the nav, current.
     const nav = screen.getByRole('navigation', { name: 'Primary' })
     expect(within(nav).getByRole('link', { name: 'Provision' }).getAttribute('aria-current')).toBe('page')
+  })
+
+  it('tells a member an admin must set up the templates of a system without one', async () => {
+    provisionPage()
+    renderAt('/provision')
+    await theForm()
+    const group = screen.getByRole('group', { name: 'Operating system' })
+    expect(group.textContent).toContain('Debian 12 has no template yet: an admin must set up the templates for it first.')
+    expect(within(group).queryByRole('link', { name: 'Set up templates' })).toBeNull()
+  })
+
+  it('offers an admin "Set up templates" for a system without one', async () => {
+    provisionPage({
+      'GET /api/auth/status': authStatus(admin),
+      'GET /api/users': () => ok([]),
+      'GET /api/quotas': () => ok({ defaults: {}, members: [] }),
+    })
+    renderAt('/provision')
+    await theForm()
+    const group = screen.getByRole('group', { name: 'Operating system' })
+    expect(group.textContent).toContain('Debian 12 has no template yet.')
+    expect(within(group).getByRole('link', { name: 'Set up templates' }).getAttribute('href')).toBe('/admin/templates')
   })
 
   it('keeps a summary of what will be built', async () => {

@@ -1,9 +1,12 @@
 // The size (tier) and operating system choices of the Provision form, as cards. What the
 // catalog offers but cannot be had is shown disabled with the reason: a tier over the quota, a
-// system with no template on the cluster yet. A tier that needs an admin's approval carries the
+// system with no template on the cluster yet (admins get a link to set the templates up; members
+// are told an admin must). A tier that needs an admin's approval carries the
 // mono APPROVAL tag.
 import { type ReactNode, type Ref, useId } from 'react'
+import { Link } from 'react-router'
 import type { CatalogOs, CatalogTier } from '../../api/types'
+import { useAuth } from '../../auth/AuthProvider'
 import { label as labelClass } from '../../ui/styles'
 import { formatMemory, tierName } from '../../vm/vmState'
 import { RadioCard } from './RadioCard'
@@ -110,13 +113,32 @@ export function TierPicker({ options, value, onChange, error, register, offer, w
   )
 }
 
+/** What to do about systems without a template: admins set them up, members ask an admin. */
+function MissingTemplates({ missing, none }: { missing: CatalogOs[]; none: boolean }) {
+  const { user } = useAuth()
+  const names = missing.map((os) => os.label).join(', ')
+  const what = none ? 'No system has a template on the cluster yet' : `${names} ${missing.length === 1 ? 'has' : 'have'} no template yet`
+  if (user?.role === 'admin') {
+    return (
+      <>
+        {what}.{' '}
+        <Link to="/admin/templates" className="font-medium text-ink underline underline-offset-2">
+          Set up templates
+        </Link>
+      </>
+    )
+  }
+  return <>{what}: an admin must set up the templates for {none ? 'them' : missing.length === 1 ? 'it' : 'them'} first.</>
+}
+
 export function OsPicker({ options, value, onChange, error, register }: PickerProps<CatalogOs>) {
-  const none = options.every((os) => !os.available)
+  const missing = options.filter((os) => !os.available)
+  const none = missing.length === options.length
   return (
     <ChoiceGroup
       legend="Operating system"
       error={error}
-      hint={none ? 'No system has a template on the cluster yet: an admin needs to install the templates first.' : undefined}
+      hint={missing.length > 0 ? <MissingTemplates missing={missing} none={none} /> : undefined}
     >
       <div className="grid gap-2.5 sm:grid-cols-2">
         {options.map((os) => (
