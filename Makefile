@@ -13,7 +13,7 @@ DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/nimbus
 RELEASE_BIN := $(CARGO_TARGET_DIR)/release/nimbus
 
 .PHONY: help demo test build lint bench wrk openapi soak frontend frontend-deps browser-deps chromium \
-        isoinfo test-rust test-frontend test-api-client test-api-conformance test-proxmoxer test-browser clean
+        isoinfo test-rust test-frontend test-api-client test-api-conformance test-proxmoxer test-browser test-browser-templates clean
 
 help:
 	@echo "make demo    build everything and run Nimbus on a simulated cluster at http://127.0.0.1:8080"
@@ -96,6 +96,11 @@ test-proxmoxer:
 test-browser: frontend browser-deps chromium
 	$(CARGO) build --locked --bin nimbus
 	NIMBUS_BIN=$(DEBUG_BIN) node tests/browser/run.mjs
+
+# The template bootstrap end to end on `nimbus demo --empty` (needs the simulator's bake support).
+test-browser-templates: frontend browser-deps chromium
+	$(CARGO) build --locked --bin nimbus
+	NIMBUS_BIN=$(DEBUG_BIN) node tests/browser/templates.mjs
 
 # --- development ----------------------------------------------------------------------------
 
