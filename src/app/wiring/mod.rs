@@ -163,7 +163,7 @@ impl App {
             tracing::info!(resumed, "resumed unfinished provisions");
         }
         let bootstrap = vms.bootstrap(
-            bootstrap_settings(&config),
+            bootstrap_settings(&config, image_mirror.as_ref()),
             Arc::new(store.clone()),
             Arc::new(
                 HttpFetch::new(std::time::Duration::from_secs(60))

@@ -124,12 +124,16 @@ pub(super) fn jobs(
 }
 
 /// The template bootstrap's settings from configuration: images from the distributions, a
-/// mirror, or one URL pair per OS.
-pub(super) fn bootstrap_settings(config: &Config) -> BootstrapSettings {
+/// mirror, or one URL pair per OS. The demo's stand-in mirror serves when no mirror is set.
+pub(super) fn bootstrap_settings(config: &Config, demo_mirror: Option<&url::Url>) -> BootstrapSettings {
     let t = &config.templates;
+    let mirror = t
+        .mirror
+        .clone()
+        .or_else(|| demo_mirror.map(|u| u.as_str().trim_end_matches('/').to_owned()));
     let mut sources = std::collections::BTreeMap::new();
     for image in OsCatalog::builtin().images() {
-        let source = match (t.urls.get(image.key()), &t.mirror) {
+        let source = match (t.urls.get(image.key()), &mirror) {
             (Some(urls), _) => ImageSource {
                 image_url: urls.image.clone(),
                 checksum_url: urls.checksums.clone(),
