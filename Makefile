@@ -96,8 +96,9 @@ test-proxmoxer:
 test-browser: frontend browser-deps chromium
 	$(CARGO) build --locked --bin nimbus
 	NIMBUS_BIN=$(DEBUG_BIN) node tests/browser/run.mjs
+	NIMBUS_BIN=$(DEBUG_BIN) node tests/browser/templates.mjs
 
-# The template bootstrap end to end on `nimbus demo --empty` (needs the simulator's bake support).
+# The template bootstrap end to end on `nimbus demo --empty` alone.
 test-browser-templates: frontend browser-deps chromium
 	$(CARGO) build --locked --bin nimbus
 	NIMBUS_BIN=$(DEBUG_BIN) node tests/browser/templates.mjs

@@ -21,7 +21,7 @@ const WAIT_MS = 20_000
 /** A whole bootstrap on the simulated cluster (downloads, one boot per bake, conversion). */
 const BAKE_MS = 240_000
 const POLL_MS = 200
-const OS = { key: 'debian-12', label: 'Debian 12' }
+const OS = { key: 'debian-12', label: 'Debian 12 (bookworm)' }
 const ADMIN = { name: 'Ada Lovelace', email: 'ada@example.com', password: 'analytical-engine-1843' }
 
 function assert(condition, message) {
