@@ -22,6 +22,7 @@ pub const CHECKED_PATTERNS: &[&str] = &[
     "(/dev/.+|socket)",
     "/dev/parport\\d+|/dev/usb/lp\\d+",
     "[0-9a-fA-F]{8,64}",
+    "/var/tmp/pveupload-[0-9a-f]+",
 ];
 
 const STORAGE_CONTENT: &[&str] = &["images", "rootdir", "vztmpl", "iso", "backup", "snippets", "import"];
@@ -64,6 +65,9 @@ pub fn matches_pattern(pattern: &str, value: &str) -> Option<bool> {
             .iter()
             .any(|p| value.strip_prefix(p).is_some_and(is_digits)),
         "[0-9a-fA-F]{8,64}" => (8..=64).contains(&value.len()) && value.chars().all(|c| c.is_ascii_hexdigit()),
+        "/var/tmp/pveupload-[0-9a-f]+" => value
+            .strip_prefix("/var/tmp/pveupload-")
+            .is_some_and(|h| !h.is_empty() && h.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f'))),
         _ => return None,
     })
 }
