@@ -143,6 +143,7 @@ bench: build
 	cargo bench --bench scoring
 	cargo bench --bench overhead
 	cargo bench --bench fleet
+	cargo bench --bench bootstrap
 	@$(MAKE) --no-print-directory wrk
 	@if command -v wrk >/dev/null; then cargo bench --bench list_load; \
 	  else echo "make bench: skipping list_load (GET /api/vms under wrk): wrk is not installed; install it with 'sudo apt-get install wrk'"; fi
