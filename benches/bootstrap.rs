@@ -39,14 +39,24 @@ struct Follow(Arc<ManualClock>);
 #[async_trait]
 impl Pace for Follow {
     async fn pause(&self, d: Duration) {
-        self.0.until(self.0.now() + chrono::Duration::from_std(d).unwrap()).await;
+        self.0
+            .until(self.0.now() + chrono::Duration::from_std(d).unwrap())
+            .await;
     }
 }
 
 fn provision_settings() -> ProvisionSettings {
     let ip = |n| std::net::Ipv4Addr::new(127, 91, 0, n);
     ProvisionSettings {
-        network: Some(NetworkPlan::new(PoolRange::new(ip(10), ip(250)).unwrap(), PrefixLen::default(), ip(1), Vec::new()).unwrap()),
+        network: Some(
+            NetworkPlan::new(
+                PoolRange::new(ip(10), ip(250)).unwrap(),
+                PrefixLen::default(),
+                ip(1),
+                Vec::new(),
+            )
+            .unwrap(),
+        ),
         nameservers: Vec::new(),
         search_domain: String::new(),
         cpu_type: "host".into(),
@@ -113,7 +123,11 @@ async fn makespan(images: &ImageServer, nodes: usize, bake_on: &[String], at_onc
         download_timeout: Duration::from_secs(3600),
         poll: Duration::from_millis(500),
     };
-    let bootstrap = vms.bootstrap(settings, Arc::new(store.clone()), Arc::new(HttpFetch::new(Duration::from_secs(10)).unwrap()));
+    let bootstrap = vms.bootstrap(
+        settings,
+        Arc::new(store.clone()),
+        Arc::new(HttpFetch::new(Duration::from_secs(10)).unwrap()),
+    );
     let started = (clock.now(), Instant::now());
     bootstrap
         .start(
@@ -143,7 +157,10 @@ async fn main() {
     let mut slowest = 0.0f64;
     for node in names(5) {
         let (sim, wall) = makespan(&images, 5, std::slice::from_ref(&node), 5).await;
-        println!("bootstrap one node alone ({node}): {sim:.1} s simulated ({:.2} s wall)", wall.as_secs_f64());
+        println!(
+            "bootstrap one node alone ({node}): {sim:.1} s simulated ({:.2} s wall)",
+            wall.as_secs_f64()
+        );
         slowest = slowest.max(sim);
     }
     for (nodes, at_once) in [(5, 5), (20, 5), (20, 20)] {

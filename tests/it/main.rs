@@ -2,6 +2,7 @@
 //! file in a temp dir, port 0) and talks to it over loopback.
 
 pub mod accounts;
+mod bootstrap_cli;
 mod cidata_iso;
 mod cli;
 mod crash_process;
