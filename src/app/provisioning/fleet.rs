@@ -243,10 +243,15 @@ impl Fleet {
             .into_iter()
             .map(|r| (r.id(), r))
             .collect();
+        let baking = self.shared.baking.lock().unwrap_or_else(|p| p.into_inner()).clone();
         Ok(rows
             .into_iter()
             .map(|address| PoolEntry {
                 machine: address.owner().and_then(|id| {
+                    // A template bake holds its address for the bake's one boot.
+                    if let Some(label) = baking.get(&id) {
+                        return Some((id, label.clone(), None));
+                    }
                     let r = records.get(&id)?;
                     Some((
                         id,

@@ -88,7 +88,7 @@ impl IpReconcile {
         for record in &unsettled {
             provisions.insert(record.id(), ProvisionLiveness::Active);
         }
-        for run in self.shared.baking.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+        for run in self.shared.baking.lock().unwrap_or_else(|p| p.into_inner()).keys() {
             provisions.insert(*run, ProvisionLiveness::Active);
         }
         let policy = ReconcilePolicy {

@@ -45,8 +45,9 @@ pub struct Shared {
     pub(super) hub: Hub,
     /// When this process started (leases do not run while it is down).
     pub(super) started_at: DateTime<Utc>,
-    /// Template bakes under way, by run: their pool reservations are live like a provision's.
-    pub(super) baking: Mutex<std::collections::BTreeSet<InstanceId>>,
+    /// Template bakes under way, by run, with what they bake (`nimbus-debian-12 on pve1`):
+    /// their pool reservations are live like a provision's, and shown as the bake's.
+    pub(super) baking: Mutex<BTreeMap<InstanceId, String>>,
 }
 
 impl Shared {
@@ -64,7 +65,7 @@ impl Shared {
             slots: Mutex::new(HashMap::new()),
             verify: GuestAddresses::default(),
             hub: Hub::default(),
-            baking: Mutex::new(std::collections::BTreeSet::new()),
+            baking: Mutex::new(BTreeMap::new()),
         }
     }
 

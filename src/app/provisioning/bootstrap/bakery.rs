@@ -83,11 +83,11 @@ impl Bakery {
 
     /// Marks the slots' pool reservations live for the IP reconcile, before any bake runs.
     pub(super) fn register(&self, slots: &[BakeSlot]) {
-        self.shared
-            .baking
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend(slots.iter().map(|s| s.run));
+        self.shared.baking.lock().unwrap_or_else(|p| p.into_inner()).extend(
+            slots
+                .iter()
+                .map(|s| (s.run, format!("template bake: {} on {}", s.name, s.node))),
+        );
     }
 
     pub(super) fn end_run(&self) {

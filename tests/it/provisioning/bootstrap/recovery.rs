@@ -6,7 +6,7 @@ use nimbus::adapters::proxmox::sim::Scenario;
 use nimbus::app::provisioning::bootstrap::BootstrapRequest;
 use nimbus::domain::bootstrap::{BakePhase, BakeStep};
 use nimbus::domain::marker::{self, MarkerKind};
-use nimbus::ports::BakeStore;
+use nimbus::ports::{BakeStore, Clock};
 
 use super::{Boot, outcomes};
 
@@ -38,6 +38,22 @@ async fn a_bootstrap_killed_mid_bake_is_cleaned_up_and_finished_after_a_restart(
         boot.step().await;
     }
     assert!(baking, "a bake reached the guest agent step");
+    // Its address is shown as the bake's, and the IP reconcile leaves it held.
+    let held = |entries: &[nimbus::app::provisioning::PoolEntry]| -> Vec<String> {
+        entries
+            .iter()
+            .filter_map(|e| e.machine.as_ref().map(|m| m.1.clone()))
+            .collect()
+    };
+    let before = held(&boot.vms.fleet.pool_entries().await.unwrap());
+    assert!(
+        before
+            .iter()
+            .any(|l| l.starts_with("template bake: nimbus-") && l.ends_with(" on pve1")),
+        "{before:?}"
+    );
+    boot.vms.reconcile.run(boot.sim.clock.now()).await.unwrap();
+    assert_eq!(held(&boot.vms.fleet.pool_entries().await.unwrap()), before);
     boot.bootstrap.halt();
     // What the dead process left: a running bake VM with its marker and a reserved address.
     let bake_vms: Vec<_> = boot
