@@ -60,6 +60,8 @@ async fn bake(b: &Bakery, slot: &mut BakeSlot) -> Result<Outcome, String> {
     if existing.is_some() {
         slot.name = format!("nimbus-{}-next", slot.os);
     }
+    // Checked before anything is made; checked again when the address is taken.
+    super::guest::enough_free(b).await?;
     let volid = super::image::ensure_image(b, slot, &image).await?;
     super::image::create_vm(b, slot, &image, &volid).await?;
     super::guest::bake_guest(b, slot, &image).await?;

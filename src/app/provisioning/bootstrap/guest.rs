@@ -98,19 +98,7 @@ async fn reserve_address(b: &Bakery, slot: &mut BakeSlot) -> Result<BakeNetwork,
     let addr = match slot.address {
         Some(addr) => addr,
         None => {
-            let free = pool
-                .pool_rows()
-                .await
-                .map_err(|e| format!("the IP pool could not be read: {e}"))?
-                .iter()
-                .filter(|r| r.is_free())
-                .count();
-            if free <= KEEP_FREE {
-                return Err(format!(
-                    "the IP pool has {free} free addresses and a bake never takes the last {KEEP_FREE}; \
-                     free some addresses or grow the pool, then run the bootstrap again"
-                ));
-            }
+            enough_free(b).await?;
             let addr = pool
                 .reserve(slot.run, b.now())
                 .await
@@ -223,4 +211,25 @@ async fn renew(b: &Bakery, slot: &mut BakeSlot) {
     }
     slot.updated_at = now;
     b.save(slot).await;
+}
+
+/// Refuses when the pool has no more than the free addresses a bake must leave alone.
+pub(super) async fn enough_free(b: &Bakery) -> Result<(), String> {
+    let free = b
+        .shared
+        .ports
+        .pool
+        .pool_rows()
+        .await
+        .map_err(|e| format!("the IP pool could not be read: {e}"))?
+        .iter()
+        .filter(|r| r.is_free())
+        .count();
+    if free <= KEEP_FREE {
+        return Err(format!(
+            "the IP pool has {free} free addresses and a bake never takes the last {KEEP_FREE}; \
+             free some addresses or grow the pool, then run the bootstrap again"
+        ));
+    }
+    Ok(())
 }

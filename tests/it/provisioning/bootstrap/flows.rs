@@ -191,3 +191,78 @@ async fn bad_requests_name_the_field_and_change_nothing() {
     use nimbus::ports::BakeStore;
     assert!(boot.sim.store.bakes().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn before_pve_8_3_images_are_downloaded_as_iso_content_and_imported_from_there() {
+    let boot = Boot::new(Scenario::empty(1).with_pve_version("8.2.4")).await;
+    let (slots, summary) = boot.run(BootstrapRequest::default()).await;
+    assert_eq!(outcomes(&slots), vec!["created"; 4], "{summary}");
+    boot.assert_all_baked();
+    let px = boot.sim.cluster.proxmox();
+    use nimbus::ports::Proxmox;
+    let node = NodeName::parse("pve1").unwrap();
+    let isos = px.storage_content(&node, "local", Some("iso".into())).await.unwrap();
+    let images: Vec<&str> = isos
+        .iter()
+        .map(|i| i.volid.as_str())
+        .filter(|v| v.ends_with(".img"))
+        .collect();
+    assert_eq!(images.len(), 4, "{isos:?}");
+    assert!(
+        px.storage_content(&node, "local", Some("import".into()))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_bake_never_takes_the_pools_last_two_free_addresses() {
+    use nimbus::ports::{AddressPool, Clock};
+    let boot = Boot::new(Scenario::empty(1)).await;
+    let free = boot
+        .sim
+        .store
+        .pool_rows()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.is_free())
+        .count();
+    for _ in 0..free - 2 {
+        let holder = nimbus::domain::ids::InstanceId::from_uuid(uuid::Uuid::new_v4());
+        boot.sim
+            .store
+            .reserve(holder, boot.sim.clock.now())
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    let (slots, _) = boot.run(BootstrapRequest::default()).await;
+    for slot in &slots {
+        let words = slot.phase.words();
+        assert!(words.contains("never takes the last 2"), "{words}");
+    }
+    assert_eq!(
+        boot.sim
+            .store
+            .pool_rows()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.is_free())
+            .count(),
+        2
+    );
+    assert!(boot.vms_not_templates().is_empty(), "nothing was made");
+    use nimbus::ports::Proxmox;
+    let node = NodeName::parse("pve1").unwrap();
+    let downloaded = boot
+        .sim
+        .cluster
+        .proxmox()
+        .storage_content(&node, "local", Some("import".into()))
+        .await
+        .unwrap();
+    assert!(downloaded.is_empty(), "nothing was downloaded: {downloaded:?}");
+}
