@@ -115,7 +115,7 @@ impl TemplatesApi {
     ) -> Result<StatusResponse, ApiError<op::BootstrapStatus>> {
         let status = bootstrap.status().await?;
         // The age is counted from the wall clock: the status carries no "now" of its own.
-        let view = BootstrapStatusView::new(status, chrono::Utc::now());
+        let view = BootstrapStatusView::new(status);
         Ok(StatusResponse::Ok(Json(Envelope::ok(view))))
     }
 }

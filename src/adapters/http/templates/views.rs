@@ -218,7 +218,9 @@ pub struct BootstrapStatusView {
 }
 
 impl BootstrapStatusView {
-    pub fn new(s: BootstrapStatus, now: DateTime<Utc>) -> Self {
+    /// Ages are counted to when the status was read, on the service's clock.
+    pub fn new(s: BootstrapStatus) -> Self {
+        let now = s.at;
         Self {
             running: s.running,
             bake_version: s.bake_version,

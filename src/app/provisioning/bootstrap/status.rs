@@ -62,4 +62,6 @@ pub struct BootstrapStatus {
     pub retired: Vec<VmId>,
     /// The cluster could not be read: templates are shown as last known.
     pub partial: bool,
+    /// When this was read (on the service's clock), for ages.
+    pub at: chrono::DateTime<chrono::Utc>,
 }

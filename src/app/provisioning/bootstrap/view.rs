@@ -118,5 +118,6 @@ pub(super) async fn status(b: &Bakery) -> Result<BootstrapStatus, BootstrapError
         cells,
         retired,
         partial,
+        at: now,
     })
 }
