@@ -1,7 +1,6 @@
 //! The cloud image on the image storage (downloaded with checksum verification, or reused), and
-//! the VM created from it. `import` content needs PVE 8.3 or later and a storage configured for
-//! it; otherwise the image is downloaded as `iso` content with an `.img` name and imported from
-//! there.
+//! the VM created from it. Importing needs `import` content: PVE 8.3 or later and a storage
+//! configured for it (see `ensure_image` for why there is no way round it over the API).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -53,21 +52,25 @@ pub(super) async fn ensure_image(b: &Bakery, slot: &mut BakeSlot, image: &OsImag
         .version()
         .await
         .map_err(|e| format!("Proxmox's version could not be read: {e}"))?;
-    let import = has_import(&version.version) && status.content.iter().any(|c| c == "import");
-    let (content, file) = if import {
-        ("import", image.image_file().to_owned())
-    } else if status.content.iter().any(|c| c == "iso") {
-        let stem = image
-            .image_file()
-            .rsplit_once('.')
-            .map_or(image.image_file(), |(s, _)| s);
-        ("iso", format!("{stem}.img"))
-    } else {
+    // Proxmox imports a disk over the API only from `import` (or `images`) volumes: an `iso`
+    // volume is refused ("has wrong type 'iso'"), and a file path only from root@pam itself,
+    // never from an API token. So before 8.3, which brought `import` content, nothing can be
+    // imported through the API, and the bootstrap says so before downloading anything.
+    if !has_import(&version.version) {
         return Err(format!(
-            "the image storage '{storage}' accepts neither 'import' nor 'iso' content; enable one of them \
-             (Datacenter → Storage → {storage} → Content) or set NIMBUS_IMAGE_STORAGE"
+            "Proxmox VE {} cannot import a cloud image through the API (that came with 8.3: the 'import' \
+             content type); upgrade the cluster to 8.3 or later, then run the bootstrap again",
+            version.version
         ));
-    };
+    }
+    if !status.content.iter().any(|c| c == "import") {
+        return Err(format!(
+            "the image storage '{storage}' on {} does not accept 'import' content; enable it (Datacenter → \
+             Storage → {storage} → Content → Import) or set NIMBUS_IMAGE_STORAGE to a directory storage that does",
+            slot.node
+        ));
+    }
+    let (content, file) = ("import", image.image_file().to_owned());
     let volid = format!("{storage}:{content}/{file}");
     let key = if status.shared {
         volid.clone()
