@@ -53,6 +53,13 @@ pub enum Command {
     /// the data dir), or use the page or `POST /api/admin/bootstrap-templates`. Exits 1 if any
     /// node × OS failed.
     Bootstrap(crate::app::bootstrap_cli::BootstrapArgs),
+    /// Install Nimbus as a systemd service (run as root): the `nimbus` user, /etc/nimbus/nimbus.env
+    /// (kept if present), /var/lib/nimbus, the binary in /usr/lib/nimbus and a hardened unit; then
+    /// enable and start it and wait until it answers. `--upgrade` swaps only the binary and rolls
+    /// back if the new one does not become healthy.
+    Install(crate::app::install::InstallArgs),
+    /// Remove the service, its unit and binary; asks before deleting the settings and the data.
+    Uninstall(crate::app::install::UninstallArgs),
     /// Print the OpenAPI 3 document of the HTTP API on stdout.
     Openapi,
     /// Print the version.
@@ -120,6 +127,8 @@ pub fn main() -> ExitCode {
         Command::Backup { out } => maintenance(MaintenanceCommand::Backup(out)),
         Command::ProxmoxFingerprint { target } => proxmox_fingerprint(&target),
         Command::Bootstrap(args) => crate::app::bootstrap_cli::run(args),
+        Command::Install(args) => crate::app::install::run_install(args),
+        Command::Uninstall(args) => crate::app::install::run_uninstall(args),
     }
 }
 

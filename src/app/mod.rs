@@ -8,6 +8,7 @@ pub mod bootstrap_cli;
 pub mod cli;
 pub mod config;
 pub mod health;
+pub mod install;
 pub mod jobs;
 pub mod keys;
 pub mod maintenance;
