@@ -12,6 +12,7 @@ mod fleet;
 mod forwarded;
 mod helpers;
 mod http_surface;
+mod install;
 mod keys;
 mod migration_copy;
 mod oauth;

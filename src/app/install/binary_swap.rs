@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use super::files::{Owner, beside, copy_atomic, same_bytes, sync_dir};
+use super::files::{FileOwner, beside, copy_atomic, same_bytes, sync_dir};
 use super::layout::{BINARY, Layout, PREVIOUS_BINARY};
 
 /// How long `nimbus version` may take before the file counts as not runnable here.
@@ -80,7 +80,7 @@ pub(super) fn swap_in(source: &Path, layout: &Layout) -> anyhow::Result<Swap> {
     if replaced {
         keep_as(&installed, &layout.at(PREVIOUS_BINARY))?;
     }
-    copy_atomic(source, &installed, 0o755, Owner::ROOT)?;
+    copy_atomic(source, &installed, 0o755, FileOwner::ROOT)?;
     Ok(Swap::Installed { replaced })
 }
 

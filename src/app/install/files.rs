@@ -11,13 +11,13 @@ use anyhow::Context;
 
 /// A numeric owner: user and group ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Owner {
-    pub uid: u32,
-    pub gid: u32,
+pub(super) struct FileOwner {
+    pub(super) uid: u32,
+    pub(super) gid: u32,
 }
 
-impl Owner {
-    pub const ROOT: Owner = Owner { uid: 0, gid: 0 };
+impl FileOwner {
+    pub(super) const ROOT: FileOwner = FileOwner { uid: 0, gid: 0 };
 }
 
 /// The sibling `name` of `path` (same directory, so a rename is atomic).
@@ -35,7 +35,7 @@ pub(super) fn sync_dir(dir: &Path) -> anyhow::Result<()> {
 }
 
 /// Writes `bytes` to `path` atomically with `mode` and `owner`.
-pub(super) fn write_atomic(path: &Path, bytes: &[u8], mode: u32, owner: Owner) -> anyhow::Result<()> {
+pub(super) fn write_atomic(path: &Path, bytes: &[u8], mode: u32, owner: FileOwner) -> anyhow::Result<()> {
     let dir = path.parent().context("a file to write has a directory")?;
     let staged = beside(path, &format!(".new-{}", std::process::id()));
     let write = || -> std::io::Result<()> {
@@ -60,14 +60,14 @@ pub(super) fn write_atomic(path: &Path, bytes: &[u8], mode: u32, owner: Owner) -
 
 /// Copies the file `from` to `to` atomically (`to` is replaced by a rename, never opened for
 /// writing, so a running program at `to` is no obstacle).
-pub(super) fn copy_atomic(from: &Path, to: &Path, mode: u32, owner: Owner) -> anyhow::Result<()> {
+pub(super) fn copy_atomic(from: &Path, to: &Path, mode: u32, owner: FileOwner) -> anyhow::Result<()> {
     let bytes = fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
     write_atomic(to, &bytes, mode, owner)
 }
 
 /// Makes `dir` (and its parents) exist, then gives `dir` itself `mode` and `owner`. Returns
 /// whether it was created.
-pub(super) fn ensure_dir(dir: &Path, mode: u32, owner: Owner) -> anyhow::Result<bool> {
+pub(super) fn ensure_dir(dir: &Path, mode: u32, owner: FileOwner) -> anyhow::Result<bool> {
     let created = !dir.is_dir();
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     fs::set_permissions(dir, fs::Permissions::from_mode(mode))
@@ -79,7 +79,7 @@ pub(super) fn ensure_dir(dir: &Path, mode: u32, owner: Owner) -> anyhow::Result<
 
 /// Gives everything under `dir` that `owner` does not own to `owner` (symlinks themselves, not
 /// their targets). Returns how many entries changed hands.
-pub(super) fn own_tree(dir: &Path, owner: Owner) -> anyhow::Result<usize> {
+pub(super) fn own_tree(dir: &Path, owner: FileOwner) -> anyhow::Result<usize> {
     let mut changed = 0;
     let mut pending = vec![dir.to_path_buf()];
     while let Some(path) = pending.pop() {
@@ -121,7 +121,7 @@ mod tests {
         let path = dir.path().join("nimbus.env");
         fs::write(&path, "old").unwrap();
         let me = fs::metadata(dir.path()).unwrap();
-        let owner = Owner {
+        let owner = FileOwner {
             uid: me.uid(),
             gid: me.gid(),
         };
@@ -152,7 +152,7 @@ mod tests {
         let busy = OpenOptions::new().write(true).open(&program).unwrap_err();
         assert_eq!(busy.raw_os_error(), Some(26), "ETXTBSY, got {busy}");
         let me = fs::metadata(dir.path()).unwrap();
-        let owner = Owner {
+        let owner = FileOwner {
             uid: me.uid(),
             gid: me.gid(),
         };

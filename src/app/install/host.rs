@@ -7,7 +7,7 @@ use std::process::Command;
 
 use anyhow::{Context, bail};
 
-use super::files::Owner;
+use super::files::FileOwner;
 use super::layout::{DATA_DIR, Layout, UNIT_NAME, USER};
 
 /// The host: a root directory and, when the service is managed, the `systemctl` to use.
@@ -48,7 +48,7 @@ impl Host {
 
     /// The `nimbus` user's ids, read from the root's `/etc/passwd` (numeric, never the host's
     /// name service: under `--root` the user exists only there).
-    pub fn user(&self) -> anyhow::Result<Option<Owner>> {
+    pub fn user(&self) -> anyhow::Result<Option<FileOwner>> {
         let passwd = self.layout.at("/etc/passwd");
         let text = std::fs::read_to_string(&passwd).with_context(|| {
             format!(
@@ -59,7 +59,7 @@ impl Host {
         Ok(text.lines().find_map(|line| {
             let fields: Vec<&str> = line.split(':').collect();
             (fields.len() >= 4 && fields[0] == USER).then(|| {
-                Some(Owner {
+                Some(FileOwner {
                     uid: fields[2].parse().ok()?,
                     gid: fields[3].parse().ok()?,
                 })
@@ -69,7 +69,7 @@ impl Host {
 
     /// Creates the `nimbus` system user and group unless they exist. Returns the ids and whether
     /// the user was created.
-    pub fn ensure_user(&self) -> anyhow::Result<(Owner, bool)> {
+    pub fn ensure_user(&self) -> anyhow::Result<(FileOwner, bool)> {
         if let Some(owner) = self.user()? {
             return Ok((owner, false));
         }
@@ -157,7 +157,7 @@ mod tests {
         )
         .unwrap();
         let host = Host::new(Layout::new(dir.path()), None);
-        assert_eq!(host.user().unwrap(), Some(Owner { uid: 998, gid: 997 }));
+        assert_eq!(host.user().unwrap(), Some(FileOwner { uid: 998, gid: 997 }));
         assert!(!host.manages_service());
         host.systemctl("restart").unwrap();
     }

@@ -66,15 +66,14 @@ pub struct Target {
     pub systemctl: Option<PathBuf>,
 }
 
-impl Target {
-    fn host(&self) -> Host {
-        let layout = Layout::new(&self.root);
-        let systemctl = self
-            .systemctl
-            .clone()
-            .or_else(|| layout.is_host().then(|| PathBuf::from("systemctl")));
-        Host::new(layout, systemctl)
-    }
+/// The host `target` names.
+fn host_of(target: &Target) -> Host {
+    let layout = Layout::new(&target.root);
+    let systemctl = target
+        .systemctl
+        .clone()
+        .or_else(|| layout.is_host().then(|| PathBuf::from("systemctl")));
+    Host::new(layout, systemctl)
 }
 
 /// Runs `nimbus install [--upgrade]`.
@@ -84,7 +83,7 @@ pub fn run_install(args: InstallArgs) -> ExitCode {
             Some(path) => path.clone(),
             None => std::env::current_exe().context("cannot find the running nimbus binary")?,
         };
-        let host = args.target.host();
+        let host = host_of(&args.target);
         let timeout = Duration::from_secs(args.health_timeout);
         if args.upgrade {
             upgrade::upgrade(&host, &source, timeout)
@@ -102,7 +101,7 @@ pub fn run_uninstall(args: UninstallArgs) -> ExitCode {
         (_, true) => removal::DataChoice::Keep,
         _ => removal::DataChoice::Ask,
     };
-    finish(removal::uninstall(&args.target.host(), choice))
+    finish(removal::uninstall(&host_of(&args.target), choice))
 }
 
 fn finish(outcome: anyhow::Result<()>) -> ExitCode {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::bail;
 
 use super::binary_swap::{Swap, roll_back};
-use super::files::{Owner, write_atomic};
+use super::files::{FileOwner, write_atomic};
 use super::host::Host;
 use super::layout::UNIT_FILE;
 use super::service_settings::ServiceSettings;
@@ -60,7 +60,7 @@ pub(super) fn restart_checked(
         println!("  ↺ put the previous binary back");
     }
     if let Some(text) = &restore.unit {
-        write_atomic(&host.layout().at(UNIT_FILE), text.as_bytes(), 0o644, Owner::ROOT)?;
+        write_atomic(&host.layout().at(UNIT_FILE), text.as_bytes(), 0o644, FileOwner::ROOT)?;
         host.systemctl("daemon-reload")?;
         println!("  ↺ put the previous unit back");
     }

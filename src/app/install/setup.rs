@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 use super::binary_swap::{Swap, swap_in, version_of};
-use super::files::{Owner, ensure_dir, mode_of, own_tree, write_atomic};
+use super::files::{FileOwner, ensure_dir, mode_of, own_tree, write_atomic};
 use super::host::Host;
 use super::layout::{BINARY, COMMAND_LINK, DATA_DIR, ENV_FILE, ETC_DIR, UNIT_FILE};
 use super::restart::{Restore, restart_checked};
@@ -46,7 +46,7 @@ pub(super) fn install(host: &Host, source: &Path, health_timeout: Duration) -> a
         &format!("the nimbus user exists (uid {})", owner.uid),
     );
 
-    ensure_dir(&layout.at("/usr/lib/nimbus"), 0o755, Owner::ROOT)?;
+    ensure_dir(&layout.at("/usr/lib/nimbus"), 0o755, FileOwner::ROOT)?;
     let etc = ensure_dir(&layout.at(ETC_DIR), 0o700, owner)?;
     say(
         etc,
@@ -105,7 +105,7 @@ pub(super) fn install(host: &Host, source: &Path, health_timeout: Duration) -> a
 }
 
 /// Writes the env file stub when there is none; otherwise keeps it, making it private.
-fn env_file(host: &Host, owner: Owner) -> anyhow::Result<()> {
+fn env_file(host: &Host, owner: FileOwner) -> anyhow::Result<()> {
     let path = host.layout().at(ENV_FILE);
     if !path.exists() {
         write_atomic(&path, ENV_STUB.as_bytes(), 0o600, owner)?;
@@ -153,7 +153,7 @@ pub(super) fn write_unit(host: &Host, settings: &ServiceSettings) -> anyhow::Res
         return Ok(None);
     }
     std::fs::create_dir_all(path.parent().context("the unit has a directory")?)?;
-    write_atomic(&path, text.as_bytes(), 0o644, Owner::ROOT)?;
+    write_atomic(&path, text.as_bytes(), 0o644, FileOwner::ROOT)?;
     let privilege = if unit.binds_privileged_port() {
         format!("only CAP_NET_BIND_SERVICE, for port {}", unit.port)
     } else {
