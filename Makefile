@@ -13,7 +13,7 @@ DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/nimbus
 RELEASE_BIN := $(CARGO_TARGET_DIR)/release/nimbus
 
 .PHONY: help demo test build lint bench wrk openapi soak frontend frontend-deps browser-deps chromium \
-        isoinfo test-rust test-frontend test-api-client test-api-conformance test-proxmoxer test-browser test-browser-templates clean
+        isoinfo systemd-analyze test-rust test-frontend test-api-client test-api-conformance test-proxmoxer test-browser test-browser-templates clean
 
 help:
 	@echo "make demo    build everything and run Nimbus on a simulated cluster at http://127.0.0.1:8080"
@@ -53,6 +53,10 @@ chromium:
 isoinfo:
 	@scripts/ensure-isoinfo.sh
 
+# systemd-analyze verifies the unit `nimbus install` writes (tests/it/install).
+systemd-analyze:
+	@scripts/ensure-systemd-analyze.sh
+
 # --- run --------------------------------------------------------------------------------------
 
 build: frontend
@@ -68,7 +72,7 @@ test: test-frontend test-api-client test-rust test-api-conformance test-proxmoxe
 	@echo "make test: all suites passed"
 
 # The portal is built first so the Rust tests and the browser tests see the real files.
-test-rust: frontend isoinfo
+test-rust: frontend isoinfo systemd-analyze
 	$(CARGO) test --locked --workspace
 
 test-frontend: frontend-deps
