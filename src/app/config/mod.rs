@@ -3,6 +3,7 @@
 //! with one line naming the variable, the value and the expected form.
 
 mod access;
+mod env_file;
 mod parse;
 mod sections;
 mod sources;
@@ -15,6 +16,7 @@ mod tests;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+pub use env_file::EnvFile;
 pub use sections::*;
 pub use sources::Sources;
 pub use templates::{ImageUrls, OVERRIDES as IMAGE_URL_OVERRIDES, TemplatesConfig};
