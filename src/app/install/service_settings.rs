@@ -21,6 +21,8 @@ pub struct ServiceSettings {
     pub url: String,
     /// Directories outside the defaults the service writes (a moved data dir or database).
     pub extra_writable: Vec<PathBuf>,
+    /// The database file, as the service sees it.
+    pub database: PathBuf,
     /// Why `serve` would refuse to start with these settings (missing cluster settings, a bad
     /// value), in its own words; `None` when it can start.
     pub blocker: Option<String>,
@@ -58,6 +60,7 @@ impl ServiceSettings {
                     health_addr: SocketAddr::new(reachable(server.bind_addr), server.port),
                     url,
                     extra_writable,
+                    database: server.db_path.clone(),
                     blocker: config.require_cluster_settings().err().map(|e| e.to_string()),
                 }
             }
@@ -66,6 +69,7 @@ impl ServiceSettings {
                 health_addr: SocketAddr::new(Ipv4Addr::LOCALHOST.into(), 8080),
                 url: format!("http://{}:8080", hostname(layout)),
                 extra_writable: Vec::new(),
+                database: Path::new(DATA_DIR).join("nimbus.db"),
                 blocker: Some(e.to_string()),
             },
         }

@@ -191,7 +191,11 @@ fn an_upgrade_replaces_the_running_binary_and_one_that_never_answers_is_rolled_b
     let broken = download.path().join("nimbus-broken");
     std::fs::write(
         &broken,
-        "#!/bin/sh\nif [ \"$1\" = version ]; then echo 'nimbus 9.9.9'; exit 0; fi\nexec sleep 300\n",
+        // Like a newer version, it copies the database before "migrating" it, and the schema it
+        // leaves behind is one the previous binary refuses.
+        "#!/bin/sh\nif [ \"$1\" = version ]; then echo 'nimbus 9.9.9'; exit 0; fi\n\
+         cp \"$NIMBUS_DATA_DIR/nimbus.db\" \"$NIMBUS_DATA_DIR/nimbus.db.pre-migration-v7\"\n\
+         printf 'a schema from the future' > \"$NIMBUS_DATA_DIR/nimbus.db\"\nexec sleep 300\n",
     )
     .unwrap();
     std::fs::set_permissions(&broken, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
@@ -212,6 +216,10 @@ fn an_upgrade_replaces_the_running_binary_and_one_that_never_answers_is_rolled_b
     assert!(!failed.status.success(), "{said}");
     assert!(said.contains("nimbus 9.9.9 did not answer /api/health"), "{said}");
     assert!(said.contains("put the previous binary back"), "{said}");
+    assert!(
+        said.contains("put back the database as it was before nimbus 9.9.9 migrated it"),
+        "{said}"
+    );
     assert!(said.contains("the previous version is back and healthy"), "{said}");
     assert_eq!(
         std::fs::read(&installed).unwrap(),
