@@ -22,5 +22,6 @@ mod provisioning;
 mod proxmox_contract;
 mod proxmox_trust;
 mod pve_fidelity;
+mod quickinstall;
 mod secrets;
 mod vms;
