@@ -13,12 +13,13 @@ DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/nimbus
 RELEASE_BIN := $(CARGO_TARGET_DIR)/release/nimbus
 
 .PHONY: help demo test build lint bench wrk openapi soak frontend frontend-deps browser-deps chromium \
-        isoinfo systemd-analyze test-rust test-frontend test-api-client test-api-conformance test-proxmoxer test-browser test-browser-templates clean
+        isoinfo systemd-analyze release test-rust test-frontend test-api-client test-api-conformance test-proxmoxer test-browser test-browser-templates clean
 
 help:
 	@echo "make demo    build everything and run Nimbus on a simulated cluster at http://127.0.0.1:8080"
 	@echo "make test    run every test (Rust, frontend, OpenAPI drift, browser tests in Chromium)"
 	@echo "make build   release binary with the portal embedded: $(RELEASE_BIN)"
+	@echo "make release the release assets in dist/: binaries named by architecture, quickinstall.sh, SHA256SUMS"
 	@echo "make lint    clippy (warnings denied), rustfmt check, eslint"
 	@echo "make bench   benchmarks (start-up, memory, provisioning, 100 at once, scoring, ...): docs/benchmarks.md"
 	@echo "make openapi regenerate openapi/nimbus.json and the TypeScript client"
@@ -65,6 +66,11 @@ build: frontend
 
 demo: build
 	$(RELEASE_BIN) demo
+
+# The release assets (scripts/build.sh --help): nimbus-linux-<arch>, gx10-worker-linux-<arch>,
+# quickinstall.sh and SHA256SUMS. NIMBUS_RELEASE_BASE, when set, is built into quickinstall.sh.
+release:
+	scripts/build.sh --out dist
 
 # --- test -------------------------------------------------------------------------------------
 
