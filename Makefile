@@ -13,7 +13,7 @@ DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/nimbus
 RELEASE_BIN := $(CARGO_TARGET_DIR)/release/nimbus
 
 .PHONY: help demo test build lint bench wrk openapi soak frontend frontend-deps browser-deps chromium \
-        isoinfo systemd-analyze release test-rust test-frontend test-api-client test-api-conformance test-proxmoxer test-browser test-browser-templates clean
+        isoinfo systemd-analyze shellcheck release test-scripts test-release test-rust test-frontend test-api-client test-api-conformance test-proxmoxer test-browser test-browser-templates clean
 
 help:
 	@echo "make demo    build everything and run Nimbus on a simulated cluster at http://127.0.0.1:8080"
@@ -50,6 +50,9 @@ browser-deps: tests/browser/node_modules/.package-lock.json
 chromium:
 	@scripts/ensure-chromium.sh
 
+shellcheck:
+	@scripts/ensure-shellcheck.sh
+
 # isoinfo (Debian's genisoimage) reads the bake's cidata ISO in tests/it/cidata_iso.rs.
 isoinfo:
 	@scripts/ensure-isoinfo.sh
@@ -74,7 +77,8 @@ release:
 
 # --- test -------------------------------------------------------------------------------------
 
-test: test-frontend test-api-client test-rust test-api-conformance test-proxmoxer test-browser
+test: test-frontend test-api-client test-rust test-api-conformance test-proxmoxer test-browser test-scripts \
+      test-release
 	@echo "make test: all suites passed"
 
 # The portal is built first so the Rust tests and the browser tests see the real files.
@@ -107,6 +111,30 @@ test-browser: frontend browser-deps chromium
 	$(CARGO) build --locked --bin nimbus
 	NIMBUS_BIN=$(DEBUG_BIN) node tests/browser/run.mjs
 	NIMBUS_BIN=$(DEBUG_BIN) node tests/browser/templates.mjs
+
+# The shell scripts: shellcheck-clean, every --help answers (from another directory), and the
+# build dependencies are present.
+test-scripts: shellcheck
+	shellcheck scripts/*.sh
+	@for s in scripts/*.sh; do \
+	  (cd / && bash "$(CURDIR)/$$s" --help >/dev/null) || { echo "$$s --help failed"; exit 1; }; \
+	done; echo "every script's --help exits 0"
+	scripts/install-deps.sh --check
+
+# The release assets verify against their SHA256SUMS and the binary is this version; a build with
+# NIMBUS_RELEASE_BASE writes that base into quickinstall.sh.
+test-release: release
+	cd dist && sha256sum -c SHA256SUMS
+	@want="nimbus $$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)"; \
+	got="$$(dist/nimbus-linux-$$(uname -m) version)"; \
+	if [ "$$got" != "$$want" ]; then echo "dist/nimbus-linux-$$(uname -m) version printed '$$got', not '$$want'"; exit 1; fi; \
+	echo "dist/nimbus-linux-$$(uname -m) version: $$got"
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	NIMBUS_RELEASE_BASE=https://releases.example.invalid/v0/ scripts/build.sh --out "$$tmp" >/dev/null; \
+	grep -qx "built_in_base='https://releases.example.invalid/v0'" "$$tmp/quickinstall.sh" || \
+	  { echo "build.sh did not write NIMBUS_RELEASE_BASE into quickinstall.sh"; exit 1; }; \
+	(cd "$$tmp" && sha256sum --quiet -c SHA256SUMS); \
+	echo "build.sh writes NIMBUS_RELEASE_BASE into quickinstall.sh"
 
 # The template bootstrap end to end on `nimbus demo --empty` alone.
 test-browser-templates: frontend browser-deps chromium

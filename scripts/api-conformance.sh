@@ -3,6 +3,12 @@
 # matches the committed OpenAPI document (status codes, content types, schemas) and that nothing
 # answers 500. Installs schemathesis into a private virtualenv on first use.
 set -euo pipefail
+if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
+  echo "Usage: scripts/api-conformance.sh PATH/TO/nimbus"
+  echo "Runs schemathesis against nimbus demo started from that binary; every answer must match"
+  echo "openapi/nimbus.json. Installs schemathesis into .venv (or NIMBUS_PY_VENV) on first use."
+  exit 0
+fi
 bin="${1:?usage: api-conformance.sh PATH/TO/nimbus}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="${NIMBUS_PY_VENV:-$root/.venv}"

@@ -2,6 +2,11 @@
 # Start-up benchmark: binary size, time from exec to the first successful /api/health, and the
 # resident memory of an idle server. Runs `nimbus demo` on a free loopback port, N times.
 set -euo pipefail
+if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
+  echo "Usage: scripts/bench-startup.sh PATH/TO/nimbus [runs]"
+  echo "Binary size, time to the first /api/health and idle memory of nimbus demo, over runs (default 5)."
+  exit 0
+fi
 bin="${1:?usage: bench-startup.sh PATH/TO/nimbus [runs]}"
 runs="${2:-5}"
 command -v curl >/dev/null || { echo "curl is needed" >&2; exit 1; }

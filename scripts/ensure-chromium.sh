@@ -2,6 +2,12 @@
 # Makes sure Chromium is available for the browser tests. As root on Debian it installs Debian's
 # package; otherwise it stops and prints the one command to run.
 set -euo pipefail
+if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
+  echo "Usage: scripts/ensure-chromium.sh"
+  echo "Installs Debian's chromium for the browser tests when missing (as root with apt-get); otherwise"
+  echo "prints the command to install it and exits 1."
+  exit 0
+fi
 bin="${CHROMIUM_BIN:-/usr/bin/chromium}"
 if [ -x "$bin" ]; then
   exit 0

@@ -2,6 +2,12 @@
 # Makes sure isoinfo is available for the cidata ISO tests (tests/it/cidata_iso.rs). As root on
 # Debian it installs Debian's genisoimage package; otherwise it stops and prints the one command.
 set -euo pipefail
+if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
+  echo "Usage: scripts/ensure-isoinfo.sh"
+  echo "Installs Debian's genisoimage (isoinfo) for the cidata ISO tests when missing (as root with"
+  echo "apt-get); otherwise prints the command to install it and exits 1."
+  exit 0
+fi
 if command -v isoinfo >/dev/null 2>&1; then
   exit 0
 fi

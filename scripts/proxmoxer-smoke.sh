@@ -4,6 +4,11 @@
 # (tests/pve/proxmoxer_smoke.py). Installs tests/api/requirements.txt into a private virtualenv
 # when proxmoxer is missing from it.
 set -euo pipefail
+if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
+  echo "Usage: scripts/proxmoxer-smoke.sh PATH/TO/nimbus"
+  echo "Drives nimbus sim-proxmox with the Python proxmoxer client (tests/pve/proxmoxer_smoke.py)."
+  exit 0
+fi
 bin="${1:?usage: proxmoxer-smoke.sh PATH/TO/nimbus}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="${NIMBUS_PY_VENV:-$root/.venv}"
