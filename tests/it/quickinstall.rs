@@ -143,10 +143,21 @@ fn a_good_release_is_installed_byte_for_byte() {
     let installed = std::fs::read(setup.root.join("usr/lib/nimbus/nimbus")).unwrap();
     assert!(installed == binary, "the installed binary is the release's");
     assert_eq!(
+        std::fs::read_link(setup.root.join("usr/local/bin/nimbus")).unwrap(),
+        Path::new("/usr/lib/nimbus/nimbus")
+    );
+    assert_eq!(
         std::fs::read_dir(&setup.tmp).unwrap().count(),
         0,
         "the download was removed"
     );
+
+    // --upgrade reaches the installer: the same release again changes nothing.
+    let out = setup.run(&["--upgrade", "--base", &server.url(), "--", "--root", root], None);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("install --upgrade --root"), "{stdout}");
+    assert!(stdout.contains("already this binary"), "{stdout}");
 }
 
 #[test]
