@@ -4,6 +4,12 @@
 # installs Debian's systemd package (the service manager does not need to run); otherwise those
 # two checks are skipped with a printed reason.
 set -euo pipefail
+if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
+  echo "Usage: scripts/ensure-systemd-analyze.sh"
+  echo "Installs Debian's systemd (systemd-analyze) for the installer tests when missing (as root with"
+  echo "apt-get); otherwise prints a note that those checks are skipped."
+  exit 0
+fi
 if command -v systemd-analyze >/dev/null 2>&1; then
   exit 0
 fi
