@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds Nimbus from this checkout (scripts/build.sh) and installs the new binary over the
-# installed one, or, with --clean, uninstalls everything first and installs afresh.
+# installed one, or, with --clean, uninstalls first (asking before it deletes any data) and
+# installs afresh.
 set -euo pipefail
 
 usage() {
@@ -12,8 +13,9 @@ the repository), then, as root (through sudo when needed):
 
   (default)   dist/nimbus-linux-<arch> install --upgrade: swaps the installed binary atomically,
               restarts the service, waits for health and puts the old binary back if it fails
-  --clean     dist/nimbus-linux-<arch> uninstall --yes, then install: DELETES /etc/nimbus and
-              /var/lib/nimbus (configuration, database and encryption key) before a fresh install
+  --clean     dist/nimbus-linux-<arch> uninstall, then install: uninstall lists the settings and
+              the data (/etc/nimbus, /var/lib/nimbus: configuration, database, encryption key) and
+              asks before deleting them; answer no to keep them for the fresh install
 
 INSTALL-ARGS after `--` go to `nimbus install` (and to `nimbus uninstall` with --clean, only
 --root DIR and --systemctl PATH).
@@ -61,8 +63,8 @@ if [ "$clean" = 1 ]; then
       --root=* | --systemctl=*) uninstall_args+=("${rest[i]}") ;;
     esac
   done
-  echo "running: ${sudo[*]} $bin uninstall --yes ${uninstall_args[*]}"
-  "${sudo[@]}" "$bin" uninstall --yes "${uninstall_args[@]}"
+  echo "running: ${sudo[*]} $bin uninstall ${uninstall_args[*]}"
+  "${sudo[@]}" "$bin" uninstall "${uninstall_args[@]}"
   echo "running: ${sudo[*]} $bin install $*"
   "${sudo[@]}" "$bin" install "$@"
 else
