@@ -97,9 +97,9 @@ pub(super) fn install(host: &Host, source: &Path, health_timeout: Duration) -> a
     }
     restart_checked(host, &settings, &version, Restore::from(swap, old_unit), health_timeout)?;
     println!(
-        "\nNimbus is running at {}\nThe first account becomes the admin and needs the one-time setup token from the log:\n  \
-         sudo journalctl -u nimbus | grep 'setup token'",
-        settings.url
+        "\nNimbus is running at {url}\nWhile it has no admin, create the first account (it becomes the admin) at \
+         {url}/signup\nwith the one-time setup token from the log:  sudo journalctl -u nimbus | grep 'setup token'",
+        url = settings.url
     );
     Ok(())
 }
