@@ -1,6 +1,8 @@
 //! The access-code gate (off by default): while it is on, members must enter the current code
 //! before anything but their own account page works. Admins see, rotate and re-require the code;
 //! each rotation or re-require bumps the version, which stales every member's entry at once.
+//! The gate is on exactly when the sign-up setting is `access_code` (`signups.rs` holds it); the
+//! gate's own switch sets that mode. A code typed at sign-up, or an invitation, counts as entered.
 //! The state is read once at start and kept in memory (this process is its only writer).
 
 use std::sync::{Arc, RwLock};
@@ -8,11 +10,12 @@ use std::sync::{Arc, RwLock};
 use super::accounts::Caller;
 use super::audit::Auditor;
 use super::secrets::SecretBox;
+use super::signups::{SignupSwitch, SignupsError};
+use crate::domain::account::SignupMode;
 use crate::domain::audit::AuditAction;
 use crate::domain::role::Role;
 use crate::ports::{AccountStore, Clock, Store};
 
-const ENABLED: &str = "access_code.enabled";
 const VERSION: &str = "access_code.version";
 /// The code itself is a sealed secret.
 const CODE: &str = "access_code";
@@ -40,12 +43,20 @@ fn internal(e: impl std::fmt::Display) -> GateError {
     GateError::Internal(e.to_string())
 }
 
+impl From<SignupsError> for GateError {
+    fn from(e: SignupsError) -> Self {
+        internal(e)
+    }
+}
+
 pub struct AccessGate {
     store: Arc<dyn Store>,
     accounts: Arc<dyn AccountStore>,
     secrets: Arc<SecretBox>,
     audit: Arc<Auditor>,
     clock: Arc<dyn Clock>,
+    signups: Arc<SignupSwitch>,
+    /// The code and version; `enabled` is read from `signups` whenever asked.
     state: RwLock<GateState>,
 }
 
@@ -75,8 +86,9 @@ impl AccessGate {
         secrets: Arc<SecretBox>,
         audit: Arc<Auditor>,
         clock: Arc<dyn Clock>,
+        signups: Arc<SignupSwitch>,
     ) -> anyhow::Result<Self> {
-        let enabled = store.get_setting(ENABLED).await?.as_deref() == Some("true");
+        let enabled = signups.mode() == SignupMode::AccessCode;
         let version = store
             .get_setting(VERSION)
             .await?
@@ -89,18 +101,52 @@ impl AccessGate {
             secrets,
             audit,
             clock,
+            signups,
             state: RwLock::new(GateState { enabled, code, version }),
         })
     }
 
     pub fn state(&self) -> GateState {
-        self.state.read().expect("gate lock").clone()
+        let mut state = self.state.read().expect("gate lock").clone();
+        state.enabled = self.signups.mode() == SignupMode::AccessCode;
+        state
     }
 
     /// Whether `caller` must enter the code before going on. Admins never must.
     pub fn blocks(&self, caller: &Caller) -> bool {
-        let state = self.state.read().expect("gate lock");
+        let state = self.state();
         state.enabled && caller.user.role != Role::Admin && caller.user.access_code_version != Some(state.version)
+    }
+
+    /// The version a new account counts as having entered while the gate is on: with the code
+    /// typed at sign-up (checked here, refused when wrong), or because an invitation replaces the
+    /// code (`invited`). `None` when the gate is off or nothing was given.
+    pub fn entered_at_sign_up(&self, typed: Option<&str>, invited: bool) -> Result<Option<i64>, GateError> {
+        let state = self.state();
+        if !state.enabled {
+            return Ok(None);
+        }
+        if invited {
+            return Ok(Some(state.version));
+        }
+        let Some(typed) = typed.map(|t| t.chars().filter(|c| !c.is_whitespace()).collect::<String>()) else {
+            return Ok(None);
+        };
+        if typed.is_empty() {
+            return Ok(None);
+        }
+        match state.code.as_deref() {
+            Some(code) if same(code, &typed) => Ok(Some(state.version)),
+            _ => Err(GateError::WrongCode),
+        }
+    }
+
+    /// Sets who may sign up; `access_code` turns the gate on (making a code the first time).
+    pub async fn set_signup_mode(&self, admin: &Caller, mode: SignupMode) -> Result<SignupMode, GateError> {
+        if mode == SignupMode::AccessCode && self.state().code.is_none() {
+            self.store_code(&new_code()).await?;
+        }
+        Ok(self.signups.set(admin, mode).await?)
     }
 
     /// Checks a code a member typed; on success the member passes until the next version.
@@ -121,27 +167,19 @@ impl AccessGate {
             .map_err(internal)
     }
 
-    /// Turns the gate on or off. Turning it on the first time makes a code.
+    /// Turns the gate on or off, which is the sign-up setting's `access_code` (off goes back to
+    /// `open` when the gate was on, and leaves an invite-only setting as it is). Turning it on the
+    /// first time makes a code.
     pub async fn set_enabled(&self, admin: &Caller, enabled: bool) -> Result<GateState, GateError> {
-        if enabled && self.state().code.is_none() {
-            self.store_code(&new_code()).await?;
-        }
-        let now = self.clock.now();
-        self.store
-            .put_setting(ENABLED, if enabled { "true" } else { "false" }, now)
-            .await
-            .map_err(internal)?;
-        self.state.write().expect("gate lock").enabled = enabled;
-        let entry = self.audit.entry(AuditAction::SettingsChanged).by(&admin.user);
-        let entry = entry
-            .on("setting", "access_code", "access code")
-            .from(admin.ip.as_deref());
-        let detail = if enabled {
-            "access code turned on"
-        } else {
-            "access code turned off"
+        let current = self.signups.mode();
+        let mode = match (enabled, current) {
+            (true, _) => SignupMode::AccessCode,
+            (false, SignupMode::AccessCode) => SignupMode::Open,
+            (false, other) => other,
         };
-        self.audit.record(entry.detail(detail)).await;
+        if mode != current {
+            self.set_signup_mode(admin, mode).await?;
+        }
         Ok(self.state())
     }
 

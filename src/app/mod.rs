@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod health;
 pub mod install;
+pub mod invitations;
 pub mod jobs;
 pub mod keys;
 pub mod maintenance;

@@ -1,12 +1,14 @@
-//! Whether new people may create accounts on their own (open by default). Admins close sign-ups
-//! when everyone who should have an account has one; the first account (the admin) can always be
-//! made. Read at start and kept in memory; this process is its only writer.
+//! Who may create an account on their own: anyone (`open`, the default), anyone who has the access
+//! code (`access_code`: the access-code gate is on exactly then), or only people an admin invited
+//! (`invite_only`). The first account (the admin) and invited people are never refused by it.
+//! Read at start and kept in memory; this process is its only writer. (Before the three-way
+//! setting this was an open/closed switch; a migration folded the stored values in.)
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
 
 use super::accounts::Caller;
 use super::audit::Auditor;
+use crate::domain::account::SignupMode;
 use crate::domain::audit::AuditAction;
 use crate::ports::{Clock, Store, StoreError};
 
@@ -23,33 +25,48 @@ pub struct SignupSwitch {
     store: Arc<dyn Store>,
     audit: Arc<Auditor>,
     clock: Arc<dyn Clock>,
-    open: AtomicBool,
+    mode: RwLock<SignupMode>,
 }
 
 impl SignupSwitch {
+    /// Errors: the store's; a stored value Nimbus does not know is corruption.
     pub async fn load(store: Arc<dyn Store>, audit: Arc<Auditor>, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
-        let open = store.get_setting(KEY).await?.as_deref() != Some("closed");
+        let mode = match store.get_setting(KEY).await? {
+            Some(text) => text
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("setting {KEY}: {text:?}")))?,
+            None => SignupMode::default(),
+        };
         Ok(Self {
             store,
             audit,
             clock,
-            open: AtomicBool::new(open),
+            mode: RwLock::new(mode),
         })
     }
 
+    pub fn mode(&self) -> SignupMode {
+        *self.mode.read().expect("sign-up mode lock")
+    }
+
+    /// Whether people may sign up without an invitation.
     pub fn is_open(&self) -> bool {
-        self.open.load(Ordering::SeqCst)
+        self.mode().lets_anyone_sign_up()
     }
 
     /// Errors: [`SignupsError::Internal`] when the store fails (the setting is then unchanged).
-    pub async fn set(&self, admin: &Caller, open: bool) -> Result<bool, SignupsError> {
-        let value = if open { "open" } else { "closed" };
-        self.store.put_setting(KEY, value, self.clock.now()).await?;
-        self.open.store(open, Ordering::SeqCst);
-        let entry = self.audit.entry(AuditAction::SettingsChanged).by(&admin.user);
-        let entry = entry.on("setting", "signups", "new accounts").from(admin.ip.as_deref());
-        let detail = if open { "sign-ups opened" } else { "sign-ups closed" };
-        self.audit.record(entry.detail(detail)).await;
-        Ok(open)
+    pub async fn set(&self, admin: &Caller, mode: SignupMode) -> Result<SignupMode, SignupsError> {
+        let before = self.mode();
+        self.store.put_setting(KEY, mode.as_str(), self.clock.now()).await?;
+        *self.mode.write().expect("sign-up mode lock") = mode;
+        if before != mode {
+            let entry = self.audit.entry(AuditAction::SettingsChanged).by(&admin.user);
+            let entry = entry
+                .on("setting", "signups", "who may sign up")
+                .from(admin.ip.as_deref());
+            let detail = format!("who may sign up: {before} → {mode}");
+            self.audit.record(entry.detail(detail)).await;
+        }
+        Ok(mode)
     }
 }

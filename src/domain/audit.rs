@@ -61,6 +61,12 @@ actions! {
     TokenCreated => "token.created",
     /// An API token was revoked.
     TokenRevoked => "token.revoked",
+    /// An admin made an invitation (the link is shown once and never recorded).
+    InvitationCreated => "invitation.created",
+    /// An admin revoked a pending invitation.
+    InvitationRevoked => "invitation.revoked",
+    /// Someone created their account with an invitation.
+    InvitationRedeemed => "invitation.redeemed",
     /// An admin changed a setting.
     SettingsChanged => "settings.changed",
     /// An admin rotated the access code or made everyone enter it again.

@@ -75,7 +75,8 @@ export interface paths {
         put?: never;
         /**
          * Create an account and sign in. The first account becomes admin; in `nimbus serve` it
-         *     needs the one-time setup token printed to the server log.
+         *     needs the one-time setup token printed to the server log. After that, who may sign up
+         *     decides, and an invitation's token lets its holder in with its role whatever the setting.
          */
         post: operations["register"];
         delete?: never;
@@ -301,6 +302,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every invitation with its state (pending, used, expired, revoked), newest first (admins). */
+        get: operations["list_invitations"];
+        put?: never;
+        /**
+         * Invite someone (admins): the answer's link lets one person create an account with the
+         *     role, even when sign-ups are invite-only or need the access code. It is shown once.
+         */
+        post: operations["create_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/invitations/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a pending invitation (admins): its link stops working. */
+        post: operations["revoke_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/invitations/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What an invitation link is good for (anyone holding it): whether it can still be used,
+         *     the role it gives and when it expires, or why it cannot be used. Nothing else is told.
+         */
+        get: operations["check_invitation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/settings/signups": {
         parameters: {
             query?: never;
@@ -308,9 +367,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whether new people may sign up (admins). */
+        /** Who may sign up (admins). */
         get: operations["get_signups"];
-        /** Open or close sign-ups (admins). Existing accounts are not affected. */
+        /**
+         * Choose who may sign up (admins): `open`, `access_code` (turns the access-code gate on)
+         *     or `invite_only`. Existing accounts are not affected.
+         */
         put: operations["set_signups"];
         post?: never;
         delete?: never;
@@ -1138,7 +1200,7 @@ export interface components {
          * @description A kind of recorded action.
          * @enum {string}
          */
-        AuditAction: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.signed_out_everywhere" | "account.password_changed" | "account.role_changed" | "account.status_changed" | "account.email_conflict" | "account.email_released" | "account.promoted_at_boot" | "token.created" | "token.revoked" | "settings.changed" | "access_code.rotated" | "access_code.failed" | "identity.linked" | "identity.unlinked" | "key.created" | "key.deleted" | "key.private_key_read" | "quota.changed" | "vm.approved" | "vm.denied" | "vm.created_on_behalf" | "templates.bootstrap" | "templates.rebuild" | "templates.bootstrap_finished";
+        AuditAction: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.signed_out_everywhere" | "account.password_changed" | "account.role_changed" | "account.status_changed" | "account.email_conflict" | "account.email_released" | "account.promoted_at_boot" | "token.created" | "token.revoked" | "invitation.created" | "invitation.revoked" | "invitation.redeemed" | "settings.changed" | "access_code.rotated" | "access_code.failed" | "identity.linked" | "identity.unlinked" | "key.created" | "key.deleted" | "key.private_key_read" | "quota.changed" | "vm.approved" | "vm.denied" | "vm.created_on_behalf" | "templates.bootstrap" | "templates.rebuild" | "templates.bootstrap_finished";
         /**
          * AuditEntryView
          * @description One recorded action.
@@ -1182,8 +1244,10 @@ export interface components {
             setup_token_required: boolean;
             /** @description The signed-in caller must enter the access code before anything else works. */
             access_code_required: boolean;
-            /** @description New people may create accounts (always true while no admin exists). */
+            /** @description New people may create accounts without an invitation (always true while no admin exists). */
             signups_open: boolean;
+            /** @description Who may sign up: `access_code` means the sign-up form may take the access code. */
+            signup_mode: components["schemas"]["SignupMode"] & unknown;
             /** @description The caller, when signed in. */
             user?: components["schemas"]["Me"] & unknown;
         };
@@ -1330,6 +1394,30 @@ export interface components {
             expires_in_days?: number;
         };
         /**
+         * CreatedInvitationView
+         * @description A new invitation and its one-time link, shown this once.
+         * @example {
+         *       "invitation": {
+         *         "id": "5b0a6c1e-7d2f-4f7e-9a51-2c8d3e4f5a6b",
+         *         "role": "member",
+         *         "email": "grace@lab.example",
+         *         "state": "pending",
+         *         "created_by": "0c2f9e4a-1b3d-4e5f-8a7b-6c5d4e3f2a1b",
+         *         "created_at": "2027-01-15T08:00:00+00:00",
+         *         "expires_at": "2027-01-22T08:00:00+00:00"
+         *       },
+         *       "token": "q3Vw0o2Xb8n1f5rTcY7kLm9sZa4eHj6gPd0uWxNiBvE",
+         *       "link": "https://nimbus.lab.example/signup?invite=q3Vw0o2Xb8n1f5rTcY7kLm9sZa4eHj6gPd0uWxNiBvE"
+         *     }
+         */
+        CreatedInvitationView: {
+            invitation: components["schemas"]["InvitationInfo"];
+            /** @description The token inside the link (never shown again). */
+            token: string;
+            /** @description `<APP_URL or this request's origin>/signup?invite=<token>`: send it to the person invited. */
+            link: string;
+        };
+        /**
          * CreatedKey
          * @description A key just made; `private_key` only for a generated key.
          */
@@ -1415,6 +1503,15 @@ export interface components {
             data: components["schemas"]["BootstrapStatusView"];
         };
         /**
+         * Envelope_CreatedInvitationView
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_CreatedInvitationView: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["CreatedInvitationView"];
+        };
+        /**
          * Envelope_CreatedKey
          * @description A successful answer: `{"success": true, "data": …}`.
          */
@@ -1449,6 +1546,24 @@ export interface components {
             /** @description Always `true`. */
             success: boolean;
             data: components["schemas"]["Health"];
+        };
+        /**
+         * Envelope_InvitationInfo
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_InvitationInfo: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["InvitationInfo"];
+        };
+        /**
+         * Envelope_InviteCheckView
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_InviteCheckView: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["InviteCheckView"];
         };
         /**
          * Envelope_JobsView
@@ -1667,6 +1782,15 @@ export interface components {
             data: components["schemas"]["IdentityView"][];
         };
         /**
+         * Envelope_list_InvitationInfo
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_list_InvitationInfo: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["InvitationInfo"][];
+        };
+        /**
          * Envelope_list_IpView
          * @description A successful answer: `{"success": true, "data": …}`.
          */
@@ -1765,6 +1889,50 @@ export interface components {
             email?: string;
             /** Format: date-time */
             linked_at: string;
+        };
+        /**
+         * InvitationInfo
+         * @description An invitation as admins see it.
+         */
+        InvitationInfo: {
+            id: string;
+            role: components["schemas"]["Role"];
+            /** @description Only this address may use it. */
+            email?: string;
+            state: components["schemas"]["InvitationState"];
+            /** @description The admin who made it. */
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: date-time */
+            used_at?: string;
+            /** @description The account it made. */
+            used_by?: string;
+            /** Format: date-time */
+            revoked_at?: string;
+        };
+        /**
+         * @description Where an invitation stands.
+         * @enum {string}
+         */
+        InvitationState: "pending" | "used" | "expired" | "revoked";
+        /**
+         * InviteCheckView
+         * @description What the sign-up page may know about an invitation link.
+         */
+        InviteCheckView: {
+            /** @description Only `pending` can be used. */
+            state: components["schemas"]["InvitationState"] & unknown;
+            /** @description The role the account would get. */
+            role: components["schemas"]["Role"] & unknown;
+            /** Format: date-time */
+            expires_at: string;
+            /** @description Only one address may use it (which one is not told). */
+            email_bound: boolean;
+            /** @description Why it cannot be used, in words for the person holding it (absent while pending). */
+            reason?: string;
         };
         /**
          * IpView
@@ -1916,6 +2084,26 @@ export interface components {
             total?: components["schemas"]["TimingView"] & unknown;
             /** @description Per step, in the order steps run. */
             steps: components["schemas"]["StepTimingView"][];
+        };
+        /**
+         * NewInvitation
+         * @description A new invitation; every field may be left out.
+         * @example {
+         *       "role": "member",
+         *       "email": "grace@lab.example",
+         *       "expires_in_days": 7
+         *     }
+         */
+        NewInvitation: {
+            /** @description The role the account gets (member unless set). */
+            role?: components["schemas"]["Role"] & unknown;
+            /** @description Only this address may use the invitation. */
+            email?: string;
+            /**
+             * Format: int64
+             * @description How many days the link works: 1 to 30 (7 unless set).
+             */
+            expires_in_days?: number;
         };
         /**
          * NewKeyRequest
@@ -2335,6 +2523,13 @@ export interface components {
             password: string;
             /** @description Only for the first account of `nimbus serve`: the one-time token from the server log. */
             setup_token?: string;
+            /**
+             * @description The token of an invitation link (`/signup?invite=…`): lets this person in whoever may
+             *     sign up, with the invitation's role.
+             */
+            invite?: string;
+            /** @description The access code, when sign-ups need it (it may also be entered after signing up). */
+            access_code?: string;
         };
         /**
          * RejectionView
@@ -2398,11 +2593,31 @@ export interface components {
             sessions_ended: number;
         };
         /**
+         * @description Who may create an account on their own.
+         * @enum {string}
+         */
+        SignupMode: "open" | "access_code" | "invite_only";
+        /**
          * Signups
-         * @description Whether new people may create accounts (with a password or with GitHub/Google).
+         * @description Who may sign up (with a password or with GitHub/Google). Invited people always may.
          */
         Signups: {
+            mode: components["schemas"]["SignupMode"];
+            /** @description People may sign up without an invitation (`mode` is not `invite_only`). */
             open: boolean;
+        };
+        /**
+         * SignupsChange
+         * @description A change of who may sign up: `mode`, or the former switch's `open` (`false` is invite-only;
+         *     `true` opens an invite-only Nimbus and leaves the other modes as they are).
+         * @example {
+         *       "mode": "invite_only",
+         *       "open": null
+         *     }
+         */
+        SignupsChange: {
+            mode?: components["schemas"]["SignupMode"];
+            open?: boolean;
         };
         /**
          * SshKey
@@ -2838,7 +3053,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_User"];
                 };
             };
-            /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
+            /** @description `validation_failed` (`field` names it); `invite_not_found`, `invite_used`, `invite_expired`, `invite_revoked` or `invite_wrong_email` (`field` is `invite`: ask an admin for a new invitation); `access_code_invalid` (`field` is `access_code`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2847,7 +3062,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Refused: `signups_closed`, `setup_token_invalid` (the first account needs the setup token), or `csrf_rejected` (a write from another site). */
+            /** @description Refused: `signups_closed` (invite-only: sign up with an invitation link), `setup_token_invalid` (the first account needs the setup token), or `csrf_rejected` (a write from another site). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3849,6 +4064,238 @@ export interface operations {
             };
         };
     };
+    list_invitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every invitation, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_list_InvitationInfo"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["NewInvitation"];
+            };
+        };
+        responses: {
+            /** @description The invitation and its link (shown once). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_CreatedInvitationView"];
+                };
+            };
+            /** @description `validation_failed`: `email` is not an address, or `expires_in_days` is not 1 to 30. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invitation as changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_InvitationInfo"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such record (other users' records answer this too). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invitation_not_pending`: it was used, has expired or was revoked already. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    check_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the link is good for. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_InviteCheckView"];
+                };
+            };
+            /** @description `invite_not_found`: no invitation has this token (mistyped, or never made). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_signups: {
         parameters: {
             query?: never;
@@ -3905,7 +4352,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json; charset=utf-8": components["schemas"]["Signups"];
+                "application/json; charset=utf-8": components["schemas"]["SignupsChange"];
             };
         };
         responses: {
@@ -3918,7 +4365,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Envelope_Signups"];
                 };
             };
-            /** @description The request could not be read, or a field is invalid (`validation_failed`; `field` names it). */
+            /** @description `validation_failed`: neither `mode` nor `open` was given (`field` is `mode`), or the body could not be read. */
             400: {
                 headers: {
                     [name: string]: unknown;

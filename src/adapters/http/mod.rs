@@ -54,6 +54,8 @@ pub struct ApiServices {
     pub limits: Arc<RateLimits>,
     pub audit: Arc<Auditor>,
     pub gate: Arc<AccessGate>,
+    /// Invitations and the sign-up door.
+    pub invitations: Arc<crate::app::invitations::Invitations>,
     pub oauth: Arc<OAuthService>,
     pub keys: Arc<KeyVault>,
     pub signups: Arc<SignupSwitch>,
@@ -82,13 +84,14 @@ pub struct HttpOptions {
     pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
-/// Every API group; grows into a tuple as features add groups.
+/// Every API group; grows into a tuple as features add groups (poem-openapi takes at most 16, so
+/// related groups are nested).
 type Apis = (
     system::SystemApi,
     accounts::AuthApi,
     accounts::MeApi,
     accounts::TokensApi,
-    accounts::UsersApi,
+    (accounts::UsersApi, accounts::InvitationsApi, accounts::InviteCheckApi),
     accounts::SignupsApi,
     audit::AuditApi,
     access_code::AccessCodeApi,
@@ -108,7 +111,7 @@ fn service() -> OpenApiService<Apis, ()> {
         accounts::AuthApi,
         accounts::MeApi,
         accounts::TokensApi,
-        accounts::UsersApi,
+        (accounts::UsersApi, accounts::InvitationsApi, accounts::InviteCheckApi),
         accounts::SignupsApi,
         audit::AuditApi,
         access_code::AccessCodeApi,
@@ -157,6 +160,7 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         .data(services.limits.clone())
         .data(services.audit.clone())
         .data(services.gate.clone())
+        .data(services.invitations.clone())
         .data(services.oauth.clone())
         .data(services.keys.clone())
         .data(services.signups.clone())

@@ -116,6 +116,53 @@ impl AccountService {
     /// Creates an account and signs it in. Returns the account and the new session's secret.
     /// Nimbus sends no mail, so the typed address stays unproven until a provider proves it.
     pub async fn register(&self, form: Registration, client: ClientInfo) -> Result<(User, String), AccountError> {
+        let seat_token = form.setup_token.clone();
+        let new = self.new_user(form, || self.admin_seat(seat_token.as_deref())).await?;
+        let (new, seat) = new;
+        let user = self.store.create_user(new, seat).await?;
+        let detail = if user.role == Role::Admin {
+            "the first account: admin"
+        } else {
+            "member"
+        };
+        self.record_created(&user, detail, client.ip.as_deref()).await;
+        if user.role == Role::Admin {
+            // The seat is taken: the setup token is spent.
+            *self.setup.lock().expect("setup lock") = None;
+            tracing::info!(user = %user.id, "the first admin account was created");
+        }
+        let secret = self.start_session(&user, client).await?;
+        Ok((user, secret))
+    }
+
+    /// A sign-up form checked field by field, then `before_hashing` (a check that needs no
+    /// password, so a refused form costs no hash), then the password hashed: the account to
+    /// create, and what `before_hashing` decided.
+    pub async fn new_user<T, E, F>(
+        &self,
+        form: Registration,
+        before_hashing: impl FnOnce() -> F,
+    ) -> Result<(NewUser, T), E>
+    where
+        E: From<AccountError>,
+        F: std::future::Future<Output = Result<T, E>>,
+    {
+        let (email, name) = self.check_fields(&form)?;
+        let decided = before_hashing().await?;
+        let hash = self.hash(form.password).await?;
+        let new = NewUser {
+            id: UserId::from_uuid(Uuid::new_v4()),
+            email,
+            name: name.as_str().to_string(),
+            password_hash: Some(hash),
+            email_verified: false,
+            now: self.clock.now(),
+        };
+        Ok((new, decided))
+    }
+
+    /// The form's address and name, each field checked (the password too).
+    fn check_fields(&self, form: &Registration) -> Result<(Email, DisplayName), AccountError> {
         let email = Email::parse(&form.email).map_err(|e| AccountError::invalid("email", e))?;
         if email.is_reserved() {
             return Err(AccountError::invalid("email", EmailError::Reserved));
@@ -125,34 +172,19 @@ impl AccountService {
             .passwords
             .check(&form.password, &email, name.as_str())
             .map_err(|e| AccountError::invalid("password", e))?;
-        let seat = self.admin_seat(form.setup_token.as_deref()).await?;
-        let hash = self.hash(form.password).await?;
-        let now = self.clock.now();
-        let new = NewUser {
-            id: UserId::from_uuid(Uuid::new_v4()),
-            email,
-            name: name.as_str().to_string(),
-            password_hash: Some(hash),
-            email_verified: false,
-            now,
-        };
-        let ip = client.ip.clone();
-        let user = self.store.create_user(new, seat).await?;
-        let entry = self.audit.entry(AuditAction::AccountCreated).by(&user);
-        let entry = entry.on("user", user.id, user.email.to_string()).from(ip.as_deref());
-        let detail = if user.role == Role::Admin {
-            "the first account: admin"
-        } else {
-            "member"
-        };
-        self.audit.record(entry.detail(detail)).await;
-        if user.role == Role::Admin {
-            // The seat is taken: the setup token is spent.
-            *self.setup.lock().expect("setup lock") = None;
-            tracing::info!(user = %user.id, "the first admin account was created");
-        }
-        let secret = self.start_session(&user, client).await?;
-        Ok((user, secret))
+        Ok((email, name))
+    }
+
+    /// Records that a new account entered the access code of `version` (typed at sign-up).
+    pub async fn set_access_code_version(&self, user: UserId, version: i64) -> Result<(), AccountError> {
+        Ok(self.store.set_access_code_version(user, version).await?)
+    }
+
+    /// Records a new account in the audit log (`how` says what kind: "member", "invited admin").
+    pub async fn record_created(&self, user: &User, how: &str, ip: Option<&str>) {
+        let entry = self.audit.entry(AuditAction::AccountCreated).by(user);
+        let entry = entry.on("user", user.id, user.email.to_string()).from(ip);
+        self.audit.record(entry.detail(how)).await;
     }
 
     /// Whether this registration may take the admin seat; refuses it when no admin exists and

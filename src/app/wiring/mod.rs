@@ -23,6 +23,7 @@ use crate::app::accounts::{AccountManagement, AccountService, AuthSettings, Hash
 use crate::app::audit::Auditor;
 use crate::app::config::{Config, Mode, ProxmoxTrust, SimProfile};
 use crate::app::health::HealthService;
+use crate::app::invitations::Invitations;
 use crate::app::jobs::{self, JobBoard};
 use crate::app::keys::KeyVault;
 use crate::app::maintenance::{self, Backup, DataDirLock, Rotation};
@@ -175,6 +176,17 @@ impl App {
             Ok(n) => tracing::info!(bakes = n, "resumed template bakes a restart interrupted"),
             Err(e) => tracing::warn!(error = %e, "cannot read the template bakes a restart interrupted"),
         }
+        let gate = Arc::new(
+            AccessGate::load(
+                shared.clone(),
+                Arc::new(store.clone()),
+                secrets.clone(),
+                audit.clone(),
+                clock.clone(),
+                signups.clone(),
+            )
+            .await?,
+        );
         let services = ApiServices {
             health: Arc::new(
                 HealthService::new(
@@ -189,16 +201,15 @@ impl App {
             management: management.clone(),
             limits: limits.clone(),
             audit: audit.clone(),
-            gate: Arc::new(
-                AccessGate::load(
-                    shared.clone(),
-                    Arc::new(store.clone()),
-                    secrets.clone(),
-                    audit.clone(),
-                    clock.clone(),
-                )
-                .await?,
-            ),
+            gate: gate.clone(),
+            invitations: Arc::new(Invitations::new(
+                Arc::new(store.clone()),
+                accounts.clone(),
+                signups.clone(),
+                gate,
+                audit.clone(),
+                clock.clone(),
+            )),
             oauth,
             signups,
             keys,

@@ -1,20 +1,25 @@
 //! Accounts: the values a sign-up or sign-in is made of (email, display name, password policy),
 //! the user's standing, the session and API-token lifetimes, and the rule that a Nimbus always
-//! keeps one active admin. Hashing, randomness and storage live outside the domain.
+//! keeps one active admin, who may sign up (`signup_mode.rs`) and the invitations that let people
+//! in regardless (`invitation.rs`). Hashing, randomness and storage live outside the domain.
 
 mod admins;
 mod common_passwords;
 mod email;
+mod invitation;
 mod name;
 mod password;
 mod session;
+mod signup_mode;
 mod token;
 
 pub use admins::{LastAdminError, StandingChange, check_standing_change};
 pub use email::{Email, EmailError};
+pub use invitation::{InvitationState, InviteLifetime, InviteLifetimeError, InviteRefusal, check_redeem};
 pub use name::{DisplayName, NameError};
 pub use password::{PasswordError, PasswordPolicy};
 pub use session::{SessionPolicy, SessionState, SessionTimes};
+pub use signup_mode::{SignupMode, SignupModeError};
 pub use token::{TOKEN_PREFIX, TokenExpiry, TokenExpiryError, TokenName, TokenNameError, TokenScope};
 
 use std::fmt;

@@ -4,6 +4,7 @@ use uuid::Uuid;
 
 use super::{at, public_key, secret, token_view};
 use crate::adapters::http::access_code::{AccessCodeSettings, VerifyRequest};
+use crate::adapters::http::accounts::invitations::CreatedInvitationView;
 use crate::adapters::http::accounts::me::PasswordChange;
 use crate::adapters::http::accounts::views::{ApiTokenView, CreatedToken};
 use crate::adapters::http::accounts::{LoginRequest, RegisterRequest};
@@ -13,6 +14,7 @@ use crate::adapters::http::vms::views::ResultView;
 use crate::domain::ids::UserId;
 use crate::domain::keys::KeySource;
 use crate::ports::ssh_keys::KeyRecord;
+use poem_openapi::types::Example;
 
 pub(super) fn samples() -> Vec<(&'static str, String)> {
     vec![
@@ -49,9 +51,17 @@ pub(super) fn samples() -> Vec<(&'static str, String)> {
                     name: "Ada".into(),
                     password: secret(),
                     setup_token: Some(secret()),
+                    invite: Some(secret()),
+                    access_code: Some(secret()),
                 }
             ),
         ),
+        ("CreatedInvitationView", {
+            let mut view = CreatedInvitationView::example();
+            view.token = secret();
+            view.link = format!("https://nimbus.lab.example/signup?invite={}", secret());
+            format!("{view:?}")
+        }),
         (
             "LoginRequest",
             format!(

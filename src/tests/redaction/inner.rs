@@ -12,13 +12,17 @@ use crate::app::access_code::GateState;
 use crate::app::accounts::{BootReport, CreatedToken, Credential, PasswordChanged, Registration};
 use crate::app::cli::SimProxmoxArgs;
 use crate::app::config::{Config, Mode, Sources};
+use crate::app::invitations::{CreatedInvitation, InvitationView};
 use crate::app::keys::NewKey;
 use crate::app::maintenance::Rotation;
 use crate::app::oauth::SettingsUpdate;
 use crate::app::provisioning::VmResult;
 use crate::domain::account::Email;
+use crate::domain::account::InvitationState;
 use crate::domain::ids::{InstanceId, UserId};
+use crate::domain::role::Role;
 use crate::ports::accounts::{NewUser, UserCredentials};
+use crate::ports::invitations::InvitationRecord;
 use crate::ports::oauth::{Authorization, ProviderApp};
 use crate::ports::ssh_keys::PrivateKeyInfo;
 
@@ -118,6 +122,29 @@ pub(super) fn samples() -> Vec<(&'static str, String)> {
         ("Credential::Session", format!("{:?}", Credential::Session(secret()))),
         ("Credential::Bearer", format!("{:?}", Credential::Bearer(secret()))),
         ("CreatedToken", format!("{app_token:?}")),
+        (
+            "CreatedInvitation",
+            format!(
+                "{:?}",
+                CreatedInvitation {
+                    invitation: InvitationView {
+                        record: InvitationRecord {
+                            id: Uuid::from_u128(3),
+                            role: Role::Member,
+                            email: None,
+                            created_by: user().id,
+                            created_at: at(),
+                            expires_at: at(),
+                            used_at: None,
+                            used_by: None,
+                            revoked_at: None,
+                        },
+                        state: InvitationState::Pending,
+                    },
+                    token: secret(),
+                }
+            ),
+        ),
         (
             "PasswordChanged",
             format!(

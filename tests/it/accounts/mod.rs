@@ -7,11 +7,13 @@ mod audit;
 mod gate;
 mod guards;
 mod hashing;
+mod invitations;
 mod matrix;
 mod password_change;
 mod sessions;
 mod signin_limits;
 mod signup;
+mod signup_modes;
 mod tokens;
 
 use reqwest::{Method, StatusCode};

@@ -353,6 +353,12 @@ async fn admins_close_and_reopen_sign_ups() {
         .iter()
         .map(|e| e["detail"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(details, ["sign-ups opened", "sign-ups closed"]);
+    assert_eq!(
+        details,
+        [
+            "who may sign up: invite_only → open",
+            "who may sign up: open → invite_only"
+        ]
+    );
     app.stop().await;
 }

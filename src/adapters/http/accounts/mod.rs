@@ -3,6 +3,7 @@
 //! (`users.rs`). Shapes are in `views.rs`; `errors.rs` maps the use cases' refusals.
 
 mod errors;
+pub mod invitations;
 pub(crate) mod me;
 mod signups;
 mod tokens;
@@ -16,6 +17,7 @@ use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 
+pub use invitations::{InvitationsApi, InviteCheckApi};
 pub use me::MeApi;
 pub use signups::SignupsApi;
 pub use tokens::TokensApi;
@@ -23,11 +25,12 @@ pub use users::UsersApi;
 use views::{AuthStatus, MeView, SignedOut, UserView};
 
 use super::auth::{MaybeCaller, SessionCookies, SignedInUngated, client_info, session_cookie};
-use super::envelope::{Envelope, ErrorBody};
+use super::envelope::Envelope;
 use super::errors::{ApiError, statuses};
 use super::limits::{Action, RateLimits};
 use crate::app::access_code::AccessGate;
 use crate::app::accounts::{AccountError, AccountManagement, AccountService, Registration};
+use crate::app::invitations::Invitations;
 use crate::app::signups::SignupSwitch;
 
 #[derive(Tags)]
@@ -52,9 +55,14 @@ pub struct RegisterRequest {
     pub password: String,
     /// Only for the first account of `nimbus serve`: the one-time token from the server log.
     pub setup_token: Option<String>,
+    /// The token of an invitation link (`/signup?invite=…`): lets this person in whoever may
+    /// sign up, with the invitation's role.
+    pub invite: Option<String>,
+    /// The access code, when sign-ups need it (it may also be entered after signing up).
+    pub access_code: Option<String>,
 }
 
-crate::domain::redact::debug_redacted!(RegisterRequest { email, name } secret { password, setup_token });
+crate::domain::redact::debug_redacted!(RegisterRequest { email, name } secret { password, setup_token, invite, access_code });
 
 #[derive(Object)]
 pub struct LoginRequest {
@@ -99,9 +107,12 @@ mod op {
     statuses! {
         pub AuthStatus [] never [BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Unavailable];
         pub Register [
-            BadRequest,
-            Forbidden = "Refused: `signups_closed`, `setup_token_invalid` (the first account needs the setup \
-                token), or `csrf_rejected` (a write from another site).",
+            BadRequest = "`validation_failed` (`field` names it); `invite_not_found`, `invite_used`, \
+                `invite_expired`, `invite_revoked` or `invite_wrong_email` (`field` is `invite`: ask an admin for \
+                a new invitation); `access_code_invalid` (`field` is `access_code`).",
+            Forbidden = "Refused: `signups_closed` (invite-only: sign up with an invitation link), \
+                `setup_token_invalid` (the first account needs the setup token), or `csrf_rejected` (a write \
+                from another site).",
             Conflict = "`email_taken`: an account with this email exists.",
             PayloadTooLarge,
             UnsupportedMediaType,
@@ -143,39 +154,44 @@ impl AuthApi {
             setup_token_required: !has_admin && accounts.settings().setup_token_required,
             access_code_required: caller.0.as_ref().is_some_and(|c| gate.blocks(c)),
             signups_open: !has_admin || signups.is_open(),
+            signup_mode: signups.mode().into(),
             user: caller.0.as_ref().map(MeView::from),
         }))))
     }
 
     /// Create an account and sign in. The first account becomes admin; in `nimbus serve` it
-    /// needs the one-time setup token printed to the server log.
+    /// needs the one-time setup token printed to the server log. After that, who may sign up
+    /// decides, and an invitation's token lets its holder in with its role whatever the setting.
     #[oai(path = "/register", method = "post", operation_id = "register")]
     async fn register(
         &self,
         req: &Request,
-        accounts: Data<&Arc<AccountService>>,
         limits: Data<&Arc<RateLimits>>,
         cookies: SessionCookies,
-        signups: Data<&Arc<SignupSwitch>>,
+        invitations: Data<&Arc<Invitations>>,
         body: Json<RegisterRequest>,
     ) -> Result<RegisterResponse, ApiError<op::Register>> {
         let client = client_info(req);
         limits
             .check(Action::Register, client.ip.as_deref(), &body.email)
             .map_err(ApiError::rate_limited)?;
-        if !signups.is_open() && accounts.has_admin().await? {
-            return Err(ApiError::forbidden(ErrorBody::new(
-                "signups_closed",
-                "New accounts are closed on this Nimbus. Ask one of its admins to open sign-ups for you.",
-            )));
-        }
+        let RegisterRequest {
+            email,
+            name,
+            password,
+            setup_token,
+            invite,
+            access_code,
+        } = body.0;
         let form = Registration {
-            email: body.0.email,
-            name: body.0.name,
-            password: body.0.password,
-            setup_token: body.0.setup_token,
+            email,
+            name,
+            password,
+            setup_token,
         };
-        let (user, secret) = accounts.register(form, client).await?;
+        let (user, secret) = invitations
+            .register(form, invite.as_deref(), access_code.as_deref(), client)
+            .await?;
         Ok(RegisterResponse::Created(
             Json(Envelope::ok(UserView::from(&user))),
             cookies.set(&secret),

@@ -183,8 +183,10 @@ pub struct AuthStatus {
     pub setup_token_required: bool,
     /// The signed-in caller must enter the access code before anything else works.
     pub access_code_required: bool,
-    /// New people may create accounts (always true while no admin exists).
+    /// New people may create accounts without an invitation (always true while no admin exists).
     pub signups_open: bool,
+    /// Who may sign up: `access_code` means the sign-up form may take the access code.
+    pub signup_mode: super::signups::SignupModeView,
     /// The caller, when signed in.
     #[oai(skip_serializing_if_is_none)]
     pub user: Option<MeView>,

@@ -202,3 +202,31 @@ pub mod ssh_key {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod invitation {
+    //! `invitations`: one-time sign-up links, found by the SHA-256 digest (hex) of their token.
+
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "invitations")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        #[sea_orm(unique)]
+        pub token_digest: String,
+        pub role: String,
+        pub email: Option<String>,
+        pub created_by: String,
+        pub created_at: ChronoDateTimeUtc,
+        pub expires_at: ChronoDateTimeUtc,
+        pub used_at: Option<ChronoDateTimeUtc>,
+        pub used_by: Option<String>,
+        pub revoked_at: Option<ChronoDateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -20,6 +20,8 @@ impl MigratorTrait for Migrator {
             Box::new(super::quotas_schema::AddPendingCap),
             Box::new(super::email_proof_schema::ProveEmails),
             Box::new(super::bakes_schema::CreateTemplateBakes),
+            Box::new(super::invitations_schema::CreateInvitations),
+            Box::new(super::invitations_schema::FoldSignupSetting),
         ]
     }
 }

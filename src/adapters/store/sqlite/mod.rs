@@ -16,6 +16,7 @@ mod email_proof_schema;
 mod entities;
 pub mod files;
 mod identities_schema;
+mod invitations_schema;
 mod keys;
 mod keys_schema;
 mod migration_copy;

@@ -255,3 +255,45 @@ async fn migrating_proves_the_addresses_of_accounts_a_provider_made_or_vouched_f
         ]
     );
 }
+
+#[tokio::test]
+async fn migrating_folds_the_open_closed_switch_and_the_gate_switch_into_one_sign_up_mode() {
+    use sea_orm_migration::{MigrationName, MigratorTrait};
+
+    // (accounts.signups, access_code.enabled) before → accounts.signups after.
+    let cases = [
+        (None, None, None),
+        (Some("open"), None, Some("open")),
+        (Some("closed"), None, Some("invite_only")),
+        (Some("open"), Some("true"), Some("access_code")),
+        (None, Some("true"), Some("access_code")),
+        (Some("open"), Some("false"), Some("open")),
+        (Some("closed"), Some("true"), Some("invite_only")),
+    ];
+    for (signups, gate, want) in cases {
+        let (dir, store) = fresh().await;
+        let all = Migrator::migrations();
+        let added = all
+            .iter()
+            .position(|m| m.name() == invitations_schema::FoldSignupSetting.name())
+            .expect("the migration is listed");
+        let later = u32::try_from(all.len() - added).unwrap();
+        Migrator::down(&store.writer, Some(later)).await.unwrap();
+        for (key, value) in [("accounts.signups", signups), ("access_code.enabled", gate)] {
+            if let Some(value) = value {
+                store.put_setting(key, value, t0()).await.unwrap();
+            }
+        }
+        store.close().await;
+
+        let store = SqliteStore::open(&dir.path().join("nimbus.db")).await.unwrap();
+        let case = format!("{signups:?} + gate {gate:?}");
+        assert_eq!(
+            store.get_setting("accounts.signups").await.unwrap().as_deref(),
+            want,
+            "{case}"
+        );
+        assert_eq!(store.get_setting("access_code.enabled").await.unwrap(), None, "{case}");
+        store.close().await;
+    }
+}

@@ -139,6 +139,8 @@ async fn walk(personas: &[Persona]) {
                 let (cred, app) = world.cred(*persona).await;
                 let concrete = if path.contains("{id}") {
                     path.replace("{id}", &world.id_for(id).await)
+                } else if path.contains("{token}") {
+                    path.replace("{token}", &world.invite_token(app).await)
                 } else {
                     path.replace("{provider}", "github")
                 };

@@ -117,6 +117,19 @@ impl World {
                 token(&self.app, &session, &self.unique("victim"), "read_write").await.0
             }
             "update_user" => self.member_id.clone(),
+            "revoke_invitation" => {
+                let admin = login(&self.app, "admin@lab.example").await;
+                let made = call(
+                    &self.app,
+                    Method::POST,
+                    "/api/users/invitations",
+                    &Cred::Cookie(admin),
+                    Some(json!({})),
+                )
+                .await;
+                assert_eq!(made.status, 201, "{}", made.body);
+                made.body["data"]["invitation"]["id"].as_str().unwrap().to_string()
+            }
             // A fresh account each call: a released address can no longer sign in.
             "release_email" => {
                 register(&self.app, &format!("{}@lab.example", self.unique("squat")), "Squat")
@@ -168,6 +181,21 @@ impl World {
         }
     }
 
+    /// A fresh invitation's token on `app` (the instance the call goes to), made by its admin.
+    pub async fn invite_token(&self, app: &TestApp) -> String {
+        let admin = login(app, "admin@lab.example").await;
+        let made = call(
+            app,
+            Method::POST,
+            "/api/users/invitations",
+            &Cred::Cookie(admin),
+            Some(json!({})),
+        )
+        .await;
+        assert_eq!(made.status, 201, "{}", made.body);
+        made.body["data"]["token"].as_str().unwrap().to_string()
+    }
+
     pub fn body_for(&self, operation: &str) -> Option<Value> {
         Some(match operation {
             "register" => {
@@ -181,7 +209,8 @@ impl World {
             "verify_access_code" => json!({"code": "00000000"}),
             "set_access_code_settings" => json!({"enabled": false}),
             "set_oauth_settings" => json!({"github_orgs": []}),
-            "set_signups" => json!({"open": true}),
+            "set_signups" => json!({"mode": "open"}),
+            "create_invitation" => json!({"role": "member", "expires_in_days": 1}),
             "create_key" => json!({"name": self.unique("made-key"), "generate": true}),
             "update_key" => json!({"label": "relabelled"}),
             "attach_private_key" => json!({"private_key": "not a key"}),

@@ -1,10 +1,12 @@
 //! The `AccountStore` port on SQLite: users (`users.rs`), whether their addresses are proven
 //! (`email_proof.rs`), sessions and API tokens (`credentials.rs`), provider identities
-//! (`identities.rs`), row mapping (`rows.rs`).
+//! (`identities.rs`), row mapping (`rows.rs`); and the `InvitationStore` port (`invitations.rs`),
+//! whose redemption inserts the invited account in the same write.
 
 mod credentials;
 mod email_proof;
 mod identities;
+mod invitations;
 mod rows;
 mod users;
 

@@ -40,12 +40,30 @@ fn settle<T>(result: Result<Outcome<T>, crate::ports::StoreError>) -> Outcome<T>
     result.map_err(AccountStoreError::Store)?
 }
 
+/// What an invitation decides about the account it makes.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Invited {
+    pub role: Role,
+    /// The access-code version the account counts as having entered.
+    pub access_code_version: Option<i64>,
+}
+
 /// Inserts a new account inside `txn`, deciding its role: admin when no active admin exists and
 /// `seat` allows it, member otherwise. Refuses a taken email or a closed admin seat.
 pub(super) async fn insert_user(
     txn: &DatabaseTransaction,
     new: NewUser,
     seat: AdminSeat,
+) -> Result<Outcome<user::Model>, DbErr> {
+    insert_user_as(txn, new, seat, None).await
+}
+
+/// As [`insert_user`]; an invited account gets the invitation's role (once an admin exists).
+pub(super) async fn insert_user_as(
+    txn: &DatabaseTransaction,
+    new: NewUser,
+    seat: AdminSeat,
+    invited: Option<Invited>,
 ) -> Result<Outcome<user::Model>, DbErr> {
     let taken = user::Entity::find()
         .filter(user::Column::Email.eq(new.email.as_str()))
@@ -58,7 +76,11 @@ pub(super) async fn insert_user(
     if no_admin && seat == AdminSeat::MustNotTake {
         return Ok(Err(AccountStoreError::AdminSeatClosed));
     }
-    let role = if no_admin { Role::Admin } else { Role::Member };
+    let role = match invited {
+        _ if no_admin => Role::Admin,
+        Some(invited) => invited.role,
+        None => Role::Member,
+    };
     let row = user::ActiveModel {
         id: Set(new.id.to_string()),
         email: Set(new.email.as_str().to_string()),
@@ -69,7 +91,7 @@ pub(super) async fn insert_user(
         created_at: Set(new.now),
         updated_at: Set(new.now),
         last_seen_at: Set(Some(new.now)),
-        access_code_version: Set(None),
+        access_code_version: Set(invited.and_then(|i| i.access_code_version)),
         email_verified: Set(new.email_verified),
         email_conflict_at: Set(None),
     };
