@@ -4,7 +4,7 @@
 // and delete are the same calls as a member's: vms.ts; Settings → Authentication: settings.ts.)
 import { settle } from './call'
 import { api } from './client'
-import type { AuditQuery, QuotaLimits, UserUpdate } from './types'
+import type { AuditQuery, NewInvitation, QuotaLimits, UserUpdate } from './types'
 
 export const loadFleetStats = (signal: AbortSignal) => settle(api.GET('/cluster/stats', { signal }))
 
@@ -47,6 +47,17 @@ export const updateUser = (id: string, change: UserUpdate) =>
  * refused (409 `admin_email`) for an admin. */
 export const releaseEmail = (id: string) =>
   settle(api.POST('/users/{id}/release-email', { params: { path: { id } } }))
+
+/** Every invitation with its state (pending, used, expired, revoked), newest first. */
+export const loadInvitations = (signal: AbortSignal) => settle(api.GET('/users/invitations', { signal }))
+
+/** Makes an invitation; the answer's link (with its token) is shown this once. */
+export const createInvitation = (invitation: NewInvitation) =>
+  settle(api.POST('/users/invitations', { body: invitation }))
+
+/** Revokes a pending invitation; refused (409 `invitation_not_pending`) once used, expired or revoked. */
+export const revokeInvitation = (id: string) =>
+  settle(api.POST('/users/invitations/{id}/revoke', { params: { path: { id } } }))
 
 /** One page of the audit log, newest first; `before` is the previous page's `next_before`. */
 export const loadAuditPage = (query: AuditQuery, signal?: AbortSignal) =>

@@ -14,6 +14,10 @@ export const signIn = (email: string, password: string) =>
 /** Creates the account and signs it in (the first one on a fresh install becomes the admin). */
 export const signUp = (account: NewAccount) => settle(api.POST('/auth/register', { body: account }))
 
+/** What an invitation link is good for (public): its state, role and expiry, or why it cannot be used. */
+export const checkInvitation = (token: string, signal: AbortSignal) =>
+  settle(api.GET('/auth/invitations/{token}', { params: { path: { token } }, signal }))
+
 /** Ends this session. */
 export const signOut = () => settle(api.POST('/auth/logout'))
 

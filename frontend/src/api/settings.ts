@@ -1,12 +1,13 @@
-// The calls Settings → Authentication makes: whether people may sign up, the access code members
+// The calls Settings → Authentication makes: who may sign up, the access code members
 // enter before using Nimbus, and the GitHub and Google sign-in apps. (Settings → Quotas: admin.ts.)
 import { settle } from './call'
 import { api } from './client'
-import type { OAuthSettingsUpdate } from './types'
+import type { OAuthSettingsUpdate, SignupMode } from './types'
 
 export const loadSignups = (signal: AbortSignal) => settle(api.GET('/settings/signups', { signal }))
 
-export const saveSignups = (open: boolean) => settle(api.PUT('/settings/signups', { body: { open } }))
+/** Who may sign up: anyone, anyone with the access code (turns the gate on), or only invited people. */
+export const saveSignups = (mode: SignupMode) => settle(api.PUT('/settings/signups', { body: { mode } }))
 
 export const loadAccessCode = (signal: AbortSignal) => settle(api.GET('/settings/access-code', { signal }))
 

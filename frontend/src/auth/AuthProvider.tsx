@@ -19,8 +19,10 @@ export interface AuthState {
   setupTokenRequired: boolean
   /** The access-code gate is on and the signed-in member has not entered the current code. */
   accessCodeRequired: boolean
-  /** New people may create accounts (admins can close sign-ups). */
+  /** New people may create accounts without an invitation (admins can make sign-ups invite-only). */
   signupsOpen: boolean
+  /** Who may sign up: with `access_code` the sign-up form takes the code. */
+  signupMode: AuthStatus['signup_mode']
   /** Why the last status check failed (Nimbus unreachable), if it did. */
   failure: ApiFailure | null
   /** Said on the sign-in page after the session ended under the user's feet. */
@@ -49,6 +51,7 @@ const initialState: AuthState = {
   setupTokenRequired: false,
   accessCodeRequired: false,
   signupsOpen: true,
+  signupMode: 'open',
   failure: null,
   notice: null,
   signedOutOnPurpose: false,
@@ -62,7 +65,7 @@ function noticeFor(code: string): string {
 
 function withStatus(current: AuthState, outcome: Outcome<AuthStatus>): AuthState {
   if (!outcome.ok) return { ...current, status: 'ready', failure: outcome.failure }
-  const { user, has_admin, setup_token_required, access_code_required, signups_open } = outcome.data
+  const { user, has_admin, setup_token_required, access_code_required, signups_open, signup_mode } = outcome.data
   return {
     status: 'ready',
     user: user ?? null,
@@ -70,6 +73,7 @@ function withStatus(current: AuthState, outcome: Outcome<AuthStatus>): AuthState
     setupTokenRequired: setup_token_required,
     accessCodeRequired: user !== undefined && access_code_required,
     signupsOpen: signups_open,
+    signupMode: signup_mode,
     failure: null,
     notice: user ? null : current.notice,
     signedOutOnPurpose: user ? false : current.signedOutOnPurpose,

@@ -70,7 +70,8 @@ export const strayCalls: string[] = []
  */
 const defaultHandlers: Record<string, Handler> = {
   'GET /api/auth/providers': () => ok({ github: false, google: false }),
-  'GET /api/settings/signups': () => ok({ open: true }),
+  'GET /api/settings/signups': () => ok({ open: true, mode: 'open' }),
+  'GET /api/users/invitations': () => ok([]),
   'GET /api/vms': () => ok([]),
   'GET /api/catalog': () => ok(catalog),
   'GET /api/quota': () => ok(unlimitedQuota),
@@ -169,6 +170,7 @@ export function authStatus(
     setup_token_required?: boolean
     access_code_required?: boolean
     signups_open?: boolean
+    signup_mode?: 'open' | 'access_code' | 'invite_only'
   } = {},
 ): () => Response {
   return () =>
@@ -177,6 +179,7 @@ export function authStatus(
       setup_token_required: install.setup_token_required ?? false,
       access_code_required: install.access_code_required ?? false,
       signups_open: install.signups_open ?? true,
+      signup_mode: install.signup_mode ?? (install.signups_open === false ? 'invite_only' : 'open'),
       ...(user ? { user } : {}),
     })
 }

@@ -45,7 +45,7 @@ function doneMessage(action: Action, gate: AccessCodeSettings): string {
     : 'Turned off: members go straight in.'
 }
 
-export function AccessCodePanel() {
+export function AccessCodePanel({ onChanged }: { onChanged?: () => void }) {
   const switchLabelId = useId()
   const switchHintId = useId()
   const codeRef = useRef<HTMLElement>(null)
@@ -68,6 +68,7 @@ export function AccessCodePanel() {
     }
     update(() => outcome.data)
     setDone(doneMessage(action, outcome.data))
+    if (action === 'toggle') onChanged?.()
   }
 
   function toggle(enabled: boolean) {

@@ -150,17 +150,25 @@ describe('authentication settings page', () => {
     expect(screen.getByRole('region', { name: 'Sign-in providers' })).toBeTruthy()
   })
 
-  it('closes sign-ups with the switch', async () => {
+  it('offers three choices of who may sign up, each with its sentence, and saves the one picked', async () => {
     const user = userEvent.setup()
     const fetch = settingsPage({
-      'PUT /api/settings/signups': () => ok({ open: false }),
+      'PUT /api/settings/signups': () => ok({ open: false, mode: 'invite_only' }),
     })
     renderAt('/admin/settings/auth')
 
-    const panel = await screen.findByRole('region', { name: 'New accounts' })
-    await user.click(await within(panel).findByRole('switch'))
+    const panel = await screen.findByRole('region', { name: 'Who may sign up' })
+    const choices = await within(panel).findAllByRole('radio')
+    expect(choices).toHaveLength(3)
+    expect(within(panel).getByRole<HTMLInputElement>('radio', { name: /^Anyone Anyone who can reach/ }).checked).toBe(true)
+    expect(within(panel).getByText(/members enter the access code below/)).toBeTruthy()
+    await user.click(within(panel).getByRole('radio', { name: /Only invited people/ }))
 
-    expect(await within(panel).findByText('Sign-ups are closed: only existing accounts can sign in.')).toBeTruthy()
-    expect(fetch.calls('PUT /api/settings/signups')[0]?.body).toEqual({ open: false })
+    expect(await within(panel).findByText('Saved: only invited people may sign up.')).toBeTruthy()
+    expect(fetch.calls('PUT /api/settings/signups')[0]?.body).toEqual({ mode: 'invite_only' })
+    // The access-code gate follows the mode: its panel reads the setting again.
+    await waitFor(() => {
+      expect(fetch.calls('GET /api/settings/access-code').length).toBe(2)
+    })
   })
 })

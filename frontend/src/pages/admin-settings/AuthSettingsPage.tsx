@@ -1,11 +1,16 @@
 // Admin → Settings → Authentication: how people get in. The access code members share, and
 // (separately) the GitHub and Google sign-in providers.
+import { useState } from 'react'
 import { PageHeader } from '../../ui/Panel'
 import { AccessCodePanel } from './AccessCodePanel'
 import { ProvidersPanel } from './ProvidersPanel'
 import { SignupsPanel } from './SignupsPanel'
 
 export function AuthSettingsPage() {
+  // The access-code gate is on exactly when sign-ups need the code: a change in either panel
+  // re-reads the other.
+  const [signupsRead, setSignupsRead] = useState(0)
+  const [gateRead, setGateRead] = useState(0)
   return (
     <div className="space-y-8">
       <PageHeader
@@ -15,10 +20,20 @@ export function AuthSettingsPage() {
             Who gets <em className="italic">in.</em>
           </>
         }
-        lead="Whether people can sign up, an optional access code members enter before using Nimbus, and the sign-in providers besides email and password."
+        lead="Who may sign up, the access code members enter before using Nimbus when sign-ups need it, members enter before using Nimbus, and the sign-in providers besides email and password."
       />
-      <SignupsPanel />
-      <AccessCodePanel />
+      <SignupsPanel
+        key={`signups-${signupsRead}`}
+        onChanged={() => {
+          setGateRead((n) => n + 1)
+        }}
+      />
+      <AccessCodePanel
+        key={`gate-${gateRead}`}
+        onChanged={() => {
+          setSignupsRead((n) => n + 1)
+        }}
+      />
       <ProvidersPanel />
     </div>
   )

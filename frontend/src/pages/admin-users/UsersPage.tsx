@@ -2,7 +2,7 @@
 // role (admin/member), status (active/disabled) and, for a member's address nobody has
 // proven, releasing it. Each change is confirmed first; Nimbus refuses one that would
 // leave no active admin (409 last_admin). An address a GitHub or Google sign-in showed
-// to be someone else's carries a "conflict" badge.
+// to be someone else's carries a "conflict" badge. Below, the invitations (InvitationsPanel).
 import { Fragment, useState } from 'react'
 import { loadUsers, releaseEmail, updateUser } from '../../api/admin'
 import type { ApiFailure } from '../../api/failure'
@@ -15,6 +15,7 @@ import { LoadStatus } from '../../ui/LoadStatus'
 import { PageHeader, Panel } from '../../ui/Panel'
 import { badge, chipButton, dangerChipButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
+import { InvitationsPanel } from './InvitationsPanel'
 
 type Change = { role: Role } | { status: UserStatus } | { release: 'email' }
 
@@ -258,6 +259,7 @@ export function UsersPage() {
           </div>
         )}
       </Panel>
+      <InvitationsPanel />
     </div>
   )
 }

@@ -147,11 +147,86 @@ describe('sign-up page', () => {
     expect(fetch.calls('POST /api/auth/register')).toHaveLength(0)
   })
 
-  it('says sign-ups are closed instead of showing the form', async () => {
+  it('says sign-ups are by invitation only instead of showing the form', async () => {
     serveFetch({ 'GET /api/auth/status': authStatus(null, { signups_open: false }) })
     renderAt('/signup')
 
-    expect(await screen.findByText(/New accounts are closed on this Nimbus/)).toBeTruthy()
+    expect(await screen.findByText(/takes new accounts by invitation only/)).toBeTruthy()
     expect(screen.queryByRole('button', { name: 'Create account' })).toBeNull()
+  })
+
+  it('shows an invitation, hides the access code it replaces, and sends its token', async () => {
+    const fetch = serveFetch({
+      'GET /api/auth/status': [
+        authStatus(null, { signups_open: true, signup_mode: 'access_code' }),
+        authStatus(member),
+      ],
+      'GET /api/auth/invitations/tok-123': () =>
+        ok({ state: 'pending', role: 'member', expires_at: '2030-01-08T12:00:00Z', email_bound: false }),
+      'POST /api/auth/register': () => ok(member, 201),
+      'GET /api/health': () => ok({ status: 'ok', version: '9.9.9' }),
+    })
+    renderAt('/signup?invite=tok-123')
+
+    expect(await screen.findByText(/You are invited to join as a member \(expires/)).toBeTruthy()
+    expect(screen.queryByLabelText(/Access code/)).toBeNull()
+    await fillIn({ name: 'Grace', email: 'grace@example.com', password: 'plenty-long-enough' })
+
+    await waitFor(() => {
+      expect(fetch.calls('POST /api/auth/register')[0]?.body).toEqual({
+        name: 'Grace',
+        email: 'grace@example.com',
+        password: 'plenty-long-enough',
+        invite: 'tok-123',
+      })
+    })
+  })
+
+  it('lets an invited person in when sign-ups are invite-only', async () => {
+    serveFetch({
+      'GET /api/auth/status': authStatus(null, { signups_open: false }),
+      'GET /api/auth/invitations/tok-9': () =>
+        ok({ state: 'pending', role: 'admin', expires_at: '2030-01-08T12:00:00Z', email_bound: true }),
+    })
+    renderAt('/signup?invite=tok-9')
+
+    expect(await screen.findByText(/invited to join as an admin/)).toBeTruthy()
+    expect(screen.getByText(/Sign up with the address the invitation was sent to/)).toBeTruthy()
+    expect(screen.getByRole('button', { name: 'Create account' })).toBeTruthy()
+  })
+
+  it('says why an invitation cannot be used, and keeps the door shut when sign-ups are invite-only', async () => {
+    serveFetch({
+      'GET /api/auth/status': authStatus(null, { signups_open: false }),
+      'GET /api/auth/invitations/old': () =>
+        ok({
+          state: 'expired',
+          role: 'member',
+          expires_at: '2020-01-08T12:00:00Z',
+          email_bound: false,
+          reason: 'This invitation has expired: ask your admin for a new invitation.',
+        }),
+    })
+    renderAt('/signup?invite=old')
+
+    expect((await screen.findByRole('alert')).textContent).toContain('ask your admin for a new invitation')
+    expect(screen.queryByRole('button', { name: 'Create account' })).toBeNull()
+  })
+
+  it('takes the access code when sign-ups need it', async () => {
+    const fetch = serveFetch({
+      'GET /api/auth/status': [authStatus(null, { signup_mode: 'access_code' }), authStatus(member)],
+      'POST /api/auth/register': () => ok(member, 201),
+      'GET /api/health': () => ok({ status: 'ok', version: '9.9.9' }),
+    })
+    renderAt('/signup')
+
+    const user = userEvent.setup()
+    await user.type(await screen.findByLabelText('Access code (optional)'), '12345678')
+    await fillIn({ name: 'Bob', email: 'bob@example.com', password: 'plenty-long-enough' })
+
+    await waitFor(() => {
+      expect(fetch.calls('POST /api/auth/register')[0]?.body).toMatchObject({ access_code: '12345678' })
+    })
   })
 })

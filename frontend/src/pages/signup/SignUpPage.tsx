@@ -1,6 +1,9 @@
 // Create an account. On a fresh install the first account becomes the administrator,
 // and under `nimbus serve` it needs the one-time setup token from the server log, so
-// nobody else on the LAN can take that seat. The API signs the new user in right away.
+// nobody else on the LAN can take that seat. After that, who may sign up decides: an
+// invitation link (`?invite=`) lets its holder in whatever the setting (InviteBanner says
+// for what role, or why it cannot be used), and when sign-ups need the access code the form
+// takes it (an invitation replaces it). The API signs the new user in right away.
 import { type SubmitEvent, useState } from 'react'
 import { Link, Navigate, useSearchParams } from 'react-router'
 import { signUp } from '../../api/auth'
@@ -13,8 +16,9 @@ import { FailureAlert } from '../../ui/FailureAlert'
 import { Field } from '../../ui/Field'
 import { primaryButton } from '../../ui/styles'
 import { useFormErrors } from '../../ui/useFormErrors'
+import { InviteBanner, usable, useInviteCheck } from './InviteBanner'
 
-const FIELDS = ['name', 'email', 'password', 'confirm', 'setup_token'] as const
+const FIELDS = ['name', 'email', 'password', 'confirm', 'setup_token', 'access_code'] as const
 
 export function SignUpPage() {
   const auth = useAuth()
@@ -25,6 +29,9 @@ export function SignUpPage() {
   const [password, setPassword] = useState('')
   const [confirm, setConfirm] = useState('')
   const [setupToken, setSetupToken] = useState('')
+  const [accessCode, setAccessCode] = useState('')
+  const invite = params.get('invite')
+  const inviteCheck = useInviteCheck(invite)
   const [submitting, setSubmitting] = useState(false)
   const form = useFormErrors(FIELDS)
 
@@ -32,6 +39,9 @@ export function SignUpPage() {
 
   const firstAccount = auth.status === 'ready' && !auth.hasAdmin
   const needsSetupToken = firstAccount && auth.setupTokenRequired
+  const invited = !firstAccount && invite !== null && usable(inviteCheck)
+  const asksAccessCode = !firstAccount && !invited && auth.signupMode === 'access_code'
+  const mayStart = firstAccount || auth.signupsOpen || invited
 
   async function handleSubmit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault()
@@ -51,6 +61,8 @@ export function SignUpPage() {
       email: email.trim(),
       password,
       ...(needsSetupToken ? { setup_token: setupToken.trim() } : {}),
+      ...(invited && invite ? { invite } : {}),
+      ...(asksAccessCode && accessCode.trim() ? { access_code: accessCode.trim() } : {}),
     }
     const outcome = await signUp(body)
     if (!outcome.ok) {
@@ -78,11 +90,16 @@ export function SignUpPage() {
         </>
       }
     >
-      {auth.status === 'loading' ? (
+      {invite !== null && !firstAccount && (
+        <div className="mb-4">
+          <InviteBanner check={inviteCheck} />
+        </div>
+      )}
+      {auth.status === 'loading' || (invite !== null && inviteCheck.phase === 'loading') ? (
         <AuthPending />
-      ) : !auth.signupsOpen ? (
+      ) : !mayStart ? (
         <p role="status" className="rounded-xl border border-line bg-white/60 px-4 py-3 text-[13px] text-ink-2">
-          New accounts are closed on this Nimbus. Ask one of its admins to open sign-ups, then come back.
+          This Nimbus takes new accounts by invitation only. Ask one of its admins for an invitation link.
         </p>
       ) : (
         <form noValidate onSubmit={(event) => void handleSubmit(event)} className="space-y-4">
@@ -140,6 +157,18 @@ export function SignUpPage() {
                   <code className="font-mono text-[11.5px] text-ink-2">journalctl -u nimbus | grep 'setup token'</code>)
                 </>
               }
+            />
+          )}
+          {asksAccessCode && (
+            <Field
+              {...form.bind('access_code', accessCode, setAccessCode)}
+              label="Access code (optional)"
+              name="access-code"
+              autoComplete="off"
+              inputMode="numeric"
+              spellCheck={false}
+              mono
+              hint="The 8-digit code an admin shared. Without it you can still sign up, and enter it afterwards."
             />
           )}
           {form.failure && <FailureAlert failure={form.failure} lead="Could not create the account" />}
