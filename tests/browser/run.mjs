@@ -441,6 +441,38 @@ test('turning the access code on sends a member to Verify', async ({ page, base 
   assert(status?.data?.enabled === false, `the access code is still on: ${JSON.stringify(status)}`)
 })
 
+test('an admin invites someone and they sign up with the link while sign-ups are invite-only', async ({ page, base }) => {
+  await ensureAdminSignedIn(page, base)
+  const setMode = (mode) =>
+    page.request.put(`${base}/api/settings/signups`, { data: { mode }, headers: { Origin: base } })
+  const guest = { name: 'Grace Hopper', email: 'grace@example.com', password: 'compiler-a0-1952' }
+  assert((await setMode('invite_only')).ok(), 'could not make sign-ups invite-only')
+  try {
+    await page.goto(`${base}/admin/users`)
+    await page.getByRole('button', { name: 'Invite', exact: true }).click()
+    const dialog = page.getByRole('dialog', { name: 'Invite someone' })
+    await dialog.getByLabel('Email (optional)').fill(guest.email)
+    await dialog.getByRole('button', { name: 'Make invitation link' }).click()
+    const shown = page.getByRole('dialog', { name: 'Invitation link' })
+    const link = await shown.getByLabel('Link', { exact: true }).inputValue()
+    assert(link.startsWith(`${base}/signup?invite=`), `odd invitation link: ${link}`)
+    await shown.getByRole('button', { name: 'Done' }).click()
+
+    await withFreshBrowser(base, async (other) => {
+      await other.goto(link)
+      await other.getByText(/You are invited to join as a member/).waitFor()
+      await signUpThroughTheForm(other, guest)
+      await waitForValue('who the invited browser is', async () => (await authStatusOf(other, base)).user?.email, guest.email)
+    })
+
+    await page.reload()
+    const list = page.getByRole('list', { name: 'Invitations' })
+    await list.getByText('used', { exact: true }).first().waitFor()
+  } finally {
+    await setMode('open').catch(() => {})
+  }
+})
+
 test('the audit log shows sign-ins and role changes', async ({ page, base }) => {
   await ensureAdminSignedIn(page, base)
   await ensureMemberExists(base)
