@@ -21,6 +21,7 @@ pub mod os_image;
 #[cfg(test)]
 pub(crate) mod proptest_config;
 pub mod provisioning;
+pub mod proxmox_privileges;
 pub mod quota;
 pub mod rate_limit;
 pub mod redact;
