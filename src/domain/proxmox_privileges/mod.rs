@@ -40,7 +40,7 @@ mod permissions;
 mod tests;
 
 pub use check::{Grantee, Missing, MissingReason, missing};
-pub use permissions::{EffectivePermissions, Held};
+pub use permissions::{EffectivePermissions, Held, normalise_path};
 
 /// The role Nimbus creates and grants its token.
 pub const ROLE_NAME: &str = "NimbusProvisioner";

@@ -23,7 +23,7 @@ pub enum Held {
 }
 
 /// `/a/b/` and `a//b` as `/a/b`; the root as `/`.
-pub fn normalise(path: &str) -> String {
+pub fn normalise_path(path: &str) -> String {
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
     format!("/{}", parts.join("/"))
 }
@@ -36,7 +36,7 @@ impl EffectivePermissions {
     /// Records that `privilege` holds on `path`, propagated or not.
     pub fn insert(&mut self, path: &str, privilege: &str, propagate: bool) {
         self.0
-            .entry(normalise(path))
+            .entry(normalise_path(path))
             .or_default()
             .insert(privilege.to_owned(), propagate);
     }
@@ -60,14 +60,14 @@ impl EffectivePermissions {
 
     /// The privileges listed on exactly `path`.
     pub fn on(&self, path: &str) -> Option<&BTreeMap<String, bool>> {
-        self.0.get(&normalise(path))
+        self.0.get(&normalise_path(path))
     }
 
     /// Whether `privilege` holds on `path`. The nearest listed path at or above `path` decides,
     /// as in Proxmox, where a deeper ACL replaces what an upper one propagates: every path named
     /// in an ACL is listed, so the nearest listed one carries the answer.
     pub fn holds(&self, privilege: &str, path: &str) -> Held {
-        let path = normalise(path);
+        let path = normalise_path(path);
         let mut probe = path.clone();
         loop {
             if let Some(privs) = self.0.get(&probe) {

@@ -5,12 +5,17 @@
 //! store it and poll [`Proxmox::task_status`]. Errors Proxmox raises before a task exists come
 //! back from the call itself; errors inside a task come back as the task's exit status.
 
+pub mod access;
 mod types;
 
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 
+pub use access::{
+    AccessError, AccessObject, AccessResult, ClusterIdentity, ClusterMember, NewToken, ProxmoxAccess, PveSession,
+    RoleOutcome, SignInPassword,
+};
 pub use types::*;
 
 use crate::domain::cluster::NodeName;
