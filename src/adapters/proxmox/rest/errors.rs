@@ -20,7 +20,7 @@ pub(super) fn error_answer(e: &ProxmoxError, call: Call, ctx: &Context) -> Answe
     let format = ctx.format;
     match e {
         ProxmoxError::Unauthorized => Answer::empty(401, "Authentication failed!"),
-        ProxmoxError::Forbidden(what) => Answer::die(403, &format!("Permission check failed ({what})"), format),
+        ProxmoxError::Forbidden(text) => Answer::die(403, text, format),
         ProxmoxError::NodeOffline { status, reason, .. } => Answer::empty(*status, reason),
         ProxmoxError::InvalidParameters { errors } => {
             let list: Vec<(String, String)> = errors.iter().map(|(k, v)| (k.clone(), v.clone())).collect();

@@ -3,6 +3,7 @@
 //! control endpoints under `/_sim/`. The production HTTP adapter is tested against it,
 //! `nimbus demo` runs on it, and outside clients (`curl`, proxmoxer) can use it.
 
+mod access;
 mod control;
 mod errors;
 mod multipart;
@@ -35,7 +36,7 @@ pub use tls::fingerprint_of;
 pub use token::ApiToken;
 pub use wire::{ErrorFormat, Params};
 
-use super::sim::SimCluster;
+use super::sim::{Caller, SimCluster};
 use wire::Answer;
 
 /// One request and its answer, as a client saw them (fidelity tests record these).
@@ -251,9 +252,16 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
     };
     let api_path = if api_path.is_empty() { "/" } else { api_path }.to_owned();
 
-    if let Some(refusal) = authenticate(shared, &headers).await {
-        return refusal.into_response();
-    }
+    // Signing in is open to anyone (pve-access-control: `user => 'world'`).
+    let caller = if method == "POST" && api_path == "/access/ticket" {
+        Caller::Root
+    } else {
+        match authenticate(shared, &method, &headers).await {
+            Ok(caller) => caller,
+            Err(refusal) => return refusal.into_response(),
+        }
+    };
+    let routes = shared.routes.for_caller(caller);
     if chunked {
         return Answer::not_implemented("chunked transfer encoding not supported").into_response();
     }
@@ -294,7 +302,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
         };
         params.merge_missing(from_body);
     }
-    let answer = routes::answer(&shared.routes, &method, &api_path, &params, file).await;
+    let answer = routes::answer(&routes, &method, &api_path, &params, file).await;
     tracing::debug!(
         method,
         path = api_path,
@@ -315,9 +323,10 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
     answer.into_response()
 }
 
-/// Checks `Authorization: PVEAPIToken=USER@REALM!ID=SECRET` (or a space instead of the first
-/// `=`); the refusal to send if it does not match.
-async fn authenticate(shared: &Shared, headers: &hyper::HeaderMap) -> Option<Answer> {
+/// Who is calling: the face's own token (the built-in root token), an API token made in the
+/// simulator, or a `PVEAuthCookie` ticket — which must carry its `CSRFPreventionToken` header on
+/// writes. The refusal to send otherwise.
+async fn authenticate(shared: &Shared, method: &str, headers: &hyper::HeaderMap) -> Result<Caller, Answer> {
     let presented = headers
         .get_all("authorization")
         .iter()
@@ -329,17 +338,51 @@ async fn authenticate(shared: &Shared, headers: &hyper::HeaderMap) -> Option<Ans
             let rest = rest.strip_prefix('=').or_else(|| rest.strip_prefix(' '))?;
             before_ok.then(|| wire::percent_decode(rest.split(';').next().unwrap_or_default().trim()))
         });
-    let Some(presented) = presented else {
-        return Some(Answer::empty(401, "No ticket"));
-    };
-    let ok = presented
-        .rsplit_once('=')
-        .is_some_and(|(id, secret)| id == shared.token.token_id && secret == shared.token.secret);
-    if ok {
-        return None;
+    if let Some(presented) = presented {
+        if let Some((id, secret)) = presented.rsplit_once('=') {
+            if id == shared.token.token_id && secret == shared.token.secret {
+                return Ok(Caller::Root);
+            }
+            if shared.cluster.token_valid(id, secret) {
+                return Ok(Caller::Token {
+                    id: id.to_owned(),
+                    secret: secret.to_owned(),
+                });
+            }
+        }
+        return Err(refused(shared, "Authentication failed!").await);
     }
+    let Some(ticket) = cookie(headers, "PVEAuthCookie") else {
+        return Err(Answer::empty(401, "No ticket"));
+    };
+    let Some(csrf) = shared.cluster.ticket_csrf(&ticket) else {
+        return Err(refused(shared, "authentication failure").await);
+    };
+    let write = method != "GET";
+    let sent = headers.get("csrfpreventiontoken").and_then(|v| v.to_str().ok());
+    if write && sent != Some(csrf.as_str()) {
+        return Err(Answer::empty(401, "Permission denied - invalid csrf token"));
+    }
+    Ok(Caller::Ticket(ticket))
+}
+
+/// A 401 after the configured delay (Proxmox makes a wrong credential wait).
+async fn refused(shared: &Shared, reason: &str) -> Answer {
     if !shared.auth_failure_delay.is_zero() {
         tokio::time::sleep(shared.auth_failure_delay).await;
     }
-    Some(Answer::empty(401, "Authentication failed!"))
+    Answer::empty(401, reason)
+}
+
+/// A cookie's value, percent-decoded (Proxmox's ticket has `%3A` for `:` in cookies).
+fn cookie(headers: &hyper::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all("cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == name).then(|| wire::percent_decode(v))
+        })
 }

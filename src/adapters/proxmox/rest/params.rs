@@ -64,6 +64,45 @@ pub mod spec {
     use super::*;
 
     pub const NONE: &[Param] = &[];
+    pub const PERMISSIONS: &[Param] = &[opt("userid", Kind::Str), opt("path", Kind::MaxLen(64))];
+    pub const USER_CREATE: &[Param] = &[
+        req("userid", Kind::MaxLen(64)),
+        opt("comment", Kind::MaxLen(2048)),
+        opt("enable", Kind::Bool),
+        opt("expire", NON_NEGATIVE),
+        opt("firstname", Kind::Str),
+        opt("lastname", Kind::Str),
+        opt("email", Kind::MaxLen(254)),
+        opt("keys", Kind::Str),
+        opt("password", Kind::MaxLen(64)),
+        opt("groups", Kind::Str),
+    ];
+    pub const ROLE_CREATE: &[Param] = &[req("roleid", Kind::Str), opt("privs", Kind::Str)];
+    pub const ROLE_UPDATE: &[Param] = &[opt("privs", Kind::Str), opt("append", Kind::Bool)];
+    pub const ACL_UPDATE: &[Param] = &[
+        req("path", Kind::Str),
+        req("roles", Kind::Str),
+        opt("users", Kind::Str),
+        opt("groups", Kind::Str),
+        opt("tokens", Kind::Str),
+        opt("propagate", Kind::Bool),
+        opt("delete", Kind::Bool),
+    ];
+    pub const TOKEN_CREATE: &[Param] = &[
+        opt("comment", Kind::Str),
+        opt("expire", NON_NEGATIVE),
+        opt("privsep", Kind::Bool),
+    ];
+    pub const TICKET: &[Param] = &[
+        req("username", Kind::MaxLen(64)),
+        req("password", Kind::Str),
+        opt("realm", Kind::Str),
+        opt("otp", Kind::Str),
+        opt("path", Kind::MaxLen(64)),
+        opt("privs", Kind::MaxLen(64)),
+        opt("new-format", Kind::Bool),
+        opt("tfa-challenge", Kind::Str),
+    ];
     pub const RESOURCES: &[Param] = &[opt("type", Kind::Enum(&["vm", "storage", "node", "sdn"]))];
     pub const NEXTID: &[Param] = &[opt("vmid", Kind::VmId)];
     pub const QEMU_LIST: &[Param] = &[opt("full", Kind::Bool)];

@@ -11,19 +11,30 @@ use super::multipart::FilePart;
 use super::params::{self, Param, spec};
 use super::shapes::*;
 use super::wire::{Answer, ErrorFormat, Params};
-use crate::adapters::proxmox::sim::{SimCluster, SimProxmox};
+use crate::adapters::proxmox::sim::{Caller, SimCluster, SimProxmox};
 use crate::domain::cluster::NodeName;
 use crate::domain::upid::Upid;
 use crate::domain::vmid::VmId;
 use crate::ports::proxmox::*;
 
-/// What the routes need to answer.
+/// What the routes need to answer; `proxmox` calls as the request's caller.
+#[derive(Clone)]
 pub struct Context {
     pub cluster: SimCluster,
     pub proxmox: SimProxmox,
     pub format: ErrorFormat,
     /// The listener's certificate fingerprint, shown in `/nodes` as `ssl_fingerprint`.
     pub fingerprint: String,
+}
+
+impl Context {
+    /// The same context, calling the simulator as `caller`.
+    pub fn for_caller(&self, caller: Caller) -> Self {
+        Self {
+            proxmox: self.cluster.proxmox_as(caller),
+            ..self.clone()
+        }
+    }
 }
 
 /// Answers one `/api2/json` request; `path` is the part after `/api2/json`.
@@ -34,6 +45,7 @@ pub async fn answer(ctx: &Context, method: &str, path: &str, params: &Params, fi
         Err(Refusal::Invalid(errors)) => Answer::invalid(&errors, ctx.format),
         Err(Refusal::Pve(call, e)) => error_answer(&e, call, ctx),
         Err(Refusal::NoRoute) => Answer::not_implemented(&format!("Method '{method} {path}' not implemented")),
+        Err(Refusal::Answer(answer)) => *answer,
     }
 }
 
@@ -41,6 +53,8 @@ pub(super) enum Refusal {
     Invalid(Vec<(String, String)>),
     Pve(Call, ProxmoxError),
     NoRoute,
+    /// An error answer already worded.
+    Answer(Box<Answer>),
 }
 
 impl From<ProxmoxError> for Refusal {
@@ -82,6 +96,9 @@ pub(super) fn upid_text(upid: &Upid) -> Value {
 }
 
 async fn route(ctx: &Context, method: &str, seg: &[&str], params: &Params, file: Option<FilePart>) -> Routed {
+    if let Some(answer) = super::access::route(ctx, method, seg, params).await {
+        return answer;
+    }
     let px = &ctx.proxmox;
     match (method, seg) {
         ("GET", ["version"]) => {

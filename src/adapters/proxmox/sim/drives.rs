@@ -20,7 +20,7 @@ pub(super) fn is_cloudinit(value: &str) -> bool {
 }
 
 /// Whether a drive value is a CD-ROM (an ISO, `none` or the host drive).
-fn is_cdrom(value: &str) -> bool {
+pub(super) fn is_cdrom(value: &str) -> bool {
     let (vol, opts) = split_drive(value);
     opts.split(',').any(|o| o == "media=cdrom") || vol == "none" || vol == "cdrom" || vol.contains(":iso/")
 }

@@ -32,6 +32,8 @@ pub enum Op {
     /// Deleting a volume from a storage.
     VolumeDelete,
     Agent,
+    /// Access-control writes: users, roles, ACLs, tokens.
+    Access,
 }
 
 /// How an offline node fails calls proxied to it.

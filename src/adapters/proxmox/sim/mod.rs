@@ -6,6 +6,9 @@
 //! The model only moves when asked: every call first brings it to the clock's `now`, ending due
 //! tasks in time order. With a `ManualClock` and a seed, a run is exactly repeatable.
 
+mod access;
+mod access_face;
+mod access_setup;
 mod agent;
 mod clone;
 mod drives;
@@ -17,8 +20,10 @@ mod files;
 mod gates;
 mod guest;
 mod model;
+mod permits;
 mod profile;
 mod reads;
+mod roles;
 mod scenario;
 mod storage;
 #[cfg(test)]
@@ -31,11 +36,12 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-pub use face::SimProxmox;
+pub use face::{Caller, SimProxmox};
 pub use faults::{Fault, FaultId, FaultScope, OfflineMode, Op};
 pub use profile::Profile;
-pub use scenario::{NodeSpec, Scenario, TemplatePlacement};
+pub use scenario::{AccessSpec, DEFAULT_PVE_VERSION, NodeSpec, Scenario, TemplatePlacement, TokenSpec};
 
+use crate::domain::proxmox_privileges::PveRelease;
 use crate::domain::vmid::VmId;
 use crate::ports::Clock;
 use model::{Model, Node, Storage};
@@ -52,6 +58,9 @@ impl SimCluster {
     pub fn new(scenario: Scenario, profile: Profile, seed: u64, clock: Arc<dyn Clock>) -> Self {
         let mut model = Model::new(profile, seed, clock.now());
         model.pve_version = scenario.pve_version.clone();
+        let release = PveRelease::parse(&scenario.pve_version).unwrap_or(PveRelease::new(8, 4));
+        model.access = access::Access::new(release);
+        access_setup::install(&mut model.access, &scenario.access);
         install(&mut model, &scenario);
         model.event(format!(
             "cluster of {} nodes, {} VMs, profile {profile:?}, seed {seed}",
@@ -74,9 +83,27 @@ impl SimCluster {
         m
     }
 
-    /// The in-memory face: an implementation of the `Proxmox` port over this model.
+    /// The in-memory face: an implementation of the `Proxmox` port over this model, called by
+    /// the built-in root token.
     pub fn proxmox(&self) -> SimProxmox {
-        SimProxmox::new(self.clone())
+        SimProxmox::new(self.clone(), Caller::Root)
+    }
+
+    /// The in-memory face called by `caller`, whose privileges every call checks.
+    pub fn proxmox_as(&self, caller: Caller) -> SimProxmox {
+        SimProxmox::new(self.clone(), caller)
+    }
+
+    /// Whether `secret` is the secret of the API token `id` made in the simulator.
+    pub fn token_valid(&self, id: &str, secret: &str) -> bool {
+        self.at_now().access.authenticate_token(id, secret).is_ok()
+    }
+
+    /// The CSRF token that goes with a ticket, while the ticket is good for calls.
+    pub fn ticket_csrf(&self, ticket: &str) -> Option<String> {
+        let m = self.at_now();
+        m.access.authenticate_ticket(ticket).ok()?;
+        m.access.tickets.get(ticket).map(|t| t.csrf.clone())
     }
 
     pub fn inject(&self, fault: Fault, scope: FaultScope) -> FaultId {

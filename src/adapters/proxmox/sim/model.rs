@@ -160,6 +160,11 @@ pub(super) struct Model {
     /// How many times each cluster-wide read was asked (`version`, `cluster/resources`), so
     /// tests can see how often Nimbus asks.
     pub asked: BTreeMap<&'static str, u64>,
+    /// Users, roles, ACLs, tokens and tickets.
+    pub access: super::access::Access,
+    /// Who makes the current call: `None` for the built-in root token (no checks), else the
+    /// user or token id whose privileges are checked and who owns the tasks it starts.
+    pub acting: Option<String>,
 }
 
 impl Model {
@@ -184,6 +189,8 @@ impl Model {
             stats_at: None,
             log: Vec::new(),
             asked: BTreeMap::new(),
+            access: super::access::Access::new(crate::domain::proxmox_privileges::PveRelease::new(8, 4)),
+            acting: None,
         }
     }
 
@@ -228,7 +235,7 @@ impl Model {
             now.timestamp() as u32,
             kind,
             id,
-            USER,
+            self.acting.as_deref().unwrap_or(USER),
         );
         let mut start_at = now;
         if let Some(vmid) = holds {

@@ -3,6 +3,8 @@
 use crate::domain::cluster::{GIB, NodeName};
 use crate::domain::os_image::OsCatalog;
 
+pub use super::access_setup::{AccessSpec, TokenSpec};
+
 /// One simulated node.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeSpec {
@@ -45,6 +47,8 @@ pub struct Scenario {
     /// The PVE release the cluster runs (`/version`, node status); before 8.3 there is no
     /// `import` content type.
     pub pve_version: String,
+    /// Users, tokens, roles, `root@pam`'s password and the cluster's name.
+    pub access: AccessSpec,
 }
 
 /// The release a simulated cluster runs unless a scenario says otherwise.
@@ -84,6 +88,10 @@ impl Scenario {
             template_disk_bytes: 3584 * 1024 * 1024,
             guests: 0,
             pve_version: DEFAULT_PVE_VERSION.to_owned(),
+            access: AccessSpec {
+                cluster_name: (nodes > 1).then(|| "pve-cluster".to_owned()),
+                ..AccessSpec::default()
+            },
         }
     }
 
@@ -97,6 +105,10 @@ impl Scenario {
                 node("drift", 8, 16, 256, 0.04),
                 node("ember", 4, 16, 256, 0.22),
             ],
+            access: AccessSpec {
+                cluster_name: Some("homelab".to_owned()),
+                ..AccessSpec::default()
+            },
             ..Self::default_cluster(0)
         }
     }
@@ -125,6 +137,24 @@ impl Scenario {
     /// Runs another PVE release, e.g. `8.2.4` (`major.minor.patch`).
     pub fn with_pve_version(mut self, version: &str) -> Self {
         self.pve_version = version.to_owned();
+        self
+    }
+
+    /// `root@pam` signs in with `password`.
+    pub fn with_root_password(mut self, password: &str) -> Self {
+        self.access.root_password = Some(password.to_owned());
+        self
+    }
+
+    /// `root@pam` has two-factor authentication.
+    pub fn with_second_factor(mut self) -> Self {
+        self.access.root_second_factor = true;
+        self
+    }
+
+    /// A token made before the start (see [`TokenSpec::provisioner`]).
+    pub fn with_token(mut self, token: TokenSpec) -> Self {
+        self.access.tokens.push(token);
         self
     }
 
