@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::{SECRET, at, public_key, secret, token_view, user};
 use crate::adapters::proxmox::http::HttpProxmoxOptions;
 use crate::adapters::proxmox::rest::ApiToken;
+use crate::adapters::proxmox::sim::{AccessSpec, Caller, TokenSpec};
 use crate::app::access_code::GateState;
 use crate::app::accounts::{BootReport, CreatedToken, Credential, PasswordChanged, Registration};
 use crate::app::cli::SimProxmoxArgs;
@@ -24,6 +25,7 @@ use crate::domain::role::Role;
 use crate::ports::accounts::{NewUser, UserCredentials};
 use crate::ports::invitations::InvitationRecord;
 use crate::ports::oauth::{Authorization, ProviderApp};
+use crate::ports::proxmox::{NewToken, PveSession, SignInPassword};
 use crate::ports::ssh_keys::PrivateKeyInfo;
 
 /// The result of a provision with its generated private key.
@@ -246,7 +248,62 @@ pub(super) fn samples() -> Vec<(&'static str, String)> {
                 HttpProxmoxOptions::new("https://127.0.0.1:8006".parse().unwrap(), "root@pam!nimbus", secret())
             ),
         ),
+        (
+            "HttpProxmoxOptions signed in",
+            format!(
+                "{:?}",
+                HttpProxmoxOptions::new("https://127.0.0.1:8006".parse().unwrap(), "x@pve!y", "z")
+                    .with_session(pve_session())
+            ),
+        ),
+        // Proxmox access control.
+        ("PveSession", format!("{:?}", pve_session())),
+        (
+            "NewToken",
+            format!(
+                "{:?}",
+                NewToken {
+                    full_id: "nimbus@pve!nimbus".into(),
+                    secret: secret()
+                }
+            ),
+        ),
+        ("SignInPassword", format!("{:?}", SignInPassword::new(secret()))),
+        (
+            "Caller",
+            format!(
+                "{:?} {:?}",
+                Caller::Token {
+                    id: "nimbus@pve!nimbus".into(),
+                    secret: secret()
+                },
+                Caller::Ticket(secret())
+            ),
+        ),
+        ("AccessSpec", format!("{:?}", access_spec())),
     ]
+}
+
+fn pve_session() -> PveSession {
+    PveSession {
+        username: "root@pam".into(),
+        ticket: secret(),
+        csrf_token: secret(),
+    }
+}
+
+/// A root password and a token, both secret.
+fn access_spec() -> AccessSpec {
+    AccessSpec {
+        root_password: Some(secret()),
+        tokens: vec![TokenSpec::provisioner(
+            "nimbus@pve!nimbus",
+            SECRET,
+            crate::domain::proxmox_privileges::PveRelease::new(9, 0),
+            &[],
+        )],
+        ..AccessSpec::default()
+    }
 }
 
 /// Every secret the configuration reads, loaded as `nimbus serve` would.

@@ -1,5 +1,6 @@
-//! `HttpProxmox`: the production `Proxmox` adapter, talking to a Proxmox VE cluster's REST API
-//! (`/api2/json`) over HTTPS with an API token.
+//! `HttpProxmox`: the production `Proxmox` and `ProxmoxAccess` adapter, talking to a Proxmox VE
+//! cluster's REST API (`/api2/json`) over HTTPS with an API token, or with a ticket from a
+//! password sign-in (cookie `PVEAuthCookie`, `CSRFPreventionToken` header on writes).
 //!
 //! - `tls`: which server certificates to trust (any, a CA, or a pinned fingerprint);
 //! - `fingerprint`: reading the fingerprint of the certificate a node presents, to pin it;
@@ -7,8 +8,11 @@
 //! - `wire`: form encoding, path segments, the `{"data": …}` envelope;
 //! - `classify`: Proxmox's error answers as [`ProxmoxError`]s;
 //! - `decode` and `shapes`: lenient JSON readers and the port's types built from them;
-//! - `port`: the `Proxmox` methods, one endpoint each; `wait`: polling a task until it stops.
+//! - `port`: the `Proxmox` methods, one endpoint each; `wait`: polling a task until it stops;
+//! - `access` and `access_shapes`: the `ProxmoxAccess` methods and their answers.
 
+mod access;
+mod access_shapes;
 mod classify;
 mod decode;
 mod fingerprint;
@@ -26,23 +30,47 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::header::{AUTHORIZATION, COOKIE, HeaderName, HeaderValue};
 
 pub use fingerprint::{DEFAULT_PORT, FingerprintError, ProxmoxAddress, fetch_fingerprint};
 pub use tls::TlsTrust;
 pub use wait::poll_delays;
 pub use wire::encode_sshkeys;
 
-use crate::ports::proxmox::ProxmoxError;
+use crate::ports::proxmox::{ProxmoxError, PveSession};
+
+/// How the client proves who it is.
+#[derive(Clone)]
+pub enum Credentials {
+    /// An API token: `user@realm!tokenid` and its secret.
+    Token { id: String, secret: String },
+    /// A ticket from `POST /access/ticket`.
+    Session(PveSession),
+    /// Nothing: only signing in works.
+    None,
+}
+
+/// Leaves the secrets out.
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Token { id, secret } => f
+                .debug_struct("Token")
+                .field("id", id)
+                .field("secret", &crate::domain::redact::Redacted(secret))
+                .finish(),
+            Self::Session(session) => f.debug_tuple("Session").field(session).finish(),
+            Self::None => f.write_str("None"),
+        }
+    }
+}
 
 /// Where the cluster is and how to reach it.
 #[derive(Clone)]
 pub struct HttpProxmoxOptions {
     /// e.g. https://127.0.0.1:8006 ; requests go to {base_url}/api2/json/...
     pub base_url: url::Url,
-    /// `user@realm!tokenid`
-    pub token_id: String,
-    pub token_secret: String,
+    pub credentials: Credentials,
     pub tls: TlsTrust,
     /// Whole-call timeout (default 30 s): every attempt of a call, retries included, ends by then.
     pub call_timeout: Duration,
@@ -58,13 +86,27 @@ impl HttpProxmoxOptions {
     pub fn new(base_url: url::Url, token_id: impl Into<String>, token_secret: impl Into<String>) -> Self {
         Self {
             base_url,
-            token_id: token_id.into(),
-            token_secret: token_secret.into(),
+            credentials: Credentials::Token {
+                id: token_id.into(),
+                secret: token_secret.into(),
+            },
             tls: TlsTrust::AcceptAny,
             call_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(5),
             read_retries: 2,
         }
+    }
+
+    /// The same options, signed in with `session` instead.
+    pub fn with_session(mut self, session: PveSession) -> Self {
+        self.credentials = Credentials::Session(session);
+        self
+    }
+
+    /// The same options without credentials, for signing in with a password.
+    pub fn anonymous(mut self) -> Self {
+        self.credentials = Credentials::None;
+        self
     }
 }
 
@@ -73,8 +115,7 @@ impl fmt::Debug for HttpProxmoxOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpProxmoxOptions")
             .field("base_url", &self.base_url.as_str())
-            .field("token_id", &self.token_id)
-            .field("token_secret", &crate::domain::redact::Redacted(&self.token_secret))
+            .field("credentials", &self.credentials)
             .field("tls", &self.tls)
             .field("call_timeout", &self.call_timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -91,6 +132,12 @@ pub struct HttpProxmox {
     api: Arc<str>,
     call_timeout: Duration,
     read_retries: u32,
+    /// The header that proves who calls (the token, or the ticket's cookie); none when anonymous.
+    auth: Option<(HeaderName, HeaderValue)>,
+    /// The session's `CSRFPreventionToken`, sent on every write.
+    csrf: Option<HeaderValue>,
+    /// To build a signed-in client with the same address, trust and timeouts.
+    options: Arc<HttpProxmoxOptions>,
 }
 
 impl fmt::Debug for HttpProxmox {
@@ -113,11 +160,24 @@ impl HttpProxmox {
         if url.query().is_some() || url.fragment().is_some() {
             return Err(setup(format!("base URL {url} must not have a query or fragment")));
         }
-        let mut auth = HeaderValue::from_str(&format!("PVEAPIToken={}={}", options.token_id, options.token_secret))
-            .map_err(|_| setup("the API token holds characters an HTTP header cannot carry".into()))?;
-        auth.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, auth);
+        let sensitive = |text: String, what: &str| {
+            let mut value = HeaderValue::from_str(&text)
+                .map_err(|_| setup(format!("the {what} holds characters an HTTP header cannot carry")))?;
+            value.set_sensitive(true);
+            Ok::<_, ProxmoxError>(value)
+        };
+        let (auth, csrf) = match &options.credentials {
+            Credentials::Token { id, secret } => {
+                let value = sensitive(format!("PVEAPIToken={id}={secret}"), "API token")?;
+                (Some((AUTHORIZATION, value)), None)
+            }
+            Credentials::Session(session) => {
+                let cookie = sensitive(format!("PVEAuthCookie={}", session.ticket), "ticket")?;
+                let csrf = sensitive(session.csrf_token.clone(), "CSRF token")?;
+                (Some((COOKIE, cookie)), Some(csrf))
+            }
+            Credentials::None => (None, None),
+        };
         let tls = tls::client_config(&options.tls).map_err(setup)?;
         let client = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
@@ -126,7 +186,6 @@ impl HttpProxmox {
             .no_proxy()
             // A redirect would carry the API token to wherever it points; Proxmox never sends one.
             .redirect(reqwest::redirect::Policy::none())
-            .default_headers(headers)
             .user_agent(concat!("nimbus/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| setup(transport::describe(&e)))?;
@@ -136,6 +195,9 @@ impl HttpProxmox {
             api: api.into(),
             call_timeout: options.call_timeout,
             read_retries: options.read_retries,
+            auth,
+            csrf,
+            options: Arc::new(options),
         })
     }
 }

@@ -36,6 +36,8 @@ pub(super) struct Call {
     /// and this as the last part.
     pub file: Option<FilePart>,
     pub endpoint: Endpoint,
+    /// Sent without credentials (signing in).
+    pub anonymous: bool,
 }
 
 /// The file part of a multipart upload: the form field, the file's name and its bytes.
@@ -57,7 +59,14 @@ impl Call {
                 node: None,
                 agent: false,
             },
+            anonymous: false,
         }
+    }
+
+    /// Sends no credentials: `POST /access/ticket` refuses API tokens.
+    pub fn anonymous(mut self) -> Self {
+        self.anonymous = true;
+        self
     }
 
     pub fn get(path: String) -> Self {
@@ -185,6 +194,14 @@ impl HttpProxmox {
                 .header(CONTENT_LENGTH, body.len())
                 .body(body)
         };
+        if !call.anonymous {
+            if let Some((name, value)) = &self.auth {
+                request = request.header(name.clone(), value.clone());
+            }
+            if let Some(csrf) = self.csrf.as_ref().filter(|_| call.method != Method::GET) {
+                request = request.header("CSRFPreventionToken", csrf.clone());
+            }
+        }
         request = request.timeout(remaining);
         let response = request.send().await.map_err(transport)?;
         let status = response.status();

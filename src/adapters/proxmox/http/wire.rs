@@ -8,8 +8,23 @@ use crate::ports::proxmox::{ConfigChange, DiskSize, PowerOp, ProxmoxError, Proxm
 
 /// Request parameters in order. GET and DELETE put them in the query string, POST and PUT in an
 /// `application/x-www-form-urlencoded` body; both use the same encoding.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub(super) struct Params(Vec<(String, String)>);
+
+/// A sign-in's `password` never shows.
+impl std::fmt::Debug for Params {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut list = f.debug_list();
+        for (k, v) in &self.0 {
+            if k == "password" {
+                list.entry(&(k, crate::domain::redact::Redacted(v)));
+            } else {
+                list.entry(&(k, v));
+            }
+        }
+        list.finish()
+    }
+}
 
 impl Params {
     pub fn new() -> Self {
