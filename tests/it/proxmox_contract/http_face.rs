@@ -13,7 +13,7 @@ use nimbus::adapters::clock::ManualClock;
 use nimbus::adapters::proxmox::http::{HttpProxmox, HttpProxmoxOptions, TlsTrust};
 use nimbus::adapters::proxmox::rest::{ApiToken, ErrorFormat, Recorder, RestFace, RestFaceOptions};
 use nimbus::adapters::proxmox::sim::{Fault, FaultId, FaultScope, Profile, Scenario, SimCluster};
-use nimbus::ports::proxmox::Proxmox;
+use nimbus::ports::proxmox::{Proxmox, ProxmoxAccess};
 use serde_json::{Value, json};
 
 use super::{Harness, HarnessKind, contracts};
@@ -77,6 +77,18 @@ impl HttpHarness {
 impl Harness for HttpHarness {
     fn proxmox(&self) -> &dyn Proxmox {
         &self.proxmox
+    }
+
+    fn access(&self) -> &dyn ProxmoxAccess {
+        &self.proxmox
+    }
+
+    async fn as_token(&self, full_id: &str, secret: &str) -> (Arc<dyn Proxmox>, Arc<dyn ProxmoxAccess>) {
+        let fingerprint = TlsTrust::parse_fingerprint(self.face.fingerprint()).expect("fingerprint");
+        let mut options = HttpProxmoxOptions::new(self.face.base_url(), full_id, secret);
+        options.tls = TlsTrust::Fingerprint(fingerprint);
+        let face = Arc::new(HttpProxmox::new(options).expect("HTTP adapter"));
+        (face.clone(), face)
     }
 
     async fn advance(&self, by: Duration) {

@@ -7,6 +7,7 @@
 //! profile and a `ManualClock`. Nothing here may reach the simulator except through `Harness` and
 //! the fault types, so the same functions run unchanged over HTTP.
 
+mod access;
 mod agent;
 mod agent_faults;
 mod cluster;
@@ -28,6 +29,7 @@ mod vm;
 mod wire;
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::Duration;
@@ -36,13 +38,17 @@ use nimbus::domain::cluster::NodeName;
 use nimbus::domain::upid::Upid;
 use nimbus::domain::vmid::VmId;
 use nimbus::ports::proxmox::{
-    AgentInterface, CloneRequest, ConfigChange, ExitStatus, PowerOp, Proxmox, ProxmoxError, ProxmoxResult, TaskState,
+    AgentInterface, CloneRequest, ConfigChange, ExitStatus, PowerOp, Proxmox, ProxmoxAccess, ProxmoxResult, TaskState,
 };
 
 /// A Proxmox face under test plus the knobs a test needs: the clock, faults, and the simulated LAN.
 #[async_trait]
 pub trait Harness: Send + Sync {
     fn proxmox(&self) -> &dyn Proxmox;
+    /// The same cluster's access control, called by the same root token.
+    fn access(&self) -> &dyn ProxmoxAccess;
+    /// Both faces of the cluster called with an API token made in the simulator.
+    async fn as_token(&self, full_id: &str, secret: &str) -> (Arc<dyn Proxmox>, Arc<dyn ProxmoxAccess>);
     /// Moves simulated time forward; tasks, the agent and statistics only progress through this.
     async fn advance(&self, by: Duration);
     async fn inject(&self, fault: Fault, scope: FaultScope) -> FaultId;
@@ -60,7 +66,17 @@ pub enum HarnessKind {
     SharedTemplates,
     /// `DefaultCluster` on PVE 8.2.4, before the `import` content type.
     OlderRelease,
+    /// `DefaultCluster` where `root@pam` signs in with [`ROOT_PASSWORD`] and the token
+    /// [`LIMITED_TOKEN`] holds Nimbus's role without `VM.Clone`.
+    Access,
+    /// `Access`, but `root@pam` has two-factor authentication.
+    SecondFactor,
 }
+
+/// `root@pam`'s password in the `Access` clusters.
+pub const ROOT_PASSWORD: &str = "correct horse battery staple";
+/// A privilege-separated token of `nimbus@pve` with `NimbusProvisioner` minus `VM.Clone`.
+pub const LIMITED_TOKEN: (&str, &str) = ("nimbus@pve!limited", "0c9d3f4e-limited-secret");
 
 impl HarnessKind {
     /// The scenario a harness of this kind starts from.
@@ -70,6 +86,20 @@ impl HarnessKind {
             Self::DefaultCluster => Scenario::default_cluster(3),
             Self::SharedTemplates => Scenario::default_cluster(3).shared_templates(),
             Self::OlderRelease => Scenario::default_cluster(3).with_pve_version("8.2.4"),
+            Self::Access | Self::SecondFactor => {
+                use nimbus::adapters::proxmox::sim::TokenSpec;
+                use nimbus::domain::proxmox_privileges::PveRelease;
+                let release = PveRelease::parse(nimbus::adapters::proxmox::sim::DEFAULT_PVE_VERSION).expect("release");
+                let limited = TokenSpec::provisioner(LIMITED_TOKEN.0, LIMITED_TOKEN.1, release, &["VM.Clone"]);
+                let scenario = Scenario::default_cluster(3)
+                    .with_root_password(ROOT_PASSWORD)
+                    .with_token(limited);
+                if self == Self::SecondFactor {
+                    scenario.with_second_factor()
+                } else {
+                    scenario
+                }
+            }
         }
     }
 }
@@ -154,6 +184,16 @@ macro_rules! contracts {
             guest_ops::a_cidata_iso_asking_for_the_agent_installs_it_during_the_boot: DefaultCluster,
             guest_ops::an_iso_without_the_agent_in_its_user_data_leaves_the_guest_without_one: DefaultCluster,
             guest_ops::a_bake_whose_agent_never_comes_up_stays_unavailable: DefaultCluster,
+            access::cluster_identity_names_the_cluster_and_its_members_online_or_not: DefaultCluster,
+            access::a_new_user_role_and_token_are_made_once_each: DefaultCluster,
+            access::a_privilege_separated_token_holds_what_both_it_and_its_user_are_granted: DefaultCluster,
+            access::a_token_without_privilege_separation_holds_what_its_user_holds: DefaultCluster,
+            access::grants_and_roles_refuse_unknown_names_and_privileges: DefaultCluster,
+            access::a_restricted_token_is_refused_a_clone_naming_the_privilege: Access,
+            access::a_restricted_token_sees_only_what_it_may_and_follows_its_own_tasks: Access,
+            access::root_signs_in_with_its_password_and_the_session_makes_users: Access,
+            access::a_wrong_password_is_unauthorized: Access,
+            access::a_root_account_with_two_factor_needs_a_second_factor: SecondFactor,
         }
     };
 }
@@ -225,7 +265,7 @@ pub fn clone_request(node_name: &str, src: u32, newid: u32, name: &str) -> Clone
 }
 
 /// The error of a call that must fail.
-pub fn expect_err<T: std::fmt::Debug>(result: ProxmoxResult<T>, what: &str) -> ProxmoxError {
+pub fn expect_err<T: std::fmt::Debug, E>(result: Result<T, E>, what: &str) -> E {
     match result {
         Ok(v) => panic!("{what}: expected an error, got Ok({v:?})"),
         Err(e) => e,

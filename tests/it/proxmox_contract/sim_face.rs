@@ -7,8 +7,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use nimbus::adapters::clock::ManualClock;
-use nimbus::adapters::proxmox::sim::{Fault, FaultId, FaultScope, Op, Profile, Scenario, SimCluster, SimProxmox};
-use nimbus::ports::proxmox::{DiskSize, Proxmox};
+use nimbus::adapters::proxmox::sim::{
+    Caller, Fault, FaultId, FaultScope, Op, Profile, Scenario, SimCluster, SimProxmox,
+};
+use nimbus::ports::proxmox::{DiskSize, Proxmox, ProxmoxAccess};
 
 use super::{Harness, HarnessKind, PowerOp, clone_request, contracts, id, ip, pve1, set, wait_agent, wait_task};
 
@@ -49,6 +51,18 @@ impl SimHarness {
 impl Harness for SimHarness {
     fn proxmox(&self) -> &dyn Proxmox {
         &self.proxmox
+    }
+
+    fn access(&self) -> &dyn ProxmoxAccess {
+        &self.proxmox
+    }
+
+    async fn as_token(&self, full_id: &str, secret: &str) -> (Arc<dyn Proxmox>, Arc<dyn ProxmoxAccess>) {
+        let face = Arc::new(self.cluster.proxmox_as(Caller::Token {
+            id: full_id.to_owned(),
+            secret: secret.to_owned(),
+        }));
+        (face.clone(), face)
     }
 
     async fn advance(&self, by: Duration) {

@@ -77,6 +77,15 @@ const REQUIRED: &[(&str, &str)] = &[
     ("DELETE", "/nodes/{node}/storage/{storage}/content/{volume}"),
     ("GET", "/nodes/{node}/tasks/{upid}/status"),
     ("GET", "/nodes/{node}/tasks/{upid}/log"),
+    // The access control the setup wizard needs.
+    ("GET", "/cluster/status"),
+    ("GET", "/access/permissions"),
+    ("POST", "/access/users"),
+    ("POST", "/access/roles"),
+    ("PUT", "/access/roles/{roleid}"),
+    ("PUT", "/access/acl"),
+    ("POST", "/access/users/{userid}/token/{tokenid}"),
+    ("POST", "/access/ticket"),
 ];
 
 #[test]

@@ -328,7 +328,7 @@ fn error_bodies_follow_the_pve_envelope() {
 #[test]
 fn replies_to_unknown_endpoints_are_reported() {
     assert_flags(
-        check_response(&get("/cluster/status", json!({"data": []}))),
+        check_response(&get("/cluster/options", json!({"data": {}}))),
         &["unknown endpoint"],
     );
 }
