@@ -101,9 +101,17 @@ pub struct SimProxmoxArgs {
     /// Answer errors as PVE before 8.4 did: the text only in the reason phrase, not in the body.
     #[arg(long)]
     pub legacy_errors: bool,
+    /// root@pam's password for `POST /access/ticket` (the setup wizard's sign-in). Without it
+    /// every password sign-in is refused.
+    #[arg(long, env = "NIMBUS_SIM_ROOT_PASSWORD", hide_env_values = true)]
+    pub root_password: Option<String>,
+    /// root@pam has two-factor authentication: a right password gets a ticket that waits for a
+    /// second factor.
+    #[arg(long)]
+    pub second_factor: bool,
 }
 
-crate::domain::redact::debug_redacted!(SimProxmoxArgs { listen, profile, nodes, seed, empty, http, legacy_errors } secret { token });
+crate::domain::redact::debug_redacted!(SimProxmoxArgs { listen, profile, nodes, seed, empty, http, legacy_errors, second_factor } secret { token, root_password });
 
 /// Parses the process arguments and runs the command.
 pub fn main() -> ExitCode {

@@ -51,11 +51,13 @@ pub fn run(args: SimProxmoxArgs) -> ExitCode {
 
 async fn serve(args: SimProxmoxArgs, token: ApiToken) -> anyhow::Result<()> {
     let nodes = usize::from(args.nodes);
-    let scenario = if args.empty {
+    let mut scenario = if args.empty {
         Scenario::empty(nodes)
     } else {
         Scenario::default_cluster(nodes)
     };
+    scenario.access.root_password = args.root_password.clone();
+    scenario.access.root_second_factor = args.second_factor;
     let cluster = SimCluster::new(scenario, args.profile, args.seed, Arc::new(SystemClock));
     let mut options = RestFaceOptions::new(args.listen, token);
     options.tls = !args.http;

@@ -256,6 +256,32 @@ fn sim_proxmox_prints_its_url_and_token_and_serves_five_nodes_to_that_token() {
 }
 
 #[test]
+fn sim_proxmox_signs_root_in_with_the_root_password_it_was_given() {
+    use nimbus::adapters::proxmox::http::{HttpProxmox, HttpProxmoxOptions, TlsTrust};
+    use nimbus::ports::proxmox::{AccessError, ProxmoxAccess, ProxmoxError, SignInPassword};
+
+    let dir = tempfile::tempdir().unwrap();
+    let sim =
+        super::processes::SimProcess::spawn(dir.path(), &["--profile", "instant", "--root-password", "s3cret-root"]);
+    let (id, secret) = sim.token.split_once('=').unwrap();
+    let mut options = HttpProxmoxOptions::new(sim.url.parse().unwrap(), id, secret).anonymous();
+    options.tls = TlsTrust::Fingerprint(TlsTrust::parse_fingerprint(&sim.fingerprint).unwrap());
+    let client = HttpProxmox::new(options).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (right, wrong) = runtime.block_on(async {
+        let right = client.ticket("root@pam", &SignInPassword::new("s3cret-root")).await;
+        let wrong = client.ticket("root@pam", &SignInPassword::new("guess")).await;
+        (right, wrong)
+    });
+    assert_eq!(right.expect("the given password signs in").username, "root@pam");
+    assert_eq!(wrong, Err(AccessError::Proxmox(ProxmoxError::Unauthorized)));
+    sim.stop();
+}
+
+#[test]
 fn sim_proxmox_refuses_a_bad_token_and_a_non_loopback_address() {
     let dir = tempfile::tempdir().unwrap();
     let out = nimbus(dir.path())

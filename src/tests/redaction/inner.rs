@@ -226,6 +226,8 @@ pub(super) fn samples() -> Vec<(&'static str, String)> {
                     empty: false,
                     http: false,
                     legacy_errors: false,
+                    root_password: Some(secret()),
+                    second_factor: false,
                 }
             ),
         ),
