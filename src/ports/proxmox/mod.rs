@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 
 pub use access::{
-    AccessError, AccessObject, AccessResult, ClusterIdentity, ClusterMember, NewToken, ProxmoxAccess, PveSession,
-    RoleOutcome, SignInPassword,
+    AccessError, AccessObject, AccessResult, ClusterIdentity, ClusterMember, EffectivePermissions, Grantee, NewToken,
+    ProxmoxAccess, PveSession, RoleOutcome, SignInPassword,
 };
 pub use types::*;
 
