@@ -20,6 +20,7 @@ mod http_face;
 mod journey;
 mod offline;
 mod power;
+mod role_suffices;
 mod scopes;
 mod sim_face;
 mod storage;
@@ -66,8 +67,9 @@ pub enum HarnessKind {
     SharedTemplates,
     /// `DefaultCluster` on PVE 8.2.4, before the `import` content type.
     OlderRelease,
-    /// `DefaultCluster` where `root@pam` signs in with [`ROOT_PASSWORD`] and the token
-    /// [`LIMITED_TOKEN`] holds Nimbus's role without `VM.Clone`.
+    /// `DefaultCluster` where `root@pam` signs in with [`ROOT_PASSWORD`], the token
+    /// [`LIMITED_TOKEN`] holds Nimbus's privileges without `VM.Clone` and [`PROVISIONER_TOKEN`]
+    /// exactly Nimbus's `NimbusProvisioner` role.
     Access,
     /// `Access`, but `root@pam` has two-factor authentication.
     SecondFactor,
@@ -77,6 +79,8 @@ pub enum HarnessKind {
 pub const ROOT_PASSWORD: &str = "correct horse battery staple";
 /// A privilege-separated token of `nimbus@pve` with `NimbusProvisioner` minus `VM.Clone`.
 pub const LIMITED_TOKEN: (&str, &str) = ("nimbus@pve!limited", "0c9d3f4e-limited-secret");
+/// A privilege-separated token of `provisioner@pve` with exactly `NimbusProvisioner`.
+pub const PROVISIONER_TOKEN: (&str, &str) = ("provisioner@pve!nimbus", "7e21a0b6-provisioner-secret");
 
 impl HarnessKind {
     /// The scenario a harness of this kind starts from.
@@ -91,9 +95,11 @@ impl HarnessKind {
                 use nimbus::domain::proxmox_privileges::PveRelease;
                 let release = PveRelease::parse(nimbus::adapters::proxmox::sim::DEFAULT_PVE_VERSION).expect("release");
                 let limited = TokenSpec::provisioner(LIMITED_TOKEN.0, LIMITED_TOKEN.1, release, &["VM.Clone"]);
+                let full = TokenSpec::provisioner(PROVISIONER_TOKEN.0, PROVISIONER_TOKEN.1, release, &[]);
                 let scenario = Scenario::default_cluster(3)
                     .with_root_password(ROOT_PASSWORD)
-                    .with_token(limited);
+                    .with_token(limited)
+                    .with_token(full);
                 if self == Self::SecondFactor {
                     scenario.with_second_factor()
                 } else {
@@ -194,6 +200,15 @@ macro_rules! contracts {
             access::root_signs_in_with_its_password_and_the_session_makes_users: Access,
             access::a_wrong_password_is_unauthorized: Access,
             access::a_root_account_with_two_factor_needs_a_second_factor: SecondFactor,
+            role_suffices::for_a_vm_s_whole_life: Access,
+            role_suffices::for_a_vm_made_from_an_imported_cloud_image: Access,
+            role_suffices::for_downloading_an_image: Access,
+            role_suffices::for_uploading_and_deleting_an_iso: Access,
+            role_suffices::for_the_bake_iso_and_the_cloud_init_drive: Access,
+            role_suffices::for_a_bake_s_agent: Access,
+            role_suffices::for_commands_through_the_agent: Access,
+            role_suffices::for_files_through_the_agent: Access,
+            role_suffices::for_making_a_template: Access,
         }
     };
 }

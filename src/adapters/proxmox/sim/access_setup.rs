@@ -23,20 +23,25 @@ pub struct TokenSpec {
 crate::domain::redact::debug_redacted!(TokenSpec { full_id, privsep, roles, user_grants, token_grants } secret { secret });
 
 impl TokenSpec {
-    /// A privilege-separated token of `nimbus@pve`-style user holding Nimbus's
-    /// `NimbusProvisioner` role on `/` (the user too), without the privileges in `lacking`.
+    /// A privilege-separated token whose user and itself hold Nimbus's `NimbusProvisioner` role
+    /// on `/`; with privileges in `lacking`, a role `NimbusProvisionerLimited` without them instead.
     pub fn provisioner(full_id: &str, secret: &str, release: PveRelease, lacking: &[&str]) -> Self {
         let privs = provisioner_privileges(release)
             .into_iter()
             .filter(|p| !lacking.contains(p))
             .map(str::to_owned)
             .collect();
-        let grant = vec![("/".to_owned(), ROLE_NAME.to_owned())];
+        let role = if lacking.is_empty() {
+            ROLE_NAME.to_owned()
+        } else {
+            format!("{ROLE_NAME}Limited")
+        };
+        let grant = vec![("/".to_owned(), role.clone())];
         Self {
             full_id: full_id.to_owned(),
             secret: secret.to_owned(),
             privsep: true,
-            roles: vec![(ROLE_NAME.to_owned(), privs)],
+            roles: vec![(role, privs)],
             user_grants: grant.clone(),
             token_grants: grant,
         }
