@@ -17,8 +17,18 @@ impl Route {
                 .segments
                 .iter()
                 .zip(segments)
-                .all(|(t, s)| t == s || t.starts_with('{') && t.ends_with('}'))
+                .all(|(t, s)| t == s || is_parameter(t))
     }
+
+    /// How specific the route is, segment by segment (a literal beats a parameter), as routers
+    /// choose: `/users/invitations` before `/users/{id}`.
+    fn specificity(&self) -> Vec<bool> {
+        self.segments.iter().map(|t| !is_parameter(t)).collect()
+    }
+}
+
+fn is_parameter(segment: &str) -> bool {
+    segment.starts_with('{') && segment.ends_with('}')
 }
 
 /// The routes of an OpenAPI document whose server prefix is `/api`.
@@ -61,10 +71,18 @@ impl ApiRoutes {
         Self { routes }
     }
 
+    /// The route that answers `path`: the most specific one that matches.
+    fn route(&self, path: &str) -> Option<&Route> {
+        let segments = segments(path)?;
+        self.routes
+            .iter()
+            .filter(|r| r.matches(&segments))
+            .max_by_key(|r| r.specificity())
+    }
+
     /// The `Allow` value for a request path such as `/api/vms/7`, if the path exists.
     pub fn allow(&self, path: &str) -> Option<String> {
-        let segments = segments(path)?;
-        let route = self.routes.iter().find(|r| r.matches(&segments))?;
+        let route = self.route(path)?;
         let mut methods: Vec<&str> = route.methods.iter().map(|(m, _)| m.as_str()).collect();
         if methods.contains(&"GET") {
             methods.push("HEAD");
@@ -74,12 +92,11 @@ impl ApiRoutes {
 
     /// Whether the operation answering `method` on `path` reads a request body.
     pub fn reads_body(&self, method: &str, path: &str) -> bool {
-        let Some(segments) = segments(path) else { return false };
-        self.routes
-            .iter()
-            .filter(|r| r.matches(&segments))
-            .flat_map(|r| &r.methods)
-            .any(|(m, body)| *body && m.eq_ignore_ascii_case(method))
+        self.route(path).is_some_and(|r| {
+            r.methods
+                .iter()
+                .any(|(m, body)| *body && m.eq_ignore_ascii_case(method))
+        })
     }
 }
 
@@ -92,7 +109,9 @@ mod tests {
         "/vms/{id}":{"get":{},"delete":{}},
         "/vms":{"get":{},"post":{"requestBody":{}}},
         "/auth/{provider}":{"get":{}},
-        "/auth/login":{"post":{"requestBody":{}}}
+        "/auth/login":{"post":{"requestBody":{}}},
+        "/users/{id}":{"patch":{"requestBody":{}}},
+        "/users/invitations":{"get":{},"post":{"requestBody":{}}}
     }}"#;
 
     #[test]
@@ -102,6 +121,18 @@ mod tests {
         assert_eq!(routes.allow("/api/vms/42").as_deref(), Some("DELETE, GET, HEAD"));
         assert_eq!(routes.allow("/api/vms/42/start"), None);
         assert_eq!(routes.allow("/elsewhere"), None);
+    }
+
+    #[test]
+    fn a_literal_path_wins_over_a_parameter_in_the_same_place() {
+        let routes = ApiRoutes::from_spec(SPEC);
+        assert_eq!(
+            routes.allow("/api/users/invitations").as_deref(),
+            Some("GET, POST, HEAD")
+        );
+        assert_eq!(routes.allow("/api/users/42").as_deref(), Some("PATCH"));
+        assert!(!routes.reads_body("PATCH", "/api/users/invitations"));
+        assert!(routes.reads_body("POST", "/api/users/invitations"));
     }
 
     #[test]
