@@ -293,7 +293,7 @@ impl Fleet {
         stats.avg_provision_ms = mean(&recent);
         stats.pool.range = self
             .shared
-            .settings
+            .settings()
             .network
             .as_ref()
             .map(|n| (n.pool().start(), n.pool().end()));

@@ -92,9 +92,10 @@ impl IpReconcile {
             provisions.insert(*run, ProvisionLiveness::Active);
         }
         let policy = ReconcilePolicy {
-            miss_threshold: self.shared.settings.vacate_after.unwrap_or(u32::MAX),
+            miss_threshold: self.shared.settings().vacate_after.unwrap_or(u32::MAX),
             lease: LeasePolicy {
-                ttl: chrono::Duration::from_std(self.shared.settings.reservation_ttl).unwrap_or(chrono::Duration::MAX),
+                ttl: chrono::Duration::from_std(self.shared.settings().reservation_ttl)
+                    .unwrap_or(chrono::Duration::MAX),
                 process_started_at: self.shared.started_at,
             },
         };

@@ -75,7 +75,7 @@ impl LanSweep {
     /// One sweep followed by a reconcile pass with its answers: how many addresses were probed,
     /// how many answered, and the pass; `None` when netscan is off.
     pub async fn sweep(&self, now: DateTime<Utc>) -> Result<Option<(usize, usize, ReconcileReport)>, ProvisionError> {
-        let mode = self.shared.settings.netscan_mode;
+        let mode = self.shared.settings().netscan_mode;
         if mode == NetscanMode::Off {
             return Ok(None);
         }
@@ -99,7 +99,7 @@ impl LanSweep {
             .map(|r| r.addr)
             .collect();
         let mut probes = BTreeMap::new();
-        let limit = self.shared.settings.netscan_concurrency.max(1);
+        let limit = self.shared.settings().netscan_concurrency.max(1);
         for chunk in targets.chunks(limit) {
             let mut set = tokio::task::JoinSet::new();
             for ip in chunk {

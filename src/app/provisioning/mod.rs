@@ -24,6 +24,7 @@ mod ip_reconcile;
 mod keys;
 mod lan_sweep;
 mod lifecycle;
+mod network_change;
 pub mod pace;
 mod placement;
 mod provision_error;
@@ -55,6 +56,7 @@ pub use hub::Snapshot;
 pub use ip_reconcile::IpReconcile;
 pub use lan_sweep::LanSweep;
 pub use lifecycle::{Lifecycle, SHUTDOWN_WAIT_SECS};
+pub use network_change::{HeldAddress, NetworkApplied, NetworkChange, NetworkChangeError};
 pub use provision_error::ProvisionError;
 pub use provision_form::{KeyChoice, ProvisionForm, idempotency_key};
 pub use provision_metrics::{ProvisionMetrics, Timing};
@@ -151,6 +153,8 @@ pub struct Provisioning {
     pub drift: Arc<DriftWatch>,
     pub recheck: Arc<ReadinessRecheck>,
     pub discovery: Arc<TemplateDiscovery>,
+    /// Changes of the VM network plan while Nimbus runs.
+    pub network: Arc<NetworkChange>,
     shared: Arc<Shared>,
 }
 
@@ -181,6 +185,7 @@ impl Provisioning {
             drift: Arc::new(DriftWatch::new(shared.clone(), runner.clone())),
             recheck: Arc::new(ReadinessRecheck::new(shared.clone(), runner.clone())),
             discovery: Arc::new(TemplateDiscovery::new(shared.clone())),
+            network: Arc::new(NetworkChange::new(shared.clone())),
             shared,
             reconcile,
             views,

@@ -77,7 +77,7 @@ pub(super) fn decide(s: &Shared, tier: &Tier, os: &str, t: &Telemetry, in_flight
         templates: &templates,
         in_flight,
     };
-    let policy = &s.settings.scoring;
+    let policy = &s.settings().scoring;
     PlacementDecision::new(tier, policy, evaluate(tier, &view, policy))
 }
 

@@ -56,7 +56,7 @@ impl Run {
     /// The next interval between polls of a task: from the configured one up to 1 s, so a task is
     /// seen done at most a second late.
     pub(super) async fn poll_pause(&mut self, s: &Shared) {
-        let wait = self.poll.unwrap_or(s.settings.poll);
+        let wait = self.poll.unwrap_or(s.settings().poll);
         s.ports.pace.pause(wait).await;
         self.poll = Some((wait * 3 / 2).min(Duration::from_secs(1)));
     }

@@ -60,7 +60,7 @@ impl Runner {
     /// Seeds the pool and discovers templates; then resumes every unfinished provision.
     pub async fn start(self: &Arc<Self>) -> Result<usize, ProvisionError> {
         let s = &self.shared;
-        if let Some(plan) = &s.settings.network {
+        if let Some(plan) = &s.settings().network {
             let (added, removed) = s.ports.pool.seed_pool(plan).await?;
             if added + removed > 0 {
                 tracing::info!(added, removed, "IP pool brought in line with the configured range");

@@ -29,7 +29,8 @@ use crate::ports::provisions::ProvisionRecord;
 
 pub struct Shared {
     pub(super) ports: ProvisionPorts,
-    pub(super) settings: ProvisionSettings,
+    /// The settings; an admin's change of the cluster settings swaps them while Nimbus runs.
+    settings: std::sync::RwLock<Arc<ProvisionSettings>>,
     pub(super) tiers: TierCatalog,
     pub(super) images: OsCatalog,
     /// The one read of the cluster's resources every part shares.
@@ -57,7 +58,7 @@ impl Shared {
             cluster: ClusterSnapshot::new(ports.proxmox.clone(), ports.clock.clone(), settings.cluster_max_age),
             on_demand: SingleFlight::new(ports.clock.clone(), true),
             ports,
-            settings,
+            settings: std::sync::RwLock::new(Arc::new(settings)),
             tiers: TierCatalog::builtin(),
             images: OsCatalog::builtin(),
             templates: RwLock::new(Templates::default()),
@@ -67,6 +68,16 @@ impl Shared {
             hub: Hub::default(),
             baking: Mutex::new(BTreeMap::new()),
         }
+    }
+
+    /// The settings as they are now (a snapshot: a change swaps in a new one).
+    pub fn settings(&self) -> Arc<ProvisionSettings> {
+        self.settings.read().expect("settings lock").clone()
+    }
+
+    /// Swaps in `settings` for every step that starts from now on.
+    pub(super) fn set_settings(&self, settings: ProvisionSettings) {
+        *self.settings.write().expect("settings lock") = Arc::new(settings);
     }
 
     /// The cluster; provision runs only exist with one configured.
@@ -86,7 +97,7 @@ impl Shared {
     /// a discovery of this kind started within `discovery_every`: a stream of such requests
     /// costs Proxmox one discovery per interval, shared by the requests waiting for it.
     pub(super) async fn discover_on_demand(&self) {
-        let every = chrono::Duration::from_std(self.settings.discovery_every).unwrap_or(chrono::Duration::MAX);
+        let every = chrono::Duration::from_std(self.settings().discovery_every).unwrap_or(chrono::Duration::MAX);
         let _ = self.on_demand.get(every, || self.refresh_templates()).await;
     }
 
@@ -97,7 +108,7 @@ impl Shared {
             return Ok(0);
         };
         let discovered = match self.cluster.read_fresh().await {
-            Ok(read) => templates::discover(proxmox.as_ref(), &read.value, self.settings.template_base).await,
+            Ok(read) => templates::discover(proxmox.as_ref(), &read.value, self.settings().template_base).await,
             Err(e) => Err(e),
         };
         match discovered {
@@ -122,7 +133,7 @@ impl Shared {
         let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
         slots
             .entry(node.clone())
-            .or_insert_with(|| Arc::new(Semaphore::new(self.settings.clone_per_node.max(1) as usize)))
+            .or_insert_with(|| Arc::new(Semaphore::new(self.settings().clone_per_node.max(1) as usize)))
             .clone()
     }
 

@@ -31,7 +31,7 @@ pub(super) async fn reserve_ip(s: &Shared, record: &ProvisionRecord) -> Outcome 
                 .message_for("The SSH key for this machine was not saved before Nimbus restarted."),
         };
     }
-    let ttl = chrono::Duration::from_std(s.settings.verify_ttl).unwrap_or_default();
+    let ttl = chrono::Duration::from_std(s.settings().verify_ttl).unwrap_or_default();
     for _ in 0..MAX_CONTESTED {
         let now = s.ports.clock.now();
         let ip = match s.ports.pool.reserve(id, now).await {
@@ -54,7 +54,7 @@ pub(super) async fn reserve_ip(s: &Shared, record: &ProvisionRecord) -> Outcome 
                 name: c.name,
             }),
             Some(_) => None,
-            None if s.ports.lan.answers(ip, s.settings.ssh_port).await => Some(Contest::LanHost),
+            None if s.ports.lan.answers(ip, s.settings().ssh_port).await => Some(Contest::LanHost),
             None => None,
         };
         match contest {
@@ -113,9 +113,9 @@ pub(super) async fn issue_clone(s: &Shared, record: &ProvisionRecord, run: &mut 
             reason: format!("The node {node} has no {} template any more. Try again.", p.spec().os),
         };
     };
-    let full = s.settings.clone_mode == CloneMode::Full;
+    let full = s.settings().clone_mode == CloneMode::Full;
     let target = (template.node != node).then(|| node.clone());
-    let storage = match &s.settings.disk_storage {
+    let storage = match &s.settings().disk_storage {
         // Proxmox clones to another node only onto shared storage: a disk storage that is not
         // shared gives way to the template's, which is (it serves this node).
         Some(st) if full && target.is_some() && *st != template.storage => {
@@ -157,7 +157,7 @@ pub(super) async fn apply_config(s: &Shared, record: &ProvisionRecord, run: &mut
     let Some((node, vmid, ip)) = placed(record) else {
         return lost();
     };
-    let Some(plan) = &s.settings.network else {
+    let Some(plan) = &s.settings().network else {
         return lost();
     };
     let spec = record.provision.spec();
@@ -167,11 +167,11 @@ pub(super) async fn apply_config(s: &Shared, record: &ProvisionRecord, run: &mut
         ip,
         prefix: plan.prefix(),
         gateway: plan.gateway(),
-        nameservers: &s.settings.nameservers,
-        search_domain: &s.settings.search_domain,
+        nameservers: &s.settings().nameservers,
+        search_domain: &s.settings().search_domain,
         vcpus: spec.vcpus,
         memory_mib: spec.memory_mib,
-        cpu_type: &s.settings.cpu_type,
+        cpu_type: &s.settings().cpu_type,
     };
     let change = ConfigChange {
         set: settings.entries(),
@@ -230,7 +230,7 @@ pub(super) async fn answers(s: &Shared, record: &ProvisionRecord) -> bool {
     {
         return true;
     }
-    s.ports.lan.answers(ip, s.settings.ssh_port).await
+    s.ports.lan.answers(ip, s.settings().ssh_port).await
 }
 
 /// Readiness, bounded by the ready timeout counted from `since`.
@@ -241,7 +241,7 @@ pub(super) async fn wait_ready(s: &Shared, record: &ProvisionRecord, run: &mut R
     if answers(s, record).await {
         return Outcome::Event(Event::ReadinessConfirmed);
     }
-    let deadline = since + chrono::Duration::from_std(s.settings.ready_timeout).unwrap_or_default();
+    let deadline = since + chrono::Duration::from_std(s.settings().ready_timeout).unwrap_or_default();
     if s.ports.clock.now() >= deadline {
         tracing::warn!(vm = %record.id(), %ip, "readiness not confirmed in time; keeping the machine as unconfirmed");
         return Outcome::Event(Event::ReadinessTimedOut);

@@ -81,8 +81,17 @@ fn provisioner(store: MockProvisionStore, cluster: bool) -> Arc<Provisioning> {
 }
 
 fn provisioner_on(store: MockProvisionStore, cluster: bool, pool: MockAddressPool) -> Arc<Provisioning> {
+    provisioner_audited(store, cluster, pool, MockAuditLog::new())
+}
+
+fn provisioner_audited(
+    store: MockProvisionStore,
+    cluster: bool,
+    pool: MockAddressPool,
+    log: MockAuditLog,
+) -> Arc<Provisioning> {
     let clock = Arc::new(ManualClock::new(start()));
-    let audit = Arc::new(Auditor::new(Arc::new(MockAuditLog::new()), clock.clone()));
+    let audit = Arc::new(Auditor::new(Arc::new(log), clock.clone()));
     let vault = Arc::new(KeyVault::new(
         Arc::new(MockKeyStore::new()),
         Arc::new(MockKeyCodec::new()),
@@ -232,4 +241,96 @@ async fn a_replayed_request_joins_its_first_vm_and_touches_nothing_else() {
         .await
         .unwrap_err();
     assert_eq!(other, ProvisionError::IdempotencyConflict);
+}
+
+mod network_change {
+    use std::net::Ipv4Addr;
+
+    use super::*;
+    use crate::domain::ip_pool::{AddressState, Holder, PoolAddress};
+
+    fn ip(n: u8) -> Ipv4Addr {
+        Ipv4Addr::new(127, 66, 0, n)
+    }
+
+    fn row(n: u8, state: AddressState) -> PoolAddress {
+        PoolAddress {
+            addr: ip(n),
+            state,
+            missed: 0,
+            last_seen: None,
+        }
+    }
+
+    fn plan(first: u8, last: u8) -> NetworkPlan {
+        NetworkPlan::new(
+            PoolRange::new(ip(first), ip(last)).unwrap(),
+            PrefixLen::default(),
+            ip(1),
+            Vec::new(),
+        )
+        .unwrap()
+    }
+
+    fn held_by_vm(n: u8, vmid: u32) -> PoolAddress {
+        row(
+            n,
+            AddressState::Allocated {
+                holder: Holder::Local {
+                    instance: InstanceId::from_uuid(Uuid::from_u128(u128::from(vmid))),
+                    vmid: VmId::new(vmid).unwrap(),
+                },
+                since: start(),
+            },
+        )
+    }
+
+    #[tokio::test]
+    async fn a_shrink_that_would_drop_a_held_address_is_refused_naming_its_holder() {
+        let mut pool = MockAddressPool::new();
+        pool.expect_pool_rows().returning(|| {
+            Ok(vec![
+                row(10, AddressState::Free),
+                held_by_vm(18, 104),
+                row(
+                    19,
+                    AddressState::Allocated {
+                        holder: Holder::External,
+                        since: start(),
+                    },
+                ),
+            ])
+        });
+        pool.expect_seed_pool().never();
+        let vms = provisioner_on(MockProvisionStore::new(), true, pool);
+        let before = vms.network.current();
+        let refused = vms.network.apply(&caller(), plan(10, 15)).await.unwrap_err();
+        let words = refused.to_string();
+        assert!(
+            words.contains("127.66.0.18 (VM 104)") && words.contains("127.66.0.19 (a LAN host)"),
+            "{words}"
+        );
+        assert!(words.contains("delete those machines first"), "{words}");
+        assert_eq!(vms.network.current(), before, "nothing changed");
+    }
+
+    #[tokio::test]
+    async fn a_plan_that_keeps_every_holder_applies_at_once_and_is_audited() {
+        let mut pool = MockAddressPool::new();
+        pool.expect_pool_rows()
+            .returning(|| Ok(vec![row(10, AddressState::Free), held_by_vm(12, 104)]));
+        pool.expect_seed_pool()
+            .withf(|p| p.pool().end() == Ipv4Addr::new(127, 66, 0, 40))
+            .times(1)
+            .returning(|_| Ok((20, 0)));
+        let mut log = MockAuditLog::new();
+        log.expect_record()
+            .withf(|e| e.detail.contains("→ pool 127.66.0.10–127.66.0.40/24"))
+            .times(1)
+            .returning(|_| Ok(()));
+        let vms = provisioner_audited(MockProvisionStore::new(), true, pool, log);
+        let applied = vms.network.apply(&caller(), plan(10, 40)).await.unwrap();
+        assert_eq!((applied.added, applied.removed), (20, 0));
+        assert_eq!(vms.network.current(), Some(plan(10, 40)));
+    }
 }

@@ -93,7 +93,7 @@ pub(super) async fn bake_guest(b: &Bakery, slot: &mut BakeSlot, image: &OsImage)
 }
 
 async fn reserve_address(b: &Bakery, slot: &mut BakeSlot) -> Result<BakeNetwork, String> {
-    let plan = b.shared.settings.network.clone().ok_or("no IP pool is configured")?;
+    let plan = b.shared.settings().network.clone().ok_or("no IP pool is configured")?;
     let pool = &b.shared.ports.pool;
     let addr = match slot.address {
         Some(addr) => addr,
@@ -113,7 +113,7 @@ async fn reserve_address(b: &Bakery, slot: &mut BakeSlot) -> Result<BakeNetwork,
     Ok(BakeNetwork {
         address,
         gateway: plan.gateway(),
-        dns: b.shared.settings.nameservers.clone(),
+        dns: b.shared.settings().nameservers.clone(),
     })
 }
 

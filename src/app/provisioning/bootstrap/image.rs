@@ -219,7 +219,7 @@ pub(super) async fn create_vm(b: &Bakery, slot: &mut BakeSlot, image: &OsImage, 
 async fn free_vmid(b: &Bakery, image: &OsImage) -> Result<VmId, String> {
     let px = b.shared.proxmox();
     let first = image
-        .suggested_template_vmid(b.shared.settings.template_base)
+        .suggested_template_vmid(b.shared.settings().template_base)
         .ok_or("the template base VMID leaves no room for this OS")?;
     let mut candidate = first.get();
     for _ in 0..1000 {

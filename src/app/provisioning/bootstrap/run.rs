@@ -26,7 +26,7 @@ pub(super) async fn start(
 ) -> Result<BootstrapAccepted, BootstrapError> {
     let s = &b.shared;
     let proxmox = s.ports.proxmox.clone().ok_or(BootstrapError::NoCluster)?;
-    if s.settings.network.is_none() {
+    if s.settings().network.is_none() {
         return Err(BootstrapError::NoPool);
     }
     let oses = resolve_oses(b, &request.os)?;
