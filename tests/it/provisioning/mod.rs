@@ -10,6 +10,7 @@ mod flows;
 mod harness;
 mod invariants;
 mod lifecycle;
+mod network_change;
 mod progress;
 mod reconcile;
 mod seed;
