@@ -6,6 +6,7 @@ mod address;
 mod book;
 mod lease;
 mod plan;
+mod plan_review;
 #[cfg(test)]
 mod props;
 mod reconcile;
@@ -18,4 +19,5 @@ pub use address::{AddressError, AddressState, Holder, PoolAddress, Reservation, 
 pub use book::{PoolBook, PoolError, SeedReport, lowest_free};
 pub use lease::{LeasePolicy, ProvisionLiveness};
 pub use plan::{NetworkPlan, NetworkPlanError, PoolRange, PoolRangeError, PrefixLen, PrefixLenError};
+pub use plan_review::{PlanFinding, SMALL_POOL, Severity, review as review_plan};
 pub use reconcile::{Action, Claim, Conflict, Probe, ProxmoxSnapshot, ReconcilePlan, ReconcilePolicy, reconcile};
