@@ -3,3 +3,4 @@
 pub mod http;
 pub mod rest;
 pub mod sim;
+pub mod switchable;
