@@ -43,7 +43,7 @@ pub struct HealthService {
     store: Arc<dyn Store>,
     proxmox: Option<Arc<dyn Proxmox>>,
     probe_timeout: Duration,
-    insecure_tls: bool,
+    insecure_tls: std::sync::atomic::AtomicBool,
     /// How long one probe's answer is reused.
     max_age: chrono::Duration,
     /// The probe's answer: the release, or why Proxmox did not answer.
@@ -62,23 +62,30 @@ impl HealthService {
             store,
             proxmox,
             probe_timeout: PROXMOX_PROBE_TIMEOUT,
-            insecure_tls: false,
+            insecure_tls: false.into(),
             max_age: chrono::Duration::from_std(max_age).unwrap_or(chrono::Duration::MAX),
             probe: SingleFlight::new(clock, true),
         }
     }
 
     /// Reports that Proxmox's certificate is not checked (the operator's opt-out), so admins see it.
-    pub fn with_insecure_tls(mut self, insecure: bool) -> Self {
-        self.insecure_tls = insecure;
+    pub fn with_insecure_tls(self, insecure: bool) -> Self {
+        self.insecure_tls.store(insecure, std::sync::atomic::Ordering::Relaxed);
         self
+    }
+
+    /// The connection was replaced (setup wizard, Settings → Cluster): the next check asks the
+    /// new one, and reports whether its certificate is checked.
+    pub fn cluster_changed(&self, insecure: bool) {
+        self.insecure_tls.store(insecure, std::sync::atomic::Ordering::Relaxed);
+        self.probe.invalidate();
     }
 
     /// Errors: [`HealthError::Store`] when the database does not answer. An unreachable Proxmox is
     /// reported in the result, not as an error: Nimbus still serves its pages and records.
     pub async fn check(&self) -> Result<HealthReport, HealthError> {
         self.store.ping().await?;
-        let proxmox = match &self.proxmox {
+        let proxmox = match self.proxmox.as_ref().filter(|p| p.is_configured()) {
             None => ProxmoxReach::NotConfigured,
             Some(p) => match self.probe.get(self.max_age, || self.ask(p.as_ref())).await {
                 Ok(answer) => ProxmoxReach::Reachable { version: answer.value },
@@ -88,7 +95,7 @@ impl HealthService {
         Ok(HealthReport {
             version: env!("CARGO_PKG_VERSION"),
             proxmox,
-            insecure_tls: self.insecure_tls,
+            insecure_tls: self.insecure_tls.load(std::sync::atomic::Ordering::Relaxed),
         })
     }
 }
@@ -118,7 +125,10 @@ mod tests {
     }
 
     fn health(store: Arc<dyn Store>, proxmox: Option<MockProxmox>, clock: Arc<ManualClock>) -> HealthService {
-        let proxmox = proxmox.map(|p| Arc::new(p) as Arc<dyn Proxmox>);
+        let proxmox = proxmox.map(|mut p| {
+            p.expect_is_configured().return_const(true);
+            Arc::new(p) as Arc<dyn Proxmox>
+        });
         HealthService::new(store, proxmox, clock, Duration::from_secs(5))
     }
 

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod bootstrap_cli;
 pub mod cli;
+pub mod cluster_settings;
 pub mod config;
 pub mod health;
 pub mod install;

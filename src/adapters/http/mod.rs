@@ -49,6 +49,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 #[derive(Clone)]
 pub struct ApiServices {
     pub health: Arc<HealthService>,
+    pub cluster: Arc<crate::app::cluster_settings::ClusterSettings>,
     pub accounts: Arc<AccountService>,
     pub management: Arc<crate::app::accounts::AccountManagement>,
     pub limits: Arc<RateLimits>,
@@ -155,6 +156,7 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
             allowed_origins: options.cors_origins.clone(),
         })
         .data(services.health.clone())
+        .data(services.cluster.clone())
         .data(services.accounts.clone())
         .data(services.management.clone())
         .data(services.limits.clone())

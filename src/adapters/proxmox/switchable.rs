@@ -35,11 +35,6 @@ impl SwitchableProxmox {
         *self.current.write().expect("proxmox switch lock") = Some(next);
     }
 
-    /// Whether a cluster is configured.
-    pub fn is_configured(&self) -> bool {
-        self.current.read().expect("proxmox switch lock").is_some()
-    }
-
     fn current(&self) -> ProxmoxResult<Arc<dyn Proxmox>> {
         self.current
             .read()
@@ -51,6 +46,10 @@ impl SwitchableProxmox {
 
 #[async_trait]
 impl Proxmox for SwitchableProxmox {
+    fn is_configured(&self) -> bool {
+        self.current.read().expect("proxmox switch lock").is_some()
+    }
+
     async fn version(&self) -> ProxmoxResult<PveVersion> {
         self.current()?.version().await
     }

@@ -241,6 +241,9 @@ pub struct Config {
     pub templates: TemplatesConfig,
     /// Required settings that were not given (empty when everything is there).
     pub missing: Vec<&'static str>,
+    /// Where `serve` read its settings (the setup wizard and Settings → Cluster write there);
+    /// `None` for the demo.
+    pub sources: Option<Sources>,
 }
 
 #[derive(Debug, Clone)]
@@ -276,7 +279,23 @@ impl Config {
             Mode::Demo => (DEMO_KEYS, false),
         };
         let raw = parse::Raw::new(sources::merge(sources, read_files, keys)?);
-        values::build(mode, &raw)
+        let mut config = values::build(mode, &raw)?;
+        if mode == Mode::Serve {
+            config.sources = Some(sources.clone());
+        }
+        Ok(config)
+    }
+
+    /// Validates `values` (variable name to text) exactly as `serve` reads its settings, without
+    /// reading any file or the environment: the setup wizard and Settings → Cluster check what
+    /// they are about to write this way.
+    pub fn from_values(values: std::collections::BTreeMap<String, String>) -> Result<Self, ConfigError> {
+        values::build(Mode::Serve, &parse::Raw::new(values))
+    }
+
+    /// The merged settings `serve` reads from `sources` (files and environment), as text.
+    pub fn merged_values(sources: &Sources) -> Result<std::collections::BTreeMap<String, String>, ConfigError> {
+        sources::merge(sources, true, KEYS)
     }
 
     /// What `serve` needs beyond valid values: every required setting (else the list of the

@@ -101,6 +101,23 @@ pub struct PlacementConfig {
     pub clone_concurrency_per_node: NonZeroU32,
 }
 
+impl PlacementConfig {
+    /// How placement scores nodes under these settings.
+    pub fn scoring(&self) -> crate::domain::scoring::ScoringPolicy {
+        crate::domain::scoring::ScoringPolicy {
+            excluded: self
+                .excluded_nodes
+                .iter()
+                .filter_map(|n| crate::domain::cluster::NodeName::parse(n).ok())
+                .collect(),
+            mem_buffer_mib: self.mem_buffer_mib,
+            cpu_load_factor: self.cpu_load_factor,
+            disk_storage: self.disk_storage.clone(),
+            building_limit: Some(self.clone_concurrency_per_node.get()),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ReconcileConfig {
     /// `None`: the periodic reconcile is off.

@@ -68,6 +68,7 @@ pub(super) fn build(mode: Mode, raw: &Raw) -> Result<Config, ConfigError> {
         oauth_endpoints: super::access::oauth_endpoints(raw)?,
         templates: super::templates::templates(raw)?,
         missing,
+        sources: None,
     })
 }
 

@@ -49,7 +49,7 @@ impl DriftWatch {
 
     /// One pass over the finished VMs at `now`; returns how many records changed.
     pub async fn pass(&self, now: DateTime<Utc>) -> Result<usize, ProvisionError> {
-        let Some(proxmox) = &self.shared.ports.proxmox else {
+        let Some(proxmox) = self.shared.configured_proxmox() else {
             return Ok(0);
         };
         let unavailable = |e: crate::ports::ProxmoxError| {

@@ -66,7 +66,7 @@ impl IpReconcile {
         now: DateTime<Utc>,
         probes: &BTreeMap<std::net::Ipv4Addr, crate::domain::ip_pool::Probe>,
     ) -> Result<ReconcileReport, ProvisionError> {
-        let Some(proxmox) = &self.shared.ports.proxmox else {
+        let Some(proxmox) = self.shared.configured_proxmox() else {
             return Ok(ReconcileReport::default());
         };
         let snapshot = self

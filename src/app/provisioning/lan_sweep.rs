@@ -35,6 +35,27 @@ async fn probe(lan: Arc<dyn LanProbe>, ip: Ipv4Addr, arp: bool) -> (Ipv4Addr, Pr
     (ip, Probe::Silent)
 }
 
+/// Those of `targets` that answer, probed as the sweep probes (ARP too, unless the sweep is off
+/// or TCP-only), with the sweep's concurrency.
+pub(super) async fn answering(shared: &Shared, targets: &[Ipv4Addr]) -> Vec<Ipv4Addr> {
+    let arp = shared.settings().netscan_mode == NetscanMode::Both;
+    let limit = shared.settings().netscan_concurrency.max(1);
+    let mut out = Vec::new();
+    for chunk in targets.chunks(limit) {
+        let mut set = tokio::task::JoinSet::new();
+        for ip in chunk {
+            set.spawn(probe(shared.ports.lan.clone(), *ip, arp));
+        }
+        while let Some(done) = set.join_next().await {
+            if let Ok((ip, Probe::Answered)) = done {
+                out.push(ip);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// The LAN sweep job.
 pub struct LanSweep {
     shared: Arc<Shared>,

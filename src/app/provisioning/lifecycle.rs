@@ -67,7 +67,7 @@ impl Lifecycle {
     /// The VM's power state right now, `Unknown` when Proxmox cannot say.
     async fn live_power(&self, record: &ProvisionRecord) -> PowerState {
         let held = record.provision.held();
-        let (Some(proxmox), Some(node), Some(vmid)) = (&self.shared.ports.proxmox, &held.node, held.vmid) else {
+        let (Some(proxmox), Some(node), Some(vmid)) = (self.shared.configured_proxmox(), &held.node, held.vmid) else {
             return PowerState::Unknown;
         };
         match proxmox.vm_status(node, vmid).await {

@@ -56,7 +56,7 @@ pub use hub::Snapshot;
 pub use ip_reconcile::IpReconcile;
 pub use lan_sweep::LanSweep;
 pub use lifecycle::{Lifecycle, SHUTDOWN_WAIT_SECS};
-pub use network_change::{HeldAddress, NetworkApplied, NetworkChange, NetworkChangeError};
+pub use network_change::{HeldAddress, NetworkApplied, NetworkChange, NetworkChangeError, Tuning};
 pub use provision_error::ProvisionError;
 pub use provision_form::{KeyChoice, ProvisionForm, idempotency_key};
 pub use provision_metrics::{ProvisionMetrics, Timing};

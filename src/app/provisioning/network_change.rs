@@ -44,6 +44,15 @@ pub struct NetworkApplied {
     pub removed: usize,
 }
 
+/// What new machines and placement use besides the network plan.
+#[derive(Debug, Clone)]
+pub struct Tuning {
+    pub nameservers: Vec<std::net::IpAddr>,
+    pub search_domain: String,
+    pub scoring: crate::domain::scoring::ScoringPolicy,
+    pub clone_per_node: u32,
+}
+
 /// The network plan's changes.
 pub struct NetworkChange {
     shared: Arc<Shared>,
@@ -54,6 +63,11 @@ impl NetworkChange {
         Self { shared }
     }
 
+    /// The settings new machines get now.
+    pub fn settings(&self) -> Arc<super::ProvisionSettings> {
+        self.shared.settings()
+    }
+
     /// The plan new machines get now (`None` before a pool is configured).
     pub fn current(&self) -> Option<NetworkPlan> {
         self.shared.settings().network.clone()
@@ -62,8 +76,18 @@ impl NetworkChange {
     /// Applies `plan`. Errors: [`NetworkChangeError::HeldOutside`] naming every address in use
     /// that `plan` does not assign; [`NetworkChangeError::Internal`] when the store fails.
     pub async fn apply(&self, admin: &Caller, plan: NetworkPlan) -> Result<NetworkApplied, NetworkChangeError> {
+        let (applied, detail) = self.apply_unrecorded(plan).await?;
         let s = &self.shared;
-        let held: Vec<HeldAddress> = s
+        let entry = s.ports.audit.entry(AuditAction::SettingsChanged).by(&admin.user);
+        let entry = entry.on("setting", "network", "VM network").from(admin.ip.as_deref());
+        s.ports.audit.record(entry.detail(detail)).await;
+        Ok(applied)
+    }
+
+    /// The addresses in use that `plan` would leave outside the pool.
+    pub async fn held_outside(&self, plan: &NetworkPlan) -> Result<Vec<HeldAddress>, StoreError> {
+        Ok(self
+            .shared
             .ports
             .pool
             .pool_rows()
@@ -71,7 +95,14 @@ impl NetworkChange {
             .into_iter()
             .filter(|row| !plan.is_assignable(row.addr))
             .filter_map(|row| holder_words(&row.state).map(|holder| HeldAddress { addr: row.addr, holder }))
-            .collect();
+            .collect())
+    }
+
+    /// As [`NetworkChange::apply`], for a caller that records the change itself (the setup
+    /// wizard, before its admin exists); returns what to record.
+    pub async fn apply_unrecorded(&self, plan: NetworkPlan) -> Result<(NetworkApplied, String), NetworkChangeError> {
+        let s = &self.shared;
+        let held = self.held_outside(&plan).await?;
         if !held.is_empty() {
             return Err(NetworkChangeError::HeldOutside { held });
         }
@@ -84,10 +115,47 @@ impl NetworkChange {
         let mut settings = (*before).clone();
         settings.network = Some(plan);
         s.set_settings(settings);
-        let entry = s.ports.audit.entry(AuditAction::SettingsChanged).by(&admin.user);
-        let entry = entry.on("setting", "network", "VM network").from(admin.ip.as_deref());
-        s.ports.audit.record(entry.detail(detail)).await;
-        Ok(NetworkApplied { added, removed })
+        Ok((NetworkApplied { added, removed }, detail))
+    }
+
+    /// New machines get these nameservers and search domain, and placement these knobs.
+    pub fn retune(&self, tuning: Tuning) {
+        let s = &self.shared;
+        let mut settings = (*s.settings()).clone();
+        settings.nameservers = tuning.nameservers;
+        settings.search_domain = tuning.search_domain;
+        settings.disk_storage = tuning.scoring.disk_storage.clone();
+        settings.clone_per_node = tuning.clone_per_node;
+        settings.scoring = tuning.scoring;
+        s.set_settings(settings);
+    }
+
+    /// The connection to Proxmox was replaced: nothing read from the old one is reused.
+    pub fn cluster_switched(&self) {
+        self.shared.cluster.invalidate();
+    }
+
+    /// How many machines exist or are being built (the records that hold or may hold a VM).
+    pub async fn machines(&self) -> Result<usize, StoreError> {
+        use crate::domain::provisioning::Phase;
+        let all = self.shared.ports.store.all_provisions().await?;
+        Ok(all
+            .iter()
+            .filter(|r| {
+                !matches!(
+                    r.provision.phase(),
+                    Phase::PendingApproval | Phase::Denied { .. } | Phase::RolledBack { .. } | Phase::Deleted
+                )
+            })
+            .count())
+    }
+
+    /// Probes the first `limit` assignable addresses of `plan` on the LAN as the sweep does;
+    /// returns how many were probed and those that answered.
+    pub async fn probe(&self, plan: &NetworkPlan, limit: usize) -> (usize, Vec<Ipv4Addr>) {
+        let targets: Vec<Ipv4Addr> = plan.assignable().take(limit).collect();
+        let answering = super::lan_sweep::answering(&self.shared, &targets).await;
+        (targets.len(), answering)
     }
 }
 

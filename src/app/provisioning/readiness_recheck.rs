@@ -47,7 +47,7 @@ impl ReadinessRecheck {
 
     /// One pass at `now`: how many unconfirmed machines were checked, and how many answered.
     pub async fn pass(&self, now: DateTime<Utc>) -> Result<(usize, usize), crate::ports::StoreError> {
-        if self.shared.ports.proxmox.is_none() {
+        if self.shared.configured_proxmox().is_none() {
             return Ok((0, 0));
         }
         let ready = self.shared.ports.store.ready_provisions().await?;

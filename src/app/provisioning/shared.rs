@@ -52,6 +52,11 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The cluster, once one is configured.
+    pub fn configured_proxmox(&self) -> Option<&Arc<dyn crate::ports::Proxmox>> {
+        self.ports.proxmox.as_ref().filter(|p| p.is_configured())
+    }
+
     pub fn new(ports: ProvisionPorts, settings: ProvisionSettings) -> Self {
         Self {
             started_at: ports.clock.now(),
@@ -104,7 +109,7 @@ impl Shared {
     /// Asks the cluster for its templates again; keeps the last list when it cannot. Returns how
     /// many templates are known afterwards, or why the cluster could not be read.
     pub(super) async fn refresh_templates(&self) -> Result<usize, crate::ports::ProxmoxError> {
-        let Some(proxmox) = &self.ports.proxmox else {
+        let Some(proxmox) = self.configured_proxmox() else {
             return Ok(0);
         };
         let discovered = match self.cluster.read_fresh().await {

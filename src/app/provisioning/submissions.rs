@@ -227,7 +227,7 @@ impl Submissions {
     /// What must hold before a request is recorded, from Nimbus's own records (cheap, so first).
     /// A request waiting for approval reserves nothing, so a full pool does not refuse it.
     async fn admissible(&self, request: &Request, pending: bool) -> Result<(), ProvisionError> {
-        if self.shared.ports.proxmox.is_none() || self.shared.settings().network.is_none() {
+        if self.shared.configured_proxmox().is_none() || self.shared.settings().network.is_none() {
             return Err(ProvisionError::NotConfigured(
                 "This Nimbus has no Proxmox cluster or IP pool configured yet. Ask an admin to set PROXMOX_* and IP_POOL_*."
                     .into(),

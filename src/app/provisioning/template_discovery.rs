@@ -26,7 +26,7 @@ impl Job for TemplateDiscovery {
 
     /// Discovery has no time in it: what the cluster holds now is the answer.
     async fn tick(&self, _now: DateTime<Utc>) -> JobReport {
-        if self.shared.ports.proxmox.is_none() {
+        if self.shared.configured_proxmox().is_none() {
             return JobReport::quiet("No Proxmox cluster is configured.");
         }
         let before = self.shared.templates();

@@ -100,7 +100,11 @@ fn provisioner_audited(
         clock.clone(),
     ));
     let ports = ProvisionPorts {
-        proxmox: cluster.then(|| Arc::new(MockProxmox::new()) as Arc<dyn crate::ports::Proxmox>),
+        proxmox: cluster.then(|| {
+            let mut proxmox = MockProxmox::new();
+            proxmox.expect_is_configured().return_const(true);
+            Arc::new(proxmox) as Arc<dyn crate::ports::Proxmox>
+        }),
         store: Arc::new(store),
         quotas: Arc::new(fresh_quotas()),
         accounts: Arc::new(MockAccountStore::new()),

@@ -125,7 +125,7 @@ impl Views {
     /// answer, the last read is used while it is younger than [`STALE_AFTER_SECS`]; older, every
     /// state is unknown and the time says how old the last known one is.
     async fn power_states(&self) -> Powers {
-        if self.shared.ports.proxmox.is_none() {
+        if self.shared.configured_proxmox().is_none() {
             return Powers::default();
         }
         let (read, fresh) = match self.shared.cluster.read().await {

@@ -1,5 +1,5 @@
 //! The demo's simulated cluster: the five-node simulator on a loopback REST face (with or
-//! without templates), a client pinned to its certificate, and the stand-in image mirror its
+//! without templates), the endpoint pinned to its certificate, and the stand-in image mirror its
 //! template bootstrap downloads from.
 
 use std::sync::Arc;
@@ -7,10 +7,10 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::adapters::image_server::ImageServer;
-use crate::adapters::proxmox::http::{HttpProxmox, HttpProxmoxOptions, TlsTrust};
 use crate::adapters::proxmox::rest::{ApiToken, RestFace, RestFaceOptions};
 use crate::adapters::proxmox::sim::{Profile, Scenario, SimCluster, TemplatePlacement};
-use crate::ports::{Clock, Proxmox};
+use crate::ports::Clock;
+use crate::ports::proxmox::connector::{self, Endpoint, EndpointTrust};
 
 /// Seed of the demo cluster: every demo starts from the same cluster.
 const DEMO_SEED: u64 = 2026;
@@ -25,12 +25,12 @@ pub struct DemoCluster {
 
 /// Starts the demo's five-node simulated cluster on a loopback port with a fresh token (without
 /// templates when `empty`), a client pinned to its certificate, exactly as a production install
-/// talks to Proxmox, and the stand-in image mirror on another loopback port.
+/// talks to Proxmox (the endpoint and token to open it with), and the stand-in image mirror on another loopback port.
 pub(super) async fn start_demo_cluster(
     clock: Arc<dyn Clock>,
     profile: Profile,
     empty: bool,
-) -> anyhow::Result<(Arc<dyn Proxmox>, DemoCluster)> {
+) -> anyhow::Result<(Endpoint, connector::ApiToken, DemoCluster)> {
     let scenario = if empty {
         Scenario {
             templates: TemplatePlacement::None,
@@ -50,13 +50,13 @@ pub(super) async fn start_demo_cluster(
         .context("cannot start the simulated Proxmox cluster")?;
     let fingerprint = crate::app::config::parse_fingerprint(face.fingerprint())
         .context("the simulator's certificate fingerprint is malformed")?;
-    let mut options = HttpProxmoxOptions::new(
-        face.base_url(),
-        face.token().token_id.clone(),
-        face.token().secret.clone(),
-    );
-    options.tls = TlsTrust::Fingerprint(fingerprint);
-    let client =
-        HttpProxmox::new(options).map_err(|e| anyhow::anyhow!("cannot connect to the simulated cluster: {e}"))?;
-    Ok((Arc::new(client), DemoCluster { cluster, face, images }))
+    let endpoint = Endpoint {
+        url: face.base_url(),
+        trust: EndpointTrust::Fingerprint(fingerprint),
+    };
+    let token = connector::ApiToken {
+        id: face.token().token_id.clone(),
+        secret: face.token().secret.clone(),
+    };
+    Ok((endpoint, token, DemoCluster { cluster, face, images }))
 }

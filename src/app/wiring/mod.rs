@@ -15,12 +15,14 @@ use crate::adapters::http::{self, ApiServices, HttpOptions};
 use crate::adapters::oauth::{HttpOAuth, OAuthEndpoints};
 use crate::adapters::passwords::Argon2idHasher;
 use crate::adapters::proxmox::sim::Profile;
+use crate::adapters::proxmox::switchable::SwitchableProxmox;
 use crate::adapters::secrets::AesGcmSecrets;
 use crate::adapters::ssh_keys::OpenSshCodec;
 use crate::adapters::store::sqlite::SqliteStore;
 use crate::app::access_code::AccessGate;
 use crate::app::accounts::{AccountManagement, AccountService, AuthSettings, HashLimits, SessionPurge};
 use crate::app::audit::Auditor;
+use crate::app::cluster_settings::{ClusterSettings, Live, SettingsFile};
 use crate::app::config::{Config, Mode, ProxmoxTrust, SimProfile};
 use crate::app::health::HealthService;
 use crate::app::invitations::Invitations;
@@ -34,6 +36,7 @@ use crate::app::secrets::{Cipher, SecretBox, load_key};
 use crate::app::signups::SignupSwitch;
 use crate::app::stream_budget::StreamBudget;
 use crate::domain::account::{PasswordPolicy, SessionPolicy};
+use crate::ports::proxmox::connector::ProxmoxConnector;
 use crate::ports::{AccountStore, Clock, Proxmox, Secrets, Store};
 use vms::{bootstrap_settings, jobs as vms_jobs, provisioner};
 
@@ -46,8 +49,8 @@ mod vms;
 
 pub use demo::DemoCluster;
 use demo::start_demo_cluster;
-use proxmox::connect;
 pub use proxmox::proxmox_fingerprint;
+use proxmox::{HttpConnector, endpoint, token};
 
 /// How often replaced templates are checked for being free to destroy.
 const TEMPLATE_RETIREMENT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(300);
@@ -91,18 +94,38 @@ impl App {
             .put_setting_if_absent(INSTANCE_ID_KEY, &fresh_id, clock.now())
             .await
             .context("cannot record this installation's identity in the database")?;
-        let (proxmox, demo) = match config.mode {
+        let (live, demo) = match config.mode {
             Mode::Demo => {
                 let profile = match config.sim_profile {
                     SimProfile::Instant => Profile::Instant,
                     SimProfile::Bench => Profile::Bench,
                     SimProfile::Demo => Profile::Demo,
                 };
-                let (proxmox, demo) = start_demo_cluster(clock.clone(), profile, config.empty_demo).await?;
-                (Some(proxmox), Some(demo))
+                let (endpoint, token, demo) = start_demo_cluster(clock.clone(), profile, config.empty_demo).await?;
+                (Some(Live { endpoint, token }), Some(demo))
             }
-            Mode::Serve => (config.proxmox.as_ref().map(connect).transpose()?, None),
+            Mode::Serve => match &config.proxmox {
+                Some(p) => (
+                    Some(Live {
+                        endpoint: endpoint(p)?,
+                        token: token(p),
+                    }),
+                    None,
+                ),
+                None => (None, None),
+            },
         };
+        // One handle every part holds; the setup wizard and Settings → Cluster replace what it
+        // reaches.
+        let switch = Arc::new(SwitchableProxmox::new(None));
+        let connector = Arc::new(HttpConnector { switch: switch.clone() });
+        if let Some(live) = &live {
+            let conn = connector
+                .open(&live.endpoint, Some(live.token.clone()))
+                .map_err(|e| anyhow::anyhow!("cannot set up the Proxmox client: {e}"))?;
+            connector.switch_to(conn.proxmox);
+        }
+        let proxmox: Option<Arc<dyn Proxmox>> = Some(switch);
         let image_mirror = demo.as_ref().map(|d| d.images.base_url());
         let shared: Arc<dyn Store> = Arc::new(store.clone());
         let audit = Arc::new(Auditor::new(Arc::new(store.clone()), clock.clone()));
@@ -187,16 +210,31 @@ impl App {
             )
             .await?,
         );
+        let health = Arc::new(
+            HealthService::new(
+                shared.clone(),
+                proxmox.clone(),
+                clock.clone(),
+                config.load.cluster_max_age,
+            )
+            .with_insecure_tls(config.proxmox.as_ref().is_some_and(|p| p.tls == ProxmoxTrust::Insecure)),
+        );
+        let cluster = Arc::new(ClusterSettings::new(
+            connector,
+            vms.clone(),
+            health.clone(),
+            shared.clone(),
+            audit.clone(),
+            clock.clone(),
+            match &config.sources {
+                Some(sources) => SettingsFile::serve(sources.clone()),
+                None => SettingsFile::none(),
+            },
+            live,
+        ));
         let services = ApiServices {
-            health: Arc::new(
-                HealthService::new(
-                    shared.clone(),
-                    proxmox.clone(),
-                    clock.clone(),
-                    config.load.cluster_max_age,
-                )
-                .with_insecure_tls(config.proxmox.as_ref().is_some_and(|p| p.tls == ProxmoxTrust::Insecure)),
-            ),
+            health,
+            cluster,
             accounts: accounts.clone(),
             management: management.clone(),
             limits: limits.clone(),

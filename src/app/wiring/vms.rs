@@ -16,9 +16,7 @@ use crate::app::keys::KeyVault;
 use crate::app::provisioning::bootstrap::{BootstrapSettings, ImageSource};
 use crate::app::provisioning::pace::Sleep;
 use crate::app::provisioning::{ProvisionPorts, ProvisionSettings, Provisioning};
-use crate::domain::cluster::NodeName;
 use crate::domain::os_image::OsCatalog;
-use crate::domain::scoring::ScoringPolicy;
 use crate::domain::vmid::VmId;
 use crate::ports::{Clock, LanProbe, Proxmox};
 
@@ -50,17 +48,7 @@ pub(super) fn provisioner(
         }),
     };
     let placement = &config.placement;
-    let scoring = ScoringPolicy {
-        excluded: placement
-            .excluded_nodes
-            .iter()
-            .filter_map(|n| NodeName::parse(n).ok())
-            .collect(),
-        mem_buffer_mib: placement.mem_buffer_mib,
-        cpu_load_factor: placement.cpu_load_factor,
-        disk_storage: placement.disk_storage.clone(),
-        building_limit: Some(placement.clone_concurrency_per_node.get()),
-    };
+    let scoring = placement.scoring();
     let base = config.proxmox.as_ref().map_or(9000, |p| p.template_base_vmid);
     let settings = ProvisionSettings {
         network: config.network.clone(),

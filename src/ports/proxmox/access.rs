@@ -23,6 +23,8 @@ pub struct ClusterIdentity {
 pub struct ClusterMember {
     pub name: NodeName,
     pub online: bool,
+    /// The node's address on the cluster network, when Proxmox reports it.
+    pub ip: Option<std::net::Ipv4Addr>,
 }
 
 /// What `POST /access/roles` did: a new role, or an existing one given the wanted privileges.

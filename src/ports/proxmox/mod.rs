@@ -6,6 +6,7 @@
 //! back from the call itself; errors inside a task come back as the task's exit status.
 
 pub mod access;
+pub mod connector;
 mod types;
 
 use std::collections::BTreeMap;
@@ -95,6 +96,13 @@ pub type ProxmoxResult<T> = Result<T, ProxmoxError>;
 #[cfg_attr(test, mockall::automock)]
 #[async_trait]
 pub trait Proxmox: Send + Sync {
+    /// Whether this handle reaches a cluster at all. Only a connection that can be set while
+    /// Nimbus runs (before the setup wizard has saved one) answers `false`; its every call then
+    /// fails with `Unavailable`.
+    fn is_configured(&self) -> bool {
+        true
+    }
+
     /// `GET /version`.
     async fn version(&self) -> ProxmoxResult<PveVersion>;
 

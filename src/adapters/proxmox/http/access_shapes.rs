@@ -22,6 +22,7 @@ pub(super) fn cluster_identity(data: &Value) -> ProxmoxResult<ClusterIdentity> {
             "node" => identity.nodes.push(ClusterMember {
                 name: row.req_node("name")?,
                 online: row.flag("online"),
+                ip: row.opt_str("ip").and_then(|ip| ip.parse().ok()),
             }),
             _ => {}
         }

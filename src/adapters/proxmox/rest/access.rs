@@ -120,7 +120,7 @@ async fn cluster_status(ctx: &Context, params: &Params) -> Routed {
         rows.push(json!({
             "type": "node", "id": format!("node/{}", node.name), "name": node.name.as_str(),
             "nodeid": nodeid, "local": u8::from(i == 0), "online": u8::from(node.online),
-            "ip": "127.0.0.1", "level": "",
+            "ip": node.ip.map(|ip| ip.to_string()), "level": "",
         }));
     }
     Ok(Answer::data(Value::Array(rows)))

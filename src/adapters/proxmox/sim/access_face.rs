@@ -77,6 +77,8 @@ impl Model {
                 .map(|n| ClusterMember {
                     name: n.spec.name.clone(),
                     online: self.node_online(&n.spec.name),
+                    // Every simulated node answers on loopback.
+                    ip: Some(std::net::Ipv4Addr::LOCALHOST),
                 })
                 .collect(),
         }

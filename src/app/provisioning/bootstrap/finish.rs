@@ -92,7 +92,7 @@ pub(super) async fn swap(b: &Bakery, slot: &mut BakeSlot, old: &Existing) -> Res
 
 /// Destroys every retired template nothing depends on any more; returns (destroyed, kept).
 pub(super) async fn retire_pending(b: &Bakery) -> (usize, Vec<VmId>) {
-    let Some(px) = b.shared.ports.proxmox.as_deref() else {
+    let Some(px) = b.shared.configured_proxmox().map(|p| p.as_ref()) else {
         return (0, Vec::new());
     };
     let Some(guests) = live_guests(px).await else {

@@ -126,7 +126,7 @@ impl Bootstrap {
 
     /// Whether a cluster is configured (the job has nothing to do without one).
     pub fn has_cluster(&self) -> bool {
-        self.bakery.shared.ports.proxmox.is_some()
+        self.bakery.shared.configured_proxmox().is_some()
     }
 
     /// Stops the running bakes where they are, without cleaning up: what `kill -9` does to a

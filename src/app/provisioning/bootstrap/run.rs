@@ -25,7 +25,7 @@ pub(super) async fn start(
     request: BootstrapRequest,
 ) -> Result<BootstrapAccepted, BootstrapError> {
     let s = &b.shared;
-    let proxmox = s.ports.proxmox.clone().ok_or(BootstrapError::NoCluster)?;
+    let proxmox = s.configured_proxmox().cloned().ok_or(BootstrapError::NoCluster)?;
     if s.settings().network.is_none() {
         return Err(BootstrapError::NoPool);
     }
@@ -159,7 +159,7 @@ pub(super) async fn recover(b: &Arc<Bakery>) -> Result<usize, BootstrapError> {
         .into_iter()
         .filter(|s| !s.phase.is_finished())
         .collect();
-    if unfinished.is_empty() || b.shared.ports.proxmox.is_none() {
+    if unfinished.is_empty() || b.shared.configured_proxmox().is_none() {
         return Ok(0);
     }
     {

@@ -14,7 +14,10 @@ use crate::ports::proxmox::NodeState;
 /// Every node × OS with its template and its last bake.
 pub(super) async fn status(b: &Bakery) -> Result<BootstrapStatus, BootstrapError> {
     let s = &b.shared;
-    let px = s.ports.proxmox.as_deref().ok_or(BootstrapError::NoCluster)?;
+    let px = s
+        .configured_proxmox()
+        .map(|p| p.as_ref())
+        .ok_or(BootstrapError::NoCluster)?;
     let slots = b.bakes.bakes().await?;
     let running = b.is_running();
     let mut partial = false;
