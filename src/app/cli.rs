@@ -236,7 +236,12 @@ fn run(mode: Mode, demo: DemoArgs) -> ExitCode {
     if mode == Mode::Serve
         && let Err(e) = config.require_cluster_settings()
     {
-        return config_failure(e);
+        // Missing settings on a fresh install open the setup wizard (decided once the
+        // database is open: an install with an admin or machines still exits).
+        match e {
+            ConfigError::Missing(_) => config.setup_pending = Some(e.to_string()),
+            e => return config_failure(e),
+        }
     }
     telemetry::init(config.server.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -284,7 +289,12 @@ async fn serve(mode: Mode, config: Config) -> anyhow::Result<()> {
         instance = %app.instance_id,
         "nimbus is listening"
     );
-    if let Some(token) = &app.setup_token {
+    if let Some(token) = app.setup_token.as_ref().filter(|_| app.setup().is_active()) {
+        tracing::warn!(
+            setup_token = %token,
+            "Nimbus is in setup mode (no cluster settings yet): open {url}/setup and enter this one-time setup token"
+        );
+    } else if let Some(token) = &app.setup_token {
         tracing::warn!(
             setup_token = %token,
             "no admin account exists yet: open {url}/signup and create the first account with this one-time setup token"

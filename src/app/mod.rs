@@ -19,6 +19,7 @@ pub mod provisioning;
 pub mod quotas;
 pub mod secrets;
 pub mod server;
+pub mod setup_wizard;
 pub mod signups;
 pub mod sim_proxmox;
 pub mod single_flight;

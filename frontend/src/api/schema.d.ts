@@ -1142,6 +1142,217 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/settings/cluster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cluster settings, with the values the environment locks. */
+        get: operations["get_cluster_settings"];
+        /** Saves the cluster settings to the env file and applies them without a restart. */
+        put: operations["set_cluster_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/settings/cluster/proxmox/fingerprint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The certificate fingerprint of a Proxmox node, to compare with its UI and pin. */
+        post: operations["cluster_proxmox_fingerprint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/settings/cluster/proxmox/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tries a connection live (nothing is saved): version, cluster, nodes, storages, and each
+         *     privilege Nimbus needs against the token's permissions.
+         */
+        post: operations["cluster_proxmox_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/settings/cluster/network/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reviews a network plan against the cluster's nodes (nothing is saved). */
+        post: operations["cluster_network_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/settings/cluster/network/probe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Probes a pool on the LAN: addresses a host already answers on. */
+        post: operations["cluster_network_probe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the wizard stands, with every step saved so far. */
+        get: operations["setup_state"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/setup/proxmox/fingerprint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The certificate fingerprint of a Proxmox node, to compare with its UI and pin. */
+        post: operations["setup_proxmox_fingerprint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/setup/proxmox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The Proxmox step: connect with a token (or make one with the root password), check it
+         *     live, and save it.
+         */
+        post: operations["setup_proxmox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/setup/network": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The network step: checked against the cluster's nodes, and saved. */
+        post: operations["setup_network"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/setup/network/probe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Probes the pool on the LAN: addresses a host already answers on. */
+        post: operations["setup_network_probe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/setup/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The access step: who may sign up, and optional GitHub/Google sign-in. */
+        post: operations["setup_access"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/setup/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finish: save and apply the cluster settings, create the admin (signed in), close setup. */
+        post: operations["setup_finish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1173,6 +1384,30 @@ export interface components {
         /** AccessCodeToggle */
         AccessCodeToggle: {
             enabled: boolean;
+        };
+        /**
+         * AccessRequest
+         * @description Who may sign up, and optionally GitHub/Google sign-in.
+         */
+        AccessRequest: {
+            signup_mode: components["schemas"]["SignupMode"];
+            /** @default  */
+            github_client_id: string;
+            /** @default  */
+            github_client_secret: string;
+            /** @default  */
+            google_client_id: string;
+            /** @default  */
+            google_client_secret: string;
+        };
+        /**
+         * AccessView
+         * @description The access step as saved (the providers' secrets only as "given").
+         */
+        AccessView: {
+            signup_mode: components["schemas"]["SignupMode"];
+            github: boolean;
+            google: boolean;
         };
         /**
          * ApiToken
@@ -1299,6 +1534,45 @@ export interface components {
             partial: boolean;
         };
         /**
+         * CertificateFingerprint
+         * @description The certificate a node presents.
+         */
+        CertificateFingerprint: {
+            /** @description The address it was read from, as Nimbus will use it. */
+            url: string;
+            /** @description SHA-256, as Proxmox's UI shows it (node → System → Certificates): `AB:CD:…`. */
+            fingerprint: string;
+        };
+        /** CheckedNodeView */
+        CheckedNodeView: {
+            name: string;
+            online: boolean;
+            ip?: string;
+        };
+        /** CheckedStorageView */
+        CheckedStorageView: {
+            name: string;
+            /** @description The storage plugin: `lvmthin`, `dir`, `zfspool`, `rbd`, …. */
+            kind: string;
+            shared: boolean;
+        };
+        /**
+         * ClusterCheckView
+         * @description What a live check of a connection found.
+         */
+        ClusterCheckView: {
+            version: string;
+            cluster_name?: string;
+            nodes: components["schemas"]["CheckedNodeView"][];
+            storages: components["schemas"]["CheckedStorageView"][];
+            token_id: string;
+            /** @description Nimbus made the token with the root password. */
+            created_token: boolean;
+            missing: components["schemas"]["MissingPrivilegeView"][];
+            /** @description Nothing is missing. */
+            ready: boolean;
+        };
+        /**
          * ClusterFiguresView
          * @description The cluster's own figures.
          */
@@ -1334,6 +1608,44 @@ export interface components {
             guests_total: number;
             /** Format: uint32 */
             guests_running: number;
+        };
+        /**
+         * ClusterSaved
+         * @description The settings after saving, and what the admin should know.
+         */
+        ClusterSaved: {
+            settings: components["schemas"]["ClusterSettingsView"];
+            /** @description E.g. that gateway, prefix and DNS changes apply to new machines only. */
+            notes: string[];
+        };
+        /**
+         * ClusterSettingsView
+         * @description The cluster settings.
+         */
+        ClusterSettingsView: {
+            /** @description Absent before a cluster is configured. */
+            proxmox?: components["schemas"]["ProxmoxSettings"] & unknown;
+            network: components["schemas"]["NetworkSettings"];
+            placement: components["schemas"]["PlacementSettings"];
+            locked: components["schemas"]["LockedSetting"][];
+            /** @description The file saving writes (absent for the demo, whose changes last until it stops). */
+            env_file?: string;
+            /**
+             * Format: uint32
+             * @description Machines that exist or are being built.
+             */
+            machines: number;
+        };
+        /**
+         * ClusterUpdate
+         * @description A change to save: a new connection (tried first), the network, the placement knobs.
+         */
+        ClusterUpdate: {
+            /** @description Absent keeps the connection. */
+            proxmox?: components["schemas"]["ProxmoxConnect"] & unknown;
+            network: components["schemas"]["NetworkSettings"];
+            /** @description Absent keeps the knobs. */
+            placement?: components["schemas"]["PlacementSettings"] & unknown;
         };
         /**
          * ClusterVmView
@@ -1467,6 +1779,15 @@ export interface components {
             data: components["schemas"]["AccessCodeStatus"];
         };
         /**
+         * Envelope_AccessView
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_AccessView: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["AccessView"];
+        };
+        /**
          * Envelope_AuditPage
          * @description A successful answer: `{"success": true, "data": …}`.
          */
@@ -1501,6 +1822,42 @@ export interface components {
             /** @description Always `true`. */
             success: boolean;
             data: components["schemas"]["BootstrapStatusView"];
+        };
+        /**
+         * Envelope_CertificateFingerprint
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_CertificateFingerprint: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["CertificateFingerprint"];
+        };
+        /**
+         * Envelope_ClusterCheckView
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_ClusterCheckView: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["ClusterCheckView"];
+        };
+        /**
+         * Envelope_ClusterSaved
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_ClusterSaved: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["ClusterSaved"];
+        };
+        /**
+         * Envelope_ClusterSettingsView
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_ClusterSettingsView: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["ClusterSettingsView"];
         };
         /**
          * Envelope_CreatedInvitationView
@@ -1602,6 +1959,15 @@ export interface components {
             data: components["schemas"]["MetricsView"];
         };
         /**
+         * Envelope_NetworkReviewView
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_NetworkReviewView: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["NetworkReviewView"];
+        };
+        /**
          * Envelope_NodesView
          * @description A successful answer: `{"success": true, "data": …}`.
          */
@@ -1636,6 +2002,15 @@ export interface components {
             /** @description Always `true`. */
             success: boolean;
             data: components["schemas"]["PrivateKeyView"];
+        };
+        /**
+         * Envelope_ProbeView
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_ProbeView: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["ProbeView"];
         };
         /**
          * Envelope_Providers
@@ -1699,6 +2074,24 @@ export interface components {
             /** @description Always `true`. */
             success: boolean;
             data: components["schemas"]["ReconcileReportView"];
+        };
+        /**
+         * Envelope_SetupDone
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_SetupDone: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["SetupDone"];
+        };
+        /**
+         * Envelope_SetupState
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_SetupState: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["SetupState"];
         };
         /**
          * Envelope_SignedOut
@@ -1861,6 +2254,16 @@ export interface components {
             code: string;
         };
         /**
+         * FinishRequest
+         * @description The admin account.
+         */
+        FinishRequest: {
+            email: string;
+            password: string;
+            /** @default  */
+            display_name: string;
+        };
+        /**
          * Health
          * @description What `GET /api/health` reports.
          */
@@ -2014,6 +2417,16 @@ export interface components {
             /** @description An empty label removes it. */
             label?: string;
         };
+        /**
+         * LockedSetting
+         * @description A value the process environment sets: shown, never edited here.
+         */
+        LockedSetting: {
+            /** @description `proxmox.url`, `network.gateway`, `placement.mem_buffer_mib`, …. */
+            field: string;
+            /** @description The variable that sets it. */
+            variable: string;
+        };
         /** LoginRequest */
         LoginRequest: {
             email: string;
@@ -2084,6 +2497,60 @@ export interface components {
             total?: components["schemas"]["TimingView"] & unknown;
             /** @description Per step, in the order steps run. */
             steps: components["schemas"]["StepTimingView"][];
+        };
+        /**
+         * MissingPrivilegeView
+         * @description A privilege the token lacks.
+         */
+        MissingPrivilegeView: {
+            /** @description `VM.Clone on /vms`. */
+            privilege: string;
+            /** @description What needs it: `provisioning`, `templates`, `serial console`, `setup check`. */
+            feature: string;
+            /** @description What it is for, why it is missing, and how to grant it. */
+            reason: string;
+            /** @description The command that grants it, for a root shell on a node. */
+            pveum: string;
+            /** @description Where to grant it in Proxmox's web UI. */
+            ui: string;
+        };
+        /**
+         * NetworkReviewView
+         * @description A network plan's review.
+         */
+        NetworkReviewView: {
+            /**
+             * Format: uint64
+             * @description How many addresses machines can be given.
+             */
+            addresses: number;
+            warnings: string[];
+        };
+        /**
+         * NetworkSettings
+         * @description The VM network.
+         */
+        NetworkSettings: {
+            pool_start: string;
+            pool_end: string;
+            gateway: string;
+            /**
+             * Format: uint8
+             * @description 8 to 30.
+             */
+            prefix: number;
+            /**
+             * @description Addresses and ranges never handed out: `10.0.0.20-10.0.0.29, 10.0.0.40`.
+             * @default
+             */
+            reserved: string;
+            /**
+             * @description Separated by commas or spaces.
+             * @default
+             */
+            nameservers: string;
+            /** @default  */
+            search_domain: string;
         };
         /**
          * NewInvitation
@@ -2266,6 +2733,31 @@ export interface components {
             tokens_revoked: number;
         };
         /**
+         * PlacementSettings
+         * @description The placement knobs.
+         */
+        PlacementSettings: {
+            /** @description Nodes never given new machines. */
+            excluded_nodes: string[];
+            /**
+             * Format: uint64
+             * @description Memory kept free on every node beyond the machine's own (MiB).
+             */
+            mem_buffer_mib: number;
+            /**
+             * Format: double
+             * @description How much of a node's CPU placement counts on (0.25 to 1.0).
+             */
+            cpu_load_factor: number;
+            /**
+             * Format: uint32
+             * @description Clones one node runs at once (1 to 64).
+             */
+            clone_concurrency_per_node: number;
+            /** @description The storage whose free space gates placement; absent turns the check off. */
+            disk_storage?: string;
+        };
+        /**
          * PoolCountsView
          * @description How many pool addresses are in each state.
          */
@@ -2290,6 +2782,19 @@ export interface components {
         PrivateKeyView: {
             key_name: string;
             private_key: string;
+        };
+        /**
+         * ProbeView
+         * @description A LAN probe of the pool.
+         */
+        ProbeView: {
+            /**
+             * Format: uint32
+             * @description Addresses probed (at most 1,024).
+             */
+            probed: number;
+            /** @description Addresses a host already answers on: Nimbus never hands them out. */
+            answering: string[];
         };
         /** @enum {string} */
         Provider: "github" | "google";
@@ -2377,6 +2882,36 @@ export interface components {
             warning?: string;
         };
         /**
+         * ProxmoxConnect
+         * @description A Proxmox connection to try: an API token, or a root password (used once, never stored) with
+         *     which Nimbus makes its own user, role and token.
+         */
+        ProxmoxConnect: {
+            url: string;
+            /** @description The certificate's SHA-256 fingerprint, compared with Proxmox's UI and pinned. */
+            fingerprint: string;
+            /**
+             * @description `user@realm!name`.
+             * @default
+             */
+            token_id: string;
+            /**
+             * @description Empty in Settings → Cluster keeps the current secret.
+             * @default
+             */
+            token_secret: string;
+            /**
+             * @description `root@pam` when empty.
+             * @default
+             */
+            root_user: string;
+            /**
+             * @description Given only to have Nimbus make its token.
+             * @default
+             */
+            root_password: string;
+        };
+        /**
          * ProxmoxHealth
          * @description The Proxmox cluster as the health probe (`GET /version`) saw it.
          */
@@ -2394,10 +2929,30 @@ export interface components {
             insecure_tls: boolean;
         };
         /**
+         * ProxmoxSettings
+         * @description The connection in use.
+         */
+        ProxmoxSettings: {
+            url: string;
+            /** @description The pinned certificate's fingerprint (absent when a CA file or no check is used). */
+            fingerprint?: string;
+            token_id: string;
+            /** @description `fingerprint`, `ca_file` or `insecure`. */
+            trust: string;
+        };
+        /**
          * @description Whether Proxmox answers.
          * @enum {string}
          */
         ProxmoxState: "reachable" | "unreachable" | "not_configured";
+        /**
+         * ProxmoxUrl
+         * @description A Proxmox node's address.
+         */
+        ProxmoxUrl: {
+            /** @description `HOST`, `HOST:PORT` or `https://HOST:8006`. */
+            url: string;
+        };
         /**
          * QueuedView
          * @description One node × OS a started bootstrap queued.
@@ -2551,6 +3106,16 @@ export interface components {
         /** @enum {string} */
         Role: "admin" | "member";
         /**
+         * SavedProxmoxView
+         * @description The Proxmox step as saved.
+         */
+        SavedProxmoxView: {
+            url: string;
+            fingerprint: string;
+            token_id: string;
+            check: components["schemas"]["ClusterCheckView"];
+        };
+        /**
          * ScoreView
          * @description The soft score's parts, each 0..1 (higher is roomier after placing the VM).
          */
@@ -2584,6 +3149,32 @@ export interface components {
             /** @description This is the session making the request. */
             current: boolean;
         };
+        /**
+         * SetupDone
+         * @description Setup is done.
+         */
+        SetupDone: {
+            /** @description Where the portal goes next (the templates step). */
+            redirect: string;
+        };
+        /**
+         * SetupState
+         * @description Where the wizard stands: resume at `step`; earlier steps are prefilled.
+         */
+        SetupState: {
+            step: components["schemas"]["SetupStep"];
+            /** @description The Proxmox address when Nimbus runs on a Proxmox node. */
+            detected_url?: string;
+            proxmox?: components["schemas"]["SavedProxmoxView"];
+            network?: components["schemas"]["NetworkSettings"];
+            network_warnings: string[];
+            access?: components["schemas"]["AccessView"];
+        };
+        /**
+         * @description The wizard's steps.
+         * @enum {string}
+         */
+        SetupStep: "proxmox" | "network" | "access" | "admin";
         /**
          * SignedOut
          * @description How many sessions a sign-out ended.
@@ -7771,6 +8362,1114 @@ export interface operations {
                 };
             };
             /** @description `not_configured`: no Proxmox cluster is configured. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_cluster_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_ClusterSettingsView"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_cluster_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["ClusterUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_ClusterSaved"];
+                };
+            };
+            /** @description `validation_failed` (`field` names it) or `second_factor_required`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `pool_shrink_blocked` (the message names each holder) or `other_cluster` (machines exist on the cluster Nimbus manages). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cluster_proxmox_fingerprint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["ProxmoxUrl"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_CertificateFingerprint"];
+                };
+            };
+            /** @description `validation_failed` (`field` names it) or `second_factor_required`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cluster_proxmox_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["ProxmoxConnect"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_ClusterCheckView"];
+                };
+            };
+            /** @description `validation_failed` (`field` names it) or `second_factor_required`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cluster_network_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["NetworkSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_NetworkReviewView"];
+                };
+            };
+            /** @description `validation_failed` (`field` names it) or `second_factor_required`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cluster_network_probe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["NetworkSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_ProbeView"];
+                };
+            };
+            /** @description `validation_failed` (`field` names it) or `second_factor_required`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setup_state: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Setup-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_SetupState"];
+                };
+            };
+            /** @description `setup_token_required` or `setup_token_invalid`: send the setup token from the log in `X-Setup-Token`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_finished`: Nimbus is set up; the wizard is gone. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setup_proxmox_fingerprint: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Setup-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["ProxmoxUrl"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_CertificateFingerprint"];
+                };
+            };
+            /** @description `validation_failed` (`field` names it) or `second_factor_required`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_token_required` or `setup_token_invalid`: send the setup token from the log in `X-Setup-Token`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_finished`: Nimbus is set up; the wizard is gone. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_incomplete`: an earlier step is not done. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setup_proxmox: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Setup-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["ProxmoxConnect"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_ClusterCheckView"];
+                };
+            };
+            /** @description `validation_failed` (`field` names it) or `second_factor_required`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_token_required` or `setup_token_invalid`: send the setup token from the log in `X-Setup-Token`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_finished`: Nimbus is set up; the wizard is gone. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_incomplete`: an earlier step is not done. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setup_network: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Setup-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["NetworkSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_NetworkReviewView"];
+                };
+            };
+            /** @description `validation_failed` (`field` names it) or `second_factor_required`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_token_required` or `setup_token_invalid`: send the setup token from the log in `X-Setup-Token`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_finished`: Nimbus is set up; the wizard is gone. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_incomplete`: an earlier step is not done. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setup_network_probe: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Setup-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["NetworkSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_ProbeView"];
+                };
+            };
+            /** @description `validation_failed` (`field` names it) or `second_factor_required`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_token_required` or `setup_token_invalid`: send the setup token from the log in `X-Setup-Token`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_finished`: Nimbus is set up; the wizard is gone. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_incomplete`: an earlier step is not done. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setup_access: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Setup-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["AccessRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_AccessView"];
+                };
+            };
+            /** @description `validation_failed` (`field` names it) or `second_factor_required`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_token_required` or `setup_token_invalid`: send the setup token from the log in `X-Setup-Token`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_finished`: Nimbus is set up; the wizard is gone. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_incomplete`: an earlier step is not done. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setup_finish: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-Setup-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["FinishRequest"];
+            };
+        };
+        responses: {
+            /** @description The admin exists and is signed in (the cookie is set); setup is closed. */
+            201: {
+                headers: {
+                    "SET-COOKIE": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_SetupDone"];
+                };
+            };
+            /** @description `validation_failed` (`field` names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_token_required` or `setup_token_invalid`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_finished`: Nimbus is set up; the wizard is gone. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `setup_incomplete` (an earlier step is not done), `pool_shrink_blocked`, `email_taken`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nimbus cannot do it right now: a dependency is down or out of room; `code` says which. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */

@@ -4,6 +4,7 @@
 pub(crate) mod access_code;
 mod approvals;
 mod audit;
+mod cluster;
 mod fleet;
 mod ips;
 pub(crate) mod keys;
@@ -50,6 +51,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub struct ApiServices {
     pub health: Arc<HealthService>,
     pub cluster: Arc<crate::app::cluster_settings::ClusterSettings>,
+    pub setup: Arc<crate::app::setup_wizard::SetupWizard>,
     pub accounts: Arc<AccountService>,
     pub management: Arc<crate::app::accounts::AccountManagement>,
     pub limits: Arc<RateLimits>,
@@ -103,7 +105,7 @@ type Apis = (
     ips::IpsApi,
     fleet::FleetApi,
     quotas::QuotasApi,
-    templates::TemplatesApi,
+    (templates::TemplatesApi, cluster::ClusterSettingsApi, cluster::SetupApi),
 );
 
 fn service() -> OpenApiService<Apis, ()> {
@@ -123,7 +125,7 @@ fn service() -> OpenApiService<Apis, ()> {
         ips::IpsApi,
         fleet::FleetApi,
         quotas::QuotasApi,
-        templates::TemplatesApi,
+        (templates::TemplatesApi, cluster::ClusterSettingsApi, cluster::SetupApi),
     );
     OpenApiService::new(apis, "Nimbus", env!("CARGO_PKG_VERSION"))
         .description("Self-hosted VM provisioning portal for Proxmox VE clusters.")
@@ -157,6 +159,7 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         })
         .data(services.health.clone())
         .data(services.cluster.clone())
+        .data(services.setup.clone())
         .data(services.accounts.clone())
         .data(services.management.clone())
         .data(services.limits.clone())
@@ -186,6 +189,9 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         .nest("/api", api)
         .nest("/", spa::Spa { source: spa::Embedded })
         .with_if(!options.cors_origins.is_empty(), cors)
+        .with(cluster::SetupGate {
+            wizard: services.setup.clone(),
+        })
         .with(SecurityHeaders { hsts: options.hsts })
         .with(RequestContext)
 }

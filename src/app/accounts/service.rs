@@ -161,6 +161,11 @@ impl AccountService {
         Ok((new, decided))
     }
 
+    /// Checks a sign-up form's fields (email, name, password) without creating anything.
+    pub fn check_registration(&self, form: &Registration) -> Result<(), AccountError> {
+        self.check_fields(form).map(|_| ())
+    }
+
     /// The form's address and name, each field checked (the password too).
     fn check_fields(&self, form: &Registration) -> Result<(Email, DisplayName), AccountError> {
         let email = Email::parse(&form.email).map_err(|e| AccountError::invalid("email", e))?;

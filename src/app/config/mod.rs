@@ -241,6 +241,10 @@ pub struct Config {
     pub templates: TemplatesConfig,
     /// Required settings that were not given (empty when everything is there).
     pub missing: Vec<&'static str>,
+    /// `serve` found the cluster settings missing (the error says which): it starts in setup
+    /// mode when the database has no admin and no machines, and exits with this error otherwise.
+    /// Set by the command line, never by the environment.
+    pub setup_pending: Option<String>,
     /// Where `serve` read its settings (the setup wizard and Settings → Cluster write there);
     /// `None` for the demo.
     pub sources: Option<Sources>,

@@ -69,6 +69,7 @@ pub(super) fn build(mode: Mode, raw: &Raw) -> Result<Config, ConfigError> {
         templates: super::templates::templates(raw)?,
         missing,
         sources: None,
+        setup_pending: None,
     })
 }
 

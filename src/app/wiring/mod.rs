@@ -33,6 +33,7 @@ use crate::app::oauth::OAuthService;
 use crate::app::provisioning::bootstrap::TemplateRetirement;
 use crate::app::quotas::Quotas;
 use crate::app::secrets::{Cipher, SecretBox, load_key};
+use crate::app::setup_wizard::SetupWizard;
 use crate::app::signups::SignupSwitch;
 use crate::app::stream_budget::StreamBudget;
 use crate::domain::account::{PasswordPolicy, SessionPolicy};
@@ -232,9 +233,33 @@ impl App {
             },
             live,
         ));
+        let setup_mode = match &config.setup_pending {
+            None => false,
+            Some(missing) => {
+                let provisions = crate::ports::ProvisionStore::all_provisions(&store)
+                    .await
+                    .map_or(1, |p| p.len());
+                if boot.setup_token.is_none() || provisions > 0 {
+                    // An install with data never reopens setup: a lost env file is an error.
+                    anyhow::bail!("{missing}");
+                }
+                true
+            }
+        };
+        let setup = Arc::new(SetupWizard::new(
+            setup_mode,
+            boot.setup_token.clone(),
+            secrets.clone(),
+            cluster.clone(),
+            accounts.clone(),
+            gate.clone(),
+            oauth.clone(),
+            audit.clone(),
+        ));
         let services = ApiServices {
             health,
             cluster,
+            setup,
             accounts: accounts.clone(),
             management: management.clone(),
             limits: limits.clone(),
@@ -248,7 +273,7 @@ impl App {
                 audit.clone(),
                 clock.clone(),
             )),
-            oauth,
+            oauth: oauth.clone(),
             signups,
             keys,
             vms: vms.clone(),
@@ -303,6 +328,16 @@ impl App {
     /// The template bootstrap.
     pub fn bootstrap(&self) -> &Arc<crate::app::provisioning::bootstrap::Bootstrap> {
         &self.services.bootstrap
+    }
+
+    /// The setup wizard (open only in setup mode).
+    pub fn setup(&self) -> &Arc<SetupWizard> {
+        &self.services.setup
+    }
+
+    /// The cluster settings.
+    pub fn cluster(&self) -> &Arc<ClusterSettings> {
+        &self.services.cluster
     }
 
     /// The accounts use cases.

@@ -19,7 +19,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 
 pub use invitations::{InvitationsApi, InviteCheckApi};
 pub use me::MeApi;
-pub use signups::SignupsApi;
+pub use signups::{SignupModeView, SignupsApi};
 pub use tokens::TokensApi;
 pub use users::UsersApi;
 use views::{AuthStatus, MeView, SignedOut, UserView};
