@@ -65,9 +65,13 @@ async fn serve(args: SimProxmoxArgs, token: ApiToken) -> anyhow::Result<()> {
         options.error_format = ErrorFormat::Legacy;
     }
     let face = RestFace::start(cluster, options).await?;
+    // The stand-in image mirror a template bootstrap against this cluster downloads from
+    // (NIMBUS_IMAGE_MIRROR), so nothing leaves the machine.
+    let images =
+        crate::adapters::image_server::ImageServer::start(std::net::SocketAddr::from(([127, 0, 0, 1], 0))).await?;
     let stop = server::shutdown_signal();
     let banner = format!(
-        "Simulated Proxmox VE cluster: {nodes} nodes, profile {:?}, seed {}\nlistening: {}\ntoken: {}\n{}lan: {}\n",
+        "Simulated Proxmox VE cluster: {nodes} nodes, profile {:?}, seed {}\nlistening: {}\ntoken: {}\n{}lan: {}\nimages: {}\n",
         args.profile,
         args.seed,
         face.base_url().as_str().trim_end_matches('/'),
@@ -78,6 +82,7 @@ async fn serve(args: SimProxmoxArgs, token: ApiToken) -> anyhow::Result<()> {
             format!("fingerprint: {}\n", face.fingerprint())
         },
         face.lan_url(),
+        images.base_url().as_str().trim_end_matches('/'),
     );
     {
         let mut out = std::io::stdout().lock();
@@ -86,5 +91,6 @@ async fn serve(args: SimProxmoxArgs, token: ApiToken) -> anyhow::Result<()> {
     tracing::info!(addr = %face.addr(), "simulated Proxmox is listening");
     stop.await;
     face.stop().await;
+    images.stop().await;
     Ok(())
 }

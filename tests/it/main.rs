@@ -24,4 +24,5 @@ mod proxmox_trust;
 mod pve_fidelity;
 mod quickinstall;
 mod secrets;
+mod setup;
 mod vms;

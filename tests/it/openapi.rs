@@ -69,14 +69,42 @@ const RATE_LIMITED: &[&str] = &[
     "vm_events",
     "change_password",
     "oauth_start",
+    // Wrong setup tokens count like wrong passwords.
+    "setup_state",
+    "setup_proxmox_fingerprint",
+    "setup_proxmox",
+    "setup_network",
+    "setup_network_probe",
+    "setup_access",
+    "setup_finish",
 ];
-/// Public operations that still answer 401: wrong credentials.
-const PUBLIC_UNAUTHORIZED: &[&str] = &["login"];
+/// Public operations that still answer 401: wrong credentials, or a missing or wrong setup token.
+const PUBLIC_UNAUTHORIZED: &[&str] = &[
+    "login",
+    "setup_state",
+    "setup_proxmox_fingerprint",
+    "setup_proxmox",
+    "setup_network",
+    "setup_network_probe",
+    "setup_access",
+    "setup_finish",
+];
 /// Operations that answer 400 for a parameter that is text in the spec (so its shape alone does
 /// not say it can be refused).
 const VALIDATES_TEXT: &[&str] = &["list_nodes"];
 /// Operations without an `{id}` that answer 404 for something else the request names.
-const NOT_FOUND_WITHOUT_ID: &[&str] = &["unlink_identity", "create_vm"];
+/// The setup wizard's routes are gone (404) once Nimbus is set up.
+const NOT_FOUND_WITHOUT_ID: &[&str] = &[
+    "unlink_identity",
+    "create_vm",
+    "setup_state",
+    "setup_proxmox_fingerprint",
+    "setup_proxmox",
+    "setup_network",
+    "setup_network_probe",
+    "setup_access",
+    "setup_finish",
+];
 /// Operations with a dependency that can be down or out of room (503): health reports the
 /// database; the ones that hash a password need a free hashing slot; the others need Proxmox
 /// (or room on the cluster or in the IP pool).
@@ -97,6 +125,7 @@ const MAY_BE_UNAVAILABLE: &[&str] = &[
     "list_cluster_vms",
     "bootstrap_templates",
     "bootstrap_status",
+    "setup_finish",
 ];
 
 const ERROR_STATUSES: &[u16] = &[400, 401, 403, 404, 409, 413, 415, 429, 500, 503];

@@ -1,6 +1,6 @@
 //! Real child processes for the tests that run the `nimbus` binary: reading a process's lines with
 //! a bound, and a separate `nimbus sim-proxmox` with what its banner announces (URL, token,
-//! simulated LAN and the certificate's fingerprint, which `serve` pins).
+//! simulated LAN, image mirror and the certificate's fingerprint, which `serve` pins).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -42,6 +42,8 @@ pub struct SimProcess {
     pub url: String,
     pub token: String,
     pub lan: String,
+    /// The stand-in image mirror (for `NIMBUS_IMAGE_MIRROR`).
+    pub images: String,
     /// The certificate's fingerprint, as the simulator prints it.
     pub fingerprint: String,
 }
@@ -58,7 +60,7 @@ impl SimProcess {
             .spawn()
             .unwrap();
         let rx = lines_of(child.stdout.take().unwrap());
-        let banner = read_until(&rx, "lan: ", "sim-proxmox prints its banner");
+        let banner = read_until(&rx, "images: ", "sim-proxmox prints its banner");
         std::thread::spawn(move || for _ in rx {});
         let value = |prefix: &str| {
             banner
@@ -70,6 +72,7 @@ impl SimProcess {
             url: value("listening: "),
             token: value("token: "),
             lan: value("lan: "),
+            images: value("images: "),
             fingerprint: value("fingerprint: "),
             child,
         }

@@ -8383,6 +8383,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The cluster settings. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8433,6 +8434,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Saved and applied. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8519,6 +8521,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The certificate the node presents. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8596,6 +8599,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description What the live check found (nothing is saved in Settings; the wizard saves the step). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8673,6 +8677,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The plan is valid: its size and warnings. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8750,6 +8755,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The addresses that answered. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8825,6 +8831,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Where the wizard stands. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8887,6 +8894,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The certificate the node presents. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8906,6 +8914,15 @@ export interface operations {
             };
             /** @description `setup_token_required` or `setup_token_invalid`: send the setup token from the log in `X-Setup-Token`. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8985,6 +9002,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description What the live check found (nothing is saved in Settings; the wizard saves the step). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9004,6 +9022,15 @@ export interface operations {
             };
             /** @description `setup_token_required` or `setup_token_invalid`: send the setup token from the log in `X-Setup-Token`. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9083,6 +9110,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The plan is valid: its size and warnings. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9102,6 +9130,15 @@ export interface operations {
             };
             /** @description `setup_token_required` or `setup_token_invalid`: send the setup token from the log in `X-Setup-Token`. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9181,6 +9218,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The addresses that answered. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9200,6 +9238,15 @@ export interface operations {
             };
             /** @description `setup_token_required` or `setup_token_invalid`: send the setup token from the log in `X-Setup-Token`. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9279,6 +9326,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The access step, saved. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9298,6 +9346,15 @@ export interface operations {
             };
             /** @description `setup_token_required` or `setup_token_invalid`: send the setup token from the log in `X-Setup-Token`. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
-use super::forms::ClusterError;
+use super::{ClusterError, Connected};
 use crate::domain::proxmox_privileges::{
     Grantee, Missing, PveRelease, ROLE_NAME, missing as missing_privileges, provisioner_privileges,
 };
@@ -224,7 +224,7 @@ pub async fn create_token(
     }
     // The newest privilege names first; an older Proxmox refuses names it does not know.
     let mut role = Err(ClusterError::Internal("no release tried".into()));
-    for release in [PveRelease::new(9, 0), PveRelease::new(8, 0)] {
+    for release in [PveRelease::new(9, 0), PveRelease::new(8, 1), PveRelease::new(8, 0)] {
         let privs: Vec<String> = provisioner_privileges(release).into_iter().map(str::to_owned).collect();
         role = root
             .create_role(ROLE_NAME, &privs)
@@ -254,4 +254,34 @@ pub async fn create_token(
         id: token.full_id,
         secret: token.secret,
     })
+}
+
+/// A cluster's identity: its name and its node names, sorted.
+pub type Identity = (Option<String>, Vec<String>);
+
+/// Refuses another cluster while `machines` exist: `next` must report the identity of the one
+/// Nimbus last connected to (`known`; nothing to compare before the first connection).
+pub fn refuse_other_cluster(machines: usize, known: Option<&Identity>, next: &Connected) -> Result<(), ClusterError> {
+    let Some(known) = known.filter(|_| machines > 0) else {
+        return Ok(());
+    };
+    let seen = next.check.identity();
+    if &seen == known {
+        return Ok(());
+    }
+    let words = |(name, nodes): &Identity| {
+        format!(
+            "{} (nodes {})",
+            name.as_deref().unwrap_or("a single node"),
+            nodes.join(", ")
+        )
+    };
+    Err(ClusterError::OtherCluster(format!(
+        "{} is another cluster: it reports {}, but Nimbus manages {machines} machine{} on {}; delete them first, \
+         or point Nimbus at an address of the same cluster",
+        next.endpoint.url,
+        words(&seen),
+        if machines == 1 { "" } else { "s" },
+        words(known)
+    )))
 }

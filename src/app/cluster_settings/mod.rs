@@ -9,12 +9,24 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 mod cluster_check;
+mod cluster_error;
+mod endpoint_text;
 mod forms;
+mod network_form;
+mod placement_form;
 mod settings_file;
+mod shapes;
 
-pub use cluster_check::{CheckedNode, CheckedStorage, ClusterCheck, MissingPrivilege, NIMBUS_USER};
-pub use forms::{ClusterError, FIELDS, NetworkForm, PlacementForm, ProxmoxForm, field_of, section_of};
+pub use cluster_check::{
+    CheckedNode, CheckedStorage, ClusterCheck, Identity, MissingPrivilege, NIMBUS_USER, refuse_other_cluster,
+};
+pub use cluster_error::ClusterError;
+pub use endpoint_text::{fingerprint_text, parse_url, proxmox_values};
+pub use forms::{FIELDS, ProxmoxForm, field_of, section_of};
+pub use network_form::{NetworkForm, nameservers_text};
+pub use placement_form::PlacementForm;
 pub use settings_file::SettingsFile;
+pub use shapes::{ClusterApplied, ClusterChange, ClusterView, Connected, Live, NetworkReview};
 
 use crate::app::accounts::Caller;
 use crate::app::audit::Auditor;
@@ -32,58 +44,6 @@ const IDENTITY_KEY: &str = "cluster_identity";
 
 /// At most this many pool addresses are probed on the LAN at once from a page.
 pub const PROBE_LIMIT: usize = 1024;
-
-/// A connection that was tried and answered.
-#[derive(Debug, Clone)]
-pub struct Connected {
-    pub endpoint: Endpoint,
-    pub token: ApiToken,
-    pub check: ClusterCheck,
-}
-
-/// The connection in use.
-#[derive(Debug, Clone)]
-pub struct Live {
-    pub endpoint: Endpoint,
-    pub token: ApiToken,
-}
-
-/// What the pages show.
-#[derive(Debug, Clone)]
-pub struct ClusterView {
-    /// `None` before a cluster is configured.
-    pub proxmox: Option<(Endpoint, String)>,
-    pub network: NetworkForm,
-    pub placement: PlacementForm,
-    /// `(field, variable)` of each value the process environment sets.
-    pub locked: Vec<(String, String)>,
-    pub env_file: Option<std::path::PathBuf>,
-    pub machines: usize,
-}
-
-/// A change to save: a new connection (tried already), the network and the placement knobs.
-#[derive(Debug, Clone)]
-pub struct ClusterChange {
-    pub proxmox: Option<Connected>,
-    pub network: NetworkForm,
-    pub placement: Option<PlacementForm>,
-}
-
-/// What saving did.
-#[derive(Debug, Clone)]
-pub struct ClusterApplied {
-    pub notes: Vec<String>,
-    /// For the audit log: what changed, in words.
-    pub summary: String,
-}
-
-/// A network plan's review: capacity and warnings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NetworkReview {
-    pub plan: NetworkPlan,
-    pub addresses: u64,
-    pub warnings: Vec<String>,
-}
 
 /// The cluster settings use cases.
 pub struct ClusterSettings {
@@ -257,36 +217,8 @@ impl ClusterSettings {
     /// The settings as the pages show them.
     pub async fn view(&self) -> Result<ClusterView, ClusterError> {
         let settings = self.vms.network.settings();
-        let network = match &settings.network {
-            Some(plan) => NetworkForm {
-                pool_start: plan.pool().start().to_string(),
-                pool_end: plan.pool().end().to_string(),
-                gateway: plan.gateway().to_string(),
-                prefix: plan.prefix().get(),
-                reserved: plan
-                    .reserved()
-                    .iter()
-                    .map(|r| r.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                nameservers: join(&settings.nameservers),
-                search_domain: settings.search_domain.clone(),
-            },
-            None => NetworkForm {
-                prefix: 24,
-                nameservers: join(&settings.nameservers),
-                search_domain: settings.search_domain.clone(),
-                ..NetworkForm::default()
-            },
-        };
-        let scoring = &settings.scoring;
-        let placement = PlacementForm {
-            excluded_nodes: scoring.excluded.iter().map(|n| n.to_string()).collect(),
-            mem_buffer_mib: scoring.mem_buffer_mib,
-            cpu_load_factor: scoring.cpu_load_factor.get(),
-            clone_concurrency_per_node: settings.clone_per_node,
-            disk_storage: scoring.disk_storage.clone(),
-        };
+        let network = NetworkForm::of(&settings);
+        let placement = PlacementForm::of(&settings);
         let locked = self
             .file
             .locked()
@@ -325,15 +257,7 @@ impl ClusterSettings {
                     ),
                 ));
             }
-            written.insert(
-                "PROXMOX_HOST".into(),
-                c.endpoint.url.as_str().trim_end_matches('/').to_owned(),
-            );
-            written.insert("PROXMOX_TOKEN_ID".into(), c.token.id.clone());
-            written.insert("PROXMOX_TOKEN_SECRET".into(), c.token.secret.clone());
-            if let EndpointTrust::Fingerprint(fp) = &c.endpoint.trust {
-                written.insert("PROXMOX_TLS_FINGERPRINT".into(), fingerprint_text(fp));
-            }
+            written.extend(proxmox_values(&c.endpoint, &c.token));
         }
         written.extend(change.network.values().into_iter().map(|(k, v)| (k.to_owned(), v)));
         if let Some(p) = &change.placement {
@@ -345,15 +269,7 @@ impl ClusterSettings {
         if let (None, Some(live)) = (&change.proxmox, self.live())
             && !values.contains_key("PROXMOX_HOST")
         {
-            values.insert(
-                "PROXMOX_HOST".into(),
-                live.endpoint.url.as_str().trim_end_matches('/').to_owned(),
-            );
-            values.insert("PROXMOX_TOKEN_ID".into(), live.token.id.clone());
-            values.insert("PROXMOX_TOKEN_SECRET".into(), live.token.secret.clone());
-            if let EndpointTrust::Fingerprint(fp) = &live.endpoint.trust {
-                values.insert("PROXMOX_TLS_FINGERPRINT".into(), fingerprint_text(fp));
-            }
+            values.extend(proxmox_values(&live.endpoint, &live.token));
         }
         values.extend(written.clone());
         let config = Config::from_values(values).map_err(ClusterError::from_config)?;
@@ -372,7 +288,20 @@ impl ClusterSettings {
             return Err(ClusterError::field(field_of(error.field), error.message));
         }
         if let Some(c) = &change.proxmox {
-            self.same_cluster(c).await?;
+            let machines = self
+                .vms
+                .network
+                .machines()
+                .await
+                .map_err(|e| ClusterError::Internal(e.to_string()))?;
+            let known: Option<Identity> = self
+                .store
+                .get_setting(IDENTITY_KEY)
+                .await
+                .ok()
+                .flatten()
+                .and_then(|text| serde_json::from_str(&text).ok());
+            refuse_other_cluster(machines, known.as_ref(), c)?;
         }
         let held = self
             .vms
@@ -453,89 +382,4 @@ impl ClusterSettings {
         }
         Ok(ClusterApplied { notes, summary })
     }
-
-    /// Refuses another cluster while machines exist: the new endpoint must report the name and
-    /// nodes of the one Nimbus last connected to.
-    async fn same_cluster(&self, next: &Connected) -> Result<(), ClusterError> {
-        let machines = self
-            .vms
-            .network
-            .machines()
-            .await
-            .map_err(|e| ClusterError::Internal(e.to_string()))?;
-        if machines == 0 {
-            return Ok(());
-        }
-        let known: Option<(Option<String>, Vec<String>)> = self
-            .store
-            .get_setting(IDENTITY_KEY)
-            .await
-            .ok()
-            .flatten()
-            .and_then(|text| serde_json::from_str(&text).ok());
-        let Some(known) = known else {
-            return Ok(());
-        };
-        let seen = next.check.identity();
-        if seen == known {
-            return Ok(());
-        }
-        let words = |(name, nodes): &(Option<String>, Vec<String>)| {
-            format!(
-                "{} (nodes {})",
-                name.as_deref().unwrap_or("a single node"),
-                nodes.join(", ")
-            )
-        };
-        Err(ClusterError::OtherCluster(format!(
-            "{} is another cluster: it reports {}, but Nimbus manages {machines} machine{} on {}; delete them first, \
-             or point Nimbus at an address of the same cluster",
-            next.endpoint.url,
-            words(&seen),
-            if machines == 1 { "" } else { "s" },
-            words(&known)
-        )))
-    }
-}
-
-/// `AA:BB:…`.
-pub fn fingerprint_text(fp: &[u8; 32]) -> String {
-    fp.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":")
-}
-
-fn join(addrs: &[std::net::IpAddr]) -> String {
-    addrs.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ")
-}
-
-/// `pve1.lan`, `pve1.lan:8006`, `https://pve1.lan:8006/` → `https://pve1.lan:8006/`.
-pub fn parse_url(text: &str) -> Result<url::Url, ClusterError> {
-    let text = text.trim();
-    let bad = |why: &str| {
-        ClusterError::field(
-            "url",
-            format!("{text:?} is not a Proxmox address: {why}; give HOST, HOST:PORT or https://HOST:8006"),
-        )
-    };
-    if text.is_empty() {
-        return Err(bad("it is empty"));
-    }
-    let full = if text.contains("://") {
-        text.to_owned()
-    } else {
-        format!("https://{text}")
-    };
-    let mut url = url::Url::parse(&full).map_err(|e| bad(&e.to_string()))?;
-    if url.scheme() != "https" {
-        return Err(bad("Proxmox's API is https"));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(bad("it has no host"));
-    }
-    if url.port().is_none() {
-        let _ = url.set_port(Some(8006));
-    }
-    url.set_path("/");
-    url.set_query(None);
-    url.set_fragment(None);
-    Ok(url)
 }

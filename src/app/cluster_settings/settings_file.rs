@@ -63,8 +63,8 @@ impl SettingsFile {
         }
     }
 
-    /// Writes `values` to the file (a value that is locked is left out), keeping its other
-    /// lines, and its mode when it exists (0600 when new).
+    /// Writes `values` to the file (a value that is locked is left out, an empty one removed),
+    /// keeping its other lines, and its mode when it exists (0600 when new).
     pub fn write(&self, values: &BTreeMap<String, String>) -> std::io::Result<Option<PathBuf>> {
         let Some(path) = self.path() else {
             return Ok(None);
@@ -77,7 +77,12 @@ impl SettingsFile {
         };
         let mut file = EnvFile::parse(&text);
         for (key, value) in values.iter().filter(|(k, _)| !locked.contains_key(*k)) {
-            file.set(key, value);
+            // Empty means the default: the line goes.
+            if value.trim().is_empty() {
+                file.remove(key);
+            } else {
+                file.set(key, value);
+            }
         }
         let mode = std::fs::metadata(&path).map_or(0o600, |m| m.permissions().mode() & 0o7777);
         let staged = path.with_extension(format!("new-{}", std::process::id()));

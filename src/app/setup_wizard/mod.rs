@@ -9,9 +9,11 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+mod step;
 mod wizard_state;
 
-pub use wizard_state::{AccessChoice, ProviderApp, SavedProxmox, Step, WizardState};
+pub use step::Step;
+pub use wizard_state::{AccessChoice, ProviderApp, SavedProxmox, WizardState};
 
 use crate::app::access_code::AccessGate;
 use crate::app::accounts::{AccountError, AccountService, AuthOutcome, ClientInfo, Credential, Registration};

@@ -1,6 +1,7 @@
 //! What the setup wizard has been told so far, sealed at rest (it holds the Proxmox token's
 //! secret and the sign-in providers' secrets) so a restart resumes where the admin was.
 
+use super::Step;
 use crate::app::cluster_settings::{ClusterCheck, NetworkForm};
 
 /// The Proxmox step, once a connection answered.
@@ -41,26 +42,6 @@ pub struct WizardState {
     #[serde(default)]
     pub network_warnings: Vec<String>,
     pub access: Option<AccessChoice>,
-}
-
-/// The wizard's steps, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    Proxmox,
-    Network,
-    Access,
-    Admin,
-}
-
-impl Step {
-    pub fn word(self) -> &'static str {
-        match self {
-            Self::Proxmox => "proxmox",
-            Self::Network => "network",
-            Self::Access => "access",
-            Self::Admin => "admin",
-        }
-    }
 }
 
 impl WizardState {

@@ -12,17 +12,15 @@ use crate::adapters::fetch::HttpFetch;
 use crate::adapters::http::auth::CookiePolicy;
 use crate::adapters::http::limits::RateLimits;
 use crate::adapters::http::{self, ApiServices, HttpOptions};
-use crate::adapters::oauth::{HttpOAuth, OAuthEndpoints};
-use crate::adapters::passwords::Argon2idHasher;
 use crate::adapters::proxmox::sim::Profile;
 use crate::adapters::proxmox::switchable::SwitchableProxmox;
 use crate::adapters::secrets::AesGcmSecrets;
 use crate::adapters::ssh_keys::OpenSshCodec;
 use crate::adapters::store::sqlite::SqliteStore;
 use crate::app::access_code::AccessGate;
-use crate::app::accounts::{AccountManagement, AccountService, AuthSettings, HashLimits, SessionPurge};
+use crate::app::accounts::{AccountManagement, AccountService, SessionPurge};
 use crate::app::audit::Auditor;
-use crate::app::cluster_settings::{ClusterSettings, Live, SettingsFile};
+use crate::app::cluster_settings::Live;
 use crate::app::config::{Config, Mode, ProxmoxTrust, SimProfile};
 use crate::app::health::HealthService;
 use crate::app::invitations::Invitations;
@@ -33,17 +31,18 @@ use crate::app::oauth::OAuthService;
 use crate::app::provisioning::bootstrap::TemplateRetirement;
 use crate::app::quotas::Quotas;
 use crate::app::secrets::{Cipher, SecretBox, load_key};
-use crate::app::setup_wizard::SetupWizard;
 use crate::app::signups::SignupSwitch;
 use crate::app::stream_budget::StreamBudget;
-use crate::domain::account::{PasswordPolicy, SessionPolicy};
 use crate::ports::proxmox::connector::ProxmoxConnector;
-use crate::ports::{AccountStore, Clock, Proxmox, Secrets, Store};
+use crate::ports::{Clock, Proxmox, Secrets, Store};
+use accounts::{accounts, oauth_client};
 use vms::{bootstrap_settings, jobs as vms_jobs, provisioner};
 
 /// Setting key of this installation's random identity (marks the VMs it creates).
 pub const INSTANCE_ID_KEY: &str = "instance_id";
 
+mod accounts;
+mod cluster;
 mod demo;
 mod proxmox;
 mod vms;
@@ -220,42 +219,24 @@ impl App {
             )
             .with_insecure_tls(config.proxmox.as_ref().is_some_and(|p| p.tls == ProxmoxTrust::Insecure)),
         );
-        let cluster = Arc::new(ClusterSettings::new(
-            connector,
-            vms.clone(),
-            health.clone(),
-            shared.clone(),
-            audit.clone(),
-            clock.clone(),
-            match &config.sources {
-                Some(sources) => SettingsFile::serve(sources.clone()),
-                None => SettingsFile::none(),
+        let (cluster, setup) = cluster::cluster_and_setup(
+            &config,
+            cluster::Parts {
+                connector,
+                vms: vms.clone(),
+                health: health.clone(),
+                store: store.clone(),
+                audit: audit.clone(),
+                clock: clock.clone(),
+                secrets: secrets.clone(),
+                accounts: accounts.clone(),
+                gate: gate.clone(),
+                oauth: oauth.clone(),
+                live,
+                setup_token: boot.setup_token.clone(),
             },
-            live,
-        ));
-        let setup_mode = match &config.setup_pending {
-            None => false,
-            Some(missing) => {
-                let provisions = crate::ports::ProvisionStore::all_provisions(&store)
-                    .await
-                    .map_or(1, |p| p.len());
-                if boot.setup_token.is_none() || provisions > 0 {
-                    // An install with data never reopens setup: a lost env file is an error.
-                    anyhow::bail!("{missing}");
-                }
-                true
-            }
-        };
-        let setup = Arc::new(SetupWizard::new(
-            setup_mode,
-            boot.setup_token.clone(),
-            secrets.clone(),
-            cluster.clone(),
-            accounts.clone(),
-            gate.clone(),
-            oauth.clone(),
-            audit.clone(),
-        ));
+        )
+        .await?;
         let services = ApiServices {
             health,
             cluster,
@@ -331,13 +312,8 @@ impl App {
     }
 
     /// The setup wizard (open only in setup mode).
-    pub fn setup(&self) -> &Arc<SetupWizard> {
+    pub fn setup(&self) -> &Arc<crate::app::setup_wizard::SetupWizard> {
         &self.services.setup
-    }
-
-    /// The cluster settings.
-    pub fn cluster(&self) -> &Arc<ClusterSettings> {
-        &self.services.cluster
     }
 
     /// The accounts use cases.
@@ -383,22 +359,6 @@ impl App {
     }
 }
 
-/// The sign-in providers' client, with the configured endpoint overrides.
-fn oauth_client(config: &Config) -> anyhow::Result<HttpOAuth> {
-    let e = &config.oauth_endpoints;
-    let pick = |over: &Option<url::Url>, default: String| over.as_ref().map_or(default, |u| u.to_string());
-    let d = OAuthEndpoints::default();
-    let endpoints = OAuthEndpoints {
-        github_authorize: pick(&e.github_authorize, d.github_authorize),
-        github_token: pick(&e.github_token, d.github_token),
-        github_api: pick(&e.github_api, d.github_api),
-        google_authorize: pick(&e.google_authorize, d.google_authorize),
-        google_token: pick(&e.google_token, d.google_token),
-        google_userinfo: pick(&e.google_userinfo, d.google_userinfo),
-    };
-    HttpOAuth::new(endpoints).map_err(|e| anyhow::anyhow!("cannot set up sign-in with GitHub and Google: {e}"))
-}
-
 /// AES-256-GCM under a master key.
 fn cipher() -> Arc<Cipher> {
     Arc::new(|key: &[u8; 32]| Arc::new(AesGcmSecrets::new(key)) as Arc<dyn Secrets>)
@@ -431,25 +391,4 @@ pub async fn backup(config: &Config, out: &std::path::Path) -> anyhow::Result<Ba
     let done = maintenance::backup(config, &store, out, &stamp).await;
     store.close().await;
     done
-}
-
-/// The accounts use cases on this store, with Argon2id and the configured session lifetimes.
-fn accounts(config: &Config, store: &SqliteStore, clock: Arc<dyn Clock>, audit: Arc<Auditor>) -> AccountService {
-    let duration = |d: std::time::Duration| chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
-    let settings = AuthSettings {
-        sessions: SessionPolicy {
-            idle: duration(config.auth.session_idle),
-            absolute: duration(config.auth.session_max_age),
-            touch_every: chrono::Duration::minutes(1),
-        },
-        passwords: PasswordPolicy::default(),
-        setup_token_required: config.mode == Mode::Serve,
-        hashing: HashLimits {
-            concurrent: config.auth.hash_concurrency,
-            waiting: config.auth.hash_queue,
-            wait: config.auth.hash_wait,
-        },
-    };
-    let store: Arc<dyn AccountStore> = Arc::new(store.clone());
-    AccountService::new(store, Arc::new(Argon2idHasher::recommended()), clock, settings, audit)
 }

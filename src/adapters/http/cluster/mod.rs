@@ -122,36 +122,42 @@ pub struct ClusterSaved {
 
 #[derive(ApiResponse)]
 pub enum SettingsResponse {
+    /// The cluster settings.
     #[oai(status = 200)]
     Ok(Json<Envelope<ClusterSettingsView>>),
 }
 
 #[derive(ApiResponse)]
 pub enum SavedResponse {
+    /// Saved and applied.
     #[oai(status = 200)]
     Ok(Json<Envelope<ClusterSaved>>),
 }
 
 #[derive(ApiResponse)]
 pub enum FingerprintResponse {
+    /// The certificate the node presents.
     #[oai(status = 200)]
     Ok(Json<Envelope<CertificateFingerprint>>),
 }
 
 #[derive(ApiResponse)]
 pub enum CheckResponse {
+    /// What the live check found (nothing is saved in Settings; the wizard saves the step).
     #[oai(status = 200)]
     Ok(Json<Envelope<ClusterCheckView>>),
 }
 
 #[derive(ApiResponse)]
 pub enum ReviewResponse {
+    /// The plan is valid: its size and warnings.
     #[oai(status = 200)]
     Ok(Json<Envelope<NetworkReviewView>>),
 }
 
 #[derive(ApiResponse)]
 pub enum ProbeResponse {
+    /// The addresses that answered.
     #[oai(status = 200)]
     Ok(Json<Envelope<ProbeView>>),
 }

@@ -131,36 +131,42 @@ pub struct SetupDone {
 
 #[derive(ApiResponse)]
 pub enum StateResponse {
+    /// Where the wizard stands.
     #[oai(status = 200)]
     Ok(Json<Envelope<SetupState>>),
 }
 
 #[derive(ApiResponse)]
 pub enum FingerprintResponse {
+    /// The certificate the node presents.
     #[oai(status = 200)]
     Ok(Json<Envelope<CertificateFingerprint>>),
 }
 
 #[derive(ApiResponse)]
 pub enum CheckResponse {
+    /// What the live check found (nothing is saved in Settings; the wizard saves the step).
     #[oai(status = 200)]
     Ok(Json<Envelope<ClusterCheckView>>),
 }
 
 #[derive(ApiResponse)]
 pub enum ReviewResponse {
+    /// The plan is valid: its size and warnings.
     #[oai(status = 200)]
     Ok(Json<Envelope<NetworkReviewView>>),
 }
 
 #[derive(ApiResponse)]
 pub enum ProbeResponse {
+    /// The addresses that answered.
     #[oai(status = 200)]
     Ok(Json<Envelope<ProbeView>>),
 }
 
 #[derive(ApiResponse)]
 pub enum AccessResponse {
+    /// The access step, saved.
     #[oai(status = 200)]
     Ok(Json<Envelope<AccessView>>),
 }
@@ -185,11 +191,12 @@ mod op {
             BadRequest = "`validation_failed` (`field` names it) or `second_factor_required`.",
             Unauthorized = "`setup_token_required` or `setup_token_invalid`: send the setup token from the log in `X-Setup-Token`.",
             NotFound = "`setup_finished`: Nimbus is set up; the wizard is gone.",
+            Forbidden,
             Conflict = "`setup_incomplete`: an earlier step is not done.",
             PayloadTooLarge,
             UnsupportedMediaType,
             TooManyRequests,
-        ] never [Forbidden, Unavailable];
+        ] never [Unavailable];
         pub SetupFinish [
             BadRequest = "`validation_failed` (`field` names it).",
             Unauthorized = "`setup_token_required` or `setup_token_invalid`.",

@@ -172,7 +172,12 @@ impl From<NetworkSettings> for NetworkForm {
             gateway: n.gateway,
             prefix: n.prefix,
             reserved: n.reserved,
-            nameservers: n.nameservers.replace(',', " "),
+            nameservers: n
+                .nameservers
+                .split([',', ' ', '\t'])
+                .filter(|a| !a.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
             search_domain: n.search_domain,
         }
     }

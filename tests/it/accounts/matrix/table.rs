@@ -346,5 +346,39 @@ pub fn table() -> BTreeMap<&'static str, [u16; 13]> {
             "bootstrap_status",
             [401, 403, 403, 200, 403, 403, 401, 200, 200, 403, 401, 403, 403],
         ),
+        // Settings → Cluster: admins; trying a connection or a pool is a write. The address
+        // given to try answers nothing (400 naming `url`); the pool is the demo's own.
+        (
+            "get_cluster_settings",
+            [401, 403, 403, 200, 403, 403, 401, 200, 200, 403, 401, 403, 403],
+        ),
+        (
+            "cluster_proxmox_fingerprint",
+            [401, 403, 403, 400, 403, 403, 401, 400, 403, 403, 401, 403, 403],
+        ),
+        (
+            "cluster_proxmox_check",
+            [401, 403, 403, 400, 403, 403, 401, 400, 403, 403, 401, 403, 403],
+        ),
+        (
+            "cluster_network_review",
+            [401, 403, 403, 200, 403, 403, 401, 200, 403, 403, 401, 403, 403],
+        ),
+        (
+            "cluster_network_probe",
+            [401, 403, 403, 200, 403, 403, 401, 200, 403, 403, 401, 403, 403],
+        ),
+        (
+            "set_cluster_settings",
+            [401, 403, 403, 200, 403, 403, 401, 200, 403, 403, 401, 403, 403],
+        ),
+        // The setup wizard is gone on a configured Nimbus, whoever asks.
+        ("setup_state", [404; 13]),
+        ("setup_proxmox_fingerprint", [404; 13]),
+        ("setup_proxmox", [404; 13]),
+        ("setup_network", [404; 13]),
+        ("setup_network_probe", [404; 13]),
+        ("setup_access", [404; 13]),
+        ("setup_finish", [404; 13]),
     ])
 }

@@ -218,6 +218,17 @@ impl World {
             "set_quota_defaults" | "set_member_quota" => json!({}),
             // One OS whose demo templates are healthy: the run skips them and ends at once.
             "bootstrap_templates" => json!({"os": ["debian-12"]}),
+            "cluster_proxmox_fingerprint" | "setup_proxmox_fingerprint" => json!({"url": "127.0.0.1:1"}),
+            "cluster_proxmox_check" | "setup_proxmox" => {
+                json!({"url": "127.0.0.1:1", "fingerprint": "00", "token_id": "a@pve!b", "token_secret": "c"})
+            }
+            "cluster_network_review" | "cluster_network_probe" | "setup_network" | "setup_network_probe" => {
+                json!({"pool_start": "127.77.0.10", "pool_end": "127.77.0.200", "gateway": "127.77.0.1", "prefix": 24})
+            }
+            "set_cluster_settings" => json!({"network": {"pool_start": "127.77.0.10", "pool_end": "127.77.0.200",
+                "gateway": "127.77.0.1", "prefix": 24, "nameservers": "1.1.1.1 8.8.8.8"}}),
+            "setup_access" => json!({"signup_mode": "open"}),
+            "setup_finish" => json!({"email": "setup@lab.example", "password": PASSWORD}),
             "create_vm" => {
                 json!({"hostname": self.unique("vm"), "tier": "small", "os_template": "debian-12", "generate_key": true})
             }
