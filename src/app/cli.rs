@@ -261,6 +261,10 @@ fn run(mode: Mode, demo: DemoArgs) -> ExitCode {
     }
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<crate::app::wiring::SettingsMissing>().is_some() => {
+            eprintln!("nimbus: {e}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             tracing::error!(error = format!("{e:#}"), "nimbus stopped");
             eprintln!("nimbus: {e:#}");

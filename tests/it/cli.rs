@@ -75,11 +75,26 @@ fn a_reversed_pool_stops_serve_with_one_line() {
 }
 
 #[test]
-fn serve_without_proxmox_settings_lists_what_is_missing() {
-    let (code, err) = failing(&[]);
-    assert_eq!(code, 2);
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("missing PROXMOX_HOST, PROXMOX_TOKEN_ID"), "{err}");
+fn serve_without_cluster_settings_on_a_fresh_data_dir_opens_setup_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = nimbus(dir.path())
+        .arg("serve")
+        .env("PORT", "0")
+        .env("BIND_ADDR", "127.0.0.1")
+        .env("NIMBUS_DATA_DIR", dir.path().join("data"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let rx = super::processes::lines_of(child.stderr.take().unwrap());
+    let seen = super::processes::read_until(&rx, "setup mode", "serve announces setup mode");
+    let announced = seen.last().unwrap();
+    assert!(
+        announced.contains("/setup") && announced.contains("setup_token="),
+        "{announced}"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// Starts `nimbus demo` in `dir` with `envs` and returns the child and the URL from its banner.

@@ -16,7 +16,7 @@ use super::{ConfigError, KEYS};
 
 /// The inputs of one configuration load. Tests build these by hand; `from_process` reads the
 /// real environment.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Sources {
     /// Environment variables (only the known names are read).
     pub env: BTreeMap<String, String>,
@@ -24,6 +24,17 @@ pub struct Sources {
     pub cwd: PathBuf,
     /// The system-wide env file used when `cwd` has no `.env`.
     pub system_env_file: PathBuf,
+}
+
+/// Names the variables, never their values (secrets among them).
+impl fmt::Debug for Sources {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sources")
+            .field("env", &self.env.keys().collect::<Vec<_>>())
+            .field("cwd", &self.cwd)
+            .field("system_env_file", &self.system_env_file)
+            .finish()
+    }
 }
 
 impl Sources {

@@ -91,7 +91,11 @@ pub(super) fn install(host: &Host, source: &Path, health_timeout: Duration) -> a
     if let Some(blocker) = &settings.blocker {
         println!(
             "\nNimbus is installed but not started: {blocker}\n\
-             Edit {ENV_FILE} (sudo editor {ENV_FILE}), then: sudo systemctl start nimbus"
+             Either start it and finish the setup wizard in the browser (a fresh install opens it):\n  \
+             sudo systemctl start nimbus, then open {url}/setup with the one-time setup token from\n  \
+             sudo journalctl -u nimbus | grep 'setup token'\n\
+             or edit {ENV_FILE} (sudo editor {ENV_FILE}), then: sudo systemctl start nimbus",
+            url = settings.url
         );
         return Ok(());
     }

@@ -17,6 +17,12 @@ use crate::app::setup_wizard::SetupWizard;
 use crate::ports::proxmox::connector::ProxmoxConnector;
 use crate::ports::{Clock, ProvisionStore, Store};
 
+/// `serve` without cluster settings on an install that has data: a lost env file is an error
+/// (the text says what is missing), never a new setup.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct SettingsMissing(pub String);
+
 /// The use cases the cluster settings and the wizard are built over.
 pub(super) struct Parts {
     pub connector: Arc<dyn ProxmoxConnector>,
@@ -62,7 +68,7 @@ pub(super) async fn cluster_and_setup(
                 .await
                 .map_or(1, |all| all.len());
             if p.setup_token.is_none() || provisions > 0 {
-                anyhow::bail!("{missing}");
+                return Err(SettingsMissing(missing.clone()).into());
             }
             true
         }

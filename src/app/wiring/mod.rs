@@ -47,6 +47,7 @@ mod demo;
 mod proxmox;
 mod vms;
 
+pub use cluster::SettingsMissing;
 pub use demo::DemoCluster;
 use demo::start_demo_cluster;
 pub use proxmox::proxmox_fingerprint;
