@@ -285,3 +285,61 @@ pub fn refuse_other_cluster(machines: usize, known: Option<&Identity>, next: &Co
         words(known)
     )))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ports::proxmox::connector::{Endpoint, EndpointTrust};
+
+    fn connected(name: Option<&str>, nodes: &[&str]) -> Connected {
+        Connected {
+            endpoint: Endpoint {
+                url: url::Url::parse("https://pve9.lan:8006/").unwrap(),
+                trust: EndpointTrust::AcceptAny,
+            },
+            token: ApiToken {
+                id: "a@pve!b".into(),
+                secret: "c".into(),
+            },
+            check: ClusterCheck {
+                version: "8.4.1".into(),
+                cluster_name: name.map(str::to_owned),
+                nodes: nodes
+                    .iter()
+                    .map(|n| CheckedNode {
+                        name: (*n).into(),
+                        online: true,
+                        ip: None,
+                    })
+                    .collect(),
+                storages: Vec::new(),
+                token_id: "a@pve!b".into(),
+                created_token: false,
+                missing: Vec::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn another_cluster_is_refused_only_while_machines_exist() {
+        let known: Identity = (Some("lab".into()), vec!["pve1".into(), "pve2".into()]);
+        let other = connected(Some("home"), &["pve1"]);
+        let Err(ClusterError::OtherCluster(words)) = refuse_other_cluster(2, Some(&known), &other) else {
+            panic!("refused while two machines exist");
+        };
+        assert!(
+            words.contains("home (nodes pve1)") && words.contains("lab (nodes pve1, pve2)"),
+            "{words}"
+        );
+        assert!(words.contains("2 machines"), "{words}");
+        assert!(
+            refuse_other_cluster(0, Some(&known), &other).is_ok(),
+            "no machines: any cluster"
+        );
+        let same = connected(Some("lab"), &["pve2", "pve1"]);
+        assert!(
+            refuse_other_cluster(2, Some(&known), &same).is_ok(),
+            "another address of the same cluster"
+        );
+    }
+}

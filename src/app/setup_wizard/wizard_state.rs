@@ -56,3 +56,68 @@ impl WizardState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::cluster_settings::MissingPrivilege;
+
+    fn proxmox(missing: usize) -> SavedProxmox {
+        SavedProxmox {
+            url: "https://pve1.lan:8006/".into(),
+            fingerprint: "AB".into(),
+            token_id: "a@pve!b".into(),
+            token_secret: "c".into(),
+            check: ClusterCheck {
+                version: "8.4.1".into(),
+                cluster_name: None,
+                nodes: Vec::new(),
+                storages: Vec::new(),
+                token_id: "a@pve!b".into(),
+                created_token: false,
+                missing: (0..missing)
+                    .map(|_| MissingPrivilege {
+                        privilege: "VM.Clone on /vms".into(),
+                        feature: "provisioning".into(),
+                        reason: String::new(),
+                        pveum: String::new(),
+                        ui: String::new(),
+                    })
+                    .collect(),
+            },
+        }
+    }
+
+    #[test]
+    fn the_wizard_resumes_at_the_first_step_not_done() {
+        let mut state = WizardState::default();
+        assert_eq!(state.step(), Step::Proxmox);
+        state.proxmox = Some(proxmox(1));
+        assert_eq!(state.step(), Step::Proxmox, "a token lacking a privilege is not done");
+        state.proxmox = Some(proxmox(0));
+        assert_eq!(state.step(), Step::Network);
+        state.network = Some(NetworkForm::default());
+        assert_eq!(state.step(), Step::Access);
+        state.access = Some(AccessChoice {
+            signup_mode: "open".into(),
+            github: None,
+            google: None,
+        });
+        assert_eq!(state.step(), Step::Admin);
+        state.proxmox = Some(proxmox(2));
+        assert_eq!(
+            state.step(),
+            Step::Proxmox,
+            "a check again that finds a gap reopens the step"
+        );
+    }
+
+    #[test]
+    fn the_saved_state_never_prints_the_token_secret() {
+        let state = WizardState {
+            proxmox: Some(proxmox(0)),
+            ..WizardState::default()
+        };
+        assert!(!format!("{state:?}").contains("token_secret: \"c\""));
+    }
+}
