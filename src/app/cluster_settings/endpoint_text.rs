@@ -84,7 +84,8 @@ mod tests {
         ] {
             assert_eq!(parse_url(text).unwrap().as_str(), "https://pve1.lan:8006/", "{text}");
         }
-        assert_eq!(parse_url("10.0.0.2:443").unwrap().as_str(), "https://10.0.0.2:443/");
+        let standard = parse_url("10.0.0.2:443").unwrap();
+        assert_eq!(standard.port_or_known_default(), Some(443), "an explicit 443 is kept");
     }
 
     #[test]
