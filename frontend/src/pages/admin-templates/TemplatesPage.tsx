@@ -12,9 +12,9 @@ import { FailureAlert } from '../../ui/FailureAlert'
 import { LoadStatus } from '../../ui/LoadStatus'
 import { PageHeader, Panel } from '../../ui/Panel'
 import { ghostButton, primaryButton } from '../../ui/styles'
-import { anythingMissing, POLL_MS } from './cells'
-import { TemplateGrid } from './TemplateGrid'
-import { usePoll } from './usePoll'
+import { anythingMissing, POLL_MS } from '../../templates/cells'
+import { TemplateGrid } from '../../templates/TemplateGrid'
+import { usePoll } from '../../templates/usePoll'
 
 /** What a confirmation is about: one node and OS, or every template. */
 type Pending = { kind: 'one'; cell: TemplateCell; label: string } | { kind: 'all' }

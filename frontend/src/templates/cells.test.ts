@@ -1,6 +1,6 @@
 import { renderHook } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { BootstrapStatus, TemplateCell } from '../../api/types'
+import type { BootstrapStatus, TemplateCell } from '../api/types'
 import { ageWords, anythingMissing, canRebuild, detailWords, stateTone, stateWords } from './cells'
 import { usePoll } from './usePoll'
 

@@ -1,6 +1,6 @@
 // What a node × OS cell of Admin → Templates says: its state in words, its tone, how old its
 // template is, and when the page should ask again.
-import type { BootstrapStatus, TemplateCell, TemplateCellState } from '../../api/types'
+import type { BootstrapStatus, TemplateCell, TemplateCellState } from '../api/types'
 
 /** How often the page asks for the status while a bootstrap runs. */
 export const POLL_MS = 2_000

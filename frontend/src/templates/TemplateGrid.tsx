@@ -1,16 +1,17 @@
-// The nodes × OSes grid of Admin → Templates: one row per node, one column per OS; each cell says
-// whether the template is there, being baked (phase words and a bar) or failed (the reason), with
-// its VMID, bake version, age, the last run, an amber "Rebuild" nudge when it should be rebuilt,
-// and a Rebuild button for that node and OS.
-import type { BootstrapStatus, TemplateCell } from '../../api/types'
-import { Meter } from '../../ui/Meter'
-import { badge, chipButton } from '../../ui/styles'
-import { Time } from '../../ui/Time'
+// The nodes × OSes grid of Admin → Templates and of the setup wizard's last step: one row per
+// node, one column per OS; each cell says whether the template is there, being baked (phase words
+// and a bar) or failed (the reason), with its VMID, bake version, age, the last run, an amber
+// "Rebuild" nudge when it should be rebuilt, and (on Admin → Templates) a Rebuild button.
+import type { BootstrapStatus, TemplateCell } from '../api/types'
+import { Meter } from '../ui/Meter'
+import { badge, chipButton } from '../ui/styles'
+import { Time } from '../ui/Time'
 import { ageWords, canRebuild, cellAt, detailWords, stateTone, stateWords } from './cells'
 
 interface GridProps {
   status: BootstrapStatus
-  onRebuild: (cell: TemplateCell) => void
+  /** Offers a Rebuild button per cell; without it the grid only shows progress (the setup wizard). */
+  onRebuild?: ((cell: TemplateCell) => void) | undefined
 }
 
 function Cell({ status, cell, label, onRebuild }: { status: BootstrapStatus; cell: TemplateCell; label: string; onRebuild: GridProps['onRebuild'] }) {
@@ -50,7 +51,7 @@ function Cell({ status, cell, label, onRebuild }: { status: BootstrapStatus; cel
           Last run <Time iso={cell.last_run_at} />
         </p>
       )}
-      {canRebuild(status, cell) && (
+      {onRebuild && canRebuild(status, cell) && (
         <button type="button" className={chipButton} aria-label={`Rebuild ${label}`} onClick={() => { onRebuild(cell) }}>
           Rebuild
         </button>
