@@ -1,5 +1,5 @@
-// The client route table, shared by the browser router (main.tsx) and tests. The admin pages
-// are loaded on first use, so members never download them.
+// The client route table, shared by the browser router (main.tsx) and tests. The admin pages and
+// the setup wizard are loaded on first use, so members never download them.
 import { type ComponentType, lazy, Suspense } from 'react'
 import { Navigate, type RouteObject } from 'react-router'
 import { AuthRoot } from './auth/AuthProvider'
@@ -7,6 +7,7 @@ import { RequireAdmin, RequireAuth } from './auth/guards'
 import { AdminLayout } from './layout/AdminLayout'
 import { AppShell } from './layout/AppShell'
 import { SettingsLayout } from './layout/SettingsLayout'
+import { SetupLayout } from './layout/SetupLayout'
 import { SignedOutLayout } from './layout/SignedOutLayout'
 import { AccountPage } from './pages/account/AccountPage'
 import { AuthCallbackPage } from './pages/auth-callback/AuthCallbackPage'
@@ -22,7 +23,7 @@ import { SignUpPage } from './pages/signup/SignUpPage'
 import { VerifyPage } from './pages/verify/VerifyPage'
 import { Loading } from './ui/Panel'
 
-/** An admin page, fetched the first time it is opened. */
+/** An admin page (or the setup wizard), fetched the first time it is opened. */
 function adminPage(load: () => Promise<ComponentType>) {
   const Page = lazy(async () => ({ default: await load() }))
   return (
@@ -36,6 +37,12 @@ export const routes: RouteObject[] = [
   {
     element: <AuthRoot />,
     children: [
+      {
+        // The first-run wizard: only in setup mode (elsewhere it sends people on).
+        path: 'setup',
+        element: <SetupLayout />,
+        children: [{ index: true, element: adminPage(() => import('./pages/setup/SetupPage').then((m) => m.SetupPage)) }],
+      },
       {
         element: <SignedOutLayout />,
         children: [

@@ -52,6 +52,19 @@ export function onAccessCodeRequired(listener: () => void): () => void {
   }
 }
 
+/** Nimbus is in setup mode: every route but the wizard's answers 503 with this code. */
+const SETUP_REQUIRED = 'setup_required'
+
+const setupRequiredListeners = new Set<() => void>()
+
+/** Calls `listener` whenever any API call says Nimbus is not set up yet (the SPA goes to /setup). */
+export function onSetupRequired(listener: () => void): () => void {
+  setupRequiredListeners.add(listener)
+  return () => {
+    setupRequiredListeners.delete(listener)
+  }
+}
+
 async function errorCode(response: Response): Promise<string | undefined> {
   try {
     const body: unknown = await response.clone().json()
@@ -73,9 +86,11 @@ api.use({
     return request
   },
   async onResponse({ response }) {
-    if (response.status !== 401 && response.status !== 403) return undefined
+    if (response.status !== 401 && response.status !== 403 && response.status !== 503) return undefined
     const code = await errorCode(response)
-    if (code && SESSION_ENDED_CODES.has(code)) {
+    if (code === SETUP_REQUIRED && response.status === 503) {
+      for (const listener of setupRequiredListeners) listener()
+    } else if (code && SESSION_ENDED_CODES.has(code)) {
       for (const listener of sessionEndedListeners) listener(code)
     } else if (code === ACCESS_CODE_REQUIRED && response.status === 403) {
       for (const listener of accessCodeListeners) listener()

@@ -2,11 +2,13 @@
 // never answers 401, so an anonymous visit leaves no error in the console) and again
 // after sign-in or sign-up; forgets the user when any call says the session is gone, and
 // notes when a call says the access code must be entered first (the guards send them to /verify).
+// While Nimbus is in setup mode every call but the wizard's answers `setup_required` (the first
+// status check included), and every screen gives way to /setup.
 import { createContext, type ReactNode, use, useCallback, useEffect, useMemo, useState } from 'react'
-import { Outlet } from 'react-router'
+import { Navigate, Outlet, useLocation } from 'react-router'
 import { loadAuthStatus, signOut as signOutOnServer } from '../api/auth'
 import type { Outcome } from '../api/call'
-import { onAccessCodeRequired, onSessionEnded } from '../api/client'
+import { onAccessCodeRequired, onSessionEnded, onSetupRequired } from '../api/client'
 import type { ApiFailure } from '../api/failure'
 import type { AuthStatus, Me } from '../api/types'
 
@@ -23,6 +25,8 @@ export interface AuthState {
   signupsOpen: boolean
   /** Who may sign up: with `access_code` the sign-up form takes the code. */
   signupMode: AuthStatus['signup_mode']
+  /** Nimbus has no cluster settings and no admin yet: only the setup wizard works. */
+  setupRequired: boolean
   /** Why the last status check failed (Nimbus unreachable), if it did. */
   failure: ApiFailure | null
   /** Said on the sign-in page after the session ended under the user's feet. */
@@ -52,6 +56,7 @@ const initialState: AuthState = {
   accessCodeRequired: false,
   signupsOpen: true,
   signupMode: 'open',
+  setupRequired: false,
   failure: null,
   notice: null,
   signedOutOnPurpose: false,
@@ -64,6 +69,9 @@ function noticeFor(code: string): string {
 }
 
 function withStatus(current: AuthState, outcome: Outcome<AuthStatus>): AuthState {
+  if (!outcome.ok && outcome.failure.code === 'setup_required') {
+    return { ...current, status: 'ready', user: null, setupRequired: true, failure: null }
+  }
   if (!outcome.ok) return { ...current, status: 'ready', failure: outcome.failure }
   const { user, has_admin, setup_token_required, access_code_required, signups_open, signup_mode } = outcome.data
   return {
@@ -74,6 +82,7 @@ function withStatus(current: AuthState, outcome: Outcome<AuthStatus>): AuthState
     accessCodeRequired: user !== undefined && access_code_required,
     signupsOpen: signups_open,
     signupMode: signup_mode,
+    setupRequired: false,
     failure: null,
     notice: user ? null : current.notice,
     signedOutOnPurpose: user ? false : current.signedOutOnPurpose,
@@ -122,6 +131,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [],
   )
 
+  useEffect(
+    () =>
+      onSetupRequired(() => {
+        setState((current) => (current.setupRequired ? current : { ...current, user: null, setupRequired: true }))
+      }),
+    [],
+  )
+
   const signOut = useCallback(async () => {
     const outcome = await signOutOnServer()
     if (!outcome.ok) return outcome.failure
@@ -154,9 +171,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 export function AuthRoot() {
   return (
     <AuthProvider>
-      <Outlet />
+      <SetupGate />
     </AuthProvider>
   )
+}
+
+/** In setup mode every path but /setup goes to the wizard. */
+function SetupGate() {
+  const { setupRequired } = useAuth()
+  const { pathname } = useLocation()
+  if (setupRequired && pathname !== '/setup' && !pathname.startsWith('/setup/')) return <Navigate to="/setup" replace />
+  return <Outlet />
 }
 
 export function useAuth(): Auth {
