@@ -87,6 +87,7 @@ export const routes: RouteObject[] = [
                           { index: true, element: <Navigate to="/admin/settings/auth" replace /> },
                           { path: 'auth', element: adminPage(() => import('./pages/admin-settings/AuthSettingsPage').then((m) => m.AuthSettingsPage)) },
                           { path: 'quotas', element: adminPage(() => import('./pages/admin-settings/QuotasPage').then((m) => m.QuotasPage)) },
+                          { path: 'cluster', element: adminPage(() => import('./pages/admin-settings/ClusterSettingsPage').then((m) => m.ClusterSettingsPage)) },
                         ],
                       },
                     ],
