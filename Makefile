@@ -111,6 +111,7 @@ test-browser: frontend browser-deps chromium
 	$(CARGO) build --locked --bin nimbus
 	NIMBUS_BIN=$(DEBUG_BIN) node tests/browser/run.mjs
 	NIMBUS_BIN=$(DEBUG_BIN) node tests/browser/templates.mjs
+	NIMBUS_BIN=$(DEBUG_BIN) node tests/browser/setup.mjs
 
 # The shell scripts: shellcheck-clean, every --help answers (from another directory), and the
 # build dependencies are present.

@@ -1,0 +1,482 @@
+// Browser tests of the first-run setup wizard and Admin → Settings → Cluster: spawns
+// `$NIMBUS_BIN sim-proxmox --empty` (with a root password), a loopback stand-in for the cloud-image
+// mirrors, and fresh `nimbus serve` processes pointed at nothing (setup mode), each with its own
+// data dir and working directory (where the wizard writes `.env`). Two serves cover four scenarios:
+//   A: 1. the wizard end to end (token, fingerprint, token made with the root password, network,
+//         access, admin, templates bootstrap) and a first provision that reaches running;
+//      4. Settings → Cluster: a pool edit applies and is still there after a reload.
+//   B: 2. a pasted token lacking a privilege: the missing privilege is named precisely;
+//      3. interrupted after the network step (SIGKILL, serve restarted on the same data dir): a
+//         reload resumes at Access with the earlier steps prefilled.
+// Prints `ok - name` / `FAIL - name: error` per scenario and exits non-zero on a failure.
+//
+//   NIMBUS_BIN=target/debug/nimbus node tests/browser/setup.mjs
+//
+// Env: NIMBUS_BIN (required), CHROMIUM_BIN (default /usr/bin/chromium).
+// Every wait is for a condition, bounded; nothing leaves 127.0.0.0/8.
+import { spawn } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium } from 'playwright-core'
+
+const CHROMIUM_BIN = process.env.CHROMIUM_BIN || '/usr/bin/chromium'
+const STARTUP_MS = 30_000
+const WAIT_MS = 20_000
+/** The whole bootstrap on the simulated cluster (every OS on both nodes). */
+const BAKE_MS = 300_000
+const RUN_MS = 120_000
+const POLL_MS = 200
+const ROOT_PASSWORD = 'correct-horse-battery'
+const ADMIN = { email: 'ada@example.com', password: 'analytical-engine-1843' }
+/** The VM pool on loopback: the simulated LAN answers for it, nothing else is asked. */
+const POOL = { start: '127.77.0.10', end: '127.77.0.40', gateway: '127.77.0.1', prefix: '24', dns: '127.77.0.1' }
+/** The cloud images the stand-in mirror serves, under their upstream file names. */
+const IMAGES = [
+  { os: 'ubuntu-24.04', file: 'ubuntu-24.04-server-cloudimg-amd64.img', sums: 'SHA256SUMS' },
+  { os: 'ubuntu-22.04', file: 'ubuntu-22.04-server-cloudimg-amd64.img', sums: 'SHA256SUMS' },
+  { os: 'debian-12', file: 'debian-12-genericcloud-amd64.qcow2', sums: 'SHA512SUMS' },
+  { os: 'debian-11', file: 'debian-11-genericcloud-amd64.qcow2', sums: 'SHA512SUMS' },
+]
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message)
+}
+
+function delay(ms) {
+  return new Promise((done) => setTimeout(done, ms))
+}
+
+/** Polls `read()` until `ok(value)` (bounded); the error names the last value seen. */
+async function until(what, read, ok, timeoutMs = WAIT_MS) {
+  const deadline = Date.now() + timeoutMs
+  let last
+  for (;;) {
+    try {
+      last = await read()
+      if (ok(last)) return last
+    } catch (error) {
+      if (error.fatal) throw error
+      last = `<${error.message.split('\n')[0]}>`
+    }
+    if (Date.now() >= deadline) throw new Error(`${what}: last saw ${JSON.stringify(last)}`)
+    await delay(POLL_MS)
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Processes
+// ---------------------------------------------------------------------------
+
+/** Spawns `nimbus <args>` with `env`, keeping the tail of its output. */
+function spawnNimbus(bin, args, env, cwd) {
+  const child = spawn(bin, args, { cwd, env: { ...process.env, LOG_FORMAT: 'text', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const proc = { child, out: '', err: '', args }
+  child.stdout.setEncoding('utf8').on('data', (chunk) => (proc.out = (proc.out + chunk).slice(-50_000)))
+  child.stderr.setEncoding('utf8').on('data', (chunk) => (proc.err = (proc.err + chunk).slice(-50_000)))
+  proc.exited = new Promise((done) => child.once('exit', (code, signal) => done({ code, signal })))
+  return proc
+}
+
+async function stop(proc, signal = 'SIGTERM') {
+  if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return
+  proc.child.kill(signal)
+  const timedOut = await Promise.race([proc.exited.then(() => false), delay(10_000).then(() => true)])
+  if (timedOut) {
+    proc.child.kill('SIGKILL')
+    await proc.exited
+  }
+}
+
+function alive(proc, what) {
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
+    const error = new Error(`${what} exited (${proc.child.exitCode ?? proc.child.signalCode}): ${proc.err.slice(-2000)}`)
+    error.fatal = true
+    throw error
+  }
+}
+
+/** `nimbus sim-proxmox --empty` on a free loopback port, and what its banner announces. */
+async function startSim(bin, dir) {
+  const sim = spawnNimbus(
+    bin,
+    ['sim-proxmox', '--listen', '127.0.0.1:0', '--empty', '--nodes', '2', '--profile', 'instant', '--root-password', ROOT_PASSWORD],
+    {},
+    dir,
+  )
+  await until('sim-proxmox prints its banner', async () => (alive(sim, 'sim-proxmox'), sim.out), (out) => /^lan: /m.test(out), STARTUP_MS)
+  const value = (prefix) => new RegExp(`^${prefix}: (\\S+)`, 'm').exec(sim.out)?.[1]
+  Object.assign(sim, { url: value('listening'), token: value('token'), fingerprint: value('fingerprint'), lan: value('lan') })
+  assert(sim.url && sim.token && sim.fingerprint && sim.lan, `sim-proxmox's banner lacks a value: ${sim.out}`)
+  return sim
+}
+
+/** The stand-in cloud-image mirror: `/<os>/<image>` and `/<os>/SHA…SUMS` on a loopback port. */
+async function startMirror() {
+  const files = new Map()
+  for (const { os, file, sums } of IMAGES) {
+    const image = randomBytes(4096)
+    const digest = createHash(sums === 'SHA256SUMS' ? 'sha256' : 'sha512').update(image).digest('hex')
+    files.set(`/${os}/${file}`, image)
+    files.set(`/${os}/${sums}`, Buffer.from(sums === 'SHA256SUMS' ? `${digest} *${file}\n` : `${digest}  ${file}\n`))
+  }
+  const server = createServer((request, response) => {
+    const body = files.get(new URL(request.url, 'http://127.0.0.1').pathname)
+    response.writeHead(body ? 200 : 404, { 'Content-Type': 'application/octet-stream' })
+    response.end(body ?? 'not found')
+  })
+  await new Promise((done) => server.listen(0, '127.0.0.1', done))
+  return { server, url: `http://127.0.0.1:${server.address().port}` }
+}
+
+/** A `nimbus serve` with no cluster settings (setup mode) on `dataDir`; its URL and setup token. */
+async function startServe(bin, home, sim, mirror) {
+  const serve = spawnNimbus(
+    bin,
+    ['serve'],
+    {
+      PORT: '0',
+      BIND_ADDR: '127.0.0.1',
+      NIMBUS_DATA_DIR: join(home, 'data'),
+      NIMBUS_SIMULATED_LAN: sim.lan,
+      NIMBUS_IMAGE_MIRROR: mirror.url,
+      RATE_LIMIT_SIGNIN_PER_IP: 'off',
+    },
+    home,
+  )
+  const log = () => serve.out + serve.err
+  await until('serve logs its URL and the setup token', async () => (alive(serve, 'nimbus serve'), log()), (text) => /\burl=\S+/.test(text) && /setup_token=/.test(text), STARTUP_MS)
+  serve.base = /\burl="?(http:\/\/127\.0\.0\.1:\d+)/.exec(log())?.[1]
+  serve.setupToken = [...log().matchAll(/setup_token="?([^\s"]+)/g)].at(-1)?.[1]
+  assert(serve.base && serve.setupToken, `serve's log lacks its URL or setup token: ${log().slice(-2000)}`)
+  await until('health answers', async () => (await fetch(`${serve.base}/api/health`)).status, (s) => s === 200, STARTUP_MS)
+  return serve
+}
+
+// ---------------------------------------------------------------------------
+// The Proxmox simulator's own API (as an admin would use Proxmox's UI)
+// ---------------------------------------------------------------------------
+
+/** Calls the simulator as root@pam's token. TLS is the simulator's self-signed certificate. */
+async function pve(sim, method, path, form) {
+  const { request } = await import('node:https')
+  const body = form ? new URLSearchParams(form).toString() : undefined
+  return new Promise((done, fail) => {
+    const req = request(
+      `${sim.url}/api2/json${path}`,
+      {
+        method,
+        rejectUnauthorized: false,
+        headers: {
+          Authorization: `PVEAPIToken=${sim.token}`,
+          ...(body ? { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) } : {}),
+        },
+      },
+      (response) => {
+        let text = ''
+        response.setEncoding('utf8').on('data', (chunk) => (text += chunk))
+        response.on('end', () => {
+          if (response.statusCode >= 300) fail(new Error(`${method} ${path} answered ${response.statusCode}: ${text}`))
+          else done(text ? JSON.parse(text).data : null)
+        })
+      },
+    )
+    req.on('error', fail)
+    if (body) req.write(body)
+    req.end()
+  })
+}
+
+// ---------------------------------------------------------------------------
+// The wizard's steps, as an admin goes through them
+// ---------------------------------------------------------------------------
+
+function currentStep(page) {
+  return page.getByRole('navigation', { name: 'Setup steps' }).locator('[aria-current="step"]').textContent({ timeout: POLL_MS * 5 })
+}
+
+async function enterSetupToken(page, token) {
+  await page.getByLabel('Setup token', { exact: true }).fill(token)
+  await page.getByRole('button', { name: 'Continue', exact: true }).click()
+}
+
+/** Reads and pins the simulator's certificate (checking it is the one the simulator announced). */
+async function pinCertificate(page, sim) {
+  const form = page.getByRole('form', { name: 'Proxmox' })
+  await form.getByLabel('Proxmox address').fill(sim.url)
+  await form.getByRole('button', { name: 'Read the certificate' }).click()
+  const shown = (await form.locator('[data-field="fingerprint"]').textContent()).trim()
+  assert(shown.toUpperCase() === sim.fingerprint.toUpperCase(), `the page shows fingerprint ${shown}; the simulator announced ${sim.fingerprint}`)
+  await form.getByRole('checkbox', { name: 'It matches what Proxmox shows' }).check()
+  return form
+}
+
+async function pasteToken(form, tokenId, secret) {
+  await form.getByRole('tab', { name: 'Paste an API token' }).click()
+  await form.getByLabel('Token ID').fill(tokenId)
+  await form.getByLabel('Token secret').fill(secret)
+  await form.getByRole('button', { name: /^(Connect and check|Check again)$/ }).click()
+}
+
+async function fillNetwork(page) {
+  const form = page.getByRole('form', { name: 'Network' })
+  await form.getByLabel('Pool start').fill(POOL.start)
+  await form.getByLabel('Pool end').fill(POOL.end)
+  await form.getByLabel('Gateway').fill(POOL.gateway)
+  await form.getByLabel('Prefix length').fill(POOL.prefix)
+  await form.getByLabel('DNS servers').fill(POOL.dns)
+  return form
+}
+
+/** Saves the network step, passing its warnings if it shows any. */
+async function saveNetwork(page, form) {
+  await form.getByRole('button', { name: 'Save and continue' }).click()
+  await until(
+    'the network is saved',
+    async () => (await page.getByRole('form', { name: 'Access' }).isVisible()) || (await form.getByRole('button', { name: 'Next: access' }).isVisible()),
+    Boolean,
+  )
+  const next = form.getByRole('button', { name: 'Next: access' })
+  if (await next.isVisible()) await next.click()
+  await page.getByRole('form', { name: 'Access' }).waitFor()
+}
+
+// ---------------------------------------------------------------------------
+// Scenarios
+// ---------------------------------------------------------------------------
+
+async function wizardEndToEnd(page, serve, sim) {
+  await page.goto(`${serve.base}/`)
+  await until('the portal sends a fresh Nimbus to /setup', async () => new URL(page.url()).pathname, (p) => p === '/setup')
+  await enterSetupToken(page, serve.setupToken)
+
+  // Proxmox: the certificate, then a token made with the root password, checked live.
+  const proxmox = await pinCertificate(page, sim)
+  await proxmox.getByRole('tab', { name: 'Create one with the root password' }).click()
+  await proxmox.getByLabel('Root password').fill(ROOT_PASSWORD)
+  await proxmox.getByRole('button', { name: 'Connect and check' }).click()
+  const check = proxmox.getByRole('region', { name: 'Connection check' })
+  await check.getByText('Every privilege Nimbus needs is granted.').waitFor()
+  const checkText = await check.textContent()
+  assert(/pve1 · online/.test(checkText) && /made by Nimbus/.test(checkText), `the check shows the nodes and the made token: ${checkText}`)
+  await proxmox.getByRole('button', { name: 'Next: network' }).click()
+
+  // Network: a loopback pool, the LAN probed, saved.
+  const network = await fillNetwork(page)
+  await network.getByRole('button', { name: 'Check the LAN' }).click()
+  await network.getByRole('status', { name: 'LAN check' }).waitFor()
+  await saveNetwork(page, network)
+
+  // Access and the admin.
+  const access = page.getByRole('form', { name: 'Access' })
+  await access.getByRole('radio', { name: /Anyone who can reach Nimbus/ }).check()
+  await access.getByRole('button', { name: 'Save and continue' }).click()
+  const admin = page.getByRole('form', { name: 'Admin account' })
+  await admin.getByLabel('Email').fill(ADMIN.email)
+  await admin.getByLabel('Password', { exact: true }).fill(ADMIN.password)
+  await admin.getByLabel('Confirm password').fill(ADMIN.password)
+  await admin.getByRole('button', { name: 'Create the admin and finish' }).click()
+
+  // Templates: the bootstrap runs to the end with its progress on the page.
+  await until('the templates step opens', () => currentStep(page), (t) => /Templates/.test(t))
+  const status = await (await page.request.get(`${serve.base}/api/auth/status`)).json()
+  assert(status.data.user?.email === ADMIN.email, `finishing signs the admin in: ${JSON.stringify(status.data)}`)
+  await page.getByRole('table', { name: 'Templates' }).waitFor()
+  await page.getByRole('button', { name: 'Set up templates' }).click()
+  await until(
+    'every template is baked',
+    async () => {
+      const cells = await page.locator('[data-cell]').allTextContents()
+      const failed = cells.find((t) => t.includes('Failed'))
+      if (failed) throw Object.assign(new Error(`a bake failed: ${failed}`), { fatal: true })
+      return cells
+    },
+    (cells) => cells.length > 0 && cells.every((t) => t.includes('Present')) && cells.every((t) => /VMID \d+/.test(t)),
+    BAKE_MS,
+  )
+  await page.getByRole('link', { name: 'Go to the portal' }).click()
+  await until('the portal opens', async () => new URL(page.url()).pathname, (p) => p === '/')
+
+  // A first provision reaches running.
+  const hostname = `first-${Math.random().toString(36).slice(2, 8)}`
+  await page.goto(`${serve.base}/provision`)
+  const form = page.getByRole('form', { name: 'New machine' })
+  await form.getByLabel('Hostname').fill(hostname)
+  const debian = form.getByRole('radio', { name: 'Debian 12 (bookworm)', exact: true })
+  await until('Debian 12 can be chosen', () => debian.isDisabled(), (d) => d === false)
+  await form.locator('label', { has: debian }).click()
+  await form.getByRole('radio', { name: 'Generate a new Ed25519 key', exact: true }).check()
+  await form.getByRole('button', { name: 'Provision machine', exact: true }).click()
+  await until(
+    'the first machine runs',
+    async () => {
+      const open = page.getByRole('link', { name: `Open ${hostname}`, exact: true })
+      if (new URL(page.url()).pathname.endsWith('/progress') && (await open.isVisible())) await open.click()
+      return (await page.locator('[data-status]').first().textContent({ timeout: POLL_MS * 5 }))?.trim()
+    },
+    (s) => s === 'running',
+    RUN_MS,
+  )
+}
+
+async function poolEditApplies(page, serve) {
+  await page.goto(`${serve.base}/admin/settings/cluster`)
+  const form = page.getByRole('form', { name: 'Cluster settings' })
+  const end = form.getByLabel('Pool end')
+  await until('the settings load', () => end.inputValue(), (v) => v === POOL.end)
+  await end.fill('127.77.0.50')
+  await form.getByRole('button', { name: 'Save and apply' }).click()
+  await page.getByRole('status', { name: 'Saved' }).waitFor()
+  await page.reload()
+  await until('the new pool end is kept', () => page.getByRole('form', { name: 'Cluster settings' }).getByLabel('Pool end').inputValue(), (v) => v === '127.77.0.50')
+  const pool = await (await page.request.get(`${serve.base}/api/ips`)).json()
+  assert(pool.data.some((a) => a.ip === '127.77.0.50'), `the pool reaches 127.77.0.50 at once: ${JSON.stringify(pool.data.map((a) => a.ip))}`)
+}
+
+/** A privilege-separated token whose role has every privilege Nimbus needs but VM.Console. */
+async function tokenWithoutConsole(sim) {
+  const roles = await pve(sim, 'GET', '/access/roles')
+  const nimbus = roles.find((r) => r.roleid === 'NimbusProvisioner')
+  assert(nimbus, `the wizard made the NimbusProvisioner role on the simulator: ${JSON.stringify(roles.map((r) => r.roleid))}`)
+  const privs = String(nimbus.privs).split(/[,\s]+/).filter((p) => p && p !== 'VM.Console')
+  await pve(sim, 'POST', '/access/roles', { roleid: 'NoConsole', privs: privs.join(',') })
+  await pve(sim, 'POST', '/access/users', { userid: 'lacking@pve' })
+  const made = await pve(sim, 'POST', '/access/users/lacking@pve/token/t1', { privsep: '1' })
+  await pve(sim, 'PUT', '/access/acl', { path: '/', roles: 'NoConsole', tokens: 'lacking@pve!t1' })
+  return { id: 'lacking@pve!t1', secret: made.value }
+}
+
+async function lackingPrivilegeNamed(page, serve, sim) {
+  const token = await tokenWithoutConsole(sim)
+  await page.goto(`${serve.base}/setup`)
+  await enterSetupToken(page, serve.setupToken)
+  const form = await pinCertificate(page, sim)
+  await pasteToken(form, token.id, token.secret)
+  const missing = form.getByRole('list', { name: 'Missing privileges' })
+  await missing.waitFor()
+  const items = await missing.locator('[data-privilege]').evaluateAll((els) => els.map((el) => el.getAttribute('data-privilege')))
+  assert(items.length === 1 && /^VM\.Console\b/.test(items[0]), `only VM.Console is named missing: ${JSON.stringify(items)}`)
+  const text = await missing.textContent()
+  assert(/pveum/.test(text), `the page gives the pveum command: ${text}`)
+  assert(await form.getByRole('button', { name: 'Next: network' }).isDisabled(), 'Next stays off while a privilege is missing')
+}
+
+async function resumesAfterRestart(page, before, sim, restart) {
+  // Proxmox with the simulator's root token (everything granted), then the network step saved.
+  const form = page.getByRole('form', { name: 'Proxmox' })
+  const [tokenId, secret] = sim.token.split('=')
+  await pasteToken(form, tokenId, secret)
+  await form.getByText('Every privilege Nimbus needs is granted.').waitFor()
+  await form.getByRole('button', { name: 'Next: network' }).click()
+  await saveNetwork(page, await fillNetwork(page))
+
+  // Killed mid-wizard and started again on the same data dir.
+  const after = await restart()
+  await page.goto(`${after.base}/setup`)
+  const tokenField = page.getByLabel('Setup token', { exact: true })
+  await until('the wizard or its door shows', async () => (await tokenField.isVisible()) || (await page.getByRole('form', { name: 'Access' }).isVisible()), Boolean)
+  if (await tokenField.isVisible()) await enterSetupToken(page, after.setupToken)
+  await page.getByRole('form', { name: 'Access' }).waitFor()
+  assert(/Access/.test(await currentStep(page)), 'the wizard resumes at Access')
+  await page.getByRole('navigation', { name: 'Setup steps' }).getByRole('button', { name: /Network/ }).click()
+  const network = page.getByRole('form', { name: 'Network' })
+  assert((await network.getByLabel('Pool start').inputValue()) === POOL.start, 'the pool start is prefilled')
+  assert((await network.getByLabel('Gateway').inputValue()) === POOL.gateway, 'the gateway is prefilled')
+  await page.getByRole('navigation', { name: 'Setup steps' }).getByRole('button', { name: /Proxmox/ }).click()
+  const proxmox = page.getByRole('form', { name: 'Proxmox' })
+  assert((await proxmox.getByLabel('Proxmox address').inputValue()) === sim.url, 'the Proxmox address is prefilled')
+  assert((await proxmox.getByLabel('Token ID').inputValue()) === tokenId, 'the token ID is prefilled')
+  return after
+}
+
+// ---------------------------------------------------------------------------
+// Runner
+// ---------------------------------------------------------------------------
+
+async function withPage(profileDir, base, fn) {
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM_BIN,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    reducedMotion: 'reduce',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  })
+  context.setDefaultTimeout(WAIT_MS)
+  const offsite = []
+  try {
+    const page = await context.newPage()
+    await page.route('**/*', (route) => {
+      const origin = new URL(route.request().url()).origin
+      if (new URL(origin).hostname.startsWith('127.')) return route.continue()
+      offsite.push(route.request().url())
+      return route.abort('blockedbyclient')
+    })
+    await fn(page)
+    assert(offsite.length === 0, `requests left the machine: ${offsite.join(', ')}`)
+  } finally {
+    await context.close().catch(() => {})
+  }
+}
+
+async function main() {
+  const bin = process.env.NIMBUS_BIN
+  assert(bin && existsSync(resolve(bin)), 'NIMBUS_BIN must point at a built nimbus binary, e.g. NIMBUS_BIN=target/debug/nimbus')
+  assert(existsSync(CHROMIUM_BIN), `no Chromium at ${CHROMIUM_BIN}: set CHROMIUM_BIN`)
+  const root = mkdtempSync(join(tmpdir(), 'nimbus-setup-'))
+  const dirs = ['sim', 'a', 'b', 'chromium-a', 'chromium-b'].map((d) => join(root, d))
+  for (const dir of dirs) mkdirSync(dir)
+  const [simDir, homeA, homeB, profileA, profileB] = dirs
+  const procs = []
+  let mirror
+  let failures = 0
+  const scenario = async (name, fn) => {
+    try {
+      await fn()
+      console.log(`ok - ${name}`)
+    } catch (error) {
+      failures += 1
+      console.log(`FAIL - ${name}: ${error.message}`)
+      for (const proc of procs) console.error(`--- nimbus ${proc.args[0]} (tail) ---\n${(proc.out + proc.err).split('\n').slice(-30).join('\n')}`)
+    }
+  }
+  try {
+    mirror = await startMirror()
+    const sim = await startSim(resolve(bin), simDir)
+    procs.push(sim)
+
+    const serveA = await startServe(resolve(bin), homeA, sim, mirror)
+    procs.push(serveA)
+    await withPage(profileA, serveA.base, async (page) => {
+      await scenario('the setup wizard, end to end: token, fingerprint, a token made with the root password, network, access, admin, templates, a first machine running', () =>
+        wizardEndToEnd(page, serveA, sim),
+      )
+      await scenario('Settings → Cluster: a pool edit applies at once and is there after a reload', () => poolEditApplies(page, serveA))
+    })
+
+    let serveB = await startServe(resolve(bin), homeB, sim, mirror)
+    procs.push(serveB)
+    await withPage(profileB, serveB.base, async (page) => {
+      await scenario('a pasted token lacking a privilege: the missing privilege is named precisely', () => lackingPrivilegeNamed(page, serveB, sim))
+      await scenario('a wizard killed after the network step resumes at Access with the earlier steps prefilled', async () => {
+        serveB = await resumesAfterRestart(page, serveB, sim, async () => {
+          await stop(serveB, 'SIGKILL')
+          const again = await startServe(resolve(bin), homeB, sim, mirror)
+          procs.push(again)
+          return again
+        })
+      })
+    })
+  } catch (error) {
+    failures += 1
+    console.log(`FAIL - setup browser tests could not start: ${error.message}`)
+  } finally {
+    for (const proc of procs.reverse()) await stop(proc)
+    mirror?.server.close()
+    rmSync(root, { recursive: true, force: true })
+  }
+  return failures === 0 ? 0 : 1
+}
+
+process.exitCode = await main()
