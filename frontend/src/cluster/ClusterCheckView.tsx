@@ -5,10 +5,13 @@ import type { ClusterCheck, MissingPrivilege } from '../api/setup'
 import { CopyButton } from '../ui/CopyButton'
 import { badge } from '../ui/styles'
 
+/** The feature a privilege is for, as a badge; an unknown one is shown as Nimbus words it. */
 const FEATURES: Record<string, string> = {
   provisioning: 'Provisioning',
   templates: 'Templates',
   console: 'Console',
+  'serial console': 'Console',
+  'setup check': 'Setup check',
 }
 
 function Missing({ item }: { item: MissingPrivilege }) {

@@ -10,7 +10,10 @@ const settings: ClusterSettings = {
   proxmox: { url: 'https://10.0.0.2:8006', fingerprint: 'AB:CD:EF', token_id: 'nimbus@pve!nimbus', trust: 'fingerprint' },
   network,
   placement: { excluded_nodes: ['pve3'], mem_buffer_mib: 1024, cpu_load_factor: 1.5, clone_concurrency_per_node: 2 },
-  locked: [{ field: 'network.gateway', variable: 'GATEWAY_IP' }],
+  locked: [
+    { field: 'network.gateway', variable: 'GATEWAY_IP' },
+    { field: 'token_id', variable: 'PROXMOX_TOKEN_ID' },
+  ],
   env_file: '/etc/nimbus/nimbus.env',
   machines: 3,
 }
@@ -38,6 +41,7 @@ describe('admin cluster settings', () => {
     expect(gateway.readOnly).toBe(true)
     expect(document.getElementById(gateway.getAttribute('aria-describedby') ?? '')?.textContent).toBe('Set by GATEWAY_IP in Nimbus’s environment.')
     expect(within(form).getByLabelText<HTMLInputElement>('Pool start').readOnly).toBe(false)
+    expect(within(form).getByLabelText<HTMLInputElement>('Token ID').readOnly).toBe(true)
     expect(within(form).getByLabelText<HTMLInputElement>('Nodes kept out').value).toBe('pve3')
     expect(form.textContent).toContain('/etc/nimbus/nimbus.env')
     expect(form.textContent).toContain('Nimbus holds 3 machines')

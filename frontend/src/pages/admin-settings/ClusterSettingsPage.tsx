@@ -72,7 +72,8 @@ function ClusterForm({ settings, notes, onSaved }: ClusterFormProps) {
   const [busy, setBusy] = useState(false)
   const [refusal, setRefusal] = useState<{ section: Section; failure: ApiFailure } | null>(null)
   const form = useFormErrors(FIELDS)
-  const lockedBy = (name: ClusterField) => settings.locked.find((lock) => lock.field === name)?.variable
+  // Nimbus names a locked field with or without its section ("network.gateway", "gateway").
+  const lockedBy = (name: ClusterField) => settings.locked.find((lock) => qualifiedField(lock.field) === name)?.variable
 
   /** Puts a failure naming a field under that field; false when it names none the form has. */
   function onFieldFailure(failure: ApiFailure, section?: Section): boolean {
