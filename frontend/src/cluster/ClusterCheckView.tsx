@@ -1,7 +1,7 @@
 // What Nimbus found at a Proxmox address with a token (the setup wizard and Admin → Settings →
 // Cluster): the version, cluster, nodes and storages, and every privilege the token lacks, each
 // with the feature that needs it, why, and the `pveum` command or web UI step that grants it.
-import type { ClusterCheck, MissingPrivilege } from '../api/setup'
+import type { ClusterCheck, MissingPrivilege } from '../api/types'
 import { CopyButton } from '../ui/CopyButton'
 import { badge } from '../ui/styles'
 

@@ -3,7 +3,7 @@
 import { useState } from 'react'
 import type { Outcome } from '../api/call'
 import type { ApiFailure } from '../api/failure'
-import type { NetworkProbe } from '../api/setup'
+import type { NetworkProbe } from '../api/types'
 import { FailureAlert } from '../ui/FailureAlert'
 import { ghostButton } from '../ui/styles'
 

@@ -1,7 +1,7 @@
 // The VM network form as typed (every field text) and as sent (the prefix a number), with the
 // checks the browser can make before asking Nimbus, which checks the rest (pool inside the
 // subnet, gateway outside the pool, no node's address in it).
-import type { NetworkForm } from '../api/setup'
+import type { NetworkForm } from '../api/types'
 
 export const NETWORK_FIELDS = ['pool_start', 'pool_end', 'gateway', 'prefix', 'reserved', 'nameservers', 'search_domain'] as const
 

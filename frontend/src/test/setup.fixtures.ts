@@ -1,5 +1,5 @@
 // API answers the setup wizard and Admin → Settings → Cluster tests share.
-import type { ClusterCheck, MissingPrivilege, NetworkForm, SetupState } from '../api/setup'
+import type { ClusterCheck, MissingPrivilege, NetworkForm, SetupState } from '../api/types'
 import { refusal } from './harness'
 
 /** What /api/auth/status (and every route but the wizard's) answers in setup mode. */

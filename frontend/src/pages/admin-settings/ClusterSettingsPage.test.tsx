@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
-import type { ClusterSettings } from '../../api/clusterSettings'
+import type { ClusterSettings } from '../../api/types'
 import { admin, authStatus, ok, refusal, renderAt, serveFetch } from '../../test/harness'
 import { lackingCheck, network } from '../../test/setup.fixtures'
 import { qualifiedField, sectionOf } from './clusterDraft'
@@ -51,7 +51,7 @@ describe('admin cluster settings', () => {
     const user = userEvent.setup()
     const saved = { ...settings, network: { ...network, pool_end: '10.0.0.180' } }
     const { calls } = page({
-      'PUT /api/settings/cluster': () => ok({ ...saved, notes: ['The pool now has 81 addresses.', 'Gateway, prefix and DNS changes apply to new machines.'] }),
+      'PUT /api/settings/cluster': () => ok({ settings: saved, notes: ['The pool now has 81 addresses.', 'Gateway, prefix and DNS changes apply to new machines.'] }),
       'POST /api/settings/cluster/network/review': () => ok({ addresses: 81, warnings: [] }),
     })
     const form = await opened()
@@ -110,7 +110,14 @@ describe('admin cluster settings', () => {
     await user.click(within(form).getByRole('checkbox', { name: 'It matches what Proxmox shows' }))
 
     await user.click(within(form).getByRole('button', { name: 'Check the connection' }))
-    expect(calls('POST /api/settings/cluster/proxmox/check')[0]?.body).toEqual({ url: 'https://10.0.9.2:8006', fingerprint: '11:22:33', token_id: 'nimbus@pve!nimbus' })
+    expect(calls('POST /api/settings/cluster/proxmox/check')[0]?.body).toEqual({
+      url: 'https://10.0.9.2:8006',
+      fingerprint: '11:22:33',
+      token_id: 'nimbus@pve!nimbus',
+      token_secret: '',
+      root_user: '',
+      root_password: '',
+    })
     expect((await within(form).findByRole('list', { name: 'Missing privileges' })).textContent).toContain('VM.Console on /vms')
 
     await user.click(within(form).getByRole('button', { name: 'Save and apply' }))

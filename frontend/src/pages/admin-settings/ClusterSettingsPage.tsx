@@ -3,7 +3,8 @@
 // applies at once (no restart); what it means for running machines is said up front and in the
 // notes the save answers. A value set in Nimbus's environment is read-only, naming its variable.
 import { type SubmitEvent, useState } from 'react'
-import { type ClusterSettings, loadClusterSettings, saveClusterSettings } from '../../api/clusterSettings'
+import { loadClusterSettings, saveClusterSettings } from '../../api/clusterSettings'
+import type { ClusterSettings } from '../../api/types'
 import type { ApiFailure } from '../../api/failure'
 import { useLoad } from '../../api/useLoad'
 import type { NetworkField } from '../../cluster/networkDraft'
@@ -99,8 +100,7 @@ function ClusterForm({ settings, notes, onSaved }: ClusterFormProps) {
     const outcome = await saveClusterSettings(clusterUpdate(draft, settings))
     setBusy(false)
     if (outcome.ok) {
-      const { notes: savedNotes, ...saved } = outcome.data
-      onSaved(saved, savedNotes)
+      onSaved(outcome.data.settings, outcome.data.notes)
       return
     }
     const section = sectionOf(outcome.failure)

@@ -4,7 +4,7 @@
 import { useState } from 'react'
 import { probeClusterNetwork, reviewClusterNetwork } from '../../api/clusterSettings'
 import type { ApiFailure } from '../../api/failure'
-import type { NetworkReview } from '../../api/setup'
+import type { NetworkReview } from '../../api/types'
 import { LanProbe } from '../../cluster/LanProbe'
 import { type NetworkDraft, type NetworkField, networkForm, networkProblems } from '../../cluster/networkDraft'
 import { type FieldBinding, NetworkFields } from '../../cluster/NetworkFields'

@@ -2,9 +2,10 @@
 // needs its certificate read and compared; "Check the connection" runs the same live check as the
 // wizard (an empty secret checks with the stored one). Saving switches the running client.
 import { useState } from 'react'
-import { checkClusterConnection, type ClusterSettings, fetchClusterFingerprint } from '../../api/clusterSettings'
+import { checkClusterConnection, fetchClusterFingerprint } from '../../api/clusterSettings'
+import type { ClusterSettings } from '../../api/types'
 import type { ApiFailure } from '../../api/failure'
-import type { ClusterCheck } from '../../api/setup'
+import type { ClusterCheck } from '../../api/types'
 import { ClusterCheckView } from '../../cluster/ClusterCheckView'
 import { FingerprintCheck } from '../../cluster/FingerprintCheck'
 import { type FieldBinding, lockedHint } from '../../cluster/NetworkFields'
@@ -12,9 +13,9 @@ import { FailureAlert } from '../../ui/FailureAlert'
 import { Field } from '../../ui/Field'
 import { Panel } from '../../ui/Panel'
 import { ghostButton } from '../../ui/styles'
-import type { ClusterField, ProxmoxDraft } from './clusterDraft'
+import { type ClusterField, connectionOf, type ProxmoxDraft, proxmoxConnect } from './clusterDraft'
 
-const TRUST: Record<ClusterSettings['proxmox']['trust'], string> = {
+const TRUST: Record<string, string> = {
   fingerprint: 'Nimbus talks only to a server showing the pinned certificate below.',
   ca_file: 'The certificate is checked against the CA file Nimbus was given.',
   insecure: 'The certificate is not checked (PROXMOX_TLS_INSECURE): pin its fingerprint to fix that.',
@@ -36,10 +37,11 @@ interface ProxmoxSettingsProps {
 
 export function ProxmoxSettings(props: ProxmoxSettingsProps) {
   const { settings, draft, onDraft, bind, register, errors, onFieldFailure, lockedBy, failure } = props
+  const current = connectionOf(settings)
   const [busy, setBusy] = useState<'fingerprint' | 'check' | null>(null)
   const [check, setCheck] = useState<ClusterCheck | null>(null)
   const [problem, setProblem] = useState<ApiFailure | null>(null)
-  const newFingerprint = draft.fingerprint !== null && draft.fingerprint !== (settings.proxmox.fingerprint ?? '')
+  const newFingerprint = draft.fingerprint !== null && draft.fingerprint !== (current.fingerprint ?? '')
 
   async function readFingerprint() {
     setBusy('fingerprint')
@@ -50,19 +52,14 @@ export function ProxmoxSettings(props: ProxmoxSettingsProps) {
       if (!onFieldFailure(outcome.failure)) setProblem(outcome.failure)
       return
     }
-    onDraft({ url: outcome.data.url, fingerprint: outcome.data.fingerprint, matches: outcome.data.fingerprint === settings.proxmox.fingerprint })
+    onDraft({ url: outcome.data.url, fingerprint: outcome.data.fingerprint, matches: outcome.data.fingerprint === current.fingerprint })
   }
 
   async function runCheck() {
     setBusy('check')
     setProblem(null)
     setCheck(null)
-    const outcome = await checkClusterConnection({
-      url: draft.url.trim(),
-      fingerprint: draft.fingerprint ?? '',
-      token_id: draft.token_id.trim(),
-      ...(draft.token_secret === '' ? {} : { token_secret: draft.token_secret }),
-    })
+    const outcome = await checkClusterConnection(proxmoxConnect(draft))
     setBusy(null)
     if (outcome.ok) setCheck(outcome.data)
     else if (!onFieldFailure(outcome.failure)) setProblem(outcome.failure)
@@ -74,7 +71,7 @@ export function ProxmoxSettings(props: ProxmoxSettingsProps) {
   }
 
   return (
-    <Panel title="Proxmox" description={TRUST[settings.proxmox.trust]}>
+    <Panel title="Proxmox" description={current.url === '' ? 'No connection yet.' : TRUST[current.trust]}>
       <div className="space-y-5">
         {failure && <FailureAlert failure={failure} lead="Not saved" />}
         <div className="flex flex-wrap items-end gap-3">
@@ -86,7 +83,8 @@ export function ProxmoxSettings(props: ProxmoxSettingsProps) {
             autoComplete="off"
             className="min-w-[260px] flex-1"
             {...field('url', draft.url, (url) => {
-              onDraft({ url, fingerprint: url.trim() === settings.proxmox.url ? (settings.proxmox.fingerprint ?? '') : null, matches: url.trim() === settings.proxmox.url })
+              const same = url.trim() === current.url
+              onDraft({ url, fingerprint: same ? (current.fingerprint ?? '') : null, matches: same })
               setCheck(null)
             })}
           />

@@ -2,9 +2,9 @@
 // it changed (an empty secret keeps the stored one), the network and the placement knobs. Errors
 // come back naming a field with or without its section ("gateway", "network.gateway"); both land
 // under the field, and the two refusals about a whole section land at that section.
-import type { ClusterSettings, ClusterSettingsUpdate, Placement } from '../../api/clusterSettings'
+import type { ClusterSettings, ClusterSettingsUpdate, Placement } from '../../api/types'
 import type { ApiFailure } from '../../api/failure'
-import type { ProxmoxConnect } from '../../api/setup'
+import type { ProxmoxConnect } from '../../api/types'
 import { NETWORK_FIELDS, type NetworkDraft, networkDraft, networkForm, networkProblems } from '../../cluster/networkDraft'
 
 export const PROXMOX_FIELDS = ['url', 'fingerprint', 'token_id', 'token_secret'] as const
@@ -39,8 +39,14 @@ export interface ClusterDraft {
   placement: PlacementDraft
 }
 
+/** The connection in use; empty while none is configured. */
+export function connectionOf(settings: ClusterSettings): NonNullable<ClusterSettings['proxmox']> {
+  return settings.proxmox ?? { url: '', token_id: '', trust: 'fingerprint' }
+}
+
 export function clusterDraft(settings: ClusterSettings): ClusterDraft {
-  const { proxmox, placement } = settings
+  const { placement } = settings
+  const proxmox = connectionOf(settings)
   return {
     proxmox: { url: proxmox.url, fingerprint: proxmox.fingerprint ?? '', matches: true, token_id: proxmox.token_id, token_secret: '' },
     network: networkDraft(settings.network),
@@ -56,7 +62,7 @@ export function clusterDraft(settings: ClusterSettings): ClusterDraft {
 
 /** Whether the connection differs from the one in use (so saving switches to it). */
 export function proxmoxChanged(draft: ProxmoxDraft, settings: ClusterSettings): boolean {
-  const now = settings.proxmox
+  const now = connectionOf(settings)
   return (
     draft.url.trim() !== now.url ||
     draft.fingerprint !== (now.fingerprint ?? '') ||
@@ -70,7 +76,10 @@ export function proxmoxConnect(draft: ProxmoxDraft): ProxmoxConnect {
     url: draft.url.trim(),
     fingerprint: draft.fingerprint ?? '',
     token_id: draft.token_id.trim(),
-    ...(draft.token_secret === '' ? {} : { token_secret: draft.token_secret }),
+    // Empty keeps the current secret.
+    token_secret: draft.token_secret,
+    root_user: '',
+    root_password: '',
   }
 }
 

@@ -1,7 +1,8 @@
 // Step 3, Access: who may sign up — anyone who can reach Nimbus, only with the access code, or
 // only people an admin invites — and, optionally, sign-in with GitHub or Google.
 import { type SubmitEvent, useId, useState } from 'react'
-import { type AccessChoice, type AccessState, saveSetupAccess, type SetupState, type SignupMode } from '../../api/setup'
+import { saveSetupAccess } from '../../api/setup'
+import type { AccessChoice, AccessState, SetupState, SignupMode } from '../../api/types'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { Field } from '../../ui/Field'
 import { Panel } from '../../ui/Panel'
@@ -50,15 +51,22 @@ export function AccessStep({ saved, onDone }: AccessStepProps) {
     event.preventDefault()
     if (busy) return
     const problems: Partial<Record<(typeof FIELDS)[number], string>> = {}
-    const choice: AccessChoice = { signup_mode: mode }
+    // Empty fields leave a provider off.
+    const choice: AccessChoice = {
+      signup_mode: mode,
+      github_client_id: '',
+      github_client_secret: '',
+      google_client_id: '',
+      google_client_secret: '',
+    }
     for (const { key, name } of PROVIDERS) {
       const id = values[`${key}_client_id`].trim()
       const secret = values[`${key}_client_secret`].trim()
       if (id === '' && secret === '') continue
       if (id === '') problems[`${key}_client_id`] = `Enter the ${name} app’s client ID too, or clear the secret.`
-      else if (secret === '' && !configured(key)) problems[`${key}_client_secret`] = `Enter the ${name} app’s client secret too.`
+      else if (secret === '') problems[`${key}_client_secret`] = `Enter the ${name} app’s client secret too.`
       choice[`${key}_client_id`] = id
-      if (secret !== '') choice[`${key}_client_secret`] = secret
+      choice[`${key}_client_secret`] = secret
     }
     if (form.reject(problems)) return
     setBusy(true)
@@ -107,6 +115,12 @@ export function AccessStep({ saved, onDone }: AccessStepProps) {
               Sign in with {name} (optional){configured(key) ? ' · set up' : ''}
             </summary>
             <div className="mt-4 space-y-4">
+              {configured(key) && (
+                <p className="text-[12.5px] text-ink-2">
+                  Saved already. Saving this step again replaces it: enter both again to keep it, or leave both empty to
+                  turn it off.
+                </p>
+              )}
               <p className="text-[12.5px] text-ink-3">
                 Make an OAuth app in {where} with the callback URL{' '}
                 <span className="font-mono break-all text-ink-2">{`${window.location.origin}/api/auth/${key}/callback`}</span>.
@@ -119,7 +133,6 @@ export function AccessStep({ saved, onDone }: AccessStepProps) {
                 autoComplete="off"
                 spellCheck={false}
                 mono
-                placeholder={configured(key) ? 'stored — leave empty to keep' : undefined}
               />
             </div>
           </details>

@@ -2,7 +2,8 @@
 // written atomically), leaves setup mode without a restart and signs the admin in. Nimbus answers
 // 409 `setup_incomplete` naming a step still to do: the page says so and offers to go there.
 import { type SubmitEvent, useState } from 'react'
-import { finishSetup, type SetupStep } from '../../api/setup'
+import { finishSetup } from '../../api/setup'
+import type { SetupStep } from '../../api/types'
 import { PasswordRules, passwordProblem } from '../../auth/passwordRules'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { Field } from '../../ui/Field'
@@ -15,8 +16,8 @@ const STEPS: SetupStep[] = ['proxmox', 'network', 'access', 'admin']
 
 interface AdminStepProps {
   onIncomplete: (step: SetupStep) => void
-  /** The admin is made and signed in; `portal` is where to go afterwards. */
-  onDone: (portal: string) => void
+  /** The admin is made and signed in. */
+  onDone: () => void
 }
 
 /** The step a `setup_incomplete` refusal names (in its field, or else in its sentence). */
@@ -48,14 +49,17 @@ export function AdminStep({ onIncomplete, onDone }: AdminStepProps) {
     const outcome = await finishSetup({
       email: email.trim(),
       password,
-      ...(name.trim() === '' ? {} : { display_name: name.trim() }),
+      // Empty: Nimbus names the admin after their email.
+      display_name: name.trim(),
     })
     setBusy(false)
     if (!outcome.ok) {
       form.fail(outcome.failure)
       return
     }
-    onDone(outcome.data.redirect)
+    // Nimbus answers where its own flow goes next (Admin → Templates); the wizard shows its
+    // templates step in place instead.
+    onDone()
   }
 
   return (

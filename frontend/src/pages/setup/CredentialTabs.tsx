@@ -11,8 +11,6 @@ interface CredentialTabsProps {
   tab: CredentialTab
   onTab: (tab: CredentialTab) => void
   bind: (name: CredentialField) => FieldBinding
-  /** The server holds a secret for this token already: an empty secret keeps it. */
-  keepsSecret: boolean
   /** Said above the paste tab (why the root password could not be used). */
   notice?: ReactNode
 }
@@ -22,7 +20,7 @@ const TABS: { key: CredentialTab; label: string }[] = [
   { key: 'root', label: 'Create one with the root password' },
 ]
 
-export function CredentialTabs({ tab, onTab, bind, keepsSecret, notice }: CredentialTabsProps) {
+export function CredentialTabs({ tab, onTab, bind, notice }: CredentialTabsProps) {
   return (
     <div className="space-y-4">
       <div role="tablist" aria-label="Proxmox credentials" className="inline-flex flex-wrap gap-1 rounded-xl border border-line bg-white/50 p-1">
@@ -67,7 +65,6 @@ export function CredentialTabs({ tab, onTab, bind, keepsSecret, notice }: Creden
               autoComplete="off"
               spellCheck={false}
               mono
-              placeholder={keepsSecret ? 'stored — leave empty to keep' : undefined}
               hint="Shown once by Proxmox when the token is made. A privilege-separated token needs its own permissions: the check below says which are missing."
             />
           </>

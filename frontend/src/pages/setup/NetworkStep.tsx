@@ -2,7 +2,8 @@
 // DNS — checked by Nimbus when saved (pool inside the subnet, gateway outside it, no node's
 // address in it), with warnings that do not block (a small pool), and a probe of the LAN.
 import { type SubmitEvent, useState } from 'react'
-import { type NetworkForm, type NetworkReview, probeSetupNetwork, saveSetupNetwork, type SetupState } from '../../api/setup'
+import { probeSetupNetwork, saveSetupNetwork } from '../../api/setup'
+import type { NetworkForm, NetworkReview, SetupState } from '../../api/types'
 import { LanProbe } from '../../cluster/LanProbe'
 import { NETWORK_FIELDS, type NetworkDraft, type NetworkField, networkDraft, networkForm, networkProblems } from '../../cluster/networkDraft'
 import { NetworkFields } from '../../cluster/NetworkFields'

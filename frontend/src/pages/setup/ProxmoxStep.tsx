@@ -4,7 +4,8 @@
 // the check says Nimbus has everything it needs.
 import { type SubmitEvent, useState } from 'react'
 import type { ApiFailure } from '../../api/failure'
-import { type ClusterCheck, connectProxmox, fetchSetupFingerprint, type ProxmoxConnect, type SetupState } from '../../api/setup'
+import { connectProxmox, fetchSetupFingerprint } from '../../api/setup'
+import type { ClusterCheck, ProxmoxConnect, SetupState } from '../../api/types'
 import { ClusterCheckView } from '../../cluster/ClusterCheckView'
 import { FingerprintCheck } from '../../cluster/FingerprintCheck'
 import { FailureAlert } from '../../ui/FailureAlert'
@@ -38,10 +39,6 @@ export function ProxmoxStep({ saved, onDone }: ProxmoxStepProps) {
   const [busy, setBusy] = useState<'fingerprint' | 'check' | null>(null)
   const form = useFormErrors(FIELDS)
 
-  // The server keeps the secret of the token it last checked: an empty field reuses it.
-  const knownToken = check?.token_id ?? before?.token_id
-  const keepsSecret = knownToken !== undefined && tokenId.trim() === knownToken
-
   function changeUrl(value: string) {
     setUrl(value)
     setFingerprint(null)
@@ -72,7 +69,7 @@ export function ProxmoxStep({ saved, onDone }: ProxmoxStepProps) {
       ...(tab === 'paste'
         ? {
             token_id: tokenId.trim() === '' && 'Enter the token’s ID, like nimbus@pve!nimbus.',
-            token_secret: tokenSecret === '' && !keepsSecret && 'Paste the token’s secret.',
+            token_secret: tokenSecret === '' && 'Paste the token’s secret.',
           }
         : {
             root_user: rootUser.trim() === '' && 'Enter the root user, like root@pam.',
@@ -80,9 +77,9 @@ export function ProxmoxStep({ saved, onDone }: ProxmoxStepProps) {
           }),
     })
     if (rejected || !fingerprint) return null
-    const base = { url: url.trim(), fingerprint }
+    const base = { url: url.trim(), fingerprint, token_id: '', token_secret: '', root_user: '', root_password: '' }
     if (tab === 'root') return { ...base, root_user: rootUser.trim(), root_password: rootPassword }
-    return { ...base, token_id: tokenId.trim(), ...(tokenSecret === '' ? {} : { token_secret: tokenSecret }) }
+    return { ...base, token_id: tokenId.trim(), token_secret: tokenSecret }
   }
 
   async function handleSubmit(event: SubmitEvent<HTMLFormElement>) {
@@ -105,11 +102,8 @@ export function ProxmoxStep({ saved, onDone }: ProxmoxStepProps) {
       }
       return
     }
+    // "Check again" sends the same token (the secret stays typed; a root password is asked again).
     setCheck(outcome.data)
-    // From now on "Check again" uses the token the server holds (the one it may just have made).
-    setTab('paste')
-    setTokenId(outcome.data.token_id)
-    setTokenSecret('')
   }
 
   return (
@@ -151,7 +145,6 @@ export function ProxmoxStep({ saved, onDone }: ProxmoxStepProps) {
           <CredentialTabs
             tab={tab}
             onTab={setTab}
-            keepsSecret={keepsSecret}
             bind={(name) =>
               ({
                 token_id: form.bind('token_id', tokenId, setTokenId),

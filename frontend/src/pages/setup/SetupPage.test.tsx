@@ -119,6 +119,8 @@ describe('the Proxmox step', () => {
     expect(calls('POST /api/setup/proxmox')[0]?.body).toEqual({
       url: 'https://10.0.0.2:8006',
       fingerprint: 'AB:CD:EF:01',
+      token_id: '',
+      token_secret: '',
       root_user: 'root@pam',
       root_password: 'hunter22',
     })
@@ -143,12 +145,15 @@ describe('the Proxmox step', () => {
     expect(within(missing).getByRole('button', { name: 'Copy the command granting VM.Console on /vms' })).toBeTruthy()
     expect(screen.getByRole('button', { name: 'Next: network' })).toHaveProperty('disabled', true)
 
-    // Check again with the token the server holds: the secret is not sent again.
+    // Check again with the same token, once the privilege is granted.
     await user.click(screen.getByRole('button', { name: 'Check again' }))
     expect(calls('POST /api/setup/proxmox')[2]?.body).toEqual({
       url: 'https://10.0.0.2:8006',
       fingerprint: 'AB:CD:EF:01',
       token_id: 'nimbus@pve!nimbus',
+      token_secret: 's3cret',
+      root_user: '',
+      root_password: '',
     })
     expect(await screen.findByText('Every privilege Nimbus needs is granted.')).toBeTruthy()
     await user.click(screen.getByRole('button', { name: 'Next: network' }))
@@ -172,7 +177,6 @@ describe('resuming', () => {
     await user.click(screen.getByRole('button', { name: /Proxmox/ }))
     expect(screen.getByText('AB:CD:EF')).toBeTruthy()
     expect(screen.getByLabelText<HTMLInputElement>('Token ID').value).toBe('nimbus@pve!nimbus')
-    expect(screen.getByLabelText<HTMLInputElement>('Token secret').placeholder).toBe('stored — leave empty to keep')
     expect(screen.getByRole('button', { name: 'Next: network' })).toHaveProperty('disabled', false)
     // Admin and Templates are not reached yet.
     expect(screen.queryByRole('button', { name: /Admin/ })).toBeNull()

@@ -5,11 +5,11 @@
 import { useEffect, useState } from 'react'
 import { Navigate } from 'react-router'
 import type { ApiFailure } from '../../api/failure'
-import { loadSetupState, onSetupTokenRejected, type SetupState, setupToken } from '../../api/setup'
+import { loadSetupState, onSetupTokenRejected, setupToken } from '../../api/setup'
+import type { SetupState } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
 import { useAuth } from '../../auth/AuthProvider'
 import { AuthPending } from '../../auth/guards'
-import { safeNext } from '../../auth/next'
 import { LoadStatus } from '../../ui/LoadStatus'
 import { PageHeader } from '../../ui/Panel'
 import { Stepper } from './Stepper'
@@ -22,7 +22,7 @@ export function SetupPage() {
   const [hasToken, setHasToken] = useState(() => setupToken() !== null)
   const [accepted, setAccepted] = useState<SetupState | null>(null)
   const [refused, setRefused] = useState<ApiFailure | null>(null)
-  const [finished, setFinished] = useState<string | null>(null)
+  const [finished, setFinished] = useState(false)
 
   useEffect(
     () =>
@@ -35,7 +35,7 @@ export function SetupPage() {
   )
 
   // Finishing ends setup mode and signs the admin in; the templates step follows on this page.
-  if (finished !== null) return <TemplatesStep portal={safeNext(finished)} />
+  if (finished) return <TemplatesStep />
   if (auth.status === 'loading') return <AuthPending />
   if (!auth.setupRequired) return <Navigate to={auth.user ? '/' : '/signin'} replace />
 
@@ -63,16 +63,25 @@ export function SetupPage() {
           />
         </>
       ) : accepted ? (
-        <Wizard initial={accepted} onFinished={setFinished} />
+        <Wizard
+          initial={accepted}
+          onFinished={() => {
+            setFinished(true)
+          }}
+        />
       ) : (
-        <ResumeWizard onFinished={setFinished} />
+        <ResumeWizard
+          onFinished={() => {
+            setFinished(true)
+          }}
+        />
       )}
     </div>
   )
 }
 
 /** A reload with the token kept: read where the wizard stands, then carry on from there. */
-function ResumeWizard({ onFinished }: { onFinished: (portal: string) => void }) {
+function ResumeWizard({ onFinished }: { onFinished: () => void }) {
   const { state, reload } = useLoad(loadSetupState)
   if (state.phase !== 'ok') return <LoadStatus state={state} what="the setup" onRetry={reload} card />
   return <Wizard initial={state.data} onFinished={onFinished} />

@@ -15,7 +15,7 @@ import { PageHeader, Panel } from '../../ui/Panel'
 import { ghostButton, primaryButton } from '../../ui/styles'
 import { Stepper } from './Stepper'
 
-export function TemplatesStep({ portal }: { portal: string }) {
+export function TemplatesStep() {
   const { state, reload } = useLoad(loadBootstrapStatus)
   const status = state.phase === 'ok' ? state.data : null
   const running = status?.running ?? false
@@ -61,7 +61,7 @@ export function TemplatesStep({ portal }: { portal: string }) {
                 {busy ? 'Starting…' : 'Set up templates'}
               </button>
             )}
-            <Link to={portal} className={finished ? primaryButton : ghostButton}>
+            <Link to="/" className={finished ? primaryButton : ghostButton}>
               {finished ? 'Go to the portal' : started === null ? 'Skip, go to the portal' : 'Go to the portal now'}
             </Link>
           </div>

@@ -3,7 +3,8 @@
 // long), then kept for this tab so a reload does not ask again.
 import { type SubmitEvent, useState } from 'react'
 import type { ApiFailure } from '../../api/failure'
-import { checkSetupToken, rememberSetupToken, type SetupState } from '../../api/setup'
+import { checkSetupToken, rememberSetupToken } from '../../api/setup'
+import type { SetupState } from '../../api/types'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { Field } from '../../ui/Field'
 import { Panel } from '../../ui/Panel'

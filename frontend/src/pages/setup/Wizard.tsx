@@ -1,7 +1,7 @@
 // The wizard's steps over the saved state: opens at the first step not yet done, moves on after
 // each save, and lets the admin go back to any step reached (its form prefilled from what was saved).
 import { useState } from 'react'
-import type { SetupState, SetupStep } from '../../api/setup'
+import type { SetupState, SetupStep } from '../../api/types'
 import { useAuth } from '../../auth/AuthProvider'
 import { AccessStep } from './AccessStep'
 import { AdminStep } from './AdminStep'
@@ -18,8 +18,8 @@ function later(a: SetupStep, b: SetupStep): SetupStep {
 
 interface WizardProps {
   initial: SetupState
-  /** The admin exists and setup mode is over; `portal` is where to go afterwards. */
-  onFinished: (portal: string) => void
+  /** The admin exists, is signed in, and setup mode is over. */
+  onFinished: () => void
 }
 
 export function Wizard({ initial, onFinished }: WizardProps) {
@@ -75,8 +75,8 @@ export function Wizard({ initial, onFinished }: WizardProps) {
           onIncomplete={(missing) => {
             setStep(missing)
           }}
-          onDone={(portal) => {
-            onFinished(portal)
+          onDone={() => {
+            onFinished()
             // The answer set the session cookie: learn who is signed in (and that setup is over).
             void auth.refresh()
           }}

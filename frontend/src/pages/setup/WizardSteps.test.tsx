@@ -85,6 +85,8 @@ describe('the access step', () => {
       signup_mode: 'invite_only',
       github_client_id: 'Iv1.abc',
       github_client_secret: 'gh-secret',
+      google_client_id: '',
+      google_client_secret: '',
     })
     expect(await screen.findByRole('form', { name: 'Admin account' })).toBeTruthy()
   })
@@ -107,7 +109,7 @@ describe('the admin step and the templates', () => {
       'GET /api/auth/status': [setupRequired, authStatus(admin)],
       'POST /api/setup/finish': [
         () => refusal(409, 'setup_incomplete', 'Save the network step first.', { field: 'network' }),
-        () => ok({ redirect: '/' }),
+        () => ok({ redirect: '/admin/templates' }, 201),
       ],
       'GET /api/admin/bootstrap-status': [() => ok(bootstrap(false, 'missing')), () => ok(bootstrap(true, 'baking')), () => ok(bootstrap(false, 'present'))],
       'POST /api/admin/bootstrap-templates': () => ok({ queued: [{ node: 'pve1', os: 'debian-12' }], offline: [], shared: false, message: 'Template bootstrap started: 1 bake queued.' }, 202),
@@ -121,7 +123,7 @@ describe('the admin step and the templates', () => {
     await user.type(within(form).getByLabelText('Password'), '-but-long-now')
     await user.type(within(form).getByLabelText('Confirm password'), 'short-but-long-now')
     await user.click(within(form).getByRole('button', { name: 'Create the admin and finish' }))
-    expect(calls('POST /api/setup/finish')[0]?.body).toEqual({ email: 'ada@example.com', password: 'short-but-long-now' })
+    expect(calls('POST /api/setup/finish')[0]?.body).toEqual({ email: 'ada@example.com', password: 'short-but-long-now', display_name: '' })
     expect((await screen.findByRole('alert')).textContent).toContain('Save the network step first.')
     await user.click(screen.getByRole('button', { name: 'Go to the network step' }))
     expect(screen.getByRole('form', { name: 'Network' })).toBeTruthy()
