@@ -78,7 +78,8 @@ export function ClusterCheckView({ check }: { check: ClusterCheck }) {
           </p>
           <ul aria-label="Missing privileges" className="space-y-2.5">
             {check.missing.map((item) => (
-              <Missing key={`${item.privilege}/${item.feature}`} item={item} />
+              // One privilege can be needed for several things of one feature: the reason tells them apart.
+              <Missing key={`${item.privilege}/${item.feature}/${item.reason}`} item={item} />
             ))}
           </ul>
         </div>
