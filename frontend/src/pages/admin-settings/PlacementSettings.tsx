@@ -1,5 +1,6 @@
 // Settings → Cluster → Placement: which nodes new machines may land on, and how much headroom
-// placement keeps (memory kept free, CPU load weight, clones at once per node, the disk storage).
+// placement keeps (memory kept free, how much CPU it counts on, clones at once per node, and the
+// storage whose free space it checks).
 import { Field } from '../../ui/Field'
 import { Panel } from '../../ui/Panel'
 import type { FieldBinding } from '../../cluster/NetworkFields'
@@ -7,11 +8,11 @@ import { lockedHint } from '../../cluster/NetworkFields'
 import type { PlacementField } from './clusterDraft'
 
 const LABELS: Record<PlacementField, { label: string; hint: string; numeric?: boolean }> = {
-  excluded_nodes: { label: 'Nodes kept out', hint: 'New machines never land on these nodes (comma separated).' },
-  mem_buffer_mib: { label: 'Memory kept free per node (MiB)', hint: 'A node is not chosen when a new machine would leave less free.', numeric: true },
-  cpu_load_factor: { label: 'CPU load factor', hint: 'How much a node’s current CPU load weighs against picking it.' },
-  clone_concurrency_per_node: { label: 'Clones at once per node', hint: 'More clones wait their turn.', numeric: true },
-  disk_storage: { label: 'Disk storage', hint: 'Where new machines’ disks go; empty keeps the template’s storage.' },
+  excluded_nodes: { label: 'Nodes kept out', hint: 'Nodes never given new machines (comma separated).' },
+  mem_buffer_mib: { label: 'Memory kept free per node (MiB)', hint: 'Kept free on every node beyond the new machine’s own.', numeric: true },
+  cpu_load_factor: { label: 'CPU load factor', hint: 'How much of a node’s CPU placement counts on, from 0.25 to 1.0.' },
+  clone_concurrency_per_node: { label: 'Clones at once per node', hint: 'From 1 to 64; more clones wait their turn.', numeric: true },
+  disk_storage: { label: 'Disk storage', hint: 'The storage whose free space placement checks; empty turns the check off.' },
 }
 
 interface PlacementSettingsProps {
