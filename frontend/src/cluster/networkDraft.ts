@@ -29,8 +29,8 @@ export function networkProblems(draft: NetworkDraft): Partial<Record<NetworkFiel
   if (draft.pool_end.trim() === '') problems.pool_end = 'Enter the last address of the pool, like 10.0.0.199.'
   if (draft.gateway.trim() === '') problems.gateway = 'Enter the gateway machines use, like 10.0.0.1.'
   const prefix = draft.prefix.trim()
-  if (!/^\d{1,2}$/.test(prefix) || Number(prefix) < 1 || Number(prefix) > 32) {
-    problems.prefix = 'Enter the prefix length, a whole number from 1 to 32 (24 for a 255.255.255.0 netmask).'
+  if (!/^\d{1,2}$/.test(prefix) || Number(prefix) < 8 || Number(prefix) > 30) {
+    problems.prefix = 'Enter the prefix length, a whole number from 8 to 30 (24 for a 255.255.255.0 netmask).'
   }
   return problems
 }
