@@ -1,7 +1,7 @@
 // Browser tests of the first-run setup wizard and Admin → Settings → Cluster: spawns
-// `$NIMBUS_BIN sim-proxmox --empty` (with a root password), a loopback stand-in for the cloud-image
-// mirrors, and fresh `nimbus serve` processes pointed at nothing (setup mode), each with its own
-// data dir and working directory (where the wizard writes `.env`). Two serves cover four scenarios:
+// `$NIMBUS_BIN sim-proxmox --empty` (with a root password; it also serves the simulated LAN and a
+// stand-in cloud-image mirror) and fresh `nimbus serve` processes pointed at nothing (setup mode),
+// each with its own data dir and working directory (where the wizard writes `.env`). Two serves cover four scenarios:
 //   A: 1. the wizard end to end (token, fingerprint, token made with the root password, network,
 //         access, admin, templates bootstrap) and a first provision that reaches running;
 //      4. Settings → Cluster: a pool edit applies and is still there after a reload.
@@ -15,9 +15,7 @@
 // Env: NIMBUS_BIN (required), CHROMIUM_BIN (default /usr/bin/chromium).
 // Every wait is for a condition, bounded; nothing leaves 127.0.0.0/8.
 import { spawn } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -35,14 +33,6 @@ const ROOT_PASSWORD = 'correct-horse-battery'
 const ADMIN = { email: 'ada@example.com', password: 'analytical-engine-1843' }
 /** The VM pool on loopback: the simulated LAN answers for it, nothing else is asked. */
 const POOL = { start: '127.77.0.10', end: '127.77.0.40', gateway: '127.77.0.1', prefix: '24', dns: '127.77.0.1' }
-/** The cloud images the stand-in mirror serves, under their upstream file names. */
-const IMAGES = [
-  { os: 'ubuntu-24.04', file: 'ubuntu-24.04-server-cloudimg-amd64.img', sums: 'SHA256SUMS' },
-  { os: 'ubuntu-22.04', file: 'ubuntu-22.04-server-cloudimg-amd64.img', sums: 'SHA256SUMS' },
-  { os: 'debian-12', file: 'debian-12-genericcloud-amd64.qcow2', sums: 'SHA512SUMS' },
-  { os: 'debian-11', file: 'debian-11-genericcloud-amd64.qcow2', sums: 'SHA512SUMS' },
-]
-
 function assert(condition, message) {
   if (!condition) throw new Error(message)
 }
@@ -108,33 +98,15 @@ async function startSim(bin, dir) {
     {},
     dir,
   )
-  await until('sim-proxmox prints its banner', async () => (alive(sim, 'sim-proxmox'), sim.out), (out) => /^lan: /m.test(out), STARTUP_MS)
+  await until('sim-proxmox prints its banner', async () => (alive(sim, 'sim-proxmox'), sim.out), (out) => /^images: /m.test(out), STARTUP_MS)
   const value = (prefix) => new RegExp(`^${prefix}: (\\S+)`, 'm').exec(sim.out)?.[1]
-  Object.assign(sim, { url: value('listening'), token: value('token'), fingerprint: value('fingerprint'), lan: value('lan') })
-  assert(sim.url && sim.token && sim.fingerprint && sim.lan, `sim-proxmox's banner lacks a value: ${sim.out}`)
+  Object.assign(sim, { url: value('listening'), token: value('token'), fingerprint: value('fingerprint'), lan: value('lan'), images: value('images') })
+  assert(sim.url && sim.token && sim.fingerprint && sim.lan && sim.images, `sim-proxmox's banner lacks a value: ${sim.out}`)
   return sim
 }
 
-/** The stand-in cloud-image mirror: `/<os>/<image>` and `/<os>/SHA…SUMS` on a loopback port. */
-async function startMirror() {
-  const files = new Map()
-  for (const { os, file, sums } of IMAGES) {
-    const image = randomBytes(4096)
-    const digest = createHash(sums === 'SHA256SUMS' ? 'sha256' : 'sha512').update(image).digest('hex')
-    files.set(`/${os}/${file}`, image)
-    files.set(`/${os}/${sums}`, Buffer.from(sums === 'SHA256SUMS' ? `${digest} *${file}\n` : `${digest}  ${file}\n`))
-  }
-  const server = createServer((request, response) => {
-    const body = files.get(new URL(request.url, 'http://127.0.0.1').pathname)
-    response.writeHead(body ? 200 : 404, { 'Content-Type': 'application/octet-stream' })
-    response.end(body ?? 'not found')
-  })
-  await new Promise((done) => server.listen(0, '127.0.0.1', done))
-  return { server, url: `http://127.0.0.1:${server.address().port}` }
-}
-
 /** A `nimbus serve` with no cluster settings (setup mode) on `dataDir`; its URL and setup token. */
-async function startServe(bin, home, sim, mirror) {
+async function startServe(bin, home, sim) {
   const serve = spawnNimbus(
     bin,
     ['serve'],
@@ -143,7 +115,8 @@ async function startServe(bin, home, sim, mirror) {
       BIND_ADDR: '127.0.0.1',
       NIMBUS_DATA_DIR: join(home, 'data'),
       NIMBUS_SIMULATED_LAN: sim.lan,
-      NIMBUS_IMAGE_MIRROR: mirror.url,
+      NIMBUS_IMAGE_MIRROR: sim.images,
+      NIMBUS_NETSCAN_MODE: 'off',
       RATE_LIMIT_SIGNIN_PER_IP: 'off',
     },
     home,
@@ -463,7 +436,6 @@ async function main() {
   for (const dir of dirs) mkdirSync(dir)
   const [simDir, homeA, homeB, profileA, profileB] = dirs
   const procs = []
-  let mirror
   let failures = 0
   const scenario = async (name, page, fn) => {
     try {
@@ -479,11 +451,10 @@ async function main() {
     }
   }
   try {
-    mirror = await startMirror()
     const sim = await startSim(resolve(bin), simDir)
     procs.push(sim)
 
-    const serveA = await startServe(resolve(bin), homeA, sim, mirror)
+    const serveA = await startServe(resolve(bin), homeA, sim)
     procs.push(serveA)
     await withPage(profileA, serveA.base, async (page) => {
       await scenario('the setup wizard, end to end: token, fingerprint, a token made with the root password, network, access, admin, templates, a first machine running', page, () =>
@@ -492,14 +463,14 @@ async function main() {
       await scenario('Settings → Cluster: a pool edit applies at once and is there after a reload', page, () => poolEditApplies(page, serveA))
     })
 
-    let serveB = await startServe(resolve(bin), homeB, sim, mirror)
+    let serveB = await startServe(resolve(bin), homeB, sim)
     procs.push(serveB)
     await withPage(profileB, serveB.base, async (page) => {
       await scenario('a pasted token lacking a privilege: the missing privilege is named precisely', page, () => lackingPrivilegeNamed(page, serveB, sim))
       await scenario('a wizard killed after the network step resumes at Access with the earlier steps prefilled', page, async () => {
         serveB = await resumesAfterRestart(page, serveB, sim, async () => {
           await stop(serveB, 'SIGKILL')
-          const again = await startServe(resolve(bin), homeB, sim, mirror)
+          const again = await startServe(resolve(bin), homeB, sim)
           procs.push(again)
           return again
         })
@@ -510,7 +481,6 @@ async function main() {
     console.log(`FAIL - setup browser tests could not start: ${error.message}`)
   } finally {
     for (const proc of procs.reverse()) await stop(proc)
-    mirror?.server.close()
     rmSync(root, { recursive: true, force: true })
   }
   return failures === 0 ? 0 : 1
