@@ -21,9 +21,11 @@ export function TemplatesStep() {
   const running = status?.running ?? false
   usePoll(running, POLL_MS, reload, status)
   const [started, setStarted] = useState<string | null>(null)
+  // The status on screen when the bootstrap was started: only a later answer can say it ended.
+  const [before, setBefore] = useState<typeof status>(null)
   const [busy, setBusy] = useState(false)
   const [failure, setFailure] = useState<ApiFailure | null>(null)
-  const finished = started !== null && status !== null && !running
+  const finished = started !== null && status !== null && status !== before && !running
 
   async function start() {
     setBusy(true)
@@ -34,6 +36,7 @@ export function TemplatesStep() {
       setFailure(outcome.failure)
       return
     }
+    setBefore(status)
     setStarted(outcome.data.message)
     reload()
   }
