@@ -15,7 +15,7 @@
 // Env: NIMBUS_BIN (required), CHROMIUM_BIN (default /usr/bin/chromium).
 // Every wait is for a condition, bounded; nothing leaves 127.0.0.0/8.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -107,6 +107,8 @@ async function startSim(bin, dir) {
 
 /** A `nimbus serve` with no cluster settings (setup mode) on `dataDir`; its URL and setup token. */
 async function startServe(bin, home, sim) {
+  // The wizard writes (and serve reads) this file, never a system-wide one.
+  if (!existsSync(join(home, '.env'))) writeFileSync(join(home, '.env'), '# Nimbus settings\n')
   const serve = spawnNimbus(
     bin,
     ['serve'],
