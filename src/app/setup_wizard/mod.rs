@@ -160,8 +160,16 @@ impl SetupWizard {
     }
 
     /// The Proxmox step: tries the connection and saves it (a token lacking privileges is saved
-    /// too, so "check again" needs no retyping; the step is done once nothing is missing).
-    pub async fn proxmox(&self, form: ProxmoxForm) -> Result<ClusterCheck, SetupError> {
+    /// too, and checking it again takes its saved secret when none is typed; the step is done
+    /// once nothing is missing).
+    pub async fn proxmox(&self, mut form: ProxmoxForm) -> Result<ClusterCheck, SetupError> {
+        // "Check again" on the saved token needs no retyping of its secret.
+        if form.root_password.is_empty() && form.token_secret.trim().is_empty() {
+            let saved = self.load().await?.proxmox;
+            if let Some(saved) = saved.filter(|p| p.token_id == form.token_id.trim()) {
+                form.token_secret = saved.token_secret;
+            }
+        }
         let connected = self.cluster.connect(&form).await?;
         let _guard = self.lock.lock().await;
         let mut state = self.load().await?;

@@ -291,6 +291,15 @@ async fn a_token_lacking_privileges_is_named_with_how_to_grant_it_and_blocks_fin
     }
     let (_, state) = serve.setup(Method::GET, "", None).await;
     assert_eq!(state["data"]["step"], "proxmox", "the step is not done: {state}");
+    // Check again, without retyping the secret: the saved one is used.
+    let again = json!({"url": sim.url, "fingerprint": sim.fingerprint, "token_id": id});
+    let (status, body) = serve.setup(Method::POST, "/proxmox", Some(again)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["data"]["missing"].as_array().unwrap().len(),
+        missing.len(),
+        "{body}"
+    );
 
     // The root-password path makes a token that has everything.
     let (status, body) = serve
