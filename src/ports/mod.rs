@@ -18,6 +18,7 @@ pub mod quotas;
 pub mod secrets;
 pub mod ssh_keys;
 pub mod store;
+pub mod tunnel_gateway;
 
 pub use accounts::{AccountStore, AccountStoreError};
 pub use audit::AuditLog;
@@ -35,3 +36,4 @@ pub use quotas::QuotaStore;
 pub use secrets::{SecretSlot, Secrets, SecretsError};
 pub use ssh_keys::{KeyCodec, KeyStore};
 pub use store::{Store, StoreError};
+pub use tunnel_gateway::{GatewayError, GatewayResult, TunnelGateway};
