@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod fetch;
+pub mod gopher;
 pub mod http;
 pub mod image_server;
 pub mod lan;

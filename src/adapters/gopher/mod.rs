@@ -1,0 +1,3 @@
+//! Gopher, the reverse-tunnel gateway: the simulator standing in for it (`sim/`).
+
+pub mod sim;
