@@ -10,6 +10,7 @@ mod demo_empty;
 mod file_modes;
 mod fleet;
 mod forwarded;
+mod gopher_contract;
 mod helpers;
 mod http_surface;
 mod install;
