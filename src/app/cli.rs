@@ -30,6 +30,10 @@ pub enum Command {
     /// self-signed certificate, API-token authentication) over a simulated cluster, with its
     /// fault-control and LAN endpoints under `/_sim/`.
     SimProxmox(SimProxmoxArgs),
+    /// Run the Gopher tunnel-gateway simulator alone: Gopher's external API v1 (`/api/v1`, plain
+    /// HTTP, bearer API key) over a simulated gateway, each machine's bootstrap script under
+    /// `/bootstrap/`, and its fault control under `/_sim/faults`. Prints its URL and API key.
+    SimGopher(SimGopherArgs),
     /// Re-encrypt every stored secret under a new master key, in one transaction. Stop the
     /// server first. With NIMBUS_ENCRYPTION_KEY it prints the new key to set; otherwise it
     /// replaces the key file.
@@ -113,6 +117,22 @@ pub struct SimProxmoxArgs {
 
 crate::domain::redact::debug_redacted!(SimProxmoxArgs { listen, profile, nodes, seed, empty, http, legacy_errors, second_factor } secret { token, root_password });
 
+#[derive(clap::Args)]
+pub struct SimGopherArgs {
+    /// Address to listen on; loopback only. Port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8090")]
+    pub listen: std::net::SocketAddr,
+    /// The API key clients must send as `Authorization: Bearer KEY`. Without it a random one is
+    /// made and printed.
+    #[arg(long, env = "NIMBUS_SIM_GOPHER_KEY", hide_env_values = true)]
+    pub key: Option<String>,
+    /// The domain tunnels are published under (`https://SUBDOMAIN.DOMAIN`).
+    #[arg(long, default_value = crate::adapters::gopher::sim::DEFAULT_DOMAIN)]
+    pub domain: String,
+}
+
+crate::domain::redact::debug_redacted!(SimGopherArgs { listen, domain } secret { key });
+
 /// Parses the process arguments and runs the command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -130,6 +150,7 @@ pub fn main() -> ExitCode {
         }
         Command::Serve => run(Mode::Serve, DemoArgs::default()),
         Command::SimProxmox(args) => crate::app::sim_proxmox::run(args),
+        Command::SimGopher(args) => crate::app::sim_gopher::run(args),
         Command::Demo(args) => run(Mode::Demo, args),
         Command::RotateKey => maintenance(MaintenanceCommand::RotateKey),
         Command::Backup { out } => maintenance(MaintenanceCommand::Backup(out)),

@@ -1,5 +1,5 @@
 //! Use cases, configuration, wiring and the command-line entry points. `wiring` (and
-//! `sim_proxmox`, which runs only the simulator) are the only modules that name concrete adapters.
+//! `sim_proxmox` and `sim_gopher`, which run only a simulator) are the only modules that name concrete adapters.
 
 pub mod access_code;
 pub mod accounts;
@@ -21,6 +21,7 @@ pub mod secrets;
 pub mod server;
 pub mod setup_wizard;
 pub mod signups;
+pub mod sim_gopher;
 pub mod sim_proxmox;
 pub mod single_flight;
 pub mod stream_budget;

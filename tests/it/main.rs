@@ -26,4 +26,5 @@ mod pve_fidelity;
 mod quickinstall;
 mod secrets;
 mod setup;
+mod sim_gopher_cli;
 mod vms;

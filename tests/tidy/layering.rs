@@ -34,6 +34,10 @@ const ASSEMBLERS: &[(&str, &str)] = &[
         "src/app/sim_proxmox.rs",
         "`nimbus sim-proxmox`: serves the simulator's REST face",
     ),
+    (
+        "src/app/sim_gopher.rs",
+        "`nimbus sim-gopher`: serves the Gopher simulator's HTTP face",
+    ),
 ];
 
 /// What the HTTP adapter must not reach into.

@@ -3,8 +3,9 @@
 //! with a marked secret in every secret field, and the marker must not appear.
 //!
 //! The samples are in `inner.rs` (ports, use cases, configuration, the Proxmox client) and
-//! `http.rs` (the API's bodies).
+//! `http.rs` (the API's bodies) and `gopher.rs` (the Gopher client and simulator).
 
+mod gopher;
 mod http;
 mod inner;
 
@@ -76,6 +77,7 @@ fn public_key() -> PublicKeyInfo {
 fn every_type() -> Vec<(&'static str, String)> {
     let mut all = inner::samples();
     all.extend(http::samples());
+    all.extend(gopher::samples());
     all
 }
 
