@@ -172,3 +172,17 @@ async fn a_url_without_a_host_or_an_empty_key_is_refused_naming_the_setting() {
         "{e:?}"
     );
 }
+
+#[tokio::test]
+async fn a_gateway_that_is_not_listening_is_unavailable_naming_the_url() {
+    let h = HttpHarness::new().await;
+    let url = h.face.base_url();
+    h.face.stop().await;
+    let gateway = HttpGopher::new(HttpGopherOptions::new(url.clone(), KEY)).expect("adapter");
+    let e = expect_err(gateway.machines().await, "nobody listening");
+    let shown = url.as_str().trim_end_matches('/');
+    assert!(
+        matches!(&e, GatewayError::Unavailable(m) if m.contains(shown) && m.contains("GOPHER_API_URL")),
+        "{e:?}"
+    );
+}
