@@ -16,8 +16,8 @@ mod views;
 pub use setup::SetupApi;
 pub use setup_gate::SetupGate;
 use views::{
-    CertificateFingerprint, ClusterCheckView, NetworkReviewView, NetworkSettings, PlacementSettings, ProbeView,
-    ProxmoxConnect, ProxmoxUrl,
+    CertificateFingerprint, CheckResponse, FingerprintResponse, NetworkSettings, PlacementSettings, ProbeResponse,
+    ProbeView, ProxmoxConnect, ProxmoxUrl, ReviewResponse,
 };
 
 use super::auth::AdminOnly;
@@ -132,34 +132,6 @@ pub enum SavedResponse {
     /// Saved and applied.
     #[oai(status = 200)]
     Ok(Json<Envelope<ClusterSaved>>),
-}
-
-#[derive(ApiResponse)]
-pub enum FingerprintResponse {
-    /// The certificate the node presents.
-    #[oai(status = 200)]
-    Ok(Json<Envelope<CertificateFingerprint>>),
-}
-
-#[derive(ApiResponse)]
-pub enum CheckResponse {
-    /// What the live check found (nothing is saved in Settings; the wizard saves the step).
-    #[oai(status = 200)]
-    Ok(Json<Envelope<ClusterCheckView>>),
-}
-
-#[derive(ApiResponse)]
-pub enum ReviewResponse {
-    /// The plan is valid: its size and warnings.
-    #[oai(status = 200)]
-    Ok(Json<Envelope<NetworkReviewView>>),
-}
-
-#[derive(ApiResponse)]
-pub enum ProbeResponse {
-    /// The addresses that answered.
-    #[oai(status = 200)]
-    Ok(Json<Envelope<ProbeView>>),
 }
 
 mod op {

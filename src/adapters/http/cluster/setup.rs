@@ -16,7 +16,8 @@ use super::super::errors::status::TooManyRequests;
 use super::super::errors::{ApiError, Covers, statuses};
 use super::super::limits::RateLimits;
 use super::views::{
-    CertificateFingerprint, ClusterCheckView, NetworkReviewView, NetworkSettings, ProbeView, ProxmoxConnect, ProxmoxUrl,
+    CertificateFingerprint, CheckResponse, ClusterCheckView, FingerprintResponse, NetworkSettings, ProbeResponse,
+    ProbeView, ProxmoxConnect, ProxmoxUrl, ReviewResponse,
 };
 use crate::app::accounts::Registration;
 use crate::app::setup_wizard::{AccessChoice, ProviderApp, SetupError, SetupWizard, Step};
@@ -134,34 +135,6 @@ pub enum StateResponse {
     /// Where the wizard stands.
     #[oai(status = 200)]
     Ok(Json<Envelope<SetupState>>),
-}
-
-#[derive(ApiResponse)]
-pub enum FingerprintResponse {
-    /// The certificate the node presents.
-    #[oai(status = 200)]
-    Ok(Json<Envelope<CertificateFingerprint>>),
-}
-
-#[derive(ApiResponse)]
-pub enum CheckResponse {
-    /// What the live check found (nothing is saved in Settings; the wizard saves the step).
-    #[oai(status = 200)]
-    Ok(Json<Envelope<ClusterCheckView>>),
-}
-
-#[derive(ApiResponse)]
-pub enum ReviewResponse {
-    /// The plan is valid: its size and warnings.
-    #[oai(status = 200)]
-    Ok(Json<Envelope<NetworkReviewView>>),
-}
-
-#[derive(ApiResponse)]
-pub enum ProbeResponse {
-    /// The addresses that answered.
-    #[oai(status = 200)]
-    Ok(Json<Envelope<ProbeView>>),
 }
 
 #[derive(ApiResponse)]

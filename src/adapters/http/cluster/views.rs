@@ -1,7 +1,10 @@
 //! The shapes of the cluster settings on the wire, shared by the setup wizard and Admin →
 //! Settings → Cluster.
 
-use poem_openapi::Object;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object};
+
+use super::super::envelope::Envelope;
 
 use crate::app::cluster_settings::{ClusterCheck, NetworkForm, NetworkReview, PlacementForm, ProxmoxForm};
 
@@ -270,4 +273,32 @@ impl From<PlacementForm> for PlacementSettings {
             disk_storage: p.disk_storage,
         }
     }
+}
+
+#[derive(ApiResponse)]
+pub enum FingerprintResponse {
+    /// The certificate the node presents.
+    #[oai(status = 200)]
+    Ok(Json<Envelope<CertificateFingerprint>>),
+}
+
+#[derive(ApiResponse)]
+pub enum CheckResponse {
+    /// What the live check found (nothing is saved in Settings; the wizard saves the step).
+    #[oai(status = 200)]
+    Ok(Json<Envelope<ClusterCheckView>>),
+}
+
+#[derive(ApiResponse)]
+pub enum ReviewResponse {
+    /// The plan is valid: its size and warnings.
+    #[oai(status = 200)]
+    Ok(Json<Envelope<NetworkReviewView>>),
+}
+
+#[derive(ApiResponse)]
+pub enum ProbeResponse {
+    /// The addresses that answered.
+    #[oai(status = 200)]
+    Ok(Json<Envelope<ProbeView>>),
 }
