@@ -8,6 +8,8 @@ pub mod bootstrap_cli;
 pub mod cli;
 pub mod cluster_settings;
 pub mod config;
+pub mod gateway_switch;
+pub mod gopher_settings;
 pub mod health;
 pub mod install;
 pub mod invitations;

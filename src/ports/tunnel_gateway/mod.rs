@@ -6,10 +6,12 @@
 //! VM registers it and makes it connected. Tunnels are made only on a connected machine. Deleting
 //! a machine removes its tunnels too.
 
+mod opener;
 mod types;
 
 use async_trait::async_trait;
 
+pub use opener::*;
 pub use types::*;
 
 /// Why a call failed, by kind, with words an admin can act on.
