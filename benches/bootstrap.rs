@@ -104,6 +104,7 @@ async fn makespan(images: &ImageServer, nodes: usize, bake_on: &[String], at_onc
         codec: Arc::new(OpenSshCodec),
         clock: clock.clone(),
         pace: Arc::new(Follow(clock.clone())),
+        tunnels: Arc::default(),
     };
     let vms = Provisioning::new(ports, provision_settings(), None);
     vms.runner.start().await.unwrap();

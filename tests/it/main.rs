@@ -11,6 +11,7 @@ mod file_modes;
 mod fleet;
 mod forwarded;
 mod gopher_contract;
+mod gopher_settings;
 mod helpers;
 mod http_surface;
 mod install;

@@ -1353,6 +1353,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/settings/gopher": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Gopher settings (the key only as configured or not). */
+        get: operations["get_gopher_settings"];
+        /** Saves the URL and key (or clears them) and applies them at once. */
+        put: operations["set_gopher_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/settings/gopher/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Calls Gopher with the given values (or the stored ones) and says what it answered.
+         *     Nothing is saved.
+         */
+        post: operations["test_gopher_settings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1896,6 +1934,24 @@ export interface components {
             data: components["schemas"]["Deleted"];
         };
         /**
+         * Envelope_GopherSettingsView
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_GopherSettingsView: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["GopherSettingsView"];
+        };
+        /**
+         * Envelope_GopherTestResult
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_GopherTestResult: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["GopherTestResult"];
+        };
+        /**
          * Envelope_Health
          * @description A successful answer: `{"success": true, "data": …}`.
          */
@@ -2262,6 +2318,61 @@ export interface components {
             password: string;
             /** @default  */
             display_name: string;
+        };
+        /**
+         * GopherSettingsUpdate
+         * @description A change: the URL and a key (empty keeps the stored one), or `clear` to turn tunnels off.
+         */
+        GopherSettingsUpdate: {
+            /**
+             * @description Gopher's address, e.g. `https://router.example.com` (required unless `clear`).
+             * @default null
+             */
+            url: string;
+            /**
+             * @description A key from Gopher's Access Control page; empty or absent keeps the stored key.
+             * @default null
+             */
+            api_key: string;
+            /**
+             * @description Forget the URL and key: tunnels are off.
+             * @default false
+             */
+            clear: boolean;
+        };
+        /**
+         * GopherSettingsView
+         * @description The gateway settings; the key is never returned.
+         */
+        GopherSettingsView: {
+            /** @description Gopher's URL (absent when none is set). */
+            url?: string;
+            /** @description An API key is stored. */
+            key_configured: boolean;
+            /** @description A gateway is in use: tunnels are available. */
+            enabled: boolean;
+        };
+        /**
+         * GopherTestRequest
+         * @description Values to try; each absent or empty one is taken from the stored settings.
+         */
+        GopherTestRequest: {
+            /** @default null */
+            url: string;
+            /** @default null */
+            api_key: string;
+        };
+        /**
+         * GopherTestResult
+         * @description What Gopher answered.
+         */
+        GopherTestResult: {
+            /** @description Gopher accepted the key and answered. */
+            ok: boolean;
+            /** @description When not ok: `unauthorized`, `unavailable`, `failed`, `invalid` or `not_found`. */
+            kind?: string;
+            /** @description Gopher's answer in words (its machine count, or what went wrong and what to do). */
+            message: string;
         };
         /**
          * Health
@@ -9531,6 +9642,212 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
                     "RETRY-AFTER"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_gopher_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Gopher settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_GopherSettingsView"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_gopher_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["GopherSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The Gopher settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_GopherSettingsView"];
+                };
+            };
+            /** @description `validation_failed`: `field` is `url` (not an http(s) URL with a host) or `api_key` (none given and none stored). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    test_gopher_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["GopherTestRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description What Gopher answered (a refused key or an unreachable gateway is an answer, not an
+             *     error of this call).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_GopherTestResult"];
+                };
+            };
+            /** @description `validation_failed`: `field` is `url` (not an http(s) URL with a host) or `api_key` (none given and none stored). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

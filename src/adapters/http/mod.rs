@@ -6,6 +6,7 @@ mod approvals;
 mod audit;
 mod cluster;
 mod fleet;
+mod gopher_settings;
 mod ips;
 pub(crate) mod keys;
 pub mod oauth;
@@ -70,6 +71,8 @@ pub struct ApiServices {
     pub quotas: Arc<crate::app::quotas::Quotas>,
     /// The background jobs and their last reports.
     pub jobs: Arc<crate::app::jobs::JobBoard>,
+    /// Settings → Gopher, and the gateway it applies.
+    pub gopher: Arc<crate::app::gopher_settings::GopherSettings>,
 }
 
 /// Options that shape the HTTP surface.
@@ -105,7 +108,12 @@ type Apis = (
     ips::IpsApi,
     fleet::FleetApi,
     quotas::QuotasApi,
-    (templates::TemplatesApi, cluster::ClusterSettingsApi, cluster::SetupApi),
+    (
+        templates::TemplatesApi,
+        cluster::ClusterSettingsApi,
+        cluster::SetupApi,
+        gopher_settings::GopherSettingsApi,
+    ),
 );
 
 fn service() -> OpenApiService<Apis, ()> {
@@ -125,7 +133,12 @@ fn service() -> OpenApiService<Apis, ()> {
         ips::IpsApi,
         fleet::FleetApi,
         quotas::QuotasApi,
-        (templates::TemplatesApi, cluster::ClusterSettingsApi, cluster::SetupApi),
+        (
+            templates::TemplatesApi,
+            cluster::ClusterSettingsApi,
+            cluster::SetupApi,
+            gopher_settings::GopherSettingsApi,
+        ),
     );
     OpenApiService::new(apis, "Nimbus", env!("CARGO_PKG_VERSION"))
         .description("Self-hosted VM provisioning portal for Proxmox VE clusters.")
@@ -174,6 +187,7 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         .data(services.streams.clone())
         .data(services.quotas.clone())
         .data(services.jobs.clone())
+        .data(services.gopher.clone())
         .data(oauth::PublicOrigin(options.public_origin.clone()))
         .data(auth::TrustedProxies(options.trusted_proxies.clone()))
         .data(options.cookies);

@@ -138,6 +138,8 @@ pub struct ProvisionPorts {
     pub codec: Arc<dyn KeyCodec>,
     pub clock: Arc<dyn Clock>,
     pub pace: Arc<dyn Pace>,
+    /// The Gopher gateway in use, or none: tunnels are available exactly when one is.
+    pub tunnels: Arc<crate::app::gateway_switch::GatewaySwitch>,
 }
 
 /// Every part of provisioning, built over one `Shared`.

@@ -115,6 +115,7 @@ fn provisioner_audited(
         codec: Arc::new(MockKeyCodec::new()),
         clock,
         pace: Arc::new(Sleep),
+        tunnels: Arc::default(),
     };
     Arc::new(Provisioning::new(ports, settings(cluster), None))
 }

@@ -362,7 +362,7 @@ impl Views {
                     available: templates.available(i.key()),
                 })
                 .collect(),
-            tunnels_enabled: false,
+            tunnels_enabled: self.shared.ports.tunnels.is_configured(),
             default_key_id,
         }
     }

@@ -1,11 +1,12 @@
 //! The demo's simulated cluster: the five-node simulator on a loopback REST face (with or
 //! without templates), the endpoint pinned to its certificate, and the stand-in image mirror its
-//! template bootstrap downloads from.
+//! template bootstrap downloads from, and the simulated Gopher gateway its tunnels go through.
 
 use std::sync::Arc;
 
 use anyhow::Context;
 
+use crate::adapters::gopher::sim::GopherHttpFace;
 use crate::adapters::image_server::ImageServer;
 use crate::adapters::proxmox::rest::{ApiToken, RestFace, RestFaceOptions};
 use crate::adapters::proxmox::sim::{Profile, Scenario, SimCluster, TemplatePlacement};
@@ -21,6 +22,8 @@ pub struct DemoCluster {
     pub cluster: SimCluster,
     pub face: RestFace,
     pub images: ImageServer,
+    /// The simulated Gopher gateway Settings → Gopher points at, so tunnels are on.
+    pub gopher: GopherHttpFace,
 }
 
 /// Starts the demo's five-node simulated cluster on a loopback port with a fresh token (without
@@ -39,7 +42,7 @@ pub(super) async fn start_demo_cluster(
     } else {
         Scenario::demo()
     };
-    let cluster = SimCluster::new(scenario, profile, DEMO_SEED, clock);
+    let cluster = SimCluster::new(scenario, profile, DEMO_SEED, clock.clone());
     let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     let images = ImageServer::start(listen)
         .await
@@ -58,5 +61,15 @@ pub(super) async fn start_demo_cluster(
         id: face.token().token_id.clone(),
         secret: face.token().secret.clone(),
     };
-    Ok((endpoint, token, DemoCluster { cluster, face, images }))
+    let gopher = super::gopher::start_demo_gopher(clock).await?;
+    Ok((
+        endpoint,
+        token,
+        DemoCluster {
+            cluster,
+            face,
+            images,
+            gopher,
+        },
+    ))
 }

@@ -22,11 +22,12 @@ use crate::app::accounts::{AccountManagement, AccountService, SessionPurge};
 use crate::app::audit::Auditor;
 use crate::app::cluster_settings::Live;
 use crate::app::config::{Config, Mode, ProxmoxTrust, SimProfile};
+use crate::app::gateway_switch::GatewaySwitch;
 use crate::app::health::HealthService;
 use crate::app::invitations::Invitations;
 use crate::app::jobs::{self, JobBoard};
 use crate::app::keys::KeyVault;
-use crate::app::maintenance::{self, Backup, DataDirLock, Rotation};
+use crate::app::maintenance::DataDirLock;
 use crate::app::oauth::OAuthService;
 use crate::app::provisioning::bootstrap::TemplateRetirement;
 use crate::app::quotas::Quotas;
@@ -36,7 +37,7 @@ use crate::app::stream_budget::StreamBudget;
 use crate::ports::proxmox::connector::ProxmoxConnector;
 use crate::ports::{Clock, Proxmox, Secrets, Store};
 use accounts::{accounts, oauth_client};
-use vms::{bootstrap_settings, jobs as vms_jobs, provisioner};
+use vms::{Remotes, bootstrap_settings, jobs as vms_jobs, provisioner};
 
 /// Setting key of this installation's random identity (marks the VMs it creates).
 pub const INSTANCE_ID_KEY: &str = "instance_id";
@@ -44,12 +45,15 @@ pub const INSTANCE_ID_KEY: &str = "instance_id";
 mod accounts;
 mod cluster;
 mod demo;
+mod gopher;
+mod maintenance_commands;
 mod proxmox;
 mod vms;
 
 pub use cluster::SettingsMissing;
 pub use demo::DemoCluster;
 use demo::start_demo_cluster;
+pub use maintenance_commands::{backup, rotate_key};
 pub use proxmox::proxmox_fingerprint;
 use proxmox::{HttpConnector, endpoint, token};
 
@@ -164,10 +168,24 @@ impl App {
             audit.clone(),
             clock.clone(),
         ));
+        let tunnels = Arc::new(GatewaySwitch::default());
+        let gopher = gopher::settings(
+            &config,
+            demo.as_ref(),
+            shared.clone(),
+            secrets.clone(),
+            tunnels.clone(),
+            audit.clone(),
+            clock.clone(),
+        )
+        .await?;
         let vms = provisioner(
             &config,
             &store,
-            proxmox.clone(),
+            Remotes {
+                proxmox: proxmox.clone(),
+                tunnels,
+            },
             demo.as_ref(),
             keys.clone(),
             audit.clone(),
@@ -263,6 +281,7 @@ impl App {
             streams,
             quotas,
             jobs: Arc::new(JobBoard::default()),
+            gopher,
         };
         let board = services.jobs.clone();
         let mut jobs = Vec::new();
@@ -356,6 +375,7 @@ impl App {
         if let Some(demo) = self.demo.take() {
             demo.face.stop().await;
             demo.images.stop().await;
+            demo.gopher.stop().await;
         }
     }
 }
@@ -374,22 +394,4 @@ async fn open_secrets(config: &Config, store: &SqliteStore, clock: Arc<dyn Clock
     let secrets = SecretBox::new(shared, cipher(&key), clock);
     secrets.check_key(&source).await?;
     Ok(secrets)
-}
-
-/// `nimbus rotate-key`: every secret re-sealed under a new key.
-pub async fn rotate_key(config: &Config) -> anyhow::Result<Rotation> {
-    let store = SqliteStore::open(&config.server.db_path).await?;
-    let shared: Arc<dyn Store> = Arc::new(store.clone());
-    let rotation = maintenance::rotate_key(config, shared, Arc::new(SystemClock), cipher()).await;
-    store.close().await;
-    rotation
-}
-
-/// `nimbus backup --out DIR`: the database and the key file, copied apart.
-pub async fn backup(config: &Config, out: &std::path::Path) -> anyhow::Result<Backup> {
-    let store = SqliteStore::open(&config.server.db_path).await?;
-    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
-    let done = maintenance::backup(config, &store, out, &stamp).await;
-    store.close().await;
-    done
 }

@@ -11,6 +11,7 @@ use crate::adapters::ssh_keys::OpenSshCodec;
 use crate::adapters::store::sqlite::SqliteStore;
 use crate::app::audit::Auditor;
 use crate::app::config::Config;
+use crate::app::gateway_switch::GatewaySwitch;
 use crate::app::jobs::{self, Job, JobBoard};
 use crate::app::keys::KeyVault;
 use crate::app::provisioning::bootstrap::{BootstrapSettings, ImageSource};
@@ -27,17 +28,24 @@ const ON_DEMAND_DISCOVERY_EVERY: std::time::Duration = std::time::Duration::from
 /// How often the cluster is asked for its templates.
 const TEMPLATE_DISCOVERY_INTERVAL: std::time::Duration = std::time::Duration::from_secs(300);
 
+/// The systems provisioning drives: the cluster, and the tunnel gateway in use.
+pub(super) struct Remotes {
+    pub proxmox: Option<Arc<dyn Proxmox>>,
+    pub tunnels: Arc<GatewaySwitch>,
+}
+
 /// The provisioner on this store and cluster; the LAN is the demo's simulated one, a separate
 /// simulator's (`NIMBUS_SIMULATED_LAN`), or the real network.
 pub(super) fn provisioner(
     config: &Config,
     store: &SqliteStore,
-    proxmox: Option<Arc<dyn Proxmox>>,
+    remotes: Remotes,
     demo: Option<&DemoCluster>,
     vault: Arc<KeyVault>,
     audit: Arc<Auditor>,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<Arc<Provisioning>> {
+    let Remotes { proxmox, tunnels } = remotes;
     let lan: Arc<dyn LanProbe> = match (demo, &config.readiness.simulated_lan) {
         (Some(demo), _) => Arc::new(SimLan(demo.cluster.clone())),
         (None, Some(url)) => {
@@ -83,6 +91,7 @@ pub(super) fn provisioner(
         codec: Arc::new(OpenSshCodec),
         clock,
         pace: Arc::new(Sleep),
+        tunnels,
     };
     Ok(Arc::new(Provisioning::new(ports, settings, None)))
 }

@@ -263,6 +263,7 @@ impl Sim {
             codec: Arc::new(OpenSshCodec),
             clock: self.clock.clone(),
             pace,
+            tunnels: Arc::default(),
         };
         let (watch, schedule, clock) = (self.watch.clone(), self.schedule.clone(), self.clock.clone());
         let hook: Checkpoint = Arc::new(move |id, word, after| {

@@ -372,6 +372,19 @@ pub fn table() -> BTreeMap<&'static str, [u16; 13]> {
             "set_cluster_settings",
             [401, 403, 403, 200, 403, 403, 401, 200, 403, 403, 401, 403, 403],
         ),
+        // Settings → Gopher: admins only; the test calls the demo's simulated gateway.
+        (
+            "get_gopher_settings",
+            [401, 403, 403, 200, 403, 403, 401, 200, 200, 403, 401, 403, 403],
+        ),
+        (
+            "set_gopher_settings",
+            [401, 403, 403, 200, 403, 403, 401, 200, 403, 403, 401, 403, 403],
+        ),
+        (
+            "test_gopher_settings",
+            [401, 403, 403, 200, 403, 403, 401, 200, 403, 403, 401, 403, 403],
+        ),
         // The setup wizard is gone on a configured Nimbus, whoever asks.
         ("setup_state", [404; 13]),
         ("setup_proxmox_fingerprint", [404; 13]),

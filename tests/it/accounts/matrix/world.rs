@@ -208,6 +208,8 @@ impl World {
             "update_user" => json!({"role": "member"}),
             "verify_access_code" => json!({"code": "00000000"}),
             "set_access_code_settings" => json!({"enabled": false}),
+            "test_gopher_settings" => json!({}),
+            "set_gopher_settings" => json!({"url": "http://127.0.0.1:1"}),
             "set_oauth_settings" => json!({"github_orgs": []}),
             "set_signups" => json!({"mode": "open"}),
             "create_invitation" => json!({"role": "member", "expires_in_days": 1}),
