@@ -343,10 +343,12 @@ async fn serve(mode: Mode, config: Config) -> anyhow::Result<()> {
             .map(|d| {
                 format!(
                     "  Proxmox (simulated, 5 nodes): {}api2/json  token {}\n{templates}  \
-                     Image mirror (stand-in): {}\n",
+                     Image mirror (stand-in): {}\n  Gopher (simulated tunnels): {}  key {}\n",
                     d.face.base_url(),
                     d.face.token(),
-                    d.images.base_url()
+                    d.images.base_url(),
+                    d.gopher.base_url(),
+                    d.gopher.sim().api_key()
                 )
             })
             .unwrap_or_default();
