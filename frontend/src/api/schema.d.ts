@@ -2324,21 +2324,12 @@ export interface components {
          * @description A change: the URL and a key (empty keeps the stored one), or `clear` to turn tunnels off.
          */
         GopherSettingsUpdate: {
-            /**
-             * @description Gopher's address, e.g. `https://router.example.com` (required unless `clear`).
-             * @default null
-             */
-            url: string;
-            /**
-             * @description A key from Gopher's Access Control page; empty or absent keeps the stored key.
-             * @default null
-             */
-            api_key: string;
-            /**
-             * @description Forget the URL and key: tunnels are off.
-             * @default false
-             */
-            clear: boolean;
+            /** @description Gopher's address, e.g. `https://router.example.com` (required unless `clear`). */
+            url?: string;
+            /** @description A key from Gopher's Access Control page; empty or absent keeps the stored key. */
+            api_key?: string;
+            /** @description `true` forgets the URL and key: tunnels are off. */
+            clear?: boolean;
         };
         /**
          * GopherSettingsView
@@ -2357,10 +2348,8 @@ export interface components {
          * @description Values to try; each absent or empty one is taken from the stored settings.
          */
         GopherTestRequest: {
-            /** @default null */
-            url: string;
-            /** @default null */
-            api_key: string;
+            url?: string;
+            api_key?: string;
         };
         /**
          * GopherTestResult

@@ -48,14 +48,11 @@ impl From<GopherView> for GopherSettingsView {
 #[derive(Clone, Object)]
 pub struct GopherSettingsUpdate {
     /// Gopher's address, e.g. `https://router.example.com` (required unless `clear`).
-    #[oai(default)]
     pub url: Option<String>,
     /// A key from Gopher's Access Control page; empty or absent keeps the stored key.
-    #[oai(default)]
     pub api_key: Option<String>,
-    /// Forget the URL and key: tunnels are off.
-    #[oai(default)]
-    pub clear: bool,
+    /// `true` forgets the URL and key: tunnels are off.
+    pub clear: Option<bool>,
 }
 
 crate::domain::redact::debug_redacted!(GopherSettingsUpdate { url, clear } secret { api_key });
@@ -63,9 +60,7 @@ crate::domain::redact::debug_redacted!(GopherSettingsUpdate { url, clear } secre
 /// Values to try; each absent or empty one is taken from the stored settings.
 #[derive(Clone, Object)]
 pub struct GopherTestRequest {
-    #[oai(default)]
     pub url: Option<String>,
-    #[oai(default)]
     pub api_key: Option<String>,
 }
 
@@ -162,7 +157,7 @@ impl GopherSettingsApi {
                 GopherUpdate {
                     url: b.url,
                     api_key: b.api_key,
-                    clear: b.clear,
+                    clear: b.clear.unwrap_or(false),
                 },
             )
             .await?;
