@@ -88,6 +88,7 @@ export const routes: RouteObject[] = [
                           { path: 'auth', element: adminPage(() => import('./pages/admin-settings/AuthSettingsPage').then((m) => m.AuthSettingsPage)) },
                           { path: 'quotas', element: adminPage(() => import('./pages/admin-settings/QuotasPage').then((m) => m.QuotasPage)) },
                           { path: 'cluster', element: adminPage(() => import('./pages/admin-settings/ClusterSettingsPage').then((m) => m.ClusterSettingsPage)) },
+                          { path: 'gopher', element: adminPage(() => import('./pages/admin-settings/GopherSettingsPage').then((m) => m.GopherSettingsPage)) },
                         ],
                       },
                     ],

@@ -49,6 +49,10 @@ export type Provider = Identity['provider']
 export type OAuthSettings = DataOf<paths['/settings/oauth']['get']>
 export type OAuthSettingsUpdate =
   paths['/settings/oauth']['put']['requestBody']['content']['application/json; charset=utf-8']
+export type GopherSettings = DataOf<paths['/settings/gopher']['get']>
+export type GopherSettingsUpdate = RequestOf<paths['/settings/gopher']['put']>
+export type GopherTestRequest = RequestOf<paths['/settings/gopher/test']['post']>
+export type GopherTestResult = DataOf<paths['/settings/gopher/test']['post']>
 export type SshKey = DataOf<paths['/keys']['get']>[number]
 export type CreatedKey = DataOf<paths['/keys']['post']>
 export type NewKey = paths['/keys']['post']['requestBody']['content']['application/json; charset=utf-8']

@@ -1,10 +1,11 @@
-// Admin → Settings' own row of tabs (Authentication, Quotas, Cluster) above whichever one is open.
+// Admin → Settings' own row of tabs (Authentication, Quotas, Cluster, Gopher) above whichever one is open.
 import { NavLink, Outlet } from 'react-router'
 
 const settingsItems: { to: string; label: string }[] = [
   { to: '/admin/settings/auth', label: 'Authentication' },
   { to: '/admin/settings/quotas', label: 'Quotas' },
   { to: '/admin/settings/cluster', label: 'Cluster' },
+  { to: '/admin/settings/gopher', label: 'Gopher' },
 ]
 
 export function SettingsLayout() {
