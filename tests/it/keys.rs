@@ -329,7 +329,10 @@ async fn private_halves_survive_a_key_rotation() {
     };
     let config = nimbus::app::config::Config::load(Mode::Serve, &sources).unwrap();
     let rotation = nimbus::app::wiring::rotate_key(&config).await.unwrap();
-    assert_eq!(rotation.resealed, 2, "the key check and the SSH private half");
+    assert_eq!(
+        rotation.resealed, 3,
+        "the key check, the SSH private half and the demo's Gopher API key"
+    );
 
     let mut pairs: Vec<(&str, &str)> = vec![("NIMBUS_DATA_DIR", data.as_str())];
     pairs.extend(NO_LIMITS.iter().copied());
