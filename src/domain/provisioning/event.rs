@@ -40,6 +40,13 @@ pub enum Event {
     TunnelRegistered {
         machine: String,
     },
+    /// The Gopher machine held was deleted on Gopher (it had failed, or its one-time bootstrap
+    /// link was used up): the exposure starts again with a new one.
+    TunnelDropped {
+        machine: String,
+    },
+    /// The owner asked to try public access again on a finished VM that wanted it.
+    ExposureRetried,
     ReadinessConfirmed,
     /// Readiness was not confirmed in time. Not a failure: the VM is kept, flagged unconfirmed.
     ReadinessTimedOut,
@@ -91,6 +98,8 @@ impl Event {
             Self::TaskFinished { .. } => "task_finished",
             Self::StepDone => "step_done",
             Self::TunnelRegistered { .. } => "tunnel_registered",
+            Self::TunnelDropped { .. } => "tunnel_dropped",
+            Self::ExposureRetried => "exposure_retried",
             Self::ReadinessConfirmed => "readiness_confirmed",
             Self::ReadinessTimedOut => "readiness_timed_out",
             Self::SoftStepFailed { .. } => "soft_step_failed",

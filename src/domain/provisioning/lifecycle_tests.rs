@@ -187,3 +187,35 @@ fn at_rest_and_holding_the_hostname_follow_the_phase() {
         assert_eq!(phase.holds_hostname(), holds, "{}", phase.word());
     }
 }
+
+#[test]
+fn public_access_can_be_retried_on_a_finished_vm_that_asked_for_it() {
+    let mut p = at(15);
+    p.apply(Event::ExposureRetried, t(1)).unwrap();
+    assert_eq!(p.next(), Next::ExposeTunnel);
+    assert_eq!(p.status(None), StatusWord::Provisioning);
+    // A used-up machine is dropped, then a new one registered, and the VM is ready again.
+    p.apply(Event::TunnelDropped { machine: "m-1".into() }, t(2)).unwrap();
+    assert_eq!(p.held.tunnel, None);
+    p.apply(Event::TunnelRegistered { machine: "m-9".into() }, t(3)).unwrap();
+    p.apply(Event::StepDone, t(4)).unwrap();
+    assert_eq!(p.held.tunnel.as_deref(), Some("m-9"));
+    assert!(matches!(p.phase, Phase::InjectingGpuEnv));
+
+    let mut plain = provision(false, false, false);
+    super::tests::run(&mut plain, &super::tests::happy_events(false, false));
+    assert_eq!(plain.phase, Phase::Ready);
+    assert!(
+        plain.apply(Event::ExposureRetried, t(5)).is_err(),
+        "a VM that never asked for public SSH has nothing to retry"
+    );
+}
+
+#[test]
+fn only_the_held_machine_can_be_dropped() {
+    let mut p = at(13);
+    assert_eq!(p.held.tunnel.as_deref(), Some("m-1"));
+    assert!(p.apply(Event::TunnelDropped { machine: "m-2".into() }, t(1)).is_err());
+    p.apply(Event::TunnelDropped { machine: "m-1".into() }, t(1)).unwrap();
+    assert!(p.apply(Event::TunnelDropped { machine: "m-1".into() }, t(2)).is_err());
+}

@@ -110,6 +110,8 @@ fn events(p: &Provision) -> Vec<Event> {
         Event::TaskFinished { upid: stored },
         Event::StepDone,
         Event::TunnelRegistered { machine: "m-2".into() },
+        Event::TunnelDropped { machine: "m-1".into() },
+        Event::ExposureRetried,
         Event::ReadinessConfirmed,
         Event::ReadinessTimedOut,
         Event::SoftStepFailed { reason: "soft".into() },
@@ -170,16 +172,23 @@ const ACCEPTED: &[(&str, &[&str])] = &[
     ),
     (
         "exposing_tunnel+machine",
-        &["step_done", "soft_step_failed", "step_failed"],
+        &["step_done", "tunnel_dropped", "soft_step_failed", "step_failed"],
     ),
     ("injecting_gpu_env", &["step_done", "soft_step_failed", "step_failed"]),
     (
         "ready",
-        &["power_start", "power_shutdown", "delete_requested", "drift_observed"],
+        &[
+            "exposure_retried",
+            "power_start",
+            "power_shutdown",
+            "delete_requested",
+            "drift_observed",
+        ],
     ),
     (
         "ready+unconfirmed",
         &[
+            "exposure_retried",
             "readiness_confirmed",
             "power_start",
             "power_shutdown",

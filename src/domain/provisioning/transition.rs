@@ -65,8 +65,13 @@ impl Provision {
         Ok(())
     }
 
+    /// Records `step` on the timeline; a step done again (public access retried) keeps its one
+    /// entry, with the new time.
     fn done(&mut self, step: Step, now: DateTime<Utc>) {
-        self.steps.push(StepRecord { step, at: now });
+        match self.steps.iter_mut().find(|r| r.step == step) {
+            Some(record) => record.at = now,
+            None => self.steps.push(StepRecord { step, at: now }),
+        }
     }
 
     /// Where the flow goes once readiness is settled, then after each optional step.
@@ -178,6 +183,10 @@ impl Provision {
             {
                 self.held.tunnel = Some(machine.clone())
             }
+            (P::ExposingTunnel, E::TunnelDropped { machine }) if self.held.tunnel.as_ref() == Some(machine) => {
+                self.held.tunnel = None
+            }
+            (P::Ready, E::ExposureRetried) if self.spec.expose_ssh => self.phase = P::ExposingTunnel,
             (P::ExposingTunnel | P::InjectingGpuEnv, E::StepDone | E::SoftStepFailed { .. } | E::StepFailed { .. }) => {
                 // Optional steps never fail a working VM: a failure becomes a note.
                 if let E::SoftStepFailed { reason } | E::StepFailed { reason } = event {
