@@ -92,6 +92,72 @@ pub struct ProvisionRecord {
     pub drift: Option<Drift>,
     /// The request's reason and who made and decided it.
     pub review: Review,
+    /// The VM's public SSH endpoint and published ports through Gopher, as far as Nimbus knows.
+    pub public: PublicAccess,
+}
+
+/// How far a VM's public access through Gopher has come.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PublicState {
+    /// Not started: the VM is not built yet, or did not ask for public SSH.
+    #[default]
+    Waiting,
+    /// Registering the machine, running its bootstrap or waiting for it to connect.
+    Exposing,
+    Connected,
+    /// It did not work; `error` says why.
+    Failed,
+}
+
+impl PublicState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Waiting => "waiting",
+            Self::Exposing => "exposing",
+            Self::Connected => "connected",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Waiting, Self::Exposing, Self::Connected, Self::Failed]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+/// A VM's public SSH endpoint and published ports, as last learned from Gopher. Gopher's v1 API
+/// never reports the public SSH host or port: the port is what Gopher's bootstrap printed inside
+/// the VM, the host is the gateway's; either stays `None` rather than guessed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublicAccess {
+    pub state: PublicState,
+    /// A machine was being registered from this time and its id was not recorded yet: after a
+    /// crash here, Gopher may hold a machine no VM knows, which the next attempt removes.
+    pub registering_since: Option<DateTime<Utc>>,
+    pub ssh_host: Option<String>,
+    pub ssh_port: Option<u16>,
+    /// Why public access does not work, in words.
+    pub error: Option<String>,
+    /// The guest agent never answered: the owner can run the bootstrap by hand.
+    pub agent_silent: bool,
+    /// The ports published as subdomains, as Gopher last reported them.
+    pub ports: Vec<PublishedPort>,
+}
+
+/// One port of a VM published through Gopher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedPort {
+    pub id: String,
+    pub subdomain: String,
+    pub url: Option<String>,
+    pub target_port: u16,
+    pub private: bool,
+    pub tls: bool,
+    /// Gopher's word: `active`, `failed`, or another it may add.
+    pub status: String,
+    pub error: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
 }
 
 /// Who asked for a VM and who decided on it, when an admin is involved.

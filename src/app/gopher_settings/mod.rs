@@ -142,7 +142,7 @@ impl GopherSettings {
     async fn load(&self) -> anyhow::Result<()> {
         let gateway = match self.stored().await? {
             (Some(url), Some(key)) => match self.opener.open(&url, &key) {
-                Ok(gateway) => Some(gateway),
+                Ok(gateway) => Some((gateway, url)),
                 Err(e) => {
                     tracing::warn!(error = %e, "the stored Gopher settings cannot be used: tunnels are off");
                     None
@@ -150,7 +150,7 @@ impl GopherSettings {
             },
             _ => None,
         };
-        self.switch.switch_to(gateway);
+        self.switch.switch_to(gateway.as_ref().map(|(g, url)| (g.clone(), url)));
         Ok(())
     }
 
@@ -214,7 +214,7 @@ impl GopherSettings {
             if new_key {
                 self.secrets.put(KEY, &key).await.map_err(internal)?;
             }
-            self.switch.switch_to(Some(gateway));
+            self.switch.switch_to(Some((gateway, &url)));
             if new_key {
                 format!("URL {url}, API key")
             } else {

@@ -152,7 +152,7 @@ impl Submissions {
             memory_mib: request.tier.memory_mib(),
             disk_gib: request.tier.disk_gib(),
             os: request.os.key().to_owned(),
-            expose_ssh: false,
+            expose_ssh: request.public_tunnel,
             gpu_env: false,
         };
         let mut record = ProvisionRecord {
@@ -175,6 +175,7 @@ impl Submissions {
                 decided_by: approved_by,
                 decided_at: None,
             },
+            public: Default::default(),
         };
         match self.shared.ports.store.create_provision(&record, limits.clone()).await {
             Ok(()) => {}
@@ -233,10 +234,10 @@ impl Submissions {
                     .into(),
             ));
         }
-        if request.public_tunnel {
+        if request.public_tunnel && !self.shared.ports.tunnels.is_configured() {
             return Err(ProvisionError::invalid(
                 "public_tunnel",
-                "Public SSH tunnels are not set up on this Nimbus. Leave 'Expose SSH publicly' off; the machine is reachable on the LAN.",
+                "Public SSH is not set up on this Nimbus (an admin sets up Gopher in Settings → Gopher). Leave 'Expose SSH publicly' off; the machine is reachable on the LAN.",
             ));
         }
         if self
@@ -328,7 +329,8 @@ impl Submissions {
                 KeyChoice::Generate { keep } => Some(keep),
                 _ => None,
             },
-            public_tunnel: None,
+            // A retry keeps the request for public SSH.
+            public_tunnel: spec.expose_ssh.then_some(true),
             reason: record.review.reason.clone(),
         };
         // A request an admin approved stays approved when it is tried again.

@@ -18,7 +18,9 @@ use crate::domain::provisioning::{
 use crate::domain::tier::TierName;
 use crate::domain::vmid::VmId;
 use crate::ports::StoreError;
-use crate::ports::provisions::{Idempotency, KeyOrigin, KeyUse, ProvisionRecord, Review, StepDetail};
+use crate::ports::provisions::{
+    Idempotency, KeyOrigin, KeyUse, ProvisionRecord, PublicAccess, PublicState, PublishedPort, Review, StepDetail,
+};
 
 pub(super) fn corrupt(what: &str, value: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("provision {what}: {value}"))
@@ -54,6 +56,85 @@ struct Doc {
     drift: Option<String>,
     #[serde(default)]
     review: ReviewDoc,
+    #[serde(default)]
+    public: PublicDoc,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct PublicDoc {
+    state: String,
+    registering_since: Option<DateTime<Utc>>,
+    ssh_host: Option<String>,
+    ssh_port: Option<u16>,
+    error: Option<String>,
+    agent_silent: bool,
+    ports: Vec<PortDoc>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PortDoc {
+    id: String,
+    subdomain: String,
+    url: Option<String>,
+    target_port: u16,
+    private: bool,
+    tls: bool,
+    status: String,
+    error: Option<String>,
+    created_at: Option<DateTime<Utc>>,
+}
+
+fn public_out(p: &PublicAccess) -> PublicDoc {
+    PublicDoc {
+        state: p.state.as_str().to_owned(),
+        registering_since: p.registering_since,
+        ssh_host: p.ssh_host.clone(),
+        ssh_port: p.ssh_port,
+        error: p.error.clone(),
+        agent_silent: p.agent_silent,
+        ports: p
+            .ports
+            .iter()
+            .map(|t| PortDoc {
+                id: t.id.clone(),
+                subdomain: t.subdomain.clone(),
+                url: t.url.clone(),
+                target_port: t.target_port,
+                private: t.private,
+                tls: t.tls,
+                status: t.status.clone(),
+                error: t.error.clone(),
+                created_at: t.created_at,
+            })
+            .collect(),
+    }
+}
+
+/// A stored public access. A state word this version does not know reads as `waiting`.
+fn public_in(doc: PublicDoc) -> PublicAccess {
+    PublicAccess {
+        state: PublicState::parse(&doc.state).unwrap_or_default(),
+        registering_since: doc.registering_since,
+        ssh_host: doc.ssh_host,
+        ssh_port: doc.ssh_port,
+        error: doc.error,
+        agent_silent: doc.agent_silent,
+        ports: doc
+            .ports
+            .into_iter()
+            .map(|t| PublishedPort {
+                id: t.id,
+                subdomain: t.subdomain,
+                url: t.url,
+                target_port: t.target_port,
+                private: t.private,
+                tls: t.tls,
+                status: t.status,
+                error: t.error,
+                created_at: t.created_at,
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -181,6 +262,7 @@ pub(super) fn encode(r: &ProvisionRecord) -> String {
             decided_by: r.review.decided_by.map(|u| u.as_uuid()),
             decided_at: r.review.decided_at,
         },
+        public: public_out(&r.public),
     };
     serde_json::to_string(&doc).expect("a provision document always serialises")
 }
@@ -249,5 +331,6 @@ pub(super) fn decode(text: &str) -> Result<ProvisionRecord, StoreError> {
             decided_by: doc.review.decided_by.map(UserId::from_uuid),
             decided_at: doc.review.decided_at,
         },
+        public: public_in(doc.public),
     })
 }

@@ -62,7 +62,40 @@ pub(super) fn record(host: &str, owner: UserId, key: Option<&str>) -> ProvisionR
         failure_code: None,
         drift: None,
         review: Default::default(),
+        public: Default::default(),
     }
+}
+
+#[tokio::test]
+async fn public_access_round_trips_and_an_older_document_reads_as_waiting() {
+    use crate::ports::provisions::{PublicAccess, PublicState, PublishedPort};
+    let (_d, store) = fresh().await;
+    let mut r = record("web-9", UserId::from_uuid(Uuid::new_v4()), None);
+    store.create_provision(&r, None).await.unwrap();
+    let fresh_record = store.get_provision(r.id()).await.unwrap().unwrap();
+    assert_eq!(fresh_record.public, PublicAccess::default());
+    assert_eq!(fresh_record.public.state, PublicState::Waiting);
+    r.public = PublicAccess {
+        state: PublicState::Connected,
+        registering_since: Some(t0()),
+        ssh_host: Some("gw.example.org".into()),
+        ssh_port: Some(22_001),
+        error: None,
+        agent_silent: true,
+        ports: vec![PublishedPort {
+            id: "t1".into(),
+            subdomain: "app".into(),
+            url: Some("https://app.example.org".into()),
+            target_port: 8080,
+            private: false,
+            tls: true,
+            status: "active".into(),
+            error: None,
+            created_at: Some(t0()),
+        }],
+    };
+    store.save_provision(&r).await.unwrap();
+    assert_eq!(store.get_provision(r.id()).await.unwrap().unwrap().public, r.public);
 }
 
 #[tokio::test]
