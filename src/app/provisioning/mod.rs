@@ -17,6 +17,7 @@ mod approvals;
 pub mod bootstrap;
 mod cluster_snapshot;
 mod drift_watch;
+pub mod exposure;
 mod fleet;
 mod guest_addresses;
 mod hub;
@@ -140,6 +141,8 @@ pub struct ProvisionPorts {
     pub pace: Arc<dyn Pace>,
     /// The Gopher gateway in use, or none: tunnels are available exactly when one is.
     pub tunnels: Arc<crate::app::gateway_switch::GatewaySwitch>,
+    /// Sealed values kept apart from the plain record (a machine's one-time bootstrap link).
+    pub secrets: Arc<crate::app::secrets::SecretBox>,
 }
 
 /// Every part of provisioning, built over one `Shared`.

@@ -31,6 +31,8 @@ pub(super) struct Run {
     /// Consecutive transient failures of the current step.
     pub transient: u32,
     pub poll: Option<Duration>,
+    /// Gopher machines registered by this run (a failed or vanished one is replaced, boundedly).
+    pub registrations: u32,
 }
 
 /// Transient failures tolerated per step before it fails (backoff 1, 2, 4, 8, 16 s).

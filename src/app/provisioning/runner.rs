@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 use super::provision_error::ProvisionError;
 use super::run::{Outcome, Run};
 use super::shared::Shared;
-use super::{Checkpoint, lifecycle, placement, steps, teardown};
+use super::{Checkpoint, exposure, lifecycle, placement, steps, teardown};
 use crate::domain::ids::InstanceId;
 use crate::domain::provisioning::{Event, Next, Phase, Step};
 use crate::domain::scoring::InFlight;
@@ -192,7 +192,8 @@ impl Runner {
             Next::StartVm => steps::start_vm(s, record, run).await,
             Next::PollTask(upid) => teardown::poll(s, record, run, &upid).await,
             Next::WaitReady { since } => steps::wait_ready(s, record, run, since).await,
-            Next::ExposeTunnel | Next::InjectGpuEnv => Outcome::Event(Event::StepDone),
+            Next::ExposeTunnel => exposure::expose(s, record, run).await,
+            Next::InjectGpuEnv => Outcome::Event(Event::StepDone),
             Next::BeginRollback => Outcome::Event(Event::RollbackStarted),
             Next::Undo(undo) => teardown::undo(s, record, run, undo).await,
             Next::RetryAt(at) => {

@@ -12,6 +12,7 @@ use crate::domain::upid::Upid;
 use crate::ports::ProxmoxError;
 use crate::ports::provisions::ProvisionRecord;
 use crate::ports::proxmox::{PowerOp, PowerStatus, TaskState};
+use crate::ports::tunnel_gateway::MachineId;
 
 /// Longest wait between teardown attempts.
 const MAX_BACKOFF_SECS: i64 = 60;
@@ -112,7 +113,7 @@ async fn already_running(s: &Shared, record: &ProvisionRecord) -> bool {
 /// Takes down the first remaining item.
 pub(super) async fn undo(s: &Shared, record: &ProvisionRecord, run: &mut Run, undo: Undo) -> Outcome {
     match undo {
-        Undo::RemoveTunnel { .. } => Outcome::Event(Event::UndoDone),
+        Undo::RemoveTunnel { machine } => remove_machine(s, record, MachineId(machine)).await,
         Undo::ReleaseIp { ip } => match s.ports.pool.release(record.id(), ip).await {
             Ok(released) => {
                 if !released {
@@ -172,6 +173,28 @@ pub(super) async fn undo(s: &Shared, record: &ProvisionRecord, run: &mut Run, un
                     })
                 }
             }
+        }
+    }
+}
+
+/// Deletes the VM's Gopher machine (and so its tunnels) and forgets its bootstrap link. While
+/// Gopher cannot be reached the teardown waits and tries again, like for Proxmox.
+async fn remove_machine(s: &Shared, record: &ProvisionRecord, machine: MachineId) -> Outcome {
+    let Some(gateway) = s.ports.tunnels.current() else {
+        tracing::warn!(vm = %record.id(), %machine, "Gopher is not set up any more: its machine for this VM is left for an admin to remove there");
+        return Outcome::Event(Event::UndoDone);
+    };
+    match gateway.delete_machine(&machine).await {
+        Ok(()) => {
+            let _ = s.ports.secrets.delete(&super::exposure::bootstrap_secret(record.id())).await;
+            tracing::info!(vm = %record.id(), %machine, "Gopher machine removed");
+            Outcome::Event(Event::UndoDone)
+        }
+        Err(e) => {
+            tracing::warn!(vm = %record.id(), %machine, error = %e, "cannot remove the Gopher machine; trying again later");
+            Outcome::Event(Event::ProxmoxUnreachable {
+                retry_at: retry_at(s, record),
+            })
         }
     }
 }

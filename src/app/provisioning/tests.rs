@@ -113,9 +113,14 @@ fn provisioner_audited(
         lan: Arc::new(MockLanProbe::new()),
         vault,
         codec: Arc::new(MockKeyCodec::new()),
-        clock,
+        clock: clock.clone(),
         pace: Arc::new(Sleep),
         tunnels: Arc::default(),
+        secrets: Arc::new(crate::app::secrets::SecretBox::new(
+            Arc::new(crate::ports::store::MockStore::new()),
+            Arc::new(MockSecrets::new()),
+            clock.clone(),
+        )),
     };
     Arc::new(Provisioning::new(ports, settings(cluster), None))
 }

@@ -185,6 +185,7 @@ impl App {
             Remotes {
                 proxmox: proxmox.clone(),
                 tunnels,
+                secrets: secrets.clone(),
             },
             demo.as_ref(),
             keys.clone(),

@@ -32,6 +32,7 @@ const TEMPLATE_DISCOVERY_INTERVAL: std::time::Duration = std::time::Duration::fr
 pub(super) struct Remotes {
     pub proxmox: Option<Arc<dyn Proxmox>>,
     pub tunnels: Arc<GatewaySwitch>,
+    pub secrets: Arc<crate::app::secrets::SecretBox>,
 }
 
 /// The provisioner on this store and cluster; the LAN is the demo's simulated one, a separate
@@ -45,7 +46,11 @@ pub(super) fn provisioner(
     audit: Arc<Auditor>,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<Arc<Provisioning>> {
-    let Remotes { proxmox, tunnels } = remotes;
+    let Remotes {
+        proxmox,
+        tunnels,
+        secrets,
+    } = remotes;
     let lan: Arc<dyn LanProbe> = match (demo, &config.readiness.simulated_lan) {
         (Some(demo), _) => Arc::new(SimLan(demo.cluster.clone())),
         (None, Some(url)) => {
@@ -92,6 +97,7 @@ pub(super) fn provisioner(
         clock,
         pace: Arc::new(Sleep),
         tunnels,
+        secrets,
     };
     Ok(Arc::new(Provisioning::new(ports, settings, None)))
 }

@@ -13,6 +13,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{TimeZone, Utc};
 use nimbus::adapters::clock::ManualClock;
+use nimbus::adapters::gopher::sim::SimGopher;
 use nimbus::adapters::lan::SimLan;
 use nimbus::adapters::proxmox::sim::{Profile, Scenario, SimCluster};
 use nimbus::adapters::secrets::AesGcmSecrets;
@@ -20,7 +21,9 @@ use nimbus::adapters::ssh_keys::OpenSshCodec;
 use nimbus::adapters::store::sqlite::SqliteStore;
 use nimbus::app::accounts::{Caller, Via};
 use nimbus::app::audit::Auditor;
+use nimbus::app::gateway_switch::GatewaySwitch;
 use nimbus::app::keys::KeyVault;
+use nimbus::app::secrets::SecretBox;
 use nimbus::app::provisioning::pace::Pace;
 use nimbus::app::provisioning::{Checkpoint, ProvisionForm, ProvisionPorts, ProvisionSettings, Provisioning};
 use nimbus::domain::account::Email;
@@ -81,6 +84,9 @@ impl Pace for Follow {
     }
 }
 
+/// The simulated gateway's API key.
+const GOPHER_KEY: &str = "5157c0ffee5157c0ffee5157c0ffee51";
+
 pub struct Sim {
     pub _dir: tempfile::TempDir,
     pub store: SqliteStore,
@@ -89,6 +95,10 @@ pub struct Sim {
     pub caller: Caller,
     vault: Arc<KeyVault>,
     audit: Arc<Auditor>,
+    /// The simulated Gopher gateway every provisioner of this simulation uses.
+    pub gopher: SimGopher,
+    tunnels: Arc<GatewaySwitch>,
+    secrets: Arc<SecretBox>,
     pub settings: ProvisionSettings,
     pub seed: u64,
     pub watch: Arc<Watch>,
@@ -171,6 +181,15 @@ impl Sim {
             audit.clone(),
             clock.clone(),
         ));
+        let gopher = SimGopher::new(GOPHER_KEY, "gopher.test", clock.clone());
+        let tunnels = Arc::new(GatewaySwitch::default());
+        let gateway_url = url::Url::parse("https://gopher.sim.test/").unwrap();
+        tunnels.switch_to(Some((Arc::new(gopher.client(GOPHER_KEY)), &gateway_url)));
+        let secrets = Arc::new(SecretBox::new(
+            Arc::new(store.clone()),
+            Arc::new(AesGcmSecrets::new(&[7; 32])),
+            clock.clone(),
+        ));
         let settings = ProvisionSettings {
             network: Some(network()),
             nameservers: vec!["127.0.0.53".parse().unwrap()],
@@ -194,6 +213,9 @@ impl Sim {
         };
         Self {
             audit,
+            gopher,
+            tunnels,
+            secrets,
             _dir: dir,
             store,
             cluster,
@@ -263,7 +285,8 @@ impl Sim {
             codec: Arc::new(OpenSshCodec),
             clock: self.clock.clone(),
             pace,
-            tunnels: Arc::default(),
+            tunnels: self.tunnels.clone(),
+            secrets: self.secrets.clone(),
         };
         let (watch, schedule, clock) = (self.watch.clone(), self.schedule.clone(), self.clock.clone());
         let hook: Checkpoint = Arc::new(move |id, word, after| {
