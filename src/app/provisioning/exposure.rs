@@ -35,6 +35,16 @@ pub fn manual_command(url: &str, hostname: &str, user: &str) -> String {
     format!("sudo sh -c '{}'", script.replace('\'', r"'\''"))
 }
 
+/// The bootstrap to run by hand, for a VM whose guest agent never answered.
+pub(super) async fn manual_for(s: &Shared, record: &ProvisionRecord) -> Option<String> {
+    if !record.public.agent_silent {
+        return None;
+    }
+    let url = s.ports.secrets.get(&bootstrap_secret(record.id())).await.ok().flatten()?;
+    let hostname = record.provision.spec().hostname.as_str();
+    Some(manual_command(&url, hostname, &record.username))
+}
+
 /// The port Gopher's bootstrap printed (`… Tunnel port: 22001`), if it did.
 pub fn reported_port(out: &str) -> Option<u16> {
     out.lines()

@@ -31,6 +31,9 @@ pub struct VmState {
     pub private_key_available: bool,
     /// The owner's name and email, filled in for admins' views of everyone's machines.
     pub owner: Option<Owner>,
+    /// The command to run inside the VM for public SSH, when the guest agent never answered
+    /// (one VM's own view only: it carries the one-time bootstrap link).
+    pub manual_command: Option<String>,
 }
 
 /// Who owns a VM, as shown to admins.
@@ -56,9 +59,13 @@ pub struct VmResult {
     pub key_kept: bool,
     pub unconfirmed: bool,
     pub warning: Option<String>,
+    /// The public SSH command through Gopher, when it works and its port is known.
+    pub public_ssh: Option<String>,
+    /// Why public SSH through Gopher does not work, when it was asked for.
+    pub tunnel_error: Option<String>,
 }
 
-crate::domain::redact::debug_redacted!(VmResult { id, vmid, hostname, ip, username, os, tier, node, key_name, key_kept, unconfirmed, warning } secret { ssh_private_key });
+crate::domain::redact::debug_redacted!(VmResult { id, vmid, hostname, ip, username, os, tier, node, key_name, key_kept, unconfirmed, warning, public_ssh, tunnel_error } secret { ssh_private_key });
 
 #[derive(Debug, Clone)]
 pub struct TierOption {
@@ -187,6 +194,7 @@ impl Views {
                 && record.key.kept
                 && record.key.key_id.is_some(),
             owner: None,
+            manual_command: None,
             record,
         }
     }
@@ -215,7 +223,8 @@ impl Views {
     /// One VM.
     pub async fn get(&self, caller: &Caller, id: InstanceId) -> Result<VmState, ProvisionError> {
         let record = self.shared.owned(caller, id).await?;
-        let state = self.view(Arc::new(record)).await;
+        let mut state = self.view(Arc::new(record)).await;
+        state.manual_command = super::exposure::manual_for(&self.shared, &state.record).await;
         if caller.user.role == Role::Admin {
             return Ok(self.with_owners(vec![state]).await.remove(0));
         }
@@ -297,6 +306,13 @@ impl Views {
             key_kept: record.key.kept,
             unconfirmed: p.unconfirmed(),
             warning: p.unconfirmed().then(|| UNCONFIRMED.to_owned()),
+            public_ssh: match (&record.public.ssh_host, record.public.ssh_port) {
+                (Some(host), Some(port)) if record.public.state == crate::ports::provisions::PublicState::Connected => {
+                    Some(format!("ssh -p {port} {}@{host}", record.username))
+                }
+                _ => None,
+            },
+            tunnel_error: record.public.error.clone(),
         }
     }
 

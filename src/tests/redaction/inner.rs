@@ -44,6 +44,8 @@ pub(super) fn vm_result() -> VmResult {
         key_kept: false,
         unconfirmed: false,
         warning: None,
+        public_ssh: None,
+        tunnel_error: None,
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod op;
 mod pending;
+pub mod public;
 mod stream;
 pub(crate) mod views;
 

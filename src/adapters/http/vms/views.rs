@@ -84,9 +84,16 @@ pub struct ResultView {
     pub unconfirmed: bool,
     #[oai(skip_serializing_if_is_none)]
     pub warning: Option<String>,
+    /// The SSH command from the internet through Gopher, when public SSH works and its port is
+    /// known.
+    #[oai(skip_serializing_if_is_none)]
+    pub public_ssh: Option<String>,
+    /// Why public SSH through Gopher does not work (the machine itself is ready).
+    #[oai(skip_serializing_if_is_none)]
+    pub tunnel_error: Option<String>,
 }
 
-crate::domain::redact::debug_redacted!(ResultView { id, vmid, hostname, ip, username, os, tier, node, key_name, key_kept, unconfirmed, warning } secret { ssh_private_key });
+crate::domain::redact::debug_redacted!(ResultView { id, vmid, hostname, ip, username, os, tier, node, key_name, key_kept, unconfirmed, warning, public_ssh, tunnel_error } secret { ssh_private_key });
 
 impl From<VmResult> for ResultView {
     fn from(r: VmResult) -> Self {
@@ -104,6 +111,8 @@ impl From<VmResult> for ResultView {
             key_kept: r.key_kept,
             unconfirmed: r.unconfirmed,
             warning: r.warning,
+            public_ssh: r.public_ssh,
+            tunnel_error: r.tunnel_error,
         }
     }
 }
@@ -202,6 +211,9 @@ pub struct VmView {
     /// When an admin approved or denied the request.
     #[oai(skip_serializing_if_is_none)]
     pub decided_at: Option<DateTime<Utc>>,
+    /// Public SSH through Gopher, when the machine asked for it.
+    #[oai(skip_serializing_if_is_none)]
+    pub public_ssh: Option<super::public::PublicSshView>,
 }
 
 impl From<&VmState> for VmView {
@@ -276,6 +288,7 @@ impl From<&VmState> for VmView {
             },
             created_by: r.review.created_by.map(|u| u.to_string()),
             decided_at: r.review.decided_at,
+            public_ssh: super::public::public_ssh(s),
         }
     }
 }
