@@ -97,6 +97,12 @@ actions! {
     TemplatesRebuilt => "templates.rebuild",
     /// A template bootstrap ended; the detail counts what it made, skipped and failed.
     TemplatesBootstrapFinished => "templates.bootstrap_finished",
+    /// A port of a machine was published through Gopher.
+    TunnelCreated => "tunnel.created",
+    /// A published port was removed.
+    TunnelDeleted => "tunnel.deleted",
+    /// Public SSH of a machine was tried again.
+    PublicSshRetried => "tunnel.public_ssh_retried",
 }
 
 /// The text names no known action.

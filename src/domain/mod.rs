@@ -28,6 +28,7 @@ pub mod redact;
 pub mod role;
 pub mod scoring;
 pub mod stats;
+pub mod subdomain;
 pub mod tier;
 pub mod upid;
 pub mod vmid;

@@ -79,6 +79,9 @@ action_view! {
     TemplatesBootstrapped => "templates.bootstrap",
     TemplatesRebuilt => "templates.rebuild",
     TemplatesBootstrapFinished => "templates.bootstrap_finished",
+    TunnelCreated => "tunnel.created",
+    TunnelDeleted => "tunnel.deleted",
+    PublicSshRetried => "tunnel.public_ssh_retried",
 }
 
 /// One recorded action.

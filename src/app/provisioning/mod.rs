@@ -40,6 +40,10 @@ mod steps;
 mod submissions;
 mod teardown;
 mod template_discovery;
+mod tunnel_error;
+mod tunnel_policy;
+mod tunnel_watch;
+mod tunnels;
 pub mod templates;
 #[cfg(test)]
 mod tests;
@@ -67,6 +71,9 @@ pub use runner::Runner;
 pub use shared::Shared;
 pub use submissions::{Accepted, Submissions};
 pub use template_discovery::TemplateDiscovery;
+pub use tunnel_error::TunnelError;
+pub use tunnel_watch::{GatewayMachine, GatewayOverview, GatewayVm, TunnelPass, TunnelWatch};
+pub use tunnels::{NewTunnel, SubdomainCheck, Tunnels, TunnelsInfo};
 pub use views::{Catalog, OsOption, Owner, TierOption, UNCONFIRMED, Views, VmResult, VmState, failure_code};
 
 use self::pace::Pace;
@@ -143,6 +150,8 @@ pub struct ProvisionPorts {
     pub tunnels: Arc<crate::app::gateway_switch::GatewaySwitch>,
     /// Sealed values kept apart from the plain record (a machine's one-time bootstrap link).
     pub secrets: Arc<crate::app::secrets::SecretBox>,
+    /// Plain settings (the policy for published ports).
+    pub settings: Arc<dyn crate::ports::Store>,
 }
 
 /// Every part of provisioning, built over one `Shared`.
@@ -160,6 +169,10 @@ pub struct Provisioning {
     pub discovery: Arc<TemplateDiscovery>,
     /// Changes of the VM network plan while Nimbus runs.
     pub network: Arc<NetworkChange>,
+    /// Published ports through Gopher.
+    pub tunnels: Arc<Tunnels>,
+    /// Gopher as admins see it, and the reconcile of public access.
+    pub tunnel_watch: Arc<TunnelWatch>,
     shared: Arc<Shared>,
 }
 
@@ -181,7 +194,10 @@ impl Provisioning {
         let runner = Arc::new(Runner::new(shared.clone(), checkpoint));
         let views = Arc::new(Views::new(shared.clone()));
         let reconcile = Arc::new(IpReconcile::new(shared.clone()));
+        let tunnels = Arc::new(Tunnels::new(shared.clone()));
         Self {
+            tunnel_watch: Arc::new(TunnelWatch::new(shared.clone(), runner.clone(), tunnels.clone())),
+            tunnels,
             submissions: Arc::new(Submissions::new(shared.clone(), runner.clone())),
             approvals: Arc::new(Approvals::new(shared.clone(), runner.clone(), views.clone())),
             lifecycle: Arc::new(Lifecycle::new(shared.clone(), runner.clone(), views.clone())),

@@ -121,6 +121,7 @@ fn provisioner_audited(
             Arc::new(MockSecrets::new()),
             clock.clone(),
         )),
+        settings: Arc::new(crate::ports::store::MockStore::new()),
     };
     Arc::new(Provisioning::new(ports, settings(cluster), None))
 }

@@ -98,6 +98,7 @@ pub(super) fn provisioner(
         pace: Arc::new(Sleep),
         tunnels,
         secrets,
+        settings: Arc::new(store.clone()),
     };
     Ok(Arc::new(Provisioning::new(ports, settings, None)))
 }

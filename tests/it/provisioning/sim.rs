@@ -287,6 +287,7 @@ impl Sim {
             pace,
             tunnels: self.tunnels.clone(),
             secrets: self.secrets.clone(),
+            settings: Arc::new(self.store.clone()),
         };
         let (watch, schedule, clock) = (self.watch.clone(), self.schedule.clone(), self.clock.clone());
         let hook: Checkpoint = Arc::new(move |id, word, after| {
