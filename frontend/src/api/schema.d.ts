@@ -1391,6 +1391,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tunnels/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether tunnels are available (a Gopher gateway is set up), its host and domain, and how
+         *     many published ports you hold of your quota.
+         */
+        get: operations["tunnels_info"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tunnels/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether a subdomain can be asked for: one DNS label, not reserved, not in use on Gopher. */
+        get: operations["check_subdomain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tunnels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every machine and tunnel on Gopher, each joined to its Nimbus machine and owner; machines
+         *     no Nimbus machine holds are marked `foreign` (admins).
+         */
+        get: operations["gateway_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vms/{id}/tunnels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The machine's published ports (its owner and admins). */
+        get: operations["list_tunnels"];
+        put?: never;
+        /** Publishes a port of the machine as `<subdomain>.<domain>` through Gopher. */
+        post: operations["create_tunnel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vms/{id}/tunnels/{tunnel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a published port of the machine. */
+        delete: operations["delete_tunnel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vms/{id}/public-ssh/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tries public SSH through Gopher again, for a machine whose public access failed. */
+        post: operations["retry_public_ssh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/settings/tunnels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The policy for published ports: reserved subdomains and the per-member quota (admins). */
+        get: operations["get_tunnel_policy"];
+        /** Changes the policy for published ports (admins); absent fields keep their value. */
+        put: operations["set_tunnel_policy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1473,7 +1600,7 @@ export interface components {
          * @description A kind of recorded action.
          * @enum {string}
          */
-        AuditAction: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.signed_out_everywhere" | "account.password_changed" | "account.role_changed" | "account.status_changed" | "account.email_conflict" | "account.email_released" | "account.promoted_at_boot" | "token.created" | "token.revoked" | "invitation.created" | "invitation.revoked" | "invitation.redeemed" | "settings.changed" | "access_code.rotated" | "access_code.failed" | "identity.linked" | "identity.unlinked" | "key.created" | "key.deleted" | "key.private_key_read" | "quota.changed" | "vm.approved" | "vm.denied" | "vm.created_on_behalf" | "templates.bootstrap" | "templates.rebuild" | "templates.bootstrap_finished";
+        AuditAction: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.signed_out_everywhere" | "account.password_changed" | "account.role_changed" | "account.status_changed" | "account.email_conflict" | "account.email_released" | "account.promoted_at_boot" | "token.created" | "token.revoked" | "invitation.created" | "invitation.revoked" | "invitation.redeemed" | "settings.changed" | "access_code.rotated" | "access_code.failed" | "identity.linked" | "identity.unlinked" | "key.created" | "key.deleted" | "key.private_key_read" | "quota.changed" | "vm.approved" | "vm.denied" | "vm.created_on_behalf" | "templates.bootstrap" | "templates.rebuild" | "templates.bootstrap_finished" | "tunnel.created" | "tunnel.deleted" | "tunnel.public_ssh_retried";
         /**
          * AuditEntryView
          * @description One recorded action.
@@ -1715,6 +1842,13 @@ export interface components {
             owner_id?: string;
             owner_name?: string;
             /**
+             * @description Public SSH through Gopher: `host:port` when it works and its port is known, else
+             *     `exposing`, `connected` or `failed`; absent when the machine did not ask for it.
+             */
+            public_ssh?: string;
+            /** @description The URLs of the machine's published ports. */
+            public_urls: string[];
+            /**
              * Format: date-time
              * @description When the cluster was read for `status` and the figures.
              */
@@ -1932,6 +2066,15 @@ export interface components {
             /** @description Always `true`. */
             success: boolean;
             data: components["schemas"]["Deleted"];
+        };
+        /**
+         * Envelope_GatewayOverview
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_GatewayOverview: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["GatewayOverview"];
         };
         /**
          * Envelope_GopherSettingsView
@@ -2186,6 +2329,51 @@ export interface components {
             data: components["schemas"]["StatsView"];
         };
         /**
+         * Envelope_SubdomainCheck
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_SubdomainCheck: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["SubdomainCheck"];
+        };
+        /**
+         * Envelope_Tunnel
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_Tunnel: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["Tunnel"];
+        };
+        /**
+         * Envelope_TunnelList
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_TunnelList: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["TunnelList"];
+        };
+        /**
+         * Envelope_TunnelPolicy
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_TunnelPolicy: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["TunnelPolicy"];
+        };
+        /**
+         * Envelope_TunnelsInfo
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_TunnelsInfo: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["TunnelsInfo"];
+        };
+        /**
          * Envelope_User
          * @description A successful answer: `{"success": true, "data": …}`.
          */
@@ -2318,6 +2506,44 @@ export interface components {
             password: string;
             /** @default  */
             display_name: string;
+        };
+        /**
+         * GatewayMachine
+         * @description A machine registered on Gopher.
+         */
+        GatewayMachine: {
+            id: string;
+            /** @description Gopher's word: `pending`, `connected`, `failed`, or another. */
+            status: string;
+            /** @description Its SSH back-tunnel is public. */
+            public_ssh: boolean;
+            /** Format: date-time */
+            created_at?: string;
+            /** @description No Nimbus machine holds it (another user of Gopher, or left over). */
+            foreign: boolean;
+            vm?: components["schemas"]["GatewayVm"];
+            tunnels: components["schemas"]["Tunnel"][];
+        };
+        /**
+         * GatewayOverview
+         * @description Everything on Gopher (admins).
+         */
+        GatewayOverview: {
+            /** @description Gopher answered. */
+            reachable: boolean;
+            /** @description What went wrong when it did not. */
+            error?: string;
+            machines: components["schemas"]["GatewayMachine"][];
+        };
+        /**
+         * GatewayVm
+         * @description The VM holding a Gopher machine.
+         */
+        GatewayVm: {
+            id: string;
+            hostname: string;
+            owner_name?: string;
+            owner_email?: string;
         };
         /**
          * GopherSettingsUpdate
@@ -2695,6 +2921,23 @@ export interface components {
             set_default?: boolean;
         };
         /**
+         * NewTunnel
+         * @description A port to publish.
+         */
+        NewTunnel: {
+            /**
+             * Format: uint32
+             * @description The port your service listens on inside the machine (1–65535).
+             */
+            target_port: number;
+            /** @description One DNS label; Gopher makes one from the machine's name when absent. */
+            subdomain?: string;
+            /** @description Reachable only from the gateway, not from the internet (default `false`). */
+            private?: boolean;
+            /** @description Served over HTTPS (default `true`). */
+            tls?: boolean;
+        };
+        /**
          * NodeView
          * @description A node with its live usage and how placement judges it.
          */
@@ -2980,6 +3223,13 @@ export interface components {
             /** @description Readiness was not confirmed in time; `warning` says what to check. */
             unconfirmed: boolean;
             warning?: string;
+            /**
+             * @description The SSH command from the internet through Gopher, when public SSH works and its port is
+             *     known.
+             */
+            public_ssh?: string;
+            /** @description Why public SSH through Gopher does not work (the machine itself is ready). */
+            tunnel_error?: string;
         };
         /**
          * ProxmoxConnect
@@ -3052,6 +3302,33 @@ export interface components {
         ProxmoxUrl: {
             /** @description `HOST`, `HOST:PORT` or `https://HOST:8006`. */
             url: string;
+        };
+        /**
+         * PublicSsh
+         * @description Public SSH through the Gopher gateway, for a machine that asked for it.
+         */
+        PublicSsh: {
+            /** @description `waiting` (the machine is not built yet), `exposing`, `connected` or `failed`. */
+            state: string;
+            /** @description The gateway's host, where the public SSH port listens. */
+            host?: string;
+            /**
+             * Format: uint16
+             * @description The public port, as Gopher's bootstrap reported it inside the machine. Gopher's API does
+             *     not report it, so it is absent when the bootstrap's output was not seen.
+             */
+            port?: number;
+            /** @description The SSH command from the internet, when host and port are both known. */
+            command?: string;
+            /** @description Why public SSH does not work, in words. */
+            error?: string;
+            /**
+             * @description The command to run inside the machine when its guest agent never answered (only in
+             *     `GET /vms/{id}`; it carries a one-time link).
+             */
+            manual_command?: string;
+            /** @description `POST /vms/{id}/public-ssh/retry` may be called. */
+            can_retry: boolean;
         };
         /**
          * QueuedView
@@ -3397,6 +3674,17 @@ export interface components {
             vmid?: number;
         };
         /**
+         * SubdomainCheck
+         * @description Whether a subdomain can be asked for.
+         */
+        SubdomainCheck: {
+            /** @description The subdomain as it would be used (trimmed, lowercased). */
+            subdomain: string;
+            available: boolean;
+            /** @description Why not, in words. */
+            reason?: string;
+        };
+        /**
          * @description A node × OS cell's state.
          * @enum {string}
          */
@@ -3485,6 +3773,81 @@ export interface components {
         };
         /** @enum {string} */
         TokenScope: "read_write" | "read_only";
+        /**
+         * Tunnel
+         * @description A port of a machine published through Gopher as `<subdomain>.<domain>`.
+         */
+        Tunnel: {
+            id: string;
+            subdomain: string;
+            /** @description The public URL, when Gopher reported one. */
+            url?: string;
+            /**
+             * Format: uint16
+             * @description The port inside the machine.
+             */
+            target_port: number;
+            /** @description Reachable only from the gateway itself, not from the internet. */
+            private: boolean;
+            /** @description Served over HTTPS. */
+            tls: boolean;
+            /** @description Gopher's word: `active`, `failed`, or another it may add. */
+            status: string;
+            error?: string;
+            /** Format: date-time */
+            created_at?: string;
+        };
+        /**
+         * TunnelList
+         * @description A machine's published ports.
+         */
+        TunnelList: {
+            items: components["schemas"]["Tunnel"][];
+        };
+        /**
+         * TunnelPolicy
+         * @description The policy for published ports.
+         */
+        TunnelPolicy: {
+            /** @description Subdomains nobody may take. */
+            reserved: string[];
+            /**
+             * Format: uint32
+             * @description Published ports one member may hold (admins are not limited).
+             */
+            per_member_quota: number;
+        };
+        /**
+         * TunnelPolicyChange
+         * @description A change of the policy; absent fields keep their value.
+         */
+        TunnelPolicyChange: {
+            reserved?: string[];
+            /** Format: uint32 */
+            per_member_quota?: number;
+        };
+        /**
+         * TunnelsInfo
+         * @description Whether tunnels are available, and the caller's share.
+         */
+        TunnelsInfo: {
+            /** @description A Gopher gateway is set up: public SSH and published ports are available. */
+            enabled: boolean;
+            /** @description The gateway's host, where public SSH ports listen. */
+            host?: string;
+            /** @description The domain published ports live under, once known from one of Gopher's URLs. */
+            domain?: string;
+            /**
+             * Format: uint32
+             * @description Published ports a member may hold.
+             */
+            quota: number;
+            /**
+             * Format: uint32
+             * @description Published ports the caller holds.
+             */
+            used: number;
+        };
         /**
          * User
          * @description An account.
@@ -3595,6 +3958,8 @@ export interface components {
              * @description When an admin approved or denied the request.
              */
             decided_at?: string;
+            /** @description Public SSH through Gopher, when the machine asked for it. */
+            public_ssh?: components["schemas"]["PublicSsh"] & unknown;
         };
     };
     responses: never;
@@ -9790,6 +10155,618 @@ export interface operations {
                 };
             };
             /** @description `validation_failed`: `field` is `url` (not an http(s) URL with a host) or `api_key` (none given and none stored). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    tunnels_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether tunnels are available, where, and your share. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_TunnelsInfo"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    check_subdomain: {
+        parameters: {
+            query: {
+                subdomain: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether the subdomain can be asked for, and why not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_SubdomainCheck"];
+                };
+            };
+            /** @description `validation_failed` with `field` `subdomain`: not one DNS label. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `tunnels_off` (no Gopher is set up) or `gateway_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    gateway_overview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every machine and tunnel on Gopher, joined to Nimbus's machines. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_GatewayOverview"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `tunnels_off`: no Gopher is set up. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_tunnels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The machine's published ports. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_TunnelList"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such machine of yours (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_tunnel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["NewTunnel"];
+            };
+        };
+        responses: {
+            /** @description The port is published. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_Tunnel"];
+                };
+            };
+            /** @description `validation_failed`: `field` is `target_port` or `subdomain` (not one DNS label, or reserved). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such machine of yours (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `subdomain_taken` (`field` `subdomain`), `tunnel_quota_reached`, or `public_access_not_ready` (the machine has no working public access through Gopher). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `tunnels_off` (no Gopher is set up) or `gateway_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_tunnel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                tunnel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The published port is removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such machine of yours, or no such tunnel on it (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `tunnels_off` or `gateway_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    retry_public_ssh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the machine shows public SSH `exposing`; follow it with `GET /vms/{id}`. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_Vm"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such machine of yours (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The machine did not ask for public SSH, it already works, or the machine is busy. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_configured`: no Gopher is set up. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_tunnel_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy for published ports. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_TunnelPolicy"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_tunnel_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["TunnelPolicyChange"];
+            };
+        };
+        responses: {
+            /** @description The policy for published ports. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_TunnelPolicy"];
+                };
+            };
+            /** @description `validation_failed` with `field` `reserved`: a name that is not one DNS label. */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -24,6 +24,7 @@ pub mod middleware;
 mod spa;
 mod system;
 mod templates;
+mod tunnels;
 pub(crate) mod vms;
 
 use std::sync::Arc;
@@ -113,6 +114,7 @@ type Apis = (
         cluster::ClusterSettingsApi,
         cluster::SetupApi,
         gopher_settings::GopherSettingsApi,
+        tunnels::TunnelsApi,
     ),
 );
 
@@ -138,6 +140,7 @@ fn service() -> OpenApiService<Apis, ()> {
             cluster::ClusterSettingsApi,
             cluster::SetupApi,
             gopher_settings::GopherSettingsApi,
+            tunnels::TunnelsApi,
         ),
     );
     OpenApiService::new(apis, "Nimbus", env!("CARGO_PKG_VERSION"))

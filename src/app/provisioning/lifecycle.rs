@@ -101,6 +101,34 @@ impl Lifecycle {
         self.request(record, Event::PowerRequested { action, power }).await
     }
 
+    /// Tries public SSH through Gopher again, for a finished VM that asked for it and whose
+    /// public access failed; audited.
+    pub async fn retry_public_ssh(&self, caller: &Caller, id: InstanceId) -> Result<VmState, ProvisionError> {
+        let record = self.shared.owned(caller, id).await?;
+        if !record.provision.spec().expose_ssh {
+            return Err(ProvisionError::Conflict(
+                "This machine was not provisioned with public SSH, so there is nothing to retry.".into(),
+            ));
+        }
+        if !self.shared.ports.tunnels.is_configured() {
+            return Err(ProvisionError::NotConfigured(
+                "Tunnels are not set up on this Nimbus: an admin sets up Gopher in Settings → Gopher.".into(),
+            ));
+        }
+        if record.public.state == crate::ports::provisions::PublicState::Connected {
+            return Err(ProvisionError::Conflict("Public SSH already works for this machine.".into()));
+        }
+        let hostname = record.provision.spec().hostname.as_str().to_owned();
+        let state = self.request(record, Event::ExposureRetried).await?;
+        let audit = &self.shared.ports.audit;
+        let entry = audit
+            .entry(crate::domain::audit::AuditAction::PublicSshRetried)
+            .by(&caller.user)
+            .from(caller.ip.as_deref());
+        audit.record(entry.on("vm", id, hostname)).await;
+        Ok(state)
+    }
+
     /// Deletes a VM: answered at once (status `deleting`), finished in the background.
     pub async fn delete(&self, caller: &Caller, id: InstanceId) -> Result<VmState, ProvisionError> {
         let record = self.shared.owned(caller, id).await?;

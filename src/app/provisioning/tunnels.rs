@@ -115,12 +115,14 @@ impl Tunnels {
     /// The store fails.
     pub async fn info(&self, caller: &Caller) -> Result<TunnelsInfo, TunnelError> {
         let policy = tunnel_policy::load(self.shared.ports.settings.as_ref()).await?;
+        let used = self.used_by(caller.user.id).await?;
+        let domain = self.domain.read().unwrap_or_else(|p| p.into_inner()).clone();
         Ok(TunnelsInfo {
             enabled: self.shared.ports.tunnels.is_configured(),
             host: self.shared.ports.tunnels.host(),
-            domain: self.domain.read().unwrap_or_else(|p| p.into_inner()).clone(),
+            domain,
             quota: policy.per_member_quota,
-            used: self.used_by(caller.user.id).await?,
+            used,
         })
     }
 

@@ -116,6 +116,7 @@ pub(super) fn jobs(
     if let Some(interval) = config.reconcile.interval {
         out.push(every(vms.reconcile.clone(), interval));
         out.push(every(vms.drift.clone(), interval));
+        out.push(every(vms.tunnel_watch.clone(), interval));
     }
     if let Some(interval) = config.netscan.interval {
         out.push(every(vms.sweep.clone(), interval));

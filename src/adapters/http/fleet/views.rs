@@ -150,8 +150,27 @@ pub struct ClusterVmView {
     pub owner_id: Option<String>,
     #[oai(skip_serializing_if_is_none)]
     pub owner_name: Option<String>,
+    /// Public SSH through Gopher: `host:port` when it works and its port is known, else
+    /// `exposing`, `connected` or `failed`; absent when the machine did not ask for it.
+    #[oai(skip_serializing_if_is_none)]
+    pub public_ssh: Option<String>,
+    /// The URLs of the machine's published ports.
+    pub public_urls: Vec<String>,
     /// When the cluster was read for `status` and the figures.
     pub status_at: DateTime<Utc>,
+}
+
+/// The Fleet table's "Public" column for a Nimbus machine.
+fn public_ssh(r: &crate::ports::provisions::ProvisionRecord) -> Option<String> {
+    use crate::ports::provisions::PublicState;
+    if !r.provision.spec().expose_ssh {
+        return None;
+    }
+    let p = &r.public;
+    Some(match (&p.ssh_host, p.ssh_port, p.state) {
+        (Some(host), Some(port), PublicState::Connected) => format!("{host}:{port}"),
+        (_, _, state) => state.as_str().to_owned(),
+    })
 }
 
 impl ClusterVmView {
@@ -187,6 +206,10 @@ impl ClusterVmView {
             ip: record.and_then(|(r, _)| r.provision.held().ip).map(|i| i.to_string()),
             owner_id: spec.map(|s| s.owner.to_string()),
             owner_name: record.and_then(|(_, o)| o.as_ref()).map(|o| o.name.clone()),
+            public_ssh: record.and_then(|(r, _)| public_ssh(r)),
+            public_urls: record
+                .map(|(r, _)| r.public.ports.iter().filter_map(|p| p.url.clone()).collect())
+                .unwrap_or_default(),
             status_at: at,
         }
     }
