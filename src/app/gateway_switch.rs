@@ -41,7 +41,9 @@ impl GatewaySwitch {
     pub fn switch_to(&self, next: Option<(Arc<dyn TunnelGateway>, &url::Url)>) {
         *self.current.write().expect("gateway switch lock") = next.map(|(client, url)| InUse {
             client,
-            host: url.host_str().map(|h| h.trim_start_matches('[').trim_end_matches(']').to_owned()),
+            host: url
+                .host_str()
+                .map(|h| h.trim_start_matches('[').trim_end_matches(']').to_owned()),
         });
     }
 

@@ -70,8 +70,26 @@ pub struct TunnelPolicy {
 impl TunnelPolicy {
     /// Names that would let a published port pass for the site itself or its mail and DNS.
     pub const DEFAULT_RESERVED: &'static [&'static str] = &[
-        "www", "api", "admin", "app", "auth", "login", "mail", "smtp", "imap", "pop", "ftp", "ns1", "ns2", "dns",
-        "router", "gopher", "nimbus", "status", "root", "localhost",
+        "www",
+        "api",
+        "admin",
+        "app",
+        "auth",
+        "login",
+        "mail",
+        "smtp",
+        "imap",
+        "pop",
+        "ftp",
+        "ns1",
+        "ns2",
+        "dns",
+        "router",
+        "gopher",
+        "nimbus",
+        "status",
+        "root",
+        "localhost",
     ];
     pub const DEFAULT_QUOTA: u32 = 5;
     /// The most reserved names a policy keeps.
@@ -120,7 +138,10 @@ mod tests {
         let policy = TunnelPolicy::default();
         let www = Subdomain::parse("WWW").unwrap();
         let err = policy.admits(&www).unwrap_err();
-        assert_eq!(err.to_string(), "'www' is reserved on this Nimbus; choose another subdomain");
+        assert_eq!(
+            err.to_string(),
+            "'www' is reserved on this Nimbus; choose another subdomain"
+        );
         assert!(policy.admits(&Subdomain::parse("my-blog").unwrap()).is_ok());
     }
 }

@@ -91,7 +91,7 @@ const PUBLIC_UNAUTHORIZED: &[&str] = &[
 ];
 /// Operations that answer 400 for a parameter that is text in the spec (so its shape alone does
 /// not say it can be refused).
-const VALIDATES_TEXT: &[&str] = &["list_nodes"];
+const VALIDATES_TEXT: &[&str] = &["list_nodes", "check_subdomain"];
 /// Operations without an `{id}` that answer 404 for something else the request names.
 /// The setup wizard's routes are gone (404) once Nimbus is set up.
 const NOT_FOUND_WITHOUT_ID: &[&str] = &[
@@ -126,6 +126,12 @@ const MAY_BE_UNAVAILABLE: &[&str] = &[
     "bootstrap_templates",
     "bootstrap_status",
     "setup_finish",
+    // Gopher: tunnels off, or the gateway not answering.
+    "check_subdomain",
+    "create_tunnel",
+    "delete_tunnel",
+    "retry_public_ssh",
+    "gateway_overview",
 ];
 
 const ERROR_STATUSES: &[u16] = &[400, 401, 403, 404, 409, 413, 415, 429, 500, 503];

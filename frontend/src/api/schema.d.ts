@@ -10259,8 +10259,9 @@ export interface operations {
     };
     check_subdomain: {
         parameters: {
-            query: {
-                subdomain: string;
+            query?: {
+                /** @description The subdomain to check. */
+                subdomain?: string;
             };
             header?: never;
             path?: never;

@@ -40,7 +40,13 @@ pub(super) async fn manual_for(s: &Shared, record: &ProvisionRecord) -> Option<S
     if !record.public.agent_silent {
         return None;
     }
-    let url = s.ports.secrets.get(&bootstrap_secret(record.id())).await.ok().flatten()?;
+    let url = s
+        .ports
+        .secrets
+        .get(&bootstrap_secret(record.id()))
+        .await
+        .ok()
+        .flatten()?;
     let hostname = record.provision.spec().hostname.as_str();
     Some(manual_command(&url, hostname, &record.username))
 }
@@ -85,9 +91,9 @@ fn gateway_words(doing: &str, e: &GatewayError) -> String {
         GatewayError::Unavailable(_) | GatewayError::Failed(_) => format!(
             "Gopher did not answer while Nimbus was {doing}. The machine is ready on the LAN; use Retry public access once Gopher is back."
         ),
-        GatewayError::Unauthorized => format!(
-            "Gopher refused Nimbus's API key while Nimbus was {doing}. An admin must check Settings → Gopher."
-        ),
+        GatewayError::Unauthorized => {
+            format!("Gopher refused Nimbus's API key while Nimbus was {doing}. An admin must check Settings → Gopher.")
+        }
         other => format!("Gopher refused while Nimbus was {doing}: {other}"),
     }
 }
@@ -127,7 +133,10 @@ async fn register(s: &Shared, record: &mut ProvisionRecord, run: &mut Run, gatew
     {
         tracing::error!(vm = %record.id(), error = %e, "cannot seal a bootstrap link; removing the machine from Gopher");
         let _ = gateway.delete_machine(&id).await;
-        return give_up(record, "Nimbus could not store the machine's bootstrap link. Try public access again.");
+        return give_up(
+            record,
+            "Nimbus could not store the machine's bootstrap link. Try public access again.",
+        );
     }
     record.public.registering_since = None;
     tracing::info!(vm = %record.id(), machine = %id, "machine registered with Gopher");
@@ -158,7 +167,12 @@ async fn forget_unrecorded(s: &Shared, gateway: &dyn TunnelGateway, since: chron
 }
 
 /// Removes `machine` from Gopher and forgets it and its link: the next look registers anew.
-async fn drop_machine(s: &Shared, record: &ProvisionRecord, gateway: &dyn TunnelGateway, machine: &MachineId) -> Outcome {
+async fn drop_machine(
+    s: &Shared,
+    record: &ProvisionRecord,
+    gateway: &dyn TunnelGateway,
+    machine: &MachineId,
+) -> Outcome {
     if let Err(e) = gateway.delete_machine(machine).await {
         tracing::warn!(vm = %record.id(), error = %e, "cannot remove a used-up Gopher machine");
         return Outcome::Event(Event::StepDone);
@@ -197,7 +211,10 @@ async fn bootstrap(
         Ok(None) => return drop_or_give_up(s, record, run, gateway, &machine).await,
         Err(e) => {
             tracing::error!(vm = %record.id(), error = %e, "cannot open a sealed bootstrap link");
-            return give_up(record, "Nimbus could not read the machine's bootstrap link. Try public access again.");
+            return give_up(
+                record,
+                "Nimbus could not read the machine's bootstrap link. Try public access again.",
+            );
         }
     };
     let Some((node, vmid)) = record.provision.held().node.clone().zip(record.provision.held().vmid) else {
@@ -256,7 +273,10 @@ async fn drop_or_give_up(
     machine: &MachineId,
 ) -> Outcome {
     if run.registrations >= MAX_REGISTRATIONS {
-        return give_up(record, "Gopher reported the machine as failed. An admin can check Gopher; then use Retry public access.");
+        return give_up(
+            record,
+            "Gopher reported the machine as failed. An admin can check Gopher; then use Retry public access.",
+        );
     }
     record.public.state = PublicState::Exposing;
     drop_machine(s, record, gateway, machine).await
@@ -265,7 +285,10 @@ async fn drop_or_give_up(
 /// The machine is gone from Gopher: forget it and register anew.
 async fn forget(s: &Shared, record: &mut ProvisionRecord, run: &mut Run, machine: &MachineId) -> Outcome {
     if run.registrations >= MAX_REGISTRATIONS {
-        return give_up(record, "Gopher no longer has the machine Nimbus registered. Try public access again later.");
+        return give_up(
+            record,
+            "Gopher no longer has the machine Nimbus registered. Try public access again later.",
+        );
     }
     let _ = s.ports.secrets.delete(&bootstrap_secret(record.id())).await;
     Outcome::Event(Event::TunnelDropped {
@@ -286,7 +309,10 @@ async fn wait_connected(
             Ok(m) if m.status == MachineStatus::Connected => return connected(s, record).await,
             Ok(m) if m.status == MachineStatus::Failed => {
                 let why = m.error.unwrap_or_else(|| "no reason given".into());
-                return give_up(record, &format!("Gopher reported the machine as failed after its bootstrap: {why}"));
+                return give_up(
+                    record,
+                    &format!("Gopher reported the machine as failed after its bootstrap: {why}"),
+                );
             }
             _ => {}
         }
@@ -317,7 +343,8 @@ mod tests {
 
     #[test]
     fn the_port_is_read_from_gophers_last_line_and_never_guessed() {
-        let out = "=== Bootstrap complete! ===\nMachine 'web-1' registered as 'debian'. Tunnel port: 22001\nService: …\n";
+        let out =
+            "=== Bootstrap complete! ===\nMachine 'web-1' registered as 'debian'. Tunnel port: 22001\nService: …\n";
         assert_eq!(reported_port(out), Some(22001));
         assert_eq!(reported_port("Registered! Tunnel port: 22007."), Some(22007));
         assert_eq!(reported_port("nothing useful"), None);

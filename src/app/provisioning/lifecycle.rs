@@ -116,7 +116,9 @@ impl Lifecycle {
             ));
         }
         if record.public.state == crate::ports::provisions::PublicState::Connected {
-            return Err(ProvisionError::Conflict("Public SSH already works for this machine.".into()));
+            return Err(ProvisionError::Conflict(
+                "Public SSH already works for this machine.".into(),
+            ));
         }
         let hostname = record.provision.spec().hostname.as_str().to_owned();
         let state = self.request(record, Event::ExposureRetried).await?;

@@ -40,13 +40,13 @@ mod steps;
 mod submissions;
 mod teardown;
 mod template_discovery;
+pub mod templates;
+#[cfg(test)]
+mod tests;
 mod tunnel_error;
 mod tunnel_policy;
 mod tunnel_watch;
 mod tunnels;
-pub mod templates;
-#[cfg(test)]
-mod tests;
 mod views;
 
 use std::net::IpAddr;

@@ -186,7 +186,11 @@ async fn remove_machine(s: &Shared, record: &ProvisionRecord, machine: MachineId
     };
     match gateway.delete_machine(&machine).await {
         Ok(()) => {
-            let _ = s.ports.secrets.delete(&super::exposure::bootstrap_secret(record.id())).await;
+            let _ = s
+                .ports
+                .secrets
+                .delete(&super::exposure::bootstrap_secret(record.id()))
+                .await;
             tracing::info!(vm = %record.id(), %machine, "Gopher machine removed");
             Outcome::Event(Event::UndoDone)
         }

@@ -13,7 +13,9 @@ pub enum TunnelError {
     NotFound(&'static str),
     #[error("The subdomain '{0}' is already in use on Gopher. Choose another subdomain.")]
     SubdomainTaken(String),
-    #[error("You have {used} published ports, the most a member may have ({quota}). Remove one first, or ask an admin.")]
+    #[error(
+        "You have {used} published ports, the most a member may have ({quota}). Remove one first, or ask an admin."
+    )]
     QuotaReached { used: u32, quota: u32 },
     /// The machine has no public access to publish through yet.
     #[error("{0}")]

@@ -65,7 +65,9 @@ pub fn published(t: &Tunnel, private: bool) -> PublishedPort {
 /// The domain under a tunnel URL (`https://app.example.org` → `example.org`).
 pub fn domain_of(url: &str) -> Option<String> {
     let host = url.split("://").nth(1)?.split(['/', ':']).next()?;
-    host.split_once('.').map(|(_, rest)| rest.to_owned()).filter(|d| !d.is_empty())
+    host.split_once('.')
+        .map(|(_, rest)| rest.to_owned())
+        .filter(|d| !d.is_empty())
 }
 
 pub struct Tunnels {
@@ -163,8 +165,10 @@ impl Tunnels {
     /// `NotFound` for a machine that is not the caller's (admins see all).
     pub async fn list(&self, caller: &Caller, id: InstanceId) -> Result<Vec<PublishedPort>, TunnelError> {
         let mut record = self.owned(caller, id).await?;
-        let (Some(machine), Some(gateway)) = (record.provision.held().tunnel.clone(), self.shared.ports.tunnels.current())
-        else {
+        let (Some(machine), Some(gateway)) = (
+            record.provision.held().tunnel.clone(),
+            self.shared.ports.tunnels.current(),
+        ) else {
             return Ok(record.public.ports);
         };
         let Ok(all) = gateway.tunnels().await else {
@@ -195,7 +199,9 @@ impl Tunnels {
             .filter(|p| *p > 0)
             .ok_or_else(|| TunnelError::Invalid {
                 field: "target_port",
-                message: "target_port: use a port between 1 and 65535 (the port your service listens on inside the machine)".into(),
+                message:
+                    "target_port: use a port between 1 and 65535 (the port your service listens on inside the machine)"
+                        .into(),
             })?;
         let policy = tunnel_policy::load(self.shared.ports.settings.as_ref()).await?;
         let subdomain = match new.subdomain.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -210,7 +216,11 @@ impl Tunnels {
             }
             None => None,
         };
-        let machine = match (record.provision.phase(), &record.provision.held().tunnel, record.public.state) {
+        let machine = match (
+            record.provision.phase(),
+            &record.provision.held().tunnel,
+            record.public.state,
+        ) {
             (Phase::Ready, Some(machine), PublicState::Connected) => MachineId(machine.clone()),
             _ => {
                 return Err(TunnelError::NotReady(
@@ -292,7 +302,11 @@ impl Tunnels {
     }
 
     /// Changes the stored ports of a machine on its latest record.
-    async fn update_ports(&self, id: InstanceId, change: impl FnOnce(&mut Vec<PublishedPort>)) -> Result<(), TunnelError> {
+    async fn update_ports(
+        &self,
+        id: InstanceId,
+        change: impl FnOnce(&mut Vec<PublishedPort>),
+    ) -> Result<(), TunnelError> {
         let Some(mut record) = self.shared.ports.store.get_provision(id).await? else {
             return Ok(());
         };
@@ -339,13 +353,18 @@ impl Tunnels {
         }
         tunnel_policy::save(settings, &policy, self.shared.ports.clock.now()).await?;
         let audit = &self.shared.ports.audit;
-        let entry = audit.entry(AuditAction::SettingsChanged).by(&admin.user).from(admin.ip.as_deref());
+        let entry = audit
+            .entry(AuditAction::SettingsChanged)
+            .by(&admin.user)
+            .from(admin.ip.as_deref());
         let detail = format!(
             "{} reserved subdomains, {} published ports per member",
             policy.reserved.len(),
             policy.per_member_quota
         );
-        audit.record(entry.on("setting", "tunnels", "Tunnels").detail(detail)).await;
+        audit
+            .record(entry.on("setting", "tunnels", "Tunnels").detail(detail))
+            .await;
         Ok(policy)
     }
 }

@@ -197,7 +197,8 @@ fn public_access_can_be_retried_on_a_finished_vm_that_asked_for_it() {
     // A used-up machine is dropped, then a new one registered, and the VM is ready again.
     p.apply(Event::TunnelDropped { machine: "m-1".into() }, t(2)).unwrap();
     assert_eq!(p.held.tunnel, None);
-    p.apply(Event::TunnelRegistered { machine: "m-9".into() }, t(3)).unwrap();
+    p.apply(Event::TunnelRegistered { machine: "m-9".into() }, t(3))
+        .unwrap();
     p.apply(Event::StepDone, t(4)).unwrap();
     assert_eq!(p.held.tunnel.as_deref(), Some("m-9"));
     assert!(matches!(p.phase, Phase::InjectingGpuEnv));

@@ -190,9 +190,10 @@ impl TunnelsApi {
         &self,
         _caller: SignedIn,
         vms: Data<&Arc<Provisioning>>,
-        subdomain: Query<String>,
+        /// The subdomain to check.
+        subdomain: Query<Option<String>>,
     ) -> Result<CheckResponse, ApiError<op::CheckSubdomain>> {
-        let check = vms.tunnels.check(&subdomain.0).await?;
+        let check = vms.tunnels.check(subdomain.0.as_deref().unwrap_or("")).await?;
         Ok(CheckResponse::Ok(Json(Envelope::ok(check.into()))))
     }
 
@@ -242,7 +243,11 @@ impl TunnelsApi {
     }
 
     /// Removes a published port of the machine.
-    #[oai(path = "/vms/:id/tunnels/:tunnel_id", method = "delete", operation_id = "delete_tunnel")]
+    #[oai(
+        path = "/vms/:id/tunnels/:tunnel_id",
+        method = "delete",
+        operation_id = "delete_tunnel"
+    )]
     async fn delete(
         &self,
         caller: SignedIn,
@@ -255,7 +260,11 @@ impl TunnelsApi {
     }
 
     /// Tries public SSH through Gopher again, for a machine whose public access failed.
-    #[oai(path = "/vms/:id/public-ssh/retry", method = "post", operation_id = "retry_public_ssh")]
+    #[oai(
+        path = "/vms/:id/public-ssh/retry",
+        method = "post",
+        operation_id = "retry_public_ssh"
+    )]
     async fn retry(
         &self,
         caller: SignedIn,
@@ -274,7 +283,9 @@ impl TunnelsApi {
         _admin: AdminOnly,
         vms: Data<&Arc<Provisioning>>,
     ) -> Result<PolicyResponse, ApiError<op::GetTunnelPolicy>> {
-        Ok(PolicyResponse::Ok(Json(Envelope::ok(vms.tunnels.policy().await?.into()))))
+        Ok(PolicyResponse::Ok(Json(Envelope::ok(
+            vms.tunnels.policy().await?.into(),
+        ))))
     }
 
     /// Changes the policy for published ports (admins); absent fields keep their value.
@@ -286,10 +297,7 @@ impl TunnelsApi {
         body: Json<TunnelPolicyChange>,
     ) -> Result<PolicyResponse, ApiError<op::SetTunnelPolicy>> {
         let b = body.0;
-        let policy = vms
-            .tunnels
-            .set_policy(&admin.0, b.reserved, b.per_member_quota)
-            .await?;
+        let policy = vms.tunnels.set_policy(&admin.0, b.reserved, b.per_member_quota).await?;
         Ok(PolicyResponse::Ok(Json(Envelope::ok(policy.into()))))
     }
 }

@@ -164,7 +164,7 @@ impl World {
                 made.body["data"]["key"]["id"].as_str().unwrap().to_string()
             }
             "get_vm" | "vm_events" | "get_vm_private_key" | "retry_vm" | "delete_vm" | "start_vm" | "shutdown_vm"
-            | "stop_vm" | "reboot_vm" => {
+            | "stop_vm" | "reboot_vm" | "list_tunnels" | "create_tunnel" | "delete_tunnel" | "retry_public_ssh" => {
                 let session = login(&self.app, "member@lab.example").await;
                 let made = call(
                     &self.app,
@@ -211,6 +211,8 @@ impl World {
             "test_gopher_settings" => json!({}),
             "set_gopher_settings" => json!({"url": "http://127.0.0.1:1"}),
             "set_oauth_settings" => json!({"github_orgs": []}),
+            "create_tunnel" => json!({"target_port": 8080}),
+            "set_tunnel_policy" => json!({"per_member_quota": 5}),
             "set_signups" => json!({"mode": "open"}),
             "create_invitation" => json!({"role": "member", "expires_in_days": 1}),
             "create_key" => json!({"name": self.unique("made-key"), "generate": true}),
