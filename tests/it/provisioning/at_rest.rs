@@ -12,7 +12,7 @@ use nimbus::domain::vmid::VmId;
 use nimbus::ports::AddressPool;
 use nimbus::ports::provisions::ProvisionRecord;
 
-use super::invariants::{AT_REST, Watch, name, released};
+use super::invariants::{AT_REST, GOPHER_ORPHAN, Watch, name, released};
 
 impl Watch {
     /// Once every run has stopped: every provision is at rest; a rolled-back one holds nothing;
@@ -91,6 +91,35 @@ impl Watch {
                     ),
                 },
                 _ => {}
+            }
+        }
+        // Every machine on Gopher is held by a live provision, and a held one exists.
+        let machines = self.gopher.machine_ids();
+        for m in &machines {
+            let holder = records
+                .iter()
+                .find(|r| r.provision.held().tunnel.as_deref() == Some(m.0.as_str()));
+            match holder {
+                Some(r) if !released(r.provision.phase()) => {}
+                Some(r) => self.report(
+                    GOPHER_ORPHAN,
+                    format!(
+                        "Gopher machine {m} is held by {}, which is {}",
+                        name(r),
+                        r.provision.phase().word()
+                    ),
+                ),
+                None => self.report(GOPHER_ORPHAN, format!("Gopher machine {m} is held by no provision")),
+            }
+        }
+        for r in ready.values() {
+            if let Some(m) = r.provision.held().tunnel.as_deref()
+                && !machines.iter().any(|id| id.0 == m)
+            {
+                self.report(
+                    GOPHER_ORPHAN,
+                    format!("{} holds Gopher machine {m}, which Gopher does not have", name(r)),
+                );
             }
         }
         for (id, r) in &ready {

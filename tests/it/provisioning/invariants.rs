@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use nimbus::adapters::clock::ManualClock;
+use nimbus::adapters::gopher::sim::SimGopher;
 use nimbus::adapters::proxmox::sim::SimCluster;
 use nimbus::adapters::store::sqlite::SqliteStore;
 use nimbus::domain::cluster::NodeName;
@@ -40,6 +41,7 @@ pub const LEAK: &str = "no leaked address";
 pub const PROGRESS: &str = "every operation progresses";
 pub const AT_REST: &str = "every provision ends at rest holding what it should";
 pub const READABLE: &str = "the store can be read";
+pub const GOPHER_ORPHAN: &str = "no Gopher machine without a live VM";
 
 /// Violations kept (the same one is seen again at every later checkpoint).
 const KEEP: usize = 20;
@@ -68,6 +70,7 @@ pub struct Watch {
     seed: u64,
     pub(super) store: SqliteStore,
     cluster: SimCluster,
+    pub(super) gopher: SimGopher,
     pub(super) clock: Arc<ManualClock>,
     epoch: DateTime<Utc>,
     pub(super) progress: Mutex<HashMap<InstanceId, Progress>>,
@@ -132,7 +135,13 @@ pub(super) struct Guest {
 }
 
 impl Watch {
-    pub async fn open(seed: u64, store: SqliteStore, cluster: SimCluster, clock: Arc<ManualClock>) -> Self {
+    pub async fn open(
+        seed: u64,
+        store: SqliteStore,
+        cluster: SimCluster,
+        gopher: SimGopher,
+        clock: Arc<ManualClock>,
+    ) -> Self {
         let epoch = clock.now() - chrono::Duration::days(1);
         let mut options = ConnectOptions::new(format!("sqlite://{}?mode=ro", store.path().display()));
         options.max_connections(1).min_connections(1).sqlx_logging(false);
@@ -145,6 +154,7 @@ impl Watch {
             seed,
             store,
             cluster,
+            gopher,
             clock,
             epoch,
             progress: Mutex::new(HashMap::new()),

@@ -7,6 +7,7 @@ mod bootstrap;
 mod crash;
 mod faults;
 mod flows;
+mod gateway;
 mod harness;
 mod invariants;
 mod lifecycle;

@@ -84,9 +84,6 @@ impl Pace for Follow {
     }
 }
 
-/// The simulated gateway's API key.
-const GOPHER_KEY: &str = "5157c0ffee5157c0ffee5157c0ffee51";
-
 pub struct Sim {
     pub _dir: tempfile::TempDir,
     pub store: SqliteStore,
@@ -151,7 +148,8 @@ impl Sim {
         let cluster = SimCluster::new(scenario, profile, seed, clock.clone());
         let schedule = (mode == Mode::Chaos)
             .then(|| Arc::new(Schedule::new(cluster.clone(), clock.now(), seed::plan(seed, &nodes))));
-        let watch = Arc::new(Watch::open(seed, store.clone(), cluster.clone(), clock.clone()).await);
+        let (gopher, tunnels, secrets) = super::gateway::gateway(&store, &clock);
+        let watch = Arc::new(Watch::open(seed, store.clone(), cluster.clone(), gopher.clone(), clock.clone()).await);
         let user = store
             .create_user(
                 NewUser {
@@ -179,15 +177,6 @@ impl Sim {
             Arc::new(OpenSshCodec),
             Arc::new(AesGcmSecrets::new(&[7; 32])),
             audit.clone(),
-            clock.clone(),
-        ));
-        let gopher = SimGopher::new(GOPHER_KEY, "gopher.test", clock.clone());
-        let tunnels = Arc::new(GatewaySwitch::default());
-        let gateway_url = url::Url::parse("https://gopher.sim.test/").unwrap();
-        tunnels.switch_to(Some((Arc::new(gopher.client(GOPHER_KEY)), &gateway_url)));
-        let secrets = Arc::new(SecretBox::new(
-            Arc::new(store.clone()),
-            Arc::new(AesGcmSecrets::new(&[7; 32])),
             clock.clone(),
         ));
         let settings = ProvisionSettings {

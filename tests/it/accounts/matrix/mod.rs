@@ -5,6 +5,7 @@
 
 mod isolation;
 mod table;
+mod table_tunnels;
 mod world;
 
 use std::sync::Arc;

@@ -44,7 +44,7 @@ pub const PERSONAS: [Persona; 13] = [
 
 /// Expected statuses in `PERSONAS` order, per operation id.
 pub fn table() -> BTreeMap<&'static str, [u16; 13]> {
-    BTreeMap::from([
+    let mut table = BTreeMap::from([
         // anon member other admin token ro expired | admin-token admin-ro disabled revoked demoted gated
         (
             "health",
@@ -374,43 +374,6 @@ pub fn table() -> BTreeMap<&'static str, [u16; 13]> {
         ),
         // Settings → Gopher: admins only; the test calls the demo's simulated gateway.
         (
-            "tunnels_info",
-            [401, 200, 200, 200, 200, 200, 401, 200, 200, 403, 401, 200, 403],
-        ),
-        (
-            "check_subdomain",
-            [401, 400, 400, 400, 400, 400, 401, 400, 400, 403, 401, 400, 403],
-        ),
-        (
-            "gateway_overview",
-            [401, 403, 403, 200, 403, 403, 401, 200, 200, 403, 401, 403, 403],
-        ),
-        // The member's machine has no public SSH: nothing to publish through, nothing to retry.
-        (
-            "list_tunnels",
-            [401, 200, 404, 200, 200, 200, 401, 200, 200, 403, 401, 404, 403],
-        ),
-        (
-            "create_tunnel",
-            [401, 409, 404, 409, 409, 403, 401, 409, 403, 403, 401, 404, 403],
-        ),
-        (
-            "delete_tunnel",
-            [401, 404, 404, 404, 404, 403, 401, 404, 403, 403, 401, 404, 403],
-        ),
-        (
-            "retry_public_ssh",
-            [401, 409, 404, 409, 409, 403, 401, 409, 403, 403, 401, 404, 403],
-        ),
-        (
-            "get_tunnel_policy",
-            [401, 403, 403, 200, 403, 403, 401, 200, 200, 403, 401, 403, 403],
-        ),
-        (
-            "set_tunnel_policy",
-            [401, 403, 403, 200, 403, 403, 401, 200, 403, 403, 401, 403, 403],
-        ),
-        (
             "get_gopher_settings",
             [401, 403, 403, 200, 403, 403, 401, 200, 200, 403, 401, 403, 403],
         ),
@@ -430,5 +393,7 @@ pub fn table() -> BTreeMap<&'static str, [u16; 13]> {
         ("setup_network_probe", [404; 13]),
         ("setup_access", [404; 13]),
         ("setup_finish", [404; 13]),
-    ])
+    ]);
+    table.extend(super::table_tunnels::rows());
+    table
 }
