@@ -105,6 +105,12 @@ async fn makespan(images: &ImageServer, nodes: usize, bake_on: &[String], at_onc
         clock: clock.clone(),
         pace: Arc::new(Follow(clock.clone())),
         tunnels: Arc::default(),
+        secrets: Arc::new(nimbus::app::secrets::SecretBox::new(
+            Arc::new(store.clone()),
+            Arc::new(AesGcmSecrets::new(&[9; 32])),
+            clock.clone(),
+        )),
+        settings: Arc::new(store.clone()),
     };
     let vms = Provisioning::new(ports, provision_settings(), None);
     vms.runner.start().await.unwrap();
