@@ -113,7 +113,14 @@ impl Model {
         ])
     }
 
-    pub fn agent_exec(&mut self, node: &NodeName, vmid: VmId, command: &[String]) -> ProxmoxResult<u32> {
+    /// Starts `command` in the guest; a Gopher bootstrap comes back to be run over the guest
+    /// network (see [`Model::guest_exec`]).
+    pub(super) fn agent_exec(
+        &mut self,
+        node: &NodeName,
+        vmid: VmId,
+        command: &[String],
+    ) -> ProxmoxResult<(u32, Option<super::guest::GuestRun>)> {
         self.agent_ready(node, vmid)?;
         if command.is_empty() {
             return Err(ProxmoxError::Refused("command or input-data (or both) required".into()));
@@ -127,6 +134,14 @@ impl Model {
             .execs
             .get(&pid)
             .ok_or_else(|| ProxmoxError::NotFound(format!("Agent error: PID {pid} does not exist")))?;
+        if !record.exited {
+            return Ok(ExecStatus {
+                exited: false,
+                exit_code: None,
+                out: None,
+                err: None,
+            });
+        }
         Ok(ExecStatus {
             exited: true,
             exit_code: Some(record.exit_code),

@@ -243,11 +243,16 @@ impl Proxmox for SimProxmox {
         command: &[String],
         _input: Option<String>,
     ) -> ProxmoxResult<u32> {
-        self.call(Op::Agent, |m| {
-            m.permit(&m.agent_check(vmid, None))?;
-            m.agent_exec(node, vmid, command)
-        })
-        .await
+        let (pid, run) = self
+            .call(Op::Agent, |m| {
+                m.permit(&m.agent_check(vmid, None))?;
+                m.agent_exec(node, vmid, command)
+            })
+            .await?;
+        if let Some(run) = run {
+            self.sim.start_guest_run(run);
+        }
+        Ok(pid)
     }
 
     async fn agent_exec_status(&self, node: &NodeName, vmid: VmId, pid: u32) -> ProxmoxResult<ExecStatus> {

@@ -1,9 +1,14 @@
 //! What runs inside a simulated guest: the commands `agent exec` understands (`cloud-init clean`,
-//! `poweroff`, `echo`; anything else exits 0 silently), a guest powering itself off, and the
-//! agent install a `cidata` ISO's user-data asks for at boot.
+//! `poweroff`, `echo`, and Gopher's bootstrap command, which runs on over the guest network
+//! after `agent exec` answers; anything else exits 0 silently), a guest powering itself off, and
+//! the agent install a `cidata` ISO's user-data asks for at boot.
+
+use std::sync::Arc;
 
 use chrono::Duration;
 
+use super::bootstrap_script::{BootstrapRun, recognise};
+use super::guest_network::{GuestFailure, GuestNetwork};
 use super::model::Model;
 use super::vm::ExecRecord;
 use crate::domain::vmid::VmId;
@@ -13,6 +18,16 @@ use crate::domain::vmid::VmId;
 enum Action {
     CloudInitClean(Vec<String>),
     PowerOff,
+    GopherBootstrap(BootstrapRun),
+}
+
+/// A Gopher bootstrap an `agent exec` started, to run over the guest network without holding
+/// the model; its record says `exited: false` until [`Model::guest_run_ended`].
+pub(super) struct GuestRun {
+    pub vmid: VmId,
+    pub pid: u32,
+    pub run: BootstrapRun,
+    pub network: Arc<dyn GuestNetwork>,
 }
 
 /// `cloud-init clean`'s flags.
@@ -43,6 +58,7 @@ fn run_one(argv: &[&str], record: &mut ExecRecord, actions: &mut Vec<Action>) {
 /// turn until one fails).
 fn run(command: &[String]) -> (ExecRecord, Vec<Action>) {
     let mut record = ExecRecord {
+        exited: true,
         exit_code: 0,
         out: String::new(),
         err: String::new(),
@@ -54,6 +70,9 @@ fn run(command: &[String]) -> (ExecRecord, Vec<Action>) {
         }
         _ => None,
     };
+    if let Some(run) = script.as_deref().and_then(recognise) {
+        return (record, vec![Action::GopherBootstrap(run)]);
+    }
     match script {
         Some(script) => {
             for line in script.split(['\n', ';']).flat_map(|l| l.split("&&")) {
@@ -76,20 +95,40 @@ fn run(command: &[String]) -> (ExecRecord, Vec<Action>) {
 
 impl Model {
     /// Runs `command` in the guest of `vmid` (checked running with an agent) and keeps its
-    /// record under a new pid.
-    pub(super) fn guest_exec(&mut self, vmid: VmId, command: &[String]) -> u32 {
+    /// record under a new pid. A Gopher bootstrap over a guest network is returned to be run
+    /// without the model; without a network its `curl` fails at once.
+    pub(super) fn guest_exec(&mut self, vmid: VmId, command: &[String]) -> (u32, Option<GuestRun>) {
         self.next_pid += 1;
         let pid = self.next_pid;
-        let (record, actions) = run(command);
+        let (mut record, actions) = run(command);
         let halt = self.profile.halt_delay(&mut self.rng);
         let now = self.now;
+        let network = self.guest_network.clone();
         let Some(vm) = self.vms.get_mut(&vmid) else {
-            return pid;
+            return (pid, None);
         };
-        vm.execs.insert(pid, record);
         let mut events = vec![format!("agent exec on {vmid}: {}", command.join(" "))];
+        let mut pending = None;
         for action in actions {
             match action {
+                Action::GopherBootstrap(run) => match &network {
+                    Some(network) => {
+                        events.push(format!("guest {vmid} runs Gopher's bootstrap as {}", run.name));
+                        record.exited = false;
+                        pending = Some(GuestRun {
+                            vmid,
+                            pid,
+                            run,
+                            network: network.clone(),
+                        });
+                    }
+                    None => {
+                        let failure = GuestFailure::cannot_connect(&run.url);
+                        events.push(format!("guest {vmid} has no route to {}", run.url));
+                        record.exit_code = failure.exit_code;
+                        record.err = failure.stderr;
+                    }
+                },
                 Action::CloudInitClean(flags) => {
                     events.push(format!("guest {vmid} ran cloud-init clean {}", flags.join(" ")));
                     vm.cloud_init_clean = Some(flags);
@@ -101,10 +140,29 @@ impl Model {
                 Action::PowerOff => vm.halt_at = Some(now + halt),
             }
         }
+        vm.execs.insert(pid, record);
         for e in events {
             self.event(e);
         }
-        pid
+        (pid, pending)
+    }
+
+    /// The Gopher bootstrap `pid` ran in the guest of `vmid` ended with `result` (its stdout,
+    /// or how it failed); its record says so from now on.
+    pub(super) fn guest_run_ended(&mut self, vmid: VmId, pid: u32, result: Result<String, GuestFailure>) {
+        let Some(record) = self.vms.get_mut(&vmid).and_then(|vm| vm.execs.get_mut(&pid)) else {
+            return;
+        };
+        record.exited = true;
+        match result {
+            Ok(out) => record.out.push_str(&out),
+            Err(failure) => {
+                record.exit_code = failure.exit_code;
+                record.err.push_str(&failure.stderr);
+            }
+        }
+        let code = record.exit_code;
+        self.event(format!("guest {vmid}: Gopher's bootstrap (pid {pid}) exited {code}"));
     }
 
     /// Guests whose `poweroff` is due by `at` stop, in time order; returns whether one did.

@@ -10,6 +10,7 @@ mod access;
 mod access_face;
 mod access_setup;
 mod agent;
+mod bootstrap_script;
 mod clone;
 mod drives;
 mod effects;
@@ -19,6 +20,8 @@ mod fetch;
 mod files;
 mod gates;
 mod guest;
+mod guest_http;
+mod guest_network;
 mod model;
 mod permits;
 mod profile;
@@ -38,6 +41,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use face::{Caller, SimProxmox};
 pub use faults::{Fault, FaultId, FaultScope, OfflineMode, Op};
+pub use guest_http::HttpGuestNetwork;
+pub use guest_network::{GuestFailure, GuestNetwork};
 pub use profile::Profile;
 pub use scenario::{AccessSpec, DEFAULT_PVE_VERSION, NodeSpec, Scenario, TemplatePlacement, TokenSpec};
 

@@ -165,6 +165,8 @@ pub(super) struct Model {
     /// Who makes the current call: `None` for the built-in root token (no checks), else the
     /// user or token id whose privileges are checked and who owns the tasks it starts.
     pub acting: Option<String>,
+    /// What guests reach over the network (their Gopher bootstrap); none: no route anywhere.
+    pub guest_network: Option<Arc<dyn super::guest_network::GuestNetwork>>,
 }
 
 impl Model {
@@ -191,6 +193,7 @@ impl Model {
             asked: BTreeMap::new(),
             access: super::access::Access::new(crate::domain::proxmox_privileges::PveRelease::new(8, 4)),
             acting: None,
+            guest_network: None,
         }
     }
 

@@ -16,6 +16,8 @@ pub(super) enum Power {
 
 #[derive(Debug, Clone)]
 pub(super) struct ExecRecord {
+    /// Whether the command has finished; a Gopher bootstrap runs on after `agent exec` answers.
+    pub exited: bool,
     pub exit_code: i32,
     pub out: String,
     pub err: String,
