@@ -5,10 +5,12 @@
 //! (`faults.rs`) make it go down, slow, fail with 500s, keep machines pending or hold a subdomain.
 //!
 //! A machine connects only when its bootstrap runs: over HTTP, when the bootstrap URL is fetched;
-//! in memory, through [`SimGopher::run_bootstrap`].
+//! in memory, through [`SimGopher::run_bootstrap`], or inside a simulated Proxmox guest whose
+//! network is a [`GuestBootstrap`] (`guest_bootstrap.rs`) over this gateway.
 
 mod face;
 mod faults;
+mod guest_bootstrap;
 mod http_face;
 mod model;
 mod routes;
@@ -17,6 +19,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 pub use face::SimGopherClient;
 pub use faults::{FaultId, GopherFault};
+pub use guest_bootstrap::GuestBootstrap;
 pub use http_face::GopherHttpFace;
 
 use crate::ports::Clock;
@@ -82,7 +85,17 @@ impl SimGopher {
     /// URL is not one this gateway gave out.
     pub fn run_bootstrap(&self, url: &BootstrapUrl, name: &str) -> Option<Machine> {
         let token = url.expose().rsplit('/').next().unwrap_or_default();
-        self.lock().run_bootstrap(token, name).map(|m| m.view())
+        self.lock().run_bootstrap(token, name, None).map(|m| m.view())
+    }
+
+    /// The name `id` registered under when its bootstrap ran (`GOPHER_MACHINE_NAME`).
+    pub fn machine_name(&self, id: &MachineId) -> Option<String> {
+        self.with_machine(id, |m| m.name.clone())
+    }
+
+    /// The SSH user `id`'s bootstrap registered (`GOPHER_SSH_USER`), when it said one.
+    pub fn machine_user(&self, id: &MachineId) -> Option<String> {
+        self.with_machine(id, |m| m.ssh_user.clone())
     }
 
     /// Every machine, for tests' invariants (no fault, no key).
@@ -93,11 +106,11 @@ impl SimGopher {
     /// The gateway port given to `id`'s SSH back-tunnel once its bootstrap ran. Gopher's API
     /// never reports it; its bootstrap script prints it inside the guest.
     pub fn ssh_port(&self, id: &MachineId) -> Option<u16> {
-        self.lock()
-            .machines
-            .values()
-            .find(|m| &m.id == id)
-            .and_then(|m| m.ssh_port)
+        self.with_machine(id, |m| m.ssh_port)
+    }
+
+    fn with_machine<T>(&self, id: &MachineId, f: impl FnOnce(&model::SimMachine) -> Option<T>) -> Option<T> {
+        self.lock().machines.values().find(|m| &m.id == id).and_then(f)
     }
 
     fn set_base_url(&self, base: String) {

@@ -20,6 +20,8 @@ pub(super) struct SimMachine {
     pub public_ssh: bool,
     pub status: MachineStatus,
     pub name: Option<String>,
+    /// The user the SSH back-tunnel logs in as, once a bootstrap that said so ran.
+    pub ssh_user: Option<String>,
     /// The gateway port of the SSH back-tunnel, given when the bootstrap registers.
     pub ssh_port: Option<u16>,
     pub created_at: DateTime<Utc>,
@@ -99,6 +101,7 @@ impl Model {
             public_ssh,
             status: MachineStatus::Pending,
             name: None,
+            ssh_user: None,
             ssh_port: None,
             created_at: now,
         };
@@ -134,15 +137,18 @@ impl Model {
         Ok(())
     }
 
-    /// The guest ran the bootstrap of the machine holding `token`: it registers under `name` and
-    /// connects (unless a `NeverConnects` fault holds it pending). Returns the machine, or `None`
-    /// for a token no machine holds.
-    pub fn run_bootstrap(&mut self, token: &str, name: &str) -> Option<SimMachine> {
+    /// The guest ran the bootstrap of the machine holding `token`: it registers under `name` (and
+    /// SSH `user`, when the guest said) and connects (unless a `NeverConnects` fault holds it
+    /// pending). Returns the machine, or `None` for a token no machine holds.
+    pub fn run_bootstrap(&mut self, token: &str, name: &str, user: Option<&str>) -> Option<SimMachine> {
         let never = self.faults.never_connects();
         let mut port = self.next_ssh_port;
         let machine = self.machines.values_mut().find(|m| m.token == token)?;
         if machine.name.is_none() {
             machine.name = Some(name.to_owned());
+        }
+        if let Some(user) = user {
+            machine.ssh_user = Some(user.to_owned());
         }
         if machine.ssh_port.is_none() {
             machine.ssh_port = Some(port);

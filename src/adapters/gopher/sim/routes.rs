@@ -205,14 +205,18 @@ fn tunnel_json(tunnel: &Tunnel) -> Value {
     value
 }
 
-/// `GET /bootstrap/{token}[?name=]`: the script a guest pipes into `sh`. Serving it is the
-/// simulated guest running it: the machine registers and connects.
+/// `GET /bootstrap/{token}[?name=&user=]`: the script a guest runs with bash. Serving it is the
+/// simulated guest running it: the machine registers as `name` (its `GOPHER_MACHINE_NAME`) with
+/// SSH user `user` (its `GOPHER_SSH_USER`) and connects. The script's one `echo` line, with
+/// `$GOPHER_MACHINE_NAME` and `$SSH_USER` put in, is Gopher's last line:
+/// `Machine 'NAME' registered as 'USER'. Tunnel port: PORT`.
 fn bootstrap(sim: &SimGopher, method: &Method, token: &str, query: &str) -> Reply {
     if method != Method::GET {
         return Reply::error(StatusCode::METHOD_NOT_ALLOWED, "only GET is served");
     }
     let name = query_value(query, "name").unwrap_or_else(|| "machine".into());
-    match sim.lock().run_bootstrap(token, &name) {
+    let user = query_value(query, "user");
+    match sim.lock().run_bootstrap(token, &name, user.as_deref()) {
         Some(machine) => Reply {
             status: StatusCode::OK,
             content_type: "text/x-shellscript",
