@@ -26,6 +26,7 @@ mod tests {
     fn quotes_survive_a_quote_inside() {
         assert_eq!(shell_quote("plain"), "'plain'");
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote("$HOME `id` \"x\""), "'$HOME `id` \"x\"'");
     }
 
     #[test]
@@ -43,5 +44,50 @@ mod tests {
                 "rm -f \"$f\"",
             ]
         );
+    }
+
+    /// The simulated guest recognises exactly what this builder writes: run in a simulated VM
+    /// whose network is a simulated gateway, the machine connects under the given name and user.
+    #[tokio::test]
+    async fn a_simulated_guest_runs_this_command_against_a_simulated_gateway() {
+        use std::sync::Arc;
+
+        use crate::adapters::clock::ManualClock;
+        use crate::adapters::gopher::sim::{GuestBootstrap, SimGopher};
+        use crate::adapters::proxmox::sim::{Profile, Scenario, SimCluster};
+        use crate::domain::cluster::NodeName;
+        use crate::domain::vmid::VmId;
+        use crate::ports::proxmox::Proxmox;
+        use crate::ports::tunnel_gateway::{MachineStatus, TunnelGateway};
+
+        let clock = Arc::new(ManualClock::new(chrono::DateTime::UNIX_EPOCH));
+        let gopher = SimGopher::new("key", "gopher.test", clock.clone());
+        let px = SimCluster::new(Scenario::default_cluster(1).with_guests(1), Profile::Instant, 1, clock).proxmox();
+        px.set_guest_network(Arc::new(GuestBootstrap::new(gopher.clone())));
+        let created = gopher.client("key").create_machine(false).await.unwrap();
+        let (node, vmid) = (NodeName::parse("pve1").unwrap(), VmId::new(100).unwrap());
+        let command = gopher_bootstrap(created.bootstrap_url.expose(), "web-1", "o'brien");
+        let pid = px.agent_exec(&node, vmid, &command, None).await.unwrap();
+        let status = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+            loop {
+                let status = px.agent_exec_status(&node, vmid, pid).await.unwrap();
+                if status.exited {
+                    return status;
+                }
+                tokio::task::yield_now().await;
+            }
+        })
+        .await
+        .expect("the bootstrap exits within 5 s");
+        let id = &created.machine.id;
+        let port = gopher.ssh_port(id).expect("registered");
+        assert_eq!(status.exit_code, Some(0), "{status:?}");
+        let out = status.out.unwrap_or_default();
+        let line = format!("Machine 'web-1' registered as 'o'brien'. Tunnel port: {port}");
+        assert!(out.lines().any(|l| l == line), "{out}");
+        assert_eq!(gopher.machine_name(id).as_deref(), Some("web-1"));
+        assert_eq!(gopher.machine_user(id).as_deref(), Some("o'brien"));
+        let machine = gopher.client("key").machine(id).await.unwrap();
+        assert_eq!(machine.status, MachineStatus::Connected);
     }
 }
