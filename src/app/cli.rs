@@ -113,9 +113,14 @@ pub struct SimProxmoxArgs {
     /// second factor.
     #[arg(long)]
     pub second_factor: bool,
+    /// The Gopher gateway the guests reach (the URL `nimbus sim-gopher` prints; loopback only):
+    /// Gopher's bootstrap command run in a guest through the agent fetches its script from
+    /// there, which connects the machine. Without it a guest's `curl` cannot connect anywhere.
+    #[arg(long, value_name = "URL")]
+    pub gopher: Option<url::Url>,
 }
 
-crate::domain::redact::debug_redacted!(SimProxmoxArgs { listen, profile, nodes, seed, empty, http, legacy_errors, second_factor } secret { token, root_password });
+crate::domain::redact::debug_redacted!(SimProxmoxArgs { listen, profile, nodes, seed, empty, http, legacy_errors, second_factor, gopher } secret { token, root_password });
 
 #[derive(clap::Args)]
 pub struct SimGopherArgs {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::adapters::clock::SystemClock;
 use crate::adapters::proxmox::rest::{ApiToken, ErrorFormat, RestFace, RestFaceOptions};
-use crate::adapters::proxmox::sim::{Scenario, SimCluster};
+use crate::adapters::proxmox::sim::{HttpGuestNetwork, Scenario, SimCluster};
 use crate::app::cli::SimProxmoxArgs;
 use crate::app::config::LogFormat;
 use crate::app::{server, telemetry};
@@ -28,6 +28,13 @@ pub fn run(args: SimProxmoxArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let guests = match args.gopher.as_ref().map(HttpGuestNetwork::new).transpose() {
+        Ok(network) => network,
+        Err(e) => {
+            eprintln!("nimbus: --gopher: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let format = match std::env::var("LOG_FORMAT").as_deref() {
         Ok("json") => LogFormat::Json,
         _ => LogFormat::Text,
@@ -40,7 +47,7 @@ pub fn run(args: SimProxmoxArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(serve(args, token)) {
+    match runtime.block_on(serve(args, token, guests)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("nimbus: {e:#}");
@@ -49,7 +56,7 @@ pub fn run(args: SimProxmoxArgs) -> ExitCode {
     }
 }
 
-async fn serve(args: SimProxmoxArgs, token: ApiToken) -> anyhow::Result<()> {
+async fn serve(args: SimProxmoxArgs, token: ApiToken, guests: Option<HttpGuestNetwork>) -> anyhow::Result<()> {
     let nodes = usize::from(args.nodes);
     let mut scenario = if args.empty {
         Scenario::empty(nodes)
@@ -59,6 +66,9 @@ async fn serve(args: SimProxmoxArgs, token: ApiToken) -> anyhow::Result<()> {
     scenario.access.root_password = args.root_password.clone();
     scenario.access.root_second_factor = args.second_factor;
     let cluster = SimCluster::new(scenario, args.profile, args.seed, Arc::new(SystemClock));
+    if let Some(network) = guests {
+        cluster.set_guest_network(Arc::new(network));
+    }
     let mut options = RestFaceOptions::new(args.listen, token);
     options.tls = !args.http;
     if args.legacy_errors {
@@ -71,7 +81,7 @@ async fn serve(args: SimProxmoxArgs, token: ApiToken) -> anyhow::Result<()> {
         crate::adapters::image_server::ImageServer::start(std::net::SocketAddr::from(([127, 0, 0, 1], 0))).await?;
     let stop = server::shutdown_signal();
     let banner = format!(
-        "Simulated Proxmox VE cluster: {nodes} nodes, profile {:?}, seed {}\nlistening: {}\ntoken: {}\n{}lan: {}\nimages: {}\n",
+        "Simulated Proxmox VE cluster: {nodes} nodes, profile {:?}, seed {}\nlistening: {}\ntoken: {}\n{}lan: {}\n{}images: {}\n",
         args.profile,
         args.seed,
         face.base_url().as_str().trim_end_matches('/'),
@@ -82,6 +92,10 @@ async fn serve(args: SimProxmoxArgs, token: ApiToken) -> anyhow::Result<()> {
             format!("fingerprint: {}\n", face.fingerprint())
         },
         face.lan_url(),
+        match &args.gopher {
+            Some(gopher) => format!("gopher: {}\n", gopher.as_str().trim_end_matches('/')),
+            None => String::new(),
+        },
         images.base_url().as_str().trim_end_matches('/'),
     );
     {

@@ -230,6 +230,7 @@ pub(super) fn samples() -> Vec<(&'static str, String)> {
                     legacy_errors: false,
                     root_password: Some(secret()),
                     second_factor: false,
+                    gopher: None,
                 }
             ),
         ),
