@@ -259,3 +259,41 @@ fn control(sim: &SimGopher, method: &Method, rest: &str, body: &[u8]) -> Reply {
         _ => Reply::error(StatusCode::NOT_FOUND, "not found"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::adapters::clock::ManualClock;
+    use crate::ports::tunnel_gateway::TunnelGateway;
+
+    #[tokio::test]
+    async fn fetching_a_bootstrap_with_name_and_user_registers_both() {
+        let sim = SimGopher::new(
+            "key",
+            "gopher.test",
+            Arc::new(ManualClock::new(chrono::DateTime::UNIX_EPOCH)),
+        );
+        let created = sim.client("key").create_machine(false).await.unwrap();
+        let token = created.bootstrap_url.expose().rsplit('/').next().unwrap().to_owned();
+        let path = format!("/bootstrap/{token}");
+        let call = Incoming {
+            method: &Method::GET,
+            path: &path,
+            query: "name=web-1&user=o%27brien",
+            auth: None,
+            body: &[],
+        };
+        let reply = route(&sim, &call);
+        assert_eq!(reply.status, StatusCode::OK);
+        let script = String::from_utf8(reply.body).unwrap();
+        assert!(
+            script.contains("registered as '$SSH_USER'. Tunnel port: 22000"),
+            "{script}"
+        );
+        let id = &created.machine.id;
+        assert_eq!(sim.machine_name(id).as_deref(), Some("web-1"));
+        assert_eq!(sim.machine_user(id).as_deref(), Some("o'brien"));
+    }
+}
