@@ -29,4 +29,5 @@ mod quickinstall;
 mod secrets;
 mod setup;
 mod sim_gopher_cli;
+mod tunnels_api;
 mod vms;

@@ -111,7 +111,6 @@ async fn register(s: &Shared, record: &mut ProvisionRecord, run: &mut Run, gatew
         tracing::error!(vm = %record.id(), error = %e, "cannot store the start of a Gopher registration");
         return Outcome::Stop;
     }
-    run.registrations += 1;
     let created = match gateway.create_machine(true).await {
         Ok(created) => created,
         Err(e) if e.is_transient() && run.transient < 3 => {
@@ -124,6 +123,7 @@ async fn register(s: &Shared, record: &mut ProvisionRecord, run: &mut Run, gatew
             return give_up(record, &gateway_words("registering the machine", &e));
         }
     };
+    run.registrations += 1;
     let id = created.machine.id.clone();
     if let Err(e) = s
         .ports

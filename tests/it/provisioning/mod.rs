@@ -17,3 +17,4 @@ mod reconcile;
 mod seed;
 mod sim;
 mod snapshot;
+mod tunnels;

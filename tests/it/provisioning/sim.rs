@@ -148,7 +148,7 @@ impl Sim {
         let cluster = SimCluster::new(scenario, profile, seed, clock.clone());
         let schedule = (mode == Mode::Chaos)
             .then(|| Arc::new(Schedule::new(cluster.clone(), clock.now(), seed::plan(seed, &nodes))));
-        let (gopher, tunnels, secrets) = super::gateway::gateway(&store, &clock);
+        let (gopher, tunnels, secrets) = super::gateway::gateway(&store, &cluster, &clock);
         let watch = Arc::new(Watch::open(seed, store.clone(), cluster.clone(), gopher.clone(), clock.clone()).await);
         let user = store
             .create_user(
