@@ -33,6 +33,9 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'templates.bootstrap': 'Template bootstrap started',
   'templates.rebuild': 'Templates rebuilt',
   'templates.bootstrap_finished': 'Template bootstrap finished',
+  'tunnel.created': 'Tunnel added',
+  'tunnel.deleted': 'Tunnel removed',
+  'tunnel.public_ssh_retried': 'Public access retried',
 }
 
 /** Every action, in the order the filter lists them. */
