@@ -15,3 +15,16 @@ export async function settle<T>(
     return { ok: false, failure: failureFromException(exception) }
   }
 }
+
+/** For a call that answers 204 with no body (removing a tunnel): success carries nothing. */
+export async function settleEmpty(
+  pending: Promise<{ error?: unknown; response: Response }>,
+): Promise<Outcome<null>> {
+  try {
+    const { error, response } = await pending
+    if (response.ok) return { ok: true, data: null }
+    return { ok: false, failure: failureFromResponse(error, response) }
+  } catch (exception) {
+    return { ok: false, failure: failureFromException(exception) }
+  }
+}

@@ -107,3 +107,14 @@ export type ClusterSettings = DataOf<paths['/settings/cluster']['get']>
 export type ClusterSettingsUpdate = RequestOf<paths['/settings/cluster']['put']>
 export type SavedClusterSettings = DataOf<paths['/settings/cluster']['put']>
 export type Placement = ClusterSettings['placement']
+
+export type PublicSsh = NonNullable<Vm['public_ssh']>
+export type TunnelsInfo = DataOf<paths['/tunnels/info']['get']>
+export type SubdomainCheck = DataOf<paths['/tunnels/check']['get']>
+export type Tunnel = DataOf<paths['/vms/{id}/tunnels']['post']>
+export type NewTunnel = RequestOf<paths['/vms/{id}/tunnels']['post']>
+export type GatewayOverview = DataOf<paths['/tunnels']['get']>
+export type GatewayMachine = GatewayOverview['machines'][number]
+export type TunnelPolicy = DataOf<paths['/settings/tunnels']['get']>
+export type TunnelPolicyChange = RequestOf<paths['/settings/tunnels']['put']>
+export type ClusterVm = DataOf<paths['/cluster/vms']['get']>[number]
