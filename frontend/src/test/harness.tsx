@@ -65,8 +65,8 @@ export const strayCalls: string[] = []
 /**
  * Calls every test gets answered unless it says otherwise: the sign-in and account pages ask
  * which sign-in providers are set up, and by default none is; the home page lists the person's
- * machines, by default none; the Provision form reads the catalog (test/vms.ts) and the quota,
- * by default one with no limits.
+ * machines, by default none; the Provision form reads the catalog (test/vms.ts), the quota,
+ * by default one with no limits, and whether public tunnels are on, by default off.
  */
 const defaultHandlers: Record<string, Handler> = {
   'GET /api/auth/providers': () => ok({ github: false, google: false }),
@@ -75,6 +75,7 @@ const defaultHandlers: Record<string, Handler> = {
   'GET /api/vms': () => ok([]),
   'GET /api/catalog': () => ok(catalog),
   'GET /api/quota': () => ok(unlimitedQuota),
+  'GET /api/tunnels/info': () => ok({ enabled: false, quota: 0, used: 0 }),
 }
 
 /**

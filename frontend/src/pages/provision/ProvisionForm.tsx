@@ -5,9 +5,8 @@
 // admin's approval asks why, and the form then sends a request instead. Admins may provision for
 // someone else (the machine is theirs, and gets their key).
 import { type SubmitEvent, useState } from 'react'
-import type { Catalog, CatalogTier, Me, NewVm, QuotaStatus, SshKey, User } from '../../api/types'
+import type { Catalog, CatalogTier, Me, NewVm, QuotaStatus, SshKey, TunnelsInfo, User } from '../../api/types'
 import { normaliseKeyText, publicKeyProblem } from '../../keys/keyText'
-import { CheckboxField } from '../../ui/CheckboxField'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { Field } from '../../ui/Field'
 import { PageHeader } from '../../ui/Panel'
@@ -17,6 +16,7 @@ import { HOSTNAME_RULE, hostnameProblem } from './hostname'
 import { KeyChoice, type KeyChoiceState } from './KeyChoice'
 import { OneTimeProvision } from './OneTimeProvision'
 import { OwnerPicker } from './OwnerPicker'
+import { PublicSshChoice } from './PublicSshChoice'
 import { headroomWords, tierFits } from './quota'
 import { OsPicker, type TierOffer, TierPicker } from './SizeAndSystem'
 import { Summary } from './Summary'
@@ -37,6 +37,8 @@ export interface ProvisionChoices {
   accounts: User[] | null
   /** Admins: each account's quota, by account id. */
   quotas: Map<string, QuotaStatus> | null
+  /** Whether public tunnels are on, and through which gateway; null when it could not be read. */
+  tunnels: TunnelsInfo | null
 }
 
 /** The key to start from: the catalog's default, else the one marked default, else the first. */
@@ -80,7 +82,9 @@ interface ProvisionFormProps {
 }
 
 export function ProvisionForm({ choices, me, initialOwner }: ProvisionFormProps) {
-  const { catalog, keys, quota, accounts, quotas } = choices
+  const { catalog, keys, quota, accounts, quotas, tunnels } = choices
+  // The tunnels answer decides; the catalog's flag stands in when it could not be read.
+  const tunnelsOn = tunnels ? tunnels.enabled : catalog.tunnels_enabled
   const form = useFormErrors(FIELDS)
   const provision = useProvisionRun(form.fail)
   const ownerFor = (id: string) => accounts?.find((account) => account.id === id && id !== me.id) ?? null
@@ -148,7 +152,7 @@ export function ProvisionForm({ choices, me, initialOwner }: ProvisionFormProps)
         tier,
         os_template: os,
         ...keyFields(keyChoice, approval || forUser !== null),
-        ...(catalog.tunnels_enabled ? { public_tunnel: tunnel } : {}),
+        ...(tunnelsOn ? { public_tunnel: tunnel } : {}),
         ...(approval && why !== '' ? { reason: why } : {}),
         ...(forUser ? { owner_id: forUser.id } : {}),
       },
@@ -263,27 +267,18 @@ export function ProvisionForm({ choices, me, initialOwner }: ProvisionFormProps)
             errors={{ ssh_key_id: form.errors.ssh_key_id, ssh_pubkey: form.errors.ssh_pubkey }}
             register={form.register}
           />
-          <div>
-            <p className="text-[13px] font-medium text-ink">Public access</p>
-            <div className="mt-1.5">
-              <CheckboxField
-                ref={form.register('public_tunnel')}
-                label="Expose SSH publicly"
-                checked={catalog.tunnels_enabled && tunnel}
-                disabled={!catalog.tunnels_enabled}
-                error={form.errors.public_tunnel}
-                onChange={(checked) => {
-                  setTunnel(checked)
-                  form.clear('public_tunnel')
-                }}
-                description={
-                  catalog.tunnels_enabled
-                    ? 'Opens a public tunnel to port 22, so you can reach the machine from outside this network.'
-                    : 'Public tunnels are not set up on this Nimbus.'
-                }
-              />
-            </div>
-          </div>
+          <PublicSshChoice
+            enabled={tunnelsOn}
+            host={tunnels?.host}
+            isAdmin={me.role === 'admin'}
+            checked={tunnel}
+            onChange={(checked) => {
+              setTunnel(checked)
+              form.clear('public_tunnel')
+            }}
+            error={form.errors.public_tunnel}
+            register={form.register('public_tunnel')}
+          />
           {form.failure && !quotaRefusal && <FailureAlert failure={form.failure} lead="Could not provision the machine" />}
         </div>
         <Summary
@@ -292,7 +287,7 @@ export function ProvisionForm({ choices, me, initialOwner }: ProvisionFormProps)
           os={chosenOs}
           keyChoice={keyChoice}
           keys={keys}
-          tunnel={catalog.tunnels_enabled ? tunnel : null}
+          tunnel={tunnelsOn ? tunnel : null}
           forName={forUser?.name ?? null}
           approval={approval}
           refusal={quotaRefusal}

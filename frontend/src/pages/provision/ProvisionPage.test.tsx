@@ -332,23 +332,26 @@ describe('provision page', () => {
     expect(hostnameField().value).toBe('web-1')
   })
 
-  it('sends public_tunnel when tunnels are set up', async () => {
+  it('offers public SSH through the gateway when tunnels are on, and sends public_tunnel', async () => {
     const user = userEvent.setup()
     stubEventSource()
     const answer = ndjsonAnswer()
     const fetch = provisionPage({
-      'GET /api/catalog': () => ok({ ...catalog, tunnels_enabled: true }),
+      'GET /api/tunnels/info': () => ok({ enabled: true, host: 'gopher.example.com', quota: 5, used: 0 }),
       'POST /api/vms': () => answer.response(),
       'GET /api/vms/vm-1': () => ok(buildingVm()),
     })
     renderAt('/provision')
 
-    await theForm()
+    const form = await theForm()
+    const tunnel = within(form).getByRole<HTMLInputElement>('checkbox', { name: 'Expose SSH publicly' })
+    expect(tunnel.disabled).toBe(false)
+    expect(form.textContent).toContain('through gopher.example.com')
     await user.type(hostnameField(), 'web-1')
     await user.click(radio('Paste a public key'))
     await user.click(screen.getByLabelText('Public key'))
     await user.paste(`${laptopKey.public_key} ada@laptop`)
-    await user.click(screen.getByRole('checkbox', { name: 'Expose SSH publicly' }))
+    await user.click(tunnel)
     await user.click(screen.getByRole('button', { name: 'Provision machine' }))
     await waitFor(() => {
       expect(fetch.calls('POST /api/vms')).toHaveLength(1)
@@ -362,5 +365,31 @@ describe('provision page', () => {
     })
     answer.send({ type: 'accepted', id: 'vm-1' })
     expect(await screen.findByRole('heading', { name: 'Hatching web-1' })).toBeTruthy()
+  })
+
+  it('tells an admin where to turn public access on when tunnels are off', async () => {
+    provisionPage({
+      'GET /api/auth/status': authStatus(admin),
+      'GET /api/users': () => ok([]),
+      'GET /api/quotas': () => ok({ defaults: {}, members: [] }),
+    })
+    renderAt('/provision')
+
+    const form = await theForm()
+    const tunnel = within(form).getByRole<HTMLInputElement>('checkbox', { name: 'Expose SSH publicly' })
+    expect(tunnel.disabled).toBe(true)
+    const link = within(form).getByRole('link', { name: 'Admin → Settings → Gopher' })
+    expect(link.getAttribute('href')).toBe('/admin/settings/gopher')
+    expect(form.textContent).not.toContain('Public tunnels are not set up on this Nimbus.')
+  })
+
+  it('keeps public SSH off when the tunnels answer says off, whatever the catalog says', async () => {
+    provisionPage({ 'GET /api/catalog': () => ok({ ...catalog, tunnels_enabled: true }) })
+    renderAt('/provision')
+
+    const form = await theForm()
+    expect(within(form).getByRole<HTMLInputElement>('checkbox', { name: 'Expose SSH publicly' }).disabled).toBe(true)
+    expect(form.textContent).toContain('Public tunnels are not set up on this Nimbus.')
+    expect(within(form).queryByRole('link', { name: 'Admin → Settings → Gopher' })).toBeNull()
   })
 })

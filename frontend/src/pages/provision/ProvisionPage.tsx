@@ -1,28 +1,41 @@
 // /provision: ask for a new machine. Loads what can be asked for (the catalog: sizes, systems,
-// whether public tunnels exist), the person's saved keys and their quota, then shows the form.
+// whether public tunnels exist), the person's saved keys, their quota and whether public SSH is on
+// (and through which gateway), then shows the form.
 // Admins also get the accounts they can provision for (`?for=<id>` picks one) and their quotas.
 import { useSearchParams } from 'react-router'
 import { loadQuotas, loadUsers } from '../../api/admin'
 import type { Outcome } from '../../api/call'
 import { loadKeys } from '../../api/keys'
+import { loadTunnelsInfo } from '../../api/tunnels'
 import { useLoad } from '../../api/useLoad'
 import { loadCatalog, loadMyQuota } from '../../api/vms'
 import { useAuth } from '../../auth/AuthProvider'
 import { LoadStatus } from '../../ui/LoadStatus'
 import { type ProvisionChoices, ProvisionForm, ProvisionHeader } from './ProvisionForm'
 
-/** The catalog and keys are needed; the quota only informs the form (Nimbus checks it anyway). */
+/**
+ * The catalog and keys are needed; the quota only informs the form (Nimbus checks it anyway), and
+ * whether tunnels are on decides the public SSH choice (the catalog says so too, when it is missing).
+ */
 async function loadMemberChoices(signal: AbortSignal): Promise<Outcome<ProvisionChoices>> {
-  const [catalog, keys, quota] = await Promise.all([
+  const [catalog, keys, quota, tunnels] = await Promise.all([
     loadCatalog(signal),
     loadKeys(signal),
     loadMyQuota(signal),
+    loadTunnelsInfo(signal),
   ])
   if (!catalog.ok) return catalog
   if (!keys.ok) return keys
   return {
     ok: true,
-    data: { catalog: catalog.data, keys: keys.data, quota: quota.ok ? quota.data : null, accounts: null, quotas: null },
+    data: {
+      catalog: catalog.data,
+      keys: keys.data,
+      quota: quota.ok ? quota.data : null,
+      accounts: null,
+      quotas: null,
+      tunnels: tunnels.ok ? tunnels.data : null,
+    },
   }
 }
 
