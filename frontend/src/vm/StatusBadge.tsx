@@ -1,5 +1,5 @@
-// A VM's status word as a small coloured badge with a dot: green when running, red when it
-// failed, a breathing dot while something is under way.
+// A status word as a small coloured badge with a dot (a VM's, its public SSH's, a tunnel's): green
+// when running, connected or active, red when it failed, a breathing dot while something is under way.
 import { badge } from '../ui/styles'
 
 type Tone = 'good' | 'warn' | 'bad' | 'neutral'
@@ -16,9 +16,14 @@ const TONES: Record<string, Tone> = {
   unknown: 'warn',
   failed: 'bad',
   denied: 'bad',
+  // Public SSH and tunnels.
+  waiting: 'neutral',
+  exposing: 'neutral',
+  connected: 'good',
+  active: 'good',
 }
 
-const BUSY = new Set(['provisioning', 'starting', 'stopping', 'rebooting', 'deleting'])
+const BUSY = new Set(['provisioning', 'starting', 'stopping', 'rebooting', 'deleting', 'exposing'])
 
 const DOTS: Record<Tone, string> = {
   good: 'bg-good',

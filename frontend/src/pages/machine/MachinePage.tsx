@@ -1,5 +1,6 @@
 // /machines/:id: a machine's credentials (the mockup's "is live" card): where it is, how big,
-// the ssh command to paste, and its private key when Nimbus keeps one. A machine still being
+// the ssh command to paste (on the LAN, and from anywhere when it has public SSH through Gopher,
+// watched while that is being opened), and its private key when Nimbus keeps one. A machine still being
 // built, or one that failed, points to its timeline instead. A request waiting for an admin's
 // approval says so (and is watched until it is decided); a denied one says why.
 import { type ReactNode, useCallback, useId } from 'react'
@@ -12,11 +13,13 @@ import { LoadStatus } from '../../ui/LoadStatus'
 import { ghostButton, primaryButton } from '../../ui/styles'
 import { Time } from '../../ui/Time'
 import { CopyCell, sshCommand } from '../../vm/CopyCell'
+import { PublicAccess } from '../../vm/PublicAccess'
 import { StatusBadge } from '../../vm/StatusBadge'
 import { formatSpecs, isBuilding, isFailed, isRequest, tierName } from '../../vm/vmState'
 import { MachineNotFound } from './MachineNotFound'
 import { PrivateKeySection } from './PrivateKeySection'
 import { DeniedNotice, PendingNotice } from './RequestNotice'
+import { usePublicSshWatch } from './usePublicSshWatch'
 import { useRequestWatch } from './useRequestWatch'
 
 function Facts({ vm }: { vm: Vm }) {
@@ -66,14 +69,14 @@ function NotReady({ vm }: { vm: Vm }) {
   )
 }
 
-function Body({ vm, mine }: { vm: Vm; mine: boolean }) {
+function Body({ vm, mine, onChanged }: { vm: Vm; mine: boolean; onChanged: (vm: Vm) => void }) {
   if (vm.status === 'pending_approval') return <PendingNotice vm={vm} mine={mine} />
   if (vm.status === 'denied') return <DeniedNotice vm={vm} mine={mine} />
   if (isBuilding(vm) || isFailed(vm)) return <NotReady vm={vm} />
-  return <Ready vm={vm} />
+  return <Ready vm={vm} onChanged={onChanged} />
 }
 
-function Ready({ vm }: { vm: Vm }) {
+function Ready({ vm, onChanged }: { vm: Vm; onChanged: (vm: Vm) => void }) {
   const ip = vm.ip
   return (
     <>
@@ -89,9 +92,12 @@ function Ready({ vm }: { vm: Vm }) {
         <CopyCell label="Hostname" value={vm.hostname} copyLabel="Copy the hostname" />
         {ip && <CopyCell label="IP address" value={ip} copyLabel="Copy the IP address" />}
         <CopyCell label="Username" value={vm.username} copyLabel="Copy the username" />
-        {ip && (
-          <CopyCell label="SSH command" value={sshCommand(vm.username, ip)} copyLabel="Copy the SSH command" wide />
-        )}
+        {ip &&
+          (vm.public_ssh ? (
+            <CopyCell label="SSH on the LAN" value={sshCommand(vm.username, ip)} copyLabel="Copy the LAN SSH command" wide />
+          ) : (
+            <CopyCell label="SSH command" value={sshCommand(vm.username, ip)} copyLabel="Copy the SSH command" wide />
+          ))}
         {ip && vm.private_key_available && vm.key_name && (
           <CopyCell
             label="With the downloaded key"
@@ -101,6 +107,7 @@ function Ready({ vm }: { vm: Vm }) {
           />
         )}
       </div>
+      <PublicAccess vm={vm} onChanged={onChanged} />
       <PrivateKeySection vm={vm} />
     </>
   )
@@ -112,6 +119,10 @@ function MachineView({ id }: { id: string }) {
   const { user } = useAuth()
   const titleId = useId()
   useRequestWatch(state.phase === 'ok' ? state.data : null, update)
+  usePublicSshWatch(state.phase === 'ok' ? state.data : null, update)
+  const replace = useCallback((next: Vm) => {
+    update(() => next)
+  }, [update])
 
   if (state.phase !== 'ok') {
     if (state.phase === 'failed' && state.failure.code === 'not_found') return <MachineNotFound />
@@ -137,7 +148,7 @@ function MachineView({ id }: { id: string }) {
           : 'Connect with the command below. Copy any value with its button.'}
       </p>
       <div className="mt-6 space-y-5">
-        <Body vm={vm} mine={user?.id === vm.owner_id} />
+        <Body vm={vm} mine={user?.id === vm.owner_id} onChanged={replace} />
         <Facts vm={vm} />
         {vm.notes.length > 0 && (
           <ul aria-label="Notes" className="list-disc space-y-1 pl-5 text-[13px] text-ink-2">
