@@ -1,6 +1,6 @@
 // /machines/:id: a machine's credentials (the mockup's "is live" card): where it is, how big,
 // the ssh command to paste (on the LAN, and from anywhere when it has public SSH through Gopher,
-// watched while that is being opened), and its private key when Nimbus keeps one. A machine still being
+// watched while that is being opened, and then its tunnels), and its private key when Nimbus keeps one. A machine still being
 // built, or one that failed, points to its timeline instead. A request waiting for an admin's
 // approval says so (and is watched until it is decided); a denied one says why.
 import { type ReactNode, useCallback, useId } from 'react'
@@ -15,6 +15,7 @@ import { Time } from '../../ui/Time'
 import { CopyCell, sshCommand } from '../../vm/CopyCell'
 import { PublicAccess } from '../../vm/PublicAccess'
 import { StatusBadge } from '../../vm/StatusBadge'
+import { TunnelsPanel } from '../../vm/TunnelsPanel'
 import { formatSpecs, isBuilding, isFailed, isRequest, tierName } from '../../vm/vmState'
 import { MachineNotFound } from './MachineNotFound'
 import { PrivateKeySection } from './PrivateKeySection'
@@ -108,6 +109,7 @@ function Ready({ vm, onChanged }: { vm: Vm; onChanged: (vm: Vm) => void }) {
         )}
       </div>
       <PublicAccess vm={vm} onChanged={onChanged} />
+      {vm.public_ssh?.state === 'connected' && <TunnelsPanel vm={vm} />}
       <PrivateKeySection vm={vm} />
     </>
   )
