@@ -76,6 +76,7 @@ export const routes: RouteObject[] = [
                       { path: 'fleet', element: adminPage(() => import('./pages/admin-fleet/FleetPage').then((m) => m.FleetPage)) },
                       { path: 'nodes', element: adminPage(() => import('./pages/admin-nodes/NodesPage').then((m) => m.NodesPage)) },
                       { path: 'ips', element: adminPage(() => import('./pages/admin-ips/IpPoolPage').then((m) => m.IpPoolPage)) },
+                      { path: 'tunnels', element: adminPage(() => import('./pages/admin-tunnels/TunnelsPage').then((m) => m.TunnelsPage)) },
                       { path: 'templates', element: adminPage(() => import('./pages/admin-templates/TemplatesPage').then((m) => m.TemplatesPage)) },
                       { path: 'users', element: adminPage(() => import('./pages/admin-users/UsersPage').then((m) => m.UsersPage)) },
                       { path: 'audit', element: adminPage(() => import('./pages/admin-audit/AuditPage').then((m) => m.AuditPage)) },

@@ -1,5 +1,5 @@
-// The admin pages' own row of tabs (Fleet, Nodes, IP pool, Templates, Users, Audit log, System, Settings)
-// above whichever one is open.
+// The admin pages' own row of tabs (Fleet, Nodes, IP pool, Tunnels, Templates, Users, Audit log, System,
+// Settings) above whichever one is open.
 // The top bar keeps a single "Admin" entry; this is where an admin moves between its pages.
 import { NavLink, Outlet } from 'react-router'
 
@@ -7,6 +7,7 @@ const adminItems: { to: string; label: string }[] = [
   { to: '/admin/fleet', label: 'Fleet' },
   { to: '/admin/nodes', label: 'Nodes' },
   { to: '/admin/ips', label: 'IP pool' },
+  { to: '/admin/tunnels', label: 'Tunnels' },
   { to: '/admin/templates', label: 'Templates' },
   { to: '/admin/users', label: 'Users' },
   { to: '/admin/audit', label: 'Audit log' },

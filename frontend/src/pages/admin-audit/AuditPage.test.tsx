@@ -195,6 +195,7 @@ describe('admin audit log page', () => {
       'Fleet',
       'Nodes',
       'IP pool',
+      'Tunnels',
       'Templates',
       'Users',
       'Audit log',
