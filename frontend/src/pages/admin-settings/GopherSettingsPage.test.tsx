@@ -4,17 +4,23 @@ import { describe, expect, it } from 'vitest'
 import { admin, authStatus, ok, refusal, renderAt, serveFetch } from '../../test/harness'
 
 const configured = { url: 'https://router.example.com/', key_configured: true, enabled: true }
+const policy = { reserved: ['www', 'admin'], per_member_quota: 5 }
 
 function gopherPage(extra: Parameters<typeof serveFetch>[0] = {}) {
   return serveFetch({
     'GET /api/auth/status': authStatus(admin),
     'GET /api/settings/gopher': () => ok(configured),
+    'GET /api/settings/tunnels': () => ok(policy),
     ...extra,
   })
 }
 
 async function gopherForm() {
   return screen.findByRole('form', { name: 'Gopher' })
+}
+
+async function policyForm() {
+  return screen.findByRole('form', { name: 'Subdomain policy' })
 }
 
 describe('Gopher settings', () => {
@@ -91,5 +97,62 @@ describe('Gopher settings', () => {
     await waitFor(() => {
       expect(url.getAttribute('aria-invalid')).toBe('true')
     })
+  })
+
+  it('shows the subdomain policy and saves reserved names typed with commas, spaces or lines', async () => {
+    const user = userEvent.setup()
+    const fetch = gopherPage({
+      'PUT /api/settings/tunnels': () => ok({ reserved: ['www', 'admin', 'mail', 'status'], per_member_quota: 3 }),
+    })
+    renderAt('/admin/settings/gopher')
+
+    const form = await policyForm()
+    const reserved = within(form).getByLabelText<HTMLTextAreaElement>('Reserved subdomains')
+    const quota = within(form).getByLabelText<HTMLInputElement>('Tunnels per member')
+    expect(reserved.value).toBe('www, admin')
+    expect(quota.value).toBe('5')
+
+    await user.clear(reserved)
+    await user.type(reserved, 'www, admin  mail{Enter}status,')
+    await user.clear(quota)
+    await user.type(quota, '3')
+    await user.click(within(form).getByRole('button', { name: 'Save policy' }))
+
+    expect(await within(form).findByText('Saved the subdomain policy.')).toBeTruthy()
+    expect(fetch.calls('PUT /api/settings/tunnels')[0]?.body).toEqual({
+      reserved: ['www', 'admin', 'mail', 'status'],
+      per_member_quota: 3,
+    })
+    expect(reserved.value).toBe('www, admin, mail, status')
+  })
+
+  it('checks the quota before saving, and shows a refused name under its field', async () => {
+    const user = userEvent.setup()
+    const fetch = gopherPage({
+      'PUT /api/settings/tunnels': () =>
+        refusal(400, 'validation_failed', '"bad_name" is not a DNS label: use a-z, 0-9 and hyphens.', {
+          field: 'reserved',
+        }),
+    })
+    renderAt('/admin/settings/gopher')
+
+    const form = await policyForm()
+    const quota = within(form).getByLabelText('Tunnels per member')
+    await user.clear(quota)
+    await user.type(quota, 'many')
+    await user.click(within(form).getByRole('button', { name: 'Save policy' }))
+    expect(quota.getAttribute('aria-invalid')).toBe('true')
+    expect(form.textContent).toContain('Enter a whole number of tunnels, 0 or more.')
+    expect(fetch.calls('PUT /api/settings/tunnels')).toHaveLength(0)
+
+    await user.clear(quota)
+    await user.type(quota, '2')
+    const reserved = within(form).getByLabelText('Reserved subdomains')
+    await user.type(reserved, ', bad_name')
+    await user.click(within(form).getByRole('button', { name: 'Save policy' }))
+    await waitFor(() => {
+      expect(reserved.getAttribute('aria-invalid')).toBe('true')
+    })
+    expect(form.textContent).toContain('"bad_name" is not a DNS label: use a-z, 0-9 and hyphens.')
   })
 })

@@ -1,7 +1,8 @@
 // Admin → Settings → Gopher: the reverse-tunnel gateway that gives machines public SSH and HTTPS
 // subdomains. The URL and API key apply at once (no restart); the key is write-only (an empty
 // field keeps the stored one) and clearing the settings turns tunnels off. "Test connection"
-// calls Gopher with what the form holds (or what is stored) and shows its answer in words.
+// calls Gopher with what the form holds (or what is stored) and shows its answer in words. Below,
+// the subdomain policy: reserved names and tunnels per member.
 import { type SubmitEvent, useState } from 'react'
 import {
   clearGopherSettings,
@@ -17,6 +18,7 @@ import { LoadStatus } from '../../ui/LoadStatus'
 import { PageHeader, Panel } from '../../ui/Panel'
 import { badge, dangerChipButton, ghostButton, primaryButton } from '../../ui/styles'
 import { useFormErrors } from '../../ui/useFormErrors'
+import { TunnelPolicyPanel } from './TunnelPolicyPanel'
 
 const FIELDS = ['url', 'api_key'] as const
 
@@ -183,6 +185,7 @@ export function GopherSettingsPage() {
           {saved}
         </p>
       </Panel>
+      <TunnelPolicyPanel />
     </div>
   )
 }
