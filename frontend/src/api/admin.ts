@@ -15,6 +15,9 @@ export const loadProvisionMetrics = (signal: AbortSignal) =>
 /** Every owner's machines, each with its owner's name and email. */
 export const loadAllVms = (signal: AbortSignal) => settle(api.GET('/vms', { params: { query: { all: true } }, signal }))
 
+/** Every guest on the cluster; Nimbus's own carry their id, public SSH and public URLs. */
+export const loadClusterVms = (signal: AbortSignal) => settle(api.GET('/cluster/vms', { signal }))
+
 /** Requests waiting for an admin, oldest first. */
 export const loadApprovals = (signal: AbortSignal) => settle(api.GET('/approvals', { signal }))
 

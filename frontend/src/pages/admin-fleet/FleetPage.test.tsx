@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
-import type { FleetStats, ProvisionMetrics, Vm } from '../../api/types'
+import type { ClusterVm, FleetStats, ProvisionMetrics, Vm } from '../../api/types'
 import { admin, authStatus, ok, refusal, renderAt, serveFetch } from '../../test/harness'
 import { catchDownloads, pendingVm, runningVm } from '../../test/vms'
 
@@ -60,6 +60,7 @@ function fleetPage(extra: Parameters<typeof serveFetch>[0] = {}) {
     'GET /api/approvals': () => ok([llm, kafka]),
     'GET /api/metrics/provisions': () => ok(metrics),
     'GET /api/vms': () => ok(fleet),
+    'GET /api/cluster/vms': () => ok([]),
     ...extra,
   })
 }
@@ -258,5 +259,57 @@ describe('admin fleet page', () => {
     expect(screen.getByRole('link', { name: 'Provision on behalf' }).getAttribute('href')).toBe('/provision')
     await user.selectOptions(screen.getByLabelText('Owner'), 'u-jordan')
     expect(screen.getByRole('link', { name: 'Provision on behalf' }).getAttribute('href')).toBe('/provision?for=u-jordan')
+  })
+
+  it('shows each machine’s public SSH and public URLs, and a dash when it has none', async () => {
+    const guest = (id: string, fields: Partial<ClusterVm>): ClusterVm => ({
+      vmid: 100,
+      node: 'atlas',
+      kind: 'qemu',
+      status: 'running',
+      source: 'nimbus',
+      nimbus_managed: true,
+      cpus: 2,
+      mem_max: 2 * 1024 ** 3,
+      uptime: 60,
+      status_at: '2026-11-29T09:00:00Z',
+      id,
+      public_urls: [],
+      ...fields,
+    })
+    fleetPage({
+      'GET /api/vms': () =>
+        ok([
+          { ...fleet[0], public_ssh: { state: 'connected', can_retry: false } },
+          { ...fleet[1], public_ssh: { state: 'failed', error: 'No answer.', can_retry: true } },
+          fleet[2],
+          { ...fleet[3], public_ssh: { state: 'exposing', can_retry: false } },
+        ]),
+      'GET /api/cluster/vms': () =>
+        ok([
+          guest('vm-1', { public_ssh: 'gopher.example.com:40022', public_urls: ['https://blog.tunnels.example.com'] }),
+          guest('vm-2', { public_ssh: 'failed' }),
+          guest('vm-3', {}),
+        ]),
+    })
+    renderAt('/admin/fleet')
+
+    const table = await screen.findByRole('table', { name: 'All machines' })
+    expect(within(table).getAllByRole('columnheader').map((th) => th.textContent)).toContain('Public')
+    const cell = (id: string) => {
+      const found = table.querySelector(`[data-machine="${id}"] [data-field="public"]`)
+      if (!(found instanceof HTMLElement)) throw new Error(`no Public cell for ${id}`)
+      return found
+    }
+    await waitFor(() => {
+      expect(cell('vm-1').textContent).toContain('gopher.example.com:40022')
+    })
+    expect(within(cell('vm-1')).getByRole('link', { name: 'https://blog.tunnels.example.com' }).getAttribute('href')).toBe(
+      'https://blog.tunnels.example.com',
+    )
+    expect(cell('vm-2').querySelector('[data-status]')?.textContent).toBe('failed')
+    expect(cell('vm-3').textContent).toBe('—')
+    // Not in the cluster's list: what the machine itself says.
+    expect(cell('vm-4').querySelector('[data-status]')?.textContent).toBe('exposing')
   })
 })

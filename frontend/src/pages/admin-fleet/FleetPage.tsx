@@ -1,9 +1,11 @@
 // Admin → Fleet (the mockup's admin screen, and the admin pages' front door): the fleet's figures,
-// the IP pool at a glance, the approval queue, every owner's machines with filters and actions,
-// and how provisioning has gone lately. Export CSV saves the machines the table shows.
+// the IP pool at a glance, the approval queue, every owner's machines with filters and actions
+// (and their public SSH and URLs, from the cluster's list of guests), and how provisioning has gone
+// lately. Export CSV saves the machines the table shows.
 import { useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
-import { loadAllVms, loadApprovals, loadFleetStats, loadProvisionMetrics } from '../../api/admin'
+import { loadAllVms, loadApprovals, loadClusterVms, loadFleetStats, loadProvisionMetrics } from '../../api/admin'
+import type { ClusterVm } from '../../api/types'
 import { useLoad } from '../../api/useLoad'
 import { FailureAlert } from '../../ui/FailureAlert'
 import { saveTextFile } from '../../ui/files'
@@ -20,6 +22,11 @@ import { MetricsPanel } from './MetricsPanel'
 import { PoolCard } from './PoolCard'
 import { StatCards } from './StatCards'
 
+/** Nimbus's own guests by machine id (foreign ones have none). */
+function guestsById(list: ClusterVm[]): Map<string, ClusterVm> {
+  return new Map(list.flatMap((guest) => (guest.id ? [[guest.id, guest] as const] : [])))
+}
+
 export function FleetPage() {
   const [params, setParams] = useSearchParams()
   const filters = filtersFrom(params)
@@ -27,6 +34,8 @@ export function FleetPage() {
   const approvals = useLoad(loadApprovals)
   const metrics = useLoad(loadProvisionMetrics)
   const machines = useMachines(loadAllVms)
+  const cluster = useLoad(loadClusterVms)
+  const guests = cluster.state.phase === 'ok' ? guestsById(cluster.state.data) : null
   const [failure, setFailure] = useState<ActionFailure | null>(null)
   const all = machines.state.phase === 'ok' ? machines.state.data : null
   const shown = all ? filterMachines(all, filters) : []
@@ -94,6 +103,7 @@ export function FleetPage() {
           <MachinesTable
             all={all}
             shown={shown}
+            guests={guests}
             filters={filters}
             onFilters={setFilters}
             onChanged={machines.replace}

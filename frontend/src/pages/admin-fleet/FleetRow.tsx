@@ -1,9 +1,9 @@
 // One machine in the Fleet page's table: hostname (linked to its page; the whole row opens it
-// too), owner, size, address, node, status and age, and the actions its status allows, the risky
+// too), owner, size, address, node, status, public SSH and URLs, and age, and the actions its status allows, the risky
 // ones confirmed in a row of their own underneath.
 import { Fragment, type MouseEvent, useState } from 'react'
 import { Link, useNavigate } from 'react-router'
-import type { Vm } from '../../api/types'
+import type { ClusterVm, Vm } from '../../api/types'
 import { deleteVm, powerVm } from '../../api/vms'
 import { Confirm } from '../../ui/Confirm'
 import { badge, chipButton, dangerChipButton } from '../../ui/styles'
@@ -17,12 +17,15 @@ import {
   type MachineAction,
 } from '../../vm/actions'
 import { StatusBadge } from '../../vm/StatusBadge'
+import { PublicCell } from './PublicCell'
 
 /** Columns of the table, for the confirmation row's span. */
-export const FLEET_COLUMNS = ['Hostname', 'Owner', 'Tier', 'IP', 'Node', 'Status', 'Age'] as const
+export const FLEET_COLUMNS = ['Hostname', 'Owner', 'Tier', 'IP', 'Node', 'Status', 'Public', 'Age'] as const
 
 interface FleetRowProps {
   vm: Vm
+  /** The machine in the cluster's list of guests (its public SSH and URLs), when that was read. */
+  guest: ClusterVm | undefined
   onChanged: (vm: Vm) => void
   onFailure: (failure: ActionFailure | null) => void
 }
@@ -32,7 +35,7 @@ function rowActions(vm: Vm): MachineAction[] {
   return vm.status === 'pending_approval' ? [] : actionsFor(vm)
 }
 
-export function FleetRow({ vm, onChanged, onFailure }: FleetRowProps) {
+export function FleetRow({ vm, guest, onChanged, onFailure }: FleetRowProps) {
   const navigate = useNavigate()
   const [confirming, setConfirming] = useState<MachineAction | null>(null)
   const [busy, setBusy] = useState<MachineAction | null>(null)
@@ -82,6 +85,7 @@ export function FleetRow({ vm, onChanged, onFailure }: FleetRowProps) {
         <td className="py-3 pr-4">
           <StatusBadge status={vm.status} />
         </td>
+        <PublicCell vm={vm} guest={guest} />
         <td className="py-3 pr-4 whitespace-nowrap text-ink-2">
           <Time iso={vm.requested_at} />
         </td>

@@ -1,7 +1,7 @@
 // "All machines" on the Fleet page: every owner's machines, filtered by a search (hostname, owner,
 // address), a status and an owner. The filters are the page's (they live in its address), so
 // Export CSV downloads exactly the rows shown here.
-import type { Vm } from '../../api/types'
+import type { ClusterVm, Vm } from '../../api/types'
 import { Field } from '../../ui/Field'
 import { SelectField } from '../../ui/SelectField'
 import { chipButton } from '../../ui/styles'
@@ -12,6 +12,8 @@ import { FLEET_COLUMNS, FleetRow } from './FleetRow'
 interface MachinesTableProps {
   all: Vm[]
   shown: Vm[]
+  /** The cluster's guests by Nimbus machine id (public SSH and URLs); null until read, or when it could not be. */
+  guests: Map<string, ClusterVm> | null
   filters: MachineFilters
   onFilters: (filters: MachineFilters) => void
   onChanged: (vm: Vm) => void
@@ -68,7 +70,7 @@ function Filters({ all, filters, onFilters }: Pick<MachinesTableProps, 'all' | '
   )
 }
 
-export function MachinesTable({ all, shown, filters, onFilters, onChanged, onFailure }: MachinesTableProps) {
+export function MachinesTable({ all, shown, guests, filters, onFilters, onChanged, onFailure }: MachinesTableProps) {
   const filtered = shown.length !== all.length
   return (
     <div className="space-y-4">
@@ -109,7 +111,7 @@ export function MachinesTable({ all, shown, filters, onFilters, onChanged, onFai
             </thead>
             <tbody>
               {shown.map((vm) => (
-                <FleetRow key={vm.id} vm={vm} onChanged={onChanged} onFailure={onFailure} />
+                <FleetRow key={vm.id} vm={vm} guest={guests?.get(vm.id)} onChanged={onChanged} onFailure={onFailure} />
               ))}
             </tbody>
           </table>
