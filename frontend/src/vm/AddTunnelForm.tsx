@@ -91,7 +91,8 @@ export function AddTunnelForm({ vmId, domain, onAdded }: AddTunnelFormProps) {
         <Field
           {...form.bind('subdomain', subdomain, setSubdomain)}
           error={form.errors.subdomain ?? notes.error}
-          hint={notes.hint}
+          // Announced as it changes: checking, then free (a taken name is an error, announced anyway).
+          hint={notes.hint && <span role="status">{notes.hint}</span>}
           label="Subdomain"
           name="subdomain"
           autoComplete="off"
