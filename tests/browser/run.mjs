@@ -772,6 +772,88 @@ test('a new member provisions a machine with a kept generated key, follows it th
   })
 })
 
+/** The demo's simulated Gopher (base URL and API key), read from its banner. */
+let demoGopher = null
+
+function gopherOfBanner(text) {
+  const match = /Gopher \(simulated tunnels\): (http:\/\/127\.0\.0\.1:\d+\/?)\s+key (\S+)/.exec(text)
+  return match ? { base: match[1].replace(/\/$/, ''), key: match[2] } : null
+}
+
+/** The machine ids on the demo's simulated Gopher, through its own API. */
+async function gopherMachines() {
+  assert(demoGopher, 'the demo banner names its simulated Gopher')
+  const response = await fetch(`${demoGopher.base}/api/v1/machines?limit=200`, {
+    headers: { Authorization: `Bearer ${demoGopher.key}` },
+  })
+  assert(response.ok, `Gopher answered ${response.status}`)
+  return (await response.json()).data.items.map((machine) => machine.id)
+}
+
+test('public SSH through Gopher: provision with it, see the WAN command, publish port 8080, delete the machine and its Gopher machine', async ({
+  page,
+  base,
+}) => {
+  await ensureAdminSignedIn(page, base)
+  const suffix = Math.random().toString(36).slice(2, 8)
+  const hostname = `pub-${suffix}`
+  const subdomain = `app-${suffix}`
+  const before = await gopherMachines()
+
+  await page.goto(`${base}/provision`)
+  const form = page.getByRole('form', { name: 'New machine' })
+  await form.getByLabel('Hostname', { exact: true }).fill(hostname)
+  await pickCard(form, 'Small')
+  await pickCard(form, 'Ubuntu 24.04 LTS')
+  await form.getByRole('radio', { name: 'Generate a new Ed25519 key', exact: true }).check()
+  const expose = form.getByRole('checkbox', { name: 'Expose SSH publicly' })
+  await waitForValue('"Expose SSH publicly" enabled', () => expose.isEnabled(), true)
+  await expose.check()
+  await form.getByRole('button', { name: 'Provision machine', exact: true }).click()
+  await page.waitForURL(/\/machines\/[^/]+(\/progress)?$/, { timeout: WAIT_MS })
+  const id = decodeURIComponent(pathOf(page).split('/')[2])
+  await waitForValue(
+    'the machine page once it is up',
+    async () => {
+      const open = page.getByRole('link', { name: `Open ${hostname}`, exact: true })
+      if (pathOf(page).endsWith('/progress') && (await open.isVisible())) await open.click()
+      return pathOf(page)
+    },
+    `/machines/${id}`,
+    60_000,
+  )
+
+  // The WAN command appears once the bootstrap ran inside the machine and Gopher saw it connect.
+  const publicSsh = page.getByRole('region', { name: 'Public SSH' })
+  const wan = publicSsh.getByLabel('SSH from anywhere', { exact: true })
+  await waitForValue('the public SSH command', async () => /^ssh -p \d+ ubuntu@127\.0\.0\.1$/.test(await textOf(wan)), true, 60_000)
+  const vm = (await (await page.request.get(`${base}/api/vms/${encodeURIComponent(id)}`)).json()).data
+  assert(vm.public_ssh.command === (await textOf(wan)), `the page shows ${await textOf(wan)}, the API ${vm.public_ssh.command}`)
+  const machines = await gopherMachines()
+  assert(machines.length === before.length + 1, `Gopher holds ${machines.length} machines, had ${before.length}`)
+  await screenshot(page, 'public-ssh')
+
+  // Publish port 8080 over HTTPS at its own subdomain.
+  const add = page.getByRole('form', { name: 'Add a tunnel' })
+  await add.getByLabel('Port on the machine', { exact: true }).fill('8080')
+  await add.getByLabel('Subdomain', { exact: true }).fill(subdomain)
+  // Before its first tunnel Nimbus may not know Gopher's domain yet (Gopher's API does not say it).
+  await add.getByText(new RegExp(`^${subdomain}(\\.gopher\\.test)? is available\\.$`)).waitFor({ timeout: WAIT_MS })
+  assert(await add.getByRole('checkbox', { name: 'HTTPS' }).isChecked(), 'HTTPS is the default')
+  await add.getByRole('button', { name: 'Add tunnel', exact: true }).click()
+  const list = page.getByRole('list', { name: `Tunnels of ${hostname}` })
+  await list.getByRole('link', { name: `https://${subdomain}.gopher.test` }).waitFor({ timeout: WAIT_MS })
+  await screenshot(page, 'tunnels')
+
+  // Deleting the machine deletes its Gopher machine (and so its tunnel).
+  const response = await page.request.delete(`${base}/api/vms/${encodeURIComponent(id)}`, {
+    headers: { Origin: base, 'Content-Type': 'application/json' },
+  })
+  assert(response.status() === 202, `delete answered ${response.status()}`)
+  const mine = machines.filter((machine) => !before.includes(machine))
+  await waitForValue('its Gopher machine gone', async () => (await gopherMachines()).some((m) => mine.includes(m)), false, 60_000)
+})
+
 // ---------------------------------------------------------------------------
 // Machines: the My machines page (power actions and delete)
 // ---------------------------------------------------------------------------
@@ -1529,6 +1611,7 @@ async function main() {
       server = spawnServer(bin, dataDir, { ...oauthProvider.env(), RECONCILE_INTERVAL_SECONDS: '2' })
       await untilReady(server)
       demoProxmox = proxmoxOfBanner(server.stdout.text())
+      demoGopher = gopherOfBanner(server.stdout.text())
       context = await launchBrowser(profileDir)
     } catch (error) {
       console.log(`FAIL - setup: ${error.message}`)

@@ -326,3 +326,34 @@ async fn the_reconcile_reports_a_machine_gopher_lost_and_machines_of_nobody() {
     delete(&sim, &vms, id).await;
     sim.check().await;
 }
+
+#[tokio::test]
+async fn trying_a_failed_provision_again_keeps_its_request_for_public_ssh() {
+    use nimbus::adapters::proxmox::sim::{Fault, FaultScope, Op};
+    let sim = Sim::new(Scenario::default_cluster(2), Mode::Realistic).await;
+    let vms = sim.provisioner(None);
+    vms.runner.start().await.unwrap();
+    sim.cluster.inject(
+        Fault::TaskError {
+            op: Op::Config,
+            message: "unable to apply cloud-init settings".into(),
+        },
+        FaultScope::Once,
+    );
+    let first = provision(&sim, &vms, "web-again").await;
+    assert!(matches!(
+        record(&sim, first).await.provision.phase(),
+        Phase::RolledBack { .. }
+    ));
+    assert!(
+        sim.gopher.machine_ids().is_empty(),
+        "nothing was registered for a machine never built"
+    );
+    let again = vms.submissions.retry(&sim.caller, first).await.unwrap().id;
+    sim.settle(&vms, &[again]).await;
+    let r = record(&sim, again).await;
+    assert!(r.provision.spec().expose_ssh, "the retry asks for public SSH too");
+    assert_eq!(r.public.state, PublicState::Connected, "{:?}", r.public);
+    delete(&sim, &vms, again).await;
+    sim.check().await;
+}
