@@ -79,7 +79,21 @@ function KeyHandOver({ run }: { run: OneTimeRun & { result: NonNullable<OneTimeR
             copyLabel="Copy the SSH command"
             wide
           />
+          {result.public_ssh && (
+            <CopyCell
+              label="SSH from anywhere"
+              value={`${result.public_ssh} -i ${path}`}
+              copyLabel="Copy the public SSH command"
+              wide
+            />
+          )}
         </div>
+      )}
+      {result.tunnel_error && (
+        <p role="note" className="rounded-xl border border-warn/25 bg-warn/[0.07] px-4 py-3 text-[13px] text-ink-2">
+          <span className="font-medium text-warn">Public SSH is not working yet.</span> {result.tunnel_error} The
+          machine’s page offers Retry public access.
+        </p>
       )}
       <p className="text-[12.5px] text-ink-3">
         Move the file to <code className="font-mono text-[11.5px]">{path}</code> and make it readable only by you:{' '}

@@ -284,11 +284,14 @@ describe('provision page', () => {
       data: {
         id: 'vm-1', vmid: 104, hostname: 'web-1', ip: '10.0.0.7', username: 'ubuntu', os: 'ubuntu-24.04',
         tier: 'small', node: 'atlas', ssh_private_key: PRIVATE_KEY, key_name: 'web-1', key_kept: false,
-        unconfirmed: false, warning: null,
+        unconfirmed: false, warning: null, public_ssh: 'ssh -p 22001 ubuntu@gw.example.org',
       },
     })
     answer.end()
     const warning = await screen.findByText('This is the only time you will see the private key.')
+    expect(screen.getByLabelText('SSH from anywhere', { selector: 'code' }).textContent).toBe(
+      'ssh -p 22001 ubuntu@gw.example.org -i ~/.ssh/web-1',
+    )
     await waitFor(() => {
       expect(document.activeElement).toBe(warning.closest('[role="alert"]'))
     })
