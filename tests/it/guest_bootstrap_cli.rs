@@ -2,7 +2,7 @@
 //! bootstrap script from a separate `nimbus sim-gopher`, so a machine created over Gopher's API
 //! connects only when Nimbus's command really runs in a VM, through the Proxmox API's agent.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use nimbus::adapters::gopher::http::{HttpGopher, HttpGopherOptions};
@@ -13,28 +13,13 @@ use nimbus::domain::vmid::VmId;
 use nimbus::ports::proxmox::{CloneRequest, ExecStatus, PowerOp, Proxmox, TaskState};
 use nimbus::ports::tunnel_gateway::{MachineStatus, TunnelGateway};
 
-use super::processes::{SimProcess, lines_of, read_until};
+use super::processes::{SimProcess, banner_value, spawn_with_banner};
 
 /// A running `nimbus sim-gopher`: the process, its URL and its API key.
 fn sim_gopher(dir: &std::path::Path) -> (Child, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nimbus"))
-        .current_dir(dir)
-        .args(["sim-gopher", "--listen", "127.0.0.1:0"])
-        .env_remove("NIMBUS_SIM_GOPHER_KEY")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let rx = lines_of(child.stdout.take().unwrap());
-    let banner = read_until(&rx, "key: ", "sim-gopher prints its banner");
-    std::thread::spawn(move || for _ in rx {});
-    let value = |prefix: &str| {
-        banner
-            .iter()
-            .find_map(|l| l.trim().strip_prefix(prefix).map(str::to_owned))
-            .unwrap_or_else(|| panic!("no {prefix:?} in the banner {banner:?}"))
-    };
-    (child, value("listening: "), value("key: "))
+    let (child, banner) = spawn_with_banner(dir, &["sim-gopher", "--listen", "127.0.0.1:0"], "key: ");
+    let (url, key) = (banner_value(&banner, "listening: "), banner_value(&banner, "key: "));
+    (child, url, key)
 }
 
 /// Polls `check` until it gives a value, for at most 20 s.

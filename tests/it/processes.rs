@@ -36,6 +36,31 @@ pub fn read_until(rx: &Receiver<String>, wanted: &str, what: &str) -> Vec<String
     }
 }
 
+/// Starts `nimbus ARGS` in `dir` (stderr dropped) and reads its banner up to the line holding
+/// `last`; the rest of its output is drained.
+pub fn spawn_with_banner(dir: &Path, args: &[&str], last: &str) -> (Child, Vec<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nimbus"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("NIMBUS_SIM_GOPHER_KEY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let rx = lines_of(child.stdout.take().unwrap());
+    let banner = read_until(&rx, last, &format!("nimbus {} prints its banner", args[0]));
+    std::thread::spawn(move || for _ in rx {});
+    (child, banner)
+}
+
+/// The value after `prefix` on a banner line.
+pub fn banner_value(banner: &[String], prefix: &str) -> String {
+    banner
+        .iter()
+        .find_map(|l| l.trim().strip_prefix(prefix).map(str::to_owned))
+        .unwrap_or_else(|| panic!("no {prefix:?} in the banner {banner:?}"))
+}
+
 /// A running `nimbus sim-proxmox` and what its banner announced.
 pub struct SimProcess {
     pub child: Child,
@@ -51,23 +76,12 @@ pub struct SimProcess {
 impl SimProcess {
     /// Starts `nimbus sim-proxmox --listen 127.0.0.1:0` in `dir` with `args` and reads its banner.
     pub fn spawn(dir: &Path, args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_nimbus"))
-            .current_dir(dir)
-            .args(["sim-proxmox", "--listen", "127.0.0.1:0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let rx = lines_of(child.stdout.take().unwrap());
-        let banner = read_until(&rx, "images: ", "sim-proxmox prints its banner");
-        std::thread::spawn(move || for _ in rx {});
-        let value = |prefix: &str| {
-            banner
-                .iter()
-                .find_map(|l| l.trim().strip_prefix(prefix).map(str::to_owned))
-                .unwrap_or_else(|| panic!("no {prefix:?} in the banner {banner:?}"))
-        };
+        let (child, banner) = spawn_with_banner(
+            dir,
+            &[&["sim-proxmox", "--listen", "127.0.0.1:0"], args].concat(),
+            "images: ",
+        );
+        let value = |prefix: &str| banner_value(&banner, prefix);
         Self {
             url: value("listening: "),
             token: value("token: "),
