@@ -227,3 +227,39 @@ async fn a_member_publishes_ports_of_their_machine_and_only_they_and_admins_reac
     }
     panic!("the Gopher machine outlived its VM");
 }
+
+#[tokio::test]
+async fn with_gopher_cleared_tunnels_are_off_and_public_ssh_is_refused_with_the_field_named() {
+    let (app, admin, member, _) = demo().await;
+    let cleared = call(
+        &app,
+        Method::PUT,
+        "/api/settings/gopher",
+        &admin,
+        Some(json!({"clear": true})),
+    )
+    .await;
+    assert_eq!(cleared.status, 200, "{}", cleared.body);
+    let info = call(&app, Method::GET, "/api/tunnels/info", &member, None).await;
+    assert_eq!(info.body["data"]["enabled"], false, "{}", info.body);
+    let refused_vm = call(
+        &app,
+        Method::POST,
+        "/api/vms",
+        &member,
+        Some(
+            json!({"hostname": "pub-off", "tier": "small", "os_template": "debian-12", "generate_key": true,
+            "public_tunnel": true}),
+        ),
+    )
+    .await;
+    refused(&refused_vm, 400, "validation_failed", Some("public_tunnel"));
+    let mine = call(&app, Method::GET, "/api/vms", &member, None).await;
+    assert_eq!(mine.body["data"], json!([]), "nothing was made");
+    refused(
+        &call(&app, Method::GET, "/api/tunnels/check?subdomain=my-blog", &member, None).await,
+        503,
+        "tunnels_off",
+        None,
+    );
+}

@@ -133,6 +133,7 @@ impl Tunnels {
     /// # Errors
     /// `Invalid` (field `subdomain`) when it is not one DNS label; `Off`, `GatewayUnavailable`.
     pub async fn check(&self, raw: &str) -> Result<SubdomainCheck, TunnelError> {
+        let gateway = self.gateway()?;
         let subdomain = Subdomain::parse(raw).map_err(|e| TunnelError::Invalid {
             field: "subdomain",
             message: format!("subdomain: {e}"),
@@ -146,8 +147,7 @@ impl Tunnels {
                 reason: Some(e.to_string()),
             });
         }
-        let free = self
-            .gateway()?
+        let free = gateway
             .subdomain_available(&name)
             .await
             .map_err(|e| TunnelError::from_gateway(e, &name))?;

@@ -235,11 +235,6 @@ async fn bad_fields_are_named_and_change_nothing() {
             "ssh_pubkey",
         ),
         (
-            json!({"hostname": "ok", "tier": "small", "os_template": "debian-12", "generate_key": true, "public_tunnel": true}),
-            400,
-            "public_tunnel",
-        ),
-        (
             json!({"hostname": "ok", "tier": "xl", "os_template": "debian-12", "generate_key": true, "keep_private_key": false}),
             400,
             "keep_private_key",
