@@ -131,7 +131,6 @@ const MAY_BE_UNAVAILABLE: &[&str] = &[
     "create_tunnel",
     "delete_tunnel",
     "retry_public_ssh",
-    "gateway_overview",
 ];
 
 const ERROR_STATUSES: &[u16] = &[400, 401, 403, 404, 409, 413, 415, 429, 500, 503];

@@ -256,10 +256,11 @@ async fn with_gopher_cleared_tunnels_are_off_and_public_ssh_is_refused_with_the_
     refused(&refused_vm, 400, "validation_failed", Some("public_tunnel"));
     let mine = call(&app, Method::GET, "/api/vms", &member, None).await;
     assert_eq!(mine.body["data"], json!([]), "nothing was made");
-    refused(
-        &call(&app, Method::GET, "/api/tunnels/check?subdomain=my-blog", &member, None).await,
-        503,
-        "tunnels_off",
-        None,
-    );
+    let check = call(&app, Method::GET, "/api/tunnels/check?subdomain=my-blog", &member, None).await;
+    assert_eq!(check.body["data"]["available"], false, "{}", check.body);
+    assert!(check.body["data"]["reason"].as_str().unwrap().contains("not set up"));
+    let overview = call(&app, Method::GET, "/api/tunnels", &admin, None).await;
+    assert_eq!(overview.status, 200, "{}", overview.body);
+    assert_eq!(overview.body["data"]["reachable"], false);
+    assert!(overview.body["data"]["error"].as_str().unwrap().contains("not set up"));
 }

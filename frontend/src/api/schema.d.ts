@@ -10314,7 +10314,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `tunnels_off` (no Gopher is set up) or `gateway_unavailable`. */
+            /** @description `gateway_unavailable`: Gopher did not answer. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
@@ -10366,17 +10366,6 @@ export interface operations {
             /** @description An unexpected failure; the body carries the request id. */
             500: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `tunnels_off`: no Gopher is set up. */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
-                    "RETRY-AFTER"?: number;
                     [name: string]: unknown;
                 };
                 content: {

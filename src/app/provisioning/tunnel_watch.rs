@@ -177,12 +177,18 @@ impl TunnelWatch {
     /// Every Gopher machine and tunnel, joined to the VMs and owners that hold them (admins).
     ///
     /// # Errors
-    /// `AdminOnly`; `Off`; the store fails. Gopher not answering is reported in the overview.
+    /// `AdminOnly`; the store fails. Tunnels off or Gopher not answering is said in the overview.
     pub async fn overview(&self, caller: &Caller) -> Result<GatewayOverview, TunnelError> {
         if !caller.is_admin() {
             return Err(TunnelError::AdminOnly);
         }
-        let gateway = self.shared.ports.tunnels.current().ok_or(TunnelError::Off)?;
+        let Some(gateway) = self.shared.ports.tunnels.current() else {
+            return Ok(GatewayOverview {
+                reachable: false,
+                error: Some(TunnelError::Off.to_string()),
+                machines: Vec::new(),
+            });
+        };
         let (machines, all) = match (gateway.machines().await, gateway.tunnels().await) {
             (Ok(m), Ok(t)) => (m, t),
             (Err(e), _) | (_, Err(e)) => {

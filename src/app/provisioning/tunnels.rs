@@ -128,12 +128,19 @@ impl Tunnels {
         })
     }
 
-    /// Whether `raw` can be asked for: the policy first, then Gopher.
+    /// Whether `raw` can be asked for: the policy first, then Gopher (with tunnels off, nothing
+    /// is available, and the reason says so).
     ///
     /// # Errors
-    /// `Invalid` (field `subdomain`) when it is not one DNS label; `Off`, `GatewayUnavailable`.
+    /// `Invalid` (field `subdomain`) when it is not one DNS label; `GatewayUnavailable`.
     pub async fn check(&self, raw: &str) -> Result<SubdomainCheck, TunnelError> {
-        let gateway = self.gateway()?;
+        let Some(gateway) = self.shared.ports.tunnels.current() else {
+            return Ok(SubdomainCheck {
+                subdomain: raw.trim().to_ascii_lowercase(),
+                available: false,
+                reason: Some(TunnelError::Off.to_string()),
+            });
+        };
         let subdomain = Subdomain::parse(raw).map_err(|e| TunnelError::Invalid {
             field: "subdomain",
             message: format!("subdomain: {e}"),

@@ -60,7 +60,7 @@ mod op {
             BadRequest = "`validation_failed` with `field` `subdomain`: not one DNS label.",
             Unauthorized,
             Forbidden,
-            Unavailable = "`tunnels_off` (no Gopher is set up) or `gateway_unavailable`.",
+            Unavailable = "`gateway_unavailable`: Gopher did not answer.",
         ] never [NotFound, Conflict];
         pub ListTunnels [
             Unauthorized,
@@ -92,11 +92,7 @@ mod op {
             Conflict = "The machine did not ask for public SSH, it already works, or the machine is busy.",
             Unavailable = "`not_configured`: no Gopher is set up.",
         ] never [BadRequest];
-        pub GatewayOverview [
-            Unauthorized,
-            Forbidden,
-            Unavailable = "`tunnels_off`: no Gopher is set up.",
-        ] never [BadRequest, NotFound, Conflict];
+        pub GatewayOverview [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict, Unavailable];
         pub GetTunnelPolicy [Unauthorized, Forbidden] never [BadRequest, NotFound, Conflict, Unavailable];
         pub SetTunnelPolicy [
             BadRequest = "`validation_failed` with `field` `reserved`: a name that is not one DNS label.",
