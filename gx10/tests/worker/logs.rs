@@ -1,6 +1,6 @@
-//! Output delivery under failure: a chunk whose post fails (a 500, or an answer lost after Nimbus
-//! kept it) is sent again with the same sequence number, so Nimbus ends up with every byte once,
-//! in order.
+//! Delivery under failure: a chunk whose post fails (a 500, or an answer lost after Nimbus kept
+//! it) is sent again with the same sequence number, so Nimbus ends up with every byte once, in
+//! order; a report that fails is sent again until Nimbus takes it.
 
 use serde_json::json;
 
@@ -57,4 +57,17 @@ async fn failed_log_posts_are_resent_with_the_same_seq_and_nothing_is_lost_or_du
         "{:?}",
         nimbus.with(|s| s.violations.clone())
     );
+}
+
+#[tokio::test]
+async fn a_report_that_fails_is_sent_again_until_nimbus_takes_it() {
+    let nimbus = FakeNimbus::start().await;
+    nimbus.enqueue(job(10, &["python", "train.py"]));
+    nimbus.with(|s| s.status_failures = 2);
+    let dirs = Dirs::new();
+    let worker = Worker::start(&dirs, &with(env(&nimbus, &dirs), &[("GX10_STAND_IN_SECONDS", "0")]));
+    let report = wait_for("job 10's report", || nimbus.with(|s| s.statuses.get(&10).cloned())).await;
+    assert_eq!(report.len(), 1, "{}", worker.log());
+    assert_eq!(report[0]["state"], json!("succeeded"));
+    assert_eq!(nimbus.with(|s| s.status_posts), 3);
 }

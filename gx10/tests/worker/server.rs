@@ -44,6 +44,9 @@ pub struct State {
     pub log_posts: Vec<(u64, u64)>,
     pub violations: Vec<String>,
     pub statuses: HashMap<u64, Vec<Value>>,
+    /// How many status posts to answer with a 502 before taking one.
+    pub status_failures: u32,
+    pub status_posts: u32,
     pub worker_ids: Vec<String>,
 }
 
@@ -200,6 +203,11 @@ async fn handle(req: Request<Incoming>, state: Arc<Mutex<State>>) -> Answer {
         }
         ["jobs", id, "status"] => {
             let id: u64 = id.parse().unwrap();
+            s.status_posts += 1;
+            if s.status_failures > 0 {
+                s.status_failures -= 1;
+                return refuse(502, "bad_gateway");
+            }
             let report: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
             s.statuses.entry(id).or_default().push(report);
             ok(json!({}))
