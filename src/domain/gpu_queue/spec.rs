@@ -1,5 +1,6 @@
-//! What a GPU job runs: the image, the optional shell command and the environment. Everything is
-//! checked here because the worker turns it into a `docker run` command line.
+//! What a GPU job runs: the image, the command as an argument list (no shell in between) and the
+//! environment. Everything is checked here because the worker turns it into a `docker run`
+//! command line.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -96,29 +97,33 @@ impl fmt::Display for EnvName {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobSpec {
     image: ImageRef,
-    command: Option<String>,
+    command: Vec<String>,
     env: Vec<(EnvName, String)>,
 }
 
 impl JobSpec {
     pub const MAX_COMMAND_BYTES: usize = 16 * 1024;
+    pub const MAX_COMMAND_ARGS: usize = 1024;
     pub const MAX_ENV_VARS: usize = 64;
     pub const MAX_ENV_VALUE_BYTES: usize = 4 * 1024;
 
-    /// An empty or blank `command` means "run the image's own command". The env keeps the caller's
-    /// order so the worker's `-e` flags come out the same on every run (the Go worker iterated a
-    /// map, so its order changed from run to run).
-    pub fn new(image: &str, command: &str, env: &[(String, String)]) -> Result<Self, JobSpecError> {
+    /// An empty `command` means "run the image's own command"; otherwise it is the argument list
+    /// the container runs, exactly as given (no shell splits or expands it). The env keeps the
+    /// caller's order so the worker's `-e` flags come out the same on every run (the Go worker
+    /// iterated a map, so its order changed from run to run).
+    pub fn new(image: &str, command: &[String], env: &[(String, String)]) -> Result<Self, JobSpecError> {
         let image = ImageRef::parse(image)?;
-        let command = if command.trim().is_empty() {
-            None
-        } else if command.len() > Self::MAX_COMMAND_BYTES {
-            return Err(JobSpecError::CommandTooLong { len: command.len() });
-        } else if command.contains('\0') {
+        let len: usize = command.iter().map(|a| a.len() + 1).sum();
+        if len > Self::MAX_COMMAND_BYTES {
+            return Err(JobSpecError::CommandTooLong { len });
+        }
+        if command.len() > Self::MAX_COMMAND_ARGS {
+            return Err(JobSpecError::CommandTooManyArgs { count: command.len() });
+        }
+        if command.iter().any(|a| a.contains('\0')) {
             return Err(JobSpecError::CommandHasNul);
-        } else {
-            Some(command.to_owned())
-        };
+        }
+        let command = command.to_vec();
         if env.len() > Self::MAX_ENV_VARS {
             return Err(JobSpecError::EnvTooMany { count: env.len() });
         }
@@ -151,9 +156,9 @@ impl JobSpec {
         &self.image
     }
 
-    /// `None` runs the image's default command.
-    pub fn command(&self) -> Option<&str> {
-        self.command.as_deref()
+    /// The arguments the container runs; empty runs the image's default command.
+    pub fn command(&self) -> &[String] {
+        &self.command
     }
 
     pub fn env(&self) -> &[(EnvName, String)] {
@@ -179,7 +184,9 @@ pub enum JobSpecError {
     ImageTooLong { len: usize },
     #[error("command: {len} bytes is too long; keep it under 16 KiB or put the script in the image")]
     CommandTooLong { len: usize },
-    #[error("command: remove the NUL character; a shell command cannot contain one")]
+    #[error("command: {count} arguments is too many; pass at most 1024")]
+    CommandTooManyArgs { count: usize },
+    #[error("command: remove the NUL character; a command's arguments cannot contain one")]
     CommandHasNul,
     #[error("env: {count} variables is too many; pass at most 64")]
     EnvTooMany { count: usize },
@@ -207,7 +214,7 @@ impl JobSpecError {
             | Self::ImageBadChar { .. }
             | Self::ImageBadStart { .. }
             | Self::ImageTooLong { .. } => "image",
-            Self::CommandTooLong { .. } | Self::CommandHasNul => "command",
+            Self::CommandTooLong { .. } | Self::CommandTooManyArgs { .. } | Self::CommandHasNul => "command",
             Self::EnvTooMany { .. }
             | Self::EnvNameMissing
             | Self::EnvNameTooLong { .. }
@@ -223,22 +230,27 @@ impl JobSpecError {
 mod tests {
     use super::*;
 
+    fn args(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| w.to_string()).collect()
+    }
+
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
-    fn a_trimmed_image_with_a_blank_command_runs_the_image_default() {
-        let spec = JobSpec::new("  nvidia/cuda:12.4.1-base@sha256:abc123  ", "  \n", &[]).unwrap();
+    fn a_trimmed_image_with_no_command_runs_the_image_default() {
+        let spec = JobSpec::new("  nvidia/cuda:12.4.1-base@sha256:abc123  ", &[], &[]).unwrap();
         assert_eq!(spec.image().as_str(), "nvidia/cuda:12.4.1-base@sha256:abc123");
-        assert_eq!(spec.command(), None);
+        assert!(spec.command().is_empty());
         assert!(spec.env().is_empty());
     }
 
     #[test]
-    fn the_command_is_kept_as_written() {
-        let spec = JobSpec::new("ubuntu", " python train.py --epochs 3 ", &[]).unwrap();
-        assert_eq!(spec.command(), Some(" python train.py --epochs 3 "));
+    fn the_arguments_are_kept_as_written_with_no_shell_between() {
+        let words = args(&["python", "train.py", "--name", "two words; rm -rf /", ""]);
+        let spec = JobSpec::new("ubuntu", &words, &[]).unwrap();
+        assert_eq!(spec.command(), words.as_slice());
     }
 
     #[test]
@@ -259,7 +271,7 @@ mod tests {
             ("/ubuntu", JobSpecError::ImageBadStart { ch: '/' }),
         ];
         for (image, expected) in cases {
-            let err = JobSpec::new(image, "", &[]).unwrap_err();
+            let err = JobSpec::new(image, &[], &[]).unwrap_err();
             assert_eq!(err, expected, "image {image:?}");
             assert_eq!(err.field(), "image");
         }
@@ -275,19 +287,21 @@ mod tests {
     }
 
     #[test]
-    fn command_over_16_kib_or_with_nul_is_rejected_on_the_command_field() {
-        assert!(JobSpec::new("ubuntu", &"x".repeat(16 * 1024), &[]).is_ok());
-        let long = JobSpec::new("ubuntu", &"x".repeat(16 * 1024 + 1), &[]).unwrap_err();
+    fn command_over_16_kib_too_many_arguments_or_a_nul_is_rejected_on_the_command_field() {
+        assert!(JobSpec::new("ubuntu", &[("x".repeat(16 * 1024 - 1))], &[]).is_ok());
+        let long = JobSpec::new("ubuntu", &[("x".repeat(16 * 1024))], &[]).unwrap_err();
         assert_eq!(long, JobSpecError::CommandTooLong { len: 16 * 1024 + 1 });
         assert_eq!(long.field(), "command");
-        let nul = JobSpec::new("ubuntu", "echo a\0b", &[]).unwrap_err();
+        let many = JobSpec::new("ubuntu", &vec![String::new(); 1025], &[]).unwrap_err();
+        assert_eq!(many, JobSpecError::CommandTooManyArgs { count: 1025 });
+        let nul = JobSpec::new("ubuntu", &args(&["echo", "a\0b"]), &[]).unwrap_err();
         assert_eq!(nul, JobSpecError::CommandHasNul);
         assert_eq!(nul.field(), "command");
     }
 
     #[test]
     fn env_keeps_the_callers_order() {
-        let spec = JobSpec::new("ubuntu", "", &env(&[("ZETA", "1"), ("_alpha", "2"), ("MID9", "")])).unwrap();
+        let spec = JobSpec::new("ubuntu", &[], &env(&[("ZETA", "1"), ("_alpha", "2"), ("MID9", "")])).unwrap();
         let names: Vec<&str> = spec.env().iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["ZETA", "_alpha", "MID9"]);
         assert_eq!(spec.env()[0].1, "1");
@@ -317,7 +331,7 @@ mod tests {
             (env(&[("A", "a\0b")]), JobSpecError::EnvValueHasNul { name: "A".into() }),
         ];
         for (vars, expected) in cases {
-            let err = JobSpec::new("ubuntu", "", &vars).unwrap_err();
+            let err = JobSpec::new("ubuntu", &[], &vars).unwrap_err();
             assert_eq!(err, expected);
             assert_eq!(err.field(), "env");
         }
@@ -326,10 +340,10 @@ mod tests {
     #[test]
     fn env_allows_64_variables_and_names_of_128_characters_but_no_more() {
         let many: Vec<(String, String)> = (0..64).map(|i| (format!("V{i}"), String::new())).collect();
-        assert!(JobSpec::new("ubuntu", "", &many).is_ok());
+        assert!(JobSpec::new("ubuntu", &[], &many).is_ok());
         let too_many: Vec<(String, String)> = (0..65).map(|i| (format!("V{i}"), String::new())).collect();
         assert_eq!(
-            JobSpec::new("ubuntu", "", &too_many),
+            JobSpec::new("ubuntu", &[], &too_many),
             Err(JobSpecError::EnvTooMany { count: 65 })
         );
         assert!(EnvName::parse(&"N".repeat(128)).is_ok());
@@ -341,6 +355,6 @@ mod tests {
 
     #[test]
     fn env_names_differing_only_in_case_are_different_variables() {
-        assert!(JobSpec::new("ubuntu", "", &env(&[("path", "a"), ("PATH", "b")])).is_ok());
+        assert!(JobSpec::new("ubuntu", &[], &env(&[("path", "a"), ("PATH", "b")])).is_ok());
     }
 }

@@ -25,7 +25,7 @@ pub(super) fn worker(name: &str) -> WorkerId {
 }
 
 pub(super) fn spec() -> JobSpec {
-    JobSpec::new("nvidia/cuda:12.4.1-base-ubuntu22.04", "nvidia-smi", &[]).expect("a valid spec")
+    JobSpec::new("nvidia/cuda:12.4.1-base-ubuntu22.04", &["nvidia-smi".to_owned()], &[]).expect("a valid spec")
 }
 
 /// A job of user `owner` queued `at` seconds after the base time.
