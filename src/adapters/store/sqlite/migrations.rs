@@ -22,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(super::bakes_schema::CreateTemplateBakes),
             Box::new(super::invitations_schema::CreateInvitations),
             Box::new(super::invitations_schema::FoldSignupSetting),
+            Box::new(super::gpu_jobs_schema::CreateGpuJobs),
         ]
     }
 }

@@ -15,6 +15,8 @@ mod bakes_schema;
 mod email_proof_schema;
 mod entities;
 pub mod files;
+mod gpu_jobs;
+mod gpu_jobs_schema;
 mod identities_schema;
 mod invitations_schema;
 mod keys;
