@@ -10,6 +10,7 @@ pub mod cluster_settings;
 pub mod config;
 pub mod gateway_switch;
 pub mod gopher_settings;
+pub mod gpu_queue;
 pub mod guest_setup;
 pub mod health;
 pub mod install;

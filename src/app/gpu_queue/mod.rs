@@ -1,0 +1,272 @@
+//! `GpuQueue`: the GPU training-job queue, for people and for workers. People submit, list, read
+//! and cancel jobs (their own; admins every one; others' answer "no such job"); workers claim the
+//! next job, renew their lease, send its output in numbered chunks and report how it ended. Every
+//! rule is the domain's (`domain::gpu_queue`), every move one write of the `GpuJobStore`, and every
+//! time comes from the clock, so tests move time instead of waiting. `gpu_leases.rs` is the job
+//! that expires leases and prunes old output.
+
+mod gpu_error;
+mod gpu_leases;
+#[cfg(test)]
+mod tests;
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+pub use gpu_error::GpuError;
+pub use gpu_leases::GpuLeases;
+
+use crate::app::accounts::Caller;
+use crate::domain::gpu_queue::{
+    CancelOutcome, HeartbeatReply, Job, JobId, JobSpec, JobState, QueueLimits, ReportEffect, RunOutcome, WorkerId,
+};
+use crate::ports::Clock;
+use crate::ports::gpu_jobs::{GpuJobStore, GpuStoreError, LogAccepted};
+
+/// The GPU plane's settings (Settings → GPU).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GpuPlaneSettings {
+    pub enabled: bool,
+    pub limits: QueueLimits,
+    /// How long a worker holds a job without a heartbeat.
+    pub lease: Duration,
+    /// How often a worker is asked to renew its lease.
+    pub heartbeat: Duration,
+    /// The longest a job may run; the worker stops it after that.
+    pub max_runtime: Duration,
+    /// The most output kept per job, in bytes.
+    pub log_cap: u64,
+    /// How long the output of a finished job is kept.
+    pub log_retention: Duration,
+}
+
+impl Default for GpuPlaneSettings {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            limits: QueueLimits::default(),
+            lease: Duration::from_secs(60),
+            heartbeat: Duration::from_secs(15),
+            max_runtime: Duration::from_secs(24 * 3600),
+            log_cap: 256 * 1024 * 1024,
+            log_retention: Duration::from_secs(30 * 24 * 3600),
+        }
+    }
+}
+
+/// A job with its place in the queue (queued jobs only, 1 for the next one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedJob {
+    pub job: Job,
+    pub position: Option<usize>,
+}
+
+pub struct GpuQueue {
+    store: Arc<dyn GpuJobStore>,
+    clock: Arc<dyn Clock>,
+    settings: RwLock<GpuPlaneSettings>,
+}
+
+fn chrono(d: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+}
+
+/// Where each queued job stands: 1 for the next one, in FIFO order `(queued_at, id)`.
+fn positions(all: &[Job]) -> Vec<(JobId, usize)> {
+    let mut queued: Vec<&Job> = all.iter().filter(|j| j.state == JobState::Queued).collect();
+    queued.sort_by_key(|j| (j.queued_at, j.id));
+    queued.iter().enumerate().map(|(n, j)| (j.id, n + 1)).collect()
+}
+
+impl GpuQueue {
+    pub fn new(store: Arc<dyn GpuJobStore>, clock: Arc<dyn Clock>, settings: GpuPlaneSettings) -> Self {
+        Self {
+            store,
+            clock,
+            settings: RwLock::new(settings),
+        }
+    }
+
+    pub fn settings(&self) -> GpuPlaneSettings {
+        self.settings.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Applies new settings to every call from now on.
+    pub fn set_settings(&self, settings: GpuPlaneSettings) {
+        *self.settings.write().unwrap_or_else(|p| p.into_inner()) = settings;
+    }
+
+    fn enabled(&self) -> Result<GpuPlaneSettings, GpuError> {
+        let settings = self.settings();
+        if !settings.enabled {
+            return Err(GpuError::Disabled);
+        }
+        Ok(settings)
+    }
+
+    /// Queues a job for the caller.
+    ///
+    /// # Errors
+    /// `Disabled`; `Invalid` naming `image`, `command` or `env`; `Refused(TooManyQueued)`.
+    pub async fn submit(
+        &self,
+        caller: &Caller,
+        image: &str,
+        command: &[String],
+        env: &[(String, String)],
+    ) -> Result<Job, GpuError> {
+        let settings = self.enabled()?;
+        let spec = JobSpec::new(image, command, env)?;
+        let job = self
+            .store
+            .enqueue(caller.user.id, spec, settings.limits, self.clock.now())
+            .await?;
+        tracing::info!(job = %job.id, owner = %caller.user.id, "GPU job queued");
+        Ok(job)
+    }
+
+    /// The caller's jobs, newest first (every job with `everyone`, admins only), with their
+    /// places in the queue.
+    ///
+    /// # Errors
+    /// `NotFound` when a member asks for everyone's.
+    pub async fn list(&self, caller: &Caller, everyone: bool) -> Result<Vec<QueuedJob>, GpuError> {
+        if everyone && !caller.is_admin() {
+            return Err(GpuError::NotFound);
+        }
+        let all = self.store.jobs(None).await?;
+        let places = positions(&all);
+        Ok(all
+            .into_iter()
+            .filter(|j| everyone || j.owner == caller.user.id)
+            .map(|job| QueuedJob {
+                position: places.iter().find(|(id, _)| *id == job.id).map(|(_, p)| *p),
+                job,
+            })
+            .collect())
+    }
+
+    /// One job, for its owner or an admin.
+    ///
+    /// # Errors
+    /// `NotFound` for a job that does not exist or is someone else's.
+    pub async fn get(&self, caller: &Caller, id: JobId) -> Result<QueuedJob, GpuError> {
+        let job = self.store.job(id).await?.ok_or(GpuError::NotFound)?;
+        if job.owner != caller.user.id && !caller.is_admin() {
+            return Err(GpuError::NotFound);
+        }
+        let position = if job.state == JobState::Queued {
+            let all = self.store.jobs(None).await?;
+            positions(&all).into_iter().find(|(j, _)| *j == id).map(|(_, p)| p)
+        } else {
+            None
+        };
+        Ok(QueuedJob { job, position })
+    }
+
+    /// Cancels a queued job at once; a running one is stopped by its worker at its next heartbeat.
+    ///
+    /// # Errors
+    /// `NotFound`; `Refused(AlreadyFinished)`.
+    pub async fn cancel(&self, caller: &Caller, id: JobId) -> Result<CancelOutcome, GpuError> {
+        self.get(caller, id).await?;
+        Ok(self.store.cancel(id, self.clock.now()).await?)
+    }
+
+    /// The whole output of a job, raw, for its owner or an admin.
+    ///
+    /// # Errors
+    /// `NotFound`.
+    pub async fn log(&self, caller: &Caller, id: JobId) -> Result<Vec<u8>, GpuError> {
+        self.get(caller, id).await?;
+        Ok(self
+            .output_from(id, 0)
+            .await?
+            .into_iter()
+            .flat_map(|(_, b)| b)
+            .collect())
+    }
+
+    /// Output chunks of a job from `seq` on (for a follower that already has the earlier ones).
+    ///
+    /// # Errors
+    /// The store fails.
+    pub async fn output_from(&self, id: JobId, seq: u64) -> Result<Vec<(u64, Vec<u8>)>, GpuError> {
+        Ok(self.store.log_chunks(id, seq).await?)
+    }
+
+    /// The next job for `worker`, held by it until its lease runs out.
+    ///
+    /// # Errors
+    /// `Disabled`; `Refused(WorkerBusy)` while it holds another job.
+    pub async fn claim(&self, worker: &WorkerId) -> Result<Option<Job>, GpuError> {
+        let settings = self.enabled()?;
+        let job = self
+            .store
+            .claim(worker, settings.limits, self.clock.now(), chrono(settings.lease))
+            .await?;
+        if let Some(job) = &job {
+            tracing::info!(job = %job.id, %worker, "GPU job claimed");
+        }
+        Ok(job)
+    }
+
+    /// Renews `worker`'s lease on job `id`: keep going, stop for a cancel, or let go. A job past
+    /// its maximum runtime is cancelled here, so its worker stops it.
+    ///
+    /// # Errors
+    /// `Disabled`; `NotFound`; `Refused` when the worker does not hold the job.
+    pub async fn heartbeat(&self, worker: &WorkerId, id: JobId) -> Result<HeartbeatReply, GpuError> {
+        let settings = self.enabled()?;
+        let now = self.clock.now();
+        let reply = self.store.heartbeat(id, worker, now, chrono(settings.lease)).await?;
+        if reply == HeartbeatReply::Continue
+            && let Some(job) = self.store.job(id).await?
+            && let JobState::Running { started_at, .. } = job.state
+            && now - started_at > chrono(settings.max_runtime)
+        {
+            tracing::warn!(job = %id, %worker, "a GPU job passed its maximum runtime; stopping it");
+            self.store.cancel(id, now).await?;
+            return Ok(HeartbeatReply::Cancel);
+        }
+        Ok(reply)
+    }
+
+    /// Keeps chunk `seq` of job `id`'s output. Output past the cap fails the job, whose worker is
+    /// then told to let go.
+    ///
+    /// # Errors
+    /// `Disabled`; `NotFound`; `Refused`; `LogCapReached` (the job is failed).
+    pub async fn append_log(
+        &self,
+        worker: &WorkerId,
+        id: JobId,
+        seq: u64,
+        bytes: &[u8],
+    ) -> Result<LogAccepted, GpuError> {
+        let settings = self.enabled()?;
+        match self.store.append_log(id, worker, seq, bytes, settings.log_cap).await {
+            Err(GpuStoreError::LogCapReached { cap, .. }) => {
+                let why = format!(
+                    "the job wrote more than {} MiB of output, the most Nimbus keeps; it was stopped",
+                    cap / (1024 * 1024)
+                );
+                let outcome = RunOutcome::CouldNotRun { error: why.clone() };
+                self.store.report(id, worker, outcome, self.clock.now()).await?;
+                Err(GpuError::LogCapReached(why))
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// Records how `worker`'s run of job `id` ended; a late report about a finished job is ignored.
+    ///
+    /// # Errors
+    /// `Disabled`; `NotFound`; `Refused` when the worker does not hold the job.
+    pub async fn report(&self, worker: &WorkerId, id: JobId, outcome: RunOutcome) -> Result<ReportEffect, GpuError> {
+        self.enabled()?;
+        let effect = self.store.report(id, worker, outcome, self.clock.now()).await?;
+        tracing::info!(job = %id, %worker, ?effect, "GPU job reported");
+        Ok(effect)
+    }
+}
