@@ -103,6 +103,12 @@ actions! {
     TunnelDeleted => "tunnel.deleted",
     /// Public SSH of a machine was tried again.
     PublicSshRetried => "tunnel.public_ssh_retried",
+    /// An admin added a GPU worker (its token was shown once).
+    GpuWorkerAdded => "gpu.worker_added",
+    /// An admin revoked a GPU worker's token.
+    GpuWorkerRevoked => "gpu.worker_revoked",
+    /// Someone cancelled a GPU job (an admin, someone else's).
+    GpuJobCancelled => "gpu.job_cancelled",
 }
 
 /// The text names no known action.

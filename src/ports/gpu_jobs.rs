@@ -12,7 +12,7 @@ use crate::domain::gpu_queue::{
     CancelOutcome, HeartbeatReply, Job, JobId, JobSpec, LeaseOutcome, QueueError, QueueLimits, ReportEffect,
     RunOutcome, WorkerId,
 };
-use crate::domain::ids::UserId;
+use crate::domain::ids::{InstanceId, UserId};
 
 /// Why a queue operation did not happen.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -49,6 +49,7 @@ pub trait GpuJobStore: Send + Sync {
         &self,
         owner: UserId,
         spec: JobSpec,
+        vm: Option<InstanceId>,
         limits: QueueLimits,
         now: DateTime<Utc>,
     ) -> Result<Job, GpuStoreError>;
@@ -80,14 +81,24 @@ pub trait GpuJobStore: Send + Sync {
     /// Errors: `NoSuchJob`, `Refused(AlreadyFinished)`.
     async fn cancel(&self, id: JobId, now: DateTime<Utc>) -> Result<CancelOutcome, GpuStoreError>;
 
+    /// Records how the run ended, and where it wrote its results (kept only when the report is).
     /// Errors: `NoSuchJob`, `Refused(NotRunning | NotYourJob)`.
     async fn report(
         &self,
         id: JobId,
         worker: &WorkerId,
         outcome: RunOutcome,
+        artifact: Option<String>,
         now: DateTime<Utc>,
     ) -> Result<ReportEffect, GpuStoreError>;
+
+    /// Takes back every job `worker` holds (its token was revoked): re-queued in their places, or
+    /// cancelled when a cancel was pending. What changed, by job.
+    async fn release_worker(
+        &self,
+        worker: &WorkerId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(JobId, LeaseOutcome)>, StoreError>;
 
     /// Keeps chunk `seq` of job `id`'s output (once; a chunk already held is not kept again).
     /// Errors: `NoSuchJob`, `Refused(NotRunning | NotYourJob)`, `LogCapReached` when the output

@@ -82,6 +82,9 @@ action_view! {
     TunnelCreated => "tunnel.created",
     TunnelDeleted => "tunnel.deleted",
     PublicSshRetried => "tunnel.public_ssh_retried",
+    GpuWorkerAdded => "gpu.worker_added",
+    GpuWorkerRevoked => "gpu.worker_revoked",
+    GpuJobCancelled => "gpu.job_cancelled",
 }
 
 /// One recorded action.

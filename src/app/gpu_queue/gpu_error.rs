@@ -18,6 +18,9 @@ pub enum GpuError {
     /// job it does not hold).
     #[error("{0}")]
     Refused(QueueError),
+    /// A worker with this id is already registered.
+    #[error("A GPU worker named {0} already exists; pick another name, or revoke that one first.")]
+    WorkerExists(String),
     /// The job's output passed the cap; the job was failed.
     #[error("{0}")]
     LogCapReached(String),
@@ -36,6 +39,7 @@ impl GpuError {
             Self::Refused(QueueError::WorkerBusy { .. }) => "worker_busy",
             Self::Refused(_) => "not_held",
             Self::LogCapReached(_) => "log_cap_reached",
+            Self::WorkerExists(_) => "worker_exists",
             Self::Internal(_) => "internal",
         }
     }

@@ -37,6 +37,9 @@ impl Job for GpuLeases {
             Ok(changed) => changed,
             Err(e) => return JobReport::failed(format!("Cannot read the GPU queue: {e}")),
         };
+        if !changed.is_empty() {
+            self.queue.changed();
+        }
         let retention = super::chrono(self.queue.settings().log_retention);
         let pruned = match store.prune_logs(now - retention).await {
             Ok(n) => n,

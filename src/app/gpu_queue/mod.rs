@@ -7,6 +7,8 @@
 
 mod gpu_error;
 mod gpu_leases;
+mod gpu_plane_settings;
+mod gpu_workers;
 #[cfg(test)]
 mod tests;
 
@@ -15,44 +17,18 @@ use std::time::Duration;
 
 pub use gpu_error::GpuError;
 pub use gpu_leases::GpuLeases;
+pub use gpu_plane_settings::{GpuPlaneSettings, GpuSettingsChange};
+pub use gpu_workers::{GpuWorkers, WorkerView};
 
 use crate::app::accounts::Caller;
 use crate::domain::gpu_queue::{
-    CancelOutcome, HeartbeatReply, Job, JobId, JobSpec, JobState, QueueLimits, ReportEffect, RunOutcome, WorkerId,
+    CancelOutcome, HeartbeatReply, Job, JobId, JobSpec, JobState, ReportEffect, RunOutcome, WorkerId,
 };
-use crate::ports::Clock;
+use tokio::sync::watch;
+
+use crate::domain::ids::InstanceId;
 use crate::ports::gpu_jobs::{GpuJobStore, GpuStoreError, LogAccepted};
-
-/// The GPU plane's settings (Settings → GPU).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GpuPlaneSettings {
-    pub enabled: bool,
-    pub limits: QueueLimits,
-    /// How long a worker holds a job without a heartbeat.
-    pub lease: Duration,
-    /// How often a worker is asked to renew its lease.
-    pub heartbeat: Duration,
-    /// The longest a job may run; the worker stops it after that.
-    pub max_runtime: Duration,
-    /// The most output kept per job, in bytes.
-    pub log_cap: u64,
-    /// How long the output of a finished job is kept.
-    pub log_retention: Duration,
-}
-
-impl Default for GpuPlaneSettings {
-    fn default() -> Self {
-        Self {
-            enabled: false,
-            limits: QueueLimits::default(),
-            lease: Duration::from_secs(60),
-            heartbeat: Duration::from_secs(15),
-            max_runtime: Duration::from_secs(24 * 3600),
-            log_cap: 256 * 1024 * 1024,
-            log_retention: Duration::from_secs(30 * 24 * 3600),
-        }
-    }
-}
+use crate::ports::{Clock, Store};
 
 /// A job with its place in the queue (queued jobs only, 1 for the next one).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +41,8 @@ pub struct GpuQueue {
     store: Arc<dyn GpuJobStore>,
     clock: Arc<dyn Clock>,
     settings: RwLock<GpuPlaneSettings>,
+    /// Bumped on every change of any job (state or output), for the people following one.
+    changes: watch::Sender<u64>,
 }
 
 fn chrono(d: Duration) -> chrono::Duration {
@@ -84,7 +62,49 @@ impl GpuQueue {
             store,
             clock,
             settings: RwLock::new(settings),
+            changes: watch::channel(0).0,
         }
+    }
+
+    /// Wakes everyone following a job: something changed.
+    fn changed(&self) {
+        self.changes.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// A receiver that wakes on every change of any job (its followers re-read the job).
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    /// Loads the stored settings (the defaults when none were saved) and applies them.
+    ///
+    /// # Errors
+    /// The settings store fails.
+    pub async fn load_settings(&self, store: &dyn Store) -> Result<GpuPlaneSettings, GpuError> {
+        let settings = match store.get_setting(gpu_plane_settings::SETTING_KEY).await? {
+            Some(text) => GpuPlaneSettings::decode(&text),
+            None => GpuPlaneSettings::default(),
+        };
+        self.set_settings(settings.clone());
+        Ok(settings)
+    }
+
+    /// Checks a change, stores it and applies it at once. Nothing changes on error.
+    ///
+    /// # Errors
+    /// `Invalid` naming the field; the settings store fails.
+    pub async fn change_settings(
+        &self,
+        store: &dyn Store,
+        change: &GpuSettingsChange,
+    ) -> Result<GpuPlaneSettings, GpuError> {
+        let next = self.settings().apply(change)?;
+        store
+            .put_setting(gpu_plane_settings::SETTING_KEY, &next.encode(), self.clock.now())
+            .await?;
+        self.set_settings(next.clone());
+        self.changed();
+        Ok(next)
     }
 
     pub fn settings(&self) -> GpuPlaneSettings {
@@ -114,13 +134,15 @@ impl GpuQueue {
         image: &str,
         command: &[String],
         env: &[(String, String)],
+        vm: Option<InstanceId>,
     ) -> Result<Job, GpuError> {
         let settings = self.enabled()?;
         let spec = JobSpec::new(image, command, env)?;
         let job = self
             .store
-            .enqueue(caller.user.id, spec, settings.limits, self.clock.now())
+            .enqueue(caller.user.id, spec, vm, settings.limits, self.clock.now())
             .await?;
+        self.changed();
         tracing::info!(job = %job.id, owner = %caller.user.id, "GPU job queued");
         Ok(job)
     }
@@ -170,7 +192,9 @@ impl GpuQueue {
     /// `NotFound`; `Refused(AlreadyFinished)`.
     pub async fn cancel(&self, caller: &Caller, id: JobId) -> Result<CancelOutcome, GpuError> {
         self.get(caller, id).await?;
-        Ok(self.store.cancel(id, self.clock.now()).await?)
+        let outcome = self.store.cancel(id, self.clock.now()).await?;
+        self.changed();
+        Ok(outcome)
     }
 
     /// The whole output of a job, raw, for its owner or an admin.
@@ -207,6 +231,7 @@ impl GpuQueue {
             .await?;
         if let Some(job) = &job {
             tracing::info!(job = %job.id, %worker, "GPU job claimed");
+            self.changed();
         }
         Ok(job)
     }
@@ -227,6 +252,7 @@ impl GpuQueue {
         {
             tracing::warn!(job = %id, %worker, "a GPU job passed its maximum runtime; stopping it");
             self.store.cancel(id, now).await?;
+            self.changed();
             return Ok(HeartbeatReply::Cancel);
         }
         Ok(reply)
@@ -252,10 +278,17 @@ impl GpuQueue {
                     cap / (1024 * 1024)
                 );
                 let outcome = RunOutcome::CouldNotRun { error: why.clone() };
-                self.store.report(id, worker, outcome, self.clock.now()).await?;
+                self.store.report(id, worker, outcome, None, self.clock.now()).await?;
+                self.changed();
                 Err(GpuError::LogCapReached(why))
             }
-            other => Ok(other?),
+            other => {
+                let accepted = other?;
+                if accepted.kept {
+                    self.changed();
+                }
+                Ok(accepted)
+            }
         }
     }
 
@@ -263,10 +296,57 @@ impl GpuQueue {
     ///
     /// # Errors
     /// `Disabled`; `NotFound`; `Refused` when the worker does not hold the job.
-    pub async fn report(&self, worker: &WorkerId, id: JobId, outcome: RunOutcome) -> Result<ReportEffect, GpuError> {
+    pub async fn report(
+        &self,
+        worker: &WorkerId,
+        id: JobId,
+        outcome: RunOutcome,
+        artifact: Option<String>,
+    ) -> Result<ReportEffect, GpuError> {
         self.enabled()?;
-        let effect = self.store.report(id, worker, outcome, self.clock.now()).await?;
+        let artifact = artifact.map(checked_artifact).transpose()?;
+        let effect = self
+            .store
+            .report(id, worker, outcome, artifact, self.clock.now())
+            .await?;
         tracing::info!(job = %id, %worker, ?effect, "GPU job reported");
+        self.changed();
         Ok(effect)
     }
+
+    /// Takes back every job `worker` holds (its token was revoked); how many.
+    ///
+    /// # Errors
+    /// The store fails.
+    pub async fn release_worker(&self, worker: &WorkerId) -> Result<usize, GpuError> {
+        let changed = self.store.release_worker(worker, self.clock.now()).await?;
+        if !changed.is_empty() {
+            tracing::info!(%worker, jobs = changed.len(), "a revoked worker's GPU jobs were taken back");
+            self.changed();
+        }
+        Ok(changed.len())
+    }
+
+    /// The job `worker` is running, if any.
+    ///
+    /// # Errors
+    /// The store fails.
+    pub async fn current_job(&self, worker: &WorkerId) -> Result<Option<JobId>, GpuError> {
+        let all = self.store.jobs(None).await?;
+        Ok(all.iter().find(|j| j.state.worker() == Some(worker)).map(|j| j.id))
+    }
+}
+
+/// The longest artifact path kept.
+const MAX_ARTIFACT_BYTES: usize = 1024;
+
+/// An artifact path as the worker reported it: printable, at most 1 KiB.
+fn checked_artifact(path: String) -> Result<String, GpuError> {
+    if path.is_empty() || path.len() > MAX_ARTIFACT_BYTES || path.chars().any(char::is_control) {
+        return Err(GpuError::Invalid {
+            field: "artifact",
+            message: format!("artifact must be a path of 1 to {MAX_ARTIFACT_BYTES} bytes without control characters"),
+        });
+    }
+    Ok(path)
 }

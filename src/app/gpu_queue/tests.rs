@@ -78,17 +78,21 @@ fn gx() -> WorkerId {
 async fn a_disabled_plane_refuses_and_bad_fields_are_named() {
     let w = world().await;
     let ada = person(1, Role::Member);
-    let bad = w.queue.submit(&ada, "Ubuntu", &[], &[]).await.unwrap_err();
+    let bad = w.queue.submit(&ada, "Ubuntu", &[], &[], None).await.unwrap_err();
     assert_eq!((bad.code(), bad.field()), ("validation_failed", Some("image")));
     assert!(bad.to_string().contains("write ubuntu"), "{bad}");
     let env = [("9X".to_owned(), "1".to_owned())];
     assert_eq!(
-        w.queue.submit(&ada, "ubuntu", &[], &env).await.unwrap_err().field(),
+        w.queue
+            .submit(&ada, "ubuntu", &[], &env, None)
+            .await
+            .unwrap_err()
+            .field(),
         Some("env")
     );
     w.queue.set_settings(GpuPlaneSettings::default());
     assert_eq!(
-        w.queue.submit(&ada, "ubuntu", &[], &[]).await.unwrap_err(),
+        w.queue.submit(&ada, "ubuntu", &[], &[], None).await.unwrap_err(),
         GpuError::Disabled
     );
     assert_eq!(w.queue.claim(&gx()).await.unwrap_err(), GpuError::Disabled);
@@ -104,11 +108,11 @@ async fn people_see_their_own_jobs_with_their_place_in_the_queue_and_admins_see_
     let (ada, bob, root) = (person(1, Role::Member), person(2, Role::Member), person(3, Role::Admin));
     let a = w
         .queue
-        .submit(&ada, "ubuntu", &cmd(&["nvidia-smi"]), &[])
+        .submit(&ada, "ubuntu", &cmd(&["nvidia-smi"]), &[], None)
         .await
         .unwrap();
     w.clock.advance(chrono::Duration::seconds(1));
-    let b = w.queue.submit(&bob, "ubuntu", &[], &[]).await.unwrap();
+    let b = w.queue.submit(&bob, "ubuntu", &[], &[], None).await.unwrap();
     let mine = w.queue.list(&bob, false).await.unwrap();
     assert_eq!((mine.len(), mine[0].job.id, mine[0].position), (1, b.id, Some(2)));
     assert_eq!(w.queue.get(&ada, a.id).await.unwrap().position, Some(1));
@@ -126,15 +130,15 @@ async fn people_see_their_own_jobs_with_their_place_in_the_queue_and_admins_see_
 async fn a_worker_runs_a_job_to_the_end_and_a_cancel_reaches_a_running_job_through_its_heartbeat() {
     let w = world().await;
     let ada = person(1, Role::Member);
-    let first = w.queue.submit(&ada, "ubuntu", &[], &[]).await.unwrap();
-    let second = w.queue.submit(&ada, "ubuntu", &[], &[]).await.unwrap();
+    let first = w.queue.submit(&ada, "ubuntu", &[], &[], None).await.unwrap();
+    let second = w.queue.submit(&ada, "ubuntu", &[], &[], None).await.unwrap();
     let job = w.queue.claim(&gx()).await.unwrap().unwrap();
     assert_eq!(job.id, first.id);
     assert_eq!(w.queue.get(&ada, second.id).await.unwrap().position, Some(1));
     w.queue.append_log(&gx(), job.id, 0, b"epoch 1/2\n").await.unwrap();
     w.queue.append_log(&gx(), job.id, 1, b"epoch 2/2\n").await.unwrap();
     w.queue
-        .report(&gx(), job.id, RunOutcome::Exited { code: 0 })
+        .report(&gx(), job.id, RunOutcome::Exited { code: 0 }, None)
         .await
         .unwrap();
     assert_eq!(w.queue.log(&ada, job.id).await.unwrap(), b"epoch 1/2\nepoch 2/2\n");
@@ -153,7 +157,7 @@ async fn a_worker_runs_a_job_to_the_end_and_a_cancel_reaches_a_running_job_throu
         HeartbeatReply::Cancel
     );
     w.queue
-        .report(&gx(), running.id, RunOutcome::Exited { code: 143 })
+        .report(&gx(), running.id, RunOutcome::Exited { code: 143 }, None)
         .await
         .unwrap();
     assert!(matches!(
@@ -171,7 +175,7 @@ async fn a_worker_runs_a_job_to_the_end_and_a_cancel_reaches_a_running_job_throu
 async fn a_job_past_its_maximum_runtime_is_stopped_and_output_past_the_cap_fails_the_job() {
     let w = world().await;
     let ada = person(1, Role::Member);
-    w.queue.submit(&ada, "ubuntu", &[], &[]).await.unwrap();
+    w.queue.submit(&ada, "ubuntu", &[], &[], None).await.unwrap();
     let job = w.queue.claim(&gx()).await.unwrap().unwrap();
     assert_eq!(
         w.queue.heartbeat(&gx(), job.id).await.unwrap(),
@@ -180,9 +184,9 @@ async fn a_job_past_its_maximum_runtime_is_stopped_and_output_past_the_cap_fails
     w.clock.advance(chrono::Duration::hours(25));
     assert_eq!(w.queue.heartbeat(&gx(), job.id).await.unwrap(), HeartbeatReply::Cancel);
 
-    w.queue.submit(&ada, "ubuntu", &[], &[]).await.unwrap();
+    w.queue.submit(&ada, "ubuntu", &[], &[], None).await.unwrap();
     w.queue
-        .report(&gx(), job.id, RunOutcome::Exited { code: 143 })
+        .report(&gx(), job.id, RunOutcome::Exited { code: 143 }, None)
         .await
         .unwrap();
     let loud = w.queue.claim(&gx()).await.unwrap().unwrap();
@@ -201,7 +205,7 @@ async fn a_job_past_its_maximum_runtime_is_stopped_and_output_past_the_cap_fails
 async fn the_lease_job_requeues_a_job_whose_worker_went_quiet_and_reports_it() {
     let w = world().await;
     let ada = person(1, Role::Member);
-    let job = w.queue.submit(&ada, "ubuntu", &[], &[]).await.unwrap();
+    let job = w.queue.submit(&ada, "ubuntu", &[], &[], None).await.unwrap();
     w.queue.claim(&gx()).await.unwrap().unwrap();
     let leases = GpuLeases::new(w.queue.clone());
     let quiet = leases.tick(w.clock.now()).await;
@@ -213,11 +217,84 @@ async fn the_lease_job_requeues_a_job_whose_worker_went_quiet_and_reports_it() {
     assert_eq!(w.queue.get(&ada, job.id).await.unwrap().job.state, JobState::Queued);
     let late = w
         .queue
-        .report(&gx(), job.id, RunOutcome::Exited { code: 0 })
+        .report(&gx(), job.id, RunOutcome::Exited { code: 0 }, None)
         .await
         .unwrap_err();
     assert!(
         matches!(late, GpuError::Refused(QueueError::NotRunning { .. })),
         "{late:?}"
     );
+}
+
+#[tokio::test]
+async fn a_worker_token_works_until_revoked_and_its_running_job_goes_back_to_the_queue() {
+    let w = world().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(&dir.path().join("w.db")).await.unwrap());
+    let audit = Arc::new(crate::app::audit::Auditor::new(store.clone(), w.clock.clone()));
+    let workers = super::GpuWorkers::load(store.clone(), w.queue.clone(), audit, w.clock.clone())
+        .await
+        .unwrap();
+    let admin = person(9, Role::Admin);
+    let minted = workers.add(Some(&admin), "gx10-lab", false).await.unwrap();
+    assert!(minted.token.starts_with("nimbus_worker_"), "{}", minted.token);
+    assert_eq!(
+        workers.add(Some(&admin), "gx10-lab", false).await.unwrap_err().code(),
+        "worker_exists"
+    );
+    assert_eq!(
+        workers.add(Some(&admin), "no spaces", false).await.unwrap_err().field(),
+        Some("id")
+    );
+    let id = workers.authenticate(&minted.token).await.expect("the new token works");
+    assert_eq!(workers.authenticate("nimbus_worker_guess").await, None);
+
+    let ada = person(1, Role::Member);
+    let job = w.queue.submit(&ada, "ubuntu", &[], &[], None).await.unwrap();
+    w.queue.claim(&id).await.unwrap().unwrap();
+    let listed = workers.list().await.unwrap();
+    assert_eq!((listed[0].online, listed[0].current_job), (true, Some(job.id)));
+
+    workers.revoke(&admin, "gx10-lab").await.unwrap();
+    assert_eq!(workers.authenticate(&minted.token).await, None, "revoked at once");
+    assert_eq!(w.queue.get(&ada, job.id).await.unwrap().job.state, JobState::Queued);
+    assert_eq!(
+        workers.revoke(&admin, "gx10-lab").await.unwrap_err(),
+        GpuError::NotFound
+    );
+    // A fresh registry over the same file knows no revoked token either.
+    let again = super::GpuWorkers::load(
+        store.clone(),
+        w.queue.clone(),
+        Arc::new(crate::app::audit::Auditor::new(store, w.clock.clone())),
+        w.clock.clone(),
+    )
+    .await
+    .unwrap();
+    assert!(again.list().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn settings_are_checked_stored_and_read_back_after_a_restart() {
+    let w = world().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("s.db")).await.unwrap();
+    let bad = super::GpuSettingsChange {
+        lease_seconds: Some(1),
+        ..Default::default()
+    };
+    assert_eq!(
+        w.queue.change_settings(&store, &bad).await.unwrap_err().field(),
+        Some("lease_seconds")
+    );
+    let change = super::GpuSettingsChange {
+        enabled: Some(false),
+        max_runtime_hours: Some(3),
+        ..Default::default()
+    };
+    let saved = w.queue.change_settings(&store, &change).await.unwrap();
+    assert_eq!(saved.max_runtime, Duration::from_secs(3 * 3600));
+    let fresh = GpuQueue::new(Arc::new(store.clone()), w.clock.clone(), GpuPlaneSettings::default());
+    assert_eq!(fresh.load_settings(&store).await.unwrap(), saved);
+    assert_eq!(fresh.settings(), saved);
 }

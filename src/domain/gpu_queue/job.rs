@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::{JobId, JobSpec, LogTail, QueueError, WorkerId};
-use crate::domain::ids::UserId;
+use crate::domain::ids::{InstanceId, UserId};
 
 /// How many times a job goes back to the queue after its worker vanished. One retry covers a
 /// worker reboot; a job that loses two workers is more likely the cause than the victim.
@@ -146,6 +146,12 @@ pub struct Job {
     pub state: JobState,
     pub requeues: u32,
     pub log: LogTail,
+    /// When the job last started running (kept after it finishes, for its duration).
+    pub started_at: Option<DateTime<Utc>>,
+    /// Where the job said it wrote its results, on the worker's machine.
+    pub artifact: Option<String>,
+    /// The owner's machine the job was submitted for, if any.
+    pub vm: Option<InstanceId>,
 }
 
 impl Job {
@@ -159,6 +165,9 @@ impl Job {
             state: JobState::Queued,
             requeues: 0,
             log: LogTail::default(),
+            started_at: None,
+            artifact: None,
+            vm: None,
         }
     }
 
@@ -171,6 +180,7 @@ impl Job {
                 status: self.state.status_word(),
             });
         }
+        self.started_at = Some(now);
         self.state = JobState::Running {
             worker,
             started_at: now,
@@ -312,6 +322,30 @@ impl Job {
             ));
             Some(LeaseOutcome::Failed)
         }
+    }
+
+    /// Takes the job back from `worker`, whose token an admin revoked: back to its place in the
+    /// queue without counting as a retry (the job did nothing wrong), or cancelled when a cancel
+    /// was pending. `None` when the worker does not hold it.
+    pub fn release(&mut self, worker: &WorkerId, now: DateTime<Utc>) -> Option<LeaseOutcome> {
+        let JobState::Running {
+            worker: holder,
+            cancel_requested,
+            ..
+        } = &self.state
+        else {
+            return None;
+        };
+        if holder != worker {
+            return None;
+        }
+        if *cancel_requested {
+            self.state = JobState::Cancelled { finished_at: now };
+            return Some(LeaseOutcome::Cancelled);
+        }
+        self.state = JobState::Queued;
+        self.log_marker(&format!("worker {worker} was removed by an admin; job re-queued"));
+        Some(LeaseOutcome::Requeued)
     }
 
     /// A line Nimbus itself writes into the job's output, on a line of its own.

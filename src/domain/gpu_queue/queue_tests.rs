@@ -175,3 +175,27 @@ fn expire_leases_reports_each_change_by_job_id() {
     );
     assert_eq!(jobs[4].state, JobState::Queued);
 }
+
+#[test]
+fn a_released_job_goes_back_to_its_place_without_counting_as_a_retry() {
+    let mut job = running(1, 1, "w1", 10);
+    assert_eq!(job.release(&worker("w2"), t(20)), None, "w2 does not hold it");
+    assert_eq!(job.release(&worker("w1"), t(20)), Some(LeaseOutcome::Requeued));
+    assert_eq!(job.state, JobState::Queued);
+    assert_eq!((job.requeues, job.queued_at), (0, t(10)));
+    assert!(job.log.text().contains("removed by an admin"), "{}", job.log.text());
+    assert_eq!(job.started_at, Some(t(10)), "the last start is kept");
+    assert_eq!(
+        job.release(&worker("w1"), t(21)),
+        None,
+        "a queued job is held by nobody"
+    );
+}
+
+#[test]
+fn a_released_job_with_a_pending_cancel_is_cancelled() {
+    let mut job = running(1, 1, "w1", 10);
+    job.cancel(t(15)).unwrap();
+    assert_eq!(job.release(&worker("w1"), t(20)), Some(LeaseOutcome::Cancelled));
+    assert_eq!(job.state, JobState::Cancelled { finished_at: t(20) });
+}

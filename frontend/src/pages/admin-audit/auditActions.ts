@@ -36,6 +36,9 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'tunnel.created': 'Tunnel added',
   'tunnel.deleted': 'Tunnel removed',
   'tunnel.public_ssh_retried': 'Public access retried',
+  'gpu.worker_added': 'GPU worker added',
+  'gpu.worker_revoked': 'GPU worker revoked',
+  'gpu.job_cancelled': 'GPU job cancelled',
 }
 
 /** Every action, in the order the filter lists them. */

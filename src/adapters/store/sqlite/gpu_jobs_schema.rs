@@ -1,5 +1,6 @@
 //! Migration: `gpu_jobs` (one row per GPU job, its state as a JSON document, numbered in the order
-//! jobs were queued) and `gpu_job_logs` (a job's output in numbered raw chunks).
+//! jobs were queued) and `gpu_job_logs` (a job's output in numbered raw chunks); then
+//! `gpu_workers`.
 
 use sea_orm_migration::prelude::*;
 
@@ -45,6 +46,43 @@ impl MigrationTrait for CreateGpuJobs {
         let db = manager.get_connection();
         db.execute_unprepared("DROP TABLE gpu_job_logs").await?;
         db.execute_unprepared("DROP TABLE gpu_jobs").await?;
+        Ok(())
+    }
+}
+
+/// Migration: `gpu_workers`, the GPU workers an admin added (a token digest each).
+pub struct CreateGpuWorkers;
+
+impl MigrationName for CreateGpuWorkers {
+    fn name(&self) -> &str {
+        "m20261217_000001_create_gpu_workers"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateGpuWorkers {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "CREATE TABLE gpu_workers (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    token_digest BLOB NOT NULL UNIQUE,
+                    created_at TEXT NOT NULL,
+                    created_by TEXT NULL,
+                    last_seen_at TEXT NULL,
+                    stand_in INTEGER NOT NULL DEFAULT 0
+                )",
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .get_connection()
+            .execute_unprepared("DROP TABLE gpu_workers")
+            .await?;
         Ok(())
     }
 }

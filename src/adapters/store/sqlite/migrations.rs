@@ -23,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(super::invitations_schema::CreateInvitations),
             Box::new(super::invitations_schema::FoldSignupSetting),
             Box::new(super::gpu_jobs_schema::CreateGpuJobs),
+            Box::new(super::gpu_jobs_schema::CreateGpuWorkers),
         ]
     }
 }

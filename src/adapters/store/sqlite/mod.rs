@@ -17,6 +17,7 @@ mod entities;
 pub mod files;
 mod gpu_jobs;
 mod gpu_jobs_schema;
+mod gpu_workers;
 mod identities_schema;
 mod invitations_schema;
 mod keys;

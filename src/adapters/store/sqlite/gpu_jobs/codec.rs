@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::gpu_queue::{FailReason, Job, JobId, JobSpec, JobState, LogTail, WorkerId};
-use crate::domain::ids::UserId;
+use crate::domain::ids::{InstanceId, UserId};
 use crate::ports::StoreError;
 
 fn corrupt(what: &str, value: impl std::fmt::Display) -> StoreError {
@@ -26,6 +26,12 @@ struct Doc {
     tail: String,
     total_bytes: u64,
     tail_cap: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    started_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    artifact: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    vm: Option<Uuid>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -108,6 +114,9 @@ pub(super) fn encode(job: &Job) -> String {
         tail: job.log.text().to_owned(),
         total_bytes: job.log.total_bytes(),
         tail_cap: job.log.cap(),
+        started_at: job.started_at,
+        artifact: job.artifact.clone(),
+        vm: job.vm.map(|vm| vm.as_uuid()),
     };
     serde_json::to_string(&doc).expect("a GPU job document always serialises")
 }
@@ -153,5 +162,8 @@ pub(super) fn decode(id: i64, text: &str) -> Result<Job, StoreError> {
         state,
         requeues: doc.requeues,
         log: LogTail::from_parts(doc.tail, doc.total_bytes, doc.tail_cap),
+        started_at: doc.started_at,
+        artifact: doc.artifact,
+        vm: doc.vm.map(InstanceId::from_uuid),
     })
 }

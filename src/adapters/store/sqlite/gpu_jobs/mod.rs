@@ -16,7 +16,7 @@ use crate::domain::gpu_queue::{
     CancelOutcome, HeartbeatReply, Job, JobId, JobSpec, LeaseOutcome, QueueLimits, ReportEffect, RunOutcome, WorkerId,
     check_enqueue, claim_next, expire_leases,
 };
-use crate::domain::ids::UserId;
+use crate::domain::ids::{InstanceId, UserId};
 use crate::ports::StoreError;
 use crate::ports::gpu_jobs::{GpuJobStore, GpuStoreError, LogAccepted};
 
@@ -154,6 +154,7 @@ impl GpuJobStore for SqliteStore {
         &self,
         owner: UserId,
         spec: JobSpec,
+        vm: Option<InstanceId>,
         limits: QueueLimits,
         now: DateTime<Utc>,
     ) -> Result<Job, GpuStoreError> {
@@ -168,6 +169,7 @@ impl GpuJobStore for SqliteStore {
                 }
                 // The id is the row's; the document is written once it is known.
                 let mut job = Job::new(JobId(0), owner, spec, now);
+                job.vm = vm;
                 let made = txn
                     .execute_raw(stmt(
                         txn,
@@ -260,10 +262,43 @@ impl GpuJobStore for SqliteStore {
         id: JobId,
         worker: &WorkerId,
         outcome: RunOutcome,
+        artifact: Option<String>,
         now: DateTime<Utc>,
     ) -> Result<ReportEffect, GpuStoreError> {
         let worker = worker.clone();
-        change(self, id, move |job| Ok(job.report(&worker, outcome, now)?)).await
+        change(self, id, move |job| {
+            let effect = job.report(&worker, outcome, now)?;
+            if effect == ReportEffect::Recorded {
+                job.artifact = artifact;
+            }
+            Ok(effect)
+        })
+        .await
+    }
+
+    async fn release_worker(
+        &self,
+        worker: &WorkerId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(JobId, LeaseOutcome)>, StoreError> {
+        let worker = worker.clone();
+        self.write(move |txn| {
+            Box::pin(async move {
+                let mut open = match open_jobs(txn).await? {
+                    Ok(open) => open,
+                    Err(e) => return Ok(Err(e)),
+                };
+                let mut changed = Vec::new();
+                for job in &mut open {
+                    if let Some(outcome) = job.release(&worker, now) {
+                        save(txn, job).await?;
+                        changed.push((job.id, outcome));
+                    }
+                }
+                Ok(Ok(changed))
+            })
+        })
+        .await?
     }
 
     async fn append_log(

@@ -47,9 +47,9 @@ const LEASE: i64 = 60;
 async fn jobs_are_numbered_claimed_first_in_first_out_and_read_back_whole() {
     let (_d, store) = fresh().await;
     let (ada, bob) = (UserId::from_uuid(Uuid::new_v4()), UserId::from_uuid(Uuid::new_v4()));
-    let a = store.enqueue(ada, spec("a"), limits(), t(0)).await.unwrap();
-    let b = store.enqueue(bob, spec("b"), limits(), t(0)).await.unwrap();
-    let c = store.enqueue(ada, spec("c"), limits(), t(1)).await.unwrap();
+    let a = store.enqueue(ada, spec("a"), None, limits(), t(0)).await.unwrap();
+    let b = store.enqueue(bob, spec("b"), None, limits(), t(0)).await.unwrap();
+    let c = store.enqueue(ada, spec("c"), None, limits(), t(1)).await.unwrap();
     assert!(a.id < b.id && b.id < c.id);
     assert_eq!(
         store.job(b.id).await.unwrap().unwrap(),
@@ -87,7 +87,13 @@ async fn two_workers_claiming_at_once_never_get_the_same_job() {
     let owner = UserId::from_uuid(Uuid::new_v4());
     for n in 0..8 {
         store
-            .enqueue(owner, spec(&n.to_string()), QueueLimits::new(20, 20).unwrap(), t(n))
+            .enqueue(
+                owner,
+                spec(&n.to_string()),
+                None,
+                QueueLimits::new(20, 20).unwrap(),
+                t(n),
+            )
             .await
             .unwrap();
     }
@@ -116,9 +122,9 @@ async fn the_queued_limit_is_checked_in_the_write_and_a_refused_move_changes_not
     let (_d, store) = fresh().await;
     let owner = UserId::from_uuid(Uuid::new_v4());
     let tight = QueueLimits::new(1, 1).unwrap();
-    let job = store.enqueue(owner, spec("a"), tight, t(0)).await.unwrap();
+    let job = store.enqueue(owner, spec("a"), None, tight, t(0)).await.unwrap();
     assert!(matches!(
-        store.enqueue(owner, spec("b"), tight, t(0)).await,
+        store.enqueue(owner, spec("b"), None, tight, t(0)).await,
         Err(GpuStoreError::Refused(QueueError::TooManyQueued { limit: 1 }))
     ));
     assert_eq!(store.jobs(Some(owner)).await.unwrap().len(), 1);
@@ -140,7 +146,7 @@ async fn the_queued_limit_is_checked_in_the_write_and_a_refused_move_changes_not
 async fn a_chunk_posted_twice_is_kept_once_and_chunks_read_back_in_order() {
     let (_d, store) = fresh().await;
     let owner = UserId::from_uuid(Uuid::new_v4());
-    let job = store.enqueue(owner, spec("a"), limits(), t(0)).await.unwrap();
+    let job = store.enqueue(owner, spec("a"), None, limits(), t(0)).await.unwrap();
     let w = worker("w");
     assert!(matches!(
         store.append_log(job.id, &w, 0, b"early", 1 << 20).await,
@@ -183,7 +189,7 @@ async fn a_chunk_posted_twice_is_kept_once_and_chunks_read_back_in_order() {
     );
     assert_eq!(
         store
-            .report(job.id, &w, RunOutcome::Exited { code: 0 }, t(5))
+            .report(job.id, &w, RunOutcome::Exited { code: 0 }, None, t(5))
             .await
             .unwrap(),
         ReportEffect::Recorded
@@ -196,7 +202,7 @@ async fn a_chunk_posted_twice_is_kept_once_and_chunks_read_back_in_order() {
 async fn an_expired_lease_requeues_once_then_fails_and_old_logs_are_pruned() {
     let (_d, store) = fresh().await;
     let owner = UserId::from_uuid(Uuid::new_v4());
-    let job = store.enqueue(owner, spec("a"), limits(), t(0)).await.unwrap();
+    let job = store.enqueue(owner, spec("a"), None, limits(), t(0)).await.unwrap();
     let w = worker("w");
     store.claim(&w, limits(), t(1), Duration::seconds(LEASE)).await.unwrap();
     store.append_log(job.id, &w, 0, b"hello\n", 1 << 20).await.unwrap();
