@@ -82,7 +82,9 @@ test: test-frontend test-api-client test-rust test-api-conformance test-proxmoxe
 	@echo "make test: all suites passed"
 
 # The portal is built first so the Rust tests and the browser tests see the real files.
+# The workspace's binaries first: the GPU tests run the real gx10-worker beside nimbus.
 test-rust: frontend isoinfo systemd-analyze
+	$(CARGO) build --locked --workspace --bins
 	$(CARGO) test --locked --workspace
 
 test-frontend: frontend-deps
@@ -99,7 +101,7 @@ test-api-client: frontend-deps
 
 # schemathesis against a live demo: every answer must match the committed spec.
 test-api-conformance:
-	$(CARGO) build --locked --bin nimbus
+	$(CARGO) build --locked --workspace --bins
 	scripts/api-conformance.sh $(DEBUG_BIN)
 
 # An independent Proxmox client (Python proxmoxer) against `nimbus sim-proxmox`.
@@ -108,7 +110,7 @@ test-proxmoxer:
 	scripts/proxmoxer-smoke.sh $(DEBUG_BIN)
 
 test-browser: frontend browser-deps chromium
-	$(CARGO) build --locked --bin nimbus
+	$(CARGO) build --locked --workspace --bins
 	NIMBUS_BIN=$(DEBUG_BIN) node tests/browser/run.mjs
 	NIMBUS_BIN=$(DEBUG_BIN) node tests/browser/templates.mjs
 	NIMBUS_BIN=$(DEBUG_BIN) node tests/browser/setup.mjs

@@ -118,7 +118,8 @@ async fn send(request: reqwest::RequestBuilder) -> Result<Answer, CallError> {
     Err(match status.as_u16() {
         401 => CallError::Unauthorized(message),
         404 => CallError::NotHeld(message),
-        409 if code == "not_held" => CallError::NotHeld(message),
+        // The job is over for this worker: not its own, or failed for writing too much output.
+        409 if code == "not_held" || code == "log_cap_reached" => CallError::NotHeld(message),
         503 if code == "gpu_disabled" => CallError::GpuDisabled,
         s if s >= 500 || s == 408 || s == 429 => CallError::Transient(message),
         s => CallError::Refused { status: s, message },

@@ -357,6 +357,16 @@ async fn serve(mode: Mode, config: Config) -> anyhow::Result<()> {
                 )
             })
             .unwrap_or_default();
+        let gpu = match app.start_stand_in_gx10(&url).await {
+            Ok(()) => format!(
+                "  GPU (stand-in GX10, no real GPU): worker {}\n",
+                crate::app::wiring::stand_in_gx10::STAND_IN_ID
+            ),
+            Err(e) => {
+                tracing::warn!(error = %e, "the demo's stand-in GX10 did not start; GPU jobs will wait in the queue");
+                format!("  GPU: the stand-in GX10 did not start ({e})\n")
+            }
+        };
         let accounts = if app.accounts().has_admin().await.unwrap_or(false) {
             format!("  Sign in at {url}/signin\n")
         } else {
@@ -364,7 +374,7 @@ async fn serve(mode: Mode, config: Config) -> anyhow::Result<()> {
         };
         let banner = format!(
             "Nimbus demo is running at {url}\n{accounts}  \
-             API explorer:  {url}/api/docs\n{cluster}  data dir:      {dir}{dir_note}\n  Press Ctrl+C to stop.\n"
+             API explorer:  {url}/api/docs\n{cluster}{gpu}  data dir:      {dir}{dir_note}\n  Press Ctrl+C to stop.\n"
         );
         // Whoever started the demo may stop reading stdout (a closed pipe); that must not stop it.
         let mut out = std::io::stdout().lock();

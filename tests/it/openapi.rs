@@ -77,6 +77,7 @@ const RATE_LIMITED: &[&str] = &[
     "setup_network_probe",
     "setup_access",
     "setup_finish",
+    "follow_gpu_job",
 ];
 /// Public operations that still answer 401: wrong credentials, or a missing or wrong setup token.
 const PUBLIC_UNAUTHORIZED: &[&str] = &[
@@ -131,6 +132,11 @@ const MAY_BE_UNAVAILABLE: &[&str] = &[
     "create_tunnel",
     "delete_tunnel",
     "retry_public_ssh",
+    // The GPU plane switched off: workers poll slowly until it is back.
+    "worker_claim",
+    "worker_heartbeat",
+    "worker_post_log",
+    "worker_report",
 ];
 
 const ERROR_STATUSES: &[u16] = &[400, 401, 403, 404, 409, 413, 415, 429, 500, 503];

@@ -1518,6 +1518,241 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/gpu/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your GPU jobs, newest first, with their places in the queue, and whether the plane takes
+         *     jobs (`all=true`: everyone's, admins only).
+         */
+        get: operations["list_gpu_jobs"];
+        put?: never;
+        /**
+         * Queues a GPU job: a container image, its command as an argument list, and environment
+         *     variables. Jobs run first-in first-out, one at a time per worker.
+         */
+        post: operations["submit_gpu_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gpu/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One GPU job (its owner and admins). */
+        get: operations["get_gpu_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gpu/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancels a job: at once when it waits; a running job's worker stops its container at its
+         *     next heartbeat (the job shows `cancelling` until then).
+         */
+        post: operations["cancel_gpu_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gpu/jobs/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The job's whole output so far, raw, as a download. */
+        get: operations["get_gpu_job_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gpu/jobs/{id}/logs/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follows the job's output and state as server-sent events, from chunk `from_seq` on (or
+         *     after `Last-Event-ID`). The stream counts against your account's budget of open streams
+         *     until the job ends or you close it.
+         */
+        get: operations["follow_gpu_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gpu/worker/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hands the next queued job (first in, first out) to this worker, which holds it while it
+         *     sends heartbeats.
+         */
+        post: operations["worker_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gpu/worker/jobs/{id}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renews this worker's lease on the job; the answer says whether to go on, stop it for a
+         *     cancel (or its maximum runtime), or let it go.
+         */
+        post: operations["worker_heartbeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gpu/worker/jobs/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Keeps chunk `X-Log-Seq` (0, 1, 2, …) of the job's output, raw bytes as the body. A chunk
+         *     sent again is kept once; chunks arriving out of order are read back in order.
+         */
+        post: operations["worker_post_log"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gpu/worker/jobs/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reports how the run ended: `succeeded`, or `failed` with the exit code and why; with the
+         *     path the job wrote its results to, if any. A report about a job that already ended is
+         *     ignored.
+         */
+        post: operations["worker_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/settings/gpu": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Settings → GPU, with every worker, its last heartbeat and its current job. */
+        get: operations["get_gpu_settings"];
+        /** Changes Settings → GPU; absent fields keep their value. Applied at once. */
+        put: operations["set_gpu_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/settings/gpu/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds a GPU worker and mints its token, shown this once with the lines for the worker's
+         *     environment file.
+         */
+        post: operations["add_gpu_worker"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/settings/gpu/workers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revokes a GPU worker: its token stops at once and its running job goes back to the queue. */
+        delete: operations["revoke_gpu_worker"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1600,7 +1835,7 @@ export interface components {
          * @description A kind of recorded action.
          * @enum {string}
          */
-        AuditAction: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.signed_out_everywhere" | "account.password_changed" | "account.role_changed" | "account.status_changed" | "account.email_conflict" | "account.email_released" | "account.promoted_at_boot" | "token.created" | "token.revoked" | "invitation.created" | "invitation.revoked" | "invitation.redeemed" | "settings.changed" | "access_code.rotated" | "access_code.failed" | "identity.linked" | "identity.unlinked" | "key.created" | "key.deleted" | "key.private_key_read" | "quota.changed" | "vm.approved" | "vm.denied" | "vm.created_on_behalf" | "templates.bootstrap" | "templates.rebuild" | "templates.bootstrap_finished" | "tunnel.created" | "tunnel.deleted" | "tunnel.public_ssh_retried";
+        AuditAction: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.signed_out_everywhere" | "account.password_changed" | "account.role_changed" | "account.status_changed" | "account.email_conflict" | "account.email_released" | "account.promoted_at_boot" | "token.created" | "token.revoked" | "invitation.created" | "invitation.revoked" | "invitation.redeemed" | "settings.changed" | "access_code.rotated" | "access_code.failed" | "identity.linked" | "identity.unlinked" | "key.created" | "key.deleted" | "key.private_key_read" | "quota.changed" | "vm.approved" | "vm.denied" | "vm.created_on_behalf" | "templates.bootstrap" | "templates.rebuild" | "templates.bootstrap_finished" | "tunnel.created" | "tunnel.deleted" | "tunnel.public_ssh_retried" | "gpu.worker_added" | "gpu.worker_revoked" | "gpu.job_cancelled";
         /**
          * AuditEntryView
          * @description One recorded action.
@@ -2095,6 +2330,69 @@ export interface components {
             data: components["schemas"]["GopherTestResult"];
         };
         /**
+         * Envelope_GpuClaimedJob
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_GpuClaimedJob: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["GpuClaimedJob"];
+        };
+        /**
+         * Envelope_GpuHeartbeat
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_GpuHeartbeat: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["GpuHeartbeat"];
+        };
+        /**
+         * Envelope_GpuJob
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_GpuJob: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["GpuJob"];
+        };
+        /**
+         * Envelope_GpuJobList
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_GpuJobList: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["GpuJobList"];
+        };
+        /**
+         * Envelope_GpuLogAck
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_GpuLogAck: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["GpuLogAck"];
+        };
+        /**
+         * Envelope_GpuSettings
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_GpuSettings: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["GpuSettings"];
+        };
+        /**
+         * Envelope_GpuWorkerCreated
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_GpuWorkerCreated: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: components["schemas"]["GpuWorkerCreated"];
+        };
+        /**
          * Envelope_Health
          * @description A successful answer: `{"success": true, "data": …}`.
          */
@@ -2392,6 +2690,15 @@ export interface components {
             data: components["schemas"]["Vm"];
         };
         /**
+         * Envelope_any
+         * @description A successful answer: `{"success": true, "data": …}`.
+         */
+        Envelope_any: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: unknown;
+        };
+        /**
          * Envelope_list_ApiToken
          * @description A successful answer: `{"success": true, "data": …}`.
          */
@@ -2588,6 +2895,262 @@ export interface components {
             kind?: string;
             /** @description Gopher's answer in words (its machine count, or what went wrong and what to do). */
             message: string;
+        };
+        /**
+         * GpuClaimedJob
+         * @description A job handed to a worker.
+         */
+        GpuClaimedJob: {
+            /** Format: uint64 */
+            id: number;
+            image: string;
+            command: string[];
+            env: {
+                [key: string]: string;
+            };
+            /**
+             * Format: uint64
+             * @description The worker holds the job this long after each heartbeat.
+             */
+            lease_seconds: number;
+            /**
+             * Format: uint64
+             * @description How often to send a heartbeat.
+             */
+            heartbeat_seconds: number;
+            /**
+             * Format: uint64
+             * @description Stop the container after this long.
+             */
+            max_runtime_seconds: number;
+        };
+        /**
+         * GpuEnvVar
+         * @description One environment variable of a job.
+         */
+        GpuEnvVar: {
+            name: string;
+            value: string;
+        };
+        /**
+         * GpuHeartbeat
+         * @description The answer to a heartbeat.
+         */
+        GpuHeartbeat: {
+            action: components["schemas"]["GpuWorkerAction"];
+            /** Format: uint64 */
+            lease_seconds: number;
+        };
+        /**
+         * GpuJob
+         * @description A GPU training job.
+         */
+        GpuJob: {
+            /** Format: uint64 */
+            id: number;
+            owner_id: string;
+            /** @description The owner's email (admins' lists of everyone's jobs). */
+            owner_email?: string;
+            image: string;
+            /** @description The command, one argument per item (no shell in between). */
+            command: string[];
+            env: components["schemas"]["GpuEnvVar"][];
+            /** @description The owner's machine the job was submitted for. */
+            vm_id?: string;
+            /** @description `queued`, `running`, `cancelling`, `succeeded`, `failed` or `cancelled`. */
+            status: string;
+            /**
+             * Format: uint64
+             * @description Its place in the queue, 1 for the next job (queued jobs only).
+             */
+            position?: number;
+            /** Format: date-time */
+            queued_at: string;
+            /** Format: date-time */
+            started_at?: string;
+            /** Format: date-time */
+            finished_at?: string;
+            /**
+             * Format: uint64
+             * @description How long it ran (so far, while it runs).
+             */
+            duration_seconds?: number;
+            /** @description The worker running it (or that ran it last). */
+            worker?: string;
+            /** Format: int32 */
+            exit_code?: number;
+            /** @description Why it failed or was cancelled, in words. */
+            reason?: string;
+            /** @description Where the job wrote its results, on the GPU machine. */
+            artifact?: string;
+            /**
+             * Format: uint32
+             * @description How many times it went back to the queue after its worker stopped answering.
+             */
+            requeues: number;
+            /**
+             * Format: uint64
+             * @description Bytes of output kept.
+             */
+            log_bytes: number;
+        };
+        /**
+         * GpuJobList
+         * @description Jobs and the plane's state.
+         */
+        GpuJobList: {
+            plane: components["schemas"]["GpuPlane"];
+            /** @description Newest first. */
+            jobs: components["schemas"]["GpuJob"][];
+        };
+        /**
+         * GpuLogAck
+         * @description The answer to a log chunk.
+         */
+        GpuLogAck: {
+            /**
+             * Format: uint64
+             * @description The first chunk number Nimbus does not hold yet.
+             */
+            next_seq: number;
+        };
+        /**
+         * GpuPlane
+         * @description Whether the GPU plane takes jobs, and who runs them.
+         */
+        GpuPlane: {
+            enabled: boolean;
+            /** @description When off: what it means, in words. */
+            message?: string;
+            /**
+             * Format: uint32
+             * @description Workers heard from within their lease.
+             */
+            workers_online: number;
+            /** @description The worker is the demo's stand-in GX10 (no real GPU). */
+            stand_in: boolean;
+        };
+        /**
+         * @description How a run ended.
+         * @enum {string}
+         */
+        GpuRunState: "succeeded" | "failed";
+        /**
+         * GpuSettings
+         * @description Settings → GPU, with the workers.
+         */
+        GpuSettings: {
+            enabled: boolean;
+            /** Format: uint32 */
+            max_queued_per_user: number;
+            /** Format: uint32 */
+            max_running_per_user: number;
+            /** Format: uint64 */
+            lease_seconds: number;
+            /** Format: uint64 */
+            heartbeat_seconds: number;
+            /** Format: uint64 */
+            max_runtime_hours: number;
+            /** Format: uint64 */
+            log_cap_mib: number;
+            /** Format: uint64 */
+            log_retention_days: number;
+            workers: components["schemas"]["GpuWorker"][];
+        };
+        /**
+         * GpuSettingsChange
+         * @description A change to Settings → GPU; absent fields keep their value.
+         */
+        GpuSettingsChange: {
+            /** @description The plane takes jobs. */
+            enabled?: boolean;
+            /**
+             * Format: uint32
+             * @description Jobs one person may have waiting (1–1000).
+             */
+            max_queued_per_user?: number;
+            /**
+             * Format: uint32
+             * @description Jobs one person may have running at once (1–1000).
+             */
+            max_running_per_user?: number;
+            /**
+             * Format: uint64
+             * @description How long a worker holds a job without a heartbeat (5–3600 s).
+             */
+            lease_seconds?: number;
+            /**
+             * Format: uint64
+             * @description How often a worker renews its lease (at most a third of the lease).
+             */
+            heartbeat_seconds?: number;
+            /**
+             * Format: uint64
+             * @description The longest a job may run before it is stopped (1–720 h).
+             */
+            max_runtime_hours?: number;
+            /**
+             * Format: uint64
+             * @description The most output kept per job (1–65536 MiB); past it the job is failed.
+             */
+            log_cap_mib?: number;
+            /**
+             * Format: uint64
+             * @description How long a finished job's output is kept (1–3650 days).
+             */
+            log_retention_days?: number;
+        };
+        /**
+         * GpuStatusReport
+         * @description A worker's report of how a run ended.
+         */
+        GpuStatusReport: {
+            state: components["schemas"]["GpuRunState"];
+            /**
+             * Format: int64
+             * @description The container's exit code (-1 when it could not run).
+             */
+            exit_code: number;
+            /** @description Why it failed, in words. */
+            reason?: string;
+            /** @description Where the job wrote its results, on the GPU machine. */
+            artifact?: string;
+        };
+        /**
+         * GpuWorker
+         * @description A GPU worker.
+         */
+        GpuWorker: {
+            id: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When it last called Nimbus.
+             */
+            last_seen_at?: string;
+            /** @description Heard from within its lease. */
+            online: boolean;
+            /** Format: uint64 */
+            current_job?: number;
+            /** @description The demo's stand-in GX10 (no real GPU). */
+            stand_in: boolean;
+        };
+        /**
+         * @description What the worker should do with the job.
+         * @enum {string}
+         */
+        GpuWorkerAction: "continue" | "cancel" | "abandon";
+        /**
+         * GpuWorkerCreated
+         * @description A worker just added, with its token: shown this once.
+         */
+        GpuWorkerCreated: {
+            worker: components["schemas"]["GpuWorker"];
+            /** @description The worker's token (`nimbus_worker_…`); Nimbus keeps only its digest. */
+            token: string;
+            /** @description The lines for the worker's environment file. */
+            env: string;
         };
         /**
          * Health
@@ -2877,6 +3440,31 @@ export interface components {
             nameservers: string;
             /** @default  */
             search_domain: string;
+        };
+        /**
+         * NewGpuJob
+         * @description A job to queue.
+         */
+        NewGpuJob: {
+            /** @description A container image, e.g. `pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime`. */
+            image: string;
+            /**
+             * @description The command, one argument per item, e.g. `["python", "train.py", "--epochs", "5"]`.
+             * @default []
+             */
+            command: string[];
+            /** @default [] */
+            env: components["schemas"]["GpuEnvVar"][];
+            /** @description One of your machines this job belongs to. */
+            vm_id?: string;
+        };
+        /**
+         * NewGpuWorker
+         * @description A worker to add.
+         */
+        NewGpuWorker: {
+            /** @description Its name: 1 to 64 of `A-Z a-z 0-9 . _ -`, e.g. `gx10-lab1`. */
+            id: string;
         };
         /**
          * NewInvitation
@@ -10794,6 +11382,1100 @@ export interface operations {
             };
             /** @description The body is not JSON (`Content-Type: application/json`). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_gpu_jobs: {
+        parameters: {
+            query?: {
+                /** @description Every person's jobs (admins). */
+                all?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The jobs, newest first, and whether the plane takes jobs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_GpuJobList"];
+                };
+            };
+            /** @description `all` is not `true` or `false`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `admin_required` for `all=true` as a member, or the usual reasons. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    submit_gpu_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["NewGpuJob"];
+            };
+        };
+        responses: {
+            /** @description The job is queued. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_GpuJob"];
+                };
+            };
+            /** @description `validation_failed`: `field` is `image`, `command`, `env` or `vm_id`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `gpu_disabled` (an admin turns the plane on in Settings → GPU) or `too_many_queued` (you have as many jobs waiting as you may). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_gpu_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_GpuJob"];
+                };
+            };
+            /** @description The job id is not a number. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such job of yours (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_gpu_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_GpuJob"];
+                };
+            };
+            /** @description The job id is not a number. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such job of yours (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `job_finished`: the job already ended. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_gpu_job_log: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job's whole output so far, as the program wrote it. */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="gpu-job-<id>.log"`. */
+                    "CONTENT-DISPOSITION": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The job id is not a number. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such job of yours (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    follow_gpu_job: {
+        parameters: {
+            query?: {
+                /** @description The first chunk to send (0: from the start). */
+                from_seq?: number;
+            };
+            header?: {
+                /** @description Sent by a reconnecting browser: the last chunk it has. */
+                "Last-Event-ID"?: number;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description `text/event-stream`: `log` (id = chunk number; data `{"seq","text"}`), `job` (the job, on
+             *     every change), then `end` (the finished job) once all output was sent.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The job id, `from_seq` or `Last-Event-ID` is not a number. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such job of yours (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `too_many_streams`: your account holds as many open streams as it may; close one. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    worker_claim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job this worker now holds; run it and send heartbeats. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_GpuClaimedJob"];
+                };
+            };
+            /** @description Nothing is waiting; ask again after the poll interval. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `worker_token_invalid`: the token is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `worker_busy`: this worker already holds a job; finish or report it first. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `gpu_disabled`: the GPU plane is off; poll slowly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    worker_heartbeat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What to do with the job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_GpuHeartbeat"];
+                };
+            };
+            /** @description The job id is not a number. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `worker_token_invalid`: the token is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such job (`not_found`): let it go. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_held`: the job is not this worker's (any more): stop it and report nothing. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `gpu_disabled`: the GPU plane is off. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    worker_post_log: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The chunk's number, from 0. */
+                "X-Log-Seq": number;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description The chunk is kept (or was already). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_GpuLogAck"];
+                };
+            };
+            /** @description The job id or `X-Log-Seq` is missing or not a number. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `worker_token_invalid`: the token is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such job (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_held` (not this worker's job) or `log_cap_reached` (the job wrote more output than Nimbus keeps and was failed): stop it and report nothing. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A chunk is at most 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `gpu_disabled`: the GPU plane is off. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    worker_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["GpuStatusReport"];
+            };
+        };
+        responses: {
+            /** @description The report is recorded (or ignored: the job had already ended). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_any"];
+                };
+            };
+            /** @description `validation_failed` with `field` `artifact`: not a path of at most 1 KiB. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `worker_token_invalid`: the token is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such job (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_held`: the job is not this worker's. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `gpu_disabled`: the GPU plane is off. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying, when Nimbus is only busy (`busy`). */
+                    "RETRY-AFTER"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_gpu_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Settings → GPU and the workers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_GpuSettings"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_gpu_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["GpuSettingsChange"];
+            };
+        };
+        responses: {
+            /** @description Settings → GPU and the workers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_GpuSettings"];
+                };
+            };
+            /** @description `validation_failed`: `field` names the value out of range and says the range. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_gpu_worker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["NewGpuWorker"];
+            };
+        };
+        responses: {
+            /** @description The worker and its token, shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Envelope_GpuWorkerCreated"];
+                };
+            };
+            /** @description `validation_failed` with `field` `id`: not 1 to 64 of `A-Z a-z 0-9 . _ -`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `worker_exists`: a worker has this id. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the API accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON (`Content-Type: application/json`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unexpected failure; the body carries the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_gpu_worker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The worker's token no longer works; its running job went back to the queue. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, the session ended, or the API token is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed: `code` says why (`admin_required`, `read_only_token`, `access_code_required`, `account_disabled` or, for a write from another site, `csrf_rejected`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such worker (`not_found`). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

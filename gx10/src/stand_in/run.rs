@@ -1,5 +1,6 @@
 //! The stand-in's `run`: parses exactly the argv the worker uses, records its pid under the
-//! container's name, prints the training log over `GX10_STAND_IN_SECONDS` (default 6), writes
+//! container's name, prints the training log over `GX10_STAND_IN_SECONDS` (default 6; longer
+//! for a command with `--epochs N` above 5), writes
 //! `model.bin` into the host folder mounted at `/output` and exits 0 (3 when the command holds
 //! `--fail`). SIGTERM (from `stop`) makes it print "stopping" and exit 143.
 
@@ -136,7 +137,9 @@ async fn perform(spec: &Spec) -> u8 {
         .filter(|s| s.is_finite() && *s >= 0.0)
         .unwrap_or(6.0);
     let lines = training(&spec.image, &spec.command);
-    let pause = Duration::from_secs_f64(seconds / lines.len() as f64);
+    // The pace of a default run; a run asked for more epochs takes proportionally longer.
+    let default_lines = training(&spec.image, &[]).len();
+    let pause = Duration::from_secs_f64(seconds / default_lines as f64);
     for (stream, line) in lines {
         tokio::time::sleep(pause).await;
         let line = format!("{line}\n");

@@ -9,12 +9,25 @@ pub enum Stream {
     Err,
 }
 
+/// Epochs of a run that does not ask for another number with `--epochs N`.
 pub const EPOCHS: u32 = 5;
+/// The most epochs a stand-in run plays (`--epochs` above this is cut to it).
+const MAX_EPOCHS: u32 = 100_000;
 const STEPS: u32 = 100;
 const EVERY: u32 = 20;
 
+/// The epochs `command` asks for with `--epochs N` (5 when it does not).
+pub fn epochs(command: &[String]) -> u32 {
+    command
+        .windows(2)
+        .find(|w| w[0] == "--epochs")
+        .and_then(|w| w[1].parse::<u32>().ok())
+        .map_or(EPOCHS, |n| n.clamp(1, MAX_EPOCHS))
+}
+
 /// The lines of a training run of `image` with `command`, in the order they are printed.
 pub fn training(image: &str, command: &[String]) -> Vec<(Stream, String)> {
+    let epochs = epochs(command);
     let mut lines = vec![
         (
             Stream::Out,
@@ -35,12 +48,12 @@ pub fn training(image: &str, command: &[String]) -> Vec<(Stream, String)> {
             format!("dataset: 6400 samples, batch size 64, {STEPS} steps per epoch"),
         ),
     ];
-    for epoch in 1..=EPOCHS {
+    for epoch in 1..=epochs {
         for step in (EVERY..=STEPS).step_by(EVERY as usize) {
             let t = f64::from(epoch - 1) + f64::from(step) / f64::from(STEPS);
             lines.push((
                 Stream::Out,
-                format!("epoch {epoch}/{EPOCHS} step {step}/{STEPS} loss={:.4} lr=3e-4", loss(t)),
+                format!("epoch {epoch}/{epochs} step {step}/{STEPS} loss={:.4} lr=3e-4", loss(t)),
             ));
         }
         if epoch == 3 {
@@ -49,7 +62,7 @@ pub fn training(image: &str, command: &[String]) -> Vec<(Stream, String)> {
         lines.push((
             Stream::Out,
             format!(
-                "epoch {epoch}/{EPOCHS} done: val_loss={:.4}",
+                "epoch {epoch}/{epochs} done: val_loss={:.4}",
                 loss(f64::from(epoch)) + 0.05
             ),
         ));
@@ -99,5 +112,17 @@ mod tests {
     fn bulk_output_has_exactly_the_asked_size() {
         assert_eq!(bulk(1_000_003).len(), 1_000_003);
         assert!(bulk(100).starts_with(b"00000000 "));
+    }
+
+    #[test]
+    fn a_run_plays_the_epochs_its_command_asks_for() {
+        let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(epochs(&args(&["python", "train.py"])), EPOCHS);
+        assert_eq!(epochs(&args(&["python", "train.py", "--epochs", "12"])), 12);
+        assert_eq!(epochs(&args(&["train", "--epochs", "0"])), 1);
+        assert_eq!(epochs(&args(&["train", "--epochs", "x"])), EPOCHS);
+        let long = training("i", &args(&["train", "--epochs", "12"]));
+        assert!(long.iter().any(|(_, l)| l.starts_with("epoch 12/12 done")));
+        assert!(long.len() > training("i", &args(&["train"])).len() * 2);
     }
 }

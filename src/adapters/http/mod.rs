@@ -4,9 +4,11 @@
 pub(crate) mod access_code;
 mod approvals;
 mod audit;
+mod body_channel;
 mod cluster;
 mod fleet;
 mod gopher_settings;
+mod gpu;
 mod ips;
 pub(crate) mod keys;
 pub mod oauth;
@@ -74,6 +76,9 @@ pub struct ApiServices {
     pub jobs: Arc<crate::app::jobs::JobBoard>,
     /// Settings → Gopher, and the gateway it applies.
     pub gopher: Arc<crate::app::gopher_settings::GopherSettings>,
+    /// The GPU training-job queue and its workers.
+    pub gpu: Arc<crate::app::gpu_queue::GpuQueue>,
+    pub gpu_workers: Arc<crate::app::gpu_queue::GpuWorkers>,
 }
 
 /// Options that shape the HTTP surface.
@@ -115,6 +120,7 @@ type Apis = (
         cluster::SetupApi,
         gopher_settings::GopherSettingsApi,
         tunnels::TunnelsApi,
+        (gpu::GpuJobsApi, gpu::GpuWorkerApi, gpu::GpuSettingsApi),
     ),
 );
 
@@ -141,6 +147,7 @@ fn service() -> OpenApiService<Apis, ()> {
             cluster::SetupApi,
             gopher_settings::GopherSettingsApi,
             tunnels::TunnelsApi,
+            (gpu::GpuJobsApi, gpu::GpuWorkerApi, gpu::GpuSettingsApi),
         ),
     );
     OpenApiService::new(apis, "Nimbus", env!("CARGO_PKG_VERSION"))
@@ -191,6 +198,8 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         .data(services.quotas.clone())
         .data(services.jobs.clone())
         .data(services.gopher.clone())
+        .data(services.gpu.clone())
+        .data(services.gpu_workers.clone())
         .data(oauth::PublicOrigin(options.public_origin.clone()))
         .data(auth::TrustedProxies(options.trusted_proxies.clone()))
         .data(options.cookies);

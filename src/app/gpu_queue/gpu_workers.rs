@@ -192,11 +192,13 @@ impl GpuWorkers {
         })
     }
 
-    /// Revokes a worker: its token stops at once and its running job goes back to the queue.
+    /// Forgets a worker without a trace in the audit log (the demo replacing its stand-in): its
+    /// token stops and its running job goes back to the queue. How many jobs went back; `NotFound`
+    /// for no such worker.
     ///
     /// # Errors
-    /// `NotFound` for no such worker.
-    pub async fn revoke(&self, admin: &Caller, id: &str) -> Result<(), GpuError> {
+    /// `NotFound`; the store fails.
+    pub async fn forget(&self, id: &str) -> Result<usize, GpuError> {
         let id = WorkerId::parse(id).map_err(|_| GpuError::NotFound)?;
         if !self.store.remove_worker(&id).await? {
             return Err(GpuError::NotFound);
@@ -205,13 +207,21 @@ impl GpuWorkers {
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .retain(|_, k| k.id != id);
-        let released = self.queue.release_worker(&id).await?;
+        self.queue.release_worker(&id).await
+    }
+
+    /// Revokes a worker: its token stops at once and its running job goes back to the queue.
+    ///
+    /// # Errors
+    /// `NotFound` for no such worker.
+    pub async fn revoke(&self, admin: &Caller, id: &str) -> Result<(), GpuError> {
+        let released = self.forget(id).await?;
         let entry = self.audit.entry(AuditAction::GpuWorkerRevoked).by(&admin.user);
         let detail = format!("{released} running job(s) put back in the queue");
         self.audit
             .record(
                 entry
-                    .on("gpu_worker", &id, id.to_string())
+                    .on("gpu_worker", id, id.to_owned())
                     .from(admin.ip.as_deref())
                     .detail(detail),
             )

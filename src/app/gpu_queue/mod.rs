@@ -17,10 +17,12 @@ use std::time::Duration;
 
 pub use gpu_error::GpuError;
 pub use gpu_leases::GpuLeases;
-pub use gpu_plane_settings::{GpuPlaneSettings, GpuSettingsChange};
+pub use gpu_plane_settings::{GpuPlaneSettings, GpuSettingsChange, SETTING_KEY as GPU_SETTINGS_KEY};
 pub use gpu_workers::{GpuWorkers, WorkerView};
 
 use crate::app::accounts::Caller;
+use crate::app::audit::Auditor;
+use crate::domain::audit::AuditAction;
 use crate::domain::gpu_queue::{
     CancelOutcome, HeartbeatReply, Job, JobId, JobSpec, JobState, ReportEffect, RunOutcome, WorkerId,
 };
@@ -43,6 +45,9 @@ pub struct GpuQueue {
     settings: RwLock<GpuPlaneSettings>,
     /// Bumped on every change of any job (state or output), for the people following one.
     changes: watch::Sender<u64>,
+    audit: Option<Arc<Auditor>>,
+    /// Where Settings → GPU is kept.
+    saved: Option<Arc<dyn Store>>,
 }
 
 fn chrono(d: Duration) -> chrono::Duration {
@@ -63,7 +68,32 @@ impl GpuQueue {
             clock,
             settings: RwLock::new(settings),
             changes: watch::channel(0).0,
+            audit: None,
+            saved: None,
         }
+    }
+
+    /// Keeps Settings → GPU in `store` (see `load_settings` and `change_settings`).
+    pub fn with_settings_store(mut self, store: Arc<dyn Store>) -> Self {
+        self.saved = Some(store);
+        self
+    }
+
+    fn saved(&self) -> Result<&Arc<dyn Store>, GpuError> {
+        self.saved
+            .as_ref()
+            .ok_or_else(|| GpuError::Internal("the GPU queue has no settings store".to_owned()))
+    }
+
+    /// Records admins' cancels of other people's jobs in `audit`.
+    pub fn with_audit(mut self, audit: Arc<Auditor>) -> Self {
+        self.audit = Some(audit);
+        self
+    }
+
+    /// The queue's clock's time (for durations of running jobs).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     /// Wakes everyone following a job: something changed.
@@ -80,8 +110,8 @@ impl GpuQueue {
     ///
     /// # Errors
     /// The settings store fails.
-    pub async fn load_settings(&self, store: &dyn Store) -> Result<GpuPlaneSettings, GpuError> {
-        let settings = match store.get_setting(gpu_plane_settings::SETTING_KEY).await? {
+    pub async fn load_settings(&self) -> Result<GpuPlaneSettings, GpuError> {
+        let settings = match self.saved()?.get_setting(gpu_plane_settings::SETTING_KEY).await? {
             Some(text) => GpuPlaneSettings::decode(&text),
             None => GpuPlaneSettings::default(),
         };
@@ -93,13 +123,9 @@ impl GpuQueue {
     ///
     /// # Errors
     /// `Invalid` naming the field; the settings store fails.
-    pub async fn change_settings(
-        &self,
-        store: &dyn Store,
-        change: &GpuSettingsChange,
-    ) -> Result<GpuPlaneSettings, GpuError> {
+    pub async fn change_settings(&self, change: &GpuSettingsChange) -> Result<GpuPlaneSettings, GpuError> {
         let next = self.settings().apply(change)?;
-        store
+        self.saved()?
             .put_setting(gpu_plane_settings::SETTING_KEY, &next.encode(), self.clock.now())
             .await?;
         self.set_settings(next.clone());
@@ -191,9 +217,19 @@ impl GpuQueue {
     /// # Errors
     /// `NotFound`; `Refused(AlreadyFinished)`.
     pub async fn cancel(&self, caller: &Caller, id: JobId) -> Result<CancelOutcome, GpuError> {
-        self.get(caller, id).await?;
+        let job = self.get(caller, id).await?.job;
         let outcome = self.store.cancel(id, self.clock.now()).await?;
         self.changed();
+        if job.owner != caller.user.id
+            && let Some(audit) = &self.audit
+        {
+            let entry = audit.entry(AuditAction::GpuJobCancelled).by(&caller.user);
+            let label = format!("{} {}", job.spec.image().as_str(), job.spec.command().join(" "));
+            let label: String = label.chars().take(120).collect();
+            audit
+                .record(entry.on("gpu_job", id, label).from(caller.ip.as_deref()))
+                .await;
+        }
         Ok(outcome)
     }
 
@@ -251,9 +287,16 @@ impl GpuQueue {
             && now - started_at > chrono(settings.max_runtime)
         {
             tracing::warn!(job = %id, %worker, "a GPU job passed its maximum runtime; stopping it");
-            self.store.cancel(id, now).await?;
+            let hours = settings.max_runtime.as_secs_f64() / 3600.0;
+            let error = format!(
+                "The job ran longer than the maximum runtime of {hours:.1} h (Settings → GPU), so it was stopped."
+            );
+            self.store
+                .report(id, worker, RunOutcome::CouldNotRun { error }, None, now)
+                .await?;
             self.changed();
-            return Ok(HeartbeatReply::Cancel);
+            // The job is over: the worker stops the container and reports nothing.
+            return Ok(HeartbeatReply::Abandon);
         }
         Ok(reply)
     }

@@ -182,13 +182,16 @@ async fn a_job_past_its_maximum_runtime_is_stopped_and_output_past_the_cap_fails
         HeartbeatReply::Continue
     );
     w.clock.advance(chrono::Duration::hours(25));
-    assert_eq!(w.queue.heartbeat(&gx(), job.id).await.unwrap(), HeartbeatReply::Cancel);
+    assert_eq!(w.queue.heartbeat(&gx(), job.id).await.unwrap(), HeartbeatReply::Abandon);
+    let JobState::Failed { reason, .. } = w.queue.get(&ada, job.id).await.unwrap().job.state else {
+        panic!("a job past its maximum runtime fails");
+    };
+    assert!(
+        format!("{reason:?}").contains("maximum runtime of 24.0 h"),
+        "{reason:?}"
+    );
 
     w.queue.submit(&ada, "ubuntu", &[], &[], None).await.unwrap();
-    w.queue
-        .report(&gx(), job.id, RunOutcome::Exited { code: 143 }, None)
-        .await
-        .unwrap();
     let loud = w.queue.claim(&gx()).await.unwrap().unwrap();
     w.queue.append_log(&gx(), loud.id, 0, &[b'x'; 1000]).await.unwrap();
     let err = w.queue.append_log(&gx(), loud.id, 1, &[b'x'; 100]).await.unwrap_err();
@@ -279,12 +282,14 @@ async fn settings_are_checked_stored_and_read_back_after_a_restart() {
     let w = world().await;
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("s.db")).await.unwrap();
+    let queue = GpuQueue::new(Arc::new(store.clone()), w.clock.clone(), w.queue.settings())
+        .with_settings_store(Arc::new(store.clone()));
     let bad = super::GpuSettingsChange {
         lease_seconds: Some(1),
         ..Default::default()
     };
     assert_eq!(
-        w.queue.change_settings(&store, &bad).await.unwrap_err().field(),
+        queue.change_settings(&bad).await.unwrap_err().field(),
         Some("lease_seconds")
     );
     let change = super::GpuSettingsChange {
@@ -292,9 +297,10 @@ async fn settings_are_checked_stored_and_read_back_after_a_restart() {
         max_runtime_hours: Some(3),
         ..Default::default()
     };
-    let saved = w.queue.change_settings(&store, &change).await.unwrap();
+    let saved = queue.change_settings(&change).await.unwrap();
     assert_eq!(saved.max_runtime, Duration::from_secs(3 * 3600));
-    let fresh = GpuQueue::new(Arc::new(store.clone()), w.clock.clone(), GpuPlaneSettings::default());
-    assert_eq!(fresh.load_settings(&store).await.unwrap(), saved);
+    let fresh = GpuQueue::new(Arc::new(store.clone()), w.clock.clone(), GpuPlaneSettings::default())
+        .with_settings_store(Arc::new(store));
+    assert_eq!(fresh.load_settings().await.unwrap(), saved);
     assert_eq!(fresh.settings(), saved);
 }

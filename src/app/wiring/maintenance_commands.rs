@@ -1,5 +1,6 @@
 //! `nimbus rotate-key` and `nimbus backup`: the maintenance commands over the store they open
-//! themselves, with the same cipher the running app uses.
+//! themselves, with the same cipher the running app uses; and the cleanup of the copies kept
+//! before a migration once a start succeeded.
 
 use std::sync::Arc;
 
@@ -26,4 +27,16 @@ pub async fn backup(config: &Config, out: &std::path::Path) -> anyhow::Result<Ba
     let done = maintenance::backup(config, &store, out, &stamp).await;
     store.close().await;
     done
+}
+
+/// Removes the copies earlier starts kept before migrating, once this start has succeeded.
+pub(super) fn remove_pre_migration_copies(store: &SqliteStore) {
+    match store.remove_earlier_pre_migration_copies() {
+        Ok(removed) => {
+            for copy in removed {
+                tracing::info!(copy = %copy.display(), "removed the copy kept from before the last migration");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot remove the copies kept from before the last migration"),
+    }
 }

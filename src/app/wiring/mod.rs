@@ -14,7 +14,6 @@ use crate::adapters::http::limits::RateLimits;
 use crate::adapters::http::{self, ApiServices, HttpOptions};
 use crate::adapters::proxmox::sim::Profile;
 use crate::adapters::proxmox::switchable::SwitchableProxmox;
-use crate::adapters::secrets::AesGcmSecrets;
 use crate::adapters::ssh_keys::OpenSshCodec;
 use crate::adapters::store::sqlite::SqliteStore;
 use crate::app::access_code::AccessGate;
@@ -31,13 +30,15 @@ use crate::app::maintenance::DataDirLock;
 use crate::app::oauth::OAuthService;
 use crate::app::provisioning::bootstrap::TemplateRetirement;
 use crate::app::quotas::Quotas;
-use crate::app::secrets::{Cipher, SecretBox, load_key};
+use crate::app::secrets::SecretBox;
 use crate::app::signups::SignupSwitch;
 use crate::app::stream_budget::StreamBudget;
 use crate::ports::proxmox::connector::ProxmoxConnector;
-use crate::ports::{Clock, Proxmox, Secrets, Store};
+use crate::ports::{Clock, Proxmox, Store};
 use accounts::{accounts, oauth_client};
-use vms::{Remotes, bootstrap_settings, jobs as vms_jobs, provisioner};
+use secrets::{cipher, open_secrets};
+use stand_in_gx10::StandInGx10;
+use vms::{Remotes, TEMPLATE_RETIREMENT_INTERVAL, bootstrap_settings, jobs as vms_jobs, provisioner};
 
 /// Setting key of this installation's random identity (marks the VMs it creates).
 pub const INSTANCE_ID_KEY: &str = "instance_id";
@@ -46,8 +47,11 @@ mod accounts;
 mod cluster;
 mod demo;
 mod gopher;
+pub mod gpu;
 mod maintenance_commands;
 mod proxmox;
+mod secrets;
+pub mod stand_in_gx10;
 mod vms;
 
 pub use cluster::SettingsMissing;
@@ -56,9 +60,6 @@ use demo::start_demo_cluster;
 pub use maintenance_commands::{backup, rotate_key};
 pub use proxmox::proxmox_fingerprint;
 use proxmox::{HttpConnector, endpoint, token};
-
-/// How often replaced templates are checked for being free to destroy.
-const TEMPLATE_RETIREMENT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Everything a running Nimbus holds.
 pub struct App {
@@ -79,6 +80,8 @@ pub struct App {
     pub secrets: Arc<SecretBox>,
     services: ApiServices,
     jobs: Vec<tokio::task::JoinHandle<()>>,
+    /// The demo's stand-in GX10, once started.
+    stand_in: tokio::sync::Mutex<Option<StandInGx10>>,
     /// Held while the app runs: no second server or key rotation on this data dir.
     _lock: DataDirLock,
 }
@@ -257,6 +260,7 @@ impl App {
             },
         )
         .await?;
+        let (gpu, gpu_workers) = gpu::gpu(&store, audit.clone(), clock.clone(), demo.is_some()).await?;
         let services = ApiServices {
             health,
             cluster,
@@ -283,6 +287,8 @@ impl App {
             quotas,
             jobs: Arc::new(JobBoard::default()),
             gopher,
+            gpu: gpu.clone(),
+            gpu_workers,
         };
         let board = services.jobs.clone();
         let mut jobs = Vec::new();
@@ -296,6 +302,7 @@ impl App {
             jobs.push(jobs::spawn(limits.clone(), interval, clock.clone(), board.clone()));
         }
         jobs.extend(vms_jobs(&config, &vms, &clock, &board));
+        jobs.push(gpu::lease_job(&gpu, &clock, &board));
         jobs.push(jobs::spawn(
             Arc::new(TemplateRetirement(bootstrap)),
             TEMPLATE_RETIREMENT_INTERVAL,
@@ -303,14 +310,7 @@ impl App {
             board.clone(),
         ));
         // The start has succeeded: the copies earlier starts kept before migrating can go.
-        match store.remove_earlier_pre_migration_copies() {
-            Ok(removed) => {
-                for copy in removed {
-                    tracing::info!(copy = %copy.display(), "removed the copy kept from before the last migration");
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "cannot remove the copies kept from before the last migration"),
-        }
+        maintenance_commands::remove_pre_migration_copies(&store);
         Ok(Self {
             config,
             store,
@@ -323,6 +323,7 @@ impl App {
             secrets,
             services,
             jobs,
+            stand_in: tokio::sync::Mutex::default(),
             _lock: lock,
         })
     }
@@ -345,6 +346,15 @@ impl App {
     /// What people do with their accounts, and admins with everyone's.
     pub fn account_management(&self) -> &Arc<AccountManagement> {
         &self.services.management
+    }
+
+    /// Starts the demo's stand-in GX10 against this server at `url` (errors: `gx10-worker` is
+    /// missing or does not start).
+    pub async fn start_stand_in_gx10(&self, url: &str) -> anyhow::Result<()> {
+        let workers = &self.services.gpu_workers;
+        let started = StandInGx10::start(workers, url, &self.config.server.data_dir).await?;
+        *self.stand_in.lock().await = Some(started);
+        Ok(())
     }
 
     /// The HTTP endpoint serving the API and the portal.
@@ -373,26 +383,13 @@ impl App {
             job.abort();
         }
         self.services.vms.runner.shut_down();
+        if let Some(stand_in) = self.stand_in.get_mut().take() {
+            stand_in.stop().await;
+        }
         if let Some(demo) = self.demo.take() {
             demo.face.stop().await;
             demo.images.stop().await;
             demo.gopher.stop().await;
         }
     }
-}
-
-/// AES-256-GCM under a master key.
-fn cipher() -> Arc<Cipher> {
-    Arc::new(|key: &[u8; 32]| Arc::new(AesGcmSecrets::new(key)) as Arc<dyn Secrets>)
-}
-
-/// Finds and proves the master key, and the sealed secrets on it.
-async fn open_secrets(config: &Config, store: &SqliteStore, clock: Arc<dyn Clock>) -> anyhow::Result<SecretBox> {
-    let env_key = config.encryption_key.as_ref().map(|k| k.0);
-    let cipher = cipher();
-    let (key, source) = load_key(env_key, &config.server.data_dir, store, cipher.as_ref()).await?;
-    let shared: Arc<dyn Store> = Arc::new(store.clone());
-    let secrets = SecretBox::new(shared, cipher(&key), clock);
-    secrets.check_key(&source).await?;
-    Ok(secrets)
 }

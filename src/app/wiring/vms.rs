@@ -21,6 +21,9 @@ use crate::domain::os_image::OsCatalog;
 use crate::domain::vmid::VmId;
 use crate::ports::{Clock, LanProbe, Proxmox};
 
+/// How often replaced templates are checked for being free to destroy.
+pub(super) const TEMPLATE_RETIREMENT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// The least time between two template discoveries that requests for an OS without a template
 /// start (the periodic discovery runs regardless).
 const ON_DEMAND_DISCOVERY_EVERY: std::time::Duration = std::time::Duration::from_secs(30);

@@ -6,16 +6,14 @@
 //! the client goes away (noticed at once: the body's channel closes), or when an admin changes
 //! the account's role or standing.
 
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use poem::Body;
 use serde_json::json;
-use tokio::io::{AsyncRead, ReadBuf};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
+use super::super::body_channel::channel;
 use super::views::{ResultView, VmView, body};
 use crate::app::accounts::Caller;
 use crate::app::provisioning::{ProvisionError, Snapshot, Views};
@@ -28,49 +26,6 @@ const HEARTBEAT: Duration = Duration::from_secs(15);
 /// What a stream says when an admin's change to the account ended it.
 const ENDED: &str = "Your account's role or standing changed, so this stream ended. Open it again to go on \
     following the machine; its build goes on either way.";
-
-/// The reading end of a stream's channel, as the response body. When the client goes away the
-/// server drops the body, which closes the channel: the writer sees it at once, not at its next
-/// write, and gives its stream slot back.
-struct Channel {
-    rx: mpsc::Receiver<Vec<u8>>,
-    chunk: Vec<u8>,
-    read: usize,
-}
-
-impl AsyncRead for Channel {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
-        loop {
-            if self.read < self.chunk.len() {
-                let n = buf.remaining().min(self.chunk.len() - self.read);
-                let start = self.read;
-                buf.put_slice(&self.chunk[start..start + n]);
-                self.read += n;
-                return Poll::Ready(Ok(()));
-            }
-            match self.rx.poll_recv(cx) {
-                Poll::Ready(Some(chunk)) => {
-                    self.chunk = chunk;
-                    self.read = 0;
-                }
-                // Every sender is gone: the stream ended.
-                Poll::Ready(None) => return Poll::Ready(Ok(())),
-                Poll::Pending => return Poll::Pending,
-            }
-        }
-    }
-}
-
-/// A body fed through a channel: what the sender sends, in order, until it is dropped.
-fn channel() -> (mpsc::Sender<Vec<u8>>, Body) {
-    let (tx, rx) = mpsc::channel(16);
-    let body = Body::from_async_read(Channel {
-        rx,
-        chunk: Vec::new(),
-        read: 0,
-    });
-    (tx, body)
-}
 
 /// Yields the states of one provision as they change.
 pub struct Follower {

@@ -5,7 +5,9 @@
 
 mod isolation;
 mod table;
+mod table_gpu;
 mod table_tunnels;
+mod workers;
 mod world;
 
 use std::sync::Arc;
@@ -100,6 +102,10 @@ async fn walk(personas: &[Persona]) {
         Some(json!({})),
     )
     .await;
+    assert_eq!(lifted.status, 200, "{}", lifted.body);
+    // The member queues dozens of GPU jobs here too.
+    let roomy = json!({"max_queued_per_user": 1000});
+    let lifted = call(&app, Method::PUT, "/api/settings/gpu", &admin, Some(roomy)).await;
     assert_eq!(lifted.status, 200, "{}", lifted.body);
     let (former_id, _) = register(&app, "former@lab.example", "Former").await;
     let (disabled_id, _) = register(&app, "disabled@lab.example", "Disabled").await;

@@ -395,5 +395,6 @@ pub fn table() -> BTreeMap<&'static str, [u16; 13]> {
         ("setup_finish", [404; 13]),
     ]);
     table.extend(super::table_tunnels::rows());
+    table.extend(super::table_gpu::rows());
     table
 }

@@ -177,8 +177,48 @@ impl World {
                 assert_eq!(made.status, 201, "{}", made.body);
                 made.body["data"]["id"].as_str().unwrap().to_string()
             }
+            "get_gpu_job" | "get_gpu_job_log" | "cancel_gpu_job" => self.gpu_job(false).await,
+            // A finished job: its stream sends everything and ends.
+            "follow_gpu_job" => self.gpu_job(true).await,
+            "revoke_gpu_worker" => {
+                let admin = login(&self.app, "admin@lab.example").await;
+                let id = self.unique("gx10");
+                let made = call(
+                    &self.app,
+                    Method::POST,
+                    "/api/settings/gpu/workers",
+                    &Cred::Cookie(admin),
+                    Some(json!({ "id": id })),
+                )
+                .await;
+                assert_eq!(made.status, 201, "{}", made.body);
+                id
+            }
+            // No job has this number.
+            "worker_heartbeat" | "worker_post_log" | "worker_report" => "999999".to_owned(),
             other => panic!("the matrix has no resource for {{id}} of {other}"),
         }
+    }
+
+    /// A fresh GPU job of the member's (cancelled at once when `finished`).
+    async fn gpu_job(&self, finished: bool) -> String {
+        let session = Cred::Cookie(login(&self.app, "member@lab.example").await);
+        let made = call(
+            &self.app,
+            Method::POST,
+            "/api/gpu/jobs",
+            &session,
+            self.body_for("submit_gpu_job"),
+        )
+        .await;
+        assert_eq!(made.status, 201, "{}", made.body);
+        let id = made.body["data"]["id"].as_u64().unwrap().to_string();
+        if finished {
+            let path = format!("/api/gpu/jobs/{id}/cancel");
+            let cancelled = call(&self.app, Method::POST, &path, &session, None).await;
+            assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+        }
+        id
     }
 
     /// A fresh invitation's token on `app` (the instance the call goes to), made by its admin.
@@ -233,6 +273,10 @@ impl World {
                 "gateway": "127.77.0.1", "prefix": 24, "nameservers": "1.1.1.1 8.8.8.8"}}),
             "setup_access" => json!({"signup_mode": "open"}),
             "setup_finish" => json!({"email": "setup@lab.example", "password": PASSWORD}),
+            "submit_gpu_job" => json!({"image": "nvidia/cuda:12.4.1-base-ubuntu22.04", "command": ["nvidia-smi"]}),
+            "set_gpu_settings" => json!({"max_queued_per_user": 100}),
+            "add_gpu_worker" => json!({"id": self.unique("gx10")}),
+            "worker_report" => json!({"state": "succeeded", "exit_code": 0}),
             "create_vm" => {
                 json!({"hostname": self.unique("vm"), "tier": "small", "os_template": "debian-12", "generate_key": true})
             }

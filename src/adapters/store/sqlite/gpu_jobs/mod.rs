@@ -4,6 +4,7 @@
 //! `gpu_job_logs`, one row per numbered chunk, so a retried chunk is kept once.
 
 mod codec;
+mod logs;
 #[cfg(test)]
 mod tests;
 
@@ -110,42 +111,6 @@ async fn change<T: Send + 'static>(
             })
         })
         .await?
-}
-
-/// The bytes of output kept for job `id`, as the worker sent them.
-async fn raw_bytes(txn: &impl ConnectionTrait, id: JobId) -> Result<u64, DbErr> {
-    let row = txn
-        .query_one_raw(stmt(
-            txn,
-            "SELECT COALESCE(SUM(LENGTH(bytes)), 0) AS total FROM gpu_job_logs WHERE job_id = ?",
-            vec![(id.0 as i64).into()],
-        ))
-        .await?;
-    let total: i64 = match row {
-        Some(row) => row.try_get("", "total")?,
-        None => 0,
-    };
-    Ok(total as u64)
-}
-
-/// The first chunk number not held for job `id`.
-async fn next_seq(txn: &impl ConnectionTrait, id: JobId) -> Result<u64, DbErr> {
-    let rows = txn
-        .query_all_raw(stmt(
-            txn,
-            "SELECT seq FROM gpu_job_logs WHERE job_id = ? ORDER BY seq",
-            vec![(id.0 as i64).into()],
-        ))
-        .await?;
-    let mut next = 0u64;
-    for row in rows {
-        let seq: i64 = row.try_get("", "seq")?;
-        if seq as u64 != next {
-            break;
-        }
-        next += 1;
-    }
-    Ok(next)
 }
 
 #[async_trait]
@@ -323,13 +288,13 @@ impl GpuJobStore for SqliteStore {
                     Ok(ReportEffect::Recorded) => {}
                     Ok(ReportEffect::Ignored) => {
                         return Ok(Ok(LogAccepted {
-                            next_seq: next_seq(txn, id).await?,
+                            next_seq: logs::next_seq(txn, id).await?,
                             kept: false,
                         }));
                     }
                     Err(e) => return Ok(Err(e.into())),
                 }
-                if raw_bytes(txn, id).await? + bytes.len() as u64 > cap {
+                if logs::raw_bytes(txn, id).await? + bytes.len() as u64 > cap {
                     return Ok(Err(GpuStoreError::LogCapReached { id, cap }));
                 }
                 let put = txn
@@ -346,7 +311,7 @@ impl GpuJobStore for SqliteStore {
                     save(txn, &job).await?;
                 }
                 Ok(Ok(LogAccepted {
-                    next_seq: next_seq(txn, id).await?,
+                    next_seq: logs::next_seq(txn, id).await?,
                     kept,
                 }))
             })
