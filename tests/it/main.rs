@@ -12,6 +12,7 @@ mod fleet;
 mod forwarded;
 mod gopher_contract;
 mod gopher_settings;
+mod gpu;
 mod guest_bootstrap_cli;
 mod helpers;
 mod http_surface;

@@ -48,6 +48,8 @@ impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
     async fn call(&self, req: Request) -> Result<Response> {
         let id = incoming_id(&req).unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
         let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path());
+        // A GPU worker calls every few seconds; its routine calls would drown the log.
+        let routine = req.uri().path().starts_with("/api/gpu/worker/");
         let started = Instant::now();
         let outcome = REQUEST_ID
             .scope(id.clone(), self.0.call(req).instrument(span.clone()))
@@ -64,6 +66,8 @@ impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
         span.in_scope(|| {
             if status >= 500 {
                 tracing::warn!(status, elapsed_ms, "request finished");
+            } else if routine && status < 300 {
+                tracing::debug!(status, elapsed_ms, "request finished");
             } else {
                 tracing::info!(status, elapsed_ms, "request finished");
             }

@@ -152,6 +152,9 @@ pub struct Job {
     pub artifact: Option<String>,
     /// The owner's machine the job was submitted for, if any.
     pub vm: Option<InstanceId>,
+    /// Where the current run's output chunks start in the job's whole output: each run numbers
+    /// its chunks from 0, after everything earlier runs (and Nimbus's own notes) wrote.
+    pub log_base: u64,
 }
 
 impl Job {
@@ -168,6 +171,7 @@ impl Job {
             started_at: None,
             artifact: None,
             vm: None,
+            log_base: 0,
         }
     }
 

@@ -76,10 +76,6 @@ pub fn follow(queue: Arc<GpuQueue>, caller: Caller, id: JobId, from_seq: u64, mu
                 }
             };
             for (seq, bytes) in chunks {
-                // A gap (a chunk not arrived yet) waits; later chunks are sent once it is filled.
-                if seq != next {
-                    break;
-                }
                 for piece in log_events(seq, &bytes) {
                     if tx.send(piece).await.is_err() {
                         return;

@@ -32,6 +32,8 @@ struct Doc {
     artifact: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     vm: Option<Uuid>,
+    #[serde(default)]
+    log_base: u64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -117,6 +119,7 @@ pub(super) fn encode(job: &Job) -> String {
         started_at: job.started_at,
         artifact: job.artifact.clone(),
         vm: job.vm.map(|vm| vm.as_uuid()),
+        log_base: job.log_base,
     };
     serde_json::to_string(&doc).expect("a GPU job document always serialises")
 }
@@ -165,5 +168,6 @@ pub(super) fn decode(id: i64, text: &str) -> Result<Job, StoreError> {
         started_at: doc.started_at,
         artifact: doc.artifact,
         vm: doc.vm.map(InstanceId::from_uuid),
+        log_base: doc.log_base,
     })
 }

@@ -199,7 +199,8 @@ impl GpuJobStore for SqliteStore {
                     Ok(None) => return Ok(Ok(None)),
                     Err(e) => return Ok(Err(e.into())),
                 };
-                let job = open.into_iter().find(|j| j.id == id).expect("the claimed job is open");
+                let mut job = open.into_iter().find(|j| j.id == id).expect("the claimed job is open");
+                job.log_base = logs::end_seq(txn, id).await?;
                 save(txn, &job).await?;
                 Ok(Ok(Some(job)))
             })
@@ -257,6 +258,12 @@ impl GpuJobStore for SqliteStore {
                 for job in &mut open {
                     if let Some(outcome) = job.release(&worker, now) {
                         save(txn, job).await?;
+                        logs::note(
+                            txn,
+                            job.id,
+                            &format!("worker {worker} was removed by an admin; job re-queued"),
+                        )
+                        .await?;
                         changed.push((job.id, outcome));
                     }
                 }
@@ -287,8 +294,9 @@ impl GpuJobStore for SqliteStore {
                 match probe.append_log(&worker, "") {
                     Ok(ReportEffect::Recorded) => {}
                     Ok(ReportEffect::Ignored) => {
+                        let next = logs::next_seq(txn, id, job.log_base).await?;
                         return Ok(Ok(LogAccepted {
-                            next_seq: logs::next_seq(txn, id).await?,
+                            next_seq: next - job.log_base,
                             kept: false,
                         }));
                     }
@@ -301,7 +309,7 @@ impl GpuJobStore for SqliteStore {
                     .execute_raw(stmt(
                         txn,
                         "INSERT OR IGNORE INTO gpu_job_logs (job_id, seq, bytes) VALUES (?, ?, ?)",
-                        vec![(id.0 as i64).into(), (seq as i64).into(), bytes.into()],
+                        vec![(id.0 as i64).into(), ((job.log_base + seq) as i64).into(), bytes.into()],
                     ))
                     .await?;
                 let kept = put.rows_affected() == 1;
@@ -310,8 +318,9 @@ impl GpuJobStore for SqliteStore {
                         .map_err(|e| DbErr::Custom(e.to_string()))?;
                     save(txn, &job).await?;
                 }
+                let next = logs::next_seq(txn, id, job.log_base).await?;
                 Ok(Ok(LogAccepted {
-                    next_seq: logs::next_seq(txn, id).await?,
+                    next_seq: next - job.log_base,
                     kept,
                 }))
             })
@@ -346,11 +355,22 @@ impl GpuJobStore for SqliteStore {
                     Ok(open) => open,
                     Err(e) => return Ok(Err(e)),
                 };
+                let holders: Vec<(JobId, String)> = open
+                    .iter()
+                    .filter_map(|j| Some((j.id, j.state.worker()?.to_string())))
+                    .collect();
                 let changed = expire_leases(&mut open, now);
-                for (id, _) in &changed {
+                for (id, outcome) in &changed {
                     if let Some(job) = open.iter().find(|j| j.id == *id) {
                         save(txn, job).await?;
                     }
+                    let worker = holders.iter().find(|(j, _)| j == id).map_or("?", |(_, w)| w.as_str());
+                    let text = match outcome {
+                        LeaseOutcome::Requeued => format!("worker {worker} stopped answering; job re-queued"),
+                        LeaseOutcome::Failed => format!("worker {worker} stopped answering again; job failed"),
+                        LeaseOutcome::Cancelled => format!("worker {worker} stopped answering; job cancelled as asked"),
+                    };
+                    logs::note(txn, *id, &text).await?;
                 }
                 Ok(Ok(changed))
             })

@@ -224,6 +224,23 @@ async fn an_expired_lease_requeues_once_then_fails_and_old_logs_are_pruned() {
         .await
         .unwrap()
         .unwrap();
+    // The second run numbers its chunks from 0 again; they follow the first run's and the note.
+    let kept = store
+        .append_log(job.id, &worker("v"), 0, b"again\n", 1 << 20)
+        .await
+        .unwrap();
+    assert_eq!((kept.next_seq, kept.kept), (1, true));
+    let whole: Vec<u8> = store
+        .log_chunks(job.id, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .flat_map(|(_, b)| b)
+        .collect();
+    assert_eq!(
+        String::from_utf8(whole).unwrap(),
+        "hello\n[nimbus] worker w stopped answering; job re-queued\nagain\n"
+    );
     assert_eq!(
         store.expire_leases(t(200)).await.unwrap(),
         [(job.id, LeaseOutcome::Failed)]
@@ -240,6 +257,7 @@ async fn an_expired_lease_requeues_once_then_fails_and_old_logs_are_pruned() {
         0,
         "finished at 200, not before"
     );
-    assert_eq!(store.prune_logs(t(201)).await.unwrap(), 1);
+    // Both runs' output and Nimbus's two notes.
+    assert_eq!(store.prune_logs(t(201)).await.unwrap(), 4);
     assert!(store.log_chunks(job.id, 0).await.unwrap().is_empty());
 }
