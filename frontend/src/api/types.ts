@@ -118,3 +118,13 @@ export type GatewayMachine = GatewayOverview['machines'][number]
 export type TunnelPolicy = DataOf<paths['/settings/tunnels']['get']>
 export type TunnelPolicyChange = RequestOf<paths['/settings/tunnels']['put']>
 export type ClusterVm = DataOf<paths['/cluster/vms']['get']>[number]
+
+export type GpuJobList = DataOf<paths['/gpu/jobs']['get']>
+export type GpuJob = GpuJobList['jobs'][number]
+export type GpuPlane = GpuJobList['plane']
+export type GpuEnvVar = GpuJob['env'][number]
+export type NewGpuJob = RequestOf<paths['/gpu/jobs']['post']>
+export type GpuSettings = DataOf<paths['/settings/gpu']['get']>
+export type GpuSettingsChange = RequestOf<paths['/settings/gpu']['put']>
+export type GpuWorker = GpuSettings['workers'][number]
+export type GpuWorkerCreated = DataOf<paths['/settings/gpu/workers']['post']>
