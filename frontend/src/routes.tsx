@@ -11,6 +11,7 @@ import { SetupLayout } from './layout/SetupLayout'
 import { SignedOutLayout } from './layout/SignedOutLayout'
 import { AccountPage } from './pages/account/AccountPage'
 import { AuthCallbackPage } from './pages/auth-callback/AuthCallbackPage'
+import { GpuPage } from './pages/gpu/GpuPage'
 import { HomePage } from './pages/home/HomePage'
 import { KeysPage } from './pages/keys/KeysPage'
 import { MachinePage } from './pages/machine/MachinePage'
@@ -64,6 +65,7 @@ export const routes: RouteObject[] = [
               { path: 'machines/:id', element: <MachinePage /> },
               { path: 'machines/:id/progress', element: <ProgressPage /> },
               { path: 'keys', element: <KeysPage /> },
+              { path: 'gpu', element: <GpuPage /> },
               { path: 'account', element: <AccountPage /> },
               {
                 element: <RequireAdmin />,

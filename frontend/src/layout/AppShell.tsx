@@ -16,6 +16,7 @@ const navItems: { to: string; label: string; end: boolean; admin?: boolean; sect
   { to: '/provision', label: 'Provision', end: false },
   { to: '/machines', label: 'My machines', end: false },
   { to: '/keys', label: 'Keys', end: false },
+  { to: '/gpu', label: 'GPU', end: false },
   { to: '/admin/fleet', label: 'Admin', end: false, admin: true, section: '/admin' },
 ]
 

@@ -217,6 +217,13 @@ export class FakeEventSource {
     this.dispatch(new MessageEvent('vm', { data: JSON.stringify(vm) }))
   }
 
+  /** The server sends any named event (`data` as JSON), with its `id:` when given. */
+  emit(type: string, data: unknown, lastEventId?: string) {
+    if (this.closed) throw new Error(`sent a ${type} event on a closed EventSource (${this.url})`)
+    this.readyState = FakeEventSource.OPEN
+    this.dispatch(new MessageEvent(type, { data: JSON.stringify(data), ...(lastEventId ? { lastEventId } : {}) }))
+  }
+
   /** The server sends an `error` event (`{code, message}`) and ends the stream. */
   tell(code: string, message: string) {
     this.dispatch(new MessageEvent('error', { data: JSON.stringify({ code, message }) }))

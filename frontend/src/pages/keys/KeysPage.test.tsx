@@ -42,7 +42,7 @@ describe('keys page', () => {
     await screen.findByRole('list', { name: 'Your keys' })
     const nav = screen.getByRole('navigation', { name: 'Primary' })
     const links = within(nav).getAllByRole('link')
-    expect(links.map((link) => link.textContent)).toEqual(['Home', 'Provision', 'My machines', 'Keys'])
+    expect(links.map((link) => link.textContent)).toEqual(['Home', 'Provision', 'My machines', 'Keys', 'GPU'])
     expect(links[3]?.getAttribute('aria-current')).toBe('page')
   })
 

@@ -352,6 +352,7 @@ describe('my machines page', () => {
       'Provision',
       'My machines',
       'Keys',
+      'GPU',
     ])
     expect(within(nav).getByRole('link', { name: 'My machines' }).getAttribute('aria-current')).toBe('page')
 
