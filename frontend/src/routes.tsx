@@ -12,6 +12,7 @@ import { SignedOutLayout } from './layout/SignedOutLayout'
 import { AccountPage } from './pages/account/AccountPage'
 import { AuthCallbackPage } from './pages/auth-callback/AuthCallbackPage'
 import { GpuPage } from './pages/gpu/GpuPage'
+import { GpuJobPage } from './pages/gpu-job/GpuJobPage'
 import { HomePage } from './pages/home/HomePage'
 import { KeysPage } from './pages/keys/KeysPage'
 import { MachinePage } from './pages/machine/MachinePage'
@@ -66,6 +67,7 @@ export const routes: RouteObject[] = [
               { path: 'machines/:id/progress', element: <ProgressPage /> },
               { path: 'keys', element: <KeysPage /> },
               { path: 'gpu', element: <GpuPage /> },
+              { path: 'gpu/jobs/:id', element: <GpuJobPage /> },
               { path: 'account', element: <AccountPage /> },
               {
                 element: <RequireAdmin />,
