@@ -94,6 +94,7 @@ export const routes: RouteObject[] = [
                           { path: 'quotas', element: adminPage(() => import('./pages/admin-settings/QuotasPage').then((m) => m.QuotasPage)) },
                           { path: 'cluster', element: adminPage(() => import('./pages/admin-settings/ClusterSettingsPage').then((m) => m.ClusterSettingsPage)) },
                           { path: 'gopher', element: adminPage(() => import('./pages/admin-settings/GopherSettingsPage').then((m) => m.GopherSettingsPage)) },
+                          { path: 'gpu', element: adminPage(() => import('./pages/admin-settings/GpuSettingsPage').then((m) => m.GpuSettingsPage)) },
                         ],
                       },
                     ],

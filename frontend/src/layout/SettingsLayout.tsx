@@ -1,4 +1,4 @@
-// Admin → Settings' own row of tabs (Authentication, Quotas, Cluster, Gopher) above whichever one is open.
+// Admin → Settings' own row of tabs (Authentication, Quotas, Cluster, Gopher, GPU) above whichever one is open.
 import { NavLink, Outlet } from 'react-router'
 
 const settingsItems: { to: string; label: string }[] = [
@@ -6,6 +6,7 @@ const settingsItems: { to: string; label: string }[] = [
   { to: '/admin/settings/quotas', label: 'Quotas' },
   { to: '/admin/settings/cluster', label: 'Cluster' },
   { to: '/admin/settings/gopher', label: 'Gopher' },
+  { to: '/admin/settings/gpu', label: 'GPU' },
 ]
 
 export function SettingsLayout() {

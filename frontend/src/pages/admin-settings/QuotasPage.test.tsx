@@ -60,7 +60,7 @@ describe('admin quotas settings', () => {
     const { router } = renderAt('/admin/settings')
 
     const tabs = await screen.findByRole('navigation', { name: 'Settings' })
-    expect(within(tabs).getAllByRole('link').map((link) => link.textContent)).toEqual(['Authentication', 'Quotas', 'Cluster', 'Gopher'])
+    expect(within(tabs).getAllByRole('link').map((link) => link.textContent)).toEqual(['Authentication', 'Quotas', 'Cluster', 'Gopher', 'GPU'])
     await user.click(within(tabs).getByRole('link', { name: 'Quotas' }))
     expect(router.state.location.pathname).toBe('/admin/settings/quotas')
 
