@@ -1365,6 +1365,91 @@ test('the admin opens Admin → System and sees the background jobs with their l
 })
 
 // ---------------------------------------------------------------------------
+// GPU: training jobs on the demo's stand-in GX10
+// ---------------------------------------------------------------------------
+
+// The demo turns the GPU plane on with one stand-in worker: its runtime prints a short training
+// log (`epoch 1/5 loss=…`, one epoch about every half second) and exits 0.
+const GPU_IMAGE = 'nimbus/stand-in:latest'
+/** A job runs after any before it, and a cancel waits for the worker's next heartbeat. */
+const GPU_WAIT_MS = 60_000
+
+/** Submits a job on the GPU page and answers its id, read off the "Job #N is queued." line. */
+async function submitGpuJob(page, command) {
+  const form = page.getByRole('form', { name: 'Submit a job' })
+  await form.getByLabel('Image', { exact: true }).fill(GPU_IMAGE)
+  await form.getByLabel('Command', { exact: true }).fill(command)
+  const args = command.split(' ')
+  await waitForValue(
+    `the arguments shown for "${command}"`,
+    async () => JSON.stringify((await form.getByRole('list', { name: 'Arguments' }).getByRole('listitem').allTextContents())),
+    JSON.stringify(args),
+  )
+  await form.getByRole('button', { name: 'Submit job', exact: true }).click()
+  const link = page.getByText(/is queued\./).getByRole('link')
+  await link.waitFor()
+  const id = (await textOf(link)).replace(/^#/, '')
+  assert(/^\d+$/.test(id), `the queued line links "${id}", not a job number`)
+  return id
+}
+
+/** Opens job `id` from the queued line and answers its Details region. */
+async function openGpuJob(page, id) {
+  await page.getByText(/is queued\./).getByRole('link', { name: `#${id}`, exact: true }).click()
+  await waitForValue('path after opening the job', () => pathOf(page), `/gpu/jobs/${id}`)
+  const details = page.getByRole('region', { name: 'Details' })
+  await details.waitFor()
+  return details
+}
+
+test('a member runs a GPU job on the stand-in GX10, follows its log live to success, and cancels a long one', async ({
+  base,
+}) => {
+  const suffix = Math.random().toString(36).slice(2, 8)
+  const person = { name: `Grace ${suffix}`, email: `grace-${suffix}@example.com`, password: 'tensor-cores-2026' }
+  await withFreshBrowser(base, async (page) => {
+    await signUpThroughTheApi(page, base, person)
+    const problems = watchProblems(page)
+    await page.goto(`${base}/`)
+    await primaryNav(page).getByRole('link', { name: 'GPU', exact: true }).click()
+    await waitForValue('path after opening GPU', () => pathOf(page), '/gpu')
+    await page.getByText('Stand-in GX10 (demo): no real GPU', { exact: true }).waitFor()
+
+    // A short job: its output arrives while it runs, then it succeeds.
+    const first = await submitGpuJob(page, 'python train.py')
+    const details = await openGpuJob(page, first)
+    const output = page.getByRole('log', { name: 'Output' })
+    await waitForValue('output with an epoch line', async () => (await textOf(output)).includes('epoch'), true, GPU_WAIT_MS)
+    await waitForValue('the first job\'s status', async () => textOf(definition(details, 'Status')), 'Succeeded', GPU_WAIT_MS)
+    await waitForValue('the live log indicator', async () => textOf(page.locator('[data-following]')), 'Finished')
+    assert((await textOf(definition(details, 'Exit code'))) === '0', 'the finished job has no exit code 0')
+    assert(/epoch 1\/5 loss=/.test(await textOf(output)), `the output lacks "epoch 1/5 loss=": ${await textOf(output)}`)
+    await screenshot(page, 'gpu-job-succeeded')
+
+    // A long job: cancelled through the dialog while it runs.
+    await page.getByRole('link', { name: 'GPU', exact: true }).first().click()
+    await waitForValue('path back on GPU', () => pathOf(page), '/gpu')
+    const second = await submitGpuJob(page, 'python train.py --epochs 1000')
+    const running = await openGpuJob(page, second)
+    await waitForValue('the long job\'s status', async () => textOf(definition(running, 'Status')), 'Running', GPU_WAIT_MS)
+    await waitForValue('output of the long job', async () => (await textOf(output)).includes('epoch'), true, GPU_WAIT_MS)
+    await page.getByRole('button', { name: 'Cancel job', exact: true }).click()
+    const dialog = page.getByRole('alertdialog', { name: `Cancel job #${second}?` })
+    await dialog.getByRole('button', { name: 'Cancel job', exact: true }).click()
+    await waitForValue('the long job after cancelling', async () => textOf(definition(running, 'Status')), 'Cancelled', GPU_WAIT_MS)
+    await screenshot(page, 'gpu-job-cancelled')
+
+    // Both are in the list with their outcome in words.
+    await page.goto(`${base}/gpu`)
+    const table = page.getByRole('table', { name: 'GPU jobs' })
+    for (const [id, status] of [[first, 'Succeeded'], [second, 'Cancelled']]) {
+      await waitForValue(`job ${id} in the list`, async () => textOf(table.locator(`[data-job="${id}"] [data-status]`)), status)
+    }
+    assert(problems.length === 0, `the GPU pages reported:\n    ${problems.join('\n    ')}`)
+  })
+})
+
+// ---------------------------------------------------------------------------
 // Runner
 // ---------------------------------------------------------------------------
 
