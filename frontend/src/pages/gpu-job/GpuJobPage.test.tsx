@@ -65,6 +65,21 @@ describe('a GPU job page', () => {
     expect(screen.queryByRole('button', { name: 'Cancel job' })).toBeNull()
   })
 
+  it('keeps only the newest output on screen when there is a lot, pointing to the download', async () => {
+    const events = stubEventSource()
+    jobPage(runningJob())
+    renderAt('/gpu/jobs/7')
+
+    await details()
+    const line = `${'x'.repeat(1023)}\n`
+    const source = events.instances[0]
+    for (let seq = 1; seq <= 600; seq++) source?.emit('log', { seq, text: seq === 600 ? 'last line\n' : line }, String(seq))
+    const shown = output().textContent
+    expect(shown.length).toBeLessThanOrEqual(512 * 1024)
+    expect(shown.endsWith('last line\n')).toBe(true)
+    expect(screen.getByText('Showing the newest 512 KiB of the output: Download log has all of it.')).toBeTruthy()
+  })
+
   it('updates the status from job events', async () => {
     const events = stubEventSource()
     jobPage(gpuJob({ position: 2 }))

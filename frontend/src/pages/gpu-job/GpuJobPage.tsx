@@ -73,6 +73,7 @@ function JobView({ id }: { id: number }) {
       <Panel title="Output">
         <LogView
           log={state.log}
+          trimmed={state.trimmed}
           following={state.following}
           downloadUrl={gpuJobLogUrl(job.id)}
           downloadName={`gpu-job-${job.id}.log`}

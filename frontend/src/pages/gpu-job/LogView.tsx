@@ -17,13 +17,15 @@ const INDICATOR: Record<Following, { words: string; tone: 'good' | 'neutral' | '
 
 interface LogViewProps {
   log: string
+  /** Older output was dropped from `log`. */
+  trimmed: boolean
   following: Following
   downloadUrl: string
   downloadName: string
   onFollowAgain: () => void
 }
 
-export function LogView({ log, following, downloadUrl, downloadName, onFollowAgain }: LogViewProps) {
+export function LogView({ log, trimmed, following, downloadUrl, downloadName, onFollowAgain }: LogViewProps) {
   const ref = useRef<HTMLPreElement>(null)
   const atBottom = useRef(true)
   const indicator = INDICATOR[following]
@@ -51,6 +53,9 @@ export function LogView({ log, following, downloadUrl, downloadName, onFollowAga
             Follow again
           </button>
         </div>
+      )}
+      {trimmed && (
+        <p className="text-[12.5px] text-ink-3">Showing the newest 512 KiB of the output: Download log has all of it.</p>
       )}
       <pre
         ref={ref}

@@ -14,7 +14,19 @@ export type Following = 'connecting' | 'live' | 'finished' | 'lost'
 export type JobFollowState =
   | { phase: 'loading' }
   | { phase: 'failed'; failure: ApiFailure }
-  | { phase: 'ok'; job: GpuJob; log: string; following: Following }
+  /** `trimmed`: older output was dropped from `log` (the download has all of it). */
+  | { phase: 'ok'; job: GpuJob; log: string; trimmed: boolean; following: Following }
+
+/** The most output kept on screen (characters, about bytes): the newest, from a line's start. */
+export const LOG_SHOWN_CHARS = 512 * 1024
+
+function appended(log: string, text: string): { log: string; trimmed: boolean } {
+  const whole = log + text
+  if (whole.length <= LOG_SHOWN_CHARS) return { log: whole, trimmed: false }
+  const tail = whole.slice(whole.length - LOG_SHOWN_CHARS)
+  const lineStart = tail.indexOf('\n')
+  return { log: lineStart >= 0 && lineStart < tail.length - 1 ? tail.slice(lineStart + 1) : tail, trimmed: true }
+}
 
 export function useJobFollow(id: number) {
   const [state, setState] = useState<JobFollowState>({ phase: 'loading' })
@@ -34,10 +46,13 @@ export function useJobFollow(id: number) {
         setState({ phase: 'failed', failure: outcome.failure })
         return
       }
-      setState({ phase: 'ok', job: outcome.data, log: '', following: 'connecting' })
+      setState({ phase: 'ok', job: outcome.data, log: '', trimmed: false, following: 'connecting' })
       unsubscribe = subscribeGpuJob(id, {
         onLog: (text) => {
-          withJob((current) => ({ ...current, log: current.log + text, following: 'live' }))
+          withJob((current) => {
+            const next = appended(current.log, text)
+            return { ...current, log: next.log, trimmed: current.trimmed || next.trimmed, following: 'live' }
+          })
         },
         onJob: (job) => {
           withJob((current) => ({ ...current, job, following: current.following === 'connecting' ? 'live' : current.following }))
