@@ -1,9 +1,9 @@
 // Following one GPU job live: GET /api/gpu/jobs/{id}/logs/stream is a server-sent event stream.
 // `log` events (`id: <seq>`, data `{seq, text}`) carry the output in order, from the start; `job`
 // events carry the whole job on every change; `end` carries the finished job once all its output
-// was sent, and then the stream closes. EventSource reconnects by itself after a dropped
-// connection, sending the last seq it saw (Last-Event-ID), so output is never shown twice (seqs
-// already seen are skipped). A refused stream (too many streams, signed out, not found) or an
+// was sent, and then the stream closes. A large chunk comes as several `log` events with the same
+// seq. EventSource reconnects by itself after a dropped connection, sending the last seq it saw
+// (Last-Event-ID) so Nimbus goes on from the next chunk; an older seq is skipped all the same. A refused stream (too many streams, signed out, not found) or an
 // `error` event from Nimbus ends it for good: `onLost`. The stream counts against the account's
 // stream budget: stop it when leaving the page.
 import type { GpuJob } from './types'
@@ -48,7 +48,7 @@ export function subscribeGpuJob(id: number, { onLog, onJob, onEnd, onLost }: Gpu
   let lastSeq = -1
   source.addEventListener('log', (event) => {
     const chunk = parse(event)
-    if (!open || !isChunk(chunk) || chunk.seq <= lastSeq) return
+    if (!open || !isChunk(chunk) || chunk.seq < lastSeq) return
     lastSeq = chunk.seq
     onLog(chunk.text)
   })

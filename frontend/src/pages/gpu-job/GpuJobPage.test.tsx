@@ -47,10 +47,12 @@ describe('a GPU job page', () => {
     const source = events.instances[0]
     if (!source) throw new Error('no stream opened')
     expect(source.url).toBe('/api/gpu/jobs/7/logs/stream')
-    source.emit('log', { seq: 1, text: 'epoch 1/5 loss=0.91\n' }, '1')
-    source.emit('log', { seq: 2, text: 'epoch 2/5 loss=0.62\n' }, '2')
-    // After a reconnect the server may send a chunk again: it is shown once.
-    source.emit('log', { seq: 2, text: 'epoch 2/5 loss=0.62\n' }, '2')
+    source.emit('log', { seq: 0, text: 'epoch 1/5 loss=0.91\n' }, '0')
+    // A large chunk comes in pieces with the same seq: all of them are shown.
+    source.emit('log', { seq: 1, text: 'epoch 2/5 ' }, '1')
+    source.emit('log', { seq: 1, text: 'loss=0.62\n' }, '1')
+    // An older chunk sent again is shown once.
+    source.emit('log', { seq: 0, text: 'epoch 1/5 loss=0.91\n' }, '0')
     expect(output().textContent).toBe('epoch 1/5 loss=0.91\nepoch 2/5 loss=0.62\n')
     expect(following()).toBe('Following live')
 
