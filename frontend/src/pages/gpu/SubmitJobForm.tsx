@@ -76,7 +76,7 @@ export function SubmitJobForm({ machines, disabled, onSubmitted }: SubmitJobForm
     const outcome = await submitGpuJob({
       image: image.trim(),
       command: split.args,
-      ...(vars.length > 0 ? { env: vars } : {}),
+      env: vars,
       ...(vmId !== '' ? { vm_id: vmId } : {}),
     })
     setBusy(false)
