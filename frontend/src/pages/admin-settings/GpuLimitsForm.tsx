@@ -1,6 +1,7 @@
 // The GPU plane's numbers: jobs a member may have queued and running, the worker lease and
 // heartbeat, the longest a job may run, how much output is kept per job and for how long. Each is
-// checked to be a whole number before saving; Nimbus's refusals land under the field they name.
+// checked to be a whole number before saving, and only edited ones are sent; Nimbus checks the
+// ranges, and its refusals land under the field they name.
 import { type SubmitEvent, useState } from 'react'
 import { saveGpuSettings } from '../../api/gpu'
 import type { GpuSettings } from '../../api/types'
@@ -54,14 +55,18 @@ export function GpuLimitsForm({ settings, onSaved }: { settings: GpuSettings; on
     if (busy) return
     const problems: Partial<Record<Limit, string>> = {}
     for (const name of FIELDS) {
-      if (!/^\d+$/.test(draft[name].trim())) problems[name] = `Enter a whole number of ${LABELS[name].unit}, 0 or more.`
+      if (!/^\d+$/.test(draft[name].trim())) problems[name] = `Enter a whole number of ${LABELS[name].unit}.`
     }
     if (form.reject(problems)) return
     setBusy(true)
     setSaved('')
     form.reset()
+    // Only what was edited: a value left alone keeps its exact stored value.
+    const stored = draftOf(settings)
     const change: Partial<Record<Limit, number>> = {}
-    for (const name of FIELDS) change[name] = Number(draft[name].trim())
+    for (const name of FIELDS) {
+      if (draft[name].trim() !== stored[name]) change[name] = Number(draft[name].trim())
+    }
     const outcome = await saveGpuSettings(change)
     setBusy(false)
     if (!outcome.ok) {
