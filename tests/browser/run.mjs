@@ -1369,7 +1369,7 @@ test('the admin opens Admin → System and sees the background jobs with their l
 // ---------------------------------------------------------------------------
 
 // The demo turns the GPU plane on with one stand-in worker: its runtime prints a short training
-// log (`epoch 1/5 loss=…`, one epoch about every half second) and exits 0.
+// log (`epoch 1/5 step 20/100 loss=…`, one epoch about every half second) and exits 0.
 const GPU_IMAGE = 'nimbus/stand-in:latest'
 /** A job runs after any before it, and a cancel waits for the worker's next heartbeat. */
 const GPU_WAIT_MS = 60_000
@@ -1423,7 +1423,8 @@ test('a member runs a GPU job on the stand-in GX10, follows its log live to succ
     await waitForValue('the first job\'s status', async () => textOf(definition(details, 'Status')), 'Succeeded', GPU_WAIT_MS)
     await waitForValue('the live log indicator', async () => textOf(page.locator('[data-following]')), 'Finished')
     assert((await textOf(definition(details, 'Exit code'))) === '0', 'the finished job has no exit code 0')
-    assert(/epoch 1\/5 loss=/.test(await textOf(output)), `the output lacks "epoch 1/5 loss=": ${await textOf(output)}`)
+    const log = await textOf(output)
+    assert(/epoch 1\/5 step \d+\/\d+ loss=/.test(log), `the output lacks an "epoch 1/5 step …/… loss=" line: ${log.slice(0, 400)}`)
     await screenshot(page, 'gpu-job-succeeded')
 
     // A long job: cancelled through the dialog while it runs.
@@ -1445,6 +1446,7 @@ test('a member runs a GPU job on the stand-in GX10, follows its log live to succ
     for (const [id, status] of [[first, 'Succeeded'], [second, 'Cancelled']]) {
       await waitForValue(`job ${id} in the list`, async () => textOf(table.locator(`[data-job="${id}"] [data-status]`)), status)
     }
+    await screenshot(page, 'gpu-jobs')
     assert(problems.length === 0, `the GPU pages reported:\n    ${problems.join('\n    ')}`)
   })
 })
