@@ -37,7 +37,7 @@ export function NewWorkerDialog({ created, onClose }: { created: GpuWorkerCreate
         <pre
           ref={envRef}
           aria-label="Environment lines"
-          className="min-w-0 flex-1 overflow-x-auto rounded-lg bg-ink px-3.5 py-3 font-mono text-[12px] leading-relaxed text-white/90"
+          className="min-w-0 flex-1 rounded-lg bg-ink px-3.5 py-3 font-mono text-[12px] leading-relaxed break-all whitespace-pre-wrap text-white/90"
         >
           <code>{created.env}</code>
         </pre>
