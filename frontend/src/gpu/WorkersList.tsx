@@ -25,9 +25,11 @@ export function WorkersList({ workers, action }: WorkersListProps) {
           <th className="pb-2 font-medium">State</th>
           <th className="pb-2 font-medium">Last heartbeat</th>
           <th className="pb-2 font-medium">Running</th>
-          {action && <th className="pb-2 font-medium">
-            <span className="sr-only">Actions</span>
-          </th>}
+          {action && (
+            <th className="pb-2 font-medium">
+              <span className="sr-only">Actions</span>
+            </th>
+          )}
         </tr>
       </thead>
       <tbody>
