@@ -157,7 +157,7 @@ pub enum OAuthSettingsResponse {
 }
 
 /// The portal's public origin: APP_URL, or this request's scheme and host.
-pub(super) fn origin(req: &Request, public: &PublicOrigin) -> String {
+pub(crate) fn origin(req: &Request, public: &PublicOrigin) -> String {
     if let Some(url) = &public.0 {
         return url.trim_end_matches('/').to_string();
     }

@@ -146,8 +146,9 @@ pub struct Job {
     pub state: JobState,
     pub requeues: u32,
     pub log: LogTail,
-    /// When the job last started running (kept after it finishes, for its duration).
+    /// When the job last started running, and on which worker (kept after it finishes).
     pub started_at: Option<DateTime<Utc>>,
+    pub ran_on: Option<WorkerId>,
     /// Where the job said it wrote its results, on the worker's machine.
     pub artifact: Option<String>,
     /// The owner's machine the job was submitted for, if any.
@@ -169,6 +170,7 @@ impl Job {
             requeues: 0,
             log: LogTail::default(),
             started_at: None,
+            ran_on: None,
             artifact: None,
             vm: None,
             log_base: 0,
@@ -185,6 +187,7 @@ impl Job {
             });
         }
         self.started_at = Some(now);
+        self.ran_on = Some(worker.clone());
         self.state = JobState::Running {
             worker,
             started_at: now,

@@ -127,7 +127,14 @@ impl Plane {
             )
             .await;
         assert_eq!(made.0, 201, "{}", made.1);
-        made.1["data"]["token"].as_str().unwrap().to_owned()
+        let token = made.1["data"]["token"].as_str().unwrap().to_owned();
+        let env = made.1["data"]["env"].as_str().unwrap();
+        let lines = format!(
+            "NIMBUS_URL={}\nNIMBUS_WORKER_TOKEN={token}\nGX10_WORKER_ID={id}\n",
+            self.base
+        );
+        assert_eq!(env, lines, "the worker's environment lines");
+        token
     }
 
     /// Waits (at most 30 s) until every worker in `ids` has called Nimbus.

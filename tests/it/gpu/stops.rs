@@ -57,6 +57,7 @@ async fn a_dead_worker_s_job_is_put_back_after_its_lease_and_finished_by_another
         .wait_for(id, Duration::from_secs(90), "succeeds", |j| j["status"] == "succeeded")
         .await;
     assert_eq!(job["requeues"], 1, "{job}");
+    assert_eq!(job["worker"], "gx10-b", "the worker that finished it: {job}");
     let artifact = job["artifact"].as_str().unwrap();
     assert!(artifact.starts_with(second.output.to_str().unwrap()), "{artifact}");
     let log = String::from_utf8(plane.log(id).await).unwrap();

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use poem::Request;
 use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
@@ -14,7 +15,7 @@ use super::views::{GpuSettingsChangeRequest, GpuSettingsView, GpuWorkerCreatedVi
 use crate::adapters::http::auth::AdminOnly;
 use crate::adapters::http::envelope::Envelope;
 use crate::adapters::http::errors::{ApiError, statuses};
-use crate::adapters::http::oauth::PublicOrigin;
+use crate::adapters::http::oauth::{PublicOrigin, origin};
 use crate::app::gpu_queue::{GpuError, GpuQueue, GpuSettingsChange, GpuWorkers};
 
 mod op {
@@ -117,15 +118,13 @@ impl GpuSettingsApi {
         &self,
         admin: AdminOnly,
         workers: Data<&Arc<GpuWorkers>>,
-        origin: Data<&PublicOrigin>,
+        public: Data<&PublicOrigin>,
+        req: &Request,
         body: Json<NewGpuWorkerRequest>,
     ) -> Result<AddedResponse, ApiError<op::AddGpuWorker>> {
         let minted = workers.add(Some(&admin.0), &body.0.id, false).await?;
-        let url = origin
-            .0
-            .0
-            .clone()
-            .unwrap_or_else(|| "http://<this Nimbus's address>".to_owned());
+        // APP_URL, or the address the admin reached Nimbus at.
+        let url = origin(req, &public);
         let env = format!(
             "NIMBUS_URL={url}\nNIMBUS_WORKER_TOKEN={}\nGX10_WORKER_ID={}\n",
             minted.token, minted.worker.id

@@ -114,7 +114,7 @@ impl GpuJobView {
             started_at,
             finished_at,
             duration_seconds,
-            worker: job.state.worker().map(|w| w.to_string()),
+            worker: job.state.worker().or(job.ran_on.as_ref()).map(|w| w.to_string()),
             exit_code,
             reason: reason(&job.state),
             artifact: job.artifact.clone(),

@@ -34,6 +34,8 @@ struct Doc {
     vm: Option<Uuid>,
     #[serde(default)]
     log_base: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ran_on: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -120,6 +122,7 @@ pub(super) fn encode(job: &Job) -> String {
         artifact: job.artifact.clone(),
         vm: job.vm.map(|vm| vm.as_uuid()),
         log_base: job.log_base,
+        ran_on: job.ran_on.as_ref().map(|w| w.as_str().to_owned()),
     };
     serde_json::to_string(&doc).expect("a GPU job document always serialises")
 }
@@ -169,5 +172,9 @@ pub(super) fn decode(id: i64, text: &str) -> Result<Job, StoreError> {
         artifact: doc.artifact,
         vm: doc.vm.map(InstanceId::from_uuid),
         log_base: doc.log_base,
+        ran_on: doc
+            .ran_on
+            .map(|w| WorkerId::parse(&w).map_err(|e| corrupt("worker", e)))
+            .transpose()?,
     })
 }
