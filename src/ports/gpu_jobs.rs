@@ -37,6 +37,9 @@ pub struct LogAccepted {
     pub next_seq: u64,
     /// `false` for a chunk already held (a retried post) or for output of a finished job.
     pub kept: bool,
+    /// Where a kept chunk sits in the job's whole output (runs after the first start after the
+    /// earlier runs' output).
+    pub stored_seq: u64,
 }
 
 /// A GPU job queue. Every method may fail with `GpuStoreError::Store`; the others are listed.

@@ -26,11 +26,23 @@ use crate::domain::audit::AuditAction;
 use crate::domain::gpu_queue::{
     CancelOutcome, HeartbeatReply, Job, JobId, JobSpec, JobState, ReportEffect, RunOutcome, WorkerId,
 };
-use tokio::sync::watch;
+use tokio::sync::broadcast;
 
 use crate::domain::ids::InstanceId;
 use crate::ports::gpu_jobs::{GpuJobStore, GpuStoreError, LogAccepted};
 use crate::ports::{Clock, Store};
+
+/// How many events a follower may fall behind before it is told it lagged.
+const EVENT_BACKLOG: usize = 512;
+
+/// A change that followers of jobs hear about.
+#[derive(Debug, Clone)]
+pub enum GpuEvent {
+    /// A chunk of a job's output was kept, at `seq` of its whole output.
+    Output { job: JobId, seq: u64, bytes: Arc<[u8]> },
+    /// Some job changed state (queued, claimed, cancelled, finished, re-queued, …).
+    Changed,
+}
 
 /// A job with its place in the queue (queued jobs only, 1 for the next one).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,8 +55,8 @@ pub struct GpuQueue {
     store: Arc<dyn GpuJobStore>,
     clock: Arc<dyn Clock>,
     settings: RwLock<GpuPlaneSettings>,
-    /// Bumped on every change of any job (state or output), for the people following one.
-    changes: watch::Sender<u64>,
+    /// Every change of any job, for the people following one.
+    events: broadcast::Sender<GpuEvent>,
     audit: Option<Arc<Auditor>>,
     /// Where Settings → GPU is kept.
     saved: Option<Arc<dyn Store>>,
@@ -67,7 +79,7 @@ impl GpuQueue {
             store,
             clock,
             settings: RwLock::new(settings),
-            changes: watch::channel(0).0,
+            events: broadcast::channel(EVENT_BACKLOG).0,
             audit: None,
             saved: None,
         }
@@ -96,14 +108,15 @@ impl GpuQueue {
         self.clock.now()
     }
 
-    /// Wakes everyone following a job: something changed.
+    /// Tells everyone following a job that some job changed state.
     fn changed(&self) {
-        self.changes.send_modify(|n| *n = n.wrapping_add(1));
+        let _ = self.events.send(GpuEvent::Changed);
     }
 
-    /// A receiver that wakes on every change of any job (its followers re-read the job).
-    pub fn subscribe(&self) -> watch::Receiver<u64> {
-        self.changes.subscribe()
+    /// Every change of any job from now on: output as it is kept, and state changes. A receiver
+    /// that falls more than a few hundred events behind is told it lagged (and re-reads).
+    pub fn subscribe(&self) -> broadcast::Receiver<GpuEvent> {
+        self.events.subscribe()
     }
 
     /// Loads the stored settings (the defaults when none were saved) and applies them.
@@ -328,7 +341,11 @@ impl GpuQueue {
             other => {
                 let accepted = other?;
                 if accepted.kept {
-                    self.changed();
+                    let _ = self.events.send(GpuEvent::Output {
+                        job: id,
+                        seq: accepted.stored_seq,
+                        bytes: Arc::from(bytes),
+                    });
                 }
                 Ok(accepted)
             }

@@ -156,6 +156,8 @@ pub struct Job {
     /// Where the current run's output chunks start in the job's whole output: each run numbers
     /// its chunks from 0, after everything earlier runs (and Nimbus's own notes) wrote.
     pub log_base: u64,
+    /// The first chunk number of the current run not held yet (what the worker should send next).
+    pub log_next: u64,
 }
 
 impl Job {
@@ -174,6 +176,7 @@ impl Job {
             artifact: None,
             vm: None,
             log_base: 0,
+            log_next: 0,
         }
     }
 

@@ -1,10 +1,14 @@
 //! Following a GPU job over server-sent events: its stored output from a chunk number on (`log`,
 //! with the chunk number as the event id, so a reconnecting browser resumes where it was), the
 //! job itself whenever it changes (`job`), and `end` once it finished and every chunk was sent.
-//! The output is read back from the store, so a follower that joins late, or after a restart,
-//! sees all of it; bytes that are not UTF-8 are shown as U+FFFD (the download is raw).
+//! A follower first catches up from the store (so one that joins late, or after a restart, sees
+//! everything), then takes new output straight from the queue's events; a chunk is rendered into
+//! its events once and the bytes shared by every follower (`RENDERED`), so a hundred followers
+//! cost little more than one. One that falls behind catches up from the store again. Bytes that
+//! are not UTF-8 are shown as U+FFFD (the download is raw).
 
-use std::sync::Arc;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use poem::Body;
@@ -14,12 +18,41 @@ use serde_json::json;
 use super::super::body_channel::channel;
 use super::views::GpuJobView;
 use crate::app::accounts::Caller;
-use crate::app::gpu_queue::GpuQueue;
+use crate::app::gpu_queue::{GpuEvent, GpuQueue};
 use crate::app::stream_budget::StreamGuard;
 use crate::domain::gpu_queue::JobId;
+use tokio::sync::{broadcast, mpsc};
 
 /// Keep-alive interval: a quiet job still shows its stream is open.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// How many rendered chunks are kept for followers (a few MiB at the worker's 64 KiB chunks).
+const RENDERED_KEPT: usize = 64;
+
+/// Chunks already rendered into events, by job and chunk number, newest last.
+type Rendered = Mutex<(HashMap<(u64, u64), Arc<Vec<u8>>>, VecDeque<(u64, u64)>)>;
+static RENDERED: OnceLock<Rendered> = OnceLock::new();
+
+/// The events of chunk `seq` of job `job`, rendered once for every follower.
+fn rendered(job: JobId, seq: u64, bytes: &[u8]) -> Arc<Vec<u8>> {
+    let cache = RENDERED.get_or_init(Rendered::default);
+    let key = (job.0, seq);
+    if let Some(hit) = cache.lock().unwrap_or_else(|p| p.into_inner()).0.get(&key) {
+        return hit.clone();
+    }
+    let events = Arc::new(log_events(seq, bytes));
+    let mut guard = cache.lock().unwrap_or_else(|p| p.into_inner());
+    let (map, order) = &mut *guard;
+    if map.insert(key, events.clone()).is_none() {
+        order.push_back(key);
+    }
+    while order.len() > RENDERED_KEPT {
+        if let Some(old) = order.pop_front() {
+            map.remove(&old);
+        }
+    }
+    events
+}
 
 /// Most bytes of output one `log` event carries (a large stored chunk is sent in pieces).
 const MAX_EVENT_BYTES: usize = 64 * 1024;
@@ -30,7 +63,7 @@ fn event(name: &str, id: Option<u64>, data: &serde_json::Value) -> Vec<u8> {
 }
 
 /// `log` events for one stored chunk, split on character boundaries of its lossy text.
-fn log_events(seq: u64, bytes: &[u8]) -> Vec<Vec<u8>> {
+fn log_events(seq: u64, bytes: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(bytes);
     let mut out = Vec::new();
     let mut rest: &str = &text;
@@ -40,74 +73,135 @@ fn log_events(seq: u64, bytes: &[u8]) -> Vec<Vec<u8>> {
             end -= 1;
         }
         let (piece, tail) = rest.split_at(end);
-        out.push(event("log", Some(seq), &json!({"seq": seq, "text": piece})));
+        out.extend(event("log", Some(seq), &json!({"seq": seq, "text": piece})));
         rest = tail;
     }
     out
 }
 
+/// What a follower sends next, and where it is.
+struct Follow {
+    queue: Arc<GpuQueue>,
+    caller: Caller,
+    id: JobId,
+    tx: mpsc::Sender<Vec<u8>>,
+    next: u64,
+    last_job: Option<serde_json::Value>,
+}
+
+/// Why a follower stops.
+enum Stop {
+    /// The client went away.
+    Gone,
+    /// The job ended (its `end` was sent) or cannot be read (an `error` was sent).
+    Done,
+}
+
+impl Follow {
+    async fn send(&self, bytes: Vec<u8>) -> Result<(), Stop> {
+        self.tx.send(bytes).await.map_err(|_| Stop::Gone)
+    }
+
+    async fn fail(&self, code: &str, message: String) -> Stop {
+        let _ = self
+            .send(event("error", None, &json!({"code": code, "message": message})))
+            .await;
+        Stop::Done
+    }
+
+    /// Sends every stored chunk from `next` on.
+    async fn catch_up(&mut self) -> Result<(), Stop> {
+        let chunks = match self.queue.output_from(self.id, self.next).await {
+            Ok(chunks) => chunks,
+            Err(e) => return Err(self.fail(e.code(), e.to_string()).await),
+        };
+        for (seq, bytes) in chunks {
+            self.send(rendered(self.id, seq, &bytes).as_ref().clone()).await?;
+            self.next = seq + 1;
+        }
+        Ok(())
+    }
+
+    /// Re-reads the job: a `job` event when it changed; `end` (after the last output) when it
+    /// finished.
+    async fn job(&mut self) -> Result<(), Stop> {
+        let job = match self.queue.get(&self.caller, self.id).await {
+            Ok(job) => job,
+            Err(e) => return Err(self.fail(e.code(), e.to_string()).await),
+        };
+        let view = GpuJobView::new(&job, self.queue.now(), None)
+            .to_json()
+            .unwrap_or_default();
+        if job.job.state.is_terminal() {
+            self.catch_up().await?;
+            self.send(event("end", None, &view)).await?;
+            return Err(Stop::Done);
+        }
+        if self.last_job.as_ref() != Some(&view) {
+            self.send(event("job", None, &view)).await?;
+            self.last_job = Some(view);
+        }
+        Ok(())
+    }
+
+    /// One event of the queue.
+    async fn on(&mut self, heard: Result<GpuEvent, broadcast::error::RecvError>) -> Result<(), Stop> {
+        match heard {
+            Ok(GpuEvent::Output { job, seq, bytes }) if job == self.id => {
+                if seq > self.next {
+                    // A chunk before it is not here yet (or was missed): read what is stored.
+                    return self.catch_up().await;
+                }
+                if seq == self.next {
+                    self.send(rendered(job, seq, &bytes).as_ref().clone()).await?;
+                    self.next = seq + 1;
+                }
+                Ok(())
+            }
+            Ok(GpuEvent::Output { .. }) => Ok(()),
+            Ok(GpuEvent::Changed) => self.job().await,
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                self.catch_up().await?;
+                self.job().await
+            }
+            Err(broadcast::error::RecvError::Closed) => Err(Stop::Gone),
+        }
+    }
+}
+
 /// The body of `GET /gpu/jobs/{id}/logs/stream`.
 pub fn follow(queue: Arc<GpuQueue>, caller: Caller, id: JobId, from_seq: u64, mut slot: StreamGuard) -> Body {
     let (tx, answer) = channel();
-    let mut changes = queue.subscribe();
+    // Subscribed before catching up, so nothing kept in between is missed.
+    let mut events = queue.subscribe();
+    let mut f = Follow {
+        queue,
+        caller,
+        id,
+        tx,
+        next: from_seq,
+        last_job: None,
+    };
     tokio::spawn(async move {
-        if tx.send(b"retry: 2000\n\n".to_vec()).await.is_err() {
+        if f.send(b"retry: 2000\n\n".to_vec()).await.is_err() {
             return;
         }
-        let mut next = from_seq;
-        let mut last_job = None;
+        if f.catch_up().await.is_err() || f.job().await.is_err() {
+            return;
+        }
         loop {
-            // Marked seen before reading, so a change during the reads wakes the next wait.
-            changes.borrow_and_update();
-            let job = match queue.get(&caller, id).await {
-                Ok(job) => job,
-                Err(e) => {
-                    let data = json!({"code": e.code(), "message": e.to_string()});
-                    let _ = tx.send(event("error", None, &data)).await;
-                    return;
-                }
-            };
-            let chunks = match queue.output_from(id, next).await {
-                Ok(chunks) => chunks,
-                Err(e) => {
-                    let data = json!({"code": e.code(), "message": e.to_string()});
-                    let _ = tx.send(event("error", None, &data)).await;
-                    return;
-                }
-            };
-            for (seq, bytes) in chunks {
-                for piece in log_events(seq, &bytes) {
-                    if tx.send(piece).await.is_err() {
-                        return;
-                    }
-                }
-                next = seq + 1;
-            }
-            let view = GpuJobView::new(&job, queue.now(), None).to_json().unwrap_or_default();
-            let finished = job.job.state.is_terminal();
-            if finished {
-                let _ = tx.send(event("end", None, &view)).await;
-                return;
-            }
-            if last_job.as_ref() != Some(&view) {
-                if tx.send(event("job", None, &view)).await.is_err() {
-                    return;
-                }
-                last_job = Some(view);
-            }
-            tokio::select! {
-                _ = tx.closed() => return,
+            let step = tokio::select! {
+                _ = f.tx.closed() => return,
                 _ = slot.ended() => {
-                    let data = json!({"code": "stream_ended", "message": "Your account's role or standing changed, so this stream ended. Open it again to go on following the job."});
-                    let _ = tx.send(event("error", None, &data)).await;
+                    let message = "Your account's role or standing changed, so this stream ended. Open it again to go on following the job.";
+                    f.fail("stream_ended", message.to_owned()).await;
                     return;
                 }
-                changed = changes.changed() => if changed.is_err() { return },
-                () = tokio::time::sleep(KEEP_ALIVE) => {
-                    if tx.send(b": keep-alive\n\n".to_vec()).await.is_err() {
-                        return;
-                    }
-                }
+                heard = events.recv() => f.on(heard).await,
+                () = tokio::time::sleep(KEEP_ALIVE) => f.send(b": keep-alive\n\n".to_vec()).await,
+            };
+            if step.is_err() {
+                return;
             }
         }
     });

@@ -34,6 +34,8 @@ struct Doc {
     vm: Option<Uuid>,
     #[serde(default)]
     log_base: u64,
+    #[serde(default)]
+    log_next: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     ran_on: Option<String>,
 }
@@ -122,6 +124,7 @@ pub(super) fn encode(job: &Job) -> String {
         artifact: job.artifact.clone(),
         vm: job.vm.map(|vm| vm.as_uuid()),
         log_base: job.log_base,
+        log_next: job.log_next,
         ran_on: job.ran_on.as_ref().map(|w| w.as_str().to_owned()),
     };
     serde_json::to_string(&doc).expect("a GPU job document always serialises")
@@ -172,6 +175,7 @@ pub(super) fn decode(id: i64, text: &str) -> Result<Job, StoreError> {
         artifact: doc.artifact,
         vm: doc.vm.map(InstanceId::from_uuid),
         log_base: doc.log_base,
+        log_next: doc.log_next,
         ran_on: doc
             .ran_on
             .map(|w| WorkerId::parse(&w).map_err(|e| corrupt("worker", e)))

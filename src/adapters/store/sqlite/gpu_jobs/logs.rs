@@ -1,26 +1,10 @@
-//! Reads over a job's stored output chunks that the store's writes need: how many bytes are kept
-//! and which chunk comes next.
+//! Reads and writes over a job's stored output chunks that the store's moves need: which chunk
+//! comes next, where a new run starts, and Nimbus's own notes between runs.
 
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::stmt;
 use crate::domain::gpu_queue::JobId;
-
-/// The bytes of output kept for job `id`, as the worker sent them.
-pub(super) async fn raw_bytes(txn: &impl ConnectionTrait, id: JobId) -> Result<u64, DbErr> {
-    let row = txn
-        .query_one_raw(stmt(
-            txn,
-            "SELECT COALESCE(SUM(LENGTH(bytes)), 0) AS total FROM gpu_job_logs WHERE job_id = ?",
-            vec![(id.0 as i64).into()],
-        ))
-        .await?;
-    let total: i64 = match row {
-        Some(row) => row.try_get("", "total")?,
-        None => 0,
-    };
-    Ok(total as u64)
-}
 
 /// The first chunk number at or after `base` not held for job `id`.
 pub(super) async fn next_seq(txn: &impl ConnectionTrait, id: JobId, base: u64) -> Result<u64, DbErr> {

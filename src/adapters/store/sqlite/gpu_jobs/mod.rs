@@ -14,8 +14,8 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, QueryResult, Statemen
 
 use super::SqliteStore;
 use crate::domain::gpu_queue::{
-    CancelOutcome, HeartbeatReply, Job, JobId, JobSpec, LeaseOutcome, QueueLimits, ReportEffect, RunOutcome, WorkerId,
-    check_enqueue, claim_next, expire_leases,
+    CancelOutcome, HeartbeatReply, Job, JobId, JobSpec, LeaseOutcome, LogTail, QueueLimits, ReportEffect, RunOutcome,
+    WorkerId, check_enqueue, claim_next, expire_leases,
 };
 use crate::domain::ids::{InstanceId, UserId};
 use crate::ports::StoreError;
@@ -201,6 +201,7 @@ impl GpuJobStore for SqliteStore {
                 };
                 let mut job = open.into_iter().find(|j| j.id == id).expect("the claimed job is open");
                 job.log_base = logs::end_seq(txn, id).await?;
+                job.log_next = 0;
                 save(txn, &job).await?;
                 Ok(Ok(Some(job)))
             })
@@ -288,23 +289,24 @@ impl GpuJobStore for SqliteStore {
                     Ok(job) => job,
                     Err(e) => return Ok(Err(e)),
                 };
-                let text = String::from_utf8_lossy(&bytes).into_owned();
                 // The holder check, on a copy: the chunk may be one already held.
                 let mut probe = job.clone();
                 match probe.append_log(&worker, "") {
                     Ok(ReportEffect::Recorded) => {}
                     Ok(ReportEffect::Ignored) => {
-                        let next = logs::next_seq(txn, id, job.log_base).await?;
                         return Ok(Ok(LogAccepted {
-                            next_seq: next - job.log_base,
+                            next_seq: job.log_next,
                             kept: false,
+                            stored_seq: job.log_base + seq,
                         }));
                     }
                     Err(e) => return Ok(Err(e.into())),
                 }
-                if logs::raw_bytes(txn, id).await? + bytes.len() as u64 > cap {
+                let total = job.log.total_bytes();
+                if total + bytes.len() as u64 > cap {
                     return Ok(Err(GpuStoreError::LogCapReached { id, cap }));
                 }
+                let len = bytes.len() as u64;
                 let put = txn
                     .execute_raw(stmt(
                         txn,
@@ -314,14 +316,18 @@ impl GpuJobStore for SqliteStore {
                     .await?;
                 let kept = put.rows_affected() == 1;
                 if kept {
-                    job.append_log(&worker, &text)
-                        .map_err(|e| DbErr::Custom(e.to_string()))?;
+                    // The document counts the output; the output itself is only in its chunks
+                    // (rewriting a copy of it on every chunk is what made ingest slow).
+                    job.log = LogTail::from_parts(job.log.text().to_owned(), total + len, job.log.cap());
+                    if seq == job.log_next {
+                        job.log_next = logs::next_seq(txn, id, job.log_base + seq + 1).await? - job.log_base;
+                    }
                     save(txn, &job).await?;
                 }
-                let next = logs::next_seq(txn, id, job.log_base).await?;
                 Ok(Ok(LogAccepted {
-                    next_seq: next - job.log_base,
+                    next_seq: job.log_next,
                     kept,
+                    stored_seq: job.log_base + seq,
                 }))
             })
         })
