@@ -5,7 +5,9 @@
 //! time comes from the clock, so tests move time instead of waiting. `gpu_leases.rs` is the job
 //! that expires leases and prunes old output.
 
+mod artifact;
 mod gpu_error;
+mod gpu_event;
 mod gpu_leases;
 mod gpu_plane_settings;
 mod gpu_workers;
@@ -16,6 +18,8 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 pub use gpu_error::GpuError;
+use gpu_event::EVENT_BACKLOG;
+pub use gpu_event::GpuEvent;
 pub use gpu_leases::GpuLeases;
 pub use gpu_plane_settings::{GpuPlaneSettings, GpuSettingsChange, SETTING_KEY as GPU_SETTINGS_KEY};
 pub use gpu_workers::{GpuWorkers, WorkerView};
@@ -31,18 +35,6 @@ use tokio::sync::broadcast;
 use crate::domain::ids::InstanceId;
 use crate::ports::gpu_jobs::{GpuJobStore, GpuStoreError, LogAccepted};
 use crate::ports::{Clock, Store};
-
-/// How many events a follower may fall behind before it is told it lagged.
-const EVENT_BACKLOG: usize = 512;
-
-/// A change that followers of jobs hear about.
-#[derive(Debug, Clone)]
-pub enum GpuEvent {
-    /// A chunk of a job's output was kept, at `seq` of its whole output.
-    Output { job: JobId, seq: u64, bytes: Arc<[u8]> },
-    /// Some job changed state (queued, claimed, cancelled, finished, re-queued, …).
-    Changed,
-}
 
 /// A job with its place in the queue (queued jobs only, 1 for the next one).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -364,7 +356,7 @@ impl GpuQueue {
         artifact: Option<String>,
     ) -> Result<ReportEffect, GpuError> {
         self.enabled()?;
-        let artifact = artifact.map(checked_artifact).transpose()?;
+        let artifact = artifact.map(artifact::checked).transpose()?;
         let effect = self
             .store
             .report(id, worker, outcome, artifact, self.clock.now())
@@ -395,18 +387,4 @@ impl GpuQueue {
         let all = self.store.jobs(None).await?;
         Ok(all.iter().find(|j| j.state.worker() == Some(worker)).map(|j| j.id))
     }
-}
-
-/// The longest artifact path kept.
-const MAX_ARTIFACT_BYTES: usize = 1024;
-
-/// An artifact path as the worker reported it: printable, at most 1 KiB.
-fn checked_artifact(path: String) -> Result<String, GpuError> {
-    if path.is_empty() || path.len() > MAX_ARTIFACT_BYTES || path.chars().any(char::is_control) {
-        return Err(GpuError::Invalid {
-            field: "artifact",
-            message: format!("artifact must be a path of 1 to {MAX_ARTIFACT_BYTES} bytes without control characters"),
-        });
-    }
-    Ok(path)
 }

@@ -4,7 +4,7 @@
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::stmt;
-use crate::domain::gpu_queue::JobId;
+use crate::domain::gpu_queue::{JobId, LeaseOutcome};
 
 /// The first chunk number at or after `base` not held for job `id`.
 pub(super) async fn next_seq(txn: &impl ConnectionTrait, id: JobId, base: u64) -> Result<u64, DbErr> {
@@ -63,4 +63,14 @@ pub(super) async fn note(txn: &impl ConnectionTrait, id: JobId, text: &str) -> R
     ))
     .await?;
     Ok(())
+}
+
+/// Nimbus's note when a job's worker went away (`how`): what became of the job.
+pub(super) fn lost_worker(worker: &str, outcome: LeaseOutcome, how: &str) -> String {
+    let what = match outcome {
+        LeaseOutcome::Requeued => "job re-queued",
+        LeaseOutcome::Failed => "job failed after its retry",
+        LeaseOutcome::Cancelled => "job cancelled as asked",
+    };
+    format!("worker {worker} {how}; {what}")
 }

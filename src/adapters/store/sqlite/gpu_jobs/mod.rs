@@ -259,12 +259,8 @@ impl GpuJobStore for SqliteStore {
                 for job in &mut open {
                     if let Some(outcome) = job.release(&worker, now) {
                         save(txn, job).await?;
-                        logs::note(
-                            txn,
-                            job.id,
-                            &format!("worker {worker} was removed by an admin; job re-queued"),
-                        )
-                        .await?;
+                        let text = logs::lost_worker(worker.as_str(), outcome, "was removed by an admin");
+                        logs::note(txn, job.id, &text).await?;
                         changed.push((job.id, outcome));
                     }
                 }
@@ -371,11 +367,7 @@ impl GpuJobStore for SqliteStore {
                         save(txn, job).await?;
                     }
                     let worker = holders.iter().find(|(j, _)| j == id).map_or("?", |(_, w)| w.as_str());
-                    let text = match outcome {
-                        LeaseOutcome::Requeued => format!("worker {worker} stopped answering; job re-queued"),
-                        LeaseOutcome::Failed => format!("worker {worker} stopped answering again; job failed"),
-                        LeaseOutcome::Cancelled => format!("worker {worker} stopped answering; job cancelled as asked"),
-                    };
+                    let text = logs::lost_worker(worker, *outcome, "stopped answering");
                     logs::note(txn, *id, &text).await?;
                 }
                 Ok(Ok(changed))
