@@ -21,7 +21,7 @@ help:
 	@echo "make build   release binary with the portal embedded: $(RELEASE_BIN)"
 	@echo "make release the release assets in dist/: binaries named by architecture, quickinstall.sh, SHA256SUMS"
 	@echo "make lint    clippy (warnings denied), rustfmt check, eslint"
-	@echo "make bench   benchmarks (start-up, memory, provisioning, 100 at once, scoring, ...): docs/benchmarks.md"
+	@echo "make bench   benchmarks (start-up, memory, provisioning, 100 at once, scoring, GPU queue, ...): docs/benchmarks.md"
 	@echo "make openapi regenerate openapi/nimbus.json and the TypeScript client"
 	@echo "make soak    the simulation tests over SEEDS seeds (default $(SEEDS), from SEED_FROM=$(SEED_FROM)); lists failing seeds"
 
@@ -185,6 +185,7 @@ bench: build
 	cargo bench --bench overhead
 	cargo bench --bench fleet
 	cargo bench --bench bootstrap
+	cargo bench --bench gpu
 	@$(MAKE) --no-print-directory wrk
 	@if command -v wrk >/dev/null; then cargo bench --bench list_load; \
 	  else echo "make bench: skipping list_load (GET /api/vms under wrk): wrk is not installed; install it with 'sudo apt-get install wrk'"; fi
