@@ -60,5 +60,8 @@ token=$(curl -fsS -H "cookie: nimbus_session=$session" -H 'content-type: applica
 # `negative_data_rejection`, because poem-openapi reads JSON numbers and booleans where text is
 # expected (`{"name": false}` is the name "false") and `null` as an omitted optional field —
 # lenient, never unsafe: the value still passes Nimbus's own validation.
+# `follow_gpu_job` is left out: it streams until the job ends, and a job the run queued may wait
+# for as long as the plane is off (which the run may well switch); tests/it/gpu follows jobs.
 "$venv/bin/st" run "$url/api/openapi.json" --checks all --max-examples 25 --no-color --seed 1 \
+  --exclude-operation-id follow_gpu_job \
   --exclude-checks ignored_auth,positive_data_acceptance,negative_data_rejection -H "Authorization: Bearer $token"
