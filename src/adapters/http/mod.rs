@@ -200,6 +200,7 @@ pub fn routes(services: ApiServices, options: HttpOptions) -> impl Endpoint + 's
         .data(services.gopher.clone())
         .data(services.gpu.clone())
         .data(services.gpu_workers.clone())
+        .data(Arc::new(gpu::RenderedChunks::default()))
         .data(oauth::PublicOrigin(options.public_origin.clone()))
         .data(auth::TrustedProxies(options.trusted_proxies.clone()))
         .data(options.cookies);

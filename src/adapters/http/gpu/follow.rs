@@ -8,7 +8,7 @@
 //! are not UTF-8 are shown as U+FFFD (the download is raw).
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use poem::Body;
@@ -29,29 +29,31 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// How many rendered chunks are kept for followers (a few MiB at the worker's 64 KiB chunks).
 const RENDERED_KEPT: usize = 64;
 
-/// Chunks already rendered into events, by job and chunk number, newest last.
-type Rendered = Mutex<(HashMap<(u64, u64), Arc<Vec<u8>>>, VecDeque<(u64, u64)>)>;
-static RENDERED: OnceLock<Rendered> = OnceLock::new();
+/// Chunks already rendered into events, by job and chunk number, newest last: one per running
+/// API (so two Nimbus instances in one process never share one).
+#[derive(Default)]
+pub struct RenderedChunks(Mutex<(HashMap<(u64, u64), Arc<Vec<u8>>>, VecDeque<(u64, u64)>)>);
 
-/// The events of chunk `seq` of job `job`, rendered once for every follower.
-fn rendered(job: JobId, seq: u64, bytes: &[u8]) -> Arc<Vec<u8>> {
-    let cache = RENDERED.get_or_init(Rendered::default);
-    let key = (job.0, seq);
-    if let Some(hit) = cache.lock().unwrap_or_else(|p| p.into_inner()).0.get(&key) {
-        return hit.clone();
-    }
-    let events = Arc::new(log_events(seq, bytes));
-    let mut guard = cache.lock().unwrap_or_else(|p| p.into_inner());
-    let (map, order) = &mut *guard;
-    if map.insert(key, events.clone()).is_none() {
-        order.push_back(key);
-    }
-    while order.len() > RENDERED_KEPT {
-        if let Some(old) = order.pop_front() {
-            map.remove(&old);
+impl RenderedChunks {
+    /// The events of chunk `seq` of job `job`, rendered once for every follower.
+    fn get(&self, job: JobId, seq: u64, bytes: &[u8]) -> Arc<Vec<u8>> {
+        let key = (job.0, seq);
+        if let Some(hit) = self.0.lock().unwrap_or_else(|p| p.into_inner()).0.get(&key) {
+            return hit.clone();
         }
+        let events = Arc::new(log_events(seq, bytes));
+        let mut guard = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let (map, order) = &mut *guard;
+        if map.insert(key, events.clone()).is_none() {
+            order.push_back(key);
+        }
+        while order.len() > RENDERED_KEPT {
+            if let Some(old) = order.pop_front() {
+                map.remove(&old);
+            }
+        }
+        events
     }
-    events
 }
 
 /// Most bytes of output one `log` event carries (a large stored chunk is sent in pieces).
@@ -82,6 +84,7 @@ fn log_events(seq: u64, bytes: &[u8]) -> Vec<u8> {
 /// What a follower sends next, and where it is.
 struct Follow {
     queue: Arc<GpuQueue>,
+    rendered: Arc<RenderedChunks>,
     caller: Caller,
     id: JobId,
     tx: mpsc::Sender<Vec<u8>>,
@@ -116,7 +119,8 @@ impl Follow {
             Err(e) => return Err(self.fail(e.code(), e.to_string()).await),
         };
         for (seq, bytes) in chunks {
-            self.send(rendered(self.id, seq, &bytes).as_ref().clone()).await?;
+            self.send(self.rendered.get(self.id, seq, &bytes).as_ref().clone())
+                .await?;
             self.next = seq + 1;
         }
         Ok(())
@@ -153,7 +157,7 @@ impl Follow {
                     return self.catch_up().await;
                 }
                 if seq == self.next {
-                    self.send(rendered(job, seq, &bytes).as_ref().clone()).await?;
+                    self.send(self.rendered.get(job, seq, &bytes).as_ref().clone()).await?;
                     self.next = seq + 1;
                 }
                 Ok(())
@@ -170,12 +174,20 @@ impl Follow {
 }
 
 /// The body of `GET /gpu/jobs/{id}/logs/stream`.
-pub fn follow(queue: Arc<GpuQueue>, caller: Caller, id: JobId, from_seq: u64, mut slot: StreamGuard) -> Body {
+pub fn follow(
+    queue: Arc<GpuQueue>,
+    rendered: Arc<RenderedChunks>,
+    caller: Caller,
+    id: JobId,
+    from_seq: u64,
+    mut slot: StreamGuard,
+) -> Body {
     let (tx, answer) = channel();
     // Subscribed before catching up, so nothing kept in between is missed.
     let mut events = queue.subscribe();
     let mut f = Follow {
         queue,
+        rendered,
         caller,
         id,
         tx,

@@ -17,6 +17,7 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Binary, Json};
 use poem_openapi::{ApiResponse, OpenApi, Tags};
 
+pub use self::follow::RenderedChunks;
 pub use self::settings::GpuSettingsApi;
 use self::views::{GpuJobListView, GpuJobView, GpuPlaneView, NewGpuJobRequest};
 pub use self::worker::GpuWorkerApi;
@@ -315,6 +316,7 @@ impl GpuJobsApi {
         caller: SignedIn,
         queue: Data<&Arc<GpuQueue>>,
         streams: Data<&Arc<StreamBudget>>,
+        rendered: Data<&Arc<RenderedChunks>>,
         id: Path<u64>,
         /// The first chunk to send (0: from the start).
         from_seq: Query<Option<u64>>,
@@ -325,7 +327,7 @@ impl GpuJobsApi {
         queue.get(&caller.0, job_id(id.0)).await?;
         let slot = streams.acquire(caller.0.user.id).map_err(ApiError::too_many_streams)?;
         let from = last_event_id.0.map(|l| l + 1).or(from_seq.0).unwrap_or(0);
-        let body = follow::follow(queue.clone(), caller.0, job_id(id.0), from, slot);
+        let body = follow::follow(queue.clone(), rendered.clone(), caller.0, job_id(id.0), from, slot);
         Ok(FollowResponse::Stream(Binary(body)))
     }
 }
