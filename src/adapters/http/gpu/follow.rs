@@ -32,7 +32,10 @@ const RENDERED_KEPT: usize = 64;
 /// Chunks already rendered into events, by job and chunk number, newest last: one per running
 /// API (so two Nimbus instances in one process never share one).
 #[derive(Default)]
-pub struct RenderedChunks(Mutex<(HashMap<ChunkKey, Arc<Vec<u8>>>, VecDeque<ChunkKey>)>);
+pub struct RenderedChunks(Mutex<Rendered>);
+
+/// The rendered chunks, and their keys oldest first.
+type Rendered = (HashMap<ChunkKey, Arc<Vec<u8>>>, VecDeque<ChunkKey>);
 
 /// A job's id and a chunk's number.
 type ChunkKey = (u64, u64);
