@@ -20,6 +20,25 @@ pub fn worker_binary() -> Option<PathBuf> {
     beside.is_file().then_some(beside)
 }
 
+/// Logs the worker's own log lines through Nimbus's log (so `LOG_FORMAT=json` stays one JSON
+/// object per line), at the level each line names, without the worker's own timestamp.
+async fn relay(stderr: tokio::process::ChildStderr) {
+    use tokio::io::AsyncBufReadExt;
+    let mut lines = tokio::io::BufReader::new(stderr).lines();
+    while let Ok(Some(line)) = lines.next_line().await {
+        let mut words = line.trim_start().splitn(3, char::is_whitespace);
+        let (_stamp, level) = (words.next(), words.next().unwrap_or_default());
+        let rest = words.next().unwrap_or_default().trim_start();
+        match level {
+            "ERROR" => tracing::error!(worker = STAND_IN_ID, "{rest}"),
+            "WARN" => tracing::warn!(worker = STAND_IN_ID, "{rest}"),
+            "INFO" => tracing::info!(worker = STAND_IN_ID, "{rest}"),
+            "DEBUG" | "TRACE" => tracing::debug!(worker = STAND_IN_ID, "{rest}"),
+            _ => tracing::info!(worker = STAND_IN_ID, "{}", line.trim()),
+        }
+    }
+}
+
 /// The demo's stand-in GX10, running until dropped or stopped.
 pub struct StandInGx10 {
     child: tokio::process::Child,
@@ -40,7 +59,7 @@ impl StandInGx10 {
         let dir = dir.join("gx10-stand-in");
         std::fs::create_dir_all(&dir)?;
         let runtime = format!("{} stand-in-runtime", binary.display());
-        let child = tokio::process::Command::new(&binary)
+        let mut child = tokio::process::Command::new(&binary)
             .env("NIMBUS_URL", url)
             .env("NIMBUS_WORKER_TOKEN", &minted.token)
             .env("GX10_WORKER_ID", STAND_IN_ID)
@@ -53,10 +72,13 @@ impl StandInGx10 {
             .current_dir(&dir)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| anyhow::anyhow!("cannot start {}: {e}", binary.display()))?;
+        if let Some(stderr) = child.stderr.take() {
+            tokio::spawn(relay(stderr));
+        }
         tracing::info!(worker = STAND_IN_ID, binary = %binary.display(), "the stand-in GX10 is running (no real GPU)");
         Ok(Self { child })
     }
