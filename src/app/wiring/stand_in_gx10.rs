@@ -26,15 +26,18 @@ async fn relay(stderr: tokio::process::ChildStderr) {
     use tokio::io::AsyncBufReadExt;
     let mut lines = tokio::io::BufReader::new(stderr).lines();
     while let Ok(Some(line)) = lines.next_line().await {
-        let mut words = line.trim_start().splitn(3, char::is_whitespace);
-        let (_stamp, level) = (words.next(), words.next().unwrap_or_default());
-        let rest = words.next().unwrap_or_default().trim_start();
+        // "<timestamp>  <LEVEL> <target>: <message>", the worker's own format.
+        let line = line.trim();
+        let after_stamp = line.find(char::is_whitespace).map_or("", |i| line[i..].trim_start());
+        let (level, rest) = after_stamp
+            .split_once(char::is_whitespace)
+            .map_or((after_stamp, ""), |(level, rest)| (level, rest.trim_start()));
         match level {
             "ERROR" => tracing::error!(worker = STAND_IN_ID, "{rest}"),
             "WARN" => tracing::warn!(worker = STAND_IN_ID, "{rest}"),
             "INFO" => tracing::info!(worker = STAND_IN_ID, "{rest}"),
             "DEBUG" | "TRACE" => tracing::debug!(worker = STAND_IN_ID, "{rest}"),
-            _ => tracing::info!(worker = STAND_IN_ID, "{}", line.trim()),
+            _ => tracing::info!(worker = STAND_IN_ID, "{line}"),
         }
     }
 }
